@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# CloudMining.Farm installer and developer entry point. Idempotent: run it again at any time.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+
+usage() {
+  cat <<'TXT'
+Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
+
+  (no option)  install missing system packages and build (same as --deps --build)
+  --deps       install what the machine lacks with apt-get (mosquitto, influxdb, test tools)
+  --build      restore pinned NuGet packages and build the solution (Release)
+  --demo       deps + build, then start a simulated rack on loopback and the agent
+               polling it, and show `farm-agent status` (Ctrl-C stops both)
+  --test       deps, then run the whole test suite (the README's test command)
+  --help       this text
+
+Environment:
+  FARM_FIXTURES   folder of captured miner replies (default: ../shared/fixtures/miner-api)
+TXT
+}
+
+# Debian packages the product and its tests use. Only those missing are installed.
+APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics python3-paho-mqtt linux-libc-dev gcc iproute2)
+
+need_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then echo sudo; else
+      echo "install.sh: installing packages needs root; run as root or install sudo." >&2; exit 1
+    fi
+  fi
+}
+
+deps() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local s; s="$(need_root)"
+    echo "install.sh: installing ${missing[*]}"
+    $s apt-get update -qq
+    # Debian starts services on install; the product and the tests start their own instances.
+    $s env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    for svc in mosquitto influxdb victoria-metrics; do
+      $s systemctl disable --now "$svc" >/dev/null 2>&1 || true
+    done
+  fi
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "install.sh: the .NET 10 SDK is not on PATH; install it (https://learn.microsoft.com/dotnet/core/install/linux-debian) and run again." >&2
+    exit 1
+  fi
+}
+
+build() {
+  dotnet restore CloudMining.Farm.sln --nologo -v q
+  dotnet build CloudMining.Farm.sln -c Release --no-restore --nologo -v q
+}
+
+run_tests() {
+  dotnet test CloudMining.Farm.sln -c Release --nologo --logger "console;verbosity=normal" 2>&1 | tee /tmp/farm-test-$$.log
+  local rc=${PIPESTATUS[0]}
+  # One plain closing line that any reader understands.
+  local passed failed skipped
+  passed=$(grep -Eo 'Passed: +[0-9]+' /tmp/farm-test-$$.log | awk '{s+=$2} END {print s+0}')
+  failed=$(grep -Eo 'Failed: +[0-9]+' /tmp/farm-test-$$.log | awk '{s+=$2} END {print s+0}')
+  skipped=$(grep -Eo 'Skipped: +[0-9]+' /tmp/farm-test-$$.log | awk '{s+=$2} END {print s+0}')
+  rm -f /tmp/farm-test-$$.log
+  echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+  return "$rc"
+}
+
+demo() {
+  exec "$here/scripts/demo.sh"
+}
+
+if [ $# -eq 0 ]; then deps; build; exit 0; fi
+for arg in "$@"; do
+  case "$arg" in
+    --help|-h) usage; exit 0 ;;
+    --deps) deps ;;
+    --build) build ;;
+    --demo) deps; build; demo ;;
+    --test) deps; run_tests ;;
+    *) echo "install.sh: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
+  esac
+done
