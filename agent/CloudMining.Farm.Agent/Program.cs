@@ -1,11 +1,19 @@
+using System.CommandLine;
+using CloudMining.Farm.Agent.Cli;
+
 namespace CloudMining.Farm.Agent;
 
-/// <summary>farm-agent entry point: the rack service and the technician's commands.</summary>
+/// <summary>farm-agent entry point: the rack service (`run`) and the technician's commands.</summary>
 internal static class Program
 {
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("farm-agent: being assembled; see README.md.");
-        return args.Length == 0 ? 2 : 2;
+        var root = new RootCommand("farm-agent: polls the rack's ASIC miners, keeps them alive and publishes their telemetry.")
+        {
+            RunCommand.Create(),
+            StatusCommand.Create(),
+            DecodeCommand.Create(),
+        };
+        return root.Parse(args).Invoke();
     }
 }
