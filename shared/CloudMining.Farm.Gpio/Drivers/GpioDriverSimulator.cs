@@ -229,9 +229,14 @@ public sealed class GpioDriverSimulator : GpioDriver
         ? (line.ActiveLow ? !line.OutputValue : line.OutputValue)
         : InputPhysical(line);
 
-    // An undriven input floats to its pull; without one, the simulator reads it Low (real hardware would be undefined).
-    private static PinValue InputPhysical(Line line) =>
-        line.ExternalLevel ?? (line.Mode == PinMode.InputPullUp ? PinValue.High : PinValue.Low);
+    // An undriven input floats to its pull; without one it rests at the inactive level, as relay boards pull their
+    // inputs to "off" (High for active-low boards). Real hardware would be undefined; the simulator picks the safe state.
+    private static PinValue InputPhysical(Line line) => line.ExternalLevel ?? line.Mode switch
+    {
+        PinMode.InputPullUp => PinValue.High,
+        PinMode.InputPullDown => PinValue.Low,
+        _ => line.ActiveLow ? PinValue.High : PinValue.Low,
+    };
 
     private static void ThrowIfFailed(int pinNumber, Line line)
     {
