@@ -185,4 +185,46 @@ public sealed class GpioControllerSimulatorTests
 
         Assert.Equal(PinValue.High, gpio.Read(0));
     }
+
+    [Fact]
+    public async Task Callback_may_read_through_the_controller_while_a_write_is_in_progress()
+    {
+        var chip = new GpioDriverSimulator(4);
+        using var gpio = new GpioController(chip);
+        gpio.OpenPin(0, PinMode.Output, PinValue.Low);
+        gpio.OpenPin(1, PinMode.Input);
+        PinValue? seenInCallback = null;
+        chip.LineChanged += (_, e) =>
+        {
+            if (e.PinNumber == 0)
+            {
+                seenInCallback = gpio.Read(0); // same thread, controller lock already held by Write
+            }
+        };
+
+        // Run on another thread with a deadline so a deadlock fails the test instead of hanging the run.
+        await Task.Run(() => gpio.Write(0, PinValue.High)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(PinValue.High, seenInCallback);
+    }
+
+    [Fact]
+    public async Task Input_driven_from_another_thread_reaches_the_callback()
+    {
+        var chip = new GpioDriverSimulator(4);
+        using var gpio = new GpioController(chip);
+        gpio.OpenPin(2, PinMode.InputPullDown);
+        int rising = 0;
+        gpio.RegisterCallbackForPinValueChangedEvent(2, PinEventTypes.Rising, (_, e) =>
+        {
+            if (gpio.Read(e.PinNumber) == PinValue.High)
+            {
+                Interlocked.Increment(ref rising);
+            }
+        });
+
+        await Task.Run(() => chip.SetInputLevel(2, PinValue.High)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, Volatile.Read(ref rising));
+    }
 }
