@@ -59,10 +59,16 @@ public sealed unsafe partial class ChardevDriver
         return request.Fd;
     }
 
-    private void Reconfigure(int pinNumber, int lineFd, PinMode mode, PinValue? initialValue)
+    private void Reconfigure(int pinNumber, int lineFd, PinMode mode, PinValue? initialValue, bool edges)
     {
         GpioV2LineConfig config = default;
         config.Flags = GpioUapi.FlagsFor(mode, IsActiveLow(pinNumber));
+        if (edges)
+        {
+            // Both edges always: callbacks filter by kind, so adding a Falling handler later needs no reconfiguration.
+            config.Flags |= GpioUapi.FlagEdgeRising | GpioUapi.FlagEdgeFalling;
+        }
+
         if (initialValue is { } value)
         {
             // The output-values attribute makes direction and level change together: a relay never sees the stale level.
@@ -102,6 +108,23 @@ public sealed unsafe partial class ChardevDriver
             string advice = errno == Libc.EPERM ? " The line is an input; set it to output first." : "";
             throw new GpioChipException($"Cannot write line {pinNumber} of {ChipPath}: {Describe(errno)}.{advice}", ChipPath, errno);
         }
+    }
+
+    private LineEventWatcher StartWatcher(int pinNumber, OpenLine line)
+    {
+        var watcher = new LineEventWatcher(
+            line.Fd,
+            $"gpio-events {Path.GetFileName(ChipPath)}:{pinNumber}",
+            (kind, _) => Dispatch(pinNumber, line, kind),
+            failure =>
+            {
+                lock (_gate)
+                {
+                    line.WatchFailure = failure;
+                }
+            });
+        watcher.Start();
+        return watcher;
     }
 
     private static void CloseFd(int fd) => Libc.Close(fd);

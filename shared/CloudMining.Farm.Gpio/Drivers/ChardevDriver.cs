@@ -61,7 +61,7 @@ public sealed partial class ChardevDriver : GpioDriver
         {
             if (_lines.Remove(pinNumber, out OpenLine? line))
             {
-                CloseFd(line.Fd);
+                Release(line);
             }
         }
     }
@@ -71,7 +71,8 @@ public sealed partial class ChardevDriver : GpioDriver
         lock (_gate)
         {
             OpenLine line = LineOf(pinNumber);
-            Reconfigure(pinNumber, line.Fd, mode, initialValue: null);
+            ThrowIfWatchedOutput(pinNumber, line, mode);
+            Reconfigure(pinNumber, line.Fd, mode, initialValue: null, edges: line.Watcher is not null);
             line.Mode = mode;
         }
     }
@@ -81,7 +82,8 @@ public sealed partial class ChardevDriver : GpioDriver
         lock (_gate)
         {
             OpenLine line = LineOf(pinNumber);
-            Reconfigure(pinNumber, line.Fd, mode, mode == PinMode.Output ? initialValue : null);
+            ThrowIfWatchedOutput(pinNumber, line, mode);
+            Reconfigure(pinNumber, line.Fd, mode, mode == PinMode.Output ? initialValue : null, edges: line.Watcher is not null);
             line.Mode = mode;
         }
     }
@@ -100,7 +102,40 @@ public sealed partial class ChardevDriver : GpioDriver
     {
         lock (_gate)
         {
-            return GetValue(pinNumber, LineOf(pinNumber).Fd);
+            OpenLine line = LineOf(pinNumber);
+            ThrowIfWatchFailed(pinNumber, line);
+            return GetValue(pinNumber, line.Fd);
+        }
+    }
+
+    /// <summary>Turns on edge detection for an input line and delivers its edges on a watcher thread.</summary>
+    protected internal override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback)
+    {
+        lock (_gate)
+        {
+            OpenLine line = LineOf(pinNumber);
+            ThrowIfWatchFailed(pinNumber, line);
+            if (line.Mode == PinMode.Output)
+            {
+                throw new InvalidOperationException($"Line {pinNumber} of {ChipPath} is an output; edge events need an input.");
+            }
+
+            if (line.Watcher is null)
+            {
+                Reconfigure(pinNumber, line.Fd, line.Mode, initialValue: null, edges: true);
+                line.Watcher = StartWatcher(pinNumber, line);
+            }
+
+            line.Callbacks.Add((eventTypes, callback));
+        }
+    }
+
+    protected internal override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback)
+    {
+        lock (_gate)
+        {
+            // The watcher keeps running until the pin closes; with no handlers its edges are simply dropped.
+            LineOf(pinNumber).Callbacks.RemoveAll(c => c.Handler == callback);
         }
     }
 
@@ -118,7 +153,7 @@ public sealed partial class ChardevDriver : GpioDriver
         {
             foreach (OpenLine line in _lines.Values)
             {
-                CloseFd(line.Fd);
+                Release(line);
             }
 
             _lines.Clear();
@@ -133,6 +168,51 @@ public sealed partial class ChardevDriver : GpioDriver
     }
 
     private bool IsActiveLow(int pinNumber) => _activeLow.Contains(pinNumber);
+
+    private static void ThrowIfWatchedOutput(int pinNumber, OpenLine line, PinMode mode)
+    {
+        if (mode == PinMode.Output && line.Watcher is not null)
+        {
+            throw new InvalidOperationException($"Line {pinNumber} has edge callbacks; close and reopen the pin to use it as an output.");
+        }
+    }
+
+    private void ThrowIfWatchFailed(int pinNumber, OpenLine line)
+    {
+        if (line.WatchFailure is { } failure)
+        {
+            throw new GpioChipException($"Edge events on line {pinNumber} of {ChipPath} stopped: {failure.Message} Close and reopen the pin.", ChipPath, innerException: failure);
+        }
+    }
+
+    private void Dispatch(int pinNumber, OpenLine line, PinEventTypes kind)
+    {
+        PinChangeEventHandler[] handlers;
+        lock (_gate)
+        {
+            handlers = line.Callbacks.Where(c => (c.Types & kind) != 0).Select(c => c.Handler).ToArray();
+        }
+
+        var args = new PinValueChangedEventArgs(kind, pinNumber);
+        foreach (PinChangeEventHandler handler in handlers)
+        {
+            handler(this, args);
+        }
+    }
+
+    // Once a watcher exists it owns the line fd and closes it itself; see LineEventWatcher.
+    private static void Release(OpenLine line)
+    {
+        line.Callbacks.Clear();
+        if (line.Watcher is { } watcher)
+        {
+            watcher.Stop();
+        }
+        else
+        {
+            CloseFd(line.Fd);
+        }
+    }
 
     private OpenLine LineOf(int pinNumber)
     {
@@ -149,5 +229,11 @@ public sealed partial class ChardevDriver : GpioDriver
         public int Fd { get; } = fd;
 
         public PinMode Mode { get; set; } = mode;
+
+        public List<(PinEventTypes Types, PinChangeEventHandler Handler)> Callbacks { get; } = [];
+
+        public Chardev.LineEventWatcher? Watcher { get; set; }
+
+        public Exception? WatchFailure { get; set; }
     }
 }

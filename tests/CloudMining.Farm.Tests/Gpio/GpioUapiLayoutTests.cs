@@ -46,6 +46,15 @@ public sealed class GpioUapiLayoutTests
         ("gpio_v2_line_info", "flags", typeof(GpioV2LineInfo), nameof(GpioV2LineInfo.Flags)),
         ("gpio_v2_line_info", "attrs", typeof(GpioV2LineInfo), nameof(GpioV2LineInfo.Attrs)),
         ("gpio_v2_line_info", "padding", typeof(GpioV2LineInfo), nameof(GpioV2LineInfo.Padding)),
+        ("gpio_v2_line_event", "timestamp_ns", typeof(GpioV2LineEvent), nameof(GpioV2LineEvent.TimestampNs)),
+        ("gpio_v2_line_event", "id", typeof(GpioV2LineEvent), nameof(GpioV2LineEvent.Id)),
+        ("gpio_v2_line_event", "offset", typeof(GpioV2LineEvent), nameof(GpioV2LineEvent.Offset)),
+        ("gpio_v2_line_event", "seqno", typeof(GpioV2LineEvent), nameof(GpioV2LineEvent.Seqno)),
+        ("gpio_v2_line_event", "line_seqno", typeof(GpioV2LineEvent), nameof(GpioV2LineEvent.LineSeqno)),
+        ("gpio_v2_line_event", "padding", typeof(GpioV2LineEvent), nameof(GpioV2LineEvent.Padding)),
+        ("pollfd", "fd", typeof(PollFd), nameof(PollFd.Fd)),
+        ("pollfd", "events", typeof(PollFd), nameof(PollFd.Events)),
+        ("pollfd", "revents", typeof(PollFd), nameof(PollFd.Revents)),
     ];
 
     private static readonly (string CName, ulong Ours)[] Constants =
@@ -73,6 +82,27 @@ public sealed class GpioUapiLayoutTests
         ("GPIO_V2_LINE_ATTR_ID_FLAGS", GpioUapi.AttrIdFlags),
         ("GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES", GpioUapi.AttrIdOutputValues),
         ("GPIO_V2_LINE_ATTR_ID_DEBOUNCE", GpioUapi.AttrIdDebounce),
+        ("GPIO_V2_LINE_EVENT_RISING_EDGE", GpioUapi.LineEventRisingEdge),
+        ("GPIO_V2_LINE_EVENT_FALLING_EDGE", GpioUapi.LineEventFallingEdge),
+
+        // libc constants the driver passes to open/poll/eventfd and the errno values it explains.
+        ("O_RDWR", Libc.ORdWr),
+        ("O_CLOEXEC", Libc.OCloExec),
+        ("EFD_CLOEXEC", Libc.EfdCloExec),
+        ("EFD_NONBLOCK", Libc.EfdNonBlock),
+        ("POLLIN", (ulong)Libc.PollIn),
+        ("POLLERR", (ulong)Libc.PollErr),
+        ("POLLHUP", (ulong)Libc.PollHup),
+        ("POLLNVAL", (ulong)Libc.PollNval),
+        ("EPERM", Libc.EPERM),
+        ("ENOENT", Libc.ENOENT),
+        ("EINTR", Libc.EINTR),
+        ("EAGAIN", Libc.EAGAIN),
+        ("EACCES", Libc.EACCES),
+        ("EBUSY", Libc.EBUSY),
+        ("ENODEV", Libc.ENODEV),
+        ("EINVAL", Libc.EINVAL),
+        ("ENOTTY", Libc.ENOTTY),
     ];
 
     private static readonly string[] CompilerNames = ["cc", "gcc"];
@@ -183,6 +213,10 @@ public sealed class GpioUapiLayoutTests
         var c = new System.Text.StringBuilder();
         c.AppendLine("#include <stdio.h>");
         c.AppendLine("#include <stddef.h>");
+        c.AppendLine("#include <errno.h>");
+        c.AppendLine("#include <fcntl.h>");
+        c.AppendLine("#include <poll.h>");
+        c.AppendLine("#include <sys/eventfd.h>");
         c.AppendLine("#include <linux/gpio.h>");
         c.AppendLine("#define FIELD(s, f) printf(\"offsetof \" #s \".\" #f \"=%zu\\n\", offsetof(struct s, f)); printf(\"sizeof \" #s \".\" #f \"=%zu\\n\", sizeof(((struct s *)0)->f));");
         c.AppendLine("int main(void) {");

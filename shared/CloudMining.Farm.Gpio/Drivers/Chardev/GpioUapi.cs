@@ -23,6 +23,9 @@ internal static unsafe class GpioUapi
     public const ulong FlagBiasPullDown = 1UL << 9;
     public const ulong FlagBiasDisabled = 1UL << 10;
 
+    public const uint LineEventRisingEdge = 1;
+    public const uint LineEventFallingEdge = 2;
+
     public const uint AttrIdFlags = 1;
     public const uint AttrIdOutputValues = 2;
     public const uint AttrIdDebounce = 3;
