@@ -49,7 +49,7 @@ public sealed unsafe partial class ChardevDriver
             int errno = Marshal.GetLastPInvokeError();
             string advice = errno switch
             {
-                Libc.EBUSY => "Another program holds the line; `gpioinfo` shows its consumer. Stop it or pick another line.",
+                Libc.EBUSY => $"{DescribeHolder(pinNumber)} Stop it or pick another line.",
                 Libc.EINVAL => $"The chip has lines 0..{LineCount - 1}; check the pin map in the agent configuration.",
                 _ => "Check the pin map and that no other service claims the header.",
             };
@@ -57,6 +57,46 @@ public sealed unsafe partial class ChardevDriver
         }
 
         return request.Fd;
+    }
+
+    /// <summary>Asks the kernel who holds a line and how it is set up (GPIO_V2_GET_LINEINFO_IOCTL); works for lines we do not hold.</summary>
+    public GpioLineInfo GetLineInfo(int pinNumber)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            ArgumentOutOfRangeException.ThrowIfNegative(pinNumber);
+            GpioV2LineInfo info = default;
+            info.Offset = (uint)pinNumber;
+            if (Libc.Ioctl(_chipFd, (nuint)GpioUapi.GetLineInfoIoctl, &info) < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw new GpioChipException($"Cannot read line info of line {pinNumber} on {ChipPath}: {Describe(errno)}. The chip has lines 0..{LineCount - 1}.", ChipPath, errno);
+            }
+
+            return new GpioLineInfo(
+                (int)info.Offset,
+                info.NameText,
+                info.ConsumerText,
+                IsUsed: (info.Flags & GpioUapi.FlagUsed) != 0,
+                IsOutput: (info.Flags & GpioUapi.FlagOutput) != 0,
+                IsActiveLow: (info.Flags & GpioUapi.FlagActiveLow) != 0);
+        }
+    }
+
+    private string DescribeHolder(int pinNumber)
+    {
+        try
+        {
+            string consumer = GetLineInfo(pinNumber).Consumer;
+            return consumer.Length > 0
+                ? $"The line is held by '{consumer}' (see `gpioinfo`)."
+                : "Another program or kernel driver holds the line (see `gpioinfo`).";
+        }
+        catch (GpioChipException)
+        {
+            return "Another program holds the line (see `gpioinfo`).";
+        }
     }
 
     private void Reconfigure(int pinNumber, int lineFd, PinMode mode, PinValue? initialValue, bool edges)

@@ -14,6 +14,17 @@ internal unsafe struct GpioV2LineInfo
     public fixed byte Attrs[GpioUapi.LineNumAttrsMax * 16];
     public fixed uint Padding[4];
 
+    public readonly string NameText
+    {
+        get
+        {
+            fixed (byte* p = Name)
+            {
+                return GpioUapi.CString(p, GpioUapi.MaxNameSize);
+            }
+        }
+    }
+
     public readonly string ConsumerText
     {
         get
