@@ -47,6 +47,15 @@ internal static class SysfsAttribute
     public static bool WaitUntilExists(string path, TimeSpan timeout, TimeProvider timeProvider)
     {
         long started = timeProvider.GetTimestamp();
+        if (Path.Exists(path))
+        {
+            return true;
+        }
+
+        // sysfs has no change notification to wait on, and export is a synchronous API (as in System.Device.Gpio),
+        // so re-check on a timer from the injected clock until the node appears or the deadline passes.
+        using var tick = new AutoResetEvent(false);
+        using ITimer timer = timeProvider.CreateTimer(_ => tick.Set(), null, PollInterval, PollInterval);
         while (!Path.Exists(path))
         {
             if (timeProvider.GetElapsedTime(started) > timeout)
@@ -54,8 +63,7 @@ internal static class SysfsAttribute
                 return false;
             }
 
-            // Export is a synchronous API (as in System.Device.Gpio); sysfs has no change notification to wait on.
-            Thread.Sleep(PollInterval);
+            tick.WaitOne();
         }
 
         return true;
