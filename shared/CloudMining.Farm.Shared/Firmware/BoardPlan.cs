@@ -9,6 +9,9 @@ internal sealed class BoardPlan
 
     public string Section { get; init; } = string.Empty;
 
+    /// <summary>Further (command, section) places to read rows from when the first is absent ("edevs:DEVS|devs:DEVS").</summary>
+    public (int Command, string Section)[] Alternatives { get; init; } = [];
+
     public int First { get; init; }
 
     public int Last { get; init; }

@@ -141,7 +141,15 @@ internal sealed class ProfileCompiler
             "modules" => BoardStyle.Modules,
             _ => throw Error("boards.style", $"'{doc.Style}' is not a board layout; use indexed (chain_rate1…), rows (one object per board) or modules (Avalon MM ID strings)."),
         };
-        (string command, string section) = ParseSection(doc.At, "boards.at");
+        string[] places = (doc.At ?? string.Empty).Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        (string command, string section) = ParseSection(places.Length > 0 ? places[0] : null, "boards.at");
+        var alternatives = new (int, string)[Math.Max(0, places.Length - 1)];
+        for (int a = 1; a < places.Length; a++)
+        {
+            (string c, string s) = ParseSection(places[a], "boards.at");
+            alternatives[a - 1] = (ReadCommandIndex(c, "boards.at"), s);
+        }
+
         int slots = CheckSlots(style == BoardStyle.Indexed, doc.First, doc.Last, "boards");
         if (style == BoardStyle.Modules && string.IsNullOrWhiteSpace(doc.KeyPrefix))
         {
@@ -153,6 +161,7 @@ internal sealed class ProfileCompiler
             Style = style,
             Command = ReadCommandIndex(command, "boards.at"),
             Section = section,
+            Alternatives = alternatives,
             First = doc.First,
             Last = doc.Last,
             Present = style == BoardStyle.Indexed ? Expand(doc.Present ?? [], doc.First, slots) : [],

@@ -274,25 +274,18 @@ public static class SnapshotDecoder
 
                 break;
             case BoardStyle.Rows:
-                if (!context.TryGetSection(plan.Command, plan.Section, out JsonElement rows))
+                int running = 0;
+                if (ReadBoardRows(context, plan, plan.Command, plan.Section, boards, ref running, ref warnings))
                 {
                     break;
                 }
 
-                int running = 0;
-                foreach (JsonElement row in new JsonLookup.ObjectEnumerable(rows))
+                foreach ((int command, string alternative) in plan.Alternatives)
                 {
-                    int index = RowIndex(row, plan.Index, running++);
-                    boards.Add(new BoardReading
+                    if (ReadBoardRows(context, plan, command, alternative, boards, ref running, ref warnings))
                     {
-                        Index = index,
-                        Hashrate = BoardHashrate(context, row, row, plan.Hashrate, -1, ref warnings),
-                        ChipTemperature = BoardTemperature(context, row, row, plan.ChipTemperature, -1, ref warnings),
-                        BoardTemperature = BoardTemperature(context, row, row, plan.BoardTemperature, -1, ref warnings),
-                        Chips = BoardNumber(context, row, row, plan.Chips, -1, ref warnings) is double c ? (int)Math.Clamp(c, 0, int.MaxValue) : null,
-                        HardwareErrors = BoardNumber(context, row, row, plan.HardwareErrors, -1, ref warnings) is double e ? ToLong(e) : null,
-                        Status = BoardText(row, row, plan.Status, -1),
-                    });
+                        break;
+                    }
                 }
 
                 break;
@@ -302,6 +295,38 @@ public static class SnapshotDecoder
         }
 
         return boards;
+    }
+
+    /// <summary>Reads one board per object of the section (or of every section matching "NAME*"); false when the section is absent.</summary>
+    private static bool ReadBoardRows(DecodeContext context, BoardPlan plan, int command, string section, List<BoardReading> boards, ref int running, ref List<string>? warnings)
+    {
+        bool any = false;
+        foreach (JsonElement rows in context.Sections(command, section))
+        {
+            any = true;
+            foreach (JsonElement row in new JsonLookup.ObjectEnumerable(rows))
+            {
+                int index = RowIndex(row, plan.Index, running++);
+                var board = new BoardReading
+                {
+                    Index = index,
+                    Hashrate = BoardHashrate(context, row, row, plan.Hashrate, -1, ref warnings),
+                    ChipTemperature = BoardTemperature(context, row, row, plan.ChipTemperature, -1, ref warnings),
+                    BoardTemperature = BoardTemperature(context, row, row, plan.BoardTemperature, -1, ref warnings),
+                    Chips = BoardNumber(context, row, row, plan.Chips, -1, ref warnings) is double c ? (int)Math.Clamp(c, 0, int.MaxValue) : null,
+                    HardwareErrors = BoardNumber(context, row, row, plan.HardwareErrors, -1, ref warnings) is double e ? ToLong(e) : null,
+                    Status = BoardText(row, row, plan.Status, -1),
+                };
+
+                // A row that carries none of the board fields (an empty STATS3 slot) is not a board.
+                if (board.Hashrate is not null || board.ChipTemperature is not null || board.BoardTemperature is not null || board.Chips is not null || board.HardwareErrors is not null || board.Status is not null)
+                {
+                    boards.Add(board);
+                }
+            }
+        }
+
+        return any;
     }
 
     private static void ReadModuleBoards(DecodeContext context, BoardPlan plan, List<BoardReading> boards)
@@ -571,38 +596,36 @@ public static class SnapshotDecoder
     private static List<PoolReading> ReadPools(DecodeContext context, PoolPlan plan, ref List<string>? warnings)
     {
         var pools = new List<PoolReading>();
-        if (!context.TryGetSection(plan.Command, plan.Section, out JsonElement section))
-        {
-            return pools;
-        }
-
         int running = 0;
-        foreach (JsonElement row in new JsonLookup.ObjectEnumerable(section))
+        foreach (JsonElement section in context.Sections(plan.Command, plan.Section))
         {
-            int index = RowIndex(row, [plan.Index], running++);
-            string? url = JsonLookup.TryGetProperty(row, plan.Url, out JsonElement u) ? JsonLookup.GetText(u) : null;
-            if (string.IsNullOrWhiteSpace(url))
+            foreach (JsonElement row in new JsonLookup.ObjectEnumerable(section))
             {
-                continue; // an empty slot, not a configured pool
-            }
+                int index = RowIndex(row, [plan.Index], running++);
+                string? url = JsonLookup.TryGetProperty(row, plan.Url, out JsonElement u) ? JsonLookup.GetText(u) : null;
+                if (string.IsNullOrWhiteSpace(url))
+                {
+                    continue; // an empty slot, not a configured pool
+                }
 
-            pools.Add(new PoolReading
-            {
-                Index = index,
-                Url = url.Trim(),
-                User = Text(row, plan.User),
-                Status = Text(row, plan.Status),
-                Priority = Number(row, plan.Priority) is double p ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : null,
-                Quota = Number(row, plan.Quota) is double q ? (int)Math.Clamp(q, int.MinValue, int.MaxValue) : null,
-                Active = Bool(row, plan.Active),
-                Accepted = Number(row, plan.Accepted) is double a ? ToLong(a) : 0,
-                Rejected = Number(row, plan.Rejected) is double r ? ToLong(r) : 0,
-                Stale = Number(row, plan.Stale) is double s ? ToLong(s) : 0,
-                DifficultyAccepted = Number(row, plan.DifficultyAccepted) ?? 0,
-                DifficultyRejected = Number(row, plan.DifficultyRejected) ?? 0,
-                DifficultyStale = Number(row, plan.DifficultyStale) ?? 0,
-                LastShareTime = ShareTime(row, plan.LastShareTime),
-            });
+                pools.Add(new PoolReading
+                {
+                    Index = index,
+                    Url = url.Trim(),
+                    User = Text(row, plan.User),
+                    Status = Text(row, plan.Status),
+                    Priority = Number(row, plan.Priority) is double p ? (int)Math.Clamp(p, int.MinValue, int.MaxValue) : null,
+                    Quota = Number(row, plan.Quota) is double q ? (int)Math.Clamp(q, int.MinValue, int.MaxValue) : null,
+                    Active = Bool(row, plan.Active),
+                    Accepted = Number(row, plan.Accepted) is double a ? ToLong(a) : 0,
+                    Rejected = Number(row, plan.Rejected) is double r ? ToLong(r) : 0,
+                    Stale = Number(row, plan.Stale) is double st ? ToLong(st) : 0,
+                    DifficultyAccepted = Number(row, plan.DifficultyAccepted) ?? 0,
+                    DifficultyRejected = Number(row, plan.DifficultyRejected) ?? 0,
+                    DifficultyStale = Number(row, plan.DifficultyStale) ?? 0,
+                    LastShareTime = ShareTime(row, plan.LastShareTime),
+                });
+            }
         }
 
         if (pools.Count == 0 && running > 0)
@@ -798,6 +821,10 @@ public static class SnapshotDecoder
             return false;
         }
 
+        /// <summary>The section, or with a trailing '*' every top-level section whose name starts with the rest (POOL0, POOL1…).</summary>
+        public SectionEnumerable Sections(int command, string section) =>
+            new(command >= 0 && command < replies.Length ? replies[command] : null, section);
+
         /// <summary>The module strings: values of keys starting with the prefix ("MM ID0", "MM ID1"…), in every object of the section.</summary>
         public IEnumerable<string> Modules(int command, string section, string prefix)
         {
@@ -815,6 +842,66 @@ public static class SnapshotDecoder
                         yield return property.Value.GetString()!;
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>Enumerates the sections a name or "NAME*" pattern selects, without allocating for a plain name.</summary>
+    private readonly struct SectionEnumerable(ApiReply? reply, string section)
+    {
+        public Enumerator GetEnumerator() => new(reply, section);
+
+        public struct Enumerator
+        {
+            private readonly ApiReply? _reply;
+            private readonly string _section;
+            private readonly bool _wildcard;
+            private JsonElement.ObjectEnumerator _properties;
+            private int _state;
+
+            public Enumerator(ApiReply? reply, string section)
+            {
+                _reply = reply;
+                _section = section;
+                _wildcard = section.EndsWith('*');
+                _properties = _wildcard && reply is not null && reply.Root.ValueKind == JsonValueKind.Object ? reply.Root.EnumerateObject() : default;
+                _state = reply is null ? 0 : _wildcard ? 2 : 1;
+                Current = default;
+            }
+
+            public JsonElement Current { get; private set; }
+
+            public bool MoveNext()
+            {
+                if (_state == 1)
+                {
+                    _state = 0;
+                    if (_reply!.TryGetSection(_section, out JsonElement s))
+                    {
+                        Current = s;
+                        return true;
+                    }
+
+                    return false;
+                }
+
+                if (_state == 2)
+                {
+                    ReadOnlySpan<char> prefix = _section.AsSpan(0, _section.Length - 1);
+                    while (_properties.MoveNext())
+                    {
+                        JsonProperty p = _properties.Current;
+                        if (p.Name.AsSpan().StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && !p.Name.Equals("STATUS", StringComparison.OrdinalIgnoreCase))
+                        {
+                            Current = p.Value;
+                            return true;
+                        }
+                    }
+
+                    _state = 0;
+                }
+
+                return false;
             }
         }
     }
