@@ -323,11 +323,18 @@ public sealed class SimulatedMiner : IAsyncDisposable
 
     private ApiReply Execute(string command, string? parameter, ref bool restartAfterReply)
     {
-        if (PoolCommands.IsPrivileged(command))
+        if (PoolCommands.IsPrivileged(command) || Personality.ExtraPrivilegedCommands.Contains(command))
         {
-            if (!Spec.WriteAccess)
+            if (!Spec.WriteAccess || !Personality.AcceptsCgminerWrites)
             {
                 return Error(CgminerCodes.AccessDenied, $"Access denied to '{command}' command");
+            }
+
+            ApiReply? special = Personality.Write(command, parameter, Snapshot(), out bool restart);
+            if (special is not null)
+            {
+                restartAfterReply |= restart;
+                return special;
             }
 
             if (command == "restart")
@@ -346,10 +353,11 @@ public sealed class SimulatedMiner : IAsyncDisposable
                 return Error(CgminerCodes.InvalidCommand, "Invalid command");
             }
 
+            string? normalized = Personality.NormalizeWriteParameter(command, parameter);
             lock (_gate)
             {
                 AdvanceLocked(_clocks.Mining.GetUtcNow());
-                (string severity, int code, string msg) = PoolCommands.Apply(command, parameter, _pools, this);
+                (string severity, int code, string msg) = PoolCommands.Apply(command, normalized, _pools, this);
                 RecomputeActiveLocked();
                 return Reply(severity, code, msg);
             }
