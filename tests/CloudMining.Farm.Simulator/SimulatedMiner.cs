@@ -43,6 +43,11 @@ public sealed class SimulatedMiner : IAsyncDisposable
         _clocks = clocks;
         _ledger = ledger;
         _pools = spec.Pools.Select((p, i) => new MinerPool(p, i)).ToList();
+        foreach (MinerPool p in _pools)
+        {
+            ledger.Touch(p.Url, p.User);
+        }
+
         _boards = Enumerable.Range(0, Model.Boards).Select(_ => new Board()).ToArray();
         Identity = BuildIdentity(spec, personality, Model);
         _listener = new MinerListener(this, new IPEndPoint(spec.Address, spec.Port));
@@ -358,6 +363,11 @@ public sealed class SimulatedMiner : IAsyncDisposable
             {
                 AdvanceLocked(_clocks.Mining.GetUtcNow());
                 (string severity, int code, string msg) = PoolCommands.Apply(command, normalized, _pools, this);
+                foreach (MinerPool p in _pools)
+                {
+                    _ledger.Touch(p.Url, p.User);
+                }
+
                 RecomputeActiveLocked();
                 return Reply(severity, code, msg);
             }
@@ -654,12 +664,12 @@ public sealed class SimulatedMiner : IAsyncDisposable
         var fans = new int[Model.Fans];
         for (int f = 0; f < fans.Length; f++)
         {
-            double rpm = Model.MaxFanRpm * _fanDuty / 100.0 * (1 + (0.02 * ((f % 3) - 1)));
+            double rpm = !running ? 0 : Model.MaxFanRpm * _fanDuty / 100.0 * (1 + (0.02 * ((f % 3) - 1)));
             fans[f] = (int)(Math.Round(rpm / 30.0) * 30);
         }
 
         double meanLoad = Enumerable.Range(0, _boards.Length).Average(b => LoadFraction(b, hasWork));
-        double power = Model.PowerWatts * (0.06 + (0.94 * meanLoad)) * (0.97 + (0.03 * _fanDuty / 100.0));
+        double power = !running ? 0 : Model.PowerWatts * (0.06 + (0.94 * meanLoad)) * (0.97 + (0.03 * _fanDuty / 100.0));
         var pools = new PoolView[_pools.Count];
         for (int i = 0; i < _pools.Count; i++)
         {
