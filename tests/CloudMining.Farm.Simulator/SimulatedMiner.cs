@@ -25,6 +25,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
     private readonly HashSet<int> _lostBoards = [];
     private MinerFault? _networkFault;
     private double _hashrateFactor = 1;
+    private double _ambient;
     private MinerPowerState _state = MinerPowerState.Off;
     private DateTimeOffset _bootedAt;
     private DateTimeOffset _lastUpdate;
@@ -50,6 +51,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
 
         _boards = Enumerable.Range(0, Model.Boards).Select(_ => new Board()).ToArray();
         Identity = BuildIdentity(spec, personality, Model);
+        _ambient = spec.AmbientCelsius;
         _listener = new MinerListener(this, new IPEndPoint(spec.Address, spec.Port));
     }
 
@@ -227,6 +229,32 @@ public sealed class SimulatedMiner : IAsyncDisposable
             }
 
             ReconcileListenerLocked();
+        }
+    }
+
+    /// <summary>Intake air temperature, °C; chips and boards drift toward it plus their load rise (rack fans or a hot aisle change it).</summary>
+    public double AmbientCelsius
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ambient;
+            }
+        }
+
+        set
+        {
+            if (!double.IsFinite(value) || value is < -40 or > 80)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Ambient must be a temperature between -40 and 80 °C.");
+            }
+
+            lock (_gate)
+            {
+                AdvanceLocked(_clocks.Mining.GetUtcNow());
+                _ambient = value;
+            }
         }
     }
 
@@ -446,8 +474,8 @@ public sealed class SimulatedMiner : IAsyncDisposable
         {
             board.TotalHashes = 0;
             board.HardwareErrors = 0;
-            board.ChipTemp = Spec.AmbientCelsius;
-            board.BoardTemp = Spec.AmbientCelsius;
+            board.ChipTemp = _ambient;
+            board.BoardTemp = _ambient;
         }
 
         RecomputeActiveLocked();
@@ -605,12 +633,12 @@ public sealed class SimulatedMiner : IAsyncDisposable
     private void UpdateThermalsLocked(double dt, bool hasWork)
     {
         double alpha = 1 - Math.Exp(-dt / 45.0);
-        double maxChip = Spec.AmbientCelsius;
+        double maxChip = _ambient;
         for (int b = 0; b < _boards.Length; b++)
         {
             double load = LoadFraction(b, hasWork);
-            double targetChip = Spec.AmbientCelsius + (42 * load * (1.25 - (0.5 * _fanDuty / 100.0)));
-            double targetBoard = Spec.AmbientCelsius + (0.55 * (targetChip - Spec.AmbientCelsius));
+            double targetChip = _ambient + (42 * load * (1.25 - (0.5 * _fanDuty / 100.0)));
+            double targetBoard = _ambient + (0.55 * (targetChip - _ambient));
             Board board = _boards[b];
             board.ChipTemp += (targetChip - board.ChipTemp) * alpha;
             board.BoardTemp += (targetBoard - board.BoardTemp) * alpha;
@@ -630,6 +658,11 @@ public sealed class SimulatedMiner : IAsyncDisposable
         for (int i = 0; i < 30; i++)
         {
             UpdateThermalsLocked(600, hasWork: true);
+        }
+
+        foreach (Board board in _boards)
+        {
+            board.HardwareErrors = 0;
         }
     }
 
@@ -678,7 +711,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
                 p.Accepted, p.Rejected, p.Stale, p.Getworks, p.Diff1, Spec.ShareDifficulty, p.LastShareAt, p.LastShareDifficulty);
         }
 
-        return new MinerView(Id, Model, Identity, now, (long)elapsed, boards, fans, _fanDuty, Math.Round(power), Spec.AmbientCelsius, pools, Spec.Strategy);
+        return new MinerView(Id, Model, Identity, now, (long)elapsed, boards, fans, _fanDuty, Math.Round(power), _ambient, pools, Spec.Strategy);
     }
 
     private static MinerIdentityInfo BuildIdentity(MinerSpec spec, FirmwarePersonality personality, MinerModel model)
