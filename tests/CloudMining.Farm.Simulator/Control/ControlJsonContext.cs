@@ -10,6 +10,7 @@ namespace CloudMining.Farm.Simulator.Control;
 [JsonSerializable(typeof(List<MinerInfo>))]
 [JsonSerializable(typeof(FaultRequest))]
 [JsonSerializable(typeof(PowerRequest))]
+[JsonSerializable(typeof(AmbientRequest))]
 [JsonSerializable(typeof(PoolAliveRequest))]
 [JsonSerializable(typeof(ControlError))]
 [JsonSerializable(typeof(FarmManifest))]

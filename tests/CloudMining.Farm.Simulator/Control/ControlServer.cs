@@ -113,6 +113,25 @@ public sealed class ControlServer : IAsyncDisposable
             return Results.Ok(MinerInfo.From(m));
         });
 
+        app.MapPost("/miners/{id}/ambient", (string id, AmbientRequest request) =>
+        {
+            if (!farm.TryGet(id, out SimulatedMiner? m))
+            {
+                return NotFound(id, farm);
+            }
+
+            try
+            {
+                m!.AmbientCelsius = request.Celsius;
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                return Results.BadRequest(new ControlError(ex.Message));
+            }
+
+            return Results.Ok(MinerInfo.From(m));
+        });
+
         app.MapGet("/pools", () => Results.Ok(farm.PoolView().ToList()));
 
         app.MapPost("/pools/alive", (PoolAliveRequest request) =>
