@@ -423,6 +423,8 @@ public sealed class SimulatedMiner : IAsyncDisposable
         }
     }
 
+    private double DifficultyFor(MinerPool pool) => _ledger.ShareDifficulty(pool.Url) ?? Spec.ShareDifficulty;
+
     internal bool IsUsable(MinerPool pool) => pool.Enabled && _ledger.IsAlive(pool.Url);
 
     private void BeginBootLocked(DateTimeOffset now, TimeSpan delay)
@@ -619,7 +621,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
         {
             if (weights[i] > 0)
             {
-                _pools[i].AddHashes(hashes * weights[i], now, Spec.ShareDifficulty, Spec.RejectRate, Spec.StaleRate, _ledger);
+                _pools[i].AddHashes(hashes * weights[i], now, DifficultyFor(_pools[i]), Spec.RejectRate, Spec.StaleRate, _ledger);
             }
         }
 
@@ -708,7 +710,8 @@ public sealed class SimulatedMiner : IAsyncDisposable
         {
             MinerPool p = _pools[i];
             pools[i] = new PoolView(i, p.Url, p.User, p.Priority, p.Quota, p.Enabled, _ledger.IsAlive(p.Url), p.Active,
-                p.Accepted, p.Rejected, p.Stale, p.Getworks, p.Diff1, Spec.ShareDifficulty, p.LastShareAt, p.LastShareDifficulty);
+                p.Accepted, p.Rejected, p.Stale, p.Getworks, p.Diff1, DifficultyFor(p), p.LastShareAt, p.LastShareDifficulty,
+                p.DifficultyAccepted, p.DifficultyRejected, p.DifficultyStale);
         }
 
         return new MinerView(Id, Model, Identity, now, (long)elapsed, boards, fans, _fanDuty, Math.Round(power), _ambient, pools, Spec.Strategy);

@@ -12,6 +12,7 @@ namespace CloudMining.Farm.Simulator.Control;
 [JsonSerializable(typeof(PowerRequest))]
 [JsonSerializable(typeof(AmbientRequest))]
 [JsonSerializable(typeof(PoolAliveRequest))]
+[JsonSerializable(typeof(PoolDifficultyRequest))]
 [JsonSerializable(typeof(ControlError))]
 [JsonSerializable(typeof(FarmManifest))]
 [JsonSerializable(typeof(List<PoolAccountView>))]
