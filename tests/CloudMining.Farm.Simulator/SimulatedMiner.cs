@@ -517,6 +517,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
         MinerPool? best = null;
         int bestIndex = -1;
         double quotaSum = 0;
+        bool[] wasActive = _pools.Select(p => p.Active).ToArray();
         for (int i = 0; i < _pools.Count; i++)
         {
             MinerPool p = _pools[i];
@@ -550,6 +551,14 @@ public sealed class SimulatedMiner : IAsyncDisposable
         {
             weights[bestIndex] = 1;
             best.Active = true;
+        }
+
+        for (int i = 0; i < _pools.Count; i++)
+        {
+            if (wasActive[i] && !_pools[i].Active)
+            {
+                _pools[i].DropPartialWork();
+            }
         }
 
         return weights;
