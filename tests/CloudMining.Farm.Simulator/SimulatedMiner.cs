@@ -698,8 +698,9 @@ public sealed class SimulatedMiner : IAsyncDisposable
                 h5,
                 av,
                 alive ? Model.NominalHashesPerSecond / Model.Boards : 0,
-                alive ? Math.Round(board.ChipTemp, 1) : 0,
-                alive ? Math.Round(board.BoardTemp, 1) : 0,
+                // Sensors read with a little jitter per 5-second window, deterministic like the hashrate noise.
+                alive ? Math.Round(board.ChipTemp + (0.6 * DeterministicNoise.Symmetric(Spec.Seed, 100 + b, window)), 1) : 0,
+                alive ? Math.Round(board.BoardTemp + (0.4 * DeterministicNoise.Symmetric(Spec.Seed, 200 + b, window)), 1) : 0,
                 (long)board.HardwareErrors,
                 Identity.BoardSerials[b],
                 board.TotalHashes);
@@ -708,7 +709,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
         var fans = new int[Model.Fans];
         for (int f = 0; f < fans.Length; f++)
         {
-            double rpm = !running ? 0 : Model.MaxFanRpm * _fanDuty / 100.0 * (1 + (0.02 * ((f % 3) - 1)));
+            double rpm = !running ? 0 : Model.MaxFanRpm * _fanDuty / 100.0 * (1 + (0.02 * ((f % 3) - 1)) + (0.01 * DeterministicNoise.Symmetric(Spec.Seed, 300 + f, window)));
             fans[f] = (int)(Math.Round(rpm / 30.0) * 30);
         }
 
