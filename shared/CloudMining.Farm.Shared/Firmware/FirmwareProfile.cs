@@ -1,0 +1,76 @@
+namespace CloudMining.Farm.Shared.Firmware;
+
+/// <summary>A loaded, validated firmware profile: how to recognise the firmware, what to read, how to map it, and how to change its pools.</summary>
+public sealed class FirmwareProfile
+{
+    internal FirmwareProfile(string name, string description, string sourceFile)
+    {
+        Name = name;
+        Description = description;
+        SourceFile = sourceFile;
+    }
+
+    public string Name { get; }
+
+    public string Description { get; }
+
+    /// <summary>The YAML file the profile came from.</summary>
+    public string SourceFile { get; }
+
+    /// <summary>Higher wins when several profiles match the same miner.</summary>
+    public int DetectPriority { get; internal init; }
+
+    /// <summary>The profile matches a miner when any rule matches; no rules: only chosen by name or as the fallback.</summary>
+    public IReadOnlyList<DetectionRule> DetectionRules { get; internal init; } = [];
+
+    /// <summary>Commands to read on every poll, in order.</summary>
+    public IReadOnlyList<string> ReadCommands { get; internal init; } = [];
+
+    /// <summary>Commands whose failure fails the whole read (others become warnings).</summary>
+    public IReadOnlyList<string> RequiredCommands { get; internal init; } = [];
+
+    /// <summary>True when the firmware answers "a+b+c" in one conversation.</summary>
+    public bool MultiCommand { get; internal init; }
+
+    /// <summary>The read commands joined for one multi-command request.</summary>
+    public string MultiCommandRequest => string.Join('+', ReadCommands);
+
+    public IReadOnlyDictionary<ProfileAction, IReadOnlyList<ActionStep>> Actions { get; internal init; } = new Dictionary<ProfileAction, IReadOnlyList<ActionStep>>();
+
+    public SessionStep? Session { get; internal init; }
+
+    public bool Supports(ProfileAction action) => Actions.ContainsKey(action);
+
+    /// <summary>Every command a mapping reads from; field sources refer to replies by their index here.</summary>
+    internal string[] Commands { get; init; } = [];
+
+    internal FieldSource[] Model { get; init; } = [];
+
+    internal FieldSource[] Firmware { get; init; } = [];
+
+    internal FieldSource[] FirmwareVersion { get; init; } = [];
+
+    internal FieldSource[] Serial { get; init; } = [];
+
+    internal FieldSource[] Mac { get; init; } = [];
+
+    internal FieldSource[] Hashrate5s { get; init; } = [];
+
+    internal FieldSource[] HashrateAverage { get; init; } = [];
+
+    internal FieldSource[] HashrateNominal { get; init; } = [];
+
+    internal FieldSource[] Power { get; init; } = [];
+
+    internal FieldSource[] Uptime { get; init; } = [];
+
+    internal FieldSource[] HardwareErrors { get; init; } = [];
+
+    internal BoardPlan Boards { get; init; } = new();
+
+    internal FanPlan Fans { get; init; } = new();
+
+    internal PoolPlan? Pools { get; init; }
+
+    public override string ToString() => Name;
+}
