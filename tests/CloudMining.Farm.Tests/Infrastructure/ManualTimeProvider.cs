@@ -1,92 +1,64 @@
 namespace CloudMining.Farm.Tests.Infrastructure;
 
-/// <summary>A clock that only moves when the test calls <see cref="Advance"/>; timers created from it fire then, in due order.</summary>
+/// <summary>A clock tests move by hand; timers created from it fire when Advance passes their due time.</summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
-    private readonly object gate = new();
-    private readonly List<ManualTimer> timers = [];
-    private DateTimeOffset now;
+    private readonly Lock _gate = new();
+    private readonly List<ManualTimer> _timers = [];
+    private DateTimeOffset _now;
 
     public ManualTimeProvider(DateTimeOffset? start = null)
     {
-        now = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        _now = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     }
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return now;
+            return _now;
         }
     }
 
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
-    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    /// <summary>Number of timers currently waiting to fire, so a test can wait until the code under test is parked on one.</summary>
-    public int PendingTimers
+    /// <summary>Moves time forward and fires, in due order, every timer that came due.</summary>
+    public void Advance(TimeSpan by)
     {
-        get
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        DateTimeOffset target;
+        lock (_gate)
         {
-            lock (gate)
+            target = _now + by;
+        }
+
+        while (true)
+        {
+            ManualTimer? due;
+            lock (_gate)
             {
-                return timers.Count(t => t.DueAt is not null);
+                due = _timers.Where(t => t.DueAt is { } at && at <= target).OrderBy(t => t.DueAt).FirstOrDefault();
+                if (due is null)
+                {
+                    _now = target;
+                    return;
+                }
+
+                _now = due.DueAt!.Value;
+                due.DueAt = due.Period is { } p && p > TimeSpan.Zero ? _now + p : null;
             }
+
+            due.Fire();
         }
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        ArgumentNullException.ThrowIfNull(callback);
         var timer = new ManualTimer(this, callback, state);
-        lock (gate)
-        {
-            timers.Add(timer);
-        }
-
         timer.Change(dueTime, period);
         return timer;
-    }
-
-    /// <summary>Moves the clock forward, firing every timer that comes due on the way (callbacks run outside the lock).</summary>
-    public void Advance(TimeSpan by)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
-        DateTimeOffset target;
-        lock (gate)
-        {
-            target = now + by;
-        }
-
-        while (true)
-        {
-            ManualTimer? next;
-            lock (gate)
-            {
-                next = timers.Where(t => t.DueAt is { } d && d <= target).OrderBy(t => t.DueAt).FirstOrDefault();
-                if (next is null)
-                {
-                    now = target;
-                    return;
-                }
-
-                now = next.DueAt!.Value;
-                next.DueAt = next.Period is { } p && p > TimeSpan.Zero ? now + p : null;
-            }
-
-            next.Fire();
-        }
-    }
-
-    private void Remove(ManualTimer timer)
-    {
-        lock (gate)
-        {
-            timers.Remove(timer);
-        }
     }
 
     private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
@@ -97,10 +69,15 @@ public sealed class ManualTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            lock (owner.gate)
+            lock (owner._gate)
             {
+                if (!owner._timers.Contains(this))
+                {
+                    owner._timers.Add(this);
+                }
+
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 Period = period == Timeout.InfiniteTimeSpan ? null : period;
-                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.now + dueTime;
             }
 
             return true;
@@ -110,12 +87,10 @@ public sealed class ManualTimeProvider : TimeProvider
 
         public void Dispose()
         {
-            lock (owner.gate)
+            lock (owner._gate)
             {
-                DueAt = null;
+                owner._timers.Remove(this);
             }
-
-            owner.Remove(this);
         }
 
         public ValueTask DisposeAsync()

@@ -1,0 +1,58 @@
+using System.Net;
+using CloudMining.Farm.Simulator.Mining;
+
+namespace CloudMining.Farm.Simulator;
+
+/// <summary>How to build one simulated miner: where it listens, which firmware and model it imitates, and how it behaves.</summary>
+public sealed record MinerSpec
+{
+    /// <summary>Stable id used by the control API and the manifest ("sim-0001").</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Personality name: antminer, braiins-os, whatsminer, avalon, luxos, vnish, generic-cgminer.</summary>
+    public required string Firmware { get; init; }
+
+    /// <summary>Model name from the personality's catalog; null picks its default.</summary>
+    public string? Model { get; init; }
+
+    public required IPAddress Address { get; init; }
+
+    /// <summary>API port; 0 lets the kernel pick one (kept across power cycles).</summary>
+    public int Port { get; init; } = 4028;
+
+    /// <summary>Whether privileged (write) commands are allowed, like cgminer's --api-allow W:.</summary>
+    public bool WriteAccess { get; init; }
+
+    /// <summary>Seed of this miner's noise and identity; the same seed gives the same miner.</summary>
+    public int Seed { get; init; }
+
+    public IReadOnlyList<PoolDefinition> Pools { get; init; } = [];
+
+    public PoolStrategy Strategy { get; init; } = PoolStrategy.Failover;
+
+    /// <summary>Share difficulty the simulated pools assign (difficulty-1 units per share).</summary>
+    public double ShareDifficulty { get; init; } = 65536;
+
+    /// <summary>Fraction of shares rejected (0..1).</summary>
+    public double RejectRate { get; init; } = 0.002;
+
+    /// <summary>Fraction of shares stale (0..1).</summary>
+    public double StaleRate { get; init; }
+
+    /// <summary>Hashrate noise around nominal per 5-second window, in percent (0 = exactly nominal).</summary>
+    public double NoisePercent { get; init; } = 2;
+
+    public double AmbientCelsius { get; init; } = 25;
+
+    /// <summary>Time from power-on until the API answers.</summary>
+    public TimeSpan BootDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time the API is gone after a "restart" command.</summary>
+    public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Hardware errors per board per hour at full load.</summary>
+    public double HardwareErrorsPerBoardHour { get; init; } = 12;
+
+    /// <summary>Whether the miner is powered when the farm starts (it then answers at once, booted at start).</summary>
+    public bool PoweredOnAtStart { get; init; } = true;
+}

@@ -1,0 +1,91 @@
+namespace CloudMining.Farm.Simulator.Mining;
+
+/// <summary>A pool as one miner holds it: configuration plus the miner's own counters since boot.</summary>
+internal sealed class MinerPool
+{
+    public MinerPool(PoolDefinition definition, int priority)
+    {
+        Url = definition.Url;
+        User = definition.User;
+        Password = definition.Password;
+        Quota = definition.Quota;
+        Priority = priority;
+    }
+
+    public string Url { get; }
+
+    public string User { get; }
+
+    /// <summary>Kept only so "addpool" round-trips; never rendered or logged.</summary>
+    public string Password { get; }
+
+    public int Priority { get; set; }
+
+    public int Quota { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    public double Hashes { get; private set; }
+
+    public double Diff1 { get; private set; }
+
+    public long Submitted { get; private set; }
+
+    public long Accepted { get; private set; }
+
+    public long Rejected { get; private set; }
+
+    public long Stale { get; private set; }
+
+    public long Getworks { get; private set; }
+
+    public DateTimeOffset? LastShareAt { get; private set; }
+
+    public double LastShareDifficulty { get; private set; }
+
+    /// <summary>Whether the miner currently sends work here (cgminer's "Stratum Active").</summary>
+    public bool Active { get; set; }
+
+    /// <summary>Credits hashes sent to this pool and turns whole shares into accepted/rejected/stale, deterministically.</summary>
+    public void AddHashes(double hashes, DateTimeOffset at, double shareDifficulty, double rejectRate, double staleRate, PoolLedger ledger)
+    {
+        if (hashes <= 0)
+        {
+            return;
+        }
+
+        Hashes += hashes;
+        Diff1 += hashes / 4294967296.0;
+        long submitted = (long)Math.Floor(Diff1 / shareDifficulty);
+        long newShares = submitted - Submitted;
+        long rejected = (long)Math.Floor(submitted * rejectRate) - Rejected;
+        long stale = (long)Math.Floor(submitted * staleRate) - Stale;
+        long accepted = newShares - rejected - stale;
+        Submitted = submitted;
+        Rejected += rejected;
+        Stale += stale;
+        Accepted += accepted;
+        Getworks = (long)(Hashes / 4294967296.0 / 1e4);
+        if (newShares > 0)
+        {
+            LastShareAt = at;
+            LastShareDifficulty = shareDifficulty;
+        }
+
+        ledger.Record(Url, User, hashes, accepted, rejected, stale, shareDifficulty);
+    }
+
+    public void ResetCounters()
+    {
+        Hashes = 0;
+        Diff1 = 0;
+        Submitted = 0;
+        Accepted = 0;
+        Rejected = 0;
+        Stale = 0;
+        Getworks = 0;
+        LastShareAt = null;
+        LastShareDifficulty = 0;
+        Active = false;
+    }
+}

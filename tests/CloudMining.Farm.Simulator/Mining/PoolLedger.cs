@@ -1,0 +1,81 @@
+namespace CloudMining.Farm.Simulator.Mining;
+
+/// <summary>The simulated pools' side: per URL+worker totals of what arrived, and which pool URLs are up.</summary>
+public sealed class PoolLedger
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Url, string User), Account> _accounts = [];
+    private readonly HashSet<string> _deadUrls = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool IsAlive(string url)
+    {
+        lock (_gate)
+        {
+            return !_deadUrls.Contains(url);
+        }
+    }
+
+    /// <summary>Takes a pool URL down or brings it back (a dead pool gets no shares; failover miners move on).</summary>
+    public void SetAlive(string url, bool alive)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        lock (_gate)
+        {
+            if (alive)
+            {
+                _deadUrls.Remove(url);
+            }
+            else
+            {
+                _deadUrls.Add(url);
+            }
+        }
+    }
+
+    internal void Record(string url, string user, double hashes, long accepted, long rejected, long stale, double shareDifficulty)
+    {
+        lock (_gate)
+        {
+            if (!_accounts.TryGetValue((url, user), out Account? a))
+            {
+                a = new Account();
+                _accounts[(url, user)] = a;
+            }
+
+            a.Hashes += hashes;
+            a.Accepted += accepted;
+            a.AcceptedDifficulty += accepted * shareDifficulty;
+            a.Rejected += rejected;
+            a.RejectedDifficulty += rejected * shareDifficulty;
+            a.Stale += stale;
+            a.StaleDifficulty += stale * shareDifficulty;
+        }
+    }
+
+    /// <summary>Totals per account as of the last time each miner was advanced (SimulatedFarm.PoolView advances them all first).</summary>
+    public IReadOnlyList<PoolAccountView> Snapshot()
+    {
+        lock (_gate)
+        {
+            return _accounts
+                .OrderBy(kv => kv.Key.Url, StringComparer.Ordinal)
+                .ThenBy(kv => kv.Key.User, StringComparer.Ordinal)
+                .Select(kv => new PoolAccountView(
+                    kv.Key.Url, kv.Key.User, kv.Value.Hashes, kv.Value.Accepted, kv.Value.AcceptedDifficulty,
+                    kv.Value.Rejected, kv.Value.RejectedDifficulty, kv.Value.Stale, kv.Value.StaleDifficulty,
+                    !_deadUrls.Contains(kv.Key.Url)))
+                .ToList();
+        }
+    }
+
+    private sealed class Account
+    {
+        public double Hashes;
+        public long Accepted;
+        public double AcceptedDifficulty;
+        public long Rejected;
+        public double RejectedDifficulty;
+        public long Stale;
+        public double StaleDifficulty;
+    }
+}

@@ -1,0 +1,91 @@
+using CloudMining.Farm.Simulator.Mining;
+using CloudMining.Farm.Simulator.Personalities;
+
+namespace CloudMining.Farm.Simulator;
+
+/// <summary>A set of simulated miners on loopback plus the simulated pools they mine to. Start it, point clients at the endpoints, dispose it.</summary>
+public sealed class SimulatedFarm : IAsyncDisposable
+{
+    private readonly Dictionary<string, SimulatedMiner> _byId;
+
+    private SimulatedFarm(IReadOnlyList<SimulatedMiner> miners, PoolLedger ledger, FarmClocks clocks)
+    {
+        Miners = miners;
+        Pools = ledger;
+        Clocks = clocks;
+        _byId = miners.ToDictionary(m => m.Id, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyList<SimulatedMiner> Miners { get; }
+
+    /// <summary>The pool side: what each pool URL+worker received; take pools down with SetAlive.</summary>
+    public PoolLedger Pools { get; }
+
+    public FarmClocks Clocks { get; }
+
+    public SimulatedMiner this[string id] =>
+        _byId.TryGetValue(id, out SimulatedMiner? m) ? m : throw new KeyNotFoundException($"No simulated miner '{id}'; ids run sim-0001..sim-{Miners.Count:D4}.");
+
+    public bool TryGet(string id, out SimulatedMiner? miner) => _byId.TryGetValue(id, out miner);
+
+    /// <summary>Starts N miners described by options, on the system clocks unless given.</summary>
+    public static Task<SimulatedFarm> StartAsync(FarmOptions options, FarmClocks? clocks = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return StartAsync(options.BuildSpecs(), clocks, cancellationToken);
+    }
+
+    /// <summary>Starts exactly the miners given.</summary>
+    public static async Task<SimulatedFarm> StartAsync(IReadOnlyList<MinerSpec> specs, FarmClocks? clocks = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        FarmClocks c = clocks ?? FarmClocks.System;
+        var ledger = new PoolLedger();
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var miners = new List<SimulatedMiner>(specs.Count);
+        foreach (MinerSpec spec in specs)
+        {
+            if (!ids.Add(spec.Id))
+            {
+                throw new ArgumentException($"Two simulated miners are both called '{spec.Id}'; give each an own id.", nameof(specs));
+            }
+
+            miners.Add(new SimulatedMiner(spec, PersonalityCatalog.Get(spec.Firmware), c, ledger));
+        }
+
+        var farm = new SimulatedFarm(miners, ledger, c);
+        try
+        {
+            foreach (SimulatedMiner m in miners)
+            {
+                await m.StartAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            await farm.DisposeAsync();
+            throw;
+        }
+
+        return farm;
+    }
+
+    /// <summary>The pool side as of now: every miner is advanced to the clock first so the totals are current.</summary>
+    public IReadOnlyList<PoolAccountView> PoolView()
+    {
+        foreach (SimulatedMiner m in Miners)
+        {
+            m.Snapshot();
+        }
+
+        return Pools.Snapshot();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (SimulatedMiner m in Miners)
+        {
+            await m.DisposeAsync();
+        }
+    }
+}

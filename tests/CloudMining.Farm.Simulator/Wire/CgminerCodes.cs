@@ -1,0 +1,37 @@
+namespace CloudMining.Farm.Simulator.Wire;
+
+/// <summary>cgminer API status codes and message templates (api.c "codes[]"), the ones the simulated firmwares answer with.</summary>
+public static class CgminerCodes
+{
+    public const int Pool = 7;            // "%d Pool(s)"
+    public const int NoPool = 8;          // "No pools"
+    public const int Devs = 9;            // "%d ASC(s)"
+    public const int Summary = 11;        // "Summary"
+    public const int InvalidCommand = 14; // "Invalid command"
+    public const int Version = 22;        // "CGMiner versions"
+    public const int InvalidJson = 23;    // "Invalid JSON"
+    public const int MissingCommand = 24; // "Missing JSON '%s'"
+    public const int MissingPoolId = 25;  // "Missing pool id parameter"
+    public const int InvalidPoolId = 26;  // "Invalid pool id %d - range is 0 - %d"
+    public const int SwitchPool = 27;     // "Switching to pool %d:'%s'"
+    public const int AccessDenied = 45;   // "Access denied to '%s' command"
+    public const int AccessOk = 46;       // "Privileged access OK"
+    public const int EnablePool = 47;     // "Enabling pool %d:'%s'"
+    public const int DisablePool = 48;    // "Disabling pool %d:'%s'"
+    public const int AlreadyEnabled = 49; // "Pool %d:'%s' already enabled"
+    public const int AlreadyDisabled = 50; // "Pool %d:'%s' already disabled"
+    public const int DisableLast = 51;    // "Cannot disable last active pool %d:'%s'"
+    public const int MissingAddPool = 52; // "Missing addpool details"
+    public const int InvalidAddPool = 53; // "Invalid addpool details '%s'"
+    public const int AddPool = 55;        // "Added pool %d: '%s'"
+    public const int RemoveLast = 66;     // "Cannot remove last pool %d:'%s'"
+    public const int RemoveActive = 67;   // "Cannot remove active pool %d:'%s'"
+    public const int RemovePool = 68;     // "Removed pool %d:'%s'"
+    public const int DevDetails = 69;     // "Device Details"
+    public const int Stats = 70;          // "CGMiner stats"
+    public const int PoolPriority = 73;   // "Changed pool priorities"
+    public const int DuplicatePool = 74;  // "Duplicate pool specified %d"
+    public const int InvalidNumber = 84;  // "Invalid number (%d) for '%s' range is 0-9999"
+    public const int SetQuota = 122;      // "Set pool '%s' to quota %d'"
+    public const int MissingQuota = 85;   // "Missing config parameters 'name,N'"
+}
