@@ -17,7 +17,6 @@ internal sealed class MinerPollTarget
         Pipeline = pipeline;
         Breaker = breaker;
         Nominal = miner.NominalHashrate is null ? null : Hashrate.Parse(miner.NominalHashrate);
-        Profile = miner.Profile;
     }
 
     public int Index { get; }
@@ -31,10 +30,4 @@ internal sealed class MinerPollTarget
     public CircuitBreakerStateProvider Breaker { get; }
 
     public Hashrate? Nominal { get; }
-
-    /// <summary>
-    /// The profile passed to the reader. For "auto" miners this becomes the detected profile after the first good read,
-    /// so detection is not repeated every cycle; it falls back to "auto" when the miner stops matching (re-flashed).
-    /// </summary>
-    public string Profile { get; set; }
 }

@@ -67,11 +67,10 @@ public sealed class RackPoller
         try
         {
             MinerReadResult result = await target.Pipeline.ExecuteAsync(
-                static (state, ct) => state.reader.ReadAsync(state.target.Endpoint, state.target.Profile, ct),
+                static (state, ct) => state.reader.ReadAsync(state.target.Endpoint, state.target.Miner.Profile, ct),
                 (reader, target),
                 cancellationToken);
             outcome = MinerHealthClassifier.FromResult(result, target.Nominal, options.DegradedBelowPercent);
-            FollowDetectedProfile(target, result);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -90,22 +89,5 @@ public sealed class RackPoller
 
         tracker.Record(target.Index, outcome, time.GetUtcNow(), time.GetElapsedTime(started));
         return outcome.IsSuccess;
-    }
-
-    private static void FollowDetectedProfile(MinerPollTarget target, MinerReadResult result)
-    {
-        if (!string.Equals(target.Miner.Profile, MinerOptions.AutoProfile, StringComparison.OrdinalIgnoreCase))
-        {
-            return;
-        }
-
-        if (result.IsSuccess)
-        {
-            target.Profile = result.Snapshot.Identity.Profile;
-        }
-        else if (result.Error.Kind is MinerApiErrorKind.UnsupportedReply or MinerApiErrorKind.CommandError)
-        {
-            target.Profile = MinerOptions.AutoProfile;
-        }
     }
 }
