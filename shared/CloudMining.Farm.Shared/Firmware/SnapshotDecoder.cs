@@ -190,6 +190,11 @@ public static class SnapshotDecoder
             return TryModulesNumber(context, source, out value);
         }
 
+        if (source.Aggregate != FieldAggregate.First)
+        {
+            return TryAggregateRows(context, source, out value);
+        }
+
         if (!context.TryFind(source.Command, source.Section!, source.Key, out JsonElement element))
         {
             value = 0;
@@ -208,6 +213,26 @@ public static class SnapshotDecoder
 
         Warn(ref warnings, source.Description, element);
         return false;
+    }
+
+    /// <summary>Sum or max of a key over every object of the section (the boards of devs, when summary is missing).</summary>
+    private static bool TryAggregateRows(DecodeContext context, FieldSource source, out double value)
+    {
+        value = 0;
+        bool found = false;
+        foreach (JsonElement section in context.Sections(source.Command, source.Section!))
+        {
+            foreach (JsonElement row in new JsonLookup.ObjectEnumerable(section))
+            {
+                if (JsonLookup.TryGetProperty(row, source.Key, out JsonElement v) && JsonLookup.TryGetDouble(v, out double d))
+                {
+                    value = !found ? d : source.Aggregate == FieldAggregate.Sum ? value + d : Math.Max(value, d);
+                    found = true;
+                }
+            }
+        }
+
+        return found;
     }
 
     private static bool TryModulesNumber(DecodeContext context, FieldSource source, out double value)

@@ -63,8 +63,9 @@ public static class ReplyParser
 
         if (root.ValueKind != JsonValueKind.Object)
         {
+            JsonValueKind kind = root.ValueKind;
             document.Dispose();
-            return FailAll(commands, Malformed(command, body.Span, 0, $"the reply is a JSON {root.ValueKind}, not an object with STATUS and data sections"));
+            return FailAll(commands, Malformed(command, body.Span, 0, $"the reply is a JSON {kind}, not an object with STATUS and data sections"));
         }
 
         var results = new ApiReplyResult[commands.Length];
