@@ -20,8 +20,9 @@ public static class MinerResiliencePipelineFactory
         ArgumentNullException.ThrowIfNull(timeProvider);
         var builder = new ResiliencePipelineBuilder<MinerReadResult> { TimeProvider = timeProvider };
 
-        // A window wide enough to hold FailureThreshold polls; ratio 1.0 means every poll in it failed, i.e. "in a row".
-        TimeSpan window = options.PollInterval * (options.CircuitBreaker.FailureThreshold + 1);
+        // Polly's breaker is ratio-based over a sliding window. A window of FailureThreshold - ½ intervals holds exactly the
+        // last FailureThreshold polls (cycles start on the interval grid), so ratio 1.0 with that minimum means "in a row".
+        TimeSpan window = options.PollInterval * (options.CircuitBreaker.FailureThreshold - 0.5);
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<MinerReadResult>
         {
             FailureRatio = 1.0,
