@@ -1,11 +1,113 @@
+using System.CommandLine;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using CloudMining.Farm.Simulator.Cli;
+using CloudMining.Farm.Simulator.Control;
+using CloudMining.Farm.Simulator.Native;
+using Microsoft.Extensions.Logging;
+
 namespace CloudMining.Farm.Simulator;
 
-/// <summary>farm-sim entry point: simulated ASICs on loopback.</summary>
+/// <summary>farm-sim entry point: simulated ASICs on loopback with a control API, until SIGTERM or Ctrl-C.</summary>
 internal static class Program
 {
-    public static int Main()
+    public static Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("farm-sim: being assembled; see README.md.");
-        return 2;
+        var options = new SimOptions();
+        RootCommand root = options.CreateCommand();
+        root.SetAction((parse, ct) => RunAsync(options.Bind(parse), ct));
+        return root.Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> RunAsync(SimSettings settings, CancellationToken cancellationToken)
+    {
+        using ILoggerFactory logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        ILogger log = logs.CreateLogger("farm-sim");
+        if (settings.Problem is not null)
+        {
+            Console.Error.WriteLine("farm-sim: " + settings.Problem);
+            return 2;
+        }
+
+        (ulong before, ulong after, string? problem) = OpenFilesLimit.RaiseToHardLimit();
+        if (problem is not null)
+        {
+            log.LogWarning("Could not raise the open-files limit ({Problem}); each miner needs one descriptor, so large farms may fail to start", problem);
+        }
+        else if (after != before)
+        {
+            log.LogInformation("Raised the open-files limit from {Before} to {After}", before, after);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
+
+        SimulatedFarm farm;
+        try
+        {
+            farm = await SimulatedFarm.StartAsync(settings.Farm, FarmClocks.System, stop.Token);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            Console.Error.WriteLine("farm-sim: " + ex.Message);
+            return 1;
+        }
+
+        await using (farm)
+        {
+            ControlServer? control = null;
+            try
+            {
+                if (settings.Control is not null)
+                {
+                    control = await ControlServer.StartAsync(farm, settings.Control, cancellationToken: stop.Token);
+                    log.LogInformation("Control API listening on {ControlUrl}", control.Url);
+                }
+
+                if (settings.ManifestPath is not null)
+                {
+                    var manifest = new FarmManifest(control?.Url.ToString(), farm.Miners.Select(MinerInfo.From).ToList());
+                    await File.WriteAllTextAsync(settings.ManifestPath, JsonSerializer.Serialize(manifest, ControlJsonContext.Default.FarmManifest), stop.Token);
+                    log.LogInformation("Wrote the manifest of {Miners} miners to {ManifestPath}", farm.Miners.Count, settings.ManifestPath);
+                }
+                else
+                {
+                    foreach (SimulatedMiner m in farm.Miners)
+                    {
+                        Console.WriteLine($"{m.Id}\t{m.ListenEndPoint}\t{m.Firmware}\t{m.Model.Name}");
+                    }
+                }
+
+                log.LogInformation("{Miners} simulated miners running; stop with Ctrl-C or SIGTERM", farm.Miners.Count);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                log.LogInformation("Stopping {Miners} simulated miners", farm.Miners.Count);
+            }
+            catch (IOException ex)
+            {
+                Console.Error.WriteLine($"farm-sim: {ex.Message}");
+                return 1;
+            }
+            finally
+            {
+                if (control is not null)
+                {
+                    await control.DisposeAsync();
+                }
+            }
+        }
+
+        return 0;
     }
 }

@@ -40,6 +40,12 @@ public sealed class SimulatedFarm : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(specs);
         FarmClocks c = clocks ?? FarmClocks.System;
+        if (specs.Count > 500)
+        {
+            // One listening socket per miner: large farms need more than the default 1024 descriptors.
+            Native.OpenFilesLimit.RaiseToHardLimit();
+        }
+
         var ledger = new PoolLedger();
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var miners = new List<SimulatedMiner>(specs.Count);

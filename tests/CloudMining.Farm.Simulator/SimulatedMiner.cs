@@ -45,6 +45,11 @@ public sealed class SimulatedMiner : IAsyncDisposable
         _clocks = clocks;
         _ledger = ledger;
         _pools = spec.Pools.Select((p, i) => new MinerPool(p, i)).ToList();
+        foreach (MinerPool p in _pools)
+        {
+            ledger.Touch(p.Url, p.User);
+        }
+
         _boards = Enumerable.Range(0, Model.Boards).Select(_ => new Board()).ToArray();
         Identity = BuildIdentity(spec, personality, Model);
         _listener = new MinerListener(this, new IPEndPoint(spec.Address, spec.Port));
@@ -325,11 +330,18 @@ public sealed class SimulatedMiner : IAsyncDisposable
 
     private ApiReply Execute(string command, string? parameter, ref bool restartAfterReply)
     {
-        if (PoolCommands.IsPrivileged(command))
+        if (PoolCommands.IsPrivileged(command) || Personality.ExtraPrivilegedCommands.Contains(command))
         {
-            if (!Spec.WriteAccess)
+            if (!Spec.WriteAccess || !Personality.AcceptsCgminerWrites)
             {
                 return Error(CgminerCodes.AccessDenied, $"Access denied to '{command}' command");
+            }
+
+            ApiReply? special = Personality.Write(command, parameter, Snapshot(), out bool restart);
+            if (special is not null)
+            {
+                restartAfterReply |= restart;
+                return special;
             }
 
             if (command == "restart")
@@ -348,10 +360,16 @@ public sealed class SimulatedMiner : IAsyncDisposable
                 return Error(CgminerCodes.InvalidCommand, "Invalid command");
             }
 
+            string? normalized = Personality.NormalizeWriteParameter(command, parameter);
             lock (_gate)
             {
                 AdvanceLocked(_clocks.Mining.GetUtcNow());
-                (string severity, int code, string msg) = PoolCommands.Apply(command, parameter, _pools, this);
+                (string severity, int code, string msg) = PoolCommands.Apply(command, normalized, _pools, this);
+                foreach (MinerPool p in _pools)
+                {
+                    _ledger.Touch(p.Url, p.User);
+                }
+
                 RecomputeActiveLocked();
                 return Reply(severity, code, msg);
             }
@@ -648,12 +666,12 @@ public sealed class SimulatedMiner : IAsyncDisposable
         var fans = new int[Model.Fans];
         for (int f = 0; f < fans.Length; f++)
         {
-            double rpm = Model.MaxFanRpm * _fanDuty / 100.0 * (1 + (0.02 * ((f % 3) - 1)));
+            double rpm = !running ? 0 : Model.MaxFanRpm * _fanDuty / 100.0 * (1 + (0.02 * ((f % 3) - 1)));
             fans[f] = (int)(Math.Round(rpm / 30.0) * 30);
         }
 
         double meanLoad = Enumerable.Range(0, _boards.Length).Average(b => LoadFraction(b, hasWork));
-        double power = Model.PowerWatts * (0.06 + (0.94 * meanLoad)) * (0.97 + (0.03 * _fanDuty / 100.0));
+        double power = !running ? 0 : Model.PowerWatts * (0.06 + (0.94 * meanLoad)) * (0.97 + (0.03 * _fanDuty / 100.0));
         var pools = new PoolView[_pools.Count];
         for (int i = 0; i < _pools.Count; i++)
         {

@@ -32,6 +32,18 @@ public sealed class PoolLedger
         }
     }
 
+    /// <summary>Opens the account for a pool a miner is configured with, so the pool side lists it before any share arrives.</summary>
+    internal void Touch(string url, string user)
+    {
+        lock (_gate)
+        {
+            if (!_accounts.ContainsKey((url, user)))
+            {
+                _accounts[(url, user)] = new Account();
+            }
+        }
+    }
+
     internal void Record(string url, string user, double hashes, long accepted, long rejected, long stale, double shareDifficulty)
     {
         lock (_gate)

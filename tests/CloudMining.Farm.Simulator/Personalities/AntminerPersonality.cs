@@ -141,15 +141,24 @@ public class AntminerPersonality : FirmwarePersonality
                 .Add("Best Share", (long)(p.Diff1 > 0 ? Math.Min(p.Diff1 * 8, 1e12) : 0))
                 .Add("Pool Rejected%", F(Percent(p.DifficultyRejected, all), 4))
                 .Add("Pool Stale%", F(Percent(p.DifficultyStale, all), 4)));
+            ExtendPool(objects[^1], p);
         }
 
         return Ok(v, CgminerCodes.Pool, $"{v.Pools.Count} Pool(s)", Section("POOLS", false, objects));
     }
 
+    /// <summary>Keys a fork appends to each pool object (VNish adds "Boost").</summary>
+    protected virtual void ExtendPool(ApiObject pool, PoolView view)
+    {
+    }
+
+    /// <summary>Key naming the miner software in the first STATS object (VNish writes "Cgminer" there).</summary>
+    protected virtual string StatsHeadKey => MinerSoftwareKey;
+
     protected virtual ApiReply Stats(MinerView v)
     {
         var head = new ApiObject(5)
-            .Add(MinerSoftwareKey, MinerSoftwareVersion(v.Model))
+            .Add(StatsHeadKey, MinerSoftwareVersion(v.Model))
             .Add("Miner", v.Identity.FirmwareVersion)
             .Add("CompileTime", CompileTime(v.Model))
             .Add("Type", TypeText(v.Model));
@@ -211,9 +220,9 @@ public class AntminerPersonality : FirmwarePersonality
 
     private static string Quad(int a, int b, int c, int d) => string.Create(CultureInfo.InvariantCulture, $"{a}-{b}-{c}-{d}");
 
-    private static int Temp(double t) => (int)Math.Round(t);
+    protected static int Temp(double t) => (int)Math.Round(t);
 
-    private static ApiObject StatsS9(MinerView v)
+    protected virtual ApiObject StatsS9(MinerView v)
     {
         const int Slots = 16;
         var o = new ApiObject(220)
@@ -422,7 +431,7 @@ public class AntminerPersonality : FirmwarePersonality
         return o;
     }
 
-    private static void AddChainBlocks(ApiObject o, MinerView v, int slots, int group)
+    protected static void AddChainBlocks(ApiObject o, MinerView v, int slots, int group)
     {
         for (int i = 1; i <= slots; i++)
         {

@@ -19,6 +19,22 @@ public abstract class FirmwarePersonality
     /// <summary>Whether pool quotas (load balance) exist on this firmware.</summary>
     public virtual bool SupportsQuota => true;
 
+    /// <summary>Whether cgminer's privileged commands (addpool, switchpool, ...) can work on this firmware at all.</summary>
+    public virtual bool AcceptsCgminerWrites => true;
+
+    /// <summary>Firmware-specific privileged commands beyond cgminer's (Avalon's ascset, LuxOS's resetminer).</summary>
+    public virtual IReadOnlyCollection<string> ExtraPrivilegedCommands => [];
+
+    /// <summary>Handles a firmware-specific privileged command; null leaves it to the cgminer pool commands.</summary>
+    public virtual ApiReply? Write(string command, string? parameter, MinerView view, out bool restartAfterReply)
+    {
+        restartAfterReply = false;
+        return null;
+    }
+
+    /// <summary>Rewrites a write command's parameter before cgminer handling (LuxOS prefixes a session id).</summary>
+    public virtual string? NormalizeWriteParameter(string command, string? parameter) => parameter;
+
     /// <summary>Read commands this personality answers (for docs and tests).</summary>
     public abstract IReadOnlyList<string> ReadCommands { get; }
 

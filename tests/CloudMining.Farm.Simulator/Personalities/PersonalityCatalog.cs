@@ -11,6 +11,11 @@ public static class PersonalityCatalog
                  {
                      new AntminerPersonality(),
                      new BraiinsOsPersonality(),
+                     new WhatsminerPersonality(),
+                     new AvalonPersonality(),
+                     new LuxOsPersonality(),
+                     new VnishPersonality(),
+                     new GenericCgminerPersonality(),
                  })
         {
             ByName[p.Name] = p;

@@ -1,0 +1,50 @@
+using CloudMining.Farm.Simulator.Faults;
+
+namespace CloudMining.Farm.Simulator.Control;
+
+/// <summary>One simulated miner as the control API and the manifest describe it.</summary>
+public sealed record MinerInfo(
+    string Id,
+    string Host,
+    int Port,
+    string Firmware,
+    string Model,
+    string Mac,
+    string Serial,
+    string FirmwareVersion,
+    bool WriteAccess,
+    string Power,
+    IReadOnlyList<string> Faults,
+    double Hashrate5sTerahash,
+    long Elapsed,
+    double PowerWatts)
+{
+    public static MinerInfo From(SimulatedMiner miner)
+    {
+        ArgumentNullException.ThrowIfNull(miner);
+        Mining.MinerView view = miner.Snapshot();
+        return new MinerInfo(
+            miner.Id,
+            miner.ListenEndPoint.Address.ToString(),
+            miner.ListenEndPoint.Port,
+            miner.Firmware,
+            miner.Model.Name,
+            miner.Identity.Mac,
+            miner.Identity.Serial,
+            miner.Identity.FirmwareVersion,
+            miner.Spec.WriteAccess,
+            miner.PowerState.ToString().ToLowerInvariant(),
+            miner.Faults.Select(Describe).ToList(),
+            Math.Round(view.Hash5s / 1e12, 3),
+            view.Elapsed,
+            view.PowerWatts);
+    }
+
+    private static string Describe(MinerFault f) => f.Kind switch
+    {
+        FaultKind.Slow => $"slow:{f.DelayMs}ms",
+        FaultKind.BoardLost => $"board-lost:{f.Board}",
+        FaultKind.HashrateDrop => $"hashrate-drop:{f.Percent:0.##}%",
+        _ => FaultNames.Name(f.Kind),
+    };
+}
