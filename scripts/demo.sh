@@ -52,15 +52,21 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...: poll COMMAND until it su
 }
 
 echo "demo: starting $miners simulated miners on $base and up (mixed firmwares)"
+control="${DEMO_CONTROL:-127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
 dotnet "$sim_dir/farm-sim.dll" \
   --miners "$miners" \
   --base "$base" \
-  --firmwares antminer,braiins-os,whatsminer,avalon,luxos,vnish \
+  --firmware antminer,braiins-os,whatsminer,avalon,luxos,vnish \
+  --boot-delay 5 \
+  --control "$control" \
   --manifest "$state/manifest.json" \
   >"$state/farm-sim.log" 2>&1 &
 sim_pid=$!
-wait_for 60 "the simulator's manifest" test -s "$state/manifest.json"
-kill -0 "$sim_pid" 2>/dev/null || { echo "demo: the simulator stopped; see $state/farm-sim.log" >&2; exit 1; }
+manifest_ready() {
+  kill -0 "$sim_pid" 2>/dev/null || { echo "demo: the simulator stopped:" >&2; tail -20 "$state/farm-sim.log" >&2; exit 1; }
+  [ -s "$state/manifest.json" ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$state/manifest.json" 2>/dev/null
+}
+wait_for 60 "the simulator's manifest" manifest_ready
 
 # The agent's config comes from the manifest: one entry per simulated miner, firmware detected ("auto").
 python3 - "$state/manifest.json" "$state/agent.json" "$interval" <<'PY'
@@ -76,7 +82,7 @@ def pick(m, *names):
     return None
 miners = []
 for m in items:
-    entry = {"Id": pick(m, "id"), "Address": pick(m, "address", "host"), "Port": int(pick(m, "port") or 4028), "Profile": "auto"}
+    entry = {"Id": pick(m, "id"), "Address": pick(m, "host", "address"), "Port": int(pick(m, "port") or 4028), "Profile": "auto"}
     nominal = pick(m, "nominalHashrate", "nominal")
     if isinstance(nominal, (int, float)) and nominal > 0:
         entry["NominalHashrate"] = f"{nominal} H/s"
@@ -112,12 +118,18 @@ wait_for 90 "live hashrate in status.json" live
 
 status() { dotnet "$agent_dir/farm-agent.dll" status --state-dir "$state" || true; }
 status
-echo "demo: running; the table refreshes every ${interval}s. Ctrl-C stops the agent and the simulator."
+cat <<TXT
+demo: running; the table refreshes every ${interval}s. Ctrl-C stops the agent and the simulator.
+demo: break a miner through the simulator's control API and watch its state change, e.g.
+        curl -s -X POST http://$control/miners/sim-0002/fault -H 'content-type: application/json' -d '{"kind":"hang"}'
+        curl -s -X POST http://$control/miners/sim-0003/power -H 'content-type: application/json' -d '{"on":false}'
+        curl -s -X DELETE http://$control/miners/sim-0002/fault
+TXT
 while kill -0 "$agent_pid" 2>/dev/null; do
   sleep "$interval"
   clear 2>/dev/null || true
   status
-  echo "demo: Ctrl-C to stop. Agent log: $state/farm-agent-*.log"
+  echo "demo: Ctrl-C to stop. Faults: curl -X POST http://$control/miners/<id>/fault -d '{\"kind\":\"hang\"}' -H 'content-type: application/json'. Agent log: $state/farm-agent-*.log"
 done
 echo "demo: the agent stopped; see $state/farm-agent.out" >&2
 exit 1
