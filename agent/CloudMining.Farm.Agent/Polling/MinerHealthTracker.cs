@@ -85,7 +85,7 @@ public sealed class MinerHealthTracker
         LogLevel level = next.State == MinerHealthState.Ok ? LogLevel.Information : LogLevel.Warning;
         if (next.State != previous.State && logger.IsEnabled(level))
         {
-            logger.Log(level, "Miner {MinerId} at {Address} is now {State}: {Reason}", next.MinerId, next.Endpoint.ToString(), next.State, next.Reason);
+            logger.Log(level, "Miner {MinerId} at {Address} is now {State}: {Reason}", next.MinerId, next.Endpoint.ToString(), next.State.ToString(), next.Reason);
         }
 
         return next;

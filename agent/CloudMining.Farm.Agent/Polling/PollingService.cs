@@ -35,8 +35,8 @@ public sealed class PollingService : BackgroundService
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation(
-            "Polling {MinerCount} miners of rack {RackId} at {Site} every {PollInterval}, {MaxConcurrency} at a time; status in {StatusPath}",
-            poller.MinerCount, options.RackId, options.Site, options.PollInterval, options.MaxConcurrency, StatusFile.PathIn(options.StateDirectory));
+            "Polling {MinerCount} miners of rack {RackId} at {Site} every {PollInterval} s, {MaxConcurrency} at a time; status in {StatusPath}",
+            poller.MinerCount, options.RackId, options.Site, Seconds(options.PollInterval), options.MaxConcurrency, StatusFile.PathIn(options.StateDirectory));
         }
 
         // The timer ticks on the interval grid; a cycle that overruns makes the next start at once rather than pile up,
@@ -67,12 +67,12 @@ public sealed class PollingService : BackgroundService
         if (over && !overrunning && logger.IsEnabled(LogLevel.Warning))
         {
             logger.LogWarning(
-                "Poll cycle {Cycle} took {Duration}, longer than the {PollInterval} interval; raise Agent:MaxConcurrency or Agent:PollInterval",
-                cycle.Cycle, cycle.Duration, options.PollInterval);
+                "Poll cycle {Cycle} took {Duration} s, longer than the {PollInterval} s interval; raise Agent:MaxConcurrency or Agent:PollInterval",
+                cycle.Cycle, Seconds(cycle.Duration), Seconds(options.PollInterval));
         }
         else if (!over && overrunning && logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogInformation("Poll cycle {Cycle} took {Duration}, within the interval again", cycle.Cycle, cycle.Duration);
+            logger.LogInformation("Poll cycle {Cycle} took {Duration} s, within the interval again", cycle.Cycle, Seconds(cycle.Duration));
         }
 
         overrunning = over;
@@ -104,4 +104,7 @@ public sealed class PollingService : BackgroundService
             statusWriteFailing = true;
         }
     }
+
+    /// <summary>Durations as plain seconds: log sinks quote TimeSpan values, and "1.08 s" reads better than "00:00:01.0800007".</summary>
+    private static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 3);
 }
