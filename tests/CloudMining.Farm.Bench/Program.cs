@@ -1,9 +1,20 @@
 using BenchmarkDotNet.Running;
+using CloudMining.Farm.Bench.Polling;
 
 namespace CloudMining.Farm.Bench;
 
 /// <summary>Benchmarks entry point; see docs/benchmarks.md for the commands and figures.</summary>
 internal static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        // `poll` is a whole-system harness (separate simulator process, real sockets), not a BenchmarkDotNet micro-benchmark.
+        if (args.Length > 0 && args[0] == "poll")
+        {
+            return await PollBenchmark.RunAsync(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
