@@ -5,6 +5,7 @@ using CloudMining.Farm.Agent.Polling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using CloudMining.Farm.Shared.MinerApi;
 
 namespace CloudMining.Farm.Agent.Cli;
 
@@ -39,6 +40,11 @@ internal static class RunCommand
         try
         {
             host = AgentHost.Build(configPath, overrides);
+
+            // Bind, validate and load the profiles before starting, so a config problem is reported here as the message
+            // alone, not logged by the host as "Hosting failed to start" with a stack trace.
+            _ = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+            _ = host.Services.GetRequiredService<IMinerReader>();
         }
         catch (Exception e) when (ConfigErrors(e) is { Count: > 0 } messages)
         {

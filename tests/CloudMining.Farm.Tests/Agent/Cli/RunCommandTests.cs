@@ -1,4 +1,5 @@
 using CloudMining.Farm.Agent.Cli;
+using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Cli;
@@ -20,7 +21,11 @@ public sealed class RunCommandTests : IDisposable
     {
         using var error = new StringWriter();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        int code = await RunCommand.RunAsync(configPath, error, cts.Token, new CloudMining.Farm.Agent.Hosting.AgentHost.Overrides { ConsoleLog = false });
+        var logs = new InMemoryLoggerProvider();
+        int code = await RunCommand.RunAsync(configPath, error, cts.Token, new CloudMining.Farm.Agent.Hosting.AgentHost.Overrides { ConsoleLog = false, ExtraLogger = logs });
+
+        // A config problem is the message on stderr alone: nothing logged with a stack trace ("Hosting failed to start").
+        Assert.DoesNotContain(logs.Records, r => r.Exception is not null || r.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
         return (code, error.ToString());
     }
 
@@ -66,5 +71,18 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(RunCommand.ConfigErrorExitCode, code);
         Assert.Contains("nope.json' does not exist", error, StringComparison.Ordinal);
         Assert.Contains("--config", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_firmware_profile_names_the_key_and_lists_the_known_ones()
+    {
+        string path = Write($$"""
+            { "Agent": { "RackId": "A-07", "Log": { "Directory": "" }, "ProfilesDirectory": {{System.Text.Json.JsonSerializer.Serialize(RepoPaths.FirmwareProfiles)}},
+              "Miners": [ { "Id": "m1", "Address": "10.0.0.30", "Profile": "antminr" } ] } }
+            """);
+        (int code, string error) = await RunAsync(path);
+        Assert.Equal(RunCommand.ConfigErrorExitCode, code);
+        Assert.Contains("Agent:Miners:0:Profile: no firmware profile 'antminr'", error, StringComparison.Ordinal);
+        Assert.Contains("antminer", error, StringComparison.Ordinal);
     }
 }
