@@ -8,8 +8,14 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["throughput", ..])
+        {
+            DecodeThroughput.Run(Console.Out);
+            return 0;
+        }
+
         // `poll` is a whole-system harness (separate simulator process, real sockets), not a BenchmarkDotNet micro-benchmark.
-        if (args.Length > 0 && args[0] == "poll")
+        if (args is ["poll", ..])
         {
             return await PollBenchmark.RunAsync(args[1..]);
         }

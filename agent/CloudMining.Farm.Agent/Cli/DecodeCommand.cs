@@ -205,7 +205,9 @@ internal static class DecodeCommand
 
         if (s.Pools.Count > 0)
         {
-            var pools = new Table().Border(TableBorder.Rounded).Title("Pools").AddColumns("#", "url", "user", "status", "prio", "quota", "active", "acc", "rej", "stale", "diff acc", "diff rej", "last share");
+            var pools = new Table().Border(TableBorder.Rounded).Title("Pools")
+                .AddColumn("#").AddColumn(new TableColumn("url").NoWrap()).AddColumn(new TableColumn("user").NoWrap())
+                .AddColumns("status", "prio", "quota", "active", "acc", "rej", "stale", "diff acc", "diff rej", "last share");
             foreach (PoolReading p in s.Pools)
             {
                 pools.AddRow(

@@ -25,33 +25,57 @@ internal sealed class PoolPlan
 
     public string Section { get; init; } = "POOLS";
 
-    public required IReadOnlyDictionary<string, string> Fields { get; init; }
+    /// <summary>The field names, cgminer's unless the profile renamed them; resolved once here, not per pool row.</summary>
+    public required IReadOnlyDictionary<string, string> Fields
+    {
+        get => _fields;
+        init
+        {
+            _fields = value;
+            IndexKeys = [value["index"]];
+            Url = value["url"];
+            User = value["user"];
+            Status = value["status"];
+            Priority = value["priority"];
+            Quota = value["quota"];
+            Active = value["active"];
+            Accepted = value["accepted"];
+            Rejected = value["rejected"];
+            Stale = value["stale"];
+            DifficultyAccepted = value["difficultyAccepted"];
+            DifficultyRejected = value["difficultyRejected"];
+            DifficultyStale = value["difficultyStale"];
+            LastShareTime = value["lastShareTime"];
+        }
+    }
 
-    public string Index => Fields["index"];
+    public string[] IndexKeys { get; private init; } = [];
 
-    public string Url => Fields["url"];
+    public string Url { get; private init; } = string.Empty;
 
-    public string User => Fields["user"];
+    public string User { get; private init; } = string.Empty;
 
-    public string Status => Fields["status"];
+    public string Status { get; private init; } = string.Empty;
 
-    public string Priority => Fields["priority"];
+    public string Priority { get; private init; } = string.Empty;
 
-    public string Quota => Fields["quota"];
+    public string Quota { get; private init; } = string.Empty;
 
-    public string Active => Fields["active"];
+    public string Active { get; private init; } = string.Empty;
 
-    public string Accepted => Fields["accepted"];
+    public string Accepted { get; private init; } = string.Empty;
 
-    public string Rejected => Fields["rejected"];
+    public string Rejected { get; private init; } = string.Empty;
 
-    public string Stale => Fields["stale"];
+    public string Stale { get; private init; } = string.Empty;
 
-    public string DifficultyAccepted => Fields["difficultyAccepted"];
+    public string DifficultyAccepted { get; private init; } = string.Empty;
 
-    public string DifficultyRejected => Fields["difficultyRejected"];
+    public string DifficultyRejected { get; private init; } = string.Empty;
 
-    public string DifficultyStale => Fields["difficultyStale"];
+    public string DifficultyStale { get; private init; } = string.Empty;
 
-    public string LastShareTime => Fields["lastShareTime"];
+    public string LastShareTime { get; private init; } = string.Empty;
+
+    private readonly IReadOnlyDictionary<string, string> _fields = DefaultFields;
 }

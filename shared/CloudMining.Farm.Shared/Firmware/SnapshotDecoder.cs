@@ -626,7 +626,7 @@ public static class SnapshotDecoder
         {
             foreach (JsonElement row in new JsonLookup.ObjectEnumerable(section))
             {
-                int index = RowIndex(row, [plan.Index], running++);
+                int index = RowIndex(row, plan.IndexKeys, running++);
                 string? url = JsonLookup.TryGetProperty(row, plan.Url, out JsonElement u) ? JsonLookup.GetText(u) : null;
                 if (string.IsNullOrWhiteSpace(url))
                 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace CloudMining.Farm.Shared.MinerApi;
@@ -20,9 +21,10 @@ public static class JsonLookup
             return true;
         }
 
+        // Compare the raw UTF-8 names: reading property.Name would allocate a string per property on every miss.
         foreach (JsonProperty property in element.EnumerateObject())
         {
-            if (property.NameEquals(name) || string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (System.Text.Ascii.EqualsIgnoreCase(JsonMarshal.GetRawUtf8PropertyName(property), name))
             {
                 value = property.Value;
                 return true;
@@ -41,9 +43,11 @@ public static class JsonLookup
             case JsonValueKind.Number:
                 return value.TryGetDouble(out number) && double.IsFinite(number);
             case JsonValueKind.String:
-                string? text = value.GetString();
-                if (text is not null
-                    && double.TryParse(text.AsSpan().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out number)
+                // Parse the raw UTF-8 between the quotes: no string allocated for "16.0032" or "  0.0000".
+                ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
+                ReadOnlySpan<byte> digits = raw.Length >= 2 ? raw[1..^1].Trim(" \t\r\n"u8) : default;
+                if (!digits.IsEmpty && digits.IndexOf((byte)'\\') < 0
+                    && double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out number)
                     && double.IsFinite(number))
                 {
                     return true;
@@ -68,7 +72,7 @@ public static class JsonLookup
     public static bool HasContent(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Undefined or JsonValueKind.Null => false,
-        JsonValueKind.String => value.GetString() is { Length: > 0 } s && !string.IsNullOrWhiteSpace(s),
+        JsonValueKind.String => JsonMarshal.GetRawUtf8Value(value) is { Length: > 2 } raw && raw[1..^1].IndexOfAnyExcept(" \t\r\n"u8) >= 0,
         _ => true,
     };
 

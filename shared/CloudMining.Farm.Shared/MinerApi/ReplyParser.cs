@@ -31,6 +31,12 @@ public static class ReplyParser
             { Position = 0 });
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            // A flipped bit in a user name must not break every later read of that string: replace invalid sequences with U+FFFD.
+            body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body.Span));
+        }
+
         if (PlainTextReply.Looks(body.Span))
         {
             body = PlainTextReply.ToJson(body.Span, commands[0]);
