@@ -87,6 +87,28 @@ public sealed class SimulatedFarm : IAsyncDisposable
         return Pools.Snapshot();
     }
 
+    /// <summary>Changes the share difficulty a pool URL assigns, crediting every miner's work so far at the old one first.</summary>
+    public void SetPoolDifficulty(string url, double? difficulty)
+    {
+        foreach (SimulatedMiner m in Miners)
+        {
+            m.Snapshot();
+        }
+
+        Pools.SetShareDifficulty(url, difficulty);
+    }
+
+    /// <summary>Takes a pool URL down or brings it back, crediting every miner's work so far to the pools it went to first.</summary>
+    public void SetPoolAlive(string url, bool alive)
+    {
+        foreach (SimulatedMiner m in Miners)
+        {
+            m.Snapshot();
+        }
+
+        Pools.SetAlive(url, alive);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (SimulatedMiner m in Miners)

@@ -27,6 +27,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
     private readonly HashSet<int> _lostBoards = [];
     private MinerFault? _networkFault;
     private double _hashrateFactor = 1;
+    private double _ambient;
     private MinerPowerState _state = MinerPowerState.Off;
     private DateTimeOffset _bootedAt;
     private DateTimeOffset _lastUpdate;
@@ -52,6 +53,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
 
         _boards = Enumerable.Range(0, Model.Boards).Select(_ => new Board()).ToArray();
         Identity = BuildIdentity(spec, personality, Model);
+        _ambient = spec.AmbientCelsius;
         _listener = new MinerListener(this, new IPEndPoint(spec.Address, spec.Port));
     }
 
@@ -232,6 +234,32 @@ public sealed class SimulatedMiner : IAsyncDisposable
         }
     }
 
+    /// <summary>Intake air temperature, °C; chips and boards drift toward it plus their load rise (rack fans or a hot aisle change it).</summary>
+    public double AmbientCelsius
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ambient;
+            }
+        }
+
+        set
+        {
+            if (!double.IsFinite(value) || value is < -40 or > 80)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Ambient must be a temperature between -40 and 80 °C.");
+            }
+
+            lock (_gate)
+            {
+                AdvanceLocked(_clocks.Mining.GetUtcNow());
+                _ambient = value;
+            }
+        }
+    }
+
     /// <summary>Clears every fault: the miner answers normally again with all boards and full hashrate.</summary>
     public void ClearFaults()
     {
@@ -397,6 +425,8 @@ public sealed class SimulatedMiner : IAsyncDisposable
         }
     }
 
+    private double DifficultyFor(MinerPool pool) => _ledger.ShareDifficulty(pool.Url) ?? Spec.ShareDifficulty;
+
     internal bool IsUsable(MinerPool pool) => pool.Enabled && _ledger.IsAlive(pool.Url);
 
     private void BeginBootLocked(DateTimeOffset now, TimeSpan delay)
@@ -448,8 +478,8 @@ public sealed class SimulatedMiner : IAsyncDisposable
         {
             board.TotalHashes = 0;
             board.HardwareErrors = 0;
-            board.ChipTemp = Spec.AmbientCelsius;
-            board.BoardTemp = Spec.AmbientCelsius;
+            board.ChipTemp = _ambient;
+            board.BoardTemp = _ambient;
         }
 
         RecomputeActiveLocked();
@@ -593,7 +623,7 @@ public sealed class SimulatedMiner : IAsyncDisposable
         {
             if (weights[i] > 0)
             {
-                _pools[i].AddHashes(hashes * weights[i], now, Spec.ShareDifficulty, Spec.RejectRate, Spec.StaleRate, _ledger);
+                _pools[i].AddHashes(hashes * weights[i], now, DifficultyFor(_pools[i]), Spec.RejectRate, Spec.StaleRate, _ledger);
             }
         }
 
@@ -607,12 +637,12 @@ public sealed class SimulatedMiner : IAsyncDisposable
     private void UpdateThermalsLocked(double dt, bool hasWork)
     {
         double alpha = 1 - Math.Exp(-dt / 45.0);
-        double maxChip = Spec.AmbientCelsius;
+        double maxChip = _ambient;
         for (int b = 0; b < _boards.Length; b++)
         {
             double load = LoadFraction(b, hasWork);
-            double targetChip = Spec.AmbientCelsius + (42 * load * (1.25 - (0.5 * _fanDuty / 100.0)));
-            double targetBoard = Spec.AmbientCelsius + (0.55 * (targetChip - Spec.AmbientCelsius));
+            double targetChip = _ambient + (42 * load * (1.25 - (0.5 * _fanDuty / 100.0)));
+            double targetBoard = _ambient + (0.55 * (targetChip - _ambient));
             Board board = _boards[b];
             board.ChipTemp += (targetChip - board.ChipTemp) * alpha;
             board.BoardTemp += (targetBoard - board.BoardTemp) * alpha;
@@ -632,6 +662,11 @@ public sealed class SimulatedMiner : IAsyncDisposable
         for (int i = 0; i < 30; i++)
         {
             UpdateThermalsLocked(600, hasWork: true);
+        }
+
+        foreach (Board board in _boards)
+        {
+            board.HardwareErrors = 0;
         }
     }
 
@@ -677,10 +712,11 @@ public sealed class SimulatedMiner : IAsyncDisposable
         {
             MinerPool p = _pools[i];
             pools[i] = new PoolView(i, p.Url, p.User, p.Priority, p.Quota, p.Enabled, _ledger.IsAlive(p.Url), p.Active,
-                p.Accepted, p.Rejected, p.Stale, p.Getworks, p.Diff1, Spec.ShareDifficulty, p.LastShareAt, p.LastShareDifficulty);
+                p.Accepted, p.Rejected, p.Stale, p.Getworks, p.Diff1, DifficultyFor(p), p.LastShareAt, p.LastShareDifficulty,
+                p.DifficultyAccepted, p.DifficultyRejected, p.DifficultyStale);
         }
 
-        return new MinerView(Id, Model, Identity, now, (long)elapsed, boards, fans, _fanDuty, Math.Round(power), Spec.AmbientCelsius, pools, Spec.Strategy);
+        return new MinerView(Id, Model, Identity, now, (long)elapsed, boards, fans, _fanDuty, Math.Round(power), _ambient, pools, Spec.Strategy);
     }
 
     private static MinerIdentityInfo BuildIdentity(MinerSpec spec, FirmwarePersonality personality, MinerModel model)

@@ -21,11 +21,12 @@ internal sealed class SimOptions
     private readonly Option<bool> _loadBalance = new("--load-balance") { Description = "Split hashrate by pool quota instead of failover, where the firmware has quotas." };
     private readonly Option<string?> _manifest = new("--manifest") { Description = "Write a JSON manifest of the miners to this file instead of listing them." };
     private readonly Option<double> _bootDelay = new("--boot-delay") { Description = "Seconds from power-on until the API answers.", DefaultValueFactory = _ => 30 };
+    private readonly Option<bool> _startOff = new("--start-off") { Description = "Start every miner powered off (its relay open) until POST /miners/{id}/power turns it on." };
     private readonly Option<double> _shareDifficulty = new("--share-difficulty") { Description = "Share difficulty of the simulated pools.", DefaultValueFactory = _ => 65536 };
 
     public RootCommand CreateCommand() => new("farm-sim: simulated ASIC miners answering the CGMiner API on loopback, with faults and power control.")
     {
-        _miners, _firmware, _model, _base, _port, _shared, _seed, _control, _write, _loadBalance, _manifest, _bootDelay, _shareDifficulty,
+        _miners, _firmware, _model, _base, _port, _shared, _seed, _control, _write, _loadBalance, _manifest, _bootDelay, _shareDifficulty, _startOff,
     };
 
     public SimSettings Bind(ParseResult parse)
@@ -67,6 +68,7 @@ internal sealed class SimOptions
 
         TimeSpan bootDelay = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(_bootDelay)));
         double shareDifficulty = parse.GetValue(_shareDifficulty);
+        bool startOn = !parse.GetValue(_startOff);
         if (shareDifficulty <= 0)
         {
             return new SimSettings(empty, null, null, $"--share-difficulty {shareDifficulty.ToString(CultureInfo.InvariantCulture)} must be above 0.");
@@ -83,7 +85,7 @@ internal sealed class SimOptions
             Seed = parse.GetValue(_seed),
             WriteAccess = parse.GetValue(_write),
             Strategy = parse.GetValue(_loadBalance) ? PoolStrategy.LoadBalance : PoolStrategy.Failover,
-            Customize = (_, s) => s with { BootDelay = bootDelay, ShareDifficulty = shareDifficulty },
+            Customize = (_, s) => s with { BootDelay = bootDelay, ShareDifficulty = shareDifficulty, PoweredOnAtStart = startOn },
         };
         return new SimSettings(farm, control, parse.GetValue(_manifest));
     }

@@ -113,7 +113,28 @@ public sealed class ControlServer : IAsyncDisposable
             return Results.Ok(MinerInfo.From(m));
         });
 
+        app.MapPost("/miners/{id}/ambient", (string id, AmbientRequest request) =>
+        {
+            if (!farm.TryGet(id, out SimulatedMiner? m))
+            {
+                return NotFound(id, farm);
+            }
+
+            try
+            {
+                m!.AmbientCelsius = request.Celsius;
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                return Results.BadRequest(new ControlError(ex.Message));
+            }
+
+            return Results.Ok(MinerInfo.From(m));
+        });
+
         app.MapGet("/pools", () => Results.Ok(farm.PoolView().ToList()));
+
+        app.MapPost("/pools/difficulty", (PoolDifficultyRequest request) => SetDifficulty(farm, request));
 
         app.MapPost("/pools/alive", (PoolAliveRequest request) =>
         {
@@ -122,9 +143,29 @@ public sealed class ControlServer : IAsyncDisposable
                 return Results.BadRequest(new ControlError("Give the pool's stratum URL in \"url\", as the miners have it configured."));
             }
 
-            farm.Pools.SetAlive(request.Url, request.Alive);
+            farm.SetPoolAlive(request.Url, request.Alive);
             return Results.Ok(farm.PoolView().ToList());
         });
+    }
+
+    private static IResult SetDifficulty(SimulatedFarm farm, PoolDifficultyRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Url))
+        {
+            return Results.BadRequest(new ControlError("Give the pool's stratum URL in \"url\", as the miners have it configured."));
+        }
+
+        try
+        {
+            // Shares found so far are credited at the old difficulty before the new one applies.
+            farm.SetPoolDifficulty(request.Url, request.Difficulty);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            return Results.BadRequest(new ControlError(ex.Message));
+        }
+
+        return Results.Ok(farm.PoolView().ToList());
     }
 
     private static IResult NotFound(string id, SimulatedFarm farm) =>

@@ -37,6 +37,12 @@ internal sealed class MinerPool
 
     public long Stale { get; private set; }
 
+    public double DifficultyAccepted { get; private set; }
+
+    public double DifficultyRejected { get; private set; }
+
+    public double DifficultyStale { get; private set; }
+
     public long Getworks { get; private set; }
 
     public DateTimeOffset? LastShareAt { get; private set; }
@@ -46,7 +52,11 @@ internal sealed class MinerPool
     /// <summary>Whether the miner currently sends work here (cgminer's "Stratum Active").</summary>
     public bool Active { get; set; }
 
+    /// <summary>Difficulty-1 work found but not yet enough for a whole share.</summary>
+    private double _pendingDiff1;
+
     /// <summary>Credits hashes sent to this pool and turns whole shares into accepted/rejected/stale, deterministically.</summary>
+    /// <remarks>Shares are cut at the difficulty in force when they are found, so a pool changing difficulty (vardiff) keeps the totals exact.</remarks>
     public void AddHashes(double hashes, DateTimeOffset at, double shareDifficulty, double rejectRate, double staleRate, PoolLedger ledger)
     {
         if (hashes <= 0)
@@ -54,10 +64,13 @@ internal sealed class MinerPool
             return;
         }
 
+        double diff1 = hashes / 4294967296.0;
         Hashes += hashes;
-        Diff1 += hashes / 4294967296.0;
-        long submitted = (long)Math.Floor(Diff1 / shareDifficulty);
-        long newShares = submitted - Submitted;
+        Diff1 += diff1;
+        _pendingDiff1 += diff1;
+        long newShares = (long)Math.Floor(_pendingDiff1 / shareDifficulty);
+        _pendingDiff1 -= newShares * shareDifficulty;
+        long submitted = Submitted + newShares;
         long rejected = (long)Math.Floor(submitted * rejectRate) - Rejected;
         long stale = (long)Math.Floor(submitted * staleRate) - Stale;
         long accepted = newShares - rejected - stale;
@@ -65,7 +78,10 @@ internal sealed class MinerPool
         Rejected += rejected;
         Stale += stale;
         Accepted += accepted;
-        Getworks = (long)(Hashes / 4294967296.0 / 1e4);
+        DifficultyAccepted += accepted * shareDifficulty;
+        DifficultyRejected += rejected * shareDifficulty;
+        DifficultyStale += stale * shareDifficulty;
+        Getworks = (long)(Diff1 / 1e4);
         if (newShares > 0)
         {
             LastShareAt = at;
@@ -80,6 +96,10 @@ internal sealed class MinerPool
         Hashes = 0;
         Diff1 = 0;
         Submitted = 0;
+        _pendingDiff1 = 0;
+        DifficultyAccepted = 0;
+        DifficultyRejected = 0;
+        DifficultyStale = 0;
         Accepted = 0;
         Rejected = 0;
         Stale = 0;

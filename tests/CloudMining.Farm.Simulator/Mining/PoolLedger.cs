@@ -6,6 +6,38 @@ public sealed class PoolLedger
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Url, string User), Account> _accounts = [];
     private readonly HashSet<string> _deadUrls = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, double> _difficulty = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The share difficulty this pool URL assigns, or null to leave it to each miner's default.</summary>
+    public double? ShareDifficulty(string url)
+    {
+        lock (_gate)
+        {
+            return _difficulty.TryGetValue(url, out double d) ? d : null;
+        }
+    }
+
+    /// <summary>Sets the share difficulty a pool URL assigns from now on (a pool's vardiff decision); null goes back to the miners' default.</summary>
+    public void SetShareDifficulty(string url, double? difficulty)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (difficulty is { } d && (!double.IsFinite(d) || d <= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(difficulty), difficulty, "A share difficulty must be a positive number.");
+        }
+
+        lock (_gate)
+        {
+            if (difficulty is null)
+            {
+                _difficulty.Remove(url);
+            }
+            else
+            {
+                _difficulty[url] = difficulty.Value;
+            }
+        }
+    }
 
     public bool IsAlive(string url)
     {

@@ -17,14 +17,11 @@ public sealed record PoolView(
     double Diff1,
     double ShareDifficulty,
     DateTimeOffset? LastShareAt,
-    double LastShareDifficulty)
+    double LastShareDifficulty,
+    double DifficultyAccepted,
+    double DifficultyRejected,
+    double DifficultyStale)
 {
-    public double DifficultyAccepted => Accepted * ShareDifficulty;
-
-    public double DifficultyRejected => Rejected * ShareDifficulty;
-
-    public double DifficultyStale => Stale * ShareDifficulty;
-
     /// <summary>cgminer's pool status word: Alive, Dead or Disabled.</summary>
     public string Status => !Enabled ? "Disabled" : Alive ? "Alive" : "Dead";
 }

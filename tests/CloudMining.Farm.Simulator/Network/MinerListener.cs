@@ -75,7 +75,9 @@ internal sealed class MinerListener : IAsyncDisposable
             _endPoint = (IPEndPoint)socket.LocalEndPoint!;
             _socket = socket;
             _lifetime = new CancellationTokenSource();
-            _ = AcceptLoopAsync(socket, _lifetime.Token);
+            CancellationToken lifetime = _lifetime.Token;
+            // Off the caller's thread: Start runs under the miner's lock, and a queued connection would otherwise be served inside it.
+            _ = Task.Run(() => AcceptLoopAsync(socket, lifetime), CancellationToken.None);
         }
     }
 

@@ -183,7 +183,7 @@ public class AntminerPersonality : FirmwarePersonality
         return colon > 0 ? rest[..colon] : rest;
     }
 
-    /// <summary>Chip status string "chain_acs": a space, then groups of 'o' (one per chip).</summary>
+    /// <summary>Chip status string "chain_acs": a space, then groups of 'o' (one per chip). Cached: it only depends on the chip count.</summary>
     protected static string ChipStatus(int chips, int group)
     {
         if (chips <= 0)
@@ -191,19 +191,24 @@ public class AntminerPersonality : FirmwarePersonality
             return string.Empty;
         }
 
-        var sb = new StringBuilder(chips + (chips / group) + 2);
-        for (int i = 0; i < chips; i++)
+        return ChipStatusCache.GetOrAdd((chips, group), static key =>
         {
-            if (i % group == 0)
+            var sb = new StringBuilder(key.Chips + (key.Chips / key.Group) + 2);
+            for (int i = 0; i < key.Chips; i++)
             {
-                sb.Append(' ');
+                if (i % key.Group == 0)
+                {
+                    sb.Append(' ');
+                }
+
+                sb.Append('o');
             }
 
-            sb.Append('o');
-        }
-
-        return sb.ToString();
+            return sb.ToString();
+        });
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Chips, int Group), string> ChipStatusCache = new();
 
     /// <summary>Board for firmware chain slot n (1-based), or null when the slot is empty.</summary>
     protected static BoardView? Chain(MinerView v, int slot)

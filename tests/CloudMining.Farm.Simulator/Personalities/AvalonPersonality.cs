@@ -139,6 +139,17 @@ public sealed class AvalonPersonality : FirmwarePersonality
         return Ok(v, CgminerCodes.Stats, "CGMiner stats", Section("STATS", false, objects));
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Board, int Chips, int Kind, int Base), string> VectorCache = new();
+
+    /// <summary>A per-chip vector (chip temperatures, voltages, nonce counts): fixed spread per chip around a base, cached because only the base moves.</summary>
+    private static string ChipVector(int board, int chips, int kind, int baseValue, int spread, string separator, bool leadingSpace) =>
+        VectorCache.GetOrAdd((board, chips, kind, baseValue), key =>
+        {
+            string body = string.Join(separator, Enumerable.Range(0, key.Chips)
+                .Select(c => (key.Base + (int)(DeterministicNoise.Hash(key.Board, c, key.Kind) % (ulong)spread)).ToString(CultureInfo.InvariantCulture)));
+            return leadingSpace ? " " + body : body;
+        });
+
     /// <summary>The "MM ID0" module string: Key[value] items in the order Avalon 15xx writes them.</summary>
     private static string ModuleString(MinerView v)
     {
@@ -212,21 +223,18 @@ public sealed class AvalonPersonality : FirmwarePersonality
 
         for (int b = 0; b < boards.Count; b++)
         {
-            BoardView board = boards[b];
-            Kv("PVT_T" + b.ToString(inv), " " + string.Join("  ", Enumerable.Range(0, board.Chips)
-                .Select(c => ((int)board.ChipTemp - 12 + (int)(DeterministicNoise.Hash(b, c, 0) % 13)).ToString(inv))));
+            Kv("PVT_T" + b.ToString(inv), ChipVector(b, boards[b].Chips, 0, (int)boards[b].ChipTemp - 12, 13, "  ", leadingSpace: true));
         }
 
         for (int b = 0; b < boards.Count; b++)
         {
-            Kv("PVT_V" + b.ToString(inv), Join(Enumerable.Range(0, boards[b].Chips)
-                .Select(c => (280 + (int)(DeterministicNoise.Hash(b, c, 1) % 15)).ToString(inv))));
+            Kv("PVT_V" + b.ToString(inv), ChipVector(b, boards[b].Chips, 1, 280, 15, " ", leadingSpace: false));
         }
 
         Kv("MW", Join(boards.Select(b => ((long)(b.TotalHashes / 4294967296.0 / 64)).ToString(inv))));
         for (int b = 0; b < boards.Count; b++)
         {
-            Kv("MW" + b.ToString(inv), Join(Enumerable.Range(0, boards[b].Chips).Select(c => (10 + (int)(DeterministicNoise.Hash(b, c, 2) % 20)).ToString(inv))));
+            Kv("MW" + b.ToString(inv), ChipVector(b, boards[b].Chips, 2, 10, 20, " ", leadingSpace: false));
         }
 
         Kv("CRC", Join(boards.Select(_ => "0")));

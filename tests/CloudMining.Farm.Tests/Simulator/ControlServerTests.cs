@@ -52,6 +52,10 @@ public sealed class ControlServerTests
             Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
             Assert.False(await MinerWire.IsRefusedAsync(farm.Miners[0].ListenEndPoint));
 
+            HttpResponseMessage warm = await http.PostAsJsonAsync("/miners/sim-0001/ambient", new AmbientRequest(35), ControlJsonContext.Default.AmbientRequest);
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            Assert.Equal(35, farm.Miners[0].AmbientCelsius);
+
             HttpResponseMessage off = await http.PostAsJsonAsync("/miners/sim-0002/power", new PowerRequest(false), ControlJsonContext.Default.PowerRequest);
             Assert.Equal(HttpStatusCode.OK, off.StatusCode);
             Assert.Equal(MinerPowerState.Off, farm.Miners[1].PowerState);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Faults;
+using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
@@ -151,5 +152,25 @@ public sealed class FaultTests
 
         Assert.True(await Eventually.TrueAsync(() => pending.IsCompleted, TimeSpan.FromSeconds(5)));
         Assert.True(pending.IsCompletedSuccessfully || pending.Exception?.InnerException is SocketException);
+    }
+
+    [Fact]
+    public async Task Miner_that_starts_unpowered_answers_only_after_power_on_and_boot()
+    {
+        var clock = new ManualTimeProvider();
+        await using SimulatedFarm farm = await TestFarms.StartAsync("braiins-os", clock: clock,
+            customize: (_, s) => s with { PoweredOnAtStart = false, BootDelay = TimeSpan.FromSeconds(45) });
+        SimulatedMiner miner = farm.Miners[0];
+
+        Assert.Equal(MinerPowerState.Off, miner.PowerState);
+        Assert.NotEqual(0, miner.ListenEndPoint.Port);
+        Assert.True(await MinerWire.IsRefusedAsync(miner.ListenEndPoint));
+
+        miner.SetPower(true);
+        Assert.Equal(MinerPowerState.Booting, miner.PowerState);
+        clock.Advance(TimeSpan.FromSeconds(45));
+
+        Assert.Equal(MinerPowerState.Running, miner.PowerState);
+        Assert.Contains("BOSminer", await MinerWire.JsonAsync(miner.ListenEndPoint, "version"), StringComparison.Ordinal);
     }
 }

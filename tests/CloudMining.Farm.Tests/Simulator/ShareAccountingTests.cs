@@ -73,7 +73,7 @@ public sealed class ShareAccountingTests
     {
         var clock = new ManualTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, customize: (_, s) => Exact(s));
-        farm.Pools.SetAlive("stratum+tcp://pool.operator.example:3333", false);
+        farm.SetPoolAlive("stratum+tcp://pool.operator.example:3333", false);
 
         clock.Advance(TimeSpan.FromMinutes(30));
 
@@ -91,8 +91,8 @@ public sealed class ShareAccountingTests
     {
         var clock = new ManualTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, customize: (_, s) => Exact(s));
-        farm.Pools.SetAlive("stratum+tcp://pool.operator.example:3333", false);
-        farm.Pools.SetAlive("stratum+tcp://backup.operator.example:3333", false);
+        farm.SetPoolAlive("stratum+tcp://pool.operator.example:3333", false);
+        farm.SetPoolAlive("stratum+tcp://backup.operator.example:3333", false);
         clock.Advance(TimeSpan.FromMinutes(5));
 
         MinerView v = farm.Miners[0].Snapshot();
@@ -138,5 +138,26 @@ public sealed class ShareAccountingTests
         Assert.True(samples.Distinct().Count() > 100);
         Assert.All(samples, h => Assert.InRange(h, 110e12 * 0.97, 110e12 * 1.03));
         Assert.InRange(farm.Miners[0].Snapshot().HashAverage, 110e12 * 0.99, 110e12 * 1.01);
+    }
+
+    [Fact]
+    public async Task A_pool_changing_its_difficulty_keeps_accepted_difficulty_exact()
+    {
+        var clock = new ManualTimeProvider();
+        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, model: "Antminer S19 Pro", customize: (_, s) => Exact(s));
+        const string Url = "stratum+tcp://pool.operator.example:3333";
+
+        clock.Advance(TimeSpan.FromMinutes(30));
+        farm.SetPoolDifficulty(Url, 1_000_000);
+        clock.Advance(TimeSpan.FromMinutes(30));
+
+        PoolView p = farm.Miners[0].Snapshot().Pools[0];
+        double diff1 = 110e12 * 3600 / TwoTo32;
+        Assert.Equal(diff1, p.Diff1, diff1 * 1e-9);
+        Assert.Equal(1_000_000, p.ShareDifficulty);
+        Assert.Equal(1_000_000, p.LastShareDifficulty);
+        // Each half's remainder below one share is lost to quantization at most once per difficulty.
+        Assert.InRange(p.DifficultyAccepted, diff1 - 65536 - 1_000_000, diff1);
+        Assert.Equal(p.DifficultyAccepted, farm.PoolView().Single(a => a.Url == Url).AcceptedDifficulty);
     }
 }
