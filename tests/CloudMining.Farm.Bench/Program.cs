@@ -1,18 +1,26 @@
 using BenchmarkDotNet.Running;
+using CloudMining.Farm.Bench.Polling;
 
 namespace CloudMining.Farm.Bench;
 
 /// <summary>Benchmarks entry point; see docs/benchmarks.md for the commands and figures.</summary>
 internal static class Program
 {
-    public static void Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         if (args is ["throughput", ..])
         {
             DecodeThroughput.Run(Console.Out);
-            return;
+            return 0;
+        }
+
+        // `poll` is a whole-system harness (separate simulator process, real sockets), not a BenchmarkDotNet micro-benchmark.
+        if (args is ["poll", ..])
+        {
+            return await PollBenchmark.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
     }
 }

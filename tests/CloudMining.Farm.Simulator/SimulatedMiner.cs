@@ -7,6 +7,8 @@ using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Simulator.Network;
 using CloudMining.Farm.Simulator.Personalities;
 using CloudMining.Farm.Simulator.Wire;
+using ApiReply = CloudMining.Farm.Simulator.Wire.ApiReply;
+using ApiStatus = CloudMining.Farm.Simulator.Wire.ApiStatus;
 
 namespace CloudMining.Farm.Simulator;
 

@@ -1,0 +1,98 @@
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Logging;
+using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Shared.MinerApi;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+namespace CloudMining.Farm.Agent.Hosting;
+
+/// <summary>Builds the `farm-agent run` host: configuration, validated options, Serilog, the miner reader and the polling service.</summary>
+public static class AgentHost
+{
+    /// <summary>What a caller may replace: the reader (tests, benchmarks), the clock, and extra log sinks.</summary>
+    public sealed record Overrides
+    {
+        public Func<IServiceProvider, IMinerReader>? Reader { get; init; }
+
+        public TimeProvider? Time { get; init; }
+
+        public ILoggerProvider? ExtraLogger { get; init; }
+
+        /// <summary>False keeps log lines off stdout (tests, benchmarks); the log file and extra logger still get them.</summary>
+        public bool ConsoleLog { get; init; } = true;
+    }
+
+    public static IHost Build(string configPath, Overrides? overrides = null)
+    {
+        overrides ??= new Overrides();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            // No appsettings.json, no DOTNET_ variables, no default console logger: agent.json and FARM_AGENT_ only.
+            DisableDefaults = true,
+            ContentRootPath = Path.GetDirectoryName(Path.GetFullPath(configPath)),
+            ApplicationName = "farm-agent",
+        });
+        AgentConfiguration.AddAgentSources(builder.Configuration, configPath);
+
+        // The logger must exist before options are validated, so read its section on its own; a bad value there is
+        // reported by the full validation at start, meanwhile log with defaults.
+        LogOptions logOptions = TryBindLogOptions(builder.Configuration, configPath);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(AgentLogging.CreateLogger(logOptions, overrides.ConsoleLog), dispose: true);
+        if (overrides.ExtraLogger is not null)
+        {
+            builder.Logging.AddProvider(overrides.ExtraLogger);
+        }
+
+        IConfiguration configuration = builder.Configuration;
+        builder.Services.AddOptions<AgentOptions>()
+            .Configure(o => BindInto(configuration, configPath, o))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        builder.Services.AddSingleton(overrides.Time ?? TimeProvider.System);
+        builder.Services.AddSingleton(sp => new MinerHealthTracker(
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.Miners.ToArray(),
+            sp.GetRequiredService<ILogger<MinerHealthTracker>>()));
+        builder.Services.AddSingleton<IMinerReader>(overrides.Reader ?? (sp => MinerReaderFactory.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value)));
+        builder.Services.AddSingleton<RackPoller>();
+        builder.Services.AddSingleton<PollingService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        return builder.Build();
+    }
+
+    private static void BindInto(IConfiguration configuration, string configPath, AgentOptions options)
+    {
+        try
+        {
+            configuration.GetSection(AgentOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new AgentConfigurationException(AgentConfiguration.Explain(e), e);
+        }
+
+        AgentConfiguration.ResolvePaths(options, configPath);
+    }
+
+    private static LogOptions TryBindLogOptions(ConfigurationManager configuration, string configPath)
+    {
+        var options = new AgentOptions();
+        try
+        {
+            configuration.GetSection(AgentOptions.SectionName).GetSection(nameof(AgentOptions.Log)).Bind(options.Log);
+            AgentConfiguration.ResolvePaths(options, configPath);
+        }
+        catch (InvalidOperationException)
+        {
+            options.Log = new LogOptions { Directory = null };
+        }
+
+        return options.Log;
+    }
+}

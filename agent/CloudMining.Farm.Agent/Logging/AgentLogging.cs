@@ -1,0 +1,43 @@
+using CloudMining.Farm.Agent.Configuration;
+using Serilog;
+using Serilog.Core;
+
+namespace CloudMining.Farm.Agent.Logging;
+
+/// <summary>Builds the agent's Serilog logger: console for journald, plus a daily rolling file when a log folder is set.</summary>
+public static class AgentLogging
+{
+    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+    private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    public static Logger CreateLogger(LogOptions options, bool console = true)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        LoggerConfiguration config = new LoggerConfiguration()
+            .MinimumLevel.Is(options.Level)
+            // The host's own chatter ("Application started") is noise at a rack; keep warnings.
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+
+        if (console)
+        {
+            config = config.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Directory))
+        {
+            Directory.CreateDirectory(options.Directory);
+            config = config.WriteTo.File(
+                Path.Combine(options.Directory, "farm-agent-.log"),
+                outputTemplate: FileTemplate,
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: options.RetainedFiles,
+                fileSizeLimitBytes: 64L * 1024 * 1024,
+                rollOnFileSizeLimit: true,
+                shared: false,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return config.CreateLogger();
+    }
+}

@@ -1,0 +1,93 @@
+using CloudMining.Farm.Agent.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMining.Farm.Agent.Polling;
+
+/// <summary>Holds the latest <see cref="MinerHealth"/> of every miner and logs exactly one line each time a miner's state changes.</summary>
+public sealed class MinerHealthTracker
+{
+    private readonly MinerHealth[] miners;
+    private readonly ILogger logger;
+
+    public MinerHealthTracker(IReadOnlyList<MinerOptions> configured, ILogger<MinerHealthTracker> logger)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        miners = configured.Select(m => new MinerHealth
+        {
+            MinerId = m.Id,
+            Endpoint = m.Endpoint,
+            ConfiguredProfile = m.Profile,
+        }).ToArray();
+    }
+
+    public int Count => miners.Length;
+
+    /// <summary>Each slot is replaced whole, so readers on other threads see one poll's result or the next, never half of one.</summary>
+    public MinerHealth this[int index] => Volatile.Read(ref miners[index]);
+
+    public MinerHealth? Find(string minerId)
+    {
+        for (int i = 0; i < miners.Length; i++)
+        {
+            MinerHealth m = this[i];
+            if (string.Equals(m.MinerId, minerId, StringComparison.OrdinalIgnoreCase))
+            {
+                return m;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A copy of every miner's current health, in configuration order.</summary>
+    public IReadOnlyList<MinerHealth> Current()
+    {
+        var copy = new MinerHealth[miners.Length];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            copy[i] = this[i];
+        }
+
+        return copy;
+    }
+
+    /// <summary>Folds one poll's outcome into the miner's health; only one poll per miner runs at a time.</summary>
+    public MinerHealth Record(int index, MinerPollOutcome outcome, DateTimeOffset at, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        MinerHealth previous = this[index];
+        MinerHealth next = outcome.IsSuccess
+            ? previous with
+            {
+                State = outcome.State,
+                Reason = outcome.Reason,
+                Snapshot = outcome.Snapshot,
+                LastSuccessAt = at,
+                LastPolledAt = at,
+                LastPollDuration = duration,
+                ConsecutiveFailures = 0,
+                Successes = previous.Successes + 1,
+            }
+            : previous with
+            {
+                State = outcome.State,
+                Reason = outcome.Reason,
+                LastError = outcome.Error ?? outcome.Reason,
+                LastErrorAt = at,
+                LastPolledAt = at,
+                LastPollDuration = duration,
+                ConsecutiveFailures = previous.ConsecutiveFailures + 1,
+                Failures = previous.Failures + 1,
+            };
+        Volatile.Write(ref miners[index], next);
+
+        LogLevel level = next.State == MinerHealthState.Ok ? LogLevel.Information : LogLevel.Warning;
+        if (next.State != previous.State && logger.IsEnabled(level))
+        {
+            logger.Log(level, "Miner {MinerId} at {Address} is now {State}: {Reason}", next.MinerId, next.Endpoint.ToString(), next.State.ToString(), next.Reason);
+        }
+
+        return next;
+    }
+}

@@ -1,0 +1,110 @@
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Status;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMining.Farm.Agent.Polling;
+
+/// <summary>The agent's heartbeat: polls the whole rack every interval and rewrites status.json after each cycle.</summary>
+public sealed class PollingService : BackgroundService
+{
+    private readonly RackPoller poller;
+    private readonly AgentOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<PollingService> logger;
+    private PollCycleResult? lastCycle;
+    private bool statusWriteFailing;
+    private bool overrunning;
+
+    public PollingService(RackPoller poller, IOptions<AgentOptions> options, TimeProvider time, ILogger<PollingService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.poller = poller ?? throw new ArgumentNullException(nameof(poller));
+        this.options = options.Value;
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>The most recent finished cycle, or null before the first one ends.</summary>
+    public PollCycleResult? LastCycle => Volatile.Read(ref lastCycle);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        DateTimeOffset startedAt = time.GetUtcNow();
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation(
+            "Polling {MinerCount} miners of rack {RackId} at {Site} every {PollInterval} s, {MaxConcurrency} at a time; status in {StatusPath}",
+            poller.MinerCount, options.RackId, options.Site, Seconds(options.PollInterval), options.MaxConcurrency, StatusFile.PathIn(options.StateDirectory));
+        }
+
+        // The timer ticks on the interval grid; a cycle that overruns makes the next start at once rather than pile up,
+        // because the loop awaits each cycle before waiting for the next tick: cycles never overlap.
+        using var timer = new PeriodicTimer(options.PollInterval, time);
+        do
+        {
+            PollCycleResult cycle = await poller.PollOnceAsync(stoppingToken);
+            Volatile.Write(ref lastCycle, cycle);
+            NoteOverrun(cycle);
+            await WriteStatusAsync(cycle, startedAt, stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Polling stopped after {Cycles} cycles", LastCycle?.Cycle ?? 0);
+        }
+    }
+
+    private void NoteOverrun(PollCycleResult cycle)
+    {
+        bool over = cycle.Duration > options.PollInterval;
+        if (over && !overrunning && logger.IsEnabled(LogLevel.Warning))
+        {
+            logger.LogWarning(
+                "Poll cycle {Cycle} took {Duration} s, longer than the {PollInterval} s interval; raise Agent:MaxConcurrency or Agent:PollInterval",
+                cycle.Cycle, Seconds(cycle.Duration), Seconds(options.PollInterval));
+        }
+        else if (!over && overrunning && logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Poll cycle {Cycle} took {Duration} s, within the interval again", cycle.Cycle, Seconds(cycle.Duration));
+        }
+
+        overrunning = over;
+    }
+
+    private async Task WriteStatusAsync(PollCycleResult cycle, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            AgentStatusDocument doc = StatusDocumentFactory.Create(options, poller.Tracker.Current(), cycle, startedAt, time.GetUtcNow());
+            await StatusFile.WriteAsync(options.StateDirectory, doc, cancellationToken);
+            if (statusWriteFailing && logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation("Writing {StatusPath} works again", StatusFile.PathIn(options.StateDirectory));
+            }
+
+            statusWriteFailing = false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Polling goes on without the file; say so once, not every cycle.
+            if (!statusWriteFailing && logger.IsEnabled(LogLevel.Error))
+            {
+                logger.LogError(
+                    "Cannot write {StatusPath}: {Error}; check that the agent may write Agent:StateDirectory",
+                    StatusFile.PathIn(options.StateDirectory), e.Message);
+            }
+
+            statusWriteFailing = true;
+        }
+    }
+
+    /// <summary>Durations as plain seconds: log sinks quote TimeSpan values, and "1.08 s" reads better than "00:00:01.0800007".</summary>
+    private static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 3);
+}
