@@ -55,11 +55,18 @@ public sealed partial class MqttClient
         MqttConnAckPacket connAck;
         try
         {
+            // Not a conditional expression: a null byte[] converts implicitly to an EMPTY ReadOnlyMemory, i.e. "a password".
+            ReadOnlyMemory<byte>? password = null;
+            if (options.Password is not null)
+            {
+                password = System.Text.Encoding.UTF8.GetBytes(options.Password);
+            }
+
             byte[] connect = MqttPacketEncoder.ToArray(new MqttConnectPacket
             {
                 ClientId = options.ClientId,
                 Username = options.Username,
-                Password = options.Password is null ? null : System.Text.Encoding.UTF8.GetBytes(options.Password),
+                Password = password,
                 CleanSession = options.CleanSession,
                 KeepAliveSeconds = (ushort)options.KeepAlivePeriod.TotalSeconds,
                 WillTopic = options.WillMessage?.Topic,

@@ -115,6 +115,11 @@ public static class MqttPacketEncoder
 
     private static int EncodeConnect(MqttConnectPacket p, IBufferWriter<byte> writer)
     {
+        if (p.Password is not null && p.Username is null)
+        {
+            throw new ArgumentException("MQTT 3.1.1 does not allow a password without a user name.", nameof(p));
+        }
+
         var body = new ArrayBufferWriter<byte>(64);
         WriteString(body, "MQTT");
         byte flags = 0;

@@ -151,6 +151,23 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a mosquitto password file with mosquitto_passwd -b (hashed, as in production).</summary>
+    public static async Task WritePasswordFileAsync(string path, IEnumerable<(string User, string Password)> users)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        await File.WriteAllTextAsync(path, string.Empty);
+        foreach ((string user, string password) in users)
+        {
+            using Process tool = Process.Start(new ProcessStartInfo("mosquitto_passwd", ["-b", path, user, password]) { RedirectStandardError = true, UseShellExecute = false })
+                ?? throw new InvalidOperationException("mosquitto_passwd is missing: install it: ./install.sh --deps");
+            await tool.WaitForExitAsync();
+            if (tool.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"mosquitto_passwd failed for user {user}: {await tool.StandardError.ReadToEndAsync()}");
+            }
+        }
+    }
+
     internal static void Signal(int pid, string signal)
     {
         using Process kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)])!;
