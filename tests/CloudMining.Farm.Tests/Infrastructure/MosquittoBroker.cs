@@ -12,6 +12,7 @@ namespace CloudMining.Farm.Tests.Infrastructure;
 public sealed class MosquittoBroker : IAsyncDisposable
 {
     private readonly string extraConfig;
+    private string? externalConfig;
     private Process? process;
 
     private MosquittoBroker(string directory, int port, string extraConfig)
@@ -30,7 +31,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Temp folder holding the config, the persistence database and the log.</summary>
     public string Directory { get; }
 
-    public string ConfigPath => Path.Combine(Directory, "mosquitto.conf");
+    public string ConfigPath => externalConfig ?? Path.Combine(Directory, "mosquitto.conf");
 
     public string LogPath => Path.Combine(Directory, "mosquitto.log");
 
@@ -51,10 +52,28 @@ public sealed class MosquittoBroker : IAsyncDisposable
         return broker;
     }
 
+    /// <summary>Starts mosquitto with a complete config written elsewhere (e.g. by scripts/broker-setup.sh).</summary>
+    public static async Task<MosquittoBroker> StartWithConfigFileAsync(string configPath, string dataDirectory, int port)
+    {
+        var broker = new MosquittoBroker(dataDirectory, port, string.Empty) { externalConfig = configPath };
+        await broker.StartAgainAsync();
+        return broker;
+    }
+
     /// <summary>Starts the broker process (again) on the same port with the same persistence.</summary>
     public async Task StartAgainAsync()
     {
         string executable = Executable;
+        if (externalConfig is null)
+        {
+            await WriteConfigAsync();
+        }
+
+        await LaunchAsync(executable);
+    }
+
+    private async Task WriteConfigAsync()
+    {
         var config = new StringBuilder();
         config.AppendLine(CultureInfo.InvariantCulture, $"listener {Port} {Host}");
         config.AppendLine(CultureInfo.InvariantCulture, $"user {Environment.UserName}");
@@ -71,7 +90,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
         config.AppendLine("set_tcp_nodelay true");
         config.AppendLine(extraConfig);
         await File.WriteAllTextAsync(ConfigPath, config.ToString());
+    }
 
+    private async Task LaunchAsync(string executable)
+    {
         var start = new ProcessStartInfo(executable, ["-c", ConfigPath])
         {
             RedirectStandardError = true,
