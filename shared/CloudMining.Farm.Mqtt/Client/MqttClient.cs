@@ -76,7 +76,12 @@ public sealed partial class MqttClient : IAsyncDisposable
     public async Task<MqttClientConnectResult> ConnectAsync(CancellationToken cancellationToken = default)
     {
         MqttClientOptionsValidator.ThrowIfInvalid(options);
-        ObjectDisposedException.ThrowIf(lifetime.IsCancellationRequested, this);
+        ThrowIfFinished();
+        if (IsConnected)
+        {
+            throw new InvalidOperationException($"Already connected to {endpoint}.");
+        }
+
         OpenOfflineQueue();
         MqttClientConnectResult result = await ConnectSessionAsync(cancellationToken).ConfigureAwait(false);
         return result;
@@ -92,6 +97,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfFinished();
         OpenOfflineQueue();
         StartReconnectLoop();
         return Task.CompletedTask;
@@ -379,6 +385,14 @@ public sealed partial class MqttClient : IAsyncDisposable
         }
 
         wakeWriter.Writer.TryWrite(true);
+    }
+
+    private void ThrowIfFinished()
+    {
+        if (stopping)
+        {
+            throw new InvalidOperationException("This client was disconnected or disposed; its queue and loops are closed. Create a new MqttClient.");
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -139,6 +139,18 @@ public sealed class MqttClientTests
     }
 
     [Fact]
+    public async Task Disconnected_client_refuses_to_connect_again_with_a_clear_message()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        await using MqttClient client = await MqttTestClients.ConnectAsync(broker, "once");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync());
+        await client.DisconnectAsync();
+        Assert.False(client.IsConnected);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync());
+        Assert.Contains("Create a new MqttClient", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Qos0_publish_without_a_connection_says_not_connected()
     {
         await using var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("x").Build());
