@@ -197,7 +197,9 @@ public sealed partial class MqttClient
             if (!willReconnect && offlineQueue is null)
             {
                 failed.AddRange(inflight.Values);
+                failed.AddRange(waitingForWindow);
                 inflight.Clear();
+                waitingForWindow.Clear();
             }
         }
 
@@ -210,7 +212,6 @@ public sealed partial class MqttClient
         foreach (MqttInflightMessage entry in failed)
         {
             entry.Completion.TrySetException(lost);
-            window.Release();
         }
 
         if (reason is not null)

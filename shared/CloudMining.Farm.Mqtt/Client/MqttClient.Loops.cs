@@ -130,15 +130,21 @@ public sealed partial class MqttClient
     private void CompleteInflight(ushort packetIdentifier)
     {
         MqttInflightMessage? entry;
+        bool admitted = false;
         lock (gate)
         {
             inflight.Remove(packetIdentifier, out entry);
+            while (inflight.Count < options.MaxInflight && waitingForWindow.TryDequeue(out MqttInflightMessage? next))
+            {
+                Admit(next);
+                admitted = true;
+            }
         }
 
-        if (entry is not null)
+        entry?.Completion.TrySetResult();
+        if (admitted)
         {
-            entry.Completion.TrySetResult();
-            window.Release();
+            wakeWriter.Writer.TryWrite(true);
         }
     }
 

@@ -42,7 +42,7 @@ public sealed partial class MqttClient
                     }
                     else
                     {
-                        acknowledgements.Add(await SendQos1Async(record.Message, cancellationToken).ConfigureAwait(false));
+                        acknowledgements.Add(SendQos1(record.Message));
                     }
                 }
 

@@ -26,7 +26,9 @@ public sealed partial class MqttClient : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly object gate = new();
     private readonly Channel<bool> wakeWriter = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly SemaphoreSlim window;
+    // QoS 1 messages waiting for a window slot, in call order: admitted strictly FIFO so the wire order is the call
+    // order (a semaphore would wake waiters through the thread pool's LIFO local queues and reorder them).
+    private readonly Queue<MqttInflightMessage> waitingForWindow = new();
     private readonly Dictionary<ushort, MqttInflightMessage> inflight = [];
     private readonly Dictionary<ushort, TaskCompletionSource<MqttPacket>> requests = [];
     private readonly List<MqttTopicFilter> subscriptions = [];
@@ -51,7 +53,6 @@ public sealed partial class MqttClient : IAsyncDisposable
         endpoint = options.Endpoint;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         time = options.TimeProvider;
-        window = new SemaphoreSlim(options.MaxInflight, options.MaxInflight);
         reconnectPipeline = BuildReconnectPipeline();
     }
 
@@ -253,7 +254,6 @@ public sealed partial class MqttClient : IAsyncDisposable
         await WaitBackgroundAsync().ConfigureAwait(false);
         offlineQueue?.Dispose();
         lifetime.Dispose();
-        window.Dispose();
     }
 
     /// <summary>Simulates a network cut: drops the socket without DISCONNECT, so the broker publishes the will.</summary>
@@ -306,28 +306,40 @@ public sealed partial class MqttClient : IAsyncDisposable
             throw new MqttClientNotConnectedException($"Not connected to {endpoint}; enable AutoReconnect or an offline queue to hold QoS 1 messages.");
         }
 
-        Task acknowledged = await SendQos1Async(message, cancellationToken).ConfigureAwait(false);
-        await acknowledged.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await SendQos1(message).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Takes a window slot and sends; the returned task completes on PUBACK. Held across reconnects.</summary>
-    internal async Task<Task> SendQos1Async(MqttApplicationMessage message, CancellationToken cancellationToken)
+    /// <summary>Queues for a window slot in call order and sends; the task completes on PUBACK. Held across reconnects.</summary>
+    internal Task SendQos1(MqttApplicationMessage message)
     {
-        await window.WaitAsync(cancellationToken).ConfigureAwait(false);
         MqttInflightMessage entry;
         lock (gate)
         {
-            entry = new MqttInflightMessage(NextPacketId(), message, sendOrder++);
-            inflight[entry.PacketIdentifier] = entry;
-            if (session is { IsAlive: true })
+            entry = new MqttInflightMessage(message, sendOrder++);
+            if (waitingForWindow.Count == 0 && inflight.Count < options.MaxInflight)
             {
-                entry.Sent = true;
-                MqttPacketEncoder.EncodePublish(message.Topic, message.Payload.Span, MqttQualityOfServiceLevel.AtLeastOnce, message.Retain, false, entry.PacketIdentifier, outbox);
+                Admit(entry);
+            }
+            else
+            {
+                waitingForWindow.Enqueue(entry);
             }
         }
 
         wakeWriter.Writer.TryWrite(true);
         return entry.Completion.Task;
+    }
+
+    // Caller holds the gate.
+    private void Admit(MqttInflightMessage entry)
+    {
+        entry.PacketIdentifier = NextPacketId();
+        inflight[entry.PacketIdentifier] = entry;
+        if (session is { IsAlive: true })
+        {
+            entry.Sent = true;
+            MqttPacketEncoder.EncodePublish(entry.Message.Topic, entry.Message.Payload.Span, MqttQualityOfServiceLevel.AtLeastOnce, entry.Message.Retain, false, entry.PacketIdentifier, outbox);
+        }
     }
 
     private async Task<MqttPacket> RequestAsync(Func<ushort, MqttPacket> build, CancellationToken cancellationToken)

@@ -1,9 +1,10 @@
 namespace CloudMining.Farm.Mqtt.Client;
 
 /// <summary>A QoS 1 PUBLISH waiting for its PUBACK; kept across reconnects so it can be re-sent with DUP.</summary>
-internal sealed class MqttInflightMessage(ushort packetIdentifier, MqttApplicationMessage message, long order)
+internal sealed class MqttInflightMessage(MqttApplicationMessage message, long order)
 {
-    public ushort PacketIdentifier { get; } = packetIdentifier;
+    /// <summary>Assigned when the message gets a window slot; 0 while it waits for one.</summary>
+    public ushort PacketIdentifier { get; set; }
 
     public MqttApplicationMessage Message { get; } = message;
 
