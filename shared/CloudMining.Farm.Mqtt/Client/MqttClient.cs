@@ -299,14 +299,16 @@ public sealed partial class MqttClient : IAsyncDisposable
         await PublishQos0Async(message, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task PublishQos1Async(MqttApplicationMessage message, CancellationToken cancellationToken)
+    private Task PublishQos1Async(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         if (!options.AutoReconnect && !IsConnected)
         {
             throw new MqttClientNotConnectedException($"Not connected to {endpoint}; enable AutoReconnect or an offline queue to hold QoS 1 messages.");
         }
 
-        await SendQos1(message).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Cancelling stops the wait, not the delivery: the message keeps its place in the window.
+        Task acknowledged = SendQos1(message);
+        return cancellationToken.CanBeCanceled ? acknowledged.WaitAsync(cancellationToken) : acknowledged;
     }
 
     /// <summary>Queues for a window slot in call order and sends; the task completes on PUBACK. Held across reconnects.</summary>
