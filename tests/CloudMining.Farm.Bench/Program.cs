@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using CloudMining.Farm.Bench.Mqtt;
 using CloudMining.Farm.Bench.Polling;
 
 namespace CloudMining.Farm.Bench;
@@ -18,6 +19,13 @@ internal static class Program
         if (args is ["poll", ..])
         {
             return await PollBenchmark.RunAsync(args[1..]);
+        }
+
+        // Network throughput needs a live broker and other clients in one run, which BenchmarkDotNet's
+        // per-method process model fits poorly; "mqtt" runs the dedicated harness instead.
+        if (args is ["mqtt", ..])
+        {
+            return await MqttBenchHarness.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

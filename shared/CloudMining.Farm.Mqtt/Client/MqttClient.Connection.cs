@@ -1,0 +1,300 @@
+using System.Buffers;
+using CloudMining.Farm.Mqtt.Adapter;
+using CloudMining.Farm.Mqtt.Channel;
+using CloudMining.Farm.Mqtt.Exceptions;
+using CloudMining.Farm.Mqtt.Formatter;
+using CloudMining.Farm.Mqtt.Packets;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace CloudMining.Farm.Mqtt.Client;
+
+/// <summary>Connection life cycle: handshake, reader/writer/keep-alive loops, teardown and reconnect.</summary>
+public sealed partial class MqttClient
+{
+    private ResiliencePipeline BuildReconnectPipeline() =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                // Reconnecting never gives up: an agent must outlive any broker outage.
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.ReconnectMinDelay,
+                MaxDelay = options.ReconnectMaxDelay,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+                OnRetry = args =>
+                {
+                    logger.LogWarning(
+                        "Reconnect attempt {Attempt} to {Endpoint} failed: {Reason}; next try in {Delay}",
+                        args.AttemptNumber + 1,
+                        endpoint,
+                        args.Outcome.Exception?.Message,
+                        args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+
+    private async Task<MqttClientConnectResult> ConnectSessionAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        Stream stream;
+        try
+        {
+            stream = await MqttTcpChannel.ConnectAsync(options, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MqttCommunicationException($"Connecting to {endpoint} took longer than {options.Timeout}.", ex);
+        }
+
+        var adapter = new MqttChannelAdapter(stream, options.MaxPacketSize);
+        MqttConnAckPacket connAck;
+        try
+        {
+            // Not a conditional expression: a null byte[] converts implicitly to an EMPTY ReadOnlyMemory, i.e. "a password".
+            ReadOnlyMemory<byte>? password = null;
+            if (options.Password is not null)
+            {
+                password = System.Text.Encoding.UTF8.GetBytes(options.Password);
+            }
+
+            byte[] connect = MqttPacketEncoder.ToArray(new MqttConnectPacket
+            {
+                ClientId = options.ClientId,
+                Username = options.Username,
+                Password = password,
+                CleanSession = options.CleanSession,
+                KeepAliveSeconds = (ushort)options.KeepAlivePeriod.TotalSeconds,
+                WillTopic = options.WillMessage?.Topic,
+                WillPayload = options.WillMessage?.Payload ?? default,
+                WillQos = options.WillMessage?.Qos ?? MqttQualityOfServiceLevel.AtMostOnce,
+                WillRetain = options.WillMessage?.Retain ?? false,
+            });
+            await adapter.SendAsync(connect, timeout.Token).ConfigureAwait(false);
+            MqttPacket? reply = await adapter.ReceivePacketAsync(timeout.Token).ConfigureAwait(false);
+            connAck = reply switch
+            {
+                MqttConnAckPacket ack => ack,
+                null => throw new MqttCommunicationException($"{endpoint} closed the connection before CONNACK (is it an MQTT broker? does it need TLS?)."),
+                _ => throw new MqttProtocolException($"{endpoint} answered CONNECT with {reply.Type} instead of CONNACK."),
+            };
+        }
+        catch (Exception ex)
+        {
+            await adapter.DisposeAsync().ConfigureAwait(false);
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new MqttCommunicationException($"No CONNACK from {endpoint} within {options.Timeout}.", ex);
+            }
+
+            if (ex is IOException)
+            {
+                throw new MqttCommunicationException($"Connection to {endpoint} broke during CONNECT: {ex.Message}", ex);
+            }
+
+            throw;
+        }
+
+        if (connAck.ReturnCode != MqttConnectReturnCode.Accepted)
+        {
+            await adapter.DisposeAsync().ConfigureAwait(false);
+            throw new MqttConnectException(connAck.ReturnCode, endpoint, options.Username);
+        }
+
+        var fresh = new MqttClientSession(adapter, time);
+        bool first;
+        int resent;
+        lock (gate)
+        {
+            outbox.ResetWrittenCount();
+            sending.ResetWrittenCount();
+            resent = 0;
+            foreach (MqttInflightMessage entry in inflight.Values.OrderBy(e => e.Order))
+            {
+                // MQTT 4.4: unacknowledged PUBLISH packets are re-sent with the same identifier and DUP set.
+                MqttPacketEncoder.EncodePublish(entry.Message.Topic, entry.Message.Payload.Span, MqttQualityOfServiceLevel.AtLeastOnce, entry.Message.Retain, entry.Sent, entry.PacketIdentifier, outbox);
+                resent += entry.Sent ? 1 : 0;
+                entry.Sent = true;
+            }
+
+            if (subscriptions.Count > 0 && !connAck.SessionPresent)
+            {
+                MqttPacketEncoder.Encode(new MqttSubscribePacket(NextPacketId(), subscriptions.ToList()), outbox);
+            }
+
+            first = session is null && ReconnectCount == 0 && !everConnected;
+            everConnected = true;
+            session = fresh;
+            if (!first)
+            {
+                ReconnectCount++;
+            }
+        }
+
+        _ = Task.Run(() => WriteLoopAsync(fresh), CancellationToken.None);
+        _ = Task.Run(() => ReadLoopAsync(fresh), CancellationToken.None);
+        _ = Task.Run(() => KeepAliveLoopAsync(fresh), CancellationToken.None);
+        wakeWriter.Writer.TryWrite(true);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation(
+            "Connected to {Endpoint} as {ClientId} (session present: {SessionPresent}, re-sent with DUP: {Resent})",
+            endpoint,
+            options.ClientId,
+            connAck.SessionPresent,
+            resent);
+        }
+        var result = new MqttClientConnectResult(connAck.SessionPresent);
+        TaskCompletionSource signal;
+        lock (gate)
+        {
+            signal = connectedSignal;
+        }
+
+        signal.TrySetResult();
+        if (ConnectedAsync is { } handler)
+        {
+            await handler(result).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private bool everConnected;
+
+    /// <summary>Closes a session exactly once; a null reason means the application asked for it.</summary>
+    private async Task TearDownAsync(MqttClientSession s, Exception? reason)
+    {
+        if (!s.TryMarkFailed())
+        {
+            return;
+        }
+
+        await s.Cancellation.CancelAsync().ConfigureAwait(false);
+        await s.Adapter.DisposeAsync().ConfigureAwait(false);
+        bool willReconnect = reason is not null && options.AutoReconnect && !stopping;
+        List<TaskCompletionSource<MqttPacket>> waiting;
+        List<MqttInflightMessage> failed = [];
+        lock (gate)
+        {
+            if (ReferenceEquals(session, s))
+            {
+                session = null;
+            }
+
+            drained.TrySetResult();
+            drained = NewSignal();
+            if (connectedSignal.Task.IsCompleted)
+            {
+                connectedSignal = NewSignal();
+            }
+
+            waiting = [.. requests.Values];
+            if (!willReconnect && offlineQueue is null)
+            {
+                failed.AddRange(inflight.Values);
+                failed.AddRange(waitingForWindow);
+                inflight.Clear();
+                waitingForWindow.Clear();
+            }
+        }
+
+        var lost = new MqttClientDisconnectedException($"Connection to {endpoint} ended: {reason?.Message ?? "closed by the application"}.", reason ?? new OperationCanceledException());
+        foreach (TaskCompletionSource<MqttPacket> waiter in waiting)
+        {
+            waiter.TrySetException(lost);
+        }
+
+        foreach (MqttInflightMessage entry in failed)
+        {
+            entry.Completion.TrySetException(lost);
+        }
+
+        if (reason is not null)
+        {
+            logger.LogWarning("Lost connection to {Endpoint}: {Reason} (reconnecting: {WillReconnect})", endpoint, reason.Message, willReconnect);
+        }
+
+        if (DisconnectedAsync is { } handler)
+        {
+            try
+            {
+                await handler(new MqttClientDisconnectedEventArgs(reason, willReconnect)).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // An observer's failure must not stop the reconnect.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                logger.LogError(ex, "Disconnected handler failed");
+            }
+        }
+
+        if (willReconnect)
+        {
+            StartReconnectLoop();
+        }
+    }
+
+    private void StartReconnectLoop()
+    {
+        lock (gate)
+        {
+            if (stopping || (reconnectTask is { IsCompleted: false }))
+            {
+                return;
+            }
+
+            reconnectTask = Task.Run(ReconnectAsync, CancellationToken.None);
+        }
+    }
+
+    private async Task ReconnectAsync()
+    {
+        try
+        {
+            await reconnectPipeline.ExecuteAsync(
+                async token =>
+                {
+                    if (!IsConnected)
+                    {
+                        await ConnectSessionAsync(token).ConfigureAwait(false);
+                    }
+                },
+                lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WaitBackgroundAsync()
+    {
+        foreach (Task? task in new[] { reconnectTask, pumpTask })
+        {
+            if (task is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private Task WaitConnectedAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return session is { IsAlive: true } ? Task.CompletedTask : connectedSignal.Task.WaitAsync(cancellationToken);
+        }
+    }
+}

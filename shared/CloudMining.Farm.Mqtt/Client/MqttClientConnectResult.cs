@@ -1,0 +1,4 @@
+namespace CloudMining.Farm.Mqtt.Client;
+
+/// <summary>Outcome of a successful CONNECT.</summary>
+public sealed record MqttClientConnectResult(bool SessionPresent);

@@ -1,0 +1,61 @@
+using System.Text;
+using CloudMining.Farm.Mqtt.Client;
+
+namespace CloudMining.Farm.Mqtt.Client.Options;
+
+/// <summary>Everything the client needs to reach and talk to a broker; build with <see cref="MqttClientOptionsBuilder"/>.</summary>
+public sealed record MqttClientOptions
+{
+    public string Host { get; init; } = "localhost";
+
+    public int Port { get; init; } = 1883;
+
+    public string ClientId { get; init; } = string.Empty;
+
+    public string? Username { get; init; }
+
+    /// <summary>Never logged; <see cref="ToString"/> masks it.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>False keeps the session (subscriptions, queued QoS 1) on the broker across reconnects.</summary>
+    public bool CleanSession { get; init; } = true;
+
+    public TimeSpan KeepAlivePeriod { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Published by the broker when this client vanishes without DISCONNECT.</summary>
+    public MqttApplicationMessage? WillMessage { get; init; }
+
+    public MqttClientTlsOptions? Tls { get; init; }
+
+    /// <summary>How long to wait for CONNACK, SUBACK, UNSUBACK.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>QoS 1 messages sent but not yet acknowledged; publishers wait when it is full.</summary>
+    public int MaxInflight { get; init; } = 512;
+
+    public int MaxPacketSize { get; init; } = Formatter.MqttPacketDecoder.DefaultMaxPacketSize;
+
+    public bool AutoReconnect { get; init; }
+
+    public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    public MqttOfflineQueueOptions? OfflineQueue { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public string Endpoint => $"{(Tls is null ? "mqtt" : "mqtts")}://{Host}:{Port}";
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Endpoint = ").Append(Endpoint)
+            .Append(", ClientId = ").Append(ClientId)
+            .Append(", Username = ").Append(Username ?? "(none)")
+            .Append(", Password = ").Append(Password is null ? "(none)" : "***")
+            .Append(", CleanSession = ").Append(CleanSession)
+            .Append(", KeepAlivePeriod = ").Append(KeepAlivePeriod)
+            .Append(", AutoReconnect = ").Append(AutoReconnect);
+        return true;
+    }
+}

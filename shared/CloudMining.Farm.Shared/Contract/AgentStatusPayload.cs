@@ -1,0 +1,20 @@
+namespace CloudMining.Farm.Shared.Contract;
+
+/// <summary>Retained on farm/v1/{site}/{rack}/status: "online" while the agent runs, "offline" from its last will.</summary>
+public sealed record AgentStatusPayload : FarmMessage
+{
+    public const string SchemaId = "farm.v1.agent-status";
+
+    public override string Schema => SchemaId;
+
+    public required string Site { get; init; }
+
+    public required string Rack { get; init; }
+
+    /// <summary>"online" or "offline".</summary>
+    public required string State { get; init; }
+
+    public string? AgentVersion { get; init; }
+
+    public int? MinersConfigured { get; init; }
+}

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Client.Options;
+using CloudMining.Farm.Mqtt.Packets;
+
+namespace CloudMining.Farm.Bench.Mqtt;
+
+/// <summary>
+/// Publish throughput (QoS 0 and 1, 1 KB payloads) and paced end-to-end latency for our client, the mosquitto C
+/// client (mosquitto_pub/sub) and python paho, against one mosquitto in one run. See docs/benchmarks.md, "MQTT".
+/// </summary>
+internal static class MqttBenchHarness
+{
+    private const int PayloadSize = 1024;
+    private const string Python = "/usr/bin/python3";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int qos0Count = Option(args, "--qos0", 200_000);
+        int qos1Count = Option(args, "--qos1", 100_000);
+        int latencyCount = Option(args, "--latency", 2_000);
+        int rate = Option(args, "--rate", 2_000);
+        string script = Path.Combine(FindRoot(), "tests", "bench-scripts", "paho_tool.py");
+        string lines = Path.Combine(Path.GetTempPath(), $"farm-bench-lines-{Environment.ProcessId}.txt");
+        await File.WriteAllTextAsync(lines, string.Concat(Enumerable.Repeat(new string('y', PayloadSize) + "\n", Math.Max(qos0Count, qos1Count))));
+
+        await using BenchBroker broker = await BenchBroker.StartAsync();
+        var rows = new List<string[]>();
+        Console.WriteLine($"mosquitto on 127.0.0.1:{broker.Port}; payload {PayloadSize} B; QoS 0 n={qos0Count}, QoS 1 n={qos1Count}; latency n={latencyCount} at {rate}/s QoS 1");
+
+        // Warm-up (JIT tiering) for the .NET client; the agent is a long-running process, so steady state is what counts.
+        await OursThroughputAsync(broker, 20_000, MqttQualityOfServiceLevel.AtMostOnce);
+        await OursThroughputAsync(broker, 20_000, MqttQualityOfServiceLevel.AtLeastOnce);
+        Console.WriteLine($"load average before measuring: {(File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Trim() : "n/a")} on {Environment.ProcessorCount} cores");
+        if (args.Contains("--ours-only"))
+        {
+            Console.WriteLine($"ours QoS 0: {Rate(await OursThroughputAsync(broker, qos0Count, MqttQualityOfServiceLevel.AtMostOnce))} msg/s");
+            Console.WriteLine($"ours QoS 1: {Rate(await OursThroughputAsync(broker, qos1Count, MqttQualityOfServiceLevel.AtLeastOnce))} msg/s");
+            return 0;
+        }
+
+        double oursQ0 = await OursThroughputAsync(broker, qos0Count, MqttQualityOfServiceLevel.AtMostOnce);
+        double oursQ1 = await OursThroughputAsync(broker, qos1Count, MqttQualityOfServiceLevel.AtLeastOnce);
+        (double p50, double p99) oursLat = await OursLatencyAsync(broker, latencyCount, rate);
+        double cQ0 = await MosquittoPubThroughputAsync(broker, lines, qos0Count, 0);
+        double cQ1 = await MosquittoPubThroughputAsync(broker, lines, qos1Count, 1);
+        (double p50, double p99) cLat = await MosquittoLatencyAsync(broker, latencyCount, rate);
+        double pahoQ0 = ParseRate(await RunAsync(Python, script, "bench", "127.0.0.1", broker.PortText, "bench/paho", Text(qos0Count), Text(PayloadSize), "0"));
+        double pahoQ1 = ParseRate(await RunAsync(Python, script, "bench", "127.0.0.1", broker.PortText, "bench/paho", Text(qos1Count), Text(PayloadSize), "1"));
+        string pahoLatency = await RunAsync(Python, script, "latency", "127.0.0.1", broker.PortText, "bench/paho-lat", Text(latencyCount), Text(PayloadSize), "1", Text(rate));
+        string[] lat = pahoLatency.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        (double p50, double p99) pahoLat = (double.Parse(lat[1], CultureInfo.InvariantCulture), double.Parse(lat[3], CultureInfo.InvariantCulture));
+        File.Delete(lines);
+
+        rows.Add(["CloudMining.Farm.Mqtt (.NET)", Rate(oursQ0), Rate(oursQ1), Micro(oursLat.p50), Micro(oursLat.p99)]);
+        rows.Add(["mosquitto_pub/sub 2.0.11 (C libmosquitto)", Rate(cQ0), Rate(cQ1), Micro(cLat.p50), Micro(cLat.p99)]);
+        rows.Add(["paho-mqtt 1.6.1 (python3)", Rate(pahoQ0), Rate(pahoQ1), Micro(pahoLat.p50), Micro(pahoLat.p99)]);
+        var table = new StringBuilder();
+        table.AppendLine("| client | QoS 0 msg/s | QoS 1 msg/s | latency p50 (QoS 1) | latency p99 (QoS 1) |");
+        table.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (string[] row in rows)
+        {
+            table.AppendLine("| " + string.Join(" | ", row) + " |");
+        }
+
+        table.AppendLine();
+        table.AppendLine(CultureInfo.InvariantCulture, $"Ours vs C: QoS 0 {oursQ0 / cQ0:F2}x, QoS 1 {oursQ1 / cQ1:F2}x; ours vs paho: QoS 0 {oursQ0 / pahoQ0:F2}x, QoS 1 {oursQ1 / pahoQ1:F2}x.");
+        Console.WriteLine();
+        Console.WriteLine(table.ToString());
+        return 0;
+    }
+
+    // QoS 1: keep the in-flight window full and wait for the last PUBACK. QoS 0: there is no acknowledgement, so a
+    // QoS 1 "fence" published after the batch is awaited: the broker acks it only after reading everything before it.
+    private static async Task<double> OursThroughputAsync(BenchBroker broker, int count, MqttQualityOfServiceLevel qos)
+    {
+        await using var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-" + (int)qos).WithMaxInflight(1024).Build());
+        await client.ConnectAsync();
+        var message = new MqttApplicationMessage { Topic = "bench/ours", Payload = new byte[PayloadSize], Qos = qos };
+        var window = new Queue<Task>();
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < count; i++)
+        {
+            Task sent = client.PublishAsync(message);
+            if (!sent.IsCompletedSuccessfully)
+            {
+                window.Enqueue(sent);
+                if (window.Count >= 1024)
+                {
+                    await window.Dequeue();
+                }
+            }
+        }
+
+        await Task.WhenAll(window);
+        await client.PublishAsync(new MqttApplicationMessage { Topic = "bench/ours", Payload = "fence"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double P50, double P99)> OursLatencyAsync(BenchBroker broker, int count, int rate)
+    {
+        var samples = new List<double>(count);
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var subscriber = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-lat-sub").Build());
+        subscriber.ApplicationMessageReceivedAsync += e =>
+        {
+            long sent = BitConverter.ToInt64(e.ApplicationMessage.Payload.Span);
+            lock (samples)
+            {
+                samples.Add(Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
+                if (samples.Count == count)
+                {
+                    all.TrySetResult();
+                }
+            }
+
+            return Task.CompletedTask;
+        };
+        await subscriber.ConnectAsync();
+        await subscriber.SubscribeAsync("bench/ours-lat");
+        await using var publisher = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-lat-pub").Build());
+        await publisher.ConnectAsync();
+        // The pacing loop spins, so it gets its own thread: spinning on a thread-pool thread would starve the
+        // client's own I/O continuations on a 2-core machine and measure the harness instead of the client.
+        var pending = new List<Task>(count);
+        await Task.Factory.StartNew(
+            () =>
+            {
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < count; i++)
+                {
+                    SpinUntil(start, i, rate);
+                    byte[] payload = new byte[PayloadSize];
+                    BitConverter.TryWriteBytes(payload, Stopwatch.GetTimestamp());
+                    pending.Add(publisher.PublishAsync(new MqttApplicationMessage { Topic = "bench/ours-lat", Payload = payload }));
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        await Task.WhenAll(pending);
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return Percentiles(samples);
+    }
+
+    private static async Task<double> MosquittoPubThroughputAsync(BenchBroker broker, string lines, int count, int qos)
+    {
+        var clock = Stopwatch.StartNew();
+        await RunAsync("bash", "-c", $"head -n {count} '{lines}' | mosquitto_pub -h 127.0.0.1 -p {broker.Port} -t bench/c -l -q {qos} -M 1024");
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    // mosquitto_pub reads paced lines (each starting with the send timestamp) from our pipe; mosquitto_sub prints each
+    // payload; we stamp the receive time when its line arrives. Both pipe hops are inside the measured path.
+    private static async Task<(double P50, double P99)> MosquittoLatencyAsync(BenchBroker broker, int count, int rate)
+    {
+        using Process sub = Process.Start(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", broker.PortText, "-t", "bench/c-lat", "-q", "1", "-C", Text(count), "-F", "%p"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var samples = new List<double>(count);
+        Task reader = Task.Run(async () =>
+        {
+            while (await sub.StandardOutput.ReadLineAsync() is { } line)
+            {
+                long now = Stopwatch.GetTimestamp();
+                long sent = long.Parse(line.AsSpan(0, 20), CultureInfo.InvariantCulture);
+                samples.Add(Stopwatch.GetElapsedTime(sent, now).TotalMicroseconds);
+            }
+        });
+
+        // mosquitto_sub prints nothing when its SUBACK arrives; give it half a second to subscribe (a benchmark, not a test).
+        await Task.Delay(500);
+        using Process pub = Process.Start(new ProcessStartInfo("mosquitto_pub", ["-h", "127.0.0.1", "-p", broker.PortText, "-t", "bench/c-lat", "-l", "-q", "1"]) { RedirectStandardInput = true, UseShellExecute = false })!;
+        string padding = new('y', PayloadSize - 21);
+        StreamWriter input = pub.StandardInput;
+        await Task.Factory.StartNew(
+            () =>
+            {
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < count; i++)
+                {
+                    SpinUntil(start, i, rate);
+                    input.WriteLine(Stopwatch.GetTimestamp().ToString("D20", CultureInfo.InvariantCulture) + " " + padding);
+                    input.Flush();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        pub.StandardInput.Close();
+        await reader.WaitAsync(TimeSpan.FromSeconds(60));
+        await pub.WaitForExitAsync();
+        return Percentiles(samples);
+    }
+
+    private static void SpinUntil(long start, int index, int rate)
+    {
+        long due = start + (long)(index * (double)Stopwatch.Frequency / rate);
+        while (Stopwatch.GetTimestamp() < due)
+        {
+            Thread.SpinWait(20);
+        }
+    }
+
+    private static (double P50, double P99) Percentiles(List<double> samples)
+    {
+        samples.Sort();
+        return (samples[(int)(samples.Count * 0.50)], samples[Math.Min(samples.Count - 1, (int)(samples.Count * 0.99))]);
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] args)
+    {
+        using Process process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? (await output).Trim() : throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await errors}");
+    }
+
+    private static double ParseRate(string output) => double.Parse(output.Split(' ')[1], CultureInfo.InvariantCulture);
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Rate(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Micro(double value) => value >= 1000 ? (value / 1000).ToString("F2", CultureInfo.InvariantCulture) + " ms" : value.ToString("F0", CultureInfo.InvariantCulture) + " µs";
+
+    private static string FindRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CloudMining.Farm.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the checkout.");
+    }
+}

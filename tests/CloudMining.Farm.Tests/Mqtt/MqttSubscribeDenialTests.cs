@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Client.Options;
+using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Tests.Infrastructure;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Mqtt;
+
+public sealed class MqttSubscribeDenialTests
+{
+    private const string DynamicSecurityPlugin = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so";
+
+    [Fact]
+    public async Task Subscription_refused_by_the_broker_surfaces_as_suback_0x80_per_filter()
+    {
+        Assert.True(File.Exists(DynamicSecurityPlugin), $"{DynamicSecurityPlugin} is missing; install it: ./install.sh --deps");
+        string folder = Directory.CreateTempSubdirectory("farm-dynsec-").FullName;
+        string config = Path.Combine(folder, "dynamic-security.json");
+        using (Process init = Process.Start(new ProcessStartInfo("mosquitto_ctrl", ["dynsec", "init", config, "platform", "plat-pw"]) { RedirectStandardOutput = true, UseShellExecute = false })!)
+        {
+            await init.WaitForExitAsync();
+            Assert.Equal(0, init.ExitCode);
+        }
+
+        // Narrow the generated role: subscriptions allowed only to capacity; the default denies every other SUBSCRIBE.
+        JsonNode doc = JsonNode.Parse(await File.ReadAllTextAsync(config))!;
+        JsonArray acls = doc["roles"]![0]!["acls"]!.AsArray();
+        acls.Clear();
+        acls.Add(new JsonObject { ["acltype"] = "subscribePattern", ["topic"] = "farm/v1/+/capacity", ["allow"] = true });
+        acls.Add(new JsonObject { ["acltype"] = "publishClientReceive", ["topic"] = "farm/v1/#", ["allow"] = true });
+        await File.WriteAllTextAsync(config, doc.ToJsonString());
+
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync($"allow_anonymous false\nplugin {DynamicSecurityPlugin}\nplugin_opt_config_file {config}");
+        await using var client = new MqttClient(MqttTestClients.Options(broker, "platform-1").WithCredentials("platform", "plat-pw").Build());
+        await client.ConnectAsync();
+        MqttClientSubscribeResult result = await client.SubscribeAsync([new MqttTopicFilter("farm/v1/+/capacity"), new MqttTopicFilter("farm/v1/#")]);
+
+        Assert.Equal([MqttSubscribeReturnCode.GrantedQos1, MqttSubscribeReturnCode.Failure], result.Items.Select(i => i.ReturnCode));
+        Assert.False(result.AllGranted);
+        Assert.True(client.IsConnected);
+        Directory.Delete(folder, recursive: true);
+    }
+}
