@@ -237,7 +237,7 @@ public sealed class InfluxHttpWriter
             }
         }
 
-        query.Append("&precision=").Append(options.Precision.ToQueryValue());
+        query.Append("&precision=").Append(options.ApiVersion == InfluxApiVersion.V1 ? options.Precision.ToV1QueryValue() : options.Precision.ToQueryValue());
         return (new Uri(baseUrl + query.ToString(), UriKind.Absolute), authorization);
     }
 
@@ -245,7 +245,7 @@ public sealed class InfluxHttpWriter
     {
         string baseUrl = options.Url.TrimEnd('/');
         return options.ApiVersion == InfluxApiVersion.V1
-            ? string.Create(CultureInfo.InvariantCulture, $"{baseUrl}/write?db={options.Database}{(string.IsNullOrEmpty(options.RetentionPolicy) ? "" : "&rp=" + options.RetentionPolicy)}&precision={options.Precision.ToQueryValue()}")
+            ? string.Create(CultureInfo.InvariantCulture, $"{baseUrl}/write?db={options.Database}{(string.IsNullOrEmpty(options.RetentionPolicy) ? "" : "&rp=" + options.RetentionPolicy)}&precision={options.Precision.ToV1QueryValue()}")
             : string.Create(CultureInfo.InvariantCulture, $"{baseUrl}/api/v2/write?org={options.Org}&bucket={options.Bucket}&precision={options.Precision.ToQueryValue()}");
     }
 }

@@ -274,13 +274,15 @@ public sealed class LineProtocolWriter : IDisposable
             char c = text[i];
             if (c < 0x80)
             {
+                // influxd treats a backslash before a separator or '"' as an escape even where the reference needs none (and unescapes \" in keys),
+                // and the reference offers no escape for the backslash itself: such names cannot be written faithfully.
+                if (isName && c is ',' or '=' or ' ' or '"' && i > 0 && text[i - 1] == '\\')
+                {
+                    Fail($"The {Describe(position, owner)} \"{text}\" has a backslash right before '{c}'; line protocol has no escape for a backslash there, so the server would misread it. Remove or replace the backslash.");
+                }
+
                 if (table[c])
                 {
-                    if (isName && i > 0 && text[i - 1] == '\\')
-                    {
-                        Fail($"The {Describe(position, owner)} \"{text}\" has a backslash right before '{c}'; line protocol has no escape for a backslash there, so the server would misread it. Remove or replace the backslash.");
-                    }
-
                     dest[n++] = (byte)'\\';
                 }
                 else if (isName && c == '\n')

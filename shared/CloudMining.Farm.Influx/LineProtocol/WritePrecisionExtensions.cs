@@ -5,7 +5,7 @@ public static class WritePrecisionExtensions
 {
     private const long UnixEpochTicks = 621_355_968_000_000_000L;
 
-    /// <summary>The token the HTTP APIs expect in <c>precision=</c> (v1 and v2 agree on these four).</summary>
+    /// <summary>The token the v2 API (and configuration) uses in <c>precision=</c>: ns, us, ms, s.</summary>
     public static string ToQueryValue(this WritePrecision precision) => precision switch
     {
         WritePrecision.Ns => "ns",
@@ -14,6 +14,12 @@ public static class WritePrecisionExtensions
         WritePrecision.S => "s",
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Use ns, us, ms or s."),
     };
+
+    /// <summary>
+    /// The token InfluxDB 1.x expects: it spells microseconds "u" and silently treats any unknown token (such as "us")
+    /// as nanoseconds, which would store microsecond timestamps 1000x too early.
+    /// </summary>
+    public static string ToV1QueryValue(this WritePrecision precision) => precision == WritePrecision.Us ? "u" : precision.ToQueryValue();
 
     /// <summary>Parses "ns", "us", "ms" or "s" (case-insensitive), the form used in configuration.</summary>
     public static bool TryParse(string? text, out WritePrecision precision)
