@@ -48,8 +48,18 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Makes just-written samples visible, then returns <c>/api/v1/export</c> (one JSON object per series and line).</summary>
+    /// <summary>
+    /// Returns <c>/api/v1/export</c> (one JSON object per series and line), polling up to 15 s until something matches:
+    /// new series become searchable a moment after the write is acknowledged.
+    /// </summary>
     public async Task<string> ExportAsync(string match = "{__name__=~\".+\"}")
+    {
+        string export = "";
+        await Eventually.TrueAsync(async () => (export = await ExportOnceAsync(match)).Trim().Length > 0, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
+        return export;
+    }
+
+    private async Task<string> ExportOnceAsync(string match)
     {
         using (HttpResponseMessage flush = await _http.GetAsync(new Uri(Url + "/internal/force_flush")))
         {
