@@ -88,22 +88,24 @@ public sealed class SpillStore
         }
     }
 
-    /// <summary>The oldest batch, read from disk; false when there is none.</summary>
-    public bool TryPeekOldest(out long sequence, out byte[] batch)
+    /// <summary>Up to <paramref name="count"/> oldest batches, read from disk, oldest first.</summary>
+    public IReadOnlyList<(long Sequence, byte[] Batch)> PeekOldest(int count)
     {
+        var batches = new List<(long, byte[])>(count);
         lock (_gate)
         {
             foreach (long key in _files.Keys)
             {
-                sequence = key;
-                batch = File.ReadAllBytes(PathOf(key));
-                return true;
+                if (batches.Count == count)
+                {
+                    break;
+                }
+
+                batches.Add((key, File.ReadAllBytes(PathOf(key))));
             }
         }
 
-        sequence = -1;
-        batch = [];
-        return false;
+        return batches;
     }
 
     /// <summary>Deletes an acknowledged batch.</summary>

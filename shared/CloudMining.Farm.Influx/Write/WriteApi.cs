@@ -22,7 +22,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
     private readonly SpillStore? _spill;
     private readonly Lock _gate = new();
     private readonly LineProtocolWriter _current = new(64 * 1024);
-    private readonly Queue<Batch> _memory = new();
+    private readonly LinkedList<Batch> _memory = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _flushTimer;
@@ -186,8 +186,9 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
         lock (_gate)
         {
             // Whatever is still in memory keeps its sequence number, so it replays before the files spilled after it.
-            while (_memory.TryDequeue(out Batch? batch))
+            while (_memory.First is { Value: var batch })
             {
+                _memory.RemoveFirst();
                 _memoryPoints -= batch.Points;
                 SpillOrDrop(batch.Sequence, batch.Data, batch.Points);
             }
@@ -216,7 +217,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
         bool spillEmpty = _spill?.IsEmpty ?? true;
         if (spillEmpty && _memoryPoints + points <= _options.MaxBufferedPoints)
         {
-            _memory.Enqueue(new Batch(sequence, data, points, OnDisk: false));
+            _memory.AddLast(new Batch(sequence, data, points, OnDisk: false));
             _memoryPoints += points;
         }
         else
@@ -259,74 +260,106 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
         TimeSpan backoff = _options.RetryInterval;
         while (!stop.IsCancellationRequested)
         {
-            Batch? batch = TakeHead();
-            if (batch is null)
+            List<Batch> wave = TakeOldest(_options.MaxConcurrentRequests);
+            if (wave.Count == 0)
             {
                 await _signal.WaitAsync(stop);
                 continue;
             }
 
-            WriteOutcome? outcome = null;
-            Exception? failure = null;
-            try
+            // A wave of the oldest batches goes out together; the next wave waits for all of them, so a batch is never
+            // in flight twice and a failing server is not hammered by more than one wave per backoff.
+            var results = await Task.WhenAll(wave.Select(batch => SendOneAsync(batch, stop)));
+            TimeSpan? wait = null;
+            for (int i = 0; i < wave.Count; i++)
             {
-                outcome = await _pipeline.ExecuteAsync(static async (state, ct) => await state._http.SendAsync(state.Data, ct), (_http, batch.Data), stop);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
-            {
-                failure = ex;
+                TimeSpan? batchWait = Handle(wave[i], results[i].Outcome, results[i].Failure, backoff);
+                if (batchWait is { } w)
+                {
+                    wait = wait is { } current && current > w ? current : w;
+                }
             }
 
-            switch (outcome?.Kind)
+            if (wait is { } delay)
             {
-                case WriteOutcomeKind.Accepted:
-                    Complete(batch);
-                    Interlocked.Add(ref _acknowledged, batch.Points);
-                    Interlocked.Increment(ref _batchesAcknowledged);
-                    backoff = _options.RetryInterval;
-                    continue;
-                case WriteOutcomeKind.Rejected:
-                    Complete(batch);
-                    Interlocked.Add(ref _rejected, batch.Points);
-                    var refused = new InfluxWriteException(outcome, $"InfluxDB refused a batch of {batch.Points} point(s) ({(int?)outcome.StatusCode}): {outcome.ServerMessage}");
-                    _logger.LogError("InfluxDB refused a batch of {Points} point(s) with {StatusCode}: {ServerMessage}; offending line(s): {OffendingLines}. Not retried: fix the data", batch.Points, (int?)outcome.StatusCode, outcome.ServerMessage, outcome.OffendingLines);
-                    Raise(new WriteErrorEventArgs(refused, batch.Points, dropped: true));
-                    backoff = _options.RetryInterval;
-                    continue;
-                case WriteOutcomeKind.Misconfigured:
-                    var config = _http.DescribeMisconfiguration(outcome);
-                    _logger.LogError("InfluxDB write blocked: {Problem} ({Setting}); {Points} point(s) stay queued and the write is retried every {Delay}", config.Message, config.Setting, batch.Points, _options.MaxRetryDelay);
-                    Raise(new WriteErrorEventArgs(config, batch.Points, dropped: false));
-                    await Task.Delay(_options.MaxRetryDelay, _time, stop);
-                    continue;
-                default:
-                    string reason = failure?.Message ?? $"{(int?)outcome?.StatusCode} {outcome?.ServerMessage}";
-                    _logger.LogWarning("InfluxDB at {Endpoint} unavailable ({Reason}); {Points} point(s) stay queued, next try in {Delay}", _http.SafeEndpoint, reason, batch.Points, backoff);
-                    Raise(new WriteErrorEventArgs(failure ?? new InfluxWriteException(outcome!, reason), batch.Points, dropped: false));
-                    await Task.Delay(backoff, _time, stop);
-                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxRetryDelay.Ticks));
-                    continue;
+                await Task.Delay(delay, _time, stop);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+            else
+            {
+                backoff = _options.RetryInterval;
             }
         }
     }
 
-    private Batch? TakeHead()
+    private async Task<(WriteOutcome? Outcome, Exception? Failure)> SendOneAsync(Batch batch, CancellationToken stop)
+    {
+        try
+        {
+            WriteOutcome outcome = await _pipeline.ExecuteAsync(static async (state, ct) => await state._http.SendAsync(state.Data, ct), (_http, batch.Data), stop);
+            return (outcome, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            return (null, ex);
+        }
+    }
+
+    /// <summary>Settles one batch; returns how long to wait before the next wave when it must stay queued.</summary>
+    private TimeSpan? Handle(Batch batch, WriteOutcome? outcome, Exception? failure, TimeSpan backoff)
+    {
+        switch (outcome?.Kind)
+        {
+            case WriteOutcomeKind.Accepted:
+                Complete(batch);
+                Interlocked.Add(ref _acknowledged, batch.Points);
+                Interlocked.Increment(ref _batchesAcknowledged);
+                return null;
+            case WriteOutcomeKind.Rejected:
+                Complete(batch);
+                Interlocked.Add(ref _rejected, batch.Points);
+                var refused = new InfluxWriteException(outcome, $"InfluxDB refused a batch of {batch.Points} point(s) ({(int?)outcome.StatusCode}): {outcome.ServerMessage}");
+                _logger.LogError("InfluxDB refused a batch of {Points} point(s) with {StatusCode}: {ServerMessage}; offending line(s): {OffendingLines}. Not retried: fix the data", batch.Points, (int?)outcome.StatusCode, outcome.ServerMessage, outcome.OffendingLines);
+                Raise(new WriteErrorEventArgs(refused, batch.Points, dropped: true));
+                return null;
+            case WriteOutcomeKind.Misconfigured:
+                var config = _http.DescribeMisconfiguration(outcome);
+                _logger.LogError("InfluxDB write blocked: {Problem} ({Setting}); {Points} point(s) stay queued and the write is retried every {Delay}", config.Message, config.Setting, batch.Points, _options.MaxRetryDelay);
+                Raise(new WriteErrorEventArgs(config, batch.Points, dropped: false));
+                return _options.MaxRetryDelay;
+            default:
+                string reason = failure?.Message ?? $"{(int?)outcome?.StatusCode} {outcome?.ServerMessage}";
+                _logger.LogWarning("InfluxDB at {Endpoint} unavailable ({Reason}); {Points} point(s) stay queued, next try in {Delay}", _http.SafeEndpoint, reason, batch.Points, backoff);
+                Raise(new WriteErrorEventArgs(failure ?? new InfluxWriteException(outcome!, reason), batch.Points, dropped: false));
+                return backoff;
+        }
+    }
+
+    private List<Batch> TakeOldest(int count)
     {
         lock (_gate)
         {
-            if (_memory.TryPeek(out Batch? head))
+            var wave = new List<Batch>(count);
+            for (LinkedListNode<Batch>? node = _memory.First; node is not null && wave.Count < count; node = node.Next)
             {
-                return head;
+                wave.Add(node.Value);
             }
 
-            if (_spill is not null && _spill.TryPeekOldest(out long sequence, out byte[] data))
+            if (wave.Count < count && _spill is not null)
             {
-                return new Batch(sequence, data, data.AsSpan().Count((byte)'\n'), OnDisk: true);
+                foreach ((long sequence, byte[] data) in _spill.PeekOldest(count - wave.Count))
+                {
+                    wave.Add(new Batch(sequence, data, data.AsSpan().Count((byte)'\n'), OnDisk: true));
+                }
             }
 
-            _idle?.TrySetResult();
-            _idle = null;
-            return null;
+            if (wave.Count == 0)
+            {
+                _idle?.TrySetResult();
+                _idle = null;
+            }
+
+            return wave;
         }
     }
 
@@ -340,7 +373,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
             }
             else
             {
-                _memory.Dequeue();
+                _memory.Remove(batch);
                 _memoryPoints -= batch.Points;
             }
         }

@@ -9,6 +9,9 @@ public sealed class WriteOptions
     /// <summary>A partial batch is sent after at most this long.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Batches sent at once (oldest first); 2 lets the server parse one while the next is on the wire.</summary>
+    public int MaxConcurrentRequests { get; set; } = 2;
+
     /// <summary>First retry delay; doubles (with jitter) per attempt up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -40,6 +43,11 @@ public sealed class WriteOptions
         if (FlushInterval <= TimeSpan.Zero || RetryInterval <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(FlushInterval), "Influx:Write:FlushInterval, RetryInterval and MaxRetryDelay must be positive durations.");
+        }
+
+        if (MaxConcurrentRequests < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentRequests), MaxConcurrentRequests, "Influx:Write:MaxConcurrentRequests must be at least 1.");
         }
 
         if (MaxRetries < 0 || MaxBufferedPoints < BatchSize)

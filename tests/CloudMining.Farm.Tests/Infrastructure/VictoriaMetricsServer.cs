@@ -49,13 +49,14 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Returns <c>/api/v1/export</c> (one JSON object per series and line), polling up to 15 s until something matches:
-    /// new series become searchable a moment after the write is acknowledged.
+    /// Returns <c>/api/v1/export</c> (one JSON object per series and line), polling up to 15 s until <paramref name="complete"/>
+    /// holds (default: something matched): acknowledged samples become searchable a moment after the write.
     /// </summary>
-    public async Task<string> ExportAsync(string match = "{__name__=~\".+\"}")
+    public async Task<string> ExportAsync(string match = "{__name__=~\".+\"}", Func<string, bool>? complete = null)
     {
         string export = "";
-        await Eventually.TrueAsync(async () => (export = await ExportOnceAsync(match)).Trim().Length > 0, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
+        complete ??= text => text.Trim().Length > 0;
+        await Eventually.TrueAsync(async () => complete(export = await ExportOnceAsync(match)), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
         return export;
     }
 
