@@ -208,13 +208,17 @@ public sealed class LineProtocolWriter : IDisposable
         try
         {
             Measurement(point.MeasurementName);
-            foreach (KeyValuePair<string, string> tag in point.Tags)
+            // Indexed loops: foreach over the IReadOnlyList would box an enumerator per point.
+            IReadOnlyList<KeyValuePair<string, string>> tags = point.Tags;
+            for (int i = 0; i < tags.Count; i++)
             {
-                Tag(tag.Key, tag.Value);
+                Tag(tags[i].Key, tags[i].Value);
             }
 
-            foreach (KeyValuePair<string, FieldValue> field in point.Fields)
+            IReadOnlyList<KeyValuePair<string, FieldValue>> fields = point.Fields;
+            for (int i = 0; i < fields.Count; i++)
             {
+                KeyValuePair<string, FieldValue> field = fields[i];
                 Field(field.Key, field.Value);
             }
 
