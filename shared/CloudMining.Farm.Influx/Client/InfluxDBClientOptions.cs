@@ -8,6 +8,9 @@ public sealed class InfluxDBClientOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Influx";
 
+    /// <summary>History is written only when true (config <c>Influx:Enabled</c>); the host decides whether to create a client at all.</summary>
+    public bool Enabled { get; set; }
+
     /// <summary>Base URL of the HTTP API, e.g. <c>http://127.0.0.1:8086</c> (config <c>Influx:Url</c>).</summary>
     public string Url { get; set; } = "";
 
