@@ -71,8 +71,13 @@ public sealed class InfluxdOutageTests : IAsyncLifetime
             Write(first, 0, 1000);
         }
 
-        // The first writer is gone with the server down: everything it held is on disk now.
-        Assert.Equal(10, Directory.EnumerateFiles(_spill, "*.lp").Count());
+        // The first writer is gone with the server down: everything it held is on disk now, one line per point.
+        string[] files = Directory.EnumerateFiles(_spill, "*.lp").Order(StringComparer.Ordinal).ToArray();
+        Assert.True(files.Length >= 10, $"{files.Length} spill files for 10 batches of 100");
+        string[] lines = files.SelectMany(File.ReadAllLines).ToArray();
+        Assert.Equal(1000, lines.Length);
+        // Files sort by sequence, so reading them in name order gives the points in the order they were written.
+        Assert.Equal(Enumerable.Range(0, 1000).Select(id => $"stream,rack=r1 id={id}i {BaseTime + id}"), lines);
 
         await _server.StartAgainAsync();
         await using WriteApi second = client.GetWriteApi(options);
