@@ -64,6 +64,60 @@ public sealed class VictoriaMetricsWriteTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 500).Select(i => startMs + i), times);
     }
 
+    [Fact]
+    public async Task Server_stopped_mid_stream_gets_every_point_exactly_once_after_restart()
+    {
+        // VictoriaMetrics keeps duplicate samples, so a batch delivered twice would show as extra values here.
+        long startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        string spill = Directory.CreateTempSubdirectory("farm-vm-spill-").FullName;
+        try
+        {
+            var options = new InfluxDBClientOptions { Url = _server.Url, ApiVersion = InfluxApiVersion.V2, Org = "farm", Bucket = "history", Token = "t", Precision = WritePrecision.Ms, Timeout = TimeSpan.FromSeconds(2) };
+            using var client = new InfluxDBClient(options);
+            await using WriteApi writer = await client.CreateWriteApiAsync(new WriteOptions
+            {
+                BatchSize = 50,
+                FlushInterval = TimeSpan.FromMilliseconds(50),
+                RetryInterval = TimeSpan.FromMilliseconds(50),
+                MaxRetryDelay = TimeSpan.FromMilliseconds(250),
+                MaxRetries = 1,
+                MaxBufferedPoints = 200,
+                SpillDirectory = spill,
+            });
+
+            void Write(int from, int to)
+            {
+                for (int i = from; i < to; i++)
+                {
+                    writer.WritePoint(PointData.Measurement("ids").Field("id", (long)i).Timestamp(startMs + i, WritePrecision.Ms));
+                }
+            }
+
+            Write(0, 600);
+            Assert.True(await Eventually.TrueAsync(() => writer.Statistics.PointsAcknowledged >= 300, TimeSpan.FromSeconds(20)));
+            await _server.StopAsync();
+            Write(600, 1200);
+            Assert.True(await Eventually.TrueAsync(() => writer.Statistics.SpillFiles > 0, TimeSpan.FromSeconds(20)), $"no spill: {writer.Statistics}");
+            await _server.StartAgainAsync();
+            Write(1200, 1800);
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                await writer.FlushAsync(deadline.Token);
+            }
+
+            Assert.Equal(1800, writer.Statistics.PointsAcknowledged);
+            Assert.Equal(0, writer.Statistics.PointsDropped);
+            string export = await _server.ExportAsync("{__name__=\"ids_id\"}", text => text.Split(',').Length > 3600);
+            using JsonDocument doc = JsonDocument.Parse(export.Trim());
+            double[] values = doc.RootElement.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).Order().ToArray();
+            Assert.Equal(Enumerable.Range(0, 1800).Select(i => (double)i), values);
+        }
+        finally
+        {
+            Directory.Delete(spill, recursive: true);
+        }
+    }
+
     private async Task<Dictionary<string, (double, long, string)>> ExportAsync()
     {
         var series = new Dictionary<string, (double, long, string)>(StringComparer.Ordinal);

@@ -2,15 +2,20 @@ using System.Diagnostics;
 
 namespace CloudMining.Farm.Tests.Infrastructure;
 
-/// <summary>A real <c>victoria-metrics</c> single node on a free loopback port, storing in a temp folder; the InfluxDB v2 write path's second server.</summary>
+/// <summary>
+/// A real <c>victoria-metrics</c> single node on a free loopback port, storing in a temp folder; the InfluxDB v2 write
+/// path's second server. It keeps duplicate samples (no dedup flag), so it also shows a point sent twice.
+/// Can be stopped and started again on the same port and data; killed on dispose.
+/// </summary>
 public sealed class VictoriaMetricsServer : IAsyncDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly Process _process;
+    private readonly string _binary;
+    private Process? _process;
 
-    private VictoriaMetricsServer(Process process, string root, int port)
+    private VictoriaMetricsServer(string binary, string root, int port)
     {
-        _process = process;
+        _binary = binary;
         Root = root;
         Port = port;
     }
@@ -25,27 +30,78 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     {
         string binary = ServerBinary.Find("victoria-metrics");
         string root = Directory.CreateTempSubdirectory("farm-vm-").FullName;
-        int port = FreeTcpPort.Next();
-        var info = new ProcessStartInfo(binary, ["-httpListenAddr", $"127.0.0.1:{port}", "-storageDataPath", root, "-retentionPeriod", "100y", "-loggerLevel", "ERROR"])
+        var server = new VictoriaMetricsServer(binary, root, FreeTcpPort.Next());
+        try
+        {
+            await server.StartAgainAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>(Re)starts the process on the same port and data and waits for <c>/health</c>.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            return;
+        }
+
+        var info = new ProcessStartInfo(_binary, ["-httpListenAddr", $"127.0.0.1:{Port}", "-storageDataPath", Root, "-retentionPeriod", "100y", "-loggerLevel", "ERROR"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new VictoriaMetricsServer(process, root, port);
-        bool up = await Eventually.TrueAsync(server.HealthyAsync, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
-        if (!up)
+        _process = Process.Start(info)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        if (!await Eventually.TrueAsync(HealthyAsync, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50)))
         {
-            await server.DisposeAsync();
-            throw new InvalidOperationException($"victoria-metrics did not answer /health on {server.Url} within 30 s.");
+            await StopAsync();
+            throw new InvalidOperationException($"victoria-metrics did not answer /health on {Url} within 30 s.");
+        }
+    }
+
+    /// <summary>
+    /// Stops the process with SIGTERM, as systemd would, and waits for it to exit; it flushes the samples it
+    /// acknowledged (a SIGKILL would lose its last seconds of in-memory rows, unlike influxd's fsynced WAL).
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
         }
 
-        return server;
+        if (!_process.HasExited)
+        {
+            using (Process term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
     }
 
     /// <summary>
@@ -60,6 +116,20 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         return export;
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _http.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Harmless leftover.
+        }
+    }
+
     private async Task<string> ExportOnceAsync(string match)
     {
         using (HttpResponseMessage flush = await _http.GetAsync(new Uri(Url + "/internal/force_flush")))
@@ -71,26 +141,6 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         using HttpResponseMessage response = await _http.PostAsync(new Uri(Url + "/api/v1/export"), content);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStringAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-        _http.Dispose();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Harmless leftover.
-        }
     }
 
     private async Task<bool> HealthyAsync()
