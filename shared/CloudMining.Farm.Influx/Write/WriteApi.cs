@@ -1,3 +1,4 @@
+using System.Buffers;
 using CloudMining.Farm.Influx.Http;
 using CloudMining.Farm.Influx.LineProtocol;
 using Microsoft.Extensions.Logging;
@@ -190,7 +191,8 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
             {
                 _memory.RemoveFirst();
                 _memoryPoints -= batch.Points;
-                SpillOrDrop(batch.Sequence, batch.Data, batch.Points);
+                SpillOrDrop(batch.Sequence, batch.Memory.Span, batch.Points);
+                ArrayPool<byte>.Shared.Return(batch.Data);
             }
         }
 
@@ -208,27 +210,30 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
             return;
         }
 
-        byte[] data = _current.WrittenMemory.ToArray();
+        ReadOnlySpan<byte> written = _current.WrittenMemory.Span;
         int points = _current.PointCount;
         long sequence = _nextSequence++;
-        _current.Reset();
 
         // Memory only while nothing is on disk: a newer batch must never overtake an older spilled one.
         bool spillEmpty = _spill?.IsEmpty ?? true;
         if (spillEmpty && _memoryPoints + points <= _options.MaxBufferedPoints)
         {
-            _memory.AddLast(new Batch(sequence, data, points, OnDisk: false));
+            // Pooled: a fresh megabyte per batch would land on the large-object heap and force full GCs.
+            byte[] data = ArrayPool<byte>.Shared.Rent(written.Length);
+            written.CopyTo(data);
+            _memory.AddLast(new Batch(sequence, data, written.Length, points, OnDisk: false));
             _memoryPoints += points;
         }
         else
         {
-            SpillOrDrop(sequence, data, points);
+            SpillOrDrop(sequence, written, points);
         }
 
+        _current.Reset();
         _signal.Release();
     }
 
-    private void SpillOrDrop(long sequence, byte[] data, int points)
+    private void SpillOrDrop(long sequence, ReadOnlySpan<byte> data, int points)
     {
         if (_spill is not null)
         {
@@ -296,7 +301,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
     {
         try
         {
-            WriteOutcome outcome = await _pipeline.ExecuteAsync(static async (state, ct) => await state._http.SendAsync(state.Data, ct), (_http, batch.Data), stop);
+            WriteOutcome outcome = await _pipeline.ExecuteAsync(static async (state, ct) => await state._http.SendAsync(state.Memory, ct), (_http, batch.Memory), stop);
             return (outcome, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
@@ -349,7 +354,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
             {
                 foreach ((long sequence, byte[] data) in _spill.PeekOldest(count - wave.Count))
                 {
-                    wave.Add(new Batch(sequence, data, data.AsSpan().Count((byte)'\n'), OnDisk: true));
+                    wave.Add(new Batch(sequence, data, data.Length, data.AsSpan().Count((byte)'\n'), OnDisk: true));
                 }
             }
 
@@ -375,6 +380,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
             {
                 _memory.Remove(batch);
                 _memoryPoints -= batch.Points;
+                ArrayPool<byte>.Shared.Return(batch.Data);
             }
         }
     }
@@ -391,5 +397,9 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
         }
     }
 
-    private sealed record Batch(long Sequence, byte[] Data, int Points, bool OnDisk);
+    /// <summary>A sealed batch: a pooled array (memory) or a file's bytes (disk), <see cref="Length"/> bytes of lines.</summary>
+    private sealed record Batch(long Sequence, byte[] Data, int Length, int Points, bool OnDisk)
+    {
+        public ReadOnlyMemory<byte> Memory => Data.AsMemory(0, Length);
+    }
 }

@@ -127,12 +127,19 @@ public static class InfluxIngestHarness
     {
         using var client = new InfluxDBClient(new InfluxDBClientOptions { Url = server.Url, Database = database, Timeout = TimeSpan.FromSeconds(60) });
         await using WriteApi writer = await client.CreateWriteApiAsync(new WriteOptions { BatchSize = batchSize, MaxConcurrentRequests = concurrency, MaxBufferedPoints = Math.Max(data.Length, batchSize) });
+        var clock = Stopwatch.StartNew();
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         foreach (PointData point in data)
         {
             writer.WritePoint(point);
         }
 
+        TimeSpan produced = clock.Elapsed;
         await writer.FlushAsync();
+        if (Environment.GetEnvironmentVariable("INGEST_DEBUG") is not null)
+        {
+            Console.WriteLine($"  producer {produced.TotalSeconds:F3} s, total {clock.Elapsed.TotalSeconds:F3} s, cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F3} s, gen2 {GC.CollectionCount(2)}");
+        }
         return writer.Statistics;
     }
 
