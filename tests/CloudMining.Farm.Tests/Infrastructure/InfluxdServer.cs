@@ -27,6 +27,11 @@ public sealed class InfluxdServer : IAsyncDisposable
         AuthEnabled = authEnabled;
         _config = Path.Combine(root, "influxdb.conf");
         int rpcPort = FreeTcpPort.Next();
+        while (rpcPort == httpPort)
+        {
+            rpcPort = FreeTcpPort.Next();
+        }
+
         File.WriteAllText(_config, $"""
             reporting-enabled = false
             bind-address = "127.0.0.1:{rpcPort}"
@@ -73,24 +78,32 @@ public sealed class InfluxdServer : IAsyncDisposable
     public static async Task<InfluxdServer> StartAsync(bool authEnabled = false)
     {
         string binary = ServerBinary.Find("influxd");
-        string root = Directory.CreateTempSubdirectory("farm-influxd-").FullName;
-        var server = new InfluxdServer(binary, root, FreeTcpPort.Next(), authEnabled);
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await server.StartAgainAsync();
-            if (authEnabled)
+            string root = Directory.CreateTempSubdirectory("farm-influxd-").FullName;
+            var server = new InfluxdServer(binary, root, FreeTcpPort.Next(), authEnabled);
+            try
             {
-                // With auth on and no users yet, influxd lets exactly one request create the first admin.
-                await server.QueryAsync(null, $"CREATE USER \"{AdminUser}\" WITH PASSWORD '{AdminPassword}' WITH ALL PRIVILEGES", post: true);
+                await server.StartAgainAsync();
+                if (authEnabled)
+                {
+                    // With auth on and no users yet, influxd lets exactly one request create the first admin.
+                    await server.QueryAsync(null, $"CREATE USER \"{AdminUser}\" WITH PASSWORD '{AdminPassword}' WITH ALL PRIVILEGES", post: true);
+                }
+
+                return server;
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                // Another process took a "free" port between our probe and influxd's bind: pick new ports.
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
             }
         }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-
-        return server;
     }
 
     /// <summary>(Re)starts the process on the same ports and data and waits for <c>/ping</c>.</summary>
@@ -115,17 +128,21 @@ public sealed class InfluxdServer : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        bool up = await Eventually.TrueAsync(PingAsync, StartTimeout, TimeSpan.FromMilliseconds(50));
+        Process started = _process;
+        // Stop waiting at once if influxd exits (a port taken, a bad config): its output says why.
+        bool up = await Eventually.TrueAsync(async () => started.HasExited || await PingAsync(), StartTimeout, TimeSpan.FromMilliseconds(50))
+            && !started.HasExited;
         if (!up)
         {
+            // Stop first: waiting for the exit also drains the output readers, so the tail is complete.
+            await StopAsync();
             string tail;
             lock (log)
             {
                 tail = log.ToString();
             }
 
-            await StopAsync();
-            throw new InvalidOperationException($"influxd did not answer /ping on {Url} within {StartTimeout}. Output:\n{tail}");
+            throw new InvalidOperationException($"influxd did not answer /ping on {Url} within {StartTimeout} (or exited). Output:\n{tail}");
         }
     }
 

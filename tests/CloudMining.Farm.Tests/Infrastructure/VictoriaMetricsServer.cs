@@ -12,6 +12,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly string _binary;
     private Process? _process;
+    private bool _exitedEarly;
 
     private VictoriaMetricsServer(string binary, string root, int port)
     {
@@ -29,19 +30,26 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     public static async Task<VictoriaMetricsServer> StartAsync()
     {
         string binary = ServerBinary.Find("victoria-metrics");
-        string root = Directory.CreateTempSubdirectory("farm-vm-").FullName;
-        var server = new VictoriaMetricsServer(binary, root, FreeTcpPort.Next());
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await server.StartAgainAsync();
+            string root = Directory.CreateTempSubdirectory("farm-vm-").FullName;
+            var server = new VictoriaMetricsServer(binary, root, FreeTcpPort.Next());
+            try
+            {
+                await server.StartAgainAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && server._exitedEarly)
+            {
+                // Most likely another process took the "free" port before victoria-metrics bound it: try a new one.
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
         }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-
-        return server;
     }
 
     /// <summary>(Re)starts the process on the same port and data and waits for <c>/health</c>.</summary>
@@ -63,10 +71,13 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        if (!await Eventually.TrueAsync(HealthyAsync, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50)))
+        Process started = _process;
+        if (!await Eventually.TrueAsync(async () => started.HasExited || await HealthyAsync(), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50))
+            || started.HasExited)
         {
+            _exitedEarly = started.HasExited;
             await StopAsync();
-            throw new InvalidOperationException($"victoria-metrics did not answer /health on {Url} within 30 s.");
+            throw new InvalidOperationException($"victoria-metrics did not answer /health on {Url} within 30 s (or exited early: {_exitedEarly}).");
         }
     }
 
