@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -38,8 +39,13 @@ public sealed class InfluxHttpWriter
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _writeUri);
         request.Headers.Authorization = _authorization;
-        request.Content = new ReadOnlyMemoryContent(body);
+        using PooledByteBuffer? compressed = _options.EnableGzip && !body.IsEmpty ? Gzip(body.Span) : null;
+        request.Content = new ReadOnlyMemoryContent(compressed?.WrittenMemory ?? body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        if (compressed is not null)
+        {
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
@@ -126,6 +132,18 @@ public sealed class InfluxHttpWriter
                 "Influx:Url",
                 $"InfluxDB at {SafeEndpoint} refused an empty test write ({(int?)outcome.StatusCode} {server}). Check Influx:Url and Influx:ApiVersion."),
         };
+    }
+
+    private static PooledByteBuffer Gzip(ReadOnlySpan<byte> body)
+    {
+        var buffer = new PooledByteBuffer(Math.Max(body.Length / 4, 4096));
+        using (var stream = new BufferWriterStream(buffer))
+        using (var gzip = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+
+        return buffer;
     }
 
     internal static WriteOutcomeKind Classify(HttpStatusCode status) => status switch

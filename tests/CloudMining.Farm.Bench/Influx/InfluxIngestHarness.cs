@@ -90,6 +90,11 @@ public static class InfluxIngestHarness
                 await RunCli();
             }
 
+            if (InfluxdServer.HttpLogRequested)
+            {
+                PrintRequestDurations(server.Output);
+            }
+
             long oursCount = await CountAsync(server, "ours");
             long cliCount = await CountAsync(server, "cli");
             ok &= oursCount == points && cliCount == points;
@@ -114,6 +119,17 @@ public static class InfluxIngestHarness
         return ok ? 0 : 1;
     }
 
+    // influxd's access log ends each line with the request duration in microseconds.
+    private static void PrintRequestDurations(string output)
+    {
+        foreach (IGrouping<string, string> group in output.Split('\n').Where(l => l.Contains("POST /write", StringComparison.Ordinal))
+            .GroupBy(l => l.Contains("db=cli", StringComparison.Ordinal) ? "cli" : l.Contains("db=ours", StringComparison.Ordinal) ? "ours" : "warmup"))
+        {
+            long[] micros = group.Select(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..].Trim(), CultureInfo.InvariantCulture)).ToArray();
+            Console.WriteLine($"  {group.Key}: {micros.Length} requests, server time sum {micros.Sum() / 1000.0:F0} ms, median {micros.Order().ElementAt(micros.Length / 2) / 1000.0:F1} ms");
+        }
+    }
+
     private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     private static string Row(string name, long stored, TimeSpan elapsed) =>
@@ -128,7 +144,7 @@ public static class InfluxIngestHarness
 
     private static async Task<WriteApiStatistics> WriteOursAsync(InfluxdServer server, string database, PointData[] data, int batchSize, int concurrency)
     {
-        using var client = new InfluxDBClient(new InfluxDBClientOptions { Url = server.Url, Database = database, Timeout = TimeSpan.FromSeconds(60) });
+        using var client = new InfluxDBClient(new InfluxDBClientOptions { Url = server.Url, Database = database, Timeout = TimeSpan.FromSeconds(60), EnableGzip = Environment.GetEnvironmentVariable("INGEST_GZIP") == "1" });
         await using WriteApi writer = await client.CreateWriteApiAsync(new WriteOptions { BatchSize = batchSize, MaxConcurrentRequests = concurrency, MaxBufferedPoints = Math.Max(data.Length, batchSize) });
         var clock = Stopwatch.StartNew();
         TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;

@@ -184,6 +184,20 @@ public sealed class InfluxdRoundTripTests(InfluxdFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Gzip_bodies_are_accepted_and_stored_exactly()
+    {
+        string db = await fixture.NewDatabaseAsync();
+        InfluxDBClientOptions options = fixture.Options(db);
+        options.EnableGzip = true;
+        using var client = new InfluxDBClient(options);
+        await client.GetWriteApiAsync().WritePointsAsync(Enumerable.Range(0, 1000).Select(i =>
+            PointData.Measurement("gz").Tag("miner", $"m{i % 10}").Field("v", (long)i).Timestamp(BaseTime + i, WritePrecision.Ns)));
+
+        var rows = InfluxQueryResult.Rows(await fixture.Server.QueryAsync(db, "SELECT v FROM gz"));
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), rows.Select(r => r.Row["v"].GetInt64()).Order());
+    }
+
+    [Fact]
     public async Task Batching_writer_sends_a_partial_batch_after_the_flush_interval()
     {
         string db = await fixture.NewDatabaseAsync();

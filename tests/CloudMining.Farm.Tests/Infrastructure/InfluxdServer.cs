@@ -17,6 +17,7 @@ public sealed class InfluxdServer : IAsyncDisposable
     private readonly string _binary;
     private readonly string _config;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly StringBuilder _log = new();
     private Process? _process;
 
     private InfluxdServer(string binary, string root, int httpPort, bool authEnabled)
@@ -52,7 +53,7 @@ public sealed class InfluxdServer : IAsyncDisposable
               enabled = true
               bind-address = "127.0.0.1:{httpPort}"
               auth-enabled = {(authEnabled ? "true" : "false")}
-              log-enabled = false
+              log-enabled = {(HttpLogRequested ? "true" : "false")}
               pprof-enabled = false
 
             [logging]
@@ -65,6 +66,21 @@ public sealed class InfluxdServer : IAsyncDisposable
     }
 
     public int HttpPort { get; }
+
+    /// <summary>FARM_INFLUXD_HTTP_LOG=1 turns on influxd's access log (with per-request durations) for diagnosis.</summary>
+    public static bool HttpLogRequested => Environment.GetEnvironmentVariable("FARM_INFLUXD_HTTP_LOG") == "1";
+
+    /// <summary>What influxd printed so far (bounded).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
 
     public bool AuthEnabled { get; }
 
@@ -120,7 +136,7 @@ public sealed class InfluxdServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var log = new StringBuilder();
+        StringBuilder log = _log;
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => Append(log, e.Data);
         _process.ErrorDataReceived += (_, e) => Append(log, e.Data);
@@ -224,7 +240,7 @@ public sealed class InfluxdServer : IAsyncDisposable
 
         lock (log)
         {
-            if (log.Length < 20_000)
+            if (log.Length < (HttpLogRequested ? 5_000_000 : 20_000))
             {
                 log.AppendLine(line);
             }
