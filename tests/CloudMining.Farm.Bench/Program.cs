@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using CloudMining.Farm.Bench.Influx;
 using CloudMining.Farm.Bench.Mqtt;
 using CloudMining.Farm.Bench.Polling;
 
@@ -26,6 +27,12 @@ internal static class Program
         if (args is ["mqtt", ..])
         {
             return await MqttBenchHarness.RunAsync(args[1..]);
+        }
+
+        // Console harnesses that need real servers run outside BenchmarkDotNet's process model.
+        if (args is ["influx-ingest", ..])
+        {
+            return await InfluxIngestHarness.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
