@@ -165,6 +165,8 @@ public sealed partial class MqttClient
     }
 
     private bool everConnected;
+    private bool reconnectRequested;
+    private bool reconnectRunning;
 
     /// <summary>Closes a session exactly once; a null reason means the application asked for it.</summary>
     private async Task TearDownAsync(MqttClientSession s, Exception? reason)
@@ -243,11 +245,20 @@ public sealed partial class MqttClient
     {
         lock (gate)
         {
-            if (stopping || (reconnectTask is { IsCompleted: false }))
+            if (stopping)
             {
                 return;
             }
 
+            // A request while the loop runs is remembered, so a session that dies just as the loop finishes is not
+            // left without a reconnect.
+            reconnectRequested = true;
+            if (reconnectRunning)
+            {
+                return;
+            }
+
+            reconnectRunning = true;
             reconnectTask = Task.Run(ReconnectAsync, CancellationToken.None);
         }
     }
@@ -256,18 +267,38 @@ public sealed partial class MqttClient
     {
         try
         {
-            await reconnectPipeline.ExecuteAsync(
-                async token =>
+            while (true)
+            {
+                lock (gate)
                 {
-                    if (!IsConnected)
+                    reconnectRequested = false;
+                }
+
+                await reconnectPipeline.ExecuteAsync(
+                    async token =>
                     {
-                        await ConnectSessionAsync(token).ConfigureAwait(false);
+                        if (!IsConnected)
+                        {
+                            await ConnectSessionAsync(token).ConfigureAwait(false);
+                        }
+                    },
+                    lifetime.Token).ConfigureAwait(false);
+                lock (gate)
+                {
+                    if (!reconnectRequested || stopping)
+                    {
+                        reconnectRunning = false;
+                        return;
                     }
-                },
-                lifetime.Token).ConfigureAwait(false);
+                }
+            }
         }
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
+            lock (gate)
+            {
+                reconnectRunning = false;
+            }
         }
     }
 

@@ -23,11 +23,7 @@ internal static class MqttBenchHarness
         int latencyCount = Option(args, "--latency", 2_000);
         int rate = Option(args, "--rate", 2_000);
         string script = Path.Combine(FindRoot(), "tests", "bench-scripts", "paho_tool.py");
-        string lines = Path.Combine(Path.GetTempPath(), $"farm-bench-lines-{Environment.ProcessId}.txt");
-        await File.WriteAllTextAsync(lines, string.Concat(Enumerable.Repeat(new string('y', PayloadSize) + "\n", Math.Max(qos0Count, qos1Count))));
-
         await using BenchBroker broker = await BenchBroker.StartAsync();
-        var rows = new List<string[]>();
         Console.WriteLine($"mosquitto on 127.0.0.1:{broker.Port}; payload {PayloadSize} B; QoS 0 n={qos0Count}, QoS 1 n={qos1Count}; latency n={latencyCount} at {rate}/s QoS 1");
 
         // Warm-up (JIT tiering) for the .NET client; the agent is a long-running process, so steady state is what counts.
@@ -41,6 +37,21 @@ internal static class MqttBenchHarness
             return 0;
         }
 
+        string lines = Path.Combine(Path.GetTempPath(), $"farm-bench-lines-{Environment.ProcessId}.txt");
+        await File.WriteAllTextAsync(lines, string.Concat(Enumerable.Repeat(new string('y', PayloadSize) + "\n", Math.Max(qos0Count, qos1Count))));
+        try
+        {
+            return await RunAllAsync(broker, script, lines, qos0Count, qos1Count, latencyCount, rate);
+        }
+        finally
+        {
+            File.Delete(lines);
+        }
+    }
+
+    private static async Task<int> RunAllAsync(BenchBroker broker, string script, string lines, int qos0Count, int qos1Count, int latencyCount, int rate)
+    {
+        var rows = new List<string[]>();
         double oursQ0 = await OursThroughputAsync(broker, qos0Count, MqttQualityOfServiceLevel.AtMostOnce);
         double oursQ1 = await OursThroughputAsync(broker, qos1Count, MqttQualityOfServiceLevel.AtLeastOnce);
         (double p50, double p99) oursLat = await OursLatencyAsync(broker, latencyCount, rate);
@@ -52,7 +63,6 @@ internal static class MqttBenchHarness
         string pahoLatency = await RunAsync(Python, script, "latency", "127.0.0.1", broker.PortText, "bench/paho-lat", Text(latencyCount), Text(PayloadSize), "1", Text(rate));
         string[] lat = pahoLatency.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         (double p50, double p99) pahoLat = (double.Parse(lat[1], CultureInfo.InvariantCulture), double.Parse(lat[3], CultureInfo.InvariantCulture));
-        File.Delete(lines);
 
         rows.Add(["CloudMining.Farm.Mqtt (.NET)", Rate(oursQ0), Rate(oursQ1), Micro(oursLat.p50), Micro(oursLat.p99)]);
         rows.Add(["mosquitto_pub/sub 2.0.11 (C libmosquitto)", Rate(cQ0), Rate(cQ1), Micro(cLat.p50), Micro(cLat.p99)]);
