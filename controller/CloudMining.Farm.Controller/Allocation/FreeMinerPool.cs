@@ -103,8 +103,8 @@ internal sealed class FreeMinerPool
     }
 
     /// <summary>
-    /// A quota-capable miner to carry a remainder of <paramref name="need"/> H/s: a partly used miner that fits it on a new rack,
-    /// else a fresh one on a new rack, else either on any rack, else the partly used miner with most room (the remainder is then split).
+    /// A quota-capable miner to carry a remainder of <paramref name="need"/> H/s: a partly used miner with room for it (on a new rack
+    /// if possible), else a fresh one (on a new rack if possible), else the partly used miner with most room (the remainder is then split).
     /// </summary>
     public int FindQuota(double need, HashSet<int> avoid, Func<int, double, bool> canAccept)
     {
@@ -143,6 +143,12 @@ internal sealed class FreeMinerPool
             k++;
         }
 
+        // Packing a remainder into a miner that is already split beats opening another split miner, even on a rack the contract uses.
+        if (enoughAnyRack >= 0)
+        {
+            return enoughAnyRack;
+        }
+
         int freshAnyRack = -1;
         while (_quotaPos < _quotaQueue.Length && _free[_quotaQueue[_quotaPos]] < Whole)
         {
@@ -170,7 +176,7 @@ internal sealed class FreeMinerPool
             }
         }
 
-        return enoughAnyRack >= 0 ? enoughAnyRack : freshAnyRack >= 0 ? freshAnyRack : largest;
+        return freshAnyRack >= 0 ? freshAnyRack : largest;
     }
 
     /// <summary>Remembers a quota miner that still has room after a share was carved from it.</summary>
