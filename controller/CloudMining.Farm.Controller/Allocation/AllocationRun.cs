@@ -24,7 +24,10 @@ internal sealed class AllocationRun
     private readonly int[] _rackStart;
     private readonly double[] _capacity;
     private readonly double[] _free;
-    private readonly List<ContractShare>?[] _shares;
+    // Shares live in fixed slots (MaxPoolsPerMiner per miner) in one array: no per-miner allocation on a 100,000-miner fleet.
+    private readonly int _slots;
+    private readonly ContractShare[] _shareSlots;
+    private readonly byte[] _shareCount;
     private readonly MoveReason?[] _kindOf;
     private readonly string?[] _reasonOf;
     private readonly bool[] _rackLostPower;
@@ -37,6 +40,7 @@ internal sealed class AllocationRun
     private readonly bool[] _hadShares;
 
     private readonly List<AllocationMove> _goneMoves = [];
+    private readonly HashSet<string> _present;
 
     public AllocationRun(
         AllocatorOptions options,
@@ -49,7 +53,7 @@ internal sealed class AllocationRun
 
         // Canonical order (rack, PDU, id) makes the plan independent of input order and groups failure domains contiguously.
         var byRack = new Dictionary<string, List<Miner>>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(miners.Count, StringComparer.Ordinal);
+        HashSet<string> seen = _present = new HashSet<string>(miners.Count, StringComparer.Ordinal);
         foreach (Miner m in miners)
         {
             if (!seen.Add(m.Id))
@@ -109,7 +113,9 @@ internal sealed class AllocationRun
         _rackStart[_rackNames.Length] = at;
         _capacity = new double[n];
         _free = new double[n];
-        _shares = new List<ContractShare>?[n];
+        _slots = options.MaxPoolsPerMiner;
+        _shareSlots = new ContractShare[n * _slots];
+        _shareCount = new byte[n];
         _kindOf = new MoveReason?[n];
         _reasonOf = new string?[n];
         for (int i = 0; i < n; i++)
@@ -160,8 +166,10 @@ internal sealed class AllocationRun
 
             Miner m = _miners[i];
             double used = 0;
-            foreach (PoolShare s in shares)
+            // Indexed loops: foreach over an IReadOnlyList boxes an enumerator per miner, which shows at 100,000 miners.
+            for (int k = 0; k < shares.Count; k++)
             {
+                PoolShare s = shares[k];
                 if (string.Equals(s.Assignee, HousePool.AssigneeId, StringComparison.Ordinal) || s.Fraction <= 0)
                 {
                     continue;
@@ -202,15 +210,9 @@ internal sealed class AllocationRun
         var gone = new List<string>();
         if (_current.Count > 0)
         {
-            var present = new HashSet<string>(_miners.Length, StringComparer.Ordinal);
-            foreach (Miner m in _miners)
-            {
-                present.Add(m.Id);
-            }
-
             foreach (string id in _current.Keys)
             {
-                if (!present.Contains(id) && _current[id].Count > 0)
+                if (!_present.Contains(id) && _current[id].Count > 0)
                 {
                     gone.Add(id);
                 }
@@ -253,12 +255,12 @@ internal sealed class AllocationRun
             foreach (int i in list)
             {
                 int k = FindShare(i, c);
-                if (k < 0 || _shares[i]![k].Fraction >= 1 - Epsilon)
+                if (k < 0 || Slot(i, k).Fraction >= 1 - Epsilon)
                 {
                     continue;
                 }
 
-                double f = _shares[i]![k].Fraction;
+                double f = Slot(i, k).Fraction;
                 double cut = Math.Min(f, Math.Floor(excess / _capacity[i] / _options.QuotaResolution) * _options.QuotaResolution);
                 if (cut <= 0)
                 {
@@ -274,7 +276,7 @@ internal sealed class AllocationRun
             {
                 int i = list[j];
                 int k = FindShare(i, c);
-                if (k >= 0 && _shares[i]![k].Fraction >= 1 - Epsilon && _capacity[i] <= excess)
+                if (k >= 0 && Slot(i, k).Fraction >= 1 - Epsilon && _capacity[i] <= excess)
                 {
                     SetShare(i, k, c, 0);
                     excess -= _capacity[i];
@@ -293,7 +295,8 @@ internal sealed class AllocationRun
             Contract contract = _contracts[c];
             double target = contract.Target.HashesPerSecond;
             double need = target - _allocated[c];
-            if (need <= Math.Max(target * _options.Tolerance, NegligibleHashesPerSecond) && _hadShares[c])
+            // Drift within tolerance is measurement noise and moves nothing; hashrate lost with a miner is always replaced.
+            if (need <= Math.Max(target * _options.Tolerance, NegligibleHashesPerSecond) && _hadShares[c] && _cause[c] is null)
             {
                 continue;
             }
@@ -487,9 +490,9 @@ internal sealed class AllocationRun
         {
             Miner m = _miners[i];
             buffer.Clear();
-            if (_shares[i] is { } mine)
+            for (int slot = 0; slot < _shareCount[i]; slot++)
             {
-                foreach (ContractShare s in mine)
+                ContractShare s = Slot(i, slot);
                 {
                     buffer.Add(new PoolShare(_contracts[s.Contract].Id, s.Fraction));
                     delivered[s.Contract] += s.Fraction * _capacity[i];
@@ -584,8 +587,9 @@ internal sealed class AllocationRun
         foreach (PoolShare s in now)
         {
             bool found = false;
-            foreach (PoolShare t in old)
+            for (int k = 0; k < old.Count; k++)
             {
+                PoolShare t = old[k];
                 if (string.Equals(s.Assignee, t.Assignee, StringComparison.Ordinal))
                 {
                     found = true;
@@ -636,18 +640,15 @@ internal sealed class AllocationRun
         return Math.Min(1, Math.Ceiling((fraction / res) - 1e-6) * res);
     }
 
-    private int CountShares(int i) => _shares[i]?.Count ?? 0;
+    private int CountShares(int i) => _shareCount[i];
+
+    private ref ContractShare Slot(int i, int k) => ref _shareSlots[(i * _slots) + k];
 
     private int FindShare(int i, int c)
     {
-        if (_shares[i] is not { } list)
+        for (int k = 0; k < _shareCount[i]; k++)
         {
-            return -1;
-        }
-
-        for (int k = 0; k < list.Count; k++)
-        {
-            if (list[k].Contract == c)
+            if (Slot(i, k).Contract == c)
             {
                 return k;
             }
@@ -661,11 +662,11 @@ internal sealed class AllocationRun
         int k = FindShare(i, c);
         if (k >= 0)
         {
-            SetShare(i, k, c, _shares[i]![k].Fraction + fraction);
+            SetShare(i, k, c, Slot(i, k).Fraction + fraction);
             return;
         }
 
-        (_shares[i] ??= new List<ContractShare>(2)).Add(new ContractShare(c, fraction));
+        Slot(i, _shareCount[i]++) = new ContractShare(c, fraction);
         (_minersOf[c] ??= []).Add(i);
         _free[i] = Math.Max(0, _free[i] - fraction);
         _allocated[c] += fraction * _capacity[i];
@@ -673,14 +674,19 @@ internal sealed class AllocationRun
 
     private void SetShare(int i, int k, int c, double fraction)
     {
-        double delta = fraction - _shares[i]![k].Fraction;
+        double delta = fraction - Slot(i, k).Fraction;
         if (fraction <= Epsilon)
         {
-            _shares[i]!.RemoveAt(k);
+            for (int j = k + 1; j < _shareCount[i]; j++)
+            {
+                Slot(i, j - 1) = Slot(i, j);
+            }
+
+            _shareCount[i]--;
         }
         else
         {
-            _shares[i]![k] = new ContractShare(c, fraction);
+            Slot(i, k) = new ContractShare(c, fraction);
         }
 
         _free[i] = Math.Clamp(_free[i] - delta, 0, 1);
