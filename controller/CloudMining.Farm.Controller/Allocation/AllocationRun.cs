@@ -242,46 +242,61 @@ internal sealed class AllocationRun
     {
         for (int c = 0; c < _contracts.Length; c++)
         {
-            double target = _contracts[c].Target.HashesPerSecond;
-            double excess = _allocated[c] - target;
-            if (excess <= Math.Max(target * _options.Tolerance, NegligibleHashesPerSecond) || _minersOf[c] is not { } list)
+            TrimContract(c, null);
+        }
+    }
+
+    /// <summary>Gives back surplus above target: quota shares shrink first (no pool switch), whole miners go only when a whole miner's worth is surplus.</summary>
+    /// <remarks>During a fill (<paramref name="pool"/> given) released room goes back to the pool for the contracts still to be served.</remarks>
+    private void TrimContract(int c, FreeMinerPool? pool)
+    {
+        double target = _contracts[c].Target.HashesPerSecond;
+        double excess = _allocated[c] - target;
+        if (excess <= Math.Max(target * _options.Tolerance, NegligibleHashesPerSecond) || _minersOf[c] is not { } list)
+        {
+            return;
+        }
+
+        string reason = $"contract {_contracts[c].Id} over target by {new Hashrate(excess).Format(HashrateUnit.TH)}";
+        foreach (int i in list)
+        {
+            int k = FindShare(i, c);
+            if (k < 0 || Slot(i, k).Fraction >= 1 - Epsilon)
             {
                 continue;
             }
 
-            string reason = $"contract {_contracts[c].Id} over target by {new Hashrate(excess).Format(HashrateUnit.TH)}";
-
-            // Quota shares shrink first (a quota change, not a pool switch); whole miners go only when a whole miner's worth is surplus.
-            foreach (int i in list)
+            double f = Slot(i, k).Fraction;
+            double cut = Math.Min(f, Math.Floor(excess / _capacity[i] / _options.QuotaResolution) * _options.QuotaResolution);
+            // A miner already split the maximum number of ways has no slot for the house pool to take the freed room.
+            if (cut <= 0 || (CountShares(i) >= _options.MaxPoolsPerMiner && cut < f - Epsilon))
             {
-                int k = FindShare(i, c);
-                if (k < 0 || Slot(i, k).Fraction >= 1 - Epsilon)
-                {
-                    continue;
-                }
-
-                double f = Slot(i, k).Fraction;
-                double cut = Math.Min(f, Math.Floor(excess / _capacity[i] / _options.QuotaResolution) * _options.QuotaResolution);
-                if (cut <= 0)
-                {
-                    continue;
-                }
-
-                SetShare(i, k, c, f - cut);
-                excess -= cut * _capacity[i];
-                Note(i, MoveReason.ContractOverTarget, reason);
+                continue;
             }
 
-            for (int j = list.Count - 1; j >= 0; j--)
+            SetShare(i, k, c, f - cut);
+            excess -= cut * _capacity[i];
+            if (pool is null)
             {
-                int i = list[j];
-                int k = FindShare(i, c);
-                if (k >= 0 && Slot(i, k).Fraction >= 1 - Epsilon && _capacity[i] <= excess)
-                {
-                    SetShare(i, k, c, 0);
-                    excess -= _capacity[i];
-                    Note(i, MoveReason.ContractOverTarget, reason);
-                }
+                Note(i, MoveReason.ContractOverTarget, reason);
+            }
+            else
+            {
+                pool.AddPartial(i);
+            }
+        }
+
+
+        for (int j = list.Count - 1; j >= 0; j--)
+        {
+            int i = list[j];
+            int k = FindShare(i, c);
+            if (k >= 0 && Slot(i, k).Fraction >= 1 - Epsilon && _capacity[i] <= excess)
+            {
+                SetShare(i, k, c, 0);
+                excess -= _capacity[i];
+                Note(i, MoveReason.ContractOverTarget, reason);
+                pool?.ReturnWhole(i, _miners[i].SupportsPoolQuotas);
             }
         }
     }
@@ -318,6 +333,8 @@ internal sealed class AllocationRun
                     usedRacks.Add(_rackOf[i]);
                 }
             }
+
+            bool roundedUp = false;
 
             // Whole miners first, each from the next rack in round-robin order that the contract does not use yet.
             while (need > NegligibleHashesPerSecond)
@@ -367,10 +384,18 @@ internal sealed class AllocationRun
                 }
 
                 pool.ConfirmWhole();
+                roundedUp = true;
                 AddShare(i, c, 1);
                 Note(i, kind, reason + "; rounded up to a whole miner (no quota-capable miner free)");
                 need -= _capacity[i];
                 usedRacks.Add(_rackOf[i]);
+            }
+
+            // A whole miner taken to round up can make quota shares taken just before redundant; give them back now,
+            // so that solving the resulting plan again moves nothing.
+            if (roundedUp)
+            {
+                TrimContract(c, pool);
             }
         }
     }
@@ -521,7 +546,8 @@ internal sealed class AllocationRun
 
             if (m.IsSellable)
             {
-                if (_free[i] > Epsilon)
+                // With every pool slot taken by contracts, quotas are ratios: the contracts share any sliver left over.
+                if (_free[i] > Epsilon && buffer.Count < _options.MaxPoolsPerMiner)
                 {
                     buffer.Add(new PoolShare(HousePool.AssigneeId, _free[i]));
                     house += _free[i] * _capacity[i];

@@ -17,6 +17,8 @@ internal sealed class FreeMinerPool
     private readonly List<int> _activeRacks;
     private readonly int[] _quotaQueue;
     private readonly List<int> _partials = [];
+    private readonly List<int> _returned = [];
+    private bool _peekReturned;
     private int _cursor;
     private int _quotaPos;
     private int _peekSlot = -1;
@@ -45,6 +47,19 @@ internal sealed class FreeMinerPool
     /// <summary>The next free whole miner in rack round-robin order, skipping racks in <paramref name="avoid"/> while others remain; -1 when none is free.</summary>
     public int PeekWhole(HashSet<int>? avoid)
     {
+        // Miners given back during this run (a trimmed contract) come first: they sit behind the rack cursors.
+        while (_returned.Count > 0 && _free[_returned[^1]] < Whole)
+        {
+            _returned.RemoveAt(_returned.Count - 1);
+        }
+
+        if (_returned.Count > 0 && (avoid is null || !avoid.Contains(_rackOf[_returned[^1]])))
+        {
+            _peekReturned = true;
+            return _returned[^1];
+        }
+
+        _peekReturned = false;
         int tries = 0;
         int fallback = -1;
         int fallbackSlot = -1;
@@ -98,6 +113,13 @@ internal sealed class FreeMinerPool
     /// <summary>Consumes the miner returned by the last <see cref="PeekWhole"/> and moves the round-robin cursor past its rack.</summary>
     public void ConfirmWhole()
     {
+        if (_peekReturned)
+        {
+            _returned.RemoveAt(_returned.Count - 1);
+            _peekReturned = false;
+            return;
+        }
+
         _rackPos[_peekRack]++;
         _cursor = _activeRacks.Count == 0 ? 0 : (_peekSlot + 1) % _activeRacks.Count;
     }
@@ -177,6 +199,16 @@ internal sealed class FreeMinerPool
         }
 
         return freshAnyRack >= 0 ? freshAnyRack : largest;
+    }
+
+    /// <summary>Takes back a whole miner released during the run; a quota-capable one may also carry remainders.</summary>
+    public void ReturnWhole(int miner, bool quotaCapable)
+    {
+        _returned.Add(miner);
+        if (quotaCapable)
+        {
+            _partials.Add(miner);
+        }
     }
 
     /// <summary>Remembers a quota miner that still has room after a share was carved from it.</summary>
