@@ -41,6 +41,7 @@ internal sealed class AllocationRun
 
     private readonly List<AllocationMove> _goneMoves = [];
     private readonly HashSet<string> _present;
+    private int _currentMatched;
 
     public AllocationRun(
         AllocatorOptions options,
@@ -164,6 +165,8 @@ internal sealed class AllocationRun
                 continue;
             }
 
+            _currentMatched++;
+
             Miner m = _miners[i];
             double used = 0;
             // Indexed loops: foreach over an IReadOnlyList boxes an enumerator per miner, which shows at 100,000 miners.
@@ -208,7 +211,8 @@ internal sealed class AllocationRun
     private void ReleaseGoneMiners()
     {
         var gone = new List<string>();
-        if (_current.Count > 0)
+        // When every entry of the current assignment matched a miner, nobody is gone and the scan is skipped.
+        if (_current.Count > _currentMatched)
         {
             foreach (string id in _current.Keys)
             {

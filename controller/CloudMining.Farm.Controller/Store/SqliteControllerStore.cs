@@ -46,7 +46,7 @@ public sealed class SqliteControllerStore : IControllerStore
         catch (SqliteException ex)
         {
             await connection.DisposeAsync();
-            throw new InvalidOperationException($"Cannot open the controller store '{path}': {ex.Message}. Check the path, its permissions and free disk space.", ex);
+            throw new InvalidOperationException($"Cannot open the controller store '{path}': {ex.Message.TrimEnd('.')}. Check the path, its permissions and free disk space.", ex);
         }
     }
 

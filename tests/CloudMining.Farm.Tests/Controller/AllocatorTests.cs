@@ -339,6 +339,42 @@ public class AllocatorTests
     }
 
     [Fact]
+    public void Miner_gone_from_the_fleet_is_reported_and_its_contract_refilled()
+    {
+        List<Miner> fleet = Fleet(racks: 3, perRack: 3);
+        Contract[] contracts = [Contract("c1", 300)];
+        AllocationPlan before = _allocator.Solve(fleet, contracts, None);
+        string gone = before.Assignments.First(a => a.Value.Any(s => s.Assignee == "c1")).Key;
+
+        List<Miner> smaller = [.. fleet.Where(m => m.Id != gone)];
+        AllocationPlan after = _allocator.Solve(smaller, contracts, before.Assignments);
+
+        AllocationMove removed = Assert.Single(after.Moves, m => m.Kind == MoveReason.MinerGone);
+        Assert.Equal(gone, removed.MinerId);
+        Assert.Empty(removed.To);
+        Assert.False(after.Assignments.ContainsKey(gone));
+        Assert.True(Assert.Single(after.Contracts).IsCovered);
+        Assert.Contains(after.Moves, m => m.Reason == $"contract c1 under target by 100.00 TH/s after miner {gone} no longer in the fleet");
+        AssertInvariants(after, smaller);
+    }
+
+    [Fact]
+    public void Stored_state_that_over_allocates_a_miner_is_corrected()
+    {
+        List<Miner> fleet = Fleet(racks: 2, perRack: 2);
+        var corrupt = new Dictionary<string, IReadOnlyList<PoolShare>>
+        {
+            ["r1-m01"] = [new PoolShare("c1", 0.8), new PoolShare("c2", 0.8)],
+        };
+
+        AllocationPlan plan = _allocator.Solve(fleet, [Contract("c1", 80), Contract("c2", 80)], corrupt);
+
+        AssertInvariants(plan, fleet);
+        Assert.All(plan.Contracts, c => Assert.True(c.IsCovered));
+        Assert.Contains(plan.Moves, m => m.MinerId == "r1-m01" && m.To.All(s => s.Assignee != "c2"));
+    }
+
+    [Fact]
     public void Duplicate_miner_ids_are_refused_with_the_id_in_the_message()
     {
         List<Miner> fleet = [Miner("m1", "r1", "p1", 100), Miner("m1", "r2", "p1", 100)];
