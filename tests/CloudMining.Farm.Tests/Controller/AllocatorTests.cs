@@ -24,6 +24,11 @@ public class AllocatorTests
         Assert.True(c1.IsCovered);
         PoolShare quota = plan.Assignments.Values.SelectMany(s => s).Single(s => s.Assignee == "c1" && s.Fraction < 1);
         Assert.Equal(0.5, quota.Fraction, 9);
+        Assert.All(plan.Moves.Where(m => m.To.Any(s => s.Assignee == "c1")), m =>
+        {
+            Assert.Equal(MoveReason.NewContract, m.Kind);
+            Assert.Equal("new contract c1 (250.00 TH/s)", m.Reason);
+        });
         AssertInvariants(plan, fleet);
     }
 

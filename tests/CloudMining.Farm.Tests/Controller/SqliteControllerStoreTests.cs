@@ -149,6 +149,23 @@ public sealed class SqliteControllerStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Deleting_a_contract_removes_its_allocation_but_keeps_its_ledger()
+    {
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None);
+        await store.UpsertContractAsync(Contract("c1", 100), CancellationToken.None);
+        await store.UpsertContractAsync(Contract("c2", 100), CancellationToken.None);
+        await store.SaveAllocationAsync(1, new Dictionary<string, IReadOnlyList<PoolShare>> { ["m1"] = [new PoolShare("c1", 0.4), new PoolShare("c2", 0.6)] }, CancellationToken.None);
+        await store.AppendLedgerAsync([new LedgerEntry("c1", Epoch, 100, 100, 0, 30, 0.2m, 1.5m)], CancellationToken.None);
+
+        Assert.True(await store.DeleteContractAsync("c1", CancellationToken.None));
+        Assert.False(await store.DeleteContractAsync("c1", CancellationToken.None));
+
+        Assert.Equal(["c2"], (await store.GetContractsAsync(CancellationToken.None)).Select(c => c.Id));
+        Assert.Equal([new PoolShare("c2", 0.6)], (await store.LoadAllocationAsync(CancellationToken.None)).Assignments["m1"]);
+        Assert.Single(await store.GetLedgerAsync("c1", Epoch, Epoch.AddHours(1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Ledger_row_for_the_same_contract_hour_is_replaced_not_duplicated()
     {
         await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None);
