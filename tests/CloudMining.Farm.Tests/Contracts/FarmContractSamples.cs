@@ -2,7 +2,7 @@ using CloudMining.Farm.Shared.Contract;
 using CloudMining.Farm.Shared.Snapshots;
 using CloudMining.Farm.Shared.Units;
 
-namespace CloudMining.Farm.Tests.Contract;
+namespace CloudMining.Farm.Tests.Contracts;
 
 /// <summary>One realistic instance of every farm/v1 payload, for schema and round-trip tests.</summary>
 public static class FarmContractSamples

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace CloudMining.Farm.Tests.Contract;
+namespace CloudMining.Farm.Tests.Contracts;
 
 /// <summary>
 /// Validates JSON against the subset of JSON Schema 2020-12 our contract schemas use (type, const, enum, required,

@@ -4,7 +4,7 @@ using CloudMining.Farm.Shared.Contract;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
-namespace CloudMining.Farm.Tests.Contract;
+namespace CloudMining.Farm.Tests.Contracts;
 
 public sealed class FarmContractSchemaTests
 {

@@ -1,7 +1,7 @@
 using CloudMining.Farm.Shared.Contract;
 using Xunit;
 
-namespace CloudMining.Farm.Tests.Contract;
+namespace CloudMining.Farm.Tests.Contracts;
 
 public sealed class FarmTopicsTests
 {

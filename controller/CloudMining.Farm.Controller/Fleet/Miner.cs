@@ -1,0 +1,29 @@
+using CloudMining.Farm.Shared.Units;
+
+namespace CloudMining.Farm.Controller.Fleet;
+
+/// <summary>One ASIC as the controller sees it: where it hangs (rack, PDU), what it can do, and what it measurably delivers.</summary>
+/// <param name="Id">Stable identity (serial or MAC based), unchanged by IP changes or swaps of the agent box.</param>
+/// <param name="Rack">Failure domain: one agent, one network switch, one cooling zone.</param>
+/// <param name="Pdu">Power failure domain: the PDU (or PDU branch) the miner's relay sits on.</param>
+/// <param name="FirmwareProfile">Name of the firmware profile in firmware-profiles/ that drives it.</param>
+/// <param name="SupportsPoolQuotas">Whether the firmware can split hashrate between pools by quota (cgminer load-balance, BOSminer pool groups).</param>
+/// <param name="MeasuredHashrate">Healthy hashrate measured from telemetry (average, not the advertised nameplate).</param>
+/// <param name="Health">The controller's judgement of the miner from its telemetry.</param>
+/// <param name="Drained">Set by the operator for maintenance; a drained miner is sold to nobody.</param>
+public sealed record Miner(
+    string Id,
+    string Rack,
+    string Pdu,
+    string FirmwareProfile,
+    bool SupportsPoolQuotas,
+    Hashrate MeasuredHashrate,
+    MinerHealth Health,
+    bool Drained)
+{
+    /// <summary>True when this miner's measured hashrate may be sold: healthy, not drained, and actually hashing.</summary>
+    public bool IsSellable => Health == MinerHealth.Healthy && !Drained && MeasuredHashrate.HashesPerSecond > 0;
+
+    /// <summary>The hashrate this miner contributes to capacity: its measured rate when sellable, otherwise zero.</summary>
+    public Hashrate SellableHashrate => IsSellable ? MeasuredHashrate : Hashrate.Zero;
+}

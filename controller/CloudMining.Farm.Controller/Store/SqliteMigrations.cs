@@ -1,0 +1,49 @@
+namespace CloudMining.Farm.Controller.Store;
+
+/// <summary>The ordered schema migrations of the SQLite store; append new steps, never edit applied ones.</summary>
+public static class SqliteMigrations
+{
+    public static IReadOnlyList<SqliteMigration> All { get; } =
+    [
+        new(1, "contracts", """
+            CREATE TABLE contracts (
+                id TEXT PRIMARY KEY,
+                customer TEXT NOT NULL,
+                target_hs REAL NOT NULL,
+                pool_url TEXT NOT NULL,
+                pool_worker TEXT NOT NULL,
+                term_kind INTEGER NOT NULL,
+                term_start TEXT NOT NULL,
+                term_end TEXT NULL,
+                negative_margin_days INTEGER NULL,
+                maintenance_per_th_day TEXT NOT NULL,
+                electricity_at_cost INTEGER NOT NULL
+            );
+            """),
+        new(2, "allocation", """
+            CREATE TABLE allocation_version (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL
+            );
+            CREATE TABLE allocation_shares (
+                miner_id TEXT NOT NULL,
+                assignee TEXT NOT NULL,
+                fraction REAL NOT NULL CHECK (fraction > 0 AND fraction <= 1),
+                PRIMARY KEY (miner_id, assignee)
+            );
+            """),
+        new(3, "ledger", """
+            CREATE TABLE ledger (
+                contract_id TEXT NOT NULL,
+                hour TEXT NOT NULL,
+                target_thh REAL NOT NULL,
+                delivered_thh REAL NOT NULL,
+                shortfall_thh REAL NOT NULL,
+                energy_kwh REAL NOT NULL,
+                maintenance_fee TEXT NOT NULL,
+                electricity_cost TEXT NOT NULL,
+                PRIMARY KEY (contract_id, hour)
+            );
+            """),
+    ];
+}
