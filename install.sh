@@ -23,7 +23,7 @@ TXT
 }
 
 # Debian packages the product and its tests use. Only those missing are installed.
-APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics python3-paho-mqtt linux-libc-dev gcc iproute2)
+APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics python3 python3-paho-mqtt linux-libc-dev gcc libc6-dev openssl curl)
 
 need_root() {
   if [ "$(id -u)" -ne 0 ]; then
