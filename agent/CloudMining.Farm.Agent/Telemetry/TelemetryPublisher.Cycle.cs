@@ -23,6 +23,13 @@ public sealed partial class TelemetryPublisher
         }
     }
 
+    // The reason starts with the agent's detailed state so "unreachable" still says timeout, refused or garbled.
+    private static string Reason(MinerHealth miner)
+    {
+        string state = miner.State.ToString();
+        return miner.Reason.StartsWith(state, StringComparison.OrdinalIgnoreCase) ? miner.Reason : $"{state}: {miner.Reason}";
+    }
+
     private async Task PublishStateChangeAsync(MinerHealth miner, CancellationToken cancellationToken)
     {
         if (MinerStateNames.For(miner.State) is not { } state)
@@ -47,7 +54,7 @@ public sealed partial class TelemetryPublisher
             MinerId = miner.MinerId,
             State = state,
             PreviousState = previous,
-            Reason = $"{miner.State}: {miner.Reason}",
+            Reason = Reason(miner),
         };
         await PublishAsync(FarmTopics.MinerState(options.Site, options.RackId, miner.MinerId), change, FarmJsonContext.Default.MinerStatePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
 
