@@ -79,7 +79,9 @@ if [ "$mqtt" != "0" ]; then
   "$here/scripts/broker-setup.sh" --out "$state/broker" --credentials "$state/broker/credentials" \
     --port "$mqtt_port" --bind 127.0.0.1 --run-as "$(id -un)" >"$state/broker-setup.log" 2>&1 \
     || { echo "demo: scripts/broker-setup.sh failed:" >&2; cat "$state/broker-setup.log" >&2; exit 1; }
-  "$mosquitto_bin" -c "$state/broker/mosquitto.conf" >"$state/mosquitto.out" 2>&1 &
+  # Its own session: Ctrl-C reaches the whole foreground group at once, and the broker must outlive the agent's
+  # goodbye (status offline); cleanup stops it last.
+  setsid "$mosquitto_bin" -c "$state/broker/mosquitto.conf" >"$state/mosquitto.out" 2>&1 &
   broker_pid=$!
   broker_up() {
     kill -0 "$broker_pid" 2>/dev/null || { echo "demo: mosquitto stopped:" >&2; cat "$state/mosquitto.out" "$state/broker/mosquitto.log" 2>/dev/null | tail -20 >&2; exit 1; }
