@@ -1,9 +1,14 @@
 using System.Text;
 using System.Text.Json;
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Shared.Contract;
 using CloudMining.Farm.Simulator.Faults;
+using CloudMining.Farm.Tests.Agent.Polling;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Telemetry;
@@ -15,7 +20,7 @@ public sealed class TelemetryPublisherTests
 
     private static string Dump(PublishingRack p) =>
         string.Join(Environment.NewLine, p.Received.TakeLast(30).Select(m => $"{m.TopicName} seq={m.Payload.Seq}"))
-        + Environment.NewLine + string.Join(Environment.NewLine, p.Logs.Records.Where(r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).TakeLast(20).Select(r => r.Message));
+        + Environment.NewLine + string.Join(Environment.NewLine, p.Logs.Records.Where(r => r.Level >= LogLevel.Warning).TakeLast(20).Select(r => r.Message));
 
     [Fact]
     public async Task Every_simulated_miner_gets_telemetry_and_every_payload_validates_against_its_schema()
@@ -153,5 +158,48 @@ public sealed class TelemetryPublisherTests
         }
 
         Assert.Equal(0, p.Publisher.FailedPublishes);
+    }
+
+    [Fact]
+    public async Task A_frozen_broker_does_not_slow_polling_down()
+    {
+        await using PublishingRack p = await PublishingRack.StartAsync(miners: 3);
+        Assert.True(await Eventually.TrueAsync(() => p.Of<MinerTelemetryPayload>().Count() >= 3, Patience), Dump(p));
+
+        // SIGSTOP: the socket stays open but nothing is acknowledged, the worst case for a naive publisher.
+        p.Broker.Pause();
+        try
+        {
+            long cycle = p.Polling.LastCycle!.Cycle;
+            Assert.True(await Eventually.TrueAsync(() => p.Polling.LastCycle!.Cycle >= cycle + 3, Patience), "polling continued");
+            Assert.True(p.Polling.LastCycle!.Duration < TimeSpan.FromSeconds(1), $"cycle took {p.Polling.LastCycle!.Duration}");
+            Assert.True(await Eventually.TrueAsync(() => p.Publisher.Client!.OfflineQueue!.Count >= 6, Patience), "messages wait on disk");
+        }
+        finally
+        {
+            p.Broker.Resume();
+        }
+
+        long queuedMark = p.Publisher.Published;
+        Assert.True(await Eventually.TrueAsync(() => p.Publisher.Client!.OfflineQueue!.Count == 0 && p.Publisher.Published > queuedMark, Patience), "the queue drained after the broker woke up");
+    }
+
+    [Fact]
+    public async Task Without_a_broker_host_the_agent_only_polls_and_says_so_once()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(2, TimeSpan.FromMilliseconds(1000), TimeSpan.FromMilliseconds(300));
+        var logs = new InMemoryLoggerProvider();
+        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        IOptions<AgentOptions> options = Options.Create(rack.Options);
+        using var polling = new PollingService(rack.CreatePoller(logs, TimeProvider.System), options, TimeProvider.System, logs.CreateLogger<PollingService>());
+        using var publisher = new TelemetryPublisher(polling, options, TimeProvider.System, factory);
+        await polling.StartAsync(CancellationToken.None);
+        await publisher.StartAsync(CancellationToken.None);
+        Assert.True(await Eventually.TrueAsync(() => polling.LastCycle is { Cycle: >= 2 }, Patience), "polling runs");
+        await publisher.StopAsync(CancellationToken.None);
+        await polling.StopAsync(CancellationToken.None);
+        Assert.Null(publisher.Client);
+        Assert.Single(logs.Records, r => r.Message.Contains("MQTT publishing is off", StringComparison.Ordinal) && r.Message.Contains("Agent:Mqtt:Host", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(rack.Options.StateDirectory, "mqtt-queue")));
     }
 }
