@@ -8,13 +8,18 @@ cd "$here"
 usage() {
   cat <<'TXT'
 Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
+       ./install.sh --broker --out DIR --credentials FILE [broker-setup options]
 
   (no option)  install missing system packages and build (same as --deps --build)
   --deps       install what the machine lacks with apt-get (mosquitto, influxdb, test tools)
   --build      restore pinned NuGet packages and build the solution (Release)
   --demo       deps + build, then start a simulated rack on loopback and the agent
-               polling it, and show `farm-agent status` (Ctrl-C stops both)
+               polling it and publishing to a local mosquitto, and show
+               `farm-agent status` (Ctrl-C stops them all)
   --test       deps, then run the whole test suite (the README's test command)
+  --broker ... generate a mosquitto config, hashed password file and ACL for the agent,
+               controller and contract-platform roles; every option after --broker goes to
+               scripts/broker-setup.sh (see ./install.sh --broker --help)
   --help       this text
 
 Environment:
@@ -77,8 +82,10 @@ demo() {
 }
 
 if [ $# -eq 0 ]; then deps; build; exit 0; fi
-for arg in "$@"; do
+while [ $# -gt 0 ]; do
+  arg="$1"; shift
   case "$arg" in
+    --broker) exec "$here/scripts/broker-setup.sh" "$@" ;;
     --help|-h) usage; exit 0 ;;
     --deps) deps ;;
     --build) build ;;

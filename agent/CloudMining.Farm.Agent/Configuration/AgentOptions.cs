@@ -36,6 +36,9 @@ public sealed class AgentOptions
 
     public LogOptions Log { get; set; } = new();
 
+    /// <summary>MQTT publishing; off while Agent:Mqtt:Host is empty.</summary>
+    public AgentMqttOptions Mqtt { get; set; } = new();
+
     /// <summary>Folder of firmware profiles; empty means the profiles shipped beside the program.</summary>
     public string? ProfilesDirectory { get; set; }
 

@@ -93,6 +93,8 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
             errors.Add($"{S}:ProfilesDirectory: folder '{options.ProfilesDirectory}' does not exist; point it at the firmware-profiles folder or remove the key to use the shipped profiles.");
         }
 
+        errors.AddRange(AgentMqttOptionsValidator.Check(options));
+
         if (options.Miners.Count == 0)
         {
             errors.Add($"{S}:Miners: no miners are listed; add one entry per miner, e.g. {{ \"Id\": \"A07-01\", \"Address\": \"10.0.0.30\" }}.");

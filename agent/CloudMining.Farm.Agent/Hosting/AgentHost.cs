@@ -1,6 +1,7 @@
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Shared.MinerApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,8 @@ public static class AgentHost
         builder.Services.AddSingleton<RackPoller>();
         builder.Services.AddSingleton<PollingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
+        builder.Services.AddSingleton<TelemetryPublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();
     }

@@ -26,6 +26,9 @@ public sealed class PollingService : BackgroundService
         this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
+    /// <summary>Raised on the polling loop after each cycle; handlers must return at once (hand the work to another task).</summary>
+    public event EventHandler<PollCycleCompletedEventArgs>? CycleCompleted;
+
     /// <summary>The most recent finished cycle, or null before the first one ends.</summary>
     public PollCycleResult? LastCycle => Volatile.Read(ref lastCycle);
 
@@ -48,6 +51,7 @@ public sealed class PollingService : BackgroundService
             Volatile.Write(ref lastCycle, cycle);
             NoteOverrun(cycle);
             await WriteStatusAsync(cycle, startedAt, stoppingToken);
+            CycleCompleted?.Invoke(this, new PollCycleCompletedEventArgs(cycle, poller.Tracker.Current()));
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

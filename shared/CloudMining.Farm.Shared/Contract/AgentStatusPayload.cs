@@ -17,4 +17,7 @@ public sealed record AgentStatusPayload : FarmMessage
     public string? AgentVersion { get; init; }
 
     public int? MinersConfigured { get; init; }
+
+    /// <summary>Seconds between poll cycles, so a consumer knows how fresh telemetry should be.</summary>
+    public double? PollIntervalS { get; init; }
 }

@@ -11,7 +11,7 @@ public sealed record FarmEventPayload : FarmMessage
 
     public required string Rack { get; init; }
 
-    /// <summary>relay, alarm or watchdog.</summary>
+    /// <summary>relay, alarm, watchdog, or agent (the agent itself started or stopped).</summary>
     public required string Kind { get; init; }
 
     /// <summary>info, warning or critical.</summary>

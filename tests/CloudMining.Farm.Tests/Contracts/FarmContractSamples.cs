@@ -35,7 +35,7 @@ public static class FarmContractSamples
 
     public static IEnumerable<FarmMessage> All()
     {
-        yield return new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = At, Site = "s1", Rack = "r07", State = "online", AgentVersion = "0.1.0", MinersConfigured = 40 };
+        yield return new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = At, Site = "s1", Rack = "r07", State = "online", AgentVersion = "0.1.0", MinersConfigured = 40, PollIntervalS = 10 };
         yield return MinerTelemetryPayload.From(Snapshot(), "s1", "r07", "m-0042", "agent-s1-r07", 2, At);
         yield return new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = At, Site = "s1", Rack = "r07", MinerId = "m-0042", State = "restarting", PreviousState = "hashing", Reason = "watchdog: hashrate 0 for 10 min" };
         yield return new FarmEventPayload { Publisher = "agent-s1-r07", Seq = 4, Timestamp = At, Site = "s1", Rack = "r07", Kind = "relay", Severity = "warning", MinerId = "m-0042", Action = "power-cycle", Detail = "relay 12 off 10 s" };

@@ -1,0 +1,70 @@
+using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Shared.Contract;
+
+namespace CloudMining.Farm.Agent.Telemetry;
+
+/// <summary>What one poll cycle becomes on the wire: telemetry per answering miner, state changes, events.</summary>
+public sealed partial class TelemetryPublisher
+{
+    private async Task PublishCycleAsync(PollCycleCompletedEventArgs cycle, CancellationToken cancellationToken)
+    {
+        var telemetryQos = options.Mqtt.TelemetryQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
+        foreach (MinerHealth miner in cycle.Miners)
+        {
+            // Only a reading from this cycle: a stale snapshot kept after failures must not look like fresh telemetry.
+            if (miner.Snapshot is { } snapshot && miner.LastSuccessAt >= cycle.Cycle.StartedAt)
+            {
+                MinerTelemetryPayload payload = MinerTelemetryPayload.From(snapshot, options.Site, options.RackId, miner.MinerId, publisher, sequence!.Next(), time.GetUtcNow());
+                await PublishAsync(FarmTopics.MinerTelemetry(options.Site, options.RackId, miner.MinerId), payload, FarmJsonContext.Default.MinerTelemetryPayload, telemetryQos, retain: false, cancellationToken);
+            }
+
+            await PublishStateChangeAsync(miner, cancellationToken);
+        }
+    }
+
+    // The reason starts with the agent's detailed state so "unreachable" still says timeout, refused or garbled.
+    private static string Reason(MinerHealth miner)
+    {
+        string state = miner.State.ToString();
+        return miner.Reason.StartsWith(state, StringComparison.OrdinalIgnoreCase) ? miner.Reason : $"{state}: {miner.Reason}";
+    }
+
+    private async Task PublishStateChangeAsync(MinerHealth miner, CancellationToken cancellationToken)
+    {
+        if (MinerStateNames.For(miner.State) is not { } state)
+        {
+            return;
+        }
+
+        string? previous = lastStates.GetValueOrDefault(miner.MinerId);
+        if (previous == state)
+        {
+            return;
+        }
+
+        lastStates[miner.MinerId] = state;
+        var change = new MinerStatePayload
+        {
+            Publisher = publisher,
+            Seq = sequence!.Next(),
+            Timestamp = time.GetUtcNow(),
+            Site = options.Site,
+            Rack = options.RackId,
+            MinerId = miner.MinerId,
+            State = state,
+            PreviousState = previous,
+            Reason = Reason(miner),
+        };
+        await PublishAsync(FarmTopics.MinerState(options.Site, options.RackId, miner.MinerId), change, FarmJsonContext.Default.MinerStatePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+
+        if (state == MinerStateNames.Unreachable)
+        {
+            await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event("alarm", "warning", "miner-unreachable", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+        }
+        else if (previous == MinerStateNames.Unreachable)
+        {
+            await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event("alarm", "info", "miner-recovered", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Shared.Contract;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMining.Farm.Mqtt.Subscription;
+
+/// <summary>
+/// The consumer side of the farm/v1 contract: subscribes to filters, parses each topic with <see cref="FarmTopics"/>,
+/// deserializes the payload with <see cref="FarmJsonContext"/>, drops re-deliveries with a <see cref="DuplicateFilter"/>,
+/// and hands typed messages to a handler. A malformed message is logged (topic and what is wrong) and counted, never thrown.
+/// </summary>
+public sealed class FarmSubscriber
+{
+    private readonly MqttClient client;
+    private readonly Func<FarmReceivedMessage, CancellationToken, Task> handler;
+    private readonly ILogger logger;
+    private long received;
+    private long delivered;
+    private long malformed;
+    private long handlerFailures;
+
+    public FarmSubscriber(MqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null)
+    {
+        this.client = client ?? throw new ArgumentNullException(nameof(client));
+        this.handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        this.logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        client.ApplicationMessageReceivedAsync += e => HandleAsync(e.ApplicationMessage, CancellationToken.None);
+    }
+
+    public DuplicateFilter Duplicates { get; } = new();
+
+    /// <summary>Messages that arrived, before any filtering.</summary>
+    public long Received => Interlocked.Read(ref received);
+
+    /// <summary>Messages handed to the handler.</summary>
+    public long Delivered => Interlocked.Read(ref delivered);
+
+    /// <summary>Messages dropped because their topic or payload did not follow the contract.</summary>
+    public long Malformed => Interlocked.Read(ref malformed);
+
+    /// <summary>Messages whose handler threw; the exception was logged and the next message still handled.</summary>
+    public long HandlerFailures => Interlocked.Read(ref handlerFailures);
+
+    /// <summary>Subscribes with QoS 1 to each filter (e.g. "farm/v1/#"); check <see cref="MqttClientSubscribeResult.AllGranted"/>.</summary>
+    public Task<MqttClientSubscribeResult> SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        return client.SubscribeAsync([.. filters.Select(f => new MqttTopicFilter(f, MqttQualityOfServiceLevel.AtLeastOnce))], cancellationToken);
+    }
+
+    /// <summary>Processes one received message; public so a caller with its own client loop can feed it.</summary>
+    public async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Interlocked.Increment(ref received);
+        FarmReceivedMessage? parsed = Parse(message);
+        if (parsed is null)
+        {
+            return;
+        }
+
+        // A last will was built when the agent connected, so its seq is older than what the agent sent since; it is
+        // still the newest truth about the agent, so it bypasses the duplicate filter (applying it twice is harmless).
+        bool will = parsed.Payload is AgentStatusPayload { State: "offline" };
+        if (!will && !Duplicates.Accept(message.Topic, parsed.Payload))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref delivered);
+        try
+        {
+            await handler(parsed, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A consumer bug on one message must not stop the subscription; it is logged and counted.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref handlerFailures);
+            logger.LogError(e, "The handler failed for the message on {Topic} (seq {Seq} from {Publisher}); continuing with the next message", message.Topic, parsed.Payload.Seq, parsed.Payload.Publisher);
+        }
+    }
+
+    private FarmReceivedMessage? Parse(MqttApplicationMessage message)
+    {
+        if (FarmTopics.TryParse(message.Topic) is not { } topic)
+        {
+            return Reject(message.Topic, "the topic is not part of the farm/v1 tree (see docs/mqtt-contract.md)");
+        }
+
+        (string schema, JsonTypeInfo type) = Expected(topic.Kind);
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(message.Payload);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Reject(message.Topic, $"the payload is a JSON {doc.RootElement.ValueKind}, not an object");
+            }
+
+            if (!doc.RootElement.TryGetProperty("schema", out JsonElement s) || s.ValueKind != JsonValueKind.String)
+            {
+                return Reject(message.Topic, $"the payload has no \"schema\" string; expected \"{schema}\"");
+            }
+
+            if (!string.Equals(s.GetString(), schema, StringComparison.Ordinal))
+            {
+                return Reject(message.Topic, $"the payload says schema \"{s.GetString()}\" but this topic carries \"{schema}\"");
+            }
+
+            if (doc.RootElement.Deserialize(type) is not FarmMessage payload)
+            {
+                return Reject(message.Topic, "the payload is null");
+            }
+
+            if (payload.Seq < 1 || string.IsNullOrEmpty(payload.Publisher))
+            {
+                return Reject(message.Topic, "the payload needs a publisher and a seq of at least 1");
+            }
+
+            return new FarmReceivedMessage(topic, message.Topic, payload, message.Retain);
+        }
+        catch (JsonException e)
+        {
+            return Reject(message.Topic, $"the payload is not valid {schema} JSON: {e.Message}");
+        }
+    }
+
+    private FarmReceivedMessage? Reject(string topic, string problem)
+    {
+        long count = Interlocked.Increment(ref malformed);
+        logger.LogError("Dropped a malformed message on {Topic}: {Problem} ({Malformed} malformed so far)", topic, problem, count);
+        return null;
+    }
+
+    private static (string Schema, JsonTypeInfo Type) Expected(FarmTopicKind kind) => kind switch
+    {
+        FarmTopicKind.AgentStatus => (AgentStatusPayload.SchemaId, FarmJsonContext.Default.AgentStatusPayload),
+        FarmTopicKind.MinerTelemetry => (MinerTelemetryPayload.SchemaId, FarmJsonContext.Default.MinerTelemetryPayload),
+        FarmTopicKind.MinerState => (MinerStatePayload.SchemaId, FarmJsonContext.Default.MinerStatePayload),
+        FarmTopicKind.Events => (FarmEventPayload.SchemaId, FarmJsonContext.Default.FarmEventPayload),
+        FarmTopicKind.Desired => (DesiredPoolStatePayload.SchemaId, FarmJsonContext.Default.DesiredPoolStatePayload),
+        FarmTopicKind.Reported => (ReportedPoolStatePayload.SchemaId, FarmJsonContext.Default.ReportedPoolStatePayload),
+        FarmTopicKind.Allocation => (AllocationPayload.SchemaId, FarmJsonContext.Default.AllocationPayload),
+        FarmTopicKind.Capacity => (CapacityPayload.SchemaId, FarmJsonContext.Default.CapacityPayload),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown topic kind"),
+    };
+}

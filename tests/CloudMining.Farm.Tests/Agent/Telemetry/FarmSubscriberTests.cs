@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.Json;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Subscription;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Tests.Infrastructure;
+using CloudMining.Farm.Tests.Mqtt;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Agent.Telemetry;
+
+public sealed class FarmSubscriberTests
+{
+    private static MinerStatePayload State(long seq) => new()
+    {
+        Publisher = "agent-s1-r07",
+        Seq = seq,
+        Timestamp = DateTimeOffset.UtcNow,
+        Site = "s1",
+        Rack = "r07",
+        MinerId = "m1",
+        State = "hashing",
+    };
+
+    [Fact]
+    public async Task Duplicates_are_dropped_and_malformed_payloads_are_reported_without_stopping_the_subscription()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        var logs = new InMemoryLoggerProvider();
+        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var handled = new List<FarmReceivedMessage>();
+        await using MqttClient consumer = await MqttTestClients.ConnectAsync(broker, "consumer");
+        var subscriber = new FarmSubscriber(
+            consumer,
+            (m, _) =>
+            {
+                lock (handled)
+                {
+                    handled.Add(m);
+                }
+
+                return Task.CompletedTask;
+            },
+            factory.CreateLogger<FarmSubscriber>());
+        Assert.True((await subscriber.SubscribeAsync(["farm/v1/#"])).AllGranted);
+
+        await using MqttClient producer = await MqttTestClients.ConnectAsync(broker, "producer");
+        string topic = FarmTopics.MinerState("s1", "r07", "m1");
+        byte[] Json(long seq) => JsonSerializer.SerializeToUtf8Bytes(State(seq), FarmJsonContext.Default.MinerStatePayload);
+        async Task SendAsync(string t, byte[] payload) => await producer.PublishAsync(new MqttApplicationMessage { Topic = t, Payload = payload });
+
+        await SendAsync(topic, Json(5));
+        await SendAsync(topic, Json(5));                                        // re-delivery
+        await SendAsync(topic, Json(4));                                        // older replay
+        await SendAsync(topic, Encoding.UTF8.GetBytes("{not json"));            // garbage
+        await SendAsync(FarmTopics.MinerTelemetry("s1", "r07", "m1"), Json(9)); // right JSON, wrong topic for it
+        await SendAsync(topic, Encoding.UTF8.GetBytes("{\"schema\":\"farm.v1.miner-state\",\"publisher\":\"x\",\"seq\":3}")); // fields missing
+        await SendAsync("farm/v1/s1/r07/unknown", Json(10));                   // not in the tree
+        await SendAsync(topic, Json(6));
+
+        Assert.True(await Eventually.TrueAsync(() => subscriber.Received == 8, TimeSpan.FromSeconds(10)), $"received {subscriber.Received}");
+        long[] seqs;
+        lock (handled)
+        {
+            seqs = [.. handled.Select(m => m.Payload.Seq)];
+        }
+
+        Assert.Equal([5L, 6L], seqs);
+        Assert.IsType<MinerStatePayload>(handled[0].Payload);
+        Assert.Equal(FarmTopicKind.MinerState, handled[0].Topic.Kind);
+        Assert.Equal(2, subscriber.Duplicates.Dropped);
+        Assert.Equal(4, subscriber.Malformed);
+        string[] errors = [.. logs.Records.Where(r => r.Level == LogLevel.Error).Select(r => r.Message)];
+        Assert.Equal(4, errors.Length);
+        Assert.Contains(errors, e => e.Contains(topic, StringComparison.Ordinal) && e.Contains("not valid farm.v1.miner-state JSON", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("/telemetry", StringComparison.Ordinal) && e.Contains("carries \"farm.v1.telemetry\"", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("farm/v1/s1/r07/unknown", StringComparison.Ordinal) && e.Contains("not part of the farm/v1 tree", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_last_will_with_an_older_seq_still_reaches_the_handler()
+    {
+        var handled = new List<string>();
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        await using MqttClient consumer = await MqttTestClients.ConnectAsync(broker, "consumer");
+        var subscriber = new FarmSubscriber(consumer, (m, _) =>
+        {
+            handled.Add(((AgentStatusPayload)m.Payload).State);
+            return Task.CompletedTask;
+        });
+        AgentStatusPayload Status(string state, long seq) => new() { Publisher = "agent-s1-r07", Seq = seq, Timestamp = DateTimeOffset.UtcNow, Site = "s1", Rack = "r07", State = state };
+        string topic = FarmTopics.AgentStatus("s1", "r07");
+        await subscriber.HandleAsync(new MqttApplicationMessage { Topic = topic, Payload = JsonSerializer.SerializeToUtf8Bytes(Status("online", 10), FarmJsonContext.Default.AgentStatusPayload) }, CancellationToken.None);
+        await subscriber.HandleAsync(new MqttApplicationMessage { Topic = topic, Payload = JsonSerializer.SerializeToUtf8Bytes(Status("offline", 1), FarmJsonContext.Default.AgentStatusPayload) }, CancellationToken.None);
+        Assert.Equal(["online", "offline"], handled);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Agent.Telemetry;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Subscription;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Tests.Agent.Polling;
+using CloudMining.Farm.Tests.Infrastructure;
+using CloudMining.Farm.Tests.Mqtt;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Agent.Telemetry;
+
+/// <summary>
+/// A real mosquitto, a simulated rack, the agent's poller + publisher pointed at both, and an observer subscribed to
+/// farm/v1/# (persistent session, so it also gets what arrives while it reconnects) through <see cref="FarmSubscriber"/>.
+/// </summary>
+public sealed class PublishingRack : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<FarmReceivedMessage> received = new();
+    private readonly ConcurrentQueue<MqttApplicationMessage> raw = new();
+    private readonly ILoggerFactory loggerFactory;
+    private bool agentStopped;
+
+    private PublishingRack(MosquittoBroker broker, SimulatedRack rack, InMemoryLoggerProvider logs)
+    {
+        Broker = broker;
+        Rack = rack;
+        Logs = logs;
+        loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+    }
+
+    public MosquittoBroker Broker { get; }
+
+    public SimulatedRack Rack { get; }
+
+    public InMemoryLoggerProvider Logs { get; }
+
+    public PollingService Polling { get; private set; } = null!;
+
+    public TelemetryPublisher Publisher { get; private set; } = null!;
+
+    public MqttClient Observer { get; private set; } = null!;
+
+    public FarmSubscriber Subscriber { get; private set; } = null!;
+
+    /// <summary>Typed messages the observer accepted (duplicates already dropped), in arrival order.</summary>
+    public IReadOnlyList<FarmReceivedMessage> Received => [.. received];
+
+    /// <summary>Every raw message the observer got, duplicates included, for schema validation.</summary>
+    public IReadOnlyList<MqttApplicationMessage> Raw => [.. raw];
+
+    public IEnumerable<T> Of<T>() where T : FarmMessage => Received.Select(m => m.Payload).OfType<T>();
+
+    public static async Task<PublishingRack> StartAsync(int miners)
+    {
+        MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        SimulatedRack rack = await SimulatedRack.StartAsync(miners, TimeSpan.FromMilliseconds(1000), minerTimeout: TimeSpan.FromMilliseconds(300));
+        rack.Options.Mqtt.Host = broker.Host;
+        rack.Options.Mqtt.Port = broker.Port;
+        rack.Options.Mqtt.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
+        rack.Options.Mqtt.KeepAlive = TimeSpan.FromSeconds(5);
+        var publishing = new PublishingRack(broker, rack, new InMemoryLoggerProvider());
+        await publishing.StartObserverAsync();
+        publishing.StartAgent();
+        await publishing.Polling.StartAsync(CancellationToken.None);
+        await publishing.Publisher.StartAsync(CancellationToken.None);
+        return publishing;
+    }
+
+    private void StartAgent()
+    {
+        var tracker = new MinerHealthTracker(Rack.Options.Miners.ToArray(), loggerFactory.CreateLogger<MinerHealthTracker>());
+        IOptions<CloudMining.Farm.Agent.Configuration.AgentOptions> options = Options.Create(Rack.Options);
+        var poller = new RackPoller(options, CloudMining.Farm.Agent.Hosting.MinerReaderFactory.Create(Rack.Options), tracker, TimeProvider.System);
+        Polling = new PollingService(poller, options, TimeProvider.System, loggerFactory.CreateLogger<PollingService>());
+        Publisher = new TelemetryPublisher(Polling, options, TimeProvider.System, loggerFactory);
+    }
+
+    private async Task StartObserverAsync()
+    {
+        Observer = new MqttClient(
+            MqttTestClients.Options(Broker, "observer-" + Guid.NewGuid().ToString("N")[..8])
+                .WithCleanSession(false)
+                .WithAutoReconnect(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500))
+                .Build(),
+            loggerFactory.CreateLogger<MqttClient>());
+        Observer.ApplicationMessageReceivedAsync += e =>
+        {
+            raw.Enqueue(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
+        Subscriber = new FarmSubscriber(
+            Observer,
+            (m, _) =>
+            {
+                received.Enqueue(m);
+                return Task.CompletedTask;
+            },
+            loggerFactory.CreateLogger<FarmSubscriber>());
+        await Observer.ConnectAsync();
+        Assert.True((await Subscriber.SubscribeAsync([FarmTopics.Root + "/#"])).AllGranted);
+    }
+
+    /// <summary>The retained payload on a topic as a fresh client sees it now.</summary>
+    public async Task<string?> RetainedAsync(string topic)
+    {
+        await using MqttClient fresh = await MqttTestClients.ConnectAsync(Broker, "retained-" + Guid.NewGuid().ToString("N")[..8]);
+        var collector = new MqttMessageCollector(fresh);
+        await fresh.SubscribeAsync(topic);
+        await Eventually.TrueAsync(() => collector.Messages.Count > 0, TimeSpan.FromSeconds(3));
+        return collector.Messages.Where(m => m.Retain).Select(m => Encoding.UTF8.GetString(m.Payload.Span)).LastOrDefault();
+    }
+
+    public async Task StopAgentAsync()
+    {
+        if (agentStopped)
+        {
+            return;
+        }
+
+        agentStopped = true;
+        await Publisher.StopAsync(CancellationToken.None);
+        await Polling.StopAsync(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAgentAsync();
+        Polling.Dispose();
+        Publisher.Dispose();
+        await Observer.DisposeAsync();
+        await Rack.DisposeAsync();
+        await Broker.DisposeAsync();
+        loggerFactory.Dispose();
+    }
+}
