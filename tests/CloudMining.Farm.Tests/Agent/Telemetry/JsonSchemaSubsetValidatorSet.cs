@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CloudMining.Farm.Tests.Contract;
+using CloudMining.Farm.Tests.Contracts;
 using CloudMining.Farm.Tests.Infrastructure;
 
 namespace CloudMining.Farm.Tests.Agent.Telemetry;
