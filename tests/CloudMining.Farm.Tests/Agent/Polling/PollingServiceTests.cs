@@ -119,4 +119,35 @@ public sealed class PollingServiceTests
             await service.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task Service_polls_once_at_start_then_once_per_interval_of_its_clock_and_stamps_status_with_it()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
+        var logs = new InMemoryLoggerProvider();
+        RackPoller poller = rack.CreatePoller(logs, time);
+        using var service = new PollingService(poller, Options.Create(rack.Options), time, logs.CreateLogger<PollingService>());
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.True(await Eventually.TrueAsync(() => service.LastCycle?.Cycle == 1, Patience), "first cycle at start");
+            AgentStatusDocument? first = await StatusFile.ReadAsync(rack.Options.StateDirectory, CancellationToken.None);
+            Assert.Equal(time.GetUtcNow(), first!.WrittenAt);
+            Assert.All(poller.Tracker.Current(), m => Assert.Equal(time.GetUtcNow(), m.LastSuccessAt));
+
+            time.Advance(rack.Options.PollInterval);
+            Assert.True(await Eventually.TrueAsync(() => service.LastCycle?.Cycle == 2, Patience), "second cycle after one interval");
+            Assert.True(
+                await Eventually.TrueAsync(async () => (await StatusFile.ReadAsync(rack.Options.StateDirectory, CancellationToken.None))?.Cycle == 2, Patience),
+                "status.json of cycle 2");
+            AgentStatusDocument? second = await StatusFile.ReadAsync(rack.Options.StateDirectory, CancellationToken.None);
+            Assert.Equal(first.WrittenAt + rack.Options.PollInterval, second!.WrittenAt);
+            Assert.Equal(1 + 3, logs.Records.Count); // the start line and one "is now Ok" per miner, nothing per cycle
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
 }
