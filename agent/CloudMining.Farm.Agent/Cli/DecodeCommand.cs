@@ -160,7 +160,14 @@ internal static class DecodeCommand
 
     private static void Render(TextWriter stdout, FirmwareProfile profile, bool detected, MinerSnapshot s)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        // Colours only on a terminal: a capture check piped to a file or pasted into a ticket must stay plain text.
+        bool terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
         if (Console.IsOutputRedirected || console.Profile.Width < 160)
         {
             console.Profile.Width = 160; // pool URLs and users must stay readable in logs and pasted captures

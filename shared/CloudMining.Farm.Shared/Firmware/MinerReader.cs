@@ -103,6 +103,14 @@ public sealed class MinerReader : IMinerReader
         {
             return MinerReadResult.Failure(ex.Error);
         }
+        catch (Exception ex) when (ex is ArgumentException or IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            // An address the socket layer rejects (bad host name…) is this miner's fault, not the poll loop's.
+            return MinerReadResult.Failure(new MinerApiError(
+                MinerApiErrorKind.Unreachable,
+                $"{endpoint}: cannot talk to the miner ({ex.GetType().Name}: {ex.Message}). Check the address in the rack configuration.")
+            { Command = profile.MultiCommand ? profile.MultiCommandRequest : profile.ReadCommands[0] });
+        }
         finally
         {
             foreach (ApiReplySet set in sets)

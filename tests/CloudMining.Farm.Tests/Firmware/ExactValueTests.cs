@@ -45,6 +45,14 @@ public sealed class ExactValueTests
     }
 
     [FixtureFact]
+    public void Antminer_L3_plus_reports_MH_per_second_in_its_GHS_fields()
+    {
+        MinerSnapshot s = Snapshot("antminer/antminer-l3", "antminer-altcoin");
+        Close(504.56e6, s.Hashrate5s?.HashesPerSecond); // "GHS 5s":"504.56" on a 504 MH/s scrypt miner
+        Assert.Equal(4, s.Boards.Count);
+    }
+
+    [FixtureFact]
     public void Braiins_OS_joins_devs_with_temps_by_ID_and_reads_MHS_fans_and_pools()
     {
         MinerSnapshot s = Snapshot("antminer/antminer-s9-bos", "braiins-os");

@@ -61,6 +61,17 @@ public sealed class MinerReaderTests
     }
 
     [Fact]
+    public async Task Unresolvable_host_is_an_error_value_not_an_exception()
+    {
+        var reader = new MinerReader(FixtureCatalogOrSkip(), new MinerApiClient(Fast));
+
+        MinerReadResult result = await reader.ReadAsync(new MinerEndpoint("no-such-miner.invalid"), "antminer", CancellationToken.None);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(MinerApiErrorKind.Unreachable, result.Error.Kind);
+    }
+
+    [Fact]
     public async Task Garbage_reply_is_a_typed_error()
     {
         await using var miner = new LoopbackMiner(_ => LoopbackMiner.Reply.Of("HTTP/1.1 400 Bad Request\r\n\r\n"));
