@@ -18,7 +18,7 @@ public sealed class SimulatedFarm : IAsyncDisposable
 
     public IReadOnlyList<SimulatedMiner> Miners { get; }
 
-    /// <summary>The pool side: what each pool URL+worker received; take pools down with SetAlive.</summary>
+    /// <summary>The pool side: what each pool URL+worker received (read it through PoolView to have it current).</summary>
     public PoolLedger Pools { get; }
 
     public FarmClocks Clocks { get; }

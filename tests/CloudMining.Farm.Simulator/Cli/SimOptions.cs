@@ -61,9 +61,15 @@ internal sealed class SimOptions
 
         IPEndPoint? control = null;
         string? controlText = parse.GetValue(_control);
-        if (controlText is not null && !IPEndPoint.TryParse(controlText, out control))
+        if (controlText is not null && (!IPEndPoint.TryParse(controlText, out control) || control.Port == 0))
         {
             return new SimSettings(empty, null, null, $"--control '{controlText}' is not address:port; write e.g. 127.0.0.1:8028.");
+        }
+
+        if (control is not null && !IPAddress.IsLoopback(control.Address))
+        {
+            // The control API can power miners off; it must not be reachable from the network.
+            return new SimSettings(empty, null, null, $"--control {control} is not a loopback address; the control API only listens on loopback (e.g. 127.0.0.1:8028).");
         }
 
         TimeSpan bootDelay = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(_bootDelay)));

@@ -91,6 +91,14 @@ internal sealed class MinerPool
         ledger.Record(Url, User, hashes, accepted, rejected, stale, shareDifficulty);
     }
 
+    /// <summary>Work towards a share that was not finished when the miner moved away: a pool switch loses it, as on real miners.</summary>
+    public double DropPartialWork()
+    {
+        double lost = _pendingDiff1;
+        _pendingDiff1 = 0;
+        return lost;
+    }
+
     public void ResetCounters()
     {
         Hashes = 0;

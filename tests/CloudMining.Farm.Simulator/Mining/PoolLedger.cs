@@ -18,7 +18,7 @@ public sealed class PoolLedger
     }
 
     /// <summary>Sets the share difficulty a pool URL assigns from now on (a pool's vardiff decision); null goes back to the miners' default.</summary>
-    public void SetShareDifficulty(string url, double? difficulty)
+    internal void SetShareDifficulty(string url, double? difficulty)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (difficulty is { } d && (!double.IsFinite(d) || d <= 0))
@@ -48,7 +48,7 @@ public sealed class PoolLedger
     }
 
     /// <summary>Takes a pool URL down or brings it back (a dead pool gets no shares; failover miners move on).</summary>
-    public void SetAlive(string url, bool alive)
+    internal void SetAlive(string url, bool alive)
     {
         ArgumentNullException.ThrowIfNull(url);
         lock (_gate)

@@ -91,4 +91,16 @@ public sealed class ProgramModeTests
         Assert.Contains("--firmware 'bitmain-magic' is unknown", error, StringComparison.Ordinal);
         Assert.Contains("braiins-os", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Control_API_off_loopback_is_refused()
+    {
+        using Process sim = Start("--miners", "1", "--control", "0.0.0.0:8028");
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string error = await sim.StandardError.ReadToEndAsync(exit.Token);
+        await sim.WaitForExitAsync(exit.Token);
+
+        Assert.Equal(2, sim.ExitCode);
+        Assert.Contains("only listens on loopback", error, StringComparison.Ordinal);
+    }
 }

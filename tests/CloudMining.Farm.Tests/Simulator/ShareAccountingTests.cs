@@ -160,4 +160,26 @@ public sealed class ShareAccountingTests
         Assert.InRange(p.DifficultyAccepted, diff1 - 65536 - 1_000_000, diff1);
         Assert.Equal(p.DifficultyAccepted, farm.PoolView().Single(a => a.Url == Url).AcceptedDifficulty);
     }
+
+    [Fact]
+    public async Task Switching_pools_loses_the_unfinished_share_of_the_pool_left_behind()
+    {
+        var clock = new ManualTimeProvider();
+        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, model: "Antminer S19 Pro", writeAccess: true,
+            customize: (_, s) => Exact(s) with { ShareDifficulty = 1e9 });
+        SimulatedMiner miner = farm.Miners[0];
+        clock.Advance(TimeSpan.FromSeconds(30));
+
+        await MinerWire.JsonAsync(miner.ListenEndPoint, "switchpool", "1");
+        await MinerWire.JsonAsync(miner.ListenEndPoint, "switchpool", "0");
+        clock.Advance(TimeSpan.FromSeconds(30));
+
+        // 30 s of an S19 Pro is under one share at difficulty 1e9; the first 30 s were lost at the switch.
+        double perHalf = 110e12 * 30 / TwoTo32;
+        Assert.True(perHalf < 1e9);
+        clock.Advance(TimeSpan.FromSeconds(1e9 / (110e12 / TwoTo32) - 30 - 1));
+        Assert.Equal(0, miner.Snapshot().Pools[0].Accepted);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, miner.Snapshot().Pools[0].Accepted);
+    }
 }
