@@ -132,7 +132,10 @@ public sealed class PollingServiceTests
         try
         {
             Assert.True(await Eventually.TrueAsync(() => service.LastCycle?.Cycle == 1, Patience), "first cycle at start");
-            AgentStatusDocument? first = await StatusFile.ReadAsync(rack.Options.StateDirectory, CancellationToken.None);
+            AgentStatusDocument? first = null;
+            Assert.True(
+                await Eventually.TrueAsync(async () => (first = await StatusFile.ReadAsync(rack.Options.StateDirectory, CancellationToken.None))?.Cycle == 1, Patience),
+                "status.json of cycle 1");
             Assert.Equal(time.GetUtcNow(), first!.WrittenAt);
             Assert.All(poller.Tracker.Current(), m => Assert.Equal(time.GetUtcNow(), m.LastSuccessAt));
 
