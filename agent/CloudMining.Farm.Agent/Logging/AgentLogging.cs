@@ -26,7 +26,16 @@ public static class AgentLogging
 
         if (!string.IsNullOrWhiteSpace(options.Directory))
         {
-            Directory.CreateDirectory(options.Directory);
+            try
+            {
+                Directory.CreateDirectory(options.Directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new AgentConfigurationException(
+                    $"{AgentOptions.SectionName}:Log:Directory: cannot create '{options.Directory}' ({e.Message}); create it for the agent's user, " +
+                    "point the key at a folder the agent may write, or set it to \"\" to log to the console (journald) only.", e);
+            }
             config = config.WriteTo.File(
                 Path.Combine(options.Directory, "farm-agent-.log"),
                 outputTemplate: FileTemplate,
