@@ -8,6 +8,9 @@ namespace CloudMining.Farm.Agent.Logging;
 public static class AgentLogging
 {
     private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    // journald stamps every line itself; a second timestamp only makes `journalctl -u farm-agent` harder to read.
+    private const string JournalTemplate = "[{Level:u3}] {Message:lj}{NewLine}{Exception}";
     private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     public static Logger CreateLogger(LogOptions options, bool console = true)
@@ -21,7 +24,8 @@ public static class AgentLogging
 
         if (console)
         {
-            config = config.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            bool journal = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
+            config = config.WriteTo.Console(outputTemplate: journal ? JournalTemplate : ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Directory))

@@ -42,10 +42,23 @@ public static class StatusTable
                 !live || m.FanRpm.Count == 0 ? "-" : string.Join(' ', m.FanRpm.Select(r => r.ToString(CultureInfo.InvariantCulture))),
                 Markup.Escape(Pool(m)),
                 StateMarkup(m.State),
-                Markup.Escape(Shorten(m.LastError, 60) ?? "-"));
+                Markup.Escape(LastError(m, live, now)));
         }
 
         console.Write(table);
+    }
+
+    /// <summary>For a silent miner, how long ago it last answered matters as much as why it stopped.</summary>
+    private static string LastError(MinerStatusEntry m, bool live, DateTimeOffset now)
+    {
+        string error = Shorten(m.LastError, 60) ?? "-";
+        if (live)
+        {
+            return error;
+        }
+
+        string seen = m.LastSuccessAt is { } at ? $"last ok {Ago(now - at)} ago" : "never answered";
+        return $"{error} ({seen})";
     }
 
     private static string Rate(double? hashesPerSecond) =>

@@ -80,7 +80,7 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Contains("78", output, StringComparison.Ordinal);
         Assert.Contains("5400 5520", output, StringComparison.Ordinal);
         Assert.Contains("stratum+tcp://pool.example:3333 (acme.a0701)", output, StringComparison.Ordinal);
-        Assert.Contains("Unreachable: connection refused", output, StringComparison.Ordinal);
+        Assert.Contains("Unreachable: connection refused (last ok 4 s ago)", output, StringComparison.Ordinal);
         Assert.Contains("1 of 2 miners answering", output, StringComparison.Ordinal);
         Assert.DoesNotContain("13.5 TH/s", output, StringComparison.Ordinal); // the unreachable miner's last reading is not shown as current
         Assert.DoesNotContain("not running", output, StringComparison.Ordinal);
