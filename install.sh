@@ -65,15 +65,16 @@ build() {
 }
 
 run_tests() {
-  dotnet test CloudMining.Farm.sln -c Release --nologo --logger "console;verbosity=normal" 2>&1 | tee /tmp/farm-test-$$.log
-  local rc=${PIPESTATUS[0]}
-  # One plain closing line that any reader understands.
-  local passed failed skipped
-  passed=$(grep -Eo 'Passed: +[0-9]+' /tmp/farm-test-$$.log | awk '{s+=$2} END {print s+0}')
-  failed=$(grep -Eo 'Failed: +[0-9]+' /tmp/farm-test-$$.log | awk '{s+=$2} END {print s+0}')
-  skipped=$(grep -Eo 'Skipped: +[0-9]+' /tmp/farm-test-$$.log | awk '{s+=$2} END {print s+0}')
-  rm -f /tmp/farm-test-$$.log
-  echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+  local log rc
+  log="$(mktemp)"
+  set +e
+  dotnet test CloudMining.Farm.sln -c Release --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  # One plain closing line that any reader understands ("N passed, N failed").
+  count() { grep -E "^ +$1: +[0-9]+" "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+  echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
+  rm -f "$log"
   return "$rc"
 }
 

@@ -43,8 +43,9 @@ internal static class RunCommand
 
             // Bind, validate and load the profiles before starting, so a config problem is reported here as the message
             // alone, not logged by the host as "Hosting failed to start" with a stack trace.
-            _ = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+            AgentOptions options = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
             _ = host.Services.GetRequiredService<IMinerReader>();
+            EnsureStateDirectory(options.StateDirectory);
         }
         catch (Exception e) when (ConfigErrors(e) is { Count: > 0 } messages)
         {
@@ -77,6 +78,19 @@ internal static class RunCommand
             }
 
             return 0;
+        }
+    }
+
+    private static void EnsureStateDirectory(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AgentConfigurationException(
+                $"{AgentOptions.SectionName}:StateDirectory: cannot create '{directory}' ({e.Message}); create it for the agent's user or point the key at a folder the agent may write.", e);
         }
     }
 

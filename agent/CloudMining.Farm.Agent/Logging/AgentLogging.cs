@@ -8,6 +8,9 @@ namespace CloudMining.Farm.Agent.Logging;
 public static class AgentLogging
 {
     private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    // journald stamps every line itself; a second timestamp only makes `journalctl -u farm-agent` harder to read.
+    private const string JournalTemplate = "[{Level:u3}] {Message:lj}{NewLine}{Exception}";
     private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     public static Logger CreateLogger(LogOptions options, bool console = true)
@@ -21,12 +24,22 @@ public static class AgentLogging
 
         if (console)
         {
-            config = config.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            bool journal = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
+            config = config.WriteTo.Console(outputTemplate: journal ? JournalTemplate : ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Directory))
         {
-            Directory.CreateDirectory(options.Directory);
+            try
+            {
+                Directory.CreateDirectory(options.Directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new AgentConfigurationException(
+                    $"{AgentOptions.SectionName}:Log:Directory: cannot create '{options.Directory}' ({e.Message}); create it for the agent's user, " +
+                    "point the key at a folder the agent may write, or set it to \"\" to log to the console (journald) only.", e);
+            }
             config = config.WriteTo.File(
                 Path.Combine(options.Directory, "farm-agent-.log"),
                 outputTemplate: FileTemplate,

@@ -29,20 +29,36 @@ public static class StatusTable
         table.AddColumns("Miner", "Address", "Firmware", "Model", "Hashrate 5s / avg", "Chip °C", "Fans RPM", "Active pool", "State", "Last error");
         foreach (MinerStatusEntry m in doc.Miners)
         {
+            // A miner that stopped answering keeps its last snapshot in status.json (with its time), but showing its old
+            // hashrate and temperatures as if current would mislead at the rack.
+            bool live = m.State is "Ok" or "Degraded" or "NotHashing";
             table.AddRow(
                 Markup.Escape(m.Id),
                 Markup.Escape(m.Port == Shared.MinerApi.MinerEndpoint.DefaultPort ? m.Address : $"{m.Address}:{m.Port}"),
                 Markup.Escape(m.FirmwareProfile ?? m.ConfiguredProfile),
                 Markup.Escape(m.Model ?? "-"),
-                Markup.Escape($"{Rate(m.Hashrate5s)} / {Rate(m.HashrateAverage)}"),
-                m.MaxChipTemperature is { } t ? t.ToString("F0", CultureInfo.InvariantCulture) : "-",
-                m.FanRpm.Count == 0 ? "-" : string.Join(' ', m.FanRpm.Select(r => r.ToString(CultureInfo.InvariantCulture))),
+                live ? Markup.Escape($"{Rate(m.Hashrate5s)} / {Rate(m.HashrateAverage)}") : "-",
+                live && m.MaxChipTemperature is { } t ? t.ToString("F0", CultureInfo.InvariantCulture) : "-",
+                !live || m.FanRpm.Count == 0 ? "-" : string.Join(' ', m.FanRpm.Select(r => r.ToString(CultureInfo.InvariantCulture))),
                 Markup.Escape(Pool(m)),
                 StateMarkup(m.State),
-                Markup.Escape(Shorten(m.LastError, 60) ?? "-"));
+                Markup.Escape(LastError(m, live, now)));
         }
 
         console.Write(table);
+    }
+
+    /// <summary>For a silent miner, how long ago it last answered matters as much as why it stopped.</summary>
+    private static string LastError(MinerStatusEntry m, bool live, DateTimeOffset now)
+    {
+        string error = Shorten(m.LastError, 60) ?? "-";
+        if (live)
+        {
+            return error;
+        }
+
+        string seen = m.LastSuccessAt is { } at ? $"last ok {Ago(now - at)} ago" : "never answered";
+        return $"{error} ({seen})";
     }
 
     private static string Rate(double? hashesPerSecond) =>

@@ -85,4 +85,19 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("Agent:Miners:0:Profile: no firmware profile 'antminr'", error, StringComparison.Ordinal);
         Assert.Contains("antminer", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Log_folder_that_cannot_be_created_is_a_config_error_naming_the_key()
+    {
+        // A regular file where a folder is expected fails for root too, unlike permissions.
+        string blocker = Path.Combine(dir, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "x");
+        string path = Write($$"""
+            { "Agent": { "RackId": "A-07", "StateDirectory": "state", "Log": { "Directory": "not-a-folder/logs" },
+              "Miners": [ { "Id": "m1", "Address": "10.0.0.30" } ] } }
+            """);
+        (int code, string error) = await RunAsync(path);
+        Assert.Equal(RunCommand.ConfigErrorExitCode, code);
+        Assert.Contains("Agent:Log:Directory: cannot create", error, StringComparison.Ordinal);
+    }
 }

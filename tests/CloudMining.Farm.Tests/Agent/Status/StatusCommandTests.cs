@@ -43,7 +43,7 @@ public sealed class StatusCommandTests : IDisposable
                 Pools = [new PoolReading { Index = 0, Url = "stratum+tcp://pool.example:3333", User = "acme.a0701", Active = true }],
             },
         };
-        var down = new MinerHealth
+        var down = ok with
         {
             MinerId = "A07-02",
             Endpoint = new MinerEndpoint("127.0.1.2"),
@@ -51,6 +51,7 @@ public sealed class StatusCommandTests : IDisposable
             State = MinerHealthState.Unreachable,
             Reason = "Unreachable: connection refused",
             LastError = "Unreachable: connection refused",
+            Snapshot = ok.Snapshot! with { Hashrate5s = Hashrate.FromTerahashes(13.5), HashrateAverage = Hashrate.FromTerahashes(13.4) },
         };
         return StatusDocumentFactory.Create(options, [ok, down], new PollCycleResult(42, writtenAt, TimeSpan.FromMilliseconds(310), 2, 1), writtenAt.AddHours(-1), writtenAt);
     }
@@ -79,8 +80,9 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Contains("78", output, StringComparison.Ordinal);
         Assert.Contains("5400 5520", output, StringComparison.Ordinal);
         Assert.Contains("stratum+tcp://pool.example:3333 (acme.a0701)", output, StringComparison.Ordinal);
-        Assert.Contains("Unreachable: connection refused", output, StringComparison.Ordinal);
+        Assert.Contains("Unreachable: connection refused (last ok 4 s ago)", output, StringComparison.Ordinal);
         Assert.Contains("1 of 2 miners answering", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("13.5 TH/s", output, StringComparison.Ordinal); // the unreachable miner's last reading is not shown as current
         Assert.DoesNotContain("not running", output, StringComparison.Ordinal);
     }
 
