@@ -9,7 +9,7 @@ namespace CloudMining.Farm.Tests.Agent.Polling;
 
 public sealed class PollingServiceTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(1000);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(2000);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private static int TransitionLines(InMemoryLoggerProvider logs, string minerId) =>
@@ -21,7 +21,7 @@ public sealed class PollingServiceTests
     [Fact]
     public async Task Faulted_miners_get_a_clear_state_and_one_log_line_while_the_others_are_polled_every_cycle()
     {
-        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 8, Interval, minerTimeout: TimeSpan.FromMilliseconds(400), retries: 1);
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 8, Interval, minerTimeout: TimeSpan.FromMilliseconds(800), retries: 1);
         var logs = new InMemoryLoggerProvider();
         RackPoller poller = rack.CreatePoller(logs, TimeProvider.System);
         MinerHealthTracker tracker = poller.Tracker;
