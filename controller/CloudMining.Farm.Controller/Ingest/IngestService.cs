@@ -90,8 +90,7 @@ public sealed class IngestService : BackgroundService
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(mqtt.Host!.Trim(), mqtt.Port)
             .WithClientId(mqtt.ClientId!.Trim())
-            .WithCleanSession(false)
-            .WithTimeProvider(time);
+            .WithCleanSession(false);
         if (!string.IsNullOrEmpty(mqtt.Username))
         {
             builder.WithCredentials(mqtt.Username, mqtt.Password);
