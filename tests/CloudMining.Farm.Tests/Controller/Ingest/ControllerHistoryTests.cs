@@ -3,6 +3,7 @@ using System.Text.Json;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Client;
@@ -147,6 +148,39 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
         finally
         {
             await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Ledger_rows_in_the_store_become_contract_points_and_nothing_is_invented_without_them()
+    {
+        string db = await influx.NewDatabaseAsync();
+        string dir = Directory.CreateTempSubdirectory("ctl-hist-").FullName;
+        try
+        {
+            await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(Path.Combine(dir, "c.db"), CancellationToken.None);
+            await store.UpsertContractAsync(ControllerSamples.Contract("c1", 100), CancellationToken.None);
+            await store.UpsertContractAsync(ControllerSamples.Contract("c2", 50), CancellationToken.None);
+            var time = new ManualTimeProvider(T0.AddMinutes(20));
+            await store.AppendLedgerAsync([new LedgerEntry("c1", T0, 100, 97.5, 2.5, 330, 1.2m, 30m)], CancellationToken.None);
+            await using var history = new HistoryWriter(Enabled(db));
+            using var service = new IngestService(new ControllerOptions { Site = "s1" }, new FleetState(), history, store, time);
+
+            await service.WritePeriodicHistoryAsync(CancellationToken.None);
+            await history.FlushAsync(CancellationToken.None);
+
+            var row = Assert.Single(await RowsAsync(db, "SELECT * FROM contract"));
+            Assert.Equal(T0.ToUnixTimeMilliseconds() * 1_000_000, row["time"].GetInt64());
+            Assert.Equal("s1", row["site"].GetString());
+            Assert.Equal("c1", row["contract"].GetString());
+            Assert.Equal(100, row["target_thh"].GetDouble());
+            Assert.Equal(97.5, row["delivered_thh"].GetDouble());
+            Assert.Equal(2.5, row["shortfall_thh"].GetDouble());
+            Assert.Equal(330, row["energy_kwh"].GetDouble());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 
