@@ -90,13 +90,22 @@ public sealed class IngestService : BackgroundService
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(mqtt.Host!.Trim(), mqtt.Port)
             .WithClientId(mqtt.ClientId!.Trim())
-            .WithCleanSession(false);
+            .WithCleanSession(false)
+
+            // A broker that is down at start or restarts later is waited for, not fatal; the client re-subscribes itself.
+            .WithAutoReconnect(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
         if (!string.IsNullOrEmpty(mqtt.Username))
         {
             builder.WithCredentials(mqtt.Username, mqtt.Password);
         }
 
         client = new MqttClient(builder.Build(), loggerFactory.CreateLogger<MqttClient>());
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ConnectedAsync += _ =>
+        {
+            connected.TrySetResult();
+            return Task.CompletedTask;
+        };
         Subscriber = new FarmSubscriber(client, HandleAsync, loggerFactory.CreateLogger<FarmSubscriber>());
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -105,7 +114,8 @@ public sealed class IngestService : BackgroundService
 
         try
         {
-            await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
+            await client.StartAsync(stoppingToken).ConfigureAwait(false);
+            await connected.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
             MqttClientSubscribeResult result = await Subscriber.SubscribeAsync(Filters(options.Site), stoppingToken).ConfigureAwait(false);
             if (!result.AllGranted)
             {
