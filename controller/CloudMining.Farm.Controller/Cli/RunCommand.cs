@@ -3,6 +3,8 @@ using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Hosting;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
+using CloudMining.Farm.Controller.Ingest;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace CloudMining.Farm.Controller.Cli;
@@ -30,6 +32,14 @@ internal static class RunCommand
             await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, ct);
             using IHost host = ControllerHost.Build(settings, store);
             await host.RunAsync(ct);
+
+            // A failed service stops the host; say so in the exit code so systemd restarts it.
+            if (host.Services.GetRequiredService<IngestService>().ExecuteTask is { IsFaulted: true } failed)
+            {
+                await Console.Error.WriteLineAsync($"farm-controller: stopped because ingest failed: {failed.Exception?.InnerException?.Message}");
+                return 1;
+            }
+
             return 0;
         });
         return command;
