@@ -62,6 +62,15 @@ public sealed class ControllerConfigurationTests
         Assert.Contains("/nonexistent/controller.json", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_mqtt_password_is_bound_but_never_printed()
+    {
+        ControllerSettings settings = ControllerHost.Bind(ControllerHost.LoadConfiguration(null, Pairs(("Controller:Mqtt:Username", "controller"), ("Controller:Mqtt:Password", "s3cret-pw"))));
+        Assert.Equal("s3cret-pw", settings.Controller.Mqtt.Password);
+        Assert.DoesNotContain("s3cret-pw", settings.Controller.Mqtt.ToString(), StringComparison.Ordinal);
+        Assert.Contains("controller", settings.Controller.Mqtt.ToString(), StringComparison.Ordinal);
+    }
+
     private static KeyValuePair<string, string?>[] Pairs(params (string Key, string? Value)[] pairs) =>
         [.. pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))];
 }
