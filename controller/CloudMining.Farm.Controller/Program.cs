@@ -3,16 +3,17 @@ using CloudMining.Farm.Controller.Cli;
 
 namespace CloudMining.Farm.Controller;
 
-/// <summary>farm-controller entry point. Only the store exists as a command so far; the service loop and MQTT wiring are not built yet.</summary>
+/// <summary>farm-controller entry point. `migrate` prepares the store; `run` ingests agent telemetry and writes history.</summary>
 internal static class Program
 {
     public static int Main(string[] args)
     {
         var root = new RootCommand(
             "farm-controller: fleet state, capacity and allocation of hashrate to contracts. " +
-            "Built so far: the allocation core and the SQLite store (`migrate`). Not built yet: the service, MQTT, farmctl.")
+            "Built so far: the allocation core, the SQLite store (`migrate`), MQTT ingest and InfluxDB history (`run`). Not built yet: allocation publishing, farmctl.")
         {
             MigrateCommand.Create(),
+            RunCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

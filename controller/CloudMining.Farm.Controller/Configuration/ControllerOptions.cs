@@ -1,0 +1,18 @@
+namespace CloudMining.Farm.Controller.Configuration;
+
+/// <summary>The "Controller" configuration section of farm-controller run.</summary>
+public sealed class ControllerOptions
+{
+    public const string SectionName = "Controller";
+
+    /// <summary>Site id this controller runs (farm/v1/{site}/...).</summary>
+    public string Site { get; set; } = "";
+
+    /// <summary>SQLite file of the controller store.</summary>
+    public string Database { get; set; } = "farm-controller.db";
+
+    public ControllerMqttOptions Mqtt { get; set; } = new();
+
+    /// <summary>Seconds between rack/contract history points.</summary>
+    public double RackHistoryIntervalS { get; set; } = 10;
+}

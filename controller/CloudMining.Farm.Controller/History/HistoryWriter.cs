@@ -1,0 +1,99 @@
+using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Influx.Client;
+using CloudMining.Farm.Influx.LineProtocol;
+using CloudMining.Farm.Influx.Write;
+using CloudMining.Farm.Shared.Contract;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudMining.Farm.Controller.History;
+
+/// <summary>
+/// Writes fleet history through the batching <see cref="WriteApi"/> (retry, then disk spill, so an InfluxDB outage loses
+/// nothing). When Influx:Enabled is false it holds no client and every call is a no-op.
+/// </summary>
+public sealed class HistoryWriter : IAsyncDisposable
+{
+    private readonly InfluxDBClient? client;
+    private readonly WriteApi? writeApi;
+    private readonly ILogger logger;
+    private long minerPoints;
+
+    public HistoryWriter(InfluxDBClientOptions influx, WriteOptions? writeOptions = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(influx);
+        logger = (ILogger?)loggerFactory?.CreateLogger<HistoryWriter>() ?? NullLogger.Instance;
+        if (!influx.Enabled)
+        {
+            return;
+        }
+
+        InfluxDBClientOptionsValidator.Validate(influx);
+        client = new InfluxDBClient(influx, null, loggerFactory, time);
+        writeApi = client.GetWriteApi(writeOptions);
+        writeApi.WriteFailed += (_, e) => logger.LogWarning(e.Exception, "InfluxDB write of {Points} history point(s) failed (dropped: {Dropped})", e.Points, e.Dropped);
+    }
+
+    /// <summary>True when Influx:Enabled is set and points are written.</summary>
+    public bool Enabled => writeApi is not null;
+
+    /// <summary>Miner points handed to the writer so far.</summary>
+    public long MinerPoints => Interlocked.Read(ref minerPoints);
+
+    /// <summary>The writer's counters, or null when history is off.</summary>
+    public WriteApiStatistics? Statistics => writeApi?.Statistics;
+
+    /// <summary>Queues the "miner" point of one telemetry message.</summary>
+    public void WriteTelemetry(MinerTelemetryPayload telemetry)
+    {
+        if (writeApi is null || HistoryPoints.Miner(telemetry) is not { } point)
+        {
+            return;
+        }
+
+        writeApi.WritePoint(point);
+        Interlocked.Increment(ref minerPoints);
+    }
+
+    /// <summary>Queues one "rack" point per known rack, stamped <paramref name="at"/>.</summary>
+    public void WriteRacks(IEnumerable<RackLiveState> racks, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(racks);
+        writeApi?.WritePoints(racks.Select(r => HistoryPoints.Rack(r, at)));
+    }
+
+    /// <summary>Queues "contract" points for the ledger hours the store holds in [from, to); rewriting an hour replaces it.</summary>
+    public async Task WriteContractsAsync(IControllerStore store, string site, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (writeApi is null)
+        {
+            return;
+        }
+
+        var points = new List<PointData>();
+        foreach (Contracts.Contract contract in await store.GetContractsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (LedgerEntry entry in await store.GetLedgerAsync(contract.Id, from, to, cancellationToken).ConfigureAwait(false))
+            {
+                points.Add(HistoryPoints.Contract(site, entry));
+            }
+        }
+
+        writeApi.WritePoints(points);
+    }
+
+    /// <summary>Sends what is queued now.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => writeApi?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (writeApi is not null)
+        {
+            await writeApi.DisposeAsync().ConfigureAwait(false);
+        }
+
+        client?.Dispose();
+    }
+}

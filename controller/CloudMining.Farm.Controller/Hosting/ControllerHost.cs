@@ -1,0 +1,105 @@
+using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.History;
+using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Influx.Client;
+using CloudMining.Farm.Influx.Write;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMining.Farm.Controller.Hosting;
+
+/// <summary>Builds the controller's generic host: JSON config + FARM_CONTROLLER_ env vars, validated options, ingest and history.</summary>
+public static class ControllerHost
+{
+    /// <summary>Environment variables with this prefix override the file, e.g. FARM_CONTROLLER_Controller__Mqtt__Password.</summary>
+    public const string EnvironmentPrefix = "FARM_CONTROLLER_";
+
+    /// <summary>Built-in defaults: a local broker, a local SQLite file, history off (so it runs without InfluxDB).</summary>
+    public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Controller:Site"] = "s1",
+        ["Controller:Database"] = "farm-controller.db",
+        ["Controller:Mqtt:Host"] = "127.0.0.1",
+        ["Controller:Mqtt:Port"] = "1883",
+        ["Controller:Mqtt:ClientId"] = "controller",
+        ["Influx:Enabled"] = "false",
+    };
+
+    /// <summary>Reads defaults, then the JSON file (if given), then the environment.</summary>
+    public static IConfiguration LoadConfiguration(string? configFile, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(Defaults);
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                throw new ControllerConfigurationException("--config", $"the file {Path.GetFullPath(configFile)} does not exist; pass the path of the controller's JSON config.");
+            }
+
+            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Binds and validates; throws <see cref="ControllerConfigurationException"/> or <see cref="InfluxConfigurationException"/> naming the key.</summary>
+    public static ControllerSettings Bind(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var controller = new ControllerOptions();
+        var influx = new InfluxDBClientOptions();
+        var write = new WriteOptions();
+        try
+        {
+            configuration.GetSection(ControllerOptions.SectionName).Bind(controller);
+            configuration.GetSection(InfluxDBClientOptions.SectionName).Bind(influx);
+            configuration.GetSection(InfluxDBClientOptions.SectionName + ":Write").Bind(write);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the value it could not convert.
+            throw new ControllerConfigurationException(e.Message, e);
+        }
+
+        ControllerOptionsValidator.Validate(controller, influx);
+        if (influx.Enabled && string.IsNullOrWhiteSpace(write.SpillDirectory))
+        {
+            // Spill beside the database so an InfluxDB outage loses nothing by default.
+            write.SpillDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "influx-spill");
+        }
+
+        return new ControllerSettings(controller, influx, write);
+    }
+
+    /// <summary>Builds the host around an opened store; the caller disposes the store after the host stops.</summary>
+    public static IHost Build(ControllerSettings settings, IControllerStore store, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddSingleton(settings.Controller);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<FleetState>();
+        builder.Services.AddSingleton(sp => new HistoryWriter(settings.Influx, settings.InfluxWrite, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new IngestService(
+            settings.Controller,
+            sp.GetRequiredService<FleetState>(),
+            sp.GetRequiredService<HistoryWriter>(),
+            sp.GetRequiredService<IControllerStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
+        return builder.Build();
+    }
+}

@@ -1,0 +1,154 @@
+using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.History;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Client.Options;
+using CloudMining.Farm.Mqtt.Subscription;
+using CloudMining.Farm.Shared.Contract;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudMining.Farm.Controller.Ingest;
+
+/// <summary>
+/// Subscribes to the site's agent telemetry, miner state and agent status, folds them into <see cref="FleetState"/>,
+/// and feeds <see cref="HistoryWriter"/>: a miner point per telemetry message, rack (and contract) points periodically.
+/// </summary>
+public sealed class IngestService : BackgroundService
+{
+    private readonly ControllerOptions options;
+    private readonly HistoryWriter history;
+    private readonly IControllerStore? store;
+    private readonly TimeProvider time;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger logger;
+    private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private MqttClient? client;
+
+    public IngestService(ControllerOptions options, FleetState fleet, HistoryWriter history, IControllerStore? store = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    {
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        Fleet = fleet ?? throw new ArgumentNullException(nameof(fleet));
+        this.history = history ?? throw new ArgumentNullException(nameof(history));
+        this.store = store;
+        this.time = time ?? TimeProvider.System;
+        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        logger = this.loggerFactory.CreateLogger<IngestService>();
+    }
+
+    /// <summary>The fleet picture this service keeps up to date.</summary>
+    public FleetState Fleet { get; }
+
+    /// <summary>The subscriber, once connected (for its received/malformed counters).</summary>
+    public FarmSubscriber? Subscriber { get; private set; }
+
+    /// <summary>Completes once the subscriptions are granted, so a caller knows publishes from now on are seen.</summary>
+    public Task Subscribed => subscribed.Task;
+
+    /// <summary>The topic filters of one site: telemetry, miner state, agent status.</summary>
+    public static IReadOnlyList<string> Filters(string site) =>
+    [
+        FarmTopics.AllTelemetryFilter(site),
+        $"{FarmTopics.Root}/{site}/+/miners/+/state",
+        $"{FarmTopics.Root}/{site}/+/status",
+    ];
+
+    /// <summary>Applies one parsed message; public so tests and other transports can feed it.</summary>
+    public Task HandleAsync(FarmReceivedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Fleet.Apply(message.Payload) && message.Payload is MinerTelemetryPayload telemetry)
+        {
+            history.WriteTelemetry(telemetry);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the periodic rack (and contract) history now.</summary>
+    public async Task WritePeriodicHistoryAsync(CancellationToken cancellationToken)
+    {
+        if (!history.Enabled)
+        {
+            return;
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        history.WriteRacks(Fleet.Racks(), now);
+        if (store is not null)
+        {
+            // The current and previous hour: a ledger row may still be rewritten while its hour closes.
+            DateTimeOffset hour = new(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+            await history.WriteContractsAsync(store, options.Site, hour.AddHours(-1), hour.AddHours(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        ControllerMqttOptions mqtt = options.Mqtt;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(mqtt.Host!.Trim(), mqtt.Port)
+            .WithClientId(mqtt.ClientId!.Trim())
+            .WithCleanSession(false)
+
+            // A broker that is down at start or restarts later is waited for, not fatal; the client re-subscribes itself.
+            .WithAutoReconnect(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
+        if (!string.IsNullOrEmpty(mqtt.Username))
+        {
+            builder.WithCredentials(mqtt.Username, mqtt.Password);
+        }
+
+        client = new MqttClient(builder.Build(), loggerFactory.CreateLogger<MqttClient>());
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ConnectedAsync += _ =>
+        {
+            connected.TrySetResult();
+            return Task.CompletedTask;
+        };
+        Subscriber = new FarmSubscriber(client, HandleAsync, loggerFactory.CreateLogger<FarmSubscriber>());
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Connecting to MQTT broker {Broker}", mqtt.ToString());
+        }
+
+        try
+        {
+            await client.StartAsync(stoppingToken).ConfigureAwait(false);
+            await connected.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            MqttClientSubscribeResult result = await Subscriber.SubscribeAsync(Filters(options.Site), stoppingToken).ConfigureAwait(false);
+            if (!result.AllGranted)
+            {
+                throw new InvalidOperationException($"The broker refused the controller's subscriptions to farm/v1/{options.Site}; check the ACL of user {mqtt.Username ?? "(anonymous)"}.");
+            }
+        }
+        catch (Exception e)
+        {
+            subscribed.TrySetException(e);
+            throw;
+        }
+
+        subscribed.TrySetResult();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.RackHistoryIntervalS), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await WritePeriodicHistoryAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Normal shutdown.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (client is not null)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

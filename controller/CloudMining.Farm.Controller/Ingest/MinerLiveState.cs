@@ -1,0 +1,31 @@
+namespace CloudMining.Farm.Controller.Ingest;
+
+/// <summary>The latest that is known about one miner, from its telemetry and state messages.</summary>
+public sealed record MinerLiveState
+{
+    public required string Site { get; init; }
+
+    public required string Rack { get; init; }
+
+    public required string MinerId { get; init; }
+
+    public string? Profile { get; init; }
+
+    public string? Model { get; init; }
+
+    public double? Hashrate5sHs { get; init; }
+
+    public double? HashrateAverageHs { get; init; }
+
+    public double? MaxChipTempC { get; init; }
+
+    public double? PowerW { get; init; }
+
+    /// <summary>hashing, degraded, idle, unreachable, restarting, powered-off; null until a state message arrived.</summary>
+    public string? State { get; init; }
+
+    public DateTimeOffset? TelemetryAt { get; init; }
+
+    /// <summary>A miner counts as OK when it hashes and its last state (if any) is "hashing".</summary>
+    public bool IsOk => (State is null or "hashing") && (Hashrate5sHs ?? HashrateAverageHs ?? 0) > 0;
+}

@@ -1,0 +1,20 @@
+namespace CloudMining.Farm.Controller.Ingest;
+
+/// <summary>One rack's totals and its agent's status, computed from <see cref="FleetState"/>.</summary>
+public sealed record RackLiveState(
+    string Site,
+    string Rack,
+    string? AgentState,
+    int? MinersConfigured,
+    IReadOnlyList<MinerLiveState> Miners)
+{
+    public bool AgentOnline => AgentState == "online";
+
+    public int MinersTotal => Math.Max(Miners.Count, MinersConfigured ?? 0);
+
+    public int MinersOk => Miners.Count(m => m.IsOk);
+
+    public double HashrateHs => Miners.Sum(m => m.Hashrate5sHs ?? m.HashrateAverageHs ?? 0);
+
+    public double PowerW => Miners.Sum(m => m.PowerW ?? 0);
+}

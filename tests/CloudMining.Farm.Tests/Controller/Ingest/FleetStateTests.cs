@@ -1,0 +1,52 @@
+using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Shared.Contract;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Controller.Ingest;
+
+/// <summary>How agent messages fold into the controller's in-memory fleet state.</summary>
+public sealed class FleetStateTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_degraded_state_takes_a_hashing_miner_out_of_miners_ok_and_keeps_its_telemetry()
+    {
+        var fleet = new FleetState();
+        fleet.Apply(ControllerHistoryTests.Telemetry("m01", 1, 100e12, 3000));
+        fleet.Apply(ControllerHistoryTests.Telemetry("m02", 2, 90e12, 2900));
+        Assert.Equal(2, Assert.Single(fleet.Racks()).MinersOk);
+
+        fleet.Apply(new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = T0, Site = "s1", Rack = "r07", MinerId = "m02", State = "degraded" });
+
+        RackLiveState rack = Assert.Single(fleet.Racks());
+        Assert.Equal(1, rack.MinersOk);
+        Assert.Equal(2, rack.MinersTotal);
+        Assert.Equal(190e12, rack.HashrateHs);
+        Assert.Equal("degraded", fleet.Miner("s1", "r07", "m02")!.State);
+        Assert.Equal(90e12, fleet.Miner("s1", "r07", "m02")!.Hashrate5sHs);
+    }
+
+    [Fact]
+    public void Older_telemetry_does_not_replace_newer_and_an_agent_will_marks_the_rack_offline()
+    {
+        var fleet = new FleetState();
+        fleet.Apply(ControllerHistoryTests.Telemetry("m01", 5, 100e12, 3000) with { Timestamp = T0.AddSeconds(10) });
+        fleet.Apply(ControllerHistoryTests.Telemetry("m01", 4, 50e12, 3000));
+        Assert.Equal(100e12, fleet.Miner("s1", "r07", "m01")!.Hashrate5sHs);
+
+        fleet.Apply(new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = T0, Site = "s1", Rack = "r07", State = "online" });
+        Assert.True(Assert.Single(fleet.Racks()).AgentOnline);
+        fleet.Apply(new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = T0, Site = "s1", Rack = "r07", State = "offline" });
+        Assert.False(Assert.Single(fleet.Racks()).AgentOnline);
+    }
+
+    [Fact]
+    public void Messages_the_fleet_does_not_track_are_ignored()
+    {
+        var fleet = new FleetState();
+        bool applied = fleet.Apply(new FarmEventPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = T0, Site = "s1", Rack = "r07", Kind = "agent", Severity = "info", Action = "agent-started" });
+        Assert.False(applied);
+        Assert.Empty(fleet.Racks());
+    }
+}
