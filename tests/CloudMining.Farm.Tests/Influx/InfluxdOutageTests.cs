@@ -100,6 +100,8 @@ public sealed class InfluxdOutageTests : IAsyncLifetime
         MaxRetryDelay = TimeSpan.FromMilliseconds(250),
         MaxRetries = 1,
         MaxBufferedPoints = maxBufferedPoints,
+        // Two batches in flight: the replay must still deliver each exactly once.
+        MaxConcurrentRequests = 2,
         SpillDirectory = _spill,
     };
 
