@@ -9,8 +9,11 @@ public sealed class WriteOptions
     /// <summary>A partial batch is sent after at most this long.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Batches sent at once (oldest first); 2 lets the server parse one while the next is on the wire.</summary>
-    public int MaxConcurrentRequests { get; set; } = 2;
+    /// <summary>
+    /// Batches sent at once (oldest first). 1, like InfluxDB.Client and <c>influx -import</c>, is the safe default; 2 was
+    /// ~25 % faster into an idle influxd but ~1.5x slower on a CPU-starved host (docs/benchmarks.md).
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 1;
 
     /// <summary>First retry delay; doubles (with jitter) per attempt up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -92,6 +92,58 @@ public sealed class InfluxdOutageTests : IAsyncLifetime
         await AssertEveryIdOnceAsync(1500);
     }
 
+    [Fact]
+    public async Task A_missing_database_blocks_the_stream_without_losing_points_until_it_is_created()
+    {
+        using var client = new InfluxDBClient(new InfluxDBClientOptions { Url = _server.Url, Database = "later", Timeout = TimeSpan.FromSeconds(2) });
+        var failures = new List<WriteErrorEventArgs>();
+        WriteOptions options = FastRetry(maxBufferedPoints: 1000);
+        await using WriteApi writer = client.GetWriteApi(options);
+        writer.WriteFailed += (_, e) => { lock (failures) { failures.Add(e); } };
+
+        Write(writer, 0, 300);
+        Assert.True(await Eventually.TrueAsync(() => { lock (failures) { return failures.Count > 0; } }, TimeSpan.FromSeconds(20)));
+        WriteErrorEventArgs first;
+        lock (failures)
+        {
+            first = failures[0];
+        }
+
+        var config = Assert.IsType<InfluxConfigurationException>(first.Exception);
+        Assert.Equal("Influx:Database", config.Setting);
+        Assert.False(first.Dropped);
+
+        await _server.QueryAsync(null, "CREATE DATABASE \"later\"", post: true);
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await writer.FlushAsync(deadline.Token);
+        }
+
+        Assert.Equal(300, writer.Statistics.PointsAcknowledged);
+        var rows = InfluxQueryResult.Rows(await _server.QueryAsync("later", "SELECT id FROM stream"));
+        Assert.Equal(300, rows.Count);
+    }
+
+    [Fact]
+    public async Task Points_beyond_the_spill_bound_are_counted_as_dropped_never_silently_lost()
+    {
+        using var client = new InfluxDBClient(new InfluxDBClientOptions { Url = _server.Url, Database = "farm", Timeout = TimeSpan.FromSeconds(2) });
+        await _server.StopAsync();
+        WriteOptions options = FastRetry(maxBufferedPoints: 100);
+        options.MaxSpillBytes = 10_000; // a few 100-point batches (~3.7 KB each) fit, the rest cannot
+        await using WriteApi writer = client.GetWriteApi(options);
+
+        Write(writer, 0, 1000);
+
+        WriteApiStatistics stats = writer.Statistics;
+        Assert.True(stats.PointsDropped > 0, stats.ToString());
+        Assert.True(stats.PointsSpilled > 0, stats.ToString());
+        // Every point is accounted for: in memory, on disk, or counted as dropped.
+        Assert.Equal(1000, stats.PointsInMemory + stats.PointsSpilled + stats.PointsDropped);
+        long spilledBytes = Directory.EnumerateFiles(_spill, "*.lp").Sum(f => new FileInfo(f).Length);
+        Assert.InRange(spilledBytes, 1, options.MaxSpillBytes);
+    }
+
     private WriteOptions FastRetry(int maxBufferedPoints) => new()
     {
         BatchSize = 100,
@@ -100,6 +152,8 @@ public sealed class InfluxdOutageTests : IAsyncLifetime
         MaxRetryDelay = TimeSpan.FromMilliseconds(250),
         MaxRetries = 1,
         MaxBufferedPoints = maxBufferedPoints,
+        // Two batches in flight: the replay must still deliver each exactly once.
+        MaxConcurrentRequests = 2,
         SpillDirectory = _spill,
     };
 
