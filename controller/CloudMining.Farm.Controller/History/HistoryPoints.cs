@@ -49,6 +49,11 @@ public static class HistoryPoints
             p.Field(prefix + "accepted", pool.Accepted);
             p.Field(prefix + "rejected", pool.Rejected);
             p.Field(prefix + "stale", pool.Stale);
+            if (pool.DifficultyAccepted is double accepted)
+            {
+                // The work delivered to the pool, in difficulty-1 units (2^32 hashes each): what proof of delivery sums.
+                p.Field(prefix + "diff_accepted", accepted);
+            }
         }
 
         return p.HasFields ? p.Timestamp(t.Timestamp, WritePrecision.Ns) : null;

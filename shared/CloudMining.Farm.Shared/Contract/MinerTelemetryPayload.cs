@@ -91,6 +91,10 @@ public sealed record MinerTelemetryPayload : FarmMessage
                 Accepted = p.Accepted,
                 Rejected = p.Rejected,
                 Stale = p.Stale,
+                DifficultyAccepted = p.DifficultyAccepted,
+                DifficultyRejected = p.DifficultyRejected,
+                DifficultyStale = p.DifficultyStale,
+                Quota = p.Quota,
             })],
             Warnings = snapshot.Warnings,
         };

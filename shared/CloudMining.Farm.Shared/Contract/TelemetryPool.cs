@@ -24,6 +24,16 @@ public sealed partial record TelemetryPool
 
     public long Stale { get; init; }
 
+    /// <summary>Sum of the difficulty of accepted shares since the miner started: the measure of work delivered to this pool.</summary>
+    public double? DifficultyAccepted { get; init; }
+
+    public double? DifficultyRejected { get; init; }
+
+    public double? DifficultyStale { get; init; }
+
+    /// <summary>Load-balance quota where the firmware reports one.</summary>
+    public int? Quota { get; init; }
+
     /// <summary>Removes credentials embedded in a pool URL (stratum+tcp://user:secret@host:port).</summary>
     public static string SanitizeUrl(string url)
     {

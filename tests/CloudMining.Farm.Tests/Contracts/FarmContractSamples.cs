@@ -27,7 +27,7 @@ public static class FarmContractSamples
         Fans = [new FanReading(0, 5400, 62), new FanReading(1, 5460)],
         Pools =
         [
-            new PoolReading { Index = 0, Url = "stratum+tcp://worker:pool-secret-77@btc.example.com:3333", User = "acct.rack7", Status = "Alive", Active = true, Accepted = 1200, Rejected = 3 },
+            new PoolReading { Index = 0, Url = "stratum+tcp://worker:pool-secret-77@btc.example.com:3333", User = "acct.rack7", Status = "Alive", Active = true, Accepted = 1200, Rejected = 3, DifficultyAccepted = 78_643_200, Quota = 1 },
             new PoolReading { Index = 1, Url = "stratum+tcp://backup.example.com:443", User = "acct.rack7", Status = "Alive", Priority = 1 },
         ],
         Warnings = ["stats: fan3 missing"],

@@ -62,6 +62,9 @@ public sealed class FarmContractSchemaTests
         Assert.Equal(3068, doc.RootElement.GetProperty("powerW").GetDouble());
         Assert.Equal(74, doc.RootElement.GetProperty("maxChipTempC").GetDouble());
         Assert.Equal(180000, doc.RootElement.GetProperty("uptimeS").GetDouble());
+        // Accepted difficulty is what proof of delivery sums; it must reach the controller unchanged.
+        Assert.Equal(78_643_200, doc.RootElement.GetProperty("pools")[0].GetProperty("difficultyAccepted").GetDouble());
+        Assert.Equal(1, doc.RootElement.GetProperty("pools")[0].GetProperty("quota").GetInt32());
     }
 
     [Fact]

@@ -64,6 +64,10 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
             Assert.Equal(5880, m01["fan_rpm_max"].GetInt64());
             Assert.Equal(1234, m01["pool0_accepted"].GetInt64());
             Assert.Equal(5, m01["pool0_rejected"].GetInt64());
+            Assert.Equal(80_872_448.5, m01["pool0_diff_accepted"].GetDouble());
+            Assert.True(
+                !m01.TryGetValue("pool1_diff_accepted", out JsonElement noDifficulty) || noDifficulty.ValueKind == JsonValueKind.Null,
+                "a pool without reported difficulty gets no difficulty field");
             Assert.Equal(77, m01["pool1_accepted"].GetInt64());
 
             // Pool users/workers and URLs are neither tags nor fields: unbounded cardinality and customer names.
@@ -235,7 +239,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
         Fans = [new TelemetryFan(0, 5880, null), new TelemetryFan(1, 5400, 80)],
         Pools =
         [
-            new TelemetryPool { Index = 0, Url = "stratum+tcp://pool.example:3333", User = "acct.worker1", Accepted = 1234, Rejected = 5, Stale = 1 },
+            new TelemetryPool { Index = 0, Url = "stratum+tcp://pool.example:3333", User = "acct.worker1", Accepted = 1234, Rejected = 5, Stale = 1, DifficultyAccepted = 80_872_448.5 },
             new TelemetryPool { Index = 1, Url = "stratum+tcp://backup.example:3333", User = "acct.worker1", Accepted = 77 },
         ],
     };
