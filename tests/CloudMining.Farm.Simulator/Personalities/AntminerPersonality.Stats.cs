@@ -6,14 +6,14 @@ namespace CloudMining.Farm.Simulator.Personalities;
 /// <summary>The three stock "stats" layouts, key for key in fixture order: S9 (antminer-s9-bad-temps), S17 (antminer-s17), S19 (antminer-s19-really-cold).</summary>
 public partial class AntminerPersonality
 {
-    protected virtual ApiObject StatsS9(MinerView v)
+    private ApiObject StatsS9(MinerView v)
     {
         const int Slots = 16;
-        var o = new ApiObject(220)
+        var o = new ApiObject(240)
             .Add("STATS", 0).Add("ID", "BC50").Add("Elapsed", v.Elapsed).Add("Calls", 0)
             .Add("Wait", F(0, 6)).Add("Max", F(0, 6)).Add("Min", F(99999999, 6))
             .Add("GHS 5s", S(Fmt(v.Hash5s / 1e9, 2))).Add("GHS av", F(v.HashAverage / 1e9, 2))
-            .Add("miner_count", v.AliveBoards).Add("frequency", v.Model.FrequencyMhz).Add("fan_num", v.FanRpm.Count);
+            .Add("miner_count", v.AliveBoards).Add("frequency", S9Frequency(v.Model)).Add("fan_num", v.FanRpm.Count);
         for (int i = 1; i <= 8; i++)
         {
             // S9 bmminer reports its two fans in slots 5 and 6.
@@ -59,23 +59,28 @@ public partial class AntminerPersonality
             .Add("Device Hardware%", F(Percent(v.HardwareErrors, v.HardwareErrors + v.Diff1), 4))
             .Add("no_matching_work", v.HardwareErrors);
         AddChainBlocks(o, v, Slots, group: 8);
-        foreach (BoardView b in v.Boards.Where(b => b.Alive))
-        {
-            o.Add("chain_xtime" + (b.Index + v.Model.FirstChainIndex), "{}");
-        }
-
-        foreach (BoardView b in v.Boards.Where(b => b.Alive))
-        {
-            o.Add("chain_offside_" + (b.Index + v.Model.FirstChainIndex), "0");
-        }
-
-        foreach (BoardView b in v.Boards.Where(b => b.Alive))
-        {
-            o.Add("chain_opencore_" + (b.Index + v.Model.FirstChainIndex), "0");
-        }
-
-        o.Add("miner_version", v.Identity.FirmwareVersion);
+        AddS9Tail(o, v, [.. v.Boards.Where(b => b.Alive).Select(b => b.Index + v.Model.FirstChainIndex)]);
         return o;
+    }
+
+    /// <summary>The S9 layout's "frequency": stock bmminer sends a number.</summary>
+    protected virtual ApiValue S9Frequency(MinerModel model) => ApiValue.Whole(model.FrequencyMhz);
+
+    /// <summary>The per-chain keys after the chain blocks, and the closing keys, of the S9 layout.</summary>
+    protected virtual void AddS9Tail(ApiObject o, MinerView v, IReadOnlyList<int> presentChains)
+    {
+        AddPerChain(o, presentChains, "chain_xtime", _ => ApiValue.Str("{}"));
+        AddPerChain(o, presentChains, "chain_offside_", _ => ApiValue.Str("0"));
+        AddPerChain(o, presentChains, "chain_opencore_", _ => ApiValue.Str("0"));
+        o.Add("miner_version", v.Identity.FirmwareVersion);
+    }
+
+    protected static void AddPerChain(ApiObject o, IReadOnlyList<int> chains, string prefix, Func<int, ApiValue> value)
+    {
+        foreach (int c in chains)
+        {
+            o.Add(prefix + c.ToString(System.Globalization.CultureInfo.InvariantCulture), value(c));
+        }
     }
 
     private static ApiObject StatsS17(MinerView v)

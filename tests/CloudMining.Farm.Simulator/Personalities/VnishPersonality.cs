@@ -46,91 +46,19 @@ public sealed class VnishPersonality : AntminerPersonality
 
     protected override void ExtendPool(ApiObject pool, PoolView view) => pool.Add("Boost", "Normal");
 
-    protected override ApiObject StatsS9(MinerView v)
+    // VNish sends the S9 frequency as text and adds per-chain voltage and consumption after the stock keys.
+    protected override ApiValue S9Frequency(MinerModel model) =>
+        ApiValue.Str(model.FrequencyMhz.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    protected override void AddS9Tail(ApiObject o, MinerView v, IReadOnlyList<int> presentChains)
     {
-        const int Slots = 16;
-        var o = new ApiObject(240)
-            .Add("STATS", 0).Add("ID", "BC50").Add("Elapsed", v.Elapsed).Add("Calls", 0)
-            .Add("Wait", F(0, 6)).Add("Max", F(0, 6)).Add("Min", F(99999999, 6))
-            .Add("GHS 5s", S(Fmt(v.Hash5s / 1e9, 2))).Add("GHS av", F(v.HashAverage / 1e9, 2))
-            .Add("miner_count", v.AliveBoards).Add("frequency", v.Model.FrequencyMhz.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .Add("fan_num", v.FanRpm.Count);
-        for (int i = 1; i <= 8; i++)
-        {
-            int fan = i - 5;
-            o.Add("fan" + i, fan >= 0 && fan < v.FanRpm.Count ? v.FanRpm[fan] : 0);
-        }
-
-        o.Add("temp_num", v.AliveBoards);
-        for (int i = 1; i <= Slots; i++)
-        {
-            BoardView? b = Chain(v, i);
-            o.Add("temp" + i, b is { Alive: true } ? Temp(b.BoardTemp) : 0);
-        }
-
-        for (int i = 1; i <= Slots; i++)
-        {
-            BoardView? b = Chain(v, i);
-            o.Add("temp2_" + i, b is { Alive: true } ? Temp(b.ChipTemp) : 0);
-        }
-
-        for (int i = 1; i <= Slots; i++)
-        {
-            o.Add("temp3_" + i, 0);
-        }
-
-        for (int i = 1; i <= Slots; i++)
-        {
-            BoardView? b = Chain(v, i);
-            o.Add("freq_avg" + i, F(b is { Alive: true } ? v.Model.FrequencyMhz : 0, 2));
-        }
-
-        o.Add("total_rateideal", F(v.NominalHash / 1e9, 2))
-            .Add("total_freqavg", F(v.Model.FrequencyMhz, 2))
-            .Add("total_acn", v.TotalChips)
-            .Add("total_rate", F(v.Hash5s / 1e9, 2));
-        for (int i = 1; i <= Slots; i++)
-        {
-            BoardView? b = Chain(v, i);
-            o.Add("chain_rateideal" + i, F(b?.NominalHash / 1e9 ?? 0, 2));
-        }
-
-        o.Add("temp_max", Temp(v.MaxChipTemp))
-            .Add("Device Hardware%", F(Percent(v.HardwareErrors, v.HardwareErrors + v.Diff1), 4))
-            .Add("no_matching_work", v.HardwareErrors);
-        AddChainBlocks(o, v, Slots, group: 8);
-        IEnumerable<int> present = v.Boards.Where(b => b.Alive).Select(b => b.Index + v.Model.FirstChainIndex).ToList();
-        foreach (int c in present)
-        {
-            o.Add("chain_bchips" + c, "Warm up");
-        }
-
-        foreach (int c in present)
-        {
-            o.Add("chain_xtime" + c, "{}");
-        }
-
-        foreach (int c in present)
-        {
-            o.Add("chain_offside_" + c, "0");
-        }
-
-        foreach (int c in present)
-        {
-            o.Add("chain_opencore_" + c, "0");
-        }
-
-        foreach (int c in present)
-        {
-            o.Add("chain_vol" + c, 920);
-        }
-
-        foreach (int c in present)
-        {
-            o.Add("chain_consumption" + c, (long)(v.PowerWatts / Math.Max(1, v.AliveBoards)));
-        }
-
+        AddPerChain(o, presentChains, "chain_bchips", _ => ApiValue.Str("Warm up"));
+        AddPerChain(o, presentChains, "chain_xtime", _ => ApiValue.Str("{}"));
+        AddPerChain(o, presentChains, "chain_offside_", _ => ApiValue.Str("0"));
+        AddPerChain(o, presentChains, "chain_opencore_", _ => ApiValue.Str("0"));
+        AddPerChain(o, presentChains, "chain_vol", _ => ApiValue.Whole(920));
+        long perChain = (long)(v.PowerWatts / Math.Max(1, v.AliveBoards));
+        AddPerChain(o, presentChains, "chain_consumption", _ => ApiValue.Whole(perChain));
         o.Add("miner_version", v.Identity.FirmwareVersion).Add("manual_fan_mode", false).Add("build_version", "3.8.6");
-        return o;
     }
 }
