@@ -132,41 +132,18 @@ public sealed class GpioDriverSimulator : GpioDriver
         }
     }
 
-    protected internal override void SetPinMode(int pinNumber, PinMode mode)
-    {
-        Change? change;
-        lock (_gate)
-        {
-            Line line = LineAt(pinNumber);
-            ThrowIfFailed(pinNumber, line);
-            PinValue before = Logical(line);
-            line.Mode = mode;
-            change = Describe(pinNumber, line, before);
-        }
+    protected internal override void SetPinMode(int pinNumber, PinMode mode) => Mutate(pinNumber, line => line.Mode = mode);
 
-        Raise(change);
-    }
-
-    protected internal override void SetPinMode(int pinNumber, PinMode mode, PinValue initialValue)
-    {
-        Change? change;
-        lock (_gate)
+    protected internal override void SetPinMode(int pinNumber, PinMode mode, PinValue initialValue) =>
+        Mutate(pinNumber, line =>
         {
-            Line line = LineAt(pinNumber);
-            ThrowIfFailed(pinNumber, line);
-            PinValue before = Logical(line);
             line.Mode = mode;
             if (mode == PinMode.Output)
             {
                 // Atomic, like the kernel's output-values attribute: no glitch through the old value.
                 line.OutputValue = initialValue;
             }
-
-            change = Describe(pinNumber, line, before);
-        }
-
-        Raise(change);
-    }
+        });
 
     protected internal override PinMode GetPinMode(int pinNumber)
     {
@@ -188,19 +165,22 @@ public sealed class GpioDriverSimulator : GpioDriver
         }
     }
 
-    protected internal override void Write(int pinNumber, PinValue value)
+    protected internal override void Write(int pinNumber, PinValue value) => Mutate(pinNumber, line => line.OutputValue = value);
+
+    /// <summary>Changes one line under the lock and raises its change event (if any) outside it, so callbacks may re-enter.</summary>
+    private void Mutate(int pinNumber, Action<Line> change)
     {
-        Change? change;
+        Change? raised;
         lock (_gate)
         {
             Line line = LineAt(pinNumber);
             ThrowIfFailed(pinNumber, line);
             PinValue before = Logical(line);
-            line.OutputValue = value;
-            change = Describe(pinNumber, line, before);
+            change(line);
+            raised = Describe(pinNumber, line, before);
         }
 
-        Raise(change);
+        Raise(raised);
     }
 
     protected internal override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback)
