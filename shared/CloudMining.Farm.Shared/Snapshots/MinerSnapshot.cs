@@ -32,8 +32,8 @@ public sealed record MinerSnapshot
     /// <summary>Parts of the replies that were present but could not be read; the rest of the snapshot stands.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    public Temperature? MaxChipTemperature =>
-        Boards.Select(b => b.ChipTemperature).Where(t => t.HasValue).Select(t => t!.Value).DefaultIfEmpty().Max() is var m && Boards.Any(b => b.ChipTemperature.HasValue) ? m : null;
+    /// <summary>The hottest chip over all boards; null when no board reports chip temperatures.</summary>
+    public Temperature? MaxChipTemperature => Boards.Select(b => b.ChipTemperature).Max();
 
     public PoolReading? ActivePool =>
         Pools.FirstOrDefault(p => p.Active == true)
