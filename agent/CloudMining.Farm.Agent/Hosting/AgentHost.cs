@@ -1,4 +1,5 @@
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
@@ -60,6 +61,7 @@ public static class AgentHost
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.Miners.ToArray(),
             sp.GetRequiredService<ILogger<MinerHealthTracker>>()));
         builder.Services.AddSingleton<IMinerReader>(overrides.Reader ?? (sp => MinerReaderFactory.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value)));
+        builder.Services.AddSingleton<RackEventBus>();
         builder.Services.AddSingleton<RackPoller>();
         builder.Services.AddSingleton<PollingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Exceptions;
@@ -28,6 +29,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
     private static readonly TimeSpan DrainOnStop = TimeSpan.FromSeconds(5);
 
     private readonly PollingService polling;
+    private readonly RackEventBus events;
     private readonly AgentOptions options;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggerFactory;
@@ -42,9 +44,10 @@ public sealed partial class TelemetryPublisher : BackgroundService
     private long failedPublishes;
     private long published;
 
-    public TelemetryPublisher(PollingService polling, IOptions<AgentOptions> options, TimeProvider time, ILoggerFactory loggerFactory)
+    public TelemetryPublisher(PollingService polling, RackEventBus events, IOptions<AgentOptions> options, TimeProvider time, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
+        this.events = events ?? throw new ArgumentNullException(nameof(events));
         this.polling = polling ?? throw new ArgumentNullException(nameof(polling));
         this.options = options.Value;
         this.time = time ?? throw new ArgumentNullException(nameof(time));
@@ -98,6 +101,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
             return Task.CompletedTask;
         };
         polling.CycleCompleted += OnCycleCompleted;
+        events.Raised += OnRackEvent;
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation(
@@ -113,6 +117,10 @@ public sealed partial class TelemetryPublisher : BackgroundService
             {
                 await PublishCycleAsync(cycle, stoppingToken);
             }
+            else if (item.Event is { } rackEvent)
+            {
+                await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event(rackEvent.Kind, rackEvent.Severity, rackEvent.Action, rackEvent.MinerId, rackEvent.Detail), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, stoppingToken);
+            }
             else
             {
                 await PublishAsync(FarmTopics.AgentStatus(options.Site, options.RackId), Status("online"), FarmJsonContext.Default.AgentStatusPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stoppingToken);
@@ -123,6 +131,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         polling.CycleCompleted -= OnCycleCompleted;
+        events.Raised -= OnRackEvent;
         await base.StopAsync(cancellationToken);
         if (client is null)
         {
@@ -154,6 +163,8 @@ public sealed partial class TelemetryPublisher : BackgroundService
     }
 
     private void OnCycleCompleted(object? sender, PollCycleCompletedEventArgs e) => work.Writer.TryWrite(new Work(e));
+
+    private void OnRackEvent(object? sender, RackEvent e) => work.Writer.TryWrite(new Work(null, e));
 
     private AgentStatusPayload Status(string state) => new()
     {
@@ -219,8 +230,8 @@ public sealed partial class TelemetryPublisher : BackgroundService
         }
     }
 
-    /// <summary>A unit of work for the publishing task: one finished cycle, or "the client (re)connected".</summary>
-    private sealed record Work(PollCycleCompletedEventArgs? Cycle)
+    /// <summary>A unit of work for the publishing task: one finished cycle, a rack event, or "the client (re)connected".</summary>
+    private sealed record Work(PollCycleCompletedEventArgs? Cycle, RackEvent? Event = null)
     {
         public static readonly Work Connected = new((PollCycleCompletedEventArgs?)null);
     }

@@ -39,7 +39,7 @@ public static class FarmContractSamples
         yield return MinerTelemetryPayload.From(Snapshot(), "s1", "r07", "m-0042", "agent-s1-r07", 2, At);
         yield return new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = At, Site = "s1", Rack = "r07", MinerId = "m-0042", State = "restarting", PreviousState = "hashing", Reason = "watchdog: hashrate 0 for 10 min" };
         yield return new FarmEventPayload { Publisher = "agent-s1-r07", Seq = 4, Timestamp = At, Site = "s1", Rack = "r07", Kind = "relay", Severity = "warning", MinerId = "m-0042", Action = "power-cycle", Detail = "relay 12 off 10 s" };
-        MinerPoolAssignment[] miners = [new("m-0042", [new PoolTarget("stratum+tcp://btc.example.com:3333", "contract-17.m0042", 0)])];
+        MinerPoolAssignment[] miners = [new("m-0042", [new PoolTarget("stratum+tcp://btc.example.com:3333", "contract-17.m0042", 0, Quota: 3)], ContractId: "c-17"), new("m-0043", [new PoolTarget("stratum+tcp://house.example.com:3333", "house.m0043", 0)])];
         yield return new DesiredPoolStatePayload { Publisher = "controller", Seq = 10, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners };
         yield return new ReportedPoolStatePayload { Publisher = "agent-s1-r07", Seq = 5, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners, Errors = ["m-0043: unreachable"] };
         yield return new AllocationPayload { Publisher = "controller", Seq = 11, Timestamp = At, Site = "s1", ContractId = "contract-17", HashrateHs = 1e15, MinerIds = ["m-0042"], ValidFrom = At, ValidUntil = At.AddDays(30) };

@@ -44,6 +44,8 @@ public sealed class PublishingRack : IAsyncDisposable
 
     public TelemetryPublisher Publisher { get; private set; } = null!;
 
+    public CloudMining.Farm.Agent.Events.RackEventBus Events { get; private set; } = null!;
+
     public MqttClient Observer { get; private set; } = null!;
 
     public FarmSubscriber Subscriber { get; private set; } = null!;
@@ -78,7 +80,8 @@ public sealed class PublishingRack : IAsyncDisposable
         IOptions<CloudMining.Farm.Agent.Configuration.AgentOptions> options = Options.Create(Rack.Options);
         var poller = new RackPoller(options, CloudMining.Farm.Agent.Hosting.MinerReaderFactory.Create(Rack.Options), tracker, TimeProvider.System);
         Polling = new PollingService(poller, options, TimeProvider.System, loggerFactory.CreateLogger<PollingService>());
-        Publisher = new TelemetryPublisher(Polling, options, TimeProvider.System, loggerFactory);
+        Events = new CloudMining.Farm.Agent.Events.RackEventBus(loggerFactory.CreateLogger<CloudMining.Farm.Agent.Events.RackEventBus>());
+        Publisher = new TelemetryPublisher(Polling, Events, options, TimeProvider.System, loggerFactory);
     }
 
     private async Task StartObserverAsync()

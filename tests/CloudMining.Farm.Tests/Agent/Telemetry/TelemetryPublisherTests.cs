@@ -63,6 +63,21 @@ public sealed class TelemetryPublisherTests
     }
 
     [Fact]
+    public async Task A_rack_event_raised_on_the_bus_is_published_on_the_events_topic_and_logged()
+    {
+        await using PublishingRack p = await PublishingRack.StartAsync(miners: 1);
+        Assert.True(await Eventually.TrueAsync(() => p.Of<FarmEventPayload>().Any(e => e.Action == "agent-started"), Patience), "agent started: " + Dump(p));
+
+        p.Events.Raise(CloudMining.Farm.Agent.Events.RackEvent.Warning("relay", "power-cycle", p.Rack[0].Id, "watchdog: not answering for 60 s"));
+
+        Assert.True(
+            await Eventually.TrueAsync(() => p.Of<FarmEventPayload>().Any(e => e.Kind == "relay" && e.Action == "power-cycle" && e.Severity == "warning" && e.MinerId == p.Rack[0].Id && e.Detail == "watchdog: not answering for 60 s"), Patience),
+            "relay event on the wire: " + Dump(p));
+        Assert.Contains(p.Logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("power-cycle", StringComparison.Ordinal) && r.Message.Contains(p.Rack[0].Id, StringComparison.Ordinal));
+        Assert.Equal("power-cycle", Assert.Single(p.Events.Recent).Action);
+    }
+
+    [Fact]
     public async Task A_hung_miner_and_a_powered_off_miner_produce_state_changes_and_events_and_recovery_is_announced()
     {
         await using PublishingRack p = await PublishingRack.StartAsync(miners: 4);
@@ -192,7 +207,7 @@ public sealed class TelemetryPublisherTests
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
         IOptions<AgentOptions> options = Options.Create(rack.Options);
         using var polling = new PollingService(rack.CreatePoller(logs, TimeProvider.System), options, TimeProvider.System, logs.CreateLogger<PollingService>());
-        using var publisher = new TelemetryPublisher(polling, options, TimeProvider.System, factory);
+        using var publisher = new TelemetryPublisher(polling, new CloudMining.Farm.Agent.Events.RackEventBus(logs.CreateLogger<CloudMining.Farm.Agent.Events.RackEventBus>()), options, TimeProvider.System, factory);
         await polling.StartAsync(CancellationToken.None);
         await publisher.StartAsync(CancellationToken.None);
         Assert.True(await Eventually.TrueAsync(() => polling.LastCycle is { Cycle: >= 2 }, Patience), "polling runs");
