@@ -39,6 +39,9 @@ public sealed class AgentOptions
     /// <summary>MQTT publishing; off while Agent:Mqtt:Host is empty.</summary>
     public AgentMqttOptions Mqtt { get; set; } = new();
 
+    /// <summary>Relays, fans and sensors of the rack (Agent:Hardware).</summary>
+    public HardwareOptions Hardware { get; set; } = new();
+
     /// <summary>Folder of firmware profiles; empty means the profiles shipped beside the program.</summary>
     public string? ProfilesDirectory { get; set; }
 
