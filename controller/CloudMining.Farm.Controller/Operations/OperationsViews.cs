@@ -1,0 +1,88 @@
+namespace CloudMining.Farm.Controller.Operations;
+
+// The operator-facing views of IControllerOperations: plain numbers in base units (H/s, W, °C) and strings, so they
+// serialize as they are for the local API and farmctl --json.
+
+/// <summary>The farm as the controller sees it now.</summary>
+public sealed record FleetView(string Site, IReadOnlyList<RackView> Racks, IReadOnlyList<MinerView> Miners);
+
+/// <summary>One rack: its agent, its miners, and whether it applied the latest desired pool state.</summary>
+public sealed record RackView(
+    string Rack,
+    bool AgentOnline,
+    int MinersTotal,
+    int MinersHashing,
+    double HashrateHs,
+    long? DesiredGeneration,
+    long? AppliedGeneration,
+    bool Lagging,
+    DateTimeOffset? LastSeen);
+
+/// <summary>One miner: live readings, maintenance flag, and the contracts (or house pool) it mines for.</summary>
+public sealed record MinerView(
+    string MinerId,
+    string Rack,
+    string? Profile,
+    string? Model,
+    string? State,
+    double? HashrateHs,
+    double? PowerW,
+    double? MaxChipTempC,
+    bool Drained,
+    IReadOnlyList<ShareView> Shares,
+    DateTimeOffset? TelemetryAt);
+
+/// <summary>A share of one miner given to an assignee (contract id or "house").</summary>
+public sealed record ShareView(string MinerId, string Rack, string Assignee, double Fraction);
+
+/// <summary>What the farm can sell: measured healthy hashrate minus the reserve, in units.</summary>
+public sealed record CapacityView(
+    double MeasuredHealthyHs,
+    double ReserveHs,
+    double UnitSizeHs,
+    long UnitsTotal,
+    long UnitsSold,
+    long UnitsFree,
+    double FreeHs,
+    int MinersHealthy,
+    int MinersTotal);
+
+/// <summary>A contract with what it was promised, what it got allocated, and what it was measured to receive.</summary>
+public sealed record ContractView(
+    string Id,
+    string Customer,
+    string Status,
+    double TargetHs,
+    double AllocatedHs,
+    double? DeliveredHs,
+    string PoolUrl,
+    string Worker,
+    string TermKind,
+    DateTimeOffset Start,
+    DateTimeOffset? End,
+    int? NegativeMarginDays,
+    decimal MaintenancePerTerahashDay,
+    bool ElectricityAtCost,
+    IReadOnlyList<ShareView> Shares);
+
+/// <summary>Input of `farmctl contracts add`: the hashrate as text ("100 TH/s"); no End means open-ended.</summary>
+public sealed record NewContractRequest(
+    string Id,
+    string Customer,
+    string Hashrate,
+    string PoolUrl,
+    string Worker,
+    DateTimeOffset? Start,
+    DateTimeOffset? End,
+    int? NegativeMarginDays,
+    decimal MaintenancePerTerahashDay,
+    bool ElectricityAtCost);
+
+/// <summary>The current allocation: version, each contract's shares, and the house pool's.</summary>
+public sealed record AllocationView(long Version, IReadOnlyList<ContractView> Contracts, IReadOnlyList<ShareView> House, double HouseHashrateHs);
+
+/// <summary>A rebalance plan, applied or not, with every move explained.</summary>
+public sealed record RebalanceView(bool Applied, long Version, int PoolSwitches, int QuotaAdjustments, double ShortfallHs, IReadOnlyList<MoveView> Moves);
+
+/// <summary>One miner's change in a plan: from which assignees to which, and why.</summary>
+public sealed record MoveView(string MinerId, string Rack, string From, string To, string Kind, string Reason, bool PoolSwitch);
