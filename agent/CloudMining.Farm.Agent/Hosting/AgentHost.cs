@@ -3,6 +3,7 @@ using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
+using CloudMining.Farm.Agent.Thermal;
 using CloudMining.Farm.Shared.MinerApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,7 @@ public static class AgentHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
+        builder.Services.AddThermalControl(builder.Configuration);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();
     }
