@@ -54,14 +54,19 @@ public sealed class ThermalTestRack : IAsyncDisposable
     public IReadOnlyList<RackEvent> Alarms(string action) =>
         Events.Recent.Where(e => e.Kind == "alarm" && e.Action == action).ToList();
 
-    /// <summary>Starts <paramref name="miners"/> antminers (none for fan-only tests) with fast boots on a manual clock.</summary>
-    public static async Task<ThermalTestRack> StartAsync(int miners = 0)
+    /// <summary>Starts <paramref name="miners"/> antminers (none for fan-only tests) with fast boots on a manual clock, each in its own intake air.</summary>
+    public static async Task<ThermalTestRack> StartAsync(int miners = 0, Func<int, double>? ambientCelsius = null)
     {
         var clock = new ManualTimeProvider();
         var sysfs = new FakeThermalSysfs();
         SimulatedFarm farm = miners == 0
             ? await SimulatedFarm.StartAsync([], FarmClocks.WithMining(clock))
-            : await TestFarms.StartAsync("antminer", miners, clock, customize: (_, spec) => spec with { BootDelay = TimeSpan.FromSeconds(10), NoisePercent = 0 });
+            : await TestFarms.StartAsync("antminer", miners, clock, customize: (i, spec) => spec with
+            {
+                BootDelay = TimeSpan.FromSeconds(10),
+                NoisePercent = 0,
+                AmbientCelsius = ambientCelsius?.Invoke(i) ?? spec.AmbientCelsius,
+            });
         var options = new AgentOptions
         {
             Site = "test",
@@ -82,6 +87,13 @@ public sealed class ThermalTestRack : IAsyncDisposable
         }
 
         return new ThermalTestRack(farm, clock, options, sysfs);
+    }
+
+    /// <summary>Moves the clock one poll interval on and polls every miner, as the agent would every cycle.</summary>
+    public async Task<IReadOnlyList<MinerHealth>> NextCycleAsync()
+    {
+        Clock.Advance(PollInterval);
+        return await PollAsync();
     }
 
     /// <summary>Polls every miner once, as the polling service would, and returns their health.</summary>
