@@ -47,6 +47,10 @@ public static class AgentHost
         LogOptions logOptions = TryBindLogOptions(builder.Configuration, configPath);
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(AgentLogging.CreateLogger(logOptions, overrides.ConsoleLog), dispose: true);
+
+        // Microsoft.Extensions.Logging filters at Information by default, which would swallow Log:Level Debug before
+        // Serilog sees it; the two enums number their levels alike (Verbose/Trace = 0 … Fatal/Critical = 5).
+        builder.Logging.SetMinimumLevel((LogLevel)(int)logOptions.Level);
         if (overrides.ExtraLogger is not null)
         {
             builder.Logging.AddProvider(overrides.ExtraLogger);

@@ -20,12 +20,13 @@ public sealed class FakeThermalSysfs : IDisposable
         tree.Write($"class/pwm/pwmchip{chip}/pwm{channel}/enable", "0\n");
     }
 
-    /// <summary>Duty as the fan sees it: duty_cycle over period, in percent.</summary>
+    /// <summary>Duty as the fan sees it: duty_cycle over period, in percent; NaN while a writer is half-way through the file.</summary>
+    /// <remarks>Real sysfs attribute writes are atomic, plain files are not: a test reading while the agent writes may see an empty file.</remarks>
     public double DutyPercent(int chip, int channel)
     {
-        long period = long.Parse(tree.Read($"class/pwm/pwmchip{chip}/pwm{channel}/period").Trim(), CultureInfo.InvariantCulture);
-        long duty = long.Parse(tree.Read($"class/pwm/pwmchip{chip}/pwm{channel}/duty_cycle").Trim(), CultureInfo.InvariantCulture);
-        return period == 0 ? 0 : Math.Round(100.0 * duty / period, 2);
+        bool ok = long.TryParse(tree.Read($"class/pwm/pwmchip{chip}/pwm{channel}/period").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long period);
+        ok &= long.TryParse(tree.Read($"class/pwm/pwmchip{chip}/pwm{channel}/duty_cycle").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long duty);
+        return !ok ? double.NaN : period == 0 ? 0 : Math.Round(100.0 * duty / period, 2);
     }
 
     public bool Enabled(int chip, int channel) => tree.Read($"class/pwm/pwmchip{chip}/pwm{channel}/enable").Trim() == "1";
