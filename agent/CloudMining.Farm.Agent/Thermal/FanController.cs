@@ -187,7 +187,7 @@ public sealed partial class FanController
         {
             await Task.WhenAll(reads);
         }
-        catch (SensorReadException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Looked at one by one below.
         }
@@ -224,12 +224,8 @@ public sealed partial class FanController
                 continue;
             }
 
+            // Whatever the failure (a typed sensor error, or an I/O error enumerating hwmon), the sensor is lost.
             Exception error = read.Exception!.InnerException ?? read.Exception;
-            if (error is not SensorReadException)
-            {
-                throw error;
-            }
-
             lost.Add(sensor.Name);
             if (lostSensors.Add(sensor.Name))
             {
@@ -258,7 +254,7 @@ public sealed partial class FanController
             {
                 speed = await group.ReadSpeedAsync(cancellationToken);
             }
-            catch (SensorReadException e)
+            catch (Exception e) when (e is SensorReadException or IOException or UnauthorizedAccessException)
             {
                 if (!group.TachometerLost)
                 {
