@@ -188,6 +188,35 @@ public sealed class FanControllerTests
     }
 
     [Fact]
+    public async Task A_pwm_output_that_cannot_be_written_is_a_critical_alarm_and_the_other_group_is_still_driven()
+    {
+        await using ThermalTestRack rack = await ThermalTestRack.StartAsync();
+        FanController fans = Rig(rack);
+        string duty = Path.Combine(rack.Sysfs.Root, "class/pwm/pwmchip0/pwm1/duty_cycle");
+        File.Delete(duty);
+        Directory.CreateDirectory(duty); // the kernel refusing the write, as an I/O error
+
+        foreach (double celsius in new[] { 50.0, 54.0 })
+        {
+            rack.Sysfs.SetDs18b20(ExhaustProbe, celsius);
+            await fans.StepAsync(NoMiners, CancellationToken.None);
+        }
+
+        Assert.Equal(80, rack.Sysfs.DutyPercent(0, 0));
+        RackEvent failed = Assert.Single(rack.Alarms("fan-control-failed"));
+        Assert.Equal("critical", failed.Severity);
+        Assert.Contains("rear", failed.Detail, StringComparison.Ordinal);
+        Assert.Contains("pwm1", failed.Detail, StringComparison.Ordinal);
+
+        Directory.Delete(duty);
+        File.WriteAllText(duty, "0\n");
+        await StepAt(rack, fans, 54);
+
+        Assert.Equal(80, rack.Sysfs.DutyPercent(0, 1));
+        Assert.Single(rack.Alarms("fan-control-restored"));
+    }
+
+    [Fact]
     public async Task Hot_chips_drive_the_fans_and_a_rack_with_no_temperature_at_all_runs_them_flat_out()
     {
         await using ThermalTestRack rack = await ThermalTestRack.StartAsync(miners: 1);
