@@ -286,7 +286,13 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         {
             double? hs = meter.DeliveredHs(PoolKey.Of(c.Pool.Url, c.Pool.Worker), now);
             delivered[c.Id] = hs;
-            DeliveryVerdict verdict = monitor.Evaluate(c.Id, c.Target.HashesPerSecond, hs, now);
+
+            // What the pool should see: the target, or more when whole miners rounded the allocation up (that surplus
+            // is the allocator's choice, not a delivery fault). A proof correction is taken out again, or the
+            // corrected allocation would itself look like a deviation.
+            double correction = corrections.GetValueOrDefault(c.Id, 1.0);
+            double expected = Math.Max(c.Target.HashesPerSecond, AllocatedHs(c.Id) / correction);
+            DeliveryVerdict verdict = monitor.Evaluate(c.Id, expected, hs, now);
             deliveryStatus[c.Id] = verdict.Status;
             if (!verdict.Rebalance || hs is not double d)
             {

@@ -50,4 +50,19 @@ public sealed class ProofRebalanceTests
         Assert.Equal(250e12, after.AllocatedHs, 250e12 * 0.02);
         Assert.InRange(after.DeliveredHs!.Value / 200e12, 0.95, 1.05);
     }
+
+    [Fact]
+    public async Task Whole_miners_rounding_a_contract_up_is_not_over_delivery()
+    {
+        await using EngineFarm farm = await EngineFarm.StartAsync(o => o.ProofHoldMin = 10);
+        farm.WithMiners(racks: 2, perRack: 3, th: 100); // no quota support: 250 TH/s takes three whole miners
+        await farm.RunAsync(Step, Step);
+        await farm.AddContractAsync("c1", 250);
+        await farm.RunAsync(TimeSpan.FromMinutes(60), Step);
+
+        ContractView c1 = (await farm.Engine.GetContractAsync("c1", CancellationToken.None))!;
+        Assert.Equal(300e12, c1.AllocatedHs, 1e9);
+        Assert.InRange(c1.DeliveredHs!.Value / 300e12, 0.99, 1.01);
+        Assert.Equal(0, farm.Engine.ProofRebalances);
+    }
 }
