@@ -254,10 +254,10 @@ public sealed partial class ControllerEngine : IAsyncDisposable
                     }
 
                     PoolKey key = PoolKey.Of(pool.Url, pool.User);
-                    double delta = meter.Observe(live.MinerId, key, diff, at);
+                    double delta = meter.Observe(live.MinerId, key, diff, at, out DateTimeOffset since);
                     if (delta > 0 && pools.TryGetValue(key, out string? contractId))
                     {
-                        ledger!.CreditDelivered(contractId, at, delta);
+                        ledger!.CreditDelivered(contractId, since, at, delta);
                     }
                 }
             }
@@ -286,7 +286,13 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         {
             double? hs = meter.DeliveredHs(PoolKey.Of(c.Pool.Url, c.Pool.Worker), now);
             delivered[c.Id] = hs;
-            DeliveryVerdict verdict = monitor.Evaluate(c.Id, c.Target.HashesPerSecond, hs, now);
+
+            // What the pool should see: the target, or more when whole miners rounded the allocation up (that surplus
+            // is the allocator's choice, not a delivery fault). A proof correction is taken out again, or the
+            // corrected allocation would itself look like a deviation.
+            double correction = corrections.GetValueOrDefault(c.Id, 1.0);
+            double expected = Math.Max(c.Target.HashesPerSecond, AllocatedHs(c.Id) / correction);
+            DeliveryVerdict verdict = monitor.Evaluate(c.Id, expected, hs, now);
             deliveryStatus[c.Id] = verdict.Status;
             if (!verdict.Rebalance || hs is not double d)
             {
@@ -294,9 +300,11 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             }
 
             // Measured hashrate said the contract was covered, the pool says otherwise (stale shares, a miner that
-            // over-reports, an agent not applying): allocate more (or less) by the ratio seen, within bounds.
-            double factor = corrections.GetValueOrDefault(c.Id, 1.0);
-            double corrected = Math.Clamp(d > 0 ? factor * c.Target.HashesPerSecond / d : 2.0, 0.5, 2.0);
+            // over-reports, an agent not applying): the pool accepts delivered/allocated of what is allocated, so
+            // allocate target × allocated/delivered from now on, within bounds.
+            double allocatedHs = AllocatedHs(c.Id);
+            double basis = allocatedHs > 0 ? allocatedHs : c.Target.HashesPerSecond * corrections.GetValueOrDefault(c.Id, 1.0);
+            double corrected = Math.Clamp(d > 0 ? basis / d : 2.0, 0.5, 2.0);
             corrections[c.Id] = corrected;
             ProofRebalances++;
             trigger = true;
@@ -360,7 +368,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             int days = c.Term.NegativeMarginDays!.Value;
             DateTimeOffset from = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-days);
             IReadOnlyList<LedgerEntry> rows = await store.GetLedgerAsync(c.Id, from, now, cancellationToken);
-            if (NegativeMarginRule.ShouldTerminate(rows, days, hashprice, options.ElectricityPricePerKwh, now))
+            if (NegativeMarginRule.ShouldTerminate(rows, days, hashprice, options.ElectricityPricePerKwh, now, c.Term.Start))
             {
                 string reason = $"negative margin for {days} day(s) at a hashprice of {hashprice} per TH/day and electricity at {options.ElectricityPricePerKwh} per kWh";
                 await EndAsync(c.Id, now, reason, cancellationToken);

@@ -43,10 +43,21 @@ public sealed class HourlyLedger
         return new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    /// <summary>Credits accepted difficulty seen at <paramref name="at"/>; work reported late for an hour already closed counts in the first open hour.</summary>
-    public void CreditDelivered(string contractId, DateTimeOffset at, double difficulty)
+    /// <summary>
+    /// Credits accepted difficulty for work done over [<paramref name="from"/>, <paramref name="to"/>), split across hour
+    /// boundaries in proportion to time; work reported late for an hour already closed counts in the first open hour.
+    /// </summary>
+    public void CreditDelivered(string contractId, DateTimeOffset from, DateTimeOffset to, double difficulty)
     {
-        Get(contractId, FirstOpenHour(contractId, HourOf(at))).Hashes += difficulty * DeliveryMeter.HashesPerDifficulty;
+        double hashes = difficulty * DeliveryMeter.HashesPerDifficulty;
+        if (to <= from)
+        {
+            Get(contractId, FirstOpenHour(contractId, HourOf(to))).Hashes += hashes;
+            return;
+        }
+
+        double total = (to - from).TotalSeconds;
+        ForEachHour(from, to, (hour, seconds) => Get(contractId, FirstOpenHour(contractId, hour)).Hashes += hashes * seconds / total);
     }
 
     /// <summary>Credits energy at <paramref name="watts"/> over [from, to), split at hour boundaries.</summary>
@@ -57,12 +68,17 @@ public sealed class HourlyLedger
             return;
         }
 
+        ForEachHour(from, to, (hour, seconds) => Get(contractId, FirstOpenHour(contractId, hour)).WattHours += watts * seconds / 3600);
+    }
+
+    private static void ForEachHour(DateTimeOffset from, DateTimeOffset to, Action<DateTimeOffset, double> segment)
+    {
         DateTimeOffset t = from;
         while (t < to)
         {
             DateTimeOffset hourEnd = HourOf(t).AddHours(1);
             DateTimeOffset segmentEnd = hourEnd < to ? hourEnd : to;
-            Get(contractId, FirstOpenHour(contractId, HourOf(t))).WattHours += watts * (segmentEnd - t).TotalHours;
+            segment(HourOf(t), (segmentEnd - t).TotalSeconds);
             t = segmentEnd;
         }
     }

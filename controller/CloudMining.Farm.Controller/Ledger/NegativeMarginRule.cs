@@ -20,15 +20,24 @@ public static class NegativeMarginRule
             .Select(g => (g.Key, g.Sum(r => ((decimal)r.DeliveredTerahashHours / 24m * hashpricePerThDay) - ((decimal)r.EnergyKilowattHours * electricityPricePerKwh) - r.MaintenanceFee)))];
     }
 
-    /// <summary>True when each of the <paramref name="days"/> complete days before <paramref name="now"/>'s day had a negative margin.</summary>
-    public static bool ShouldTerminate(IEnumerable<LedgerEntry> rows, int days, decimal hashpricePerThDay, decimal electricityPricePerKwh, DateTimeOffset now)
+    /// <summary>
+    /// True when each of the <paramref name="days"/> complete days before <paramref name="now"/>'s day had a negative
+    /// margin; a day that began before <paramref name="contractStart"/> (the contract's partial first day) does not count.
+    /// </summary>
+    public static bool ShouldTerminate(IEnumerable<LedgerEntry> rows, int days, decimal hashpricePerThDay, decimal electricityPricePerKwh, DateTimeOffset now, DateTimeOffset? contractStart = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
         var margins = DailyMargins(rows, hashpricePerThDay, electricityPricePerKwh).ToDictionary(m => m.Day, m => m.Margin);
         DateOnly today = DateOnly.FromDateTime(now.UtcDateTime);
         for (int i = 1; i <= days; i++)
         {
-            if (!margins.TryGetValue(today.AddDays(-i), out decimal margin) || margin >= 0)
+            DateOnly day = today.AddDays(-i);
+            if (contractStart is { } start && day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) < start.UtcDateTime)
+            {
+                return false;
+            }
+
+            if (!margins.TryGetValue(day, out decimal margin) || margin >= 0)
             {
                 return false;
             }

@@ -34,9 +34,14 @@ public sealed class DeliveryMeter
     public long Resets { get; private set; }
 
     /// <summary>Feeds one reading of a miner's pool counter; returns the difficulty credited (0 for a baseline, a repeat or a reset).</summary>
-    public double Observe(string minerId, PoolKey pool, double difficultyAccepted, DateTimeOffset at)
+    public double Observe(string minerId, PoolKey pool, double difficultyAccepted, DateTimeOffset at) =>
+        Observe(minerId, pool, difficultyAccepted, at, out _);
+
+    /// <summary>As <see cref="Observe(string, PoolKey, double, DateTimeOffset)"/>; <paramref name="since"/> is the previous reading's time: the credited work was done in [since, at).</summary>
+    public double Observe(string minerId, PoolKey pool, double difficultyAccepted, DateTimeOffset at, out DateTimeOffset since)
     {
         ArgumentNullException.ThrowIfNull(minerId);
+        since = at;
         if (!double.IsFinite(difficultyAccepted) || difficultyAccepted < 0)
         {
             return 0;
@@ -63,6 +68,7 @@ public sealed class DeliveryMeter
         }
 
         double previous = s.Last;
+        since = s.LastAt;
         s.Last = difficultyAccepted;
         s.LastAt = at;
         if (difficultyAccepted < previous)

@@ -42,7 +42,16 @@ public static class FarmContractSamples
         MinerPoolAssignment[] miners = [new("m-0042", [new PoolTarget("stratum+tcp://btc.example.com:3333", "contract-17.m0042", 0, Quota: 3)], ContractId: "c-17"), new("m-0043", [new PoolTarget("stratum+tcp://house.example.com:3333", "house.m0043", 0)])];
         yield return new DesiredPoolStatePayload { Publisher = "controller", Seq = 10, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners };
         yield return new ReportedPoolStatePayload { Publisher = "agent-s1-r07", Seq = 5, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners, Errors = ["m-0043: unreachable"] };
-        yield return new AllocationPayload { Publisher = "controller", Seq = 11, Timestamp = At, Site = "s1", ContractId = "contract-17", HashrateHs = 1e15, MinerIds = ["m-0042"], ValidFrom = At, ValidUntil = At.AddDays(30) };
-        yield return new CapacityPayload { Publisher = "controller", Seq = 12, Timestamp = At, Site = "s1", TotalHashrateHs = 4e15, AllocatedHashrateHs = 1e15, AvailableHashrateHs = 3e15, MinersOnline = 38, MinersTotal = 40 };
+        yield return new AllocationPayload
+        {
+            Publisher = "controller", Seq = 11, Timestamp = At, Site = "s1", ContractId = "contract-17", HashrateHs = 1e15, MinerIds = ["m-0042", "m-0043"], ValidFrom = At, ValidUntil = At.AddDays(30),
+            Status = "active", TargetHs = 1e15, AllocatedHs = 1e15, DeliveredHs = 0.98e15, Version = 7,
+            Shares = [new AllocationShare("m-0042", "r07", 1), new AllocationShare("m-0043", "r08", 0.25)],
+        };
+        yield return new CapacityPayload
+        {
+            Publisher = "controller", Seq = 12, Timestamp = At, Site = "s1", TotalHashrateHs = 4e15, AllocatedHashrateHs = 1e15, AvailableHashrateHs = 2.8e15, MinersOnline = 38, MinersTotal = 40,
+            UnitSizeHs = 1e13, UnitsTotal = 380, UnitsSold = 100, UnitsFree = 280, ReserveHs = 2e14,
+        };
     }
 }
