@@ -8,12 +8,21 @@ namespace CloudMining.Farm.Ctl.Cli;
 /// <param name="Error">Error messages.</param>
 public sealed record CtlConsole(IAnsiConsole Tables, TextWriter Out, TextWriter Error)
 {
-    /// <summary>The process's console; tables get a wide page when piped so they are not cut at 80 columns.</summary>
+    /// <summary>
+    /// The process's console. Piped or redirected, tables get plain text (no colour codes in files or `grep`) and a
+    /// wide page so they are not cut at 80 columns.
+    /// </summary>
     public static CtlConsole System()
     {
         IAnsiConsole console = AnsiConsole.Console;
         if (Console.IsOutputRedirected)
         {
+            console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Out = new AnsiConsoleOutput(Console.Out),
+            });
             console.Profile.Width = 200;
         }
 
