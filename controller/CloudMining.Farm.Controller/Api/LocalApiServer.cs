@@ -66,7 +66,9 @@ public sealed class LocalApiServer : IAsyncDisposable
             }
         });
         builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton(loggerFactory);
+
+        // Kestrel's and routing's own logs stay out of the service log (one Information line per request would drown
+        // it); the API logs what matters itself: where it listens, every change made through it, and failures.
         WebApplication app = builder.Build();
         LocalApiEndpoints.Map(app, operations, time, logger);
         try
