@@ -242,7 +242,7 @@ next_steps() {
 
 demo: running — $racks racks x $per_rack simulated miners, $racks agents, farm-controller, mosquitto on 127.0.0.1:$mqtt_port.
 What to type next (in another terminal, from $here):
-    export PATH="$state/bin:\$PATH"$( [ "$api_port" = 8650 ] || printf '   FARMCTL_API=%s' "$FARMCTL_API")
+    export PATH="$state/bin:\$PATH"$( [ "$api_port" = 8650 ] || printf '\n    export FARMCTL_API=%s      # 8650 was taken' "$FARMCTL_API")
     farmctl fleet                      # racks: agents, miners hashing, TH/s, desired/applied generation
     farmctl allocation show            # per contract: target, allocated, delivered, miners; the house pool
     farmctl contracts show demo-1      # its miners and shares, delivered vs target
