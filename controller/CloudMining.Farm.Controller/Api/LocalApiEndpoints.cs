@@ -142,6 +142,11 @@ public static class LocalApiEndpoints
         try
         {
             result = await operation(ctx.RequestAborted);
+            if (result is IValueHttpResult { Value: ProblemDocument { Instance: null } problem })
+            {
+                // Problems found by the route itself (bad query, unknown id) name the request like the engine's do.
+                result = Problem(problem with { Instance = instance });
+            }
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {

@@ -6,10 +6,10 @@ namespace CloudMining.Farm.Ctl.Client;
 public sealed class ControllerProblemException : Exception
 {
     public ControllerProblemException(ProblemDocument problem, string rawJson)
-        : base(problem?.Detail)
+        : base((problem ?? throw new ArgumentNullException(nameof(problem))).Detail)
     {
-        Problem = problem!;
-        RawJson = rawJson;
+        Problem = problem;
+        RawJson = rawJson ?? throw new ArgumentNullException(nameof(rawJson));
     }
 
     public ControllerProblemException()

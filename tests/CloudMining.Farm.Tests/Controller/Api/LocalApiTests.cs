@@ -54,6 +54,7 @@ public sealed class LocalApiTests : IAsyncLifetime
         ProblemDocument problem = await ProblemAsync(await api.Http.GetAsync("/v1/miners/nope"), HttpStatusCode.NotFound);
         Assert.Contains("'nope'", problem.Detail, StringComparison.Ordinal);
         Assert.Contains("farmctl fleet", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal("/v1/miners/nope", problem.Instance);
     }
 
     [Fact]
