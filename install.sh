@@ -13,9 +13,9 @@ Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
   (no option)  install missing system packages and build (same as --deps --build)
   --deps       install what the machine lacks with apt-get (mosquitto, influxdb, test tools)
   --build      restore pinned NuGet packages and build the solution (Release)
-  --demo       deps + build, then start a simulated rack on loopback and the agent
-               polling it and publishing to a local mosquitto, and show
-               `farm-agent status` (Ctrl-C stops them all)
+  --demo       deps + build, then start a simulated 3-rack farm on loopback, one agent
+               per rack, a local mosquitto and farm-controller, sell demo contracts
+               with farmctl and show `farmctl allocation show` (Ctrl-C stops them all)
   --test       deps, then run the whole test suite (the README's test command)
   --broker ... generate a mosquitto config, hashed password file and ACL for the agent,
                controller and contract-platform roles; every option after --broker goes to

@@ -76,6 +76,11 @@ public static class ControllerHost
         }
 
         ControllerOptionsValidator.Validate(controller, influx);
+        if (controller.Api.Enabled)
+        {
+            Api.LocalApiOptionsValidator.Validate(controller.Api);
+        }
+
         if (influx.Enabled && string.IsNullOrWhiteSpace(write.SpillDirectory))
         {
             // Spill beside the database so an InfluxDB outage loses nothing by default.
