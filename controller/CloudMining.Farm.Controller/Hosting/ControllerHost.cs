@@ -4,6 +4,7 @@ using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
+using CloudMining.Farm.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -100,6 +101,9 @@ public static class ControllerHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
+
+        // Type=notify: READY=1 once ingest has started, STOPPING=1 on shutdown; a no-op outside systemd.
+        builder.Services.AddSystemd();
         return builder.Build();
     }
 }
