@@ -13,6 +13,7 @@ internal static class Program
             RunCommand.Create(),
             StatusCommand.Create(),
             DecodeCommand.Create(),
+            CheckCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

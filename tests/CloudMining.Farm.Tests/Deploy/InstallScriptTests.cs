@@ -4,6 +4,8 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Deploy;
 
+// install.sh is a Linux installer; these tests run bash.
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class InstallScriptTests
 {
     private static async Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null)
@@ -96,8 +98,13 @@ public sealed class InstallScriptTests
             string config = Path.Combine(root, "etc", "farm-agent", "agent.json");
             (code, output) = await RunAsync(Path.Combine(root, "opt", "cloudmining-farm", "agent", "farm-agent"), ["check", "--config", config, "--json"]);
             Assert.True(code == 1, output);
-            Assert.Contains("Agent:RackId: is missing", output, StringComparison.Ordinal);
-            Assert.Contains("Agent:Miners: no miners are listed", output, StringComparison.Ordinal);
+            using var doc = System.Text.Json.JsonDocument.Parse(output);
+            var failed = doc.RootElement.GetProperty("checks").EnumerateArray()
+                .Where(c => !c.GetProperty("passed").GetBoolean())
+                .Select(c => c.GetProperty("subject").GetString() + ": " + c.GetProperty("detail").GetString())
+                .ToList();
+            Assert.Contains(failed, f => f.StartsWith("Agent:RackId: is missing", StringComparison.Ordinal));
+            Assert.Contains(failed, f => f.StartsWith("Agent:Miners: no miners are listed", StringComparison.Ordinal));
         }
         finally
         {
