@@ -14,6 +14,7 @@ internal static class Program
             StatusCommand.Create(),
             DecodeCommand.Create(),
             CheckCommand.Create(),
+            ScanCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
