@@ -21,6 +21,10 @@ public sealed class AgentServiceStatus : IHostedService
     {
         _polling = polling ?? throw new ArgumentNullException(nameof(polling));
         _systemd = systemd ?? throw new ArgumentNullException(nameof(systemd));
+
+        // Subscribe now, not in StartAsync: the host builds every hosted service before starting the first, and the
+        // polling loop (started earlier) may finish its first cycle while later services are still starting.
+        _polling.CycleCompleted += OnCycleCompleted;
     }
 
     /// <summary>
@@ -52,11 +56,7 @@ public sealed class AgentServiceStatus : IHostedService
             $"polling {e.Miners.Count} miners, {e.Cycle.Succeeded} answering, {total.Format(total.NaturalUnit(), 1)} (cycle {e.Cycle.Cycle})");
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _polling.CycleCompleted += OnCycleCompleted;
-        return Task.CompletedTask;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
