@@ -59,6 +59,7 @@ public static partial class RackChecker
         }
 
         results.AddRange(await CheckSensorsAsync(options.Hardware, cancellationToken));
+        results.AddRange(CheckFans(options.Hardware));
         results.AddRange(CheckRelays(options));
         return new CheckReport(Path.GetFullPath(configPath), results.All(r => r.Passed), results);
     }

@@ -21,6 +21,7 @@ public sealed class RackCheckerTests
             IEnumerable<object>? extraMiners = null,
             IEnumerable<object>? relays = null,
             IEnumerable<object>? sensors = null,
+            IEnumerable<object>? fans = null,
             string gpioChip = "sim")
         {
             string dir = rack.Options.StateDirectory;
@@ -32,6 +33,9 @@ public sealed class RackCheckerTests
             Directory.CreateDirectory(Path.Combine(sys, "class", "hwmon", "hwmon1"));
             await File.WriteAllTextAsync(Path.Combine(sys, "class", "hwmon", "hwmon1", "name"), "nct6775\n");
             await File.WriteAllTextAsync(Path.Combine(sys, "class", "hwmon", "hwmon1", "temp2_input"), "41500\n");
+            Directory.CreateDirectory(Path.Combine(sys, "class", "pwm", "pwmchip0"));
+            await File.WriteAllTextAsync(Path.Combine(sys, "class", "pwm", "pwmchip0", "npwm"), "2\n");
+            await File.WriteAllTextAsync(Path.Combine(sys, "class", "pwm", "pwmchip0", "export"), "");
 
             var miners = rack.Options.Miners.Select((m, i) => (object)new { m.Id, m.Address, m.Port, Profile = profile?.Invoke(i) ?? "auto" }).ToList();
             miners.AddRange(extraMiners ?? []);
@@ -53,6 +57,7 @@ public sealed class RackCheckerTests
                         GpioChip = gpioChip,
                         SysfsRoot = sys,
                         Relays = relays ?? rack.Options.Miners.Select((m, i) => (object)new { Outlet = $"PDU-A/{i + 1}", Miner = m.Id, Line = i }).ToArray(),
+                        Fans = fans ?? [new { Name = "front", PwmChip = 0, PwmChannel = 0 }, new { Name = "rear", PwmChip = 0, PwmChannel = 1 }],
                         Sensors = sensors ?? [
                             new { Name = "inlet-1", Position = "inlet", Kind = "ds18b20", Device = "28-0000012345ab" },
                             new { Name = "exhaust-1", Position = "exhaust", Kind = "hwmon", Device = "hwmon1/temp2_input" },
@@ -84,6 +89,8 @@ public sealed class RackCheckerTests
         Assert.Contains(report.Checks, c => c.Subject == "inlet-1" && c.Detail.Contains("23.1 °C", StringComparison.Ordinal));
         Assert.Contains(report.Checks, c => c.Subject == "exhaust-1" && c.Detail.Contains("41.5 °C", StringComparison.Ordinal));
         Assert.Contains(report.Checks, c => c.Subject == "exhaust-2" && c.Detail.Contains("41.5 °C", StringComparison.Ordinal));
+        Assert.Equal(["front", "rear"], report.Checks.Where(c => c.Area == "fan" && c.Passed).Select(c => c.Subject));
+        Assert.Equal("", await File.ReadAllTextAsync(Path.Combine(rack.Options.StateDirectory, "sys", "class", "pwm", "pwmchip0", "export"))); // nothing exported
         Assert.Contains(report.Checks, c => c.Area == "miner" && c.Subject.StartsWith(rack[0].Id, StringComparison.Ordinal) && c.Detail.Contains("TH/s", StringComparison.Ordinal));
 
         // The console and JSON forms of the same verdict.
@@ -154,6 +161,20 @@ public sealed class RackCheckerTests
         Assert.Contains("28-00000badbad0", failed.Detail, StringComparison.Ordinal);
         Assert.Contains("100 %", failed.Hint, StringComparison.Ordinal);
         Assert.Contains(report.Checks, c => c.Passed && c.Subject == "inlet-1");
+    }
+
+    [Fact]
+    public async Task A_fan_channel_the_chip_does_not_have_fails_with_the_channels_it_has()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack, fans: [new { Name = "front", PwmChip = 0, PwmChannel = 3 }, new { Name = "top", PwmChip = 4, PwmChannel = 0 }]);
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        List<CheckResult> failed = [.. report.Checks.Where(c => !c.Passed)];
+        Assert.Equal(["front", "top"], failed.Select(c => c.Subject));
+        Assert.Contains("has channels 0..1", failed[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("pwmchip4 does not exist", failed[1].Detail, StringComparison.Ordinal);
     }
 
     [Fact]
