@@ -9,6 +9,7 @@ usage() {
   cat <<'TXT'
 Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
        ./install.sh --broker --out DIR --credentials FILE [broker-setup options]
+       sudo ./install.sh --agent|--controller [--root DIR] [--binaries DIR] [--no-start]
 
   (no option)  install missing system packages and build (same as --deps --build)
   --deps       install what the machine lacks with apt-get (mosquitto, influxdb, test tools)
@@ -20,6 +21,10 @@ Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
   --broker ... generate a mosquitto config, hashed password file and ACL for the agent,
                controller and contract-platform roles; every option after --broker goes to
                scripts/broker-setup.sh (see ./install.sh --broker --help)
+  --agent ...  install farm-agent as a systemd service on a rack box: program under /opt/cloudmining-farm,
+               system user farm-agent (gpio group), /etc/farm-agent/agent.json from a template (kept if
+               present), the hardened unit; enables it (see ./install.sh --agent --help)
+  --controller ...  the same for farm-controller
   --help       this text
 
 Environment:
@@ -87,6 +92,8 @@ while [ $# -gt 0 ]; do
   arg="$1"; shift
   case "$arg" in
     --broker) exec "$here/scripts/broker-setup.sh" "$@" ;;
+    --agent) exec "$here/scripts/install-service.sh" agent "$@" ;;
+    --controller) exec "$here/scripts/install-service.sh" controller "$@" ;;
     --help|-h) usage; exit 0 ;;
     --deps) deps ;;
     --build) build ;;

@@ -9,6 +9,7 @@ using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -111,6 +112,9 @@ public static class ControllerHost
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
         AddEngine(builder.Services, settings);
+
+        // Type=notify: READY=1 once ingest has started, STOPPING=1 on shutdown; a no-op outside systemd.
+        builder.Services.AddSystemd();
         return builder.Build();
     }
 
