@@ -170,6 +170,7 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
             }
         }
 
+        errors.AddRange(HardwareMapValidator.Check(options));
         return errors;
     }
 
