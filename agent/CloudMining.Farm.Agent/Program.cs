@@ -13,6 +13,8 @@ internal static class Program
             RunCommand.Create(),
             StatusCommand.Create(),
             DecodeCommand.Create(),
+            RelayCommand.Create(),
+            WatchdogCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
