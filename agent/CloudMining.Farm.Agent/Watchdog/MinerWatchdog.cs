@@ -126,6 +126,13 @@ public sealed partial class MinerWatchdog : IDisposable
             }
         }
 
+        // Switched off on purpose (thermal protection, load shedding, a technician): dark is expected, not a hang.
+        if (SwitchedOff(m.MinerId))
+        {
+            l.Reset();
+            return null;
+        }
+
         (Verdict verdict, string reason) = Judge(m);
         if (verdict == Verdict.Neutral)
         {
@@ -266,8 +273,8 @@ public sealed partial class MinerWatchdog : IDisposable
 
     private void UpdateHold(IReadOnlyList<MinerHealth> miners, DateTimeOffset now)
     {
-        int known = miners.Count(m => m.State != MinerHealthState.Unknown);
-        int dark = miners.Count(m => IsDark(m.State));
+        int known = miners.Count(m => m.State != MinerHealthState.Unknown && !SwitchedOff(m.MinerId));
+        int dark = miners.Count(m => IsDark(m.State) && !SwitchedOff(m.MinerId));
         bool hold = dark >= options.NetworkHoldMinMiners && dark * 2 > known;
         if (hold && !holding)
         {
@@ -399,6 +406,8 @@ public sealed partial class MinerWatchdog : IDisposable
             persistFailing = true;
         }
     }
+
+    private bool SwitchedOff(string minerId) => power.HasRelay(minerId) && !power.IsPoweredOn(minerId);
 
     private static bool IsDark(MinerHealthState state) => state is MinerHealthState.Unreachable or MinerHealthState.Timeout or MinerHealthState.CircuitOpen;
 

@@ -171,4 +171,20 @@ public sealed class MinerWatchdogTests
         Assert.Contains("under 50 %", rig.Events.Recent.First(e => e.Action == "retry").Detail, StringComparison.Ordinal);
         Assert.Equal(2, miner.BootCount);
     }
+
+    [Fact]
+    public async Task Miner_switched_off_on_purpose_is_left_alone()
+    {
+        await using WatchdogRig rig = await WatchdogRig.StartAsync();
+        SimulatedMiner miner = rig.Farm.Miners[0];
+        await rig.TickAsync();
+
+        await rig.Relays.PowerOffAsync(miner.Id, "thermal protection", CancellationToken.None);
+        await rig.TicksAsync(15);
+
+        Assert.Equal(MinerPowerState.Off, miner.PowerState);
+        Assert.Equal(MinerHealthState.Unreachable, rig.Health[0].State);
+        Assert.Equal(["relay:power-off"], rig.Trail(miner.Id));
+        Assert.Equal(WatchdogStep.Healthy, rig.Watchdog.StepOf(miner.Id));
+    }
 }
