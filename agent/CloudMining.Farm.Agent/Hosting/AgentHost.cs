@@ -82,8 +82,10 @@ public static class AgentHost
         services.AddSingleton(sp =>
         {
             AgentOptions o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
-            return new RelayController(RelayDriverFactory.Create(o), o.Hardware.Relays, o.Power, sp.GetRequiredService<RackEventBus>(),
+            var relays = new RelayController(RelayDriverFactory.Create(o), o.Hardware.Relays, o.Power, sp.GetRequiredService<RackEventBus>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RelayController>>());
+            RelayStartupService.OpenLines(relays);
+            return relays;
         });
         services.AddSingleton<IMinerPower>(sp => sp.GetRequiredService<IOptions<AgentOptions>>().Value.Hardware.Relays.Count > 0
             ? sp.GetRequiredService<RelayController>()

@@ -88,14 +88,21 @@ public sealed partial class RelayController : IMinerPower, IDisposable
         return off;
     }
 
-    /// <summary>Switches on every outlet that is off, one at a time, <see cref="PowerOptions.PowerUpGap"/> apart; outlets already on are not touched.</summary>
+    /// <summary>Switches on every outlet that is off, one at a time, <see cref="PowerOptions.PowerUpGap"/> apart; outlets already on are not touched, an outlet that fails is skipped.</summary>
     public async Task PowerUpRackAsync(string reason, CancellationToken cancellationToken)
     {
         foreach (Outlet o in outlets)
         {
             if (!o.PoweredOn)
             {
-                await PowerOnAsync(o, reason, cancellationToken);
+                try
+                {
+                    await PowerOnAsync(o, reason, cancellationToken);
+                }
+                catch (Exception e) when (e is GpioChipException or InvalidOperationException or IOException)
+                {
+                    // Already a critical relay-failed event; one bad relay must not keep the rest of the rack dark.
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Gpio;
 
@@ -28,11 +29,13 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
 
     protected override void OpenPin(int pinNumber)
     {
+        // The "line level" is where the simulated outlet stands now, so opening switches nothing and a miner farm-sim
+        // started unpowered (--start-off) is found off and powered up in turn.
+        RelayOptions r = Relay(pinNumber);
+        bool on = IsMinerPowered(r.Miner);
         lock (gate)
         {
-            // The simulator's miners start powered: report the level that means "on" so opening switches nothing.
-            RelayOptions r = Relay(pinNumber);
-            lines[pinNumber] = (PinMode.Input, RelayWiring.LevelFor(true, r.ActiveLow, r.NormallyClosed));
+            lines[pinNumber] = (PinMode.Input, RelayWiring.LevelFor(on, r.ActiveLow, r.NormallyClosed));
         }
     }
 
@@ -88,6 +91,25 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
         lock (gate)
         {
             lines[pinNumber] = (PinMode.Output, value);
+        }
+    }
+
+    private bool IsMinerPowered(string minerId)
+    {
+        try
+        {
+            using HttpResponseMessage response = http.GetAsync(new Uri($"miners/{Uri.EscapeDataString(minerId)}", UriKind.Relative)).GetAwaiter().GetResult();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new GpioChipException($"farm-sim at {http.BaseAddress} does not know miner {minerId} (HTTP {(int)response.StatusCode}); check Agent:Hardware:Relays against the simulator's manifest.", http.BaseAddress?.ToString());
+            }
+
+            using JsonDocument doc = JsonDocument.Parse(response.Content.ReadAsStream());
+            return !(doc.RootElement.TryGetProperty("power", out JsonElement power) && string.Equals(power.GetString(), "off", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (HttpRequestException e)
+        {
+            throw new GpioChipException($"farm-sim's control API at {http.BaseAddress} is not reachable ({e.Message}); start farm-sim with --control or fix Agent:Hardware:GpioChip.", http.BaseAddress?.ToString(), innerException: e);
         }
     }
 

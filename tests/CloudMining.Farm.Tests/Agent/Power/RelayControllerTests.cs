@@ -183,4 +183,20 @@ public sealed class RelayControllerTests
         Assert.Equal("critical", failed.Severity);
         Assert.True(rig.Controller.IsPoweredOn("m1"));
     }
+
+    [Fact]
+    public async Task Power_up_goes_on_past_a_relay_that_fails()
+    {
+        RelayOptions[] relays = [RelayRig.Relay(0, "m0", normallyClosed: false), RelayRig.Relay(1, "m1", normallyClosed: false), RelayRig.Relay(2, "m2", normallyClosed: false)];
+        using var rig = new RelayRig(relays, new PowerOptions { MinOffTime = TimeSpan.Zero, PowerUpGap = TimeSpan.FromSeconds(5) });
+        Assert.Equal(3, rig.Controller.Open().Count);
+        rig.Chip.InjectLineFailure(1, "relay driver burnt");
+
+        await ClockPump.RunAsync(rig.Controller.PowerUpRackAsync("agent start", CancellationToken.None), rig.Clock, Step);
+
+        Assert.True(rig.Controller.IsPoweredOn("m0"));
+        Assert.False(rig.Controller.IsPoweredOn("m1"));
+        Assert.True(rig.Controller.IsPoweredOn("m2"));
+        Assert.Contains(rig.Events.Recent, e => e.Action == "relay-failed" && e.MinerId == "m1");
+    }
 }

@@ -37,4 +37,24 @@ public sealed class SimulatorHttpRelayDriverTests
         await relays.PowerOnAsync(miner.Id, "demo", CancellationToken.None);
         Assert.NotEqual(MinerPowerState.Off, miner.PowerState);
     }
+
+    [Fact]
+    public async Task Demo_relay_finds_a_miner_farm_sim_started_unpowered_off_and_powers_it_up()
+    {
+        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", customize: (_, s) => s with { PoweredOnAtStart = false });
+        await using ControlServer control = await ControlServer.StartAsync(farm, new IPEndPoint(IPAddress.Loopback, FreeTcpPort.Next()));
+        SimulatedMiner miner = farm.Miners[0];
+        var options = new AgentOptions();
+        options.Hardware.GpioChip = "sim-http://" + control.Url.Authority;
+        options.Hardware.Relays.Add(new RelayOptions { Outlet = "PDU-A/1", Miner = miner.Id, Line = 1 });
+        options.Power.MinOffTime = TimeSpan.Zero;
+
+        using var relays = new RelayController(RelayDriverFactory.Create(options), options.Hardware.Relays, options.Power,
+            new RackEventBus(NullLogger<RackEventBus>.Instance), TimeProvider.System, NullLogger<RelayController>.Instance);
+
+        Assert.Equal(miner.Id, Assert.Single(relays.Open()).Miner);
+        Assert.Equal(MinerPowerState.Off, miner.PowerState);
+        await relays.PowerUpRackAsync("agent start", CancellationToken.None);
+        Assert.NotEqual(MinerPowerState.Off, miner.PowerState);
+    }
 }
