@@ -119,7 +119,7 @@ internal static class RelayCommand
 
         var events = new RackEventBus(NullLogger<RackEventBus>.Instance);
         events.Raised += (_, e) => output.WriteLine($"  {time.GetLocalNow():HH:mm:ss} {e.Action}: {e.Detail}");
-        using var relays = new RelayController(driver, [relay], options.Power, events, time, NullLogger<RelayController>.Instance);
+        using var relays = new RelayController(driver, [relay], options.Power, events, time, NullLogger<RelayController>.Instance, options.StateDirectory);
         try
         {
             if (relays.Open().Count > 0)

@@ -83,7 +83,7 @@ public static class AgentHost
         {
             AgentOptions o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             var relays = new RelayController(RelayDriverFactory.Create(o), o.Hardware.Relays, o.Power, sp.GetRequiredService<RackEventBus>(),
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RelayController>>());
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RelayController>>(), o.StateDirectory);
             RelayStartupService.OpenLines(relays);
             return relays;
         });

@@ -26,12 +26,17 @@ public sealed partial class RelayController : IMinerPower, IDisposable
     private readonly List<Outlet> outlets = [];
     private readonly SemaphoreSlim cycleSlots;
     private readonly SemaphoreSlim inrushGate = new(1, 1);
+    private readonly string? stateDirectory;
+    private readonly Dictionary<string, KeptOffOutlet> keptOff = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock keptOffGate = new();
     private DateTimeOffset? lastPowerOnAt;
     private int cyclesInProgress;
     private bool opened;
 
-    public RelayController(GpioDriver driver, IEnumerable<RelayOptions> relays, PowerOptions power, RackEventBus events, TimeProvider time, ILogger<RelayController> logger)
+    /// <param name="stateDirectory">Where relays.json remembers outlets switched off on purpose; null keeps that in memory only.</param>
+    public RelayController(GpioDriver driver, IEnumerable<RelayOptions> relays, PowerOptions power, RackEventBus events, TimeProvider time, ILogger<RelayController> logger, string? stateDirectory = null)
     {
+        this.stateDirectory = stateDirectory;
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(relays);
         this.power = power ?? throw new ArgumentNullException(nameof(power));
@@ -79,6 +84,7 @@ public sealed partial class RelayController : IMinerPower, IDisposable
             }
         }
 
+        LoadKeptOff();
         opened = true;
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -93,7 +99,12 @@ public sealed partial class RelayController : IMinerPower, IDisposable
     {
         foreach (Outlet o in outlets)
         {
-            if (!o.PoweredOn)
+            if (!o.PoweredOn && KeptOff(o) is { } kept)
+            {
+                events.Raise(RackEvent.Info("relay", "kept-off", o.Options.Miner,
+                    $"{Describe(o)} stays OFF: it was switched off on purpose at {kept.Since:u} ({kept.Reason}); whatever switched it off, or `farm-agent relay test {o.Options.Outlet}`, brings it back."));
+            }
+            else if (!o.PoweredOn)
             {
                 try
                 {
@@ -121,6 +132,7 @@ public sealed partial class RelayController : IMinerPower, IDisposable
         try
         {
             SwitchOff(o, reason);
+            RememberKeptOff(o, reason);
         }
         finally
         {
@@ -235,7 +247,81 @@ public sealed partial class RelayController : IMinerPower, IDisposable
             inrushGate.Release();
         }
 
+        ForgetKeptOff(o);
+
         events.Raise(RackEvent.Info("relay", "power-on", o.Options.Miner, $"{Describe(o)} switched ON: {reason}"));
+    }
+
+    private KeptOffOutlet? KeptOff(Outlet o)
+    {
+        lock (keptOffGate)
+        {
+            return keptOff.TryGetValue(o.Options.Outlet, out KeptOffOutlet? k) ? k : null;
+        }
+    }
+
+    private void RememberKeptOff(Outlet o, string reason)
+    {
+        lock (keptOffGate)
+        {
+            keptOff[o.Options.Outlet] = new KeptOffOutlet(o.Options.Outlet, o.Options.Miner, time.GetUtcNow(), reason);
+            SaveKeptOffLocked();
+        }
+    }
+
+    private void ForgetKeptOff(Outlet o)
+    {
+        lock (keptOffGate)
+        {
+            if (keptOff.Remove(o.Options.Outlet))
+            {
+                SaveKeptOffLocked();
+            }
+        }
+    }
+
+    // Only outlets still in the map and found off count: a rewired rack or an outlet switched on by hand starts clean.
+    private void LoadKeptOff()
+    {
+        if (stateDirectory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            lock (keptOffGate)
+            {
+                foreach (KeptOffOutlet k in RelayStateFile.Read(stateDirectory).KeptOff)
+                {
+                    if (byOutlet.TryGetValue(k.Outlet, out Outlet? o) && !o.PoweredOn)
+                    {
+                        keptOff[k.Outlet] = k;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            LogStateFailed(logger, RelayStateFile.PathIn(stateDirectory), e.Message);
+        }
+    }
+
+    private void SaveKeptOffLocked()
+    {
+        if (stateDirectory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            RelayStateFile.Write(stateDirectory, new RelayStateDocument { KeptOff = keptOff.Values.OrderBy(k => k.Outlet, StringComparer.Ordinal).ToArray() });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogStateFailed(logger, RelayStateFile.PathIn(stateDirectory), e.Message);
+        }
     }
 
     private void Write(Outlet o, bool powered, string reason)
@@ -273,6 +359,9 @@ public sealed partial class RelayController : IMinerPower, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Relay lines open: {Outlets} outlets, {On} on, {Off} off")]
     private static partial void LogOpened(ILogger logger, int outlets, int on, int off);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Relay state {RelayStatePath}: {Error}; outlets switched off on purpose may be powered up at the next start")]
+    private static partial void LogStateFailed(ILogger logger, string relayStatePath, string error);
 
     private sealed class Outlet(RelayOptions options)
     {

@@ -199,4 +199,40 @@ public sealed class RelayControllerTests
         Assert.True(rig.Controller.IsPoweredOn("m2"));
         Assert.Contains(rig.Events.Recent, e => e.Action == "relay-failed" && e.MinerId == "m1");
     }
+
+    [Fact]
+    public async Task Outlet_switched_off_on_purpose_stays_off_through_an_agent_restart_until_switched_on()
+    {
+        string state = Directory.CreateTempSubdirectory("farm-agent-relays-").FullName;
+        try
+        {
+            RelayOptions[] relays = [RelayRig.Relay(0, "m0"), RelayRig.Relay(1, "m1")];
+            var power = new PowerOptions { MinOffTime = TimeSpan.FromSeconds(10), PowerUpGap = TimeSpan.FromSeconds(5) };
+            var chip = new GpioDriverSimulator(8);
+            var clock = new ManualTimeProvider();
+            using (var before = new RelayRig(relays, power, chip, clock, state))
+            {
+                before.Controller.Open();
+                await before.Controller.PowerOffAsync("m0", "thermal protection: chips at 95 °C", CancellationToken.None);
+                await ClockPump.RunAsync(before.Controller.PowerCycleAsync("m1", "watchdog", CancellationToken.None), clock, Step);
+            }
+
+            // The agent restarts: m0 is found off and stays off; the relay event says why and how to bring it back.
+            using var after = new RelayRig(relays, power, chip, clock, state);
+            Assert.Equal(["m0"], after.Controller.Open().Select(r => r.Miner));
+            await ClockPump.RunAsync(after.Controller.PowerUpRackAsync("agent start", CancellationToken.None), clock, Step);
+            Assert.False(after.Controller.IsPoweredOn("m0"));
+            RackEvent kept = Assert.Single(after.Events.Recent);
+            Assert.Equal("kept-off", kept.Action);
+            Assert.Contains("thermal protection", kept.Detail, StringComparison.Ordinal);
+
+            await ClockPump.RunAsync(after.Controller.PowerOnAsync("m0", "cooled down", CancellationToken.None), clock, Step);
+            Assert.True(after.Controller.IsPoweredOn("m0"));
+            Assert.Empty(CloudMining.Farm.Agent.Power.RelayStateFile.Read(state).KeptOff);
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
 }

@@ -14,7 +14,7 @@ public sealed class RelayRig : IDisposable
     private readonly Lock gate = new();
     private readonly List<(DateTimeOffset At, int Line, PinValue Level)> changes = [];
 
-    public RelayRig(IReadOnlyList<RelayOptions> relays, PowerOptions? power = null, GpioDriverSimulator? chip = null, ManualTimeProvider? clock = null)
+    public RelayRig(IReadOnlyList<RelayOptions> relays, PowerOptions? power = null, GpioDriverSimulator? chip = null, ManualTimeProvider? clock = null, string? stateDirectory = null)
     {
         Clock = clock ?? new ManualTimeProvider();
         Chip = chip ?? new GpioDriverSimulator(16);
@@ -27,7 +27,7 @@ public sealed class RelayRig : IDisposable
                 changes.Add((Clock.GetUtcNow(), e.PinNumber, e.PhysicalLevel));
             }
         };
-        Controller = new RelayController(Chip, relays, Power, Events, Clock, NullLogger<RelayController>.Instance);
+        Controller = new RelayController(Chip, relays, Power, Events, Clock, NullLogger<RelayController>.Instance, stateDirectory);
     }
 
     public ManualTimeProvider Clock { get; }
