@@ -48,6 +48,9 @@ public sealed class AgentOptions
     /// <summary>The watchdog ladder for miners that stop answering or hashing (Agent:Watchdog).</summary>
     public WatchdogOptions Watchdog { get; set; } = new();
 
+    /// <summary>Fan curves and heat protection (Agent:Thermal); used when the hardware map lists fans or sensors.</summary>
+    public ThermalOptions Thermal { get; set; } = new();
+
     /// <summary>Folder of firmware profiles; empty means the profiles shipped beside the program.</summary>
     public string? ProfilesDirectory { get; set; }
 

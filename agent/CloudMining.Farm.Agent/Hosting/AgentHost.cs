@@ -6,6 +6,7 @@ using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Agent.Watchdog;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Agent.Telemetry;
+using CloudMining.Farm.Agent.Thermal;
 using CloudMining.Farm.Shared.MinerApi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,6 +51,10 @@ public static class AgentHost
         LogOptions logOptions = TryBindLogOptions(builder.Configuration, configPath);
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(AgentLogging.CreateLogger(logOptions, overrides.ConsoleLog), dispose: true);
+
+        // Microsoft.Extensions.Logging filters at Information by default, which would swallow Log:Level Debug before
+        // Serilog sees it; the two enums number their levels alike (Verbose/Trace = 0 … Fatal/Critical = 5).
+        builder.Logging.SetMinimumLevel((LogLevel)(int)logOptions.Level);
         if (overrides.ExtraLogger is not null)
         {
             builder.Logging.AddProvider(overrides.ExtraLogger);
@@ -72,6 +77,7 @@ public static class AgentHost
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
         AddPowerAndWatchdog(builder.Services);
+        builder.Services.AddThermalControl(builder.Configuration);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();
     }

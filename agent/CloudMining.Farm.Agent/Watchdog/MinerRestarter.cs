@@ -6,6 +6,8 @@ namespace CloudMining.Farm.Agent.Watchdog;
 /// <summary>Restarts a miner through its firmware profile's restart action (the profile configured, else the one that last read it).</summary>
 public sealed class MinerRestarter
 {
+    private static readonly Dictionary<string, string> NoValues = [];
+
     private readonly FirmwareProfileCatalog catalog;
     private readonly ActionRunner runner;
 
@@ -27,6 +29,6 @@ public sealed class MinerRestarter
             return null;
         }
 
-        return await runner.RunAsync(miner.Endpoint, profile, ProfileAction.Restart, null, cancellationToken);
+        return await runner.RunAsync(miner.Endpoint, profile, ProfileAction.Restart, NoValues, cancellationToken);
     }
 }

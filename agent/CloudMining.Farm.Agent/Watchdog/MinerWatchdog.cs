@@ -206,9 +206,15 @@ public sealed partial class MinerWatchdog : IDisposable
             events.Raise(RackEvent.Warning("watchdog", "restart-unavailable", m.MinerId,
                 "its firmware profile is unknown (never read since the agent started), so it cannot be restarted through its API; the next step is a power-cycle."));
         }
-        else if (!result.IsSuccess)
+        else if (result.Outcome == ActionOutcome.NotSupported)
         {
-            events.Raise(RackEvent.Warning("watchdog", "restart-failed", m.MinerId, result.ToString() + "; the next step is a power-cycle."));
+            events.Raise(RackEvent.Warning("watchdog", "restart-unavailable", m.MinerId,
+                "its firmware profile has no restart action, so it cannot be restarted through its API; the next step is a power-cycle."));
+        }
+        else if (!result.Succeeded)
+        {
+            events.Raise(RackEvent.Warning("watchdog", "restart-failed", m.MinerId,
+                $"the restart did not go through after {result.CommandsSent} command(s): {result.Error}; the next step is a power-cycle."));
         }
 
         l.StepAt = time.GetUtcNow();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Hosting;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
@@ -37,6 +38,12 @@ internal static class RunCommand
             if (host.Services.GetRequiredService<IngestService>().ExecuteTask is { IsFaulted: true } failed)
             {
                 await Console.Error.WriteLineAsync($"farm-controller: stopped because ingest failed: {failed.Exception?.InnerException?.Message}");
+                return 1;
+            }
+
+            if (host.Services.GetRequiredService<EngineService>().ExecuteTask is { IsFaulted: true } engineFailed)
+            {
+                await Console.Error.WriteLineAsync($"farm-controller: stopped because the engine failed: {engineFailed.Exception?.InnerException?.Message}");
                 return 1;
             }
 

@@ -15,4 +15,7 @@ public sealed class ControllerOptions
 
     /// <summary>Seconds between rack/contract history points.</summary>
     public double RackHistoryIntervalS { get; set; } = 10;
+
+    /// <summary>The "Controller:Engine" section: capacity, control loop, enforcement, proof and ledger.</summary>
+    public Engine.EngineOptions Engine { get; set; } = new();
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using CloudMining.Farm.Shared.Contract;
 
 namespace CloudMining.Farm.Controller.Contracts;
 
@@ -6,9 +6,7 @@ namespace CloudMining.Farm.Controller.Contracts;
 public sealed record PoolTarget
 {
     /// <summary>Longest worker name accepted; pools commonly cut or reject longer names.</summary>
-    public const int MaxWorkerLength = 64;
-
-    private static readonly string[] Schemes = ["stratum+tcp", "stratum+ssl", "stratum2+tcp"];
+    public const int MaxWorkerLength = PoolEndpointRules.MaxWorkerLength;
 
     private PoolTarget(string url, string scheme, string host, int port, string worker)
     {
@@ -36,55 +34,19 @@ public sealed record PoolTarget
     {
         const string UrlField = "pool.url";
         const string WorkerField = "pool.worker";
-        if (string.IsNullOrWhiteSpace(url))
+
+        // The rules live in shared so the agent validates desired pool state exactly as the controller does.
+        if (PoolEndpointRules.UrlProblem(url, out PoolEndpoint? endpoint) is { } urlProblem)
         {
-            throw new ContractValidationException(UrlField, "is empty; give the pool URL such as 'stratum+tcp://pool.example.com:3333'.");
+            throw new ContractValidationException(UrlField, urlProblem);
         }
 
-        int sep = url.IndexOf("://", StringComparison.Ordinal);
-        string scheme = sep > 0 ? url[..sep].ToLowerInvariant() : string.Empty;
-        if (Array.IndexOf(Schemes, scheme) < 0)
+        if (PoolEndpointRules.WorkerProblem(worker) is { } workerProblem)
         {
-            throw new ContractValidationException(UrlField, $"'{url}' must start with stratum+tcp://, stratum+ssl:// or stratum2+tcp://.");
+            throw new ContractValidationException(WorkerField, workerProblem);
         }
 
-        string rest = url[(sep + 3)..];
-        int colon = rest.LastIndexOf(':');
-        if (colon <= 0 || rest.Contains('/', StringComparison.Ordinal) || rest.Contains('@', StringComparison.Ordinal))
-        {
-            throw new ContractValidationException(UrlField, $"'{url}' must be scheme://host:port with no path or credentials, e.g. 'stratum+tcp://pool.example.com:3333'.");
-        }
-
-        string host = rest[..colon];
-        if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
-        {
-            throw new ContractValidationException(UrlField, $"'{host}' in '{url}' is not a valid host name or IP address.");
-        }
-
-        if (!int.TryParse(rest[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-        {
-            throw new ContractValidationException(UrlField, $"the port in '{url}' must be a number from 1 to 65535.");
-        }
-
-        if (string.IsNullOrEmpty(worker))
-        {
-            throw new ContractValidationException(WorkerField, "is empty; give the pool account's worker name such as 'alice.rig1'.");
-        }
-
-        if (worker.Length > MaxWorkerLength)
-        {
-            throw new ContractValidationException(WorkerField, $"is {worker.Length} characters long; at most {MaxWorkerLength} are allowed.");
-        }
-
-        foreach (char c in worker)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
-            {
-                throw new ContractValidationException(WorkerField, $"'{worker}' contains '{c}'; only letters A-Z a-z, digits, '.', '_' and '-' are allowed.");
-            }
-        }
-
-        return new PoolTarget(url, scheme, host, port, worker);
+        return new PoolTarget(endpoint!.Url, endpoint.Scheme, endpoint.Host, endpoint.Port, worker!);
     }
 
     public override string ToString() => $"{Url} ({Worker})";

@@ -1,9 +1,14 @@
 using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Shared.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -100,6 +105,39 @@ public static class ControllerHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
+        AddEngine(builder.Services, settings);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The engine: one <see cref="ControllerEngine"/> singleton, also registered as <see cref="IControllerOperations"/> for
+    /// the local API; its publishing MQTT client and seq file (beside the database); and the control loop.
+    /// </summary>
+    private static void AddEngine(IServiceCollection services, ControllerSettings settings)
+    {
+        ControllerOptions controller = settings.Controller;
+        services.AddSingleton(sp => QuotaSupport.Load(controller.Engine.ProfilesDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger<QuotaSupport>()));
+        services.AddSingleton(sp => new MqttClient(EngineService.ClientOptions(controller.Mqtt), sp.GetRequiredService<ILoggerFactory>().CreateLogger<MqttClient>()));
+        services.AddSingleton<IFarmPublisher>(sp => new MqttFarmPublisher(
+            sp.GetRequiredService<MqttClient>(),
+            new PublisherSequence(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "controller-mqtt-seq")),
+            controller.Mqtt.ClientId!.Trim()));
+        services.AddSingleton(sp => new ControllerEngine(
+            controller.Engine,
+            controller.Site,
+            sp.GetRequiredService<FleetState>(),
+            sp.GetRequiredService<IControllerStore>(),
+            sp.GetRequiredService<IFarmPublisher>(),
+            sp.GetRequiredService<QuotaSupport>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ControllerEngine>()));
+        services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());
+        services.AddSingleton(sp => new EngineService(
+            controller,
+            sp.GetRequiredService<ControllerEngine>(),
+            sp.GetRequiredService<MqttClient>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
     }
 }

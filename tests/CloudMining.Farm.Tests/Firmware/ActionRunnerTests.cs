@@ -14,6 +14,8 @@ public sealed class ActionRunnerTests
 
     private static ActionRunner Runner() => new(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = TimeSpan.FromSeconds(2), ReadTimeout = TimeSpan.FromSeconds(2) }));
 
+    private static readonly Dictionary<string, string> NoValues = [];
+
     private static FirmwareProfile Profile(string name) => Catalog.TryGet(name, out FirmwareProfile p) ? p : throw new InvalidOperationException(name);
 
     [Fact]
@@ -23,10 +25,10 @@ public sealed class ActionRunnerTests
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, writeAccess: true);
         SimulatedMiner miner = farm.Miners[0];
 
-        ActionResult result = await Runner().RunAsync(miner.Endpoint, Profile("antminer"), ProfileAction.Restart);
+        ActionResult result = await Runner().RunAsync(miner.Endpoint, Profile("antminer"), ProfileAction.Restart, NoValues, CancellationToken.None);
 
-        Assert.True(result.IsSuccess, result.ToString());
-        Assert.Equal(1, result.StepsCompleted);
+        Assert.True(result.Succeeded, result.Error?.ToString());
+        Assert.Equal(1, result.CommandsSent);
         Assert.True(await Eventually.TrueAsync(() => miner.PowerState == MinerPowerState.Booting, TimeSpan.FromSeconds(5)));
     }
 
@@ -37,9 +39,9 @@ public sealed class ActionRunnerTests
         await using SimulatedFarm farm = await TestFarms.StartAsync("luxos", clock: clock, writeAccess: true);
         SimulatedMiner miner = farm.Miners[0];
 
-        ActionResult result = await Runner().RunAsync(miner.Endpoint, Profile("luxos"), ProfileAction.Restart);
+        ActionResult result = await Runner().RunAsync(miner.Endpoint, Profile("luxos"), ProfileAction.Restart, NoValues, CancellationToken.None);
 
-        Assert.True(result.IsSuccess, result.ToString());
+        Assert.True(result.Succeeded, result.Error?.ToString());
         Assert.Equal("Resetting miner", Assert.Single(result.Messages));
         Assert.True(await Eventually.TrueAsync(() => miner.PowerState == MinerPowerState.Booting, TimeSpan.FromSeconds(5)));
     }
@@ -50,11 +52,11 @@ public sealed class ActionRunnerTests
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: false);
 
         ActionResult result = await Runner().RunAsync(farm.Miners[0].Endpoint, Profile("antminer"), ProfileAction.SwitchPool,
-            new Dictionary<string, string> { ["index"] = "1" });
+            new Dictionary<string, string> { ["index"] = "1" }, CancellationToken.None);
 
-        Assert.False(result.IsSuccess);
+        Assert.Equal(ActionOutcome.Failed, result.Outcome);
         Assert.Equal(MinerApiErrorKind.AccessDenied, result.Error?.Kind);
-        Assert.Equal(0, result.StepsCompleted);
+        Assert.Empty(result.Messages);
         Assert.Equal(MinerPowerState.Running, farm.Miners[0].PowerState);
     }
 
@@ -65,23 +67,9 @@ public sealed class ActionRunnerTests
         long before = farm.Miners[0].RequestsReceived;
 
         ActionResult result = await Runner().RunAsync(farm.Miners[0].Endpoint, Profile("luxos"), ProfileAction.SetQuota,
-            new Dictionary<string, string> { ["index"] = "1", ["quota"] = "5" });
+            new Dictionary<string, string> { ["index"] = "1", ["quota"] = "5" }, CancellationToken.None);
 
-        Assert.True(result.NotSupported);
-        Assert.False(result.IsSuccess);
-        Assert.Equal(before, farm.Miners[0].RequestsReceived);
-    }
-
-    [Fact]
-    public async Task Missing_placeholder_value_throws_before_anything_is_sent()
-    {
-        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: true);
-        long before = farm.Miners[0].RequestsReceived;
-
-        ArgumentException e = await Assert.ThrowsAsync<ArgumentException>(() =>
-            Runner().RunAsync(farm.Miners[0].Endpoint, Profile("antminer"), ProfileAction.AddPool, new Dictionary<string, string> { ["url"] = "stratum+tcp://x:1" }));
-
-        Assert.Contains("{user}", e.Message, StringComparison.Ordinal);
+        Assert.Equal(ActionOutcome.NotSupported, result.Outcome);
         Assert.Equal(before, farm.Miners[0].RequestsReceived);
     }
 
@@ -91,7 +79,7 @@ public sealed class ActionRunnerTests
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: true);
         farm.Miners[0].SetPower(false);
 
-        ActionResult result = await Runner().RunAsync(farm.Miners[0].Endpoint, Profile("antminer"), ProfileAction.Restart);
+        ActionResult result = await Runner().RunAsync(farm.Miners[0].Endpoint, Profile("antminer"), ProfileAction.Restart, NoValues, CancellationToken.None);
 
         Assert.Equal(MinerApiErrorKind.Unreachable, result.Error?.Kind);
     }
