@@ -15,6 +15,8 @@ internal static class Program
             DecodeCommand.Create(),
             CheckCommand.Create(),
             ScanCommand.Create(),
+            RelayCommand.Create(),
+            WatchdogCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -1,5 +1,7 @@
+using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Simulator.Personalities;
+using CloudMining.Farm.Simulator.Power;
 
 namespace CloudMining.Farm.Simulator;
 
@@ -107,6 +109,27 @@ public sealed class SimulatedFarm : IAsyncDisposable
         }
 
         Pools.SetAlive(url, alive);
+    }
+
+    /// <summary>
+    /// Wires miners to relay lines of a simulated chip: from now on each miner's power follows its line's physical
+    /// level as the relay board would (active-low, normally-closed), starting from where the line stands. Dispose the
+    /// result to cut the wiring.
+    /// </summary>
+    public RelayAttachment AttachRelays(GpioDriverSimulator chip, IEnumerable<SimulatedRelay> relays)
+    {
+        ArgumentNullException.ThrowIfNull(chip);
+        ArgumentNullException.ThrowIfNull(relays);
+        var byLine = new Dictionary<int, (SimulatedRelay, SimulatedMiner)>();
+        foreach (SimulatedRelay relay in relays)
+        {
+            if (!byLine.TryAdd(relay.Line, (relay, this[relay.MinerId])))
+            {
+                throw new ArgumentException($"Line {relay.Line} is wired to two relays; give each relay its own line.", nameof(relays));
+            }
+        }
+
+        return new RelayAttachment(chip, byLine);
     }
 
     public async ValueTask DisposeAsync()

@@ -45,6 +45,7 @@ internal static class RunCommand
             // alone, not logged by the host as "Hosting failed to start" with a stack trace.
             AgentOptions options = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
             _ = host.Services.GetRequiredService<IMinerReader>();
+            _ = host.Services.GetRequiredService<Power.IMinerPower>(); // opens the relay chip: a wrong GpioChip is a config error
             EnsureStateDirectory(options.StateDirectory);
         }
         catch (Exception e) when (ConfigErrors(e) is { Count: > 0 } messages)

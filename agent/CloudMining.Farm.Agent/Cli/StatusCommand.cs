@@ -95,6 +95,7 @@ internal static class StatusCommand
         else
         {
             StatusTable.Render(console, doc, time.GetUtcNow());
+            Watchdog.WatchdogStatusLines.Render(console, dir);
         }
 
         return stale ? NotRunningExitCode : 0;

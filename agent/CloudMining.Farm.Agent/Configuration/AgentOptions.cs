@@ -42,6 +42,12 @@ public sealed class AgentOptions
     /// <summary>Relays, fans and sensors of the rack (Agent:Hardware).</summary>
     public HardwareOptions Hardware { get; set; } = new();
 
+    /// <summary>Relay timing: minimum off time, power-up stagger, concurrent cycles (Agent:Power).</summary>
+    public PowerOptions Power { get; set; } = new();
+
+    /// <summary>The watchdog ladder for miners that stop answering or hashing (Agent:Watchdog).</summary>
+    public WatchdogOptions Watchdog { get; set; } = new();
+
     /// <summary>Fan curves and heat protection (Agent:Thermal); used when the hardware map lists fans or sensors.</summary>
     public ThermalOptions Thermal { get; set; } = new();
 

@@ -171,6 +171,7 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
             }
         }
 
+        errors.AddRange(HardwareMapValidator.Check(options));
         return errors;
     }
 

@@ -2,12 +2,16 @@ using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Agent.Power;
+using CloudMining.Farm.Agent.Watchdog;
+using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Agent.Thermal;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -76,6 +80,7 @@ public static class AgentHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
+        AddPowerAndWatchdog(builder.Services);
         builder.Services.AddThermalControl(builder.Configuration);
         // Type=notify: READY=1 after start, STATUS= and watchdog pings from the poll loop, STOPPING=1 (no-op outside systemd).
         builder.Services.AddSystemd(systemd);
@@ -84,6 +89,33 @@ public static class AgentHost
         builder.Services.AddHostedService<AgentServiceStatus>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();
+    }
+
+    /// <summary>Relays (IMinerPower, staggered power-up at start) and the watchdog ladder fed by every poll cycle.</summary>
+    private static void AddPowerAndWatchdog(IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            AgentOptions o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            var relays = new RelayController(RelayDriverFactory.Create(o), o.Hardware.Relays, o.Power, sp.GetRequiredService<RackEventBus>(),
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RelayController>>(), o.StateDirectory);
+            RelayStartupService.OpenLines(relays);
+            return relays;
+        });
+        services.AddSingleton<IMinerPower>(sp => sp.GetRequiredService<IOptions<AgentOptions>>().Value.Hardware.Relays.Count > 0
+            ? sp.GetRequiredService<RelayController>()
+            : new NoRelayPower());
+        services.AddHostedService<RelayStartupService>();
+        services.TryAddSingleton(sp => FirmwareProfileCatalog.Load(FirmwareProfileLocator.Resolve(sp.GetRequiredService<IOptions<AgentOptions>>().Value.ProfilesDirectory)));
+        services.TryAddSingleton(sp =>
+        {
+            AgentOptions o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new ActionRunner(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = o.MinerTimeout, ReadTimeout = o.MinerTimeout }));
+        });
+        services.AddSingleton<MinerRestarter>();
+        services.AddSingleton(sp => new MinerWatchdog(sp.GetRequiredService<IOptions<AgentOptions>>().Value, sp.GetRequiredService<IMinerPower>(),
+            sp.GetRequiredService<MinerRestarter>(), sp.GetRequiredService<RackEventBus>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MinerWatchdog>>()));
+        services.AddHostedService<WatchdogService>();
     }
 
     private static void BindInto(IConfiguration configuration, string configPath, AgentOptions options)

@@ -1,0 +1,139 @@
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Events;
+using CloudMining.Farm.Agent.Hosting;
+using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Agent.Power;
+using CloudMining.Farm.Agent.Watchdog;
+using CloudMining.Farm.Gpio.Drivers;
+using CloudMining.Farm.Shared.Firmware;
+using CloudMining.Farm.Shared.MinerApi;
+using CloudMining.Farm.Simulator;
+using CloudMining.Farm.Simulator.Power;
+using CloudMining.Farm.Tests.Agent.Power;
+using CloudMining.Farm.Tests.Infrastructure;
+using CloudMining.Farm.Tests.Simulator;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudMining.Farm.Tests.Agent.Watchdog;
+
+/// <summary>
+/// A simulated rack under the real poller, relay controller and watchdog, all on one manual clock: the miners'
+/// power follows their simulated relay lines. <see cref="TickAsync"/> is one poll interval: move the clock, poll,
+/// let the watchdog act (moving the clock while it waits out relay timings).
+/// </summary>
+public sealed class WatchdogRig : IAsyncDisposable
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMinutes(1);
+
+    private readonly RelayAttachment wiring;
+    private readonly RackPoller poller;
+
+    private WatchdogRig(SimulatedFarm farm, AgentOptions options, ManualTimeProvider clock, bool relays)
+    {
+        Farm = farm;
+        Options = options;
+        Clock = clock;
+        Chip = new GpioDriverSimulator(16);
+        var map = relays ? farm.Miners.Select((m, i) => new SimulatedRelay(m.Id, i)).ToList() : [];
+        wiring = farm.AttachRelays(Chip, map);
+        foreach (SimulatedRelay r in map)
+        {
+            options.Hardware.Relays.Add(new RelayOptions { Outlet = $"PDU-A/{r.Line}", Miner = r.MinerId, Line = r.Line });
+        }
+
+        Events = new RackEventBus(NullLogger<RackEventBus>.Instance);
+        Relays = new RelayController(Chip, options.Hardware.Relays, options.Power, Events, clock, NullLogger<RelayController>.Instance);
+        Relays.Open();
+        var tracker = new MinerHealthTracker(options.Miners.ToArray(), NullLogger<MinerHealthTracker>.Instance);
+        poller = new RackPoller(Microsoft.Extensions.Options.Options.Create(options), MinerReaderFactory.Create(options), tracker, clock);
+        Watchdog = NewWatchdog();
+    }
+
+    public SimulatedFarm Farm { get; }
+
+    public AgentOptions Options { get; }
+
+    public ManualTimeProvider Clock { get; }
+
+    public GpioDriverSimulator Chip { get; }
+
+    public RackEventBus Events { get; }
+
+    public RelayController Relays { get; }
+
+    public MinerWatchdog Watchdog { get; private set; }
+
+    public IReadOnlyList<MinerHealth> Health => poller.Tracker.Current();
+
+    /// <summary>The watchdog and relay events so far, as "kind:action" (optionally for one miner).</summary>
+    public List<string> Trail(string? minerId = null) => Events.Recent
+        .Where(e => minerId is null || e.MinerId == minerId || e.MinerId is null)
+        .Select(e => $"{e.Kind}:{e.Action}")
+        .ToList();
+
+    public static async Task<WatchdogRig> StartAsync(int miners = 1, bool relays = true, Action<AgentOptions>? configure = null)
+    {
+        var clock = new ManualTimeProvider();
+        SimulatedFarm farm = await TestFarms.StartAsync("antminer", miners, clock, writeAccess: true,
+            customize: (_, s) => s with { BootDelay = TimeSpan.FromSeconds(30), RestartDelay = TimeSpan.FromSeconds(10), NoisePercent = 0 });
+        var options = new AgentOptions
+        {
+            Site = "test",
+            RackId = "W-01",
+            PollInterval = PollInterval,
+            MinerTimeout = TimeSpan.FromMilliseconds(300),
+            RetryCount = 0,
+            MaxConcurrency = 16,
+            ProfilesDirectory = RepoPaths.FirmwareProfiles,
+            StateDirectory = Path.Combine(Path.GetTempPath(), "farm-agent-watchdog-" + Guid.NewGuid().ToString("N")),
+        };
+        options.CircuitBreaker.FailureThreshold = 1000;
+        options.Power.MinOffTime = TimeSpan.FromSeconds(10);
+        options.Power.PowerUpGap = TimeSpan.FromSeconds(5);
+        options.Watchdog.Window = TimeSpan.FromMinutes(3);
+        foreach (SimulatedMiner m in farm.Miners)
+        {
+            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = "antminer" });
+        }
+
+        configure?.Invoke(options);
+        return new WatchdogRig(farm, options, clock, relays);
+    }
+
+    /// <summary>A fresh watchdog on the same state directory, as after an agent restart.</summary>
+    public MinerWatchdog NewWatchdog()
+    {
+        var client = new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = Options.MinerTimeout, ReadTimeout = Options.MinerTimeout });
+        var restarter = new MinerRestarter(FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles), new ActionRunner(client));
+        Watchdog = new MinerWatchdog(Options, Relays, restarter, Events, Clock, NullLogger<MinerWatchdog>.Instance);
+        return Watchdog;
+    }
+
+    /// <summary>One poll interval: the clock moves on, the rack is polled, the watchdog acts on what it saw.</summary>
+    public async Task TickAsync()
+    {
+        Clock.Advance(PollInterval);
+        await poller.PollOnceAsync(CancellationToken.None);
+        await ClockPump.RunAsync(Watchdog.ObserveAsync(Health, CancellationToken.None), Clock, TimeSpan.FromSeconds(1));
+    }
+
+    public async Task TicksAsync(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await TickAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        wiring.Dispose();
+        Relays.Dispose();
+        Watchdog.Dispose();
+        await Farm.DisposeAsync();
+        if (Directory.Exists(Options.StateDirectory))
+        {
+            Directory.Delete(Options.StateDirectory, recursive: true);
+        }
+    }
+}
