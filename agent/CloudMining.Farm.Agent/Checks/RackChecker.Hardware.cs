@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Thermal;
 using CloudMining.Farm.Gpio;
 using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Gpio.Sensors;
@@ -43,30 +44,23 @@ public static partial class RackChecker
 
     private static Task<Temperature> ReadSensorAsync(string sysfsRoot, SensorOptions sensor, string key, CancellationToken cancellationToken)
     {
-        string device = (sensor.Device ?? "").Trim();
-        if (device.Length == 0)
+        if (string.IsNullOrWhiteSpace(sensor.Device))
         {
             throw new ArgumentException($"{key}:Device: is empty; write the DS18B20 id (\"28-0000012345ab\") or the hwmon input (\"hwmon1/temp2_input\").");
         }
 
-        switch ((sensor.Kind ?? "").Trim().ToLowerInvariant())
+        // The same reading path as the thermal loop, so `check` passes exactly when the fans would get this sensor.
+        RackSensor rackSensor;
+        try
         {
-            case "ds18b20":
-                return new Ds18b20Sensor(device, Path.Combine(sysfsRoot, "bus", "w1", "devices")).ReadTemperatureAsync(cancellationToken);
-            case "hwmon":
-                Match m = HwmonInput().Match(device);
-                if (!m.Success)
-                {
-                    throw new ArgumentException($"{key}:Device: '{device}' is not an hwmon input; write \"hwmonN/tempM_input\" or \"CHIPNAME/tempM_input\" (see /sys/class/hwmon/*/name).");
-                }
-
-                string hwmonRoot = Path.Combine(sysfsRoot, "class", "hwmon");
-                string chip = m.Groups["chip"].Value;
-                HwmonDevice hw = HwmonNumber().IsMatch(chip) ? new HwmonDevice(Path.Combine(hwmonRoot, chip), chip) : HwmonDevice.FindByName(chip, hwmonRoot);
-                return hw.ReadTemperatureAsync(int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture), cancellationToken);
-            default:
-                throw new ArgumentException($"{key}:Kind: '{sensor.Kind}' is not a sensor kind; write \"ds18b20\" or \"hwmon\".");
+            rackSensor = RackSensor.Create(sensor, new SysfsLayout(sysfsRoot));
         }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{key}: {e.Message} Write kind \"ds18b20\" with the probe id, or \"hwmon\" with \"hwmonN/tempM_input\" or \"CHIPNAME/tempM_input\" (see /sys/class/hwmon/*/name); position inlet or exhaust.", e);
+        }
+
+        return rackSensor.ReadAsync(cancellationToken);
     }
 
     private static List<CheckResult> CheckRelays(AgentOptions options)
@@ -204,10 +198,4 @@ public static partial class RackChecker
             return CheckResult.Fail("relay", subject, e.Message);
         }
     }
-
-    [GeneratedRegex(@"^(?<chip>[A-Za-z0-9_.-]+)/temp(?<n>\d+)_input$")]
-    private static partial Regex HwmonInput();
-
-    [GeneratedRegex(@"^hwmon\d+$")]
-    private static partial Regex HwmonNumber();
 }
