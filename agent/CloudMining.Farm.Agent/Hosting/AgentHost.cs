@@ -2,6 +2,7 @@ using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Shared.MinerApi;
 using Microsoft.Extensions.Configuration;
@@ -67,6 +68,7 @@ public static class AgentHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
+        PoolReconciliation.AddTo(builder.Services);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();
     }
