@@ -7,6 +7,11 @@ namespace CloudMining.Farm.Simulator;
 /// <summary>Request handling: parse, run read and privileged commands, render in the client's form.</summary>
 public sealed partial class SimulatedMiner
 {
+    private long _writeRequests;
+
+    /// <summary>Privileged (write) commands received so far, refused ones included: lets tests prove that nothing was sent.</summary>
+    public long WriteCommandsReceived => Interlocked.Read(ref _writeRequests);
+
     internal byte[] Respond(ReadOnlySpan<byte> request, out bool restartAfterReply)
     {
         ApiRequest parsed = ApiRequestParser.Parse(request);
@@ -44,6 +49,7 @@ public sealed partial class SimulatedMiner
     {
         if (PoolCommands.IsPrivileged(command) || Personality.ExtraPrivilegedCommands.Contains(command))
         {
+            Interlocked.Increment(ref _writeRequests);
             if (!Spec.WriteAccess || !Personality.AcceptsCgminerWrites)
             {
                 return Error(CgminerCodes.AccessDenied, $"Access denied to '{command}' command");

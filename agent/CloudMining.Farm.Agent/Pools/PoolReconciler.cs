@@ -49,6 +49,7 @@ public sealed partial class PoolReconciler : BackgroundService
     private long? workingGeneration;
     private string? lastReportKey;
     private long passes;
+    private long lastReconciledCycle;
     private ReportedPoolStatePayload? lastReport;
 
     public PoolReconciler(
@@ -88,6 +89,9 @@ public sealed partial class PoolReconciler : BackgroundService
 
     /// <summary>Finished reconciliation passes (tests wait on it instead of sleeping).</summary>
     public long Passes => Interlocked.Read(ref passes);
+
+    /// <summary>The number of the poll cycle the last finished pass worked from (0 before the first cycle).</summary>
+    public long LastReconciledCycle => Interlocked.Read(ref lastReconciledCycle);
 
     /// <summary>The latest reported state built (envelope fields are filled by the publisher).</summary>
     public ReportedPoolStatePayload? LastReport => Volatile.Read(ref lastReport);
@@ -162,6 +166,7 @@ public sealed partial class PoolReconciler : BackgroundService
         }
 
         PublishReport(desired);
+        Interlocked.Exchange(ref lastReconciledCycle, cycle?.Cycle.Cycle ?? 0);
         Interlocked.Increment(ref passes);
     }
 
@@ -183,7 +188,7 @@ public sealed partial class PoolReconciler : BackgroundService
             return;
         }
 
-        if (state.LastWriteAt is { } wrote && cycleStartedAt < wrote)
+        if (state.LastWriteAt is { } wrote && cycleStartedAt <= wrote)
         {
             return; // this reading began before our last commands: wait for one that shows their effect
         }
