@@ -12,6 +12,15 @@ public sealed partial class SimulatedMiner
     /// <summary>Privileged (write) commands received so far, refused ones included: lets tests prove that nothing was sent.</summary>
     public long WriteCommandsReceived => Interlocked.Read(ref _writeRequests);
 
+    /// <summary>Whether the miner holds this pool with exactly this password: lets tests check what "addpool" delivered without exposing the secret.</summary>
+    public bool HasPoolPassword(string url, string user, string password)
+    {
+        lock (_gate)
+        {
+            return _pools.Any(p => p.Url == url && p.User == user && p.Password == password);
+        }
+    }
+
     internal byte[] Respond(ReadOnlySpan<byte> request, out bool restartAfterReply)
     {
         ApiRequest parsed = ApiRequestParser.Parse(request);
