@@ -162,7 +162,7 @@ public sealed partial class PoolReconciler : BackgroundService
             await Parallel.ForEachAsync(
                 desired.Miners,
                 new ParallelOptions { MaxDegreeOfParallelism = MaxParallelMiners, CancellationToken = cancellationToken },
-                (assignment, ct) => new ValueTask(ReconcileMinerAsync(assignment, desired.Generation, health.GetValueOrDefault(assignment.MinerId), cycle.Cycle.StartedAt, ct)));
+                (assignment, ct) => new ValueTask(GuardedAsync(assignment, desired.Generation, health.GetValueOrDefault(assignment.MinerId), cycle.Cycle.StartedAt, ct)));
         }
 
         PublishReport(desired);
@@ -171,6 +171,22 @@ public sealed partial class PoolReconciler : BackgroundService
     }
 
     private void OnDesiredChanged(object? sender, EventArgs e) => wake.Writer.TryWrite(true);
+
+    private async Task GuardedAsync(MinerPoolAssignment assignment, long generation, MinerHealth? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReconcileMinerAsync(assignment, generation, health, cycleStartedAt, cancellationToken);
+        }
+#pragma warning disable CA1031 // one miner's unexpected fault (a profile bug, say) must not stop the agent's host
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(logger, e, assignment.MinerId);
+            MinerPoolState state = miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
+            Fail(state, assignment.MinerId, generation, $"unexpected {e.GetType().Name}: {e.Message}", MinerApiErrorKind.UnsupportedReply);
+        }
+    }
 
     private static bool Answers(MinerHealthState state) => state is MinerHealthState.Ok or MinerHealthState.Degraded or MinerHealthState.NotHashing;
 
@@ -408,6 +424,9 @@ public sealed partial class PoolReconciler : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Changing the pools of miner {MinerId} to generation {Generation} ({Difference}): {Steps}")]
     private static partial void LogApplying(ILogger logger, string minerId, long generation, string difference, string steps);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling the pools of miner {MinerId} failed unexpectedly; it is retried after the backoff")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string minerId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Miner {MinerId} already has the pools of generation {Generation}; nothing sent")]
     private static partial void LogAlreadyApplied(ILogger logger, string minerId, long generation);
