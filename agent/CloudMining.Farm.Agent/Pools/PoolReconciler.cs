@@ -257,22 +257,25 @@ public sealed partial class PoolReconciler : BackgroundService
             LogApplying(logger, assignment.MinerId, generation, difference, steps);
         }
         int commands = 0;
+        bool sent = false;
         try
         {
             foreach (PoolStep step in plan.Steps)
             {
                 ActionResult result = await runner.RunAsync(health.Endpoint, profile, step.Action, step.Values, cancellationToken);
-                commands += result.CommandsSent;
-                if (!result.Succeeded && step.DisableIfRefused && result.Error?.Kind == MinerApiErrorKind.CommandError)
+                sent |= !result.NotSupported;
+                commands += result.StepsCompleted;
+                if (!result.IsSuccess && step.DisableIfRefused && result.Error?.Kind == MinerApiErrorKind.CommandError)
                 {
                     // cgminer refuses to remove the pool it is mining on; disabled, it gets no work either.
                     result = await runner.RunAsync(health.Endpoint, profile, ProfileAction.DisablePool, step.Values, cancellationToken);
-                    commands += result.CommandsSent;
+                    commands += result.StepsCompleted;
                 }
 
-                if (!result.Succeeded)
+                if (!result.IsSuccess)
                 {
-                    string why = result.Outcome == ActionOutcome.NotSupported ? $"the firmware profile '{profile.Name}' has no {step.Action} action" : result.Error?.Message ?? "failed";
+                    // The runner's messages may quote the miner's reply, which may echo the password: Fail scrubs it.
+                    string why = result.NotSupported ? $"the firmware profile '{profile.Name}' has no {step.Action} action" : result.Error?.Message ?? "failed";
                     Fail(state, assignment.MinerId, generation, $"{step.Summary}: {why}", result.Error?.Kind ?? MinerApiErrorKind.UnsupportedReply);
                     return;
                 }
@@ -280,7 +283,7 @@ public sealed partial class PoolReconciler : BackgroundService
         }
         finally
         {
-            if (commands > 0)
+            if (sent)
             {
                 state.LastWriteAt = time.GetUtcNow();
             }

@@ -5,6 +5,7 @@ using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.MinerApi;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +17,11 @@ public static class PoolReconciliation
     public static IServiceCollection AddTo(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(sp => LoadCatalog(sp.GetRequiredService<IOptions<AgentOptions>>().Value));
+
+        // TryAdd: the watchdog registers the same catalog and action runner; whichever comes first is shared.
+        services.TryAddSingleton(sp => LoadCatalog(sp.GetRequiredService<IOptions<AgentOptions>>().Value));
         services.AddSingleton(sp => new PoolCredentials(sp.GetRequiredService<IOptions<AgentOptions>>().Value.PoolCredentials));
-        services.AddSingleton(sp =>
+        services.TryAddSingleton(sp =>
         {
             AgentOptions o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             return new ActionRunner(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = o.MinerTimeout, ReadTimeout = o.MinerTimeout }));

@@ -11,66 +11,88 @@ namespace CloudMining.Farm.Tests.Firmware;
 public sealed class ActionRunnerTests
 {
     private static readonly FirmwareProfileCatalog Catalog = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
-    private static readonly ActionRunner Runner = new(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = TimeSpan.FromSeconds(2), ReadTimeout = TimeSpan.FromSeconds(2) }));
+
+    private static ActionRunner Runner() => new(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = TimeSpan.FromSeconds(2), ReadTimeout = TimeSpan.FromSeconds(2) }));
 
     private static FirmwareProfile Profile(string name) => Catalog.TryGet(name, out FirmwareProfile p) ? p : throw new InvalidOperationException(name);
 
-    private static Dictionary<string, string> AddPool(string password) =>
-        new() { ["url"] = "stratum+tcp://customer.example:3333", ["user"] = "cust.w1", ["password"] = password };
-
     [Fact]
-    public async Task Add_pool_sends_the_profile_command_with_the_password_and_reports_success()
+    public async Task Restart_action_restarts_the_miner()
     {
-        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: true);
+        var clock = new ManualTimeProvider();
+        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, writeAccess: true);
         SimulatedMiner miner = farm.Miners[0];
 
-        ActionResult result = await Runner.RunAsync(miner.Endpoint, Profile("antminer"), ProfileAction.AddPool, AddPool("Pw-77"), CancellationToken.None);
+        ActionResult result = await Runner().RunAsync(miner.Endpoint, Profile("antminer"), ProfileAction.Restart);
 
-        Assert.Equal((ActionOutcome.Succeeded, 1), (result.Outcome, result.CommandsSent));
-        Assert.Equal("Added pool 2: 'stratum+tcp://customer.example:3333'", Assert.Single(result.Messages));
-        Assert.True(miner.HasPoolPassword("stratum+tcp://customer.example:3333", "cust.w1", "Pw-77"));
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal(1, result.StepsCompleted);
+        Assert.True(await Eventually.TrueAsync(() => miner.PowerState == MinerPowerState.Booting, TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
-    public async Task A_password_the_miner_echoes_in_its_error_is_masked()
+    public async Task Session_step_logs_on_and_fills_the_session_placeholder()
     {
-        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: true);
-
-        // cgminer splits addpool on commas and echoes the whole parameter when the count is wrong.
-        ActionResult result = await Runner.RunAsync(farm.Miners[0].Endpoint, Profile("antminer"), ProfileAction.AddPool, AddPool("Se,cret-99"), CancellationToken.None);
-
-        Assert.Equal(ActionOutcome.Failed, result.Outcome);
-        Assert.Equal(MinerApiErrorKind.CommandError, result.Error!.Kind);
-        Assert.Contains("Invalid addpool details", result.Error.Message, StringComparison.Ordinal);
-        Assert.Contains(ActionRunner.Mask, result.Error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("Se,cret-99", result.Error.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("Se,cret-99", result.Error.StatusMessage, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Without_write_access_the_refusal_is_access_denied_and_a_missing_action_sends_nothing()
-    {
-        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer");
+        var clock = new ManualTimeProvider();
+        await using SimulatedFarm farm = await TestFarms.StartAsync("luxos", clock: clock, writeAccess: true);
         SimulatedMiner miner = farm.Miners[0];
 
-        ActionResult denied = await Runner.RunAsync(miner.Endpoint, Profile("antminer"), ProfileAction.SwitchPool, new Dictionary<string, string> { ["index"] = "1" }, CancellationToken.None);
-        ActionResult missing = await Runner.RunAsync(miner.Endpoint, Profile("whatsminer"), ProfileAction.AddPool, AddPool("x"), CancellationToken.None);
+        ActionResult result = await Runner().RunAsync(miner.Endpoint, Profile("luxos"), ProfileAction.Restart);
 
-        Assert.Equal((ActionOutcome.Failed, MinerApiErrorKind.AccessDenied), (denied.Outcome, denied.Error!.Kind));
-        Assert.Equal((ActionOutcome.NotSupported, 0), (missing.Outcome, missing.CommandsSent));
-        Assert.Equal(1, miner.WriteCommandsReceived);
-    }
-
-    [Fact]
-    public async Task An_action_that_uses_the_session_logs_on_first_and_passes_the_session_id()
-    {
-        await using SimulatedFarm farm = await TestFarms.StartAsync("luxos", writeAccess: true);
-        SimulatedMiner miner = farm.Miners[0];
-
-        ActionResult result = await Runner.RunAsync(miner.Endpoint, Profile("luxos"), ProfileAction.Restart, new Dictionary<string, string>(), CancellationToken.None);
-
-        Assert.Equal((ActionOutcome.Succeeded, 2), (result.Outcome, result.CommandsSent));
+        Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal("Resetting miner", Assert.Single(result.Messages));
         Assert.True(await Eventually.TrueAsync(() => miner.PowerState == MinerPowerState.Booting, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Refused_command_is_an_access_denied_result_not_an_exception()
+    {
+        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: false);
+
+        ActionResult result = await Runner().RunAsync(farm.Miners[0].Endpoint, Profile("antminer"), ProfileAction.SwitchPool,
+            new Dictionary<string, string> { ["index"] = "1" });
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(MinerApiErrorKind.AccessDenied, result.Error?.Kind);
+        Assert.Equal(0, result.StepsCompleted);
+        Assert.Equal(MinerPowerState.Running, farm.Miners[0].PowerState);
+    }
+
+    [Fact]
+    public async Task Action_the_profile_lacks_is_not_supported_and_sends_nothing()
+    {
+        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: true);
+        long before = farm.Miners[0].RequestsReceived;
+
+        ActionResult result = await Runner().RunAsync(farm.Miners[0].Endpoint, Profile("luxos"), ProfileAction.SetQuota,
+            new Dictionary<string, string> { ["index"] = "1", ["quota"] = "5" });
+
+        Assert.True(result.NotSupported);
+        Assert.False(result.IsSuccess);
+        Assert.Equal(before, farm.Miners[0].RequestsReceived);
+    }
+
+    [Fact]
+    public async Task Missing_placeholder_value_throws_before_anything_is_sent()
+    {
+        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: true);
+        long before = farm.Miners[0].RequestsReceived;
+
+        ArgumentException e = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Runner().RunAsync(farm.Miners[0].Endpoint, Profile("antminer"), ProfileAction.AddPool, new Dictionary<string, string> { ["url"] = "stratum+tcp://x:1" }));
+
+        Assert.Contains("{user}", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, farm.Miners[0].RequestsReceived);
+    }
+
+    [Fact]
+    public async Task Unreachable_miner_is_an_unreachable_result()
+    {
+        await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", writeAccess: true);
+        farm.Miners[0].SetPower(false);
+
+        ActionResult result = await Runner().RunAsync(farm.Miners[0].Endpoint, Profile("antminer"), ProfileAction.Restart);
+
+        Assert.Equal(MinerApiErrorKind.Unreachable, result.Error?.Kind);
     }
 }
