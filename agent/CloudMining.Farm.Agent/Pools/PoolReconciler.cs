@@ -149,10 +149,13 @@ public sealed partial class PoolReconciler : BackgroundService
         {
             if (workingGeneration != desired.Generation)
             {
-                // A new desire is tried at once, whatever the backoff of the old one was.
+                // A new desire is tried at once, whatever the backoff of the old one was; every miner is pending again
+                // until this generation has been tried on it.
                 workingGeneration = desired.Generation;
                 foreach (MinerPoolState state in miners.Values)
                 {
+                    state.Status = ReportedMinerStatus.Pending;
+                    state.Reason = null;
                     state.Backoff = null;
                     state.NextRetryAt = null;
                 }
@@ -195,10 +198,15 @@ public sealed partial class PoolReconciler : BackgroundService
         MinerPoolState state = miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
         if (health?.Snapshot is not { } snapshot || !Answers(health.State) || health.LastSuccessAt < cycleStartedAt)
         {
+            // A miner verified at this generation stays applied through an outage: its pool settings survive it.
             if (state.AppliedGeneration != generation)
             {
                 state.Status = ReportedMinerStatus.Waiting;
                 state.Reason = Scrub($"not answering ({health?.Reason ?? "not polled yet"}); the pools are changed once it answers");
+            }
+            else if (state.Status == ReportedMinerStatus.Pending)
+            {
+                state.Status = ReportedMinerStatus.Applied;
             }
 
             return;
@@ -369,6 +377,13 @@ public sealed partial class PoolReconciler : BackgroundService
     {
         ReportedRejection? rejection = store.Rejection;
         if (desired is null && rejection is null)
+        {
+            return;
+        }
+
+        // A report says "generation G applied, except for errors[]": it goes out only once G was tried on every miner,
+        // so that a controller never reads a generation as applied while miners have not even been tried.
+        if (desired is not null && desired.Miners.Any(a => !miners.TryGetValue(a.MinerId, out MinerPoolState? s) || s.Status == ReportedMinerStatus.Pending))
         {
             return;
         }

@@ -135,6 +135,31 @@ public sealed class PoolReconciliationTests
         Assert.Contains(rack.Logs.Records, r => r.Message.Contains("Loaded desired pool state generation 7", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_unreachable_miner_is_reported_waiting_and_gets_its_pools_once_it_answers()
+    {
+        await using PoolsRack rack = await PoolsRack.StartAsync(["antminer", "braiins-os"]);
+        string[] ids = [.. rack.Farm.Miners.Select(m => m.Id)];
+        rack[1].SetPower(false);
+        Assert.True(await Eventually.TrueAsync(() => rack.Polling.LastCycle is { } c && c.Succeeded == 1, Patience));
+
+        await rack.PublishDesiredAsync(PoolsRack.Desired(3, CustomerFirst(ids[0]), CustomerFirst(ids[1])));
+
+        // The generation is reported once it was tried on every miner: applied on one, waiting on the other.
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 3), Patience), Dump(rack));
+        ReportedPoolStatePayload first = rack.ReportedOnWire.First(r => r.Generation == 3);
+        Assert.False(first.Applied);
+        Assert.Equal(ReportedMinerStatus.Applied, first.MinerStatus!.Single(m => m.MinerId == ids[0]).State);
+        Assert.Equal(ReportedMinerStatus.Waiting, first.MinerStatus!.Single(m => m.MinerId == ids[1]).State);
+        Assert.StartsWith($"{ids[1]}: waiting: not answering", Assert.Single(first.Errors), StringComparison.Ordinal);
+        Assert.Equal(0, rack[1].WriteCommandsReceived);
+        Assert.Empty(rack.EventsOf("pools-failed"));
+
+        rack[1].SetPower(true);
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 3 && r.Applied == true), Patience), Dump(rack));
+        Assert.Equal([Customer, House], rack.MiningOrder(1).Select(p => p.Url).ToArray());
+    }
+
     private static long Accepted(IReadOnlyList<PoolAccountView> view, string url, string user) =>
         view.FirstOrDefault(a => a.Url == url && a.User == user)?.AcceptedShares ?? 0;
 }
