@@ -92,11 +92,11 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         DesiredPoolStatePayload? desired;
         try
         {
-            desired = ParseDesired(payload.Span);
+            desired = ParseDesired(payload);
         }
         catch (JsonException e)
         {
-            return Reject(null, $"not valid {DesiredPoolStateSchema} JSON: {e.Message}", source);
+            return Reject(null, $"not valid {DesiredPoolStatePayload.SchemaId} JSON: {e.Message}", source);
         }
 
         return Accept(desired!, source);
@@ -146,18 +146,15 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         return DesiredIntakeOutcome.Accepted;
     }
 
-    private const string DesiredPoolStateSchema = DesiredPoolStatePayload.SchemaId;
-
-    private static DesiredPoolStatePayload ParseDesired(ReadOnlySpan<byte> json)
+    private static DesiredPoolStatePayload ParseDesired(ReadOnlyMemory<byte> json)
     {
-        var reader = new Utf8JsonReader(json);
-        using JsonDocument doc = JsonDocument.ParseValue(ref reader);
+        using JsonDocument doc = JsonDocument.Parse(json);
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {
             throw new JsonException($"the payload is a JSON {doc.RootElement.ValueKind}, not an object");
         }
 
-        if (!doc.RootElement.TryGetProperty("schema", out JsonElement schema) || schema.GetString() != DesiredPoolStatePayload.SchemaId)
+        if (!doc.RootElement.TryGetProperty("schema", out JsonElement schema) || schema.ValueKind != JsonValueKind.String || schema.GetString() != DesiredPoolStatePayload.SchemaId)
         {
             throw new JsonException($"\"schema\" must be \"{DesiredPoolStatePayload.SchemaId}\"");
         }
