@@ -264,6 +264,7 @@ public sealed partial class PoolReconciler : BackgroundService
             string steps = string.Join("; ", plan.Steps.Select(s => s.Summary));
             LogApplying(logger, assignment.MinerId, generation, difference, steps);
         }
+
         int commands = 0;
         bool sent = false;
         try
