@@ -63,12 +63,12 @@ public static class AgentHost
             sp.GetRequiredService<ILogger<MinerHealthTracker>>()));
         builder.Services.AddSingleton<IMinerReader>(overrides.Reader ?? (sp => MinerReaderFactory.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value)));
         builder.Services.AddSingleton<RackEventBus>();
+        PoolReconciliation.AddTo(builder.Services); // desired pool state, IDesiredPoolStateView, the reconciler
         builder.Services.AddSingleton<RackPoller>();
         builder.Services.AddSingleton<PollingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
-        PoolReconciliation.AddTo(builder.Services);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();
     }
