@@ -9,17 +9,22 @@ usage() {
   cat <<'TXT'
 Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
        ./install.sh --broker --out DIR --credentials FILE [broker-setup options]
+       sudo ./install.sh --agent|--controller [--root DIR] [--binaries DIR] [--no-start]
 
   (no option)  install missing system packages and build (same as --deps --build)
   --deps       install what the machine lacks with apt-get (mosquitto, influxdb, test tools)
   --build      restore pinned NuGet packages and build the solution (Release)
-  --demo       deps + build, then start a simulated rack on loopback and the agent
-               polling it and publishing to a local mosquitto, and show
-               `farm-agent status` (Ctrl-C stops them all)
+  --demo       deps + build, then start a simulated 3-rack farm on loopback, one agent
+               per rack, a local mosquitto and farm-controller, sell demo contracts
+               with farmctl and show `farmctl allocation show` (Ctrl-C stops them all)
   --test       deps, then run the whole test suite (the README's test command)
   --broker ... generate a mosquitto config, hashed password file and ACL for the agent,
                controller and contract-platform roles; every option after --broker goes to
                scripts/broker-setup.sh (see ./install.sh --broker --help)
+  --agent ...  install farm-agent as a systemd service on a rack box: program under /opt/cloudmining-farm,
+               system user farm-agent (gpio group), /etc/farm-agent/agent.json from a template (kept if
+               present), the hardened unit; enables it (see ./install.sh --agent --help)
+  --controller ...  the same for farm-controller
   --help       this text
 
 Environment:
@@ -87,6 +92,8 @@ while [ $# -gt 0 ]; do
   arg="$1"; shift
   case "$arg" in
     --broker) exec "$here/scripts/broker-setup.sh" "$@" ;;
+    --agent) exec "$here/scripts/install-service.sh" agent "$@" ;;
+    --controller) exec "$here/scripts/install-service.sh" controller "$@" ;;
     --help|-h) usage; exit 0 ;;
     --deps) deps ;;
     --build) build ;;

@@ -13,6 +13,8 @@ internal static class Program
             RunCommand.Create(),
             StatusCommand.Create(),
             DecodeCommand.Create(),
+            CheckCommand.Create(),
+            ScanCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -35,6 +35,12 @@ internal static class Program
             return await InfluxIngestHarness.RunAsync(args[1..]);
         }
 
+        // The controller's telemetry ingest rate (issue 5: >= 50,000 messages/s), in-process and optionally through mosquitto.
+        if (args is ["controller-ingest", ..])
+        {
+            return await Controller.ControllerIngestHarness.RunAsync(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -42,6 +42,9 @@ public sealed class AgentOptions
     /// <summary>Relays, fans and sensors of the rack (Agent:Hardware).</summary>
     public HardwareOptions Hardware { get; set; } = new();
 
+    /// <summary>Fan curves and heat protection (Agent:Thermal); used when the hardware map lists fans or sensors.</summary>
+    public ThermalOptions Thermal { get; set; } = new();
+
     /// <summary>Folder of firmware profiles; empty means the profiles shipped beside the program.</summary>
     public string? ProfilesDirectory { get; set; }
 

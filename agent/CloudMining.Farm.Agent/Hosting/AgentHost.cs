@@ -4,7 +4,9 @@ using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Agent.Telemetry;
+using CloudMining.Farm.Agent.Thermal;
 using CloudMining.Farm.Shared.MinerApi;
+using CloudMining.Farm.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +28,9 @@ public static class AgentHost
 
         public ILoggerProvider? ExtraLogger { get; init; }
 
+        /// <summary>systemd's variables (NOTIFY_SOCKET, WATCHDOG_USEC, JOURNAL_STREAM); null reads the process environment.</summary>
+        public SystemdEnvironment? Systemd { get; init; }
+
         /// <summary>False keeps log lines off stdout (tests, benchmarks); the log file and extra logger still get them.</summary>
         public bool ConsoleLog { get; init; } = true;
     }
@@ -45,8 +50,12 @@ public static class AgentHost
         // The logger must exist before options are validated, so read its section on its own; a bad value there is
         // reported by the full validation at start, meanwhile log with defaults.
         LogOptions logOptions = TryBindLogOptions(builder.Configuration, configPath);
+        SystemdEnvironment systemd = overrides.Systemd ?? SystemdEnvironment.FromProcess();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(AgentLogging.CreateLogger(logOptions, overrides.ConsoleLog), dispose: true);
+        builder.Logging.AddSerilog(AgentLogging.CreateLogger(logOptions, overrides.ConsoleLog, systemd.JournalStream), dispose: true);
+        // Microsoft.Extensions.Logging filters at Information by default, which would swallow Log:Level Debug before
+        // Serilog sees it; the two enums number their levels alike (Verbose/Trace = 0 … Fatal/Critical = 5).
+        builder.Logging.SetMinimumLevel((LogLevel)(int)logOptions.Level);
         if (overrides.ExtraLogger is not null)
         {
             builder.Logging.AddProvider(overrides.ExtraLogger);
@@ -69,6 +78,12 @@ public static class AgentHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
+        builder.Services.AddThermalControl(builder.Configuration);
+        // Type=notify: READY=1 after start, STATUS= and watchdog pings from the poll loop, STOPPING=1 (no-op outside systemd).
+        builder.Services.AddSystemd(systemd);
+        builder.Services.AddOptions<SystemdNotifyOptions>()
+            .Configure<IOptions<AgentOptions>>((s, agent) => s.WatchdogStallTimeout = AgentServiceStatus.StallTimeout(agent.Value));
+        builder.Services.AddHostedService<AgentServiceStatus>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();
     }

@@ -10,10 +10,15 @@ public static class AgentLogging
     private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     // journald stamps every line itself; a second timestamp only makes `journalctl -u farm-agent` harder to read.
-    private const string JournalTemplate = "[{Level:u3}] {Message:lj}{NewLine}{Exception}";
+    // The "<N>" prefix is sd-daemon(3)'s priority: journald strips it and files the line at that level, so
+    // `journalctl -p warning -u farm-agent` shows only the problems. The level name stays readable in plain output.
+    private const string JournalTemplate = "{SyslogPriority:l}[{Level:u3}] {Message:lj}{NewLine}{Exception}";
     private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    public static Logger CreateLogger(LogOptions options, bool console = true)
+    /// <param name="options">Level, log folder and retention.</param>
+    /// <param name="console">False keeps log lines off stdout (tests, benchmarks).</param>
+    /// <param name="journal">True under systemd (JOURNAL_STREAM set): no colours, no timestamps, syslog priority prefixes.</param>
+    public static Logger CreateLogger(LogOptions options, bool console = true, bool? journal = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         LoggerConfiguration config = new LoggerConfiguration()
@@ -24,8 +29,13 @@ public static class AgentLogging
 
         if (console)
         {
-            bool journal = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
-            config = config.WriteTo.Console(outputTemplate: journal ? JournalTemplate : ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            bool toJournal = journal ?? !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
+            config = toJournal
+                ? config.Enrich.With<SyslogPriorityEnricher>().WriteTo.Console(
+                    outputTemplate: JournalTemplate,
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                    theme: Serilog.Sinks.SystemConsole.Themes.ConsoleTheme.None)
+                : config.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Directory))

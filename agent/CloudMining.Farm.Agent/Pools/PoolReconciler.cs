@@ -272,19 +272,19 @@ public sealed partial class PoolReconciler : BackgroundService
             foreach (PoolStep step in plan.Steps)
             {
                 ActionResult result = await runner.RunAsync(health.Endpoint, profile, step.Action, step.Values, cancellationToken);
-                sent |= !result.NotSupported;
-                commands += result.StepsCompleted;
-                if (!result.IsSuccess && step.DisableIfRefused && result.Error?.Kind == MinerApiErrorKind.CommandError)
+                sent |= result.CommandsSent > 0;
+                commands += result.CommandsSent;
+                if (!result.Succeeded && step.DisableIfRefused && result.Error?.Kind == MinerApiErrorKind.CommandError)
                 {
                     // cgminer refuses to remove the pool it is mining on; disabled, it gets no work either.
                     result = await runner.RunAsync(health.Endpoint, profile, ProfileAction.DisablePool, step.Values, cancellationToken);
-                    commands += result.StepsCompleted;
+                    commands += result.CommandsSent;
                 }
 
-                if (!result.IsSuccess)
+                if (!result.Succeeded)
                 {
-                    // The runner's messages may quote the miner's reply, which may echo the password: Fail scrubs it.
-                    string why = result.NotSupported ? $"the firmware profile '{profile.Name}' has no {step.Action} action" : result.Error?.Message ?? "failed";
+                    // The runner masks the password in what the miner echoes; Fail scrubs configured passwords again.
+                    string why = result.Outcome == ActionOutcome.NotSupported ? $"the firmware profile '{profile.Name}' has no {step.Action} action" : result.Error?.Message ?? "failed";
                     Fail(state, assignment.MinerId, generation, $"{step.Summary}: {why}", result.Error?.Kind ?? MinerApiErrorKind.UnsupportedReply);
                     return;
                 }

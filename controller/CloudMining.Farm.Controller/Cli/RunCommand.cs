@@ -1,5 +1,7 @@
 using System.CommandLine;
+using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Hosting;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
@@ -31,12 +33,32 @@ internal static class RunCommand
 
             await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, ct);
             using IHost host = ControllerHost.Build(settings, store);
-            await host.RunAsync(ct);
+            LocalApiServer? api;
+            try
+            {
+                api = await LocalApiHost.StartAsync(host.Services, settings.Controller.Api, ct);
+            }
+            catch (LocalApiBindException e)
+            {
+                await Console.Error.WriteLineAsync($"farm-controller: {e.Message}");
+                return 1;
+            }
+
+            await using (api)
+            {
+                await host.RunAsync(ct);
+            }
 
             // A failed service stops the host; say so in the exit code so systemd restarts it.
             if (host.Services.GetRequiredService<IngestService>().ExecuteTask is { IsFaulted: true } failed)
             {
                 await Console.Error.WriteLineAsync($"farm-controller: stopped because ingest failed: {failed.Exception?.InnerException?.Message}");
+                return 1;
+            }
+
+            if (host.Services.GetRequiredService<EngineService>().ExecuteTask is { IsFaulted: true } engineFailed)
+            {
+                await Console.Error.WriteLineAsync($"farm-controller: stopped because the engine failed: {engineFailed.Exception?.InnerException?.Message}");
                 return 1;
             }
 

@@ -13,6 +13,12 @@ public sealed class ControllerOptions
 
     public ControllerMqttOptions Mqtt { get; set; } = new();
 
+    /// <summary>The local operator API farmctl talks to (Controller:Api).</summary>
+    public Api.LocalApiOptions Api { get; set; } = new();
+
     /// <summary>Seconds between rack/contract history points.</summary>
     public double RackHistoryIntervalS { get; set; } = 10;
+
+    /// <summary>The "Controller:Engine" section: capacity, control loop, enforcement, proof and ledger.</summary>
+    public Engine.EngineOptions Engine { get; set; } = new();
 }

@@ -46,6 +46,8 @@ public static class ControllerOptionsValidator
             throw new ControllerConfigurationException("Controller:RackHistoryIntervalS", $"{options.RackHistoryIntervalS} is too short; use at least 1 second.");
         }
 
+        Engine.EngineOptionsValidator.Validate(options.Engine);
+
         // History is off by default so the embedded config runs without InfluxDB; only then do Influx keys matter.
         if (influx.Enabled)
         {

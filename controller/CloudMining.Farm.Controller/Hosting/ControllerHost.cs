@@ -1,9 +1,15 @@
 using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -71,6 +77,11 @@ public static class ControllerHost
         }
 
         ControllerOptionsValidator.Validate(controller, influx);
+        if (controller.Api.Enabled)
+        {
+            Api.LocalApiOptionsValidator.Validate(controller.Api);
+        }
+
         if (influx.Enabled && string.IsNullOrWhiteSpace(write.SpillDirectory))
         {
             // Spill beside the database so an InfluxDB outage loses nothing by default.
@@ -100,6 +111,42 @@ public static class ControllerHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
+        AddEngine(builder.Services, settings);
+
+        // Type=notify: READY=1 once ingest has started, STOPPING=1 on shutdown; a no-op outside systemd.
+        builder.Services.AddSystemd();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The engine: one <see cref="ControllerEngine"/> singleton, also registered as <see cref="IControllerOperations"/> for
+    /// the local API; its publishing MQTT client and seq file (beside the database); and the control loop.
+    /// </summary>
+    private static void AddEngine(IServiceCollection services, ControllerSettings settings)
+    {
+        ControllerOptions controller = settings.Controller;
+        services.AddSingleton(sp => QuotaSupport.Load(controller.Engine.ProfilesDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger<QuotaSupport>()));
+        services.AddSingleton(sp => new MqttClient(EngineService.ClientOptions(controller.Mqtt), sp.GetRequiredService<ILoggerFactory>().CreateLogger<MqttClient>()));
+        services.AddSingleton<IFarmPublisher>(sp => new MqttFarmPublisher(
+            sp.GetRequiredService<MqttClient>(),
+            new PublisherSequence(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "controller-mqtt-seq")),
+            controller.Mqtt.ClientId!.Trim()));
+        services.AddSingleton(sp => new ControllerEngine(
+            controller.Engine,
+            controller.Site,
+            sp.GetRequiredService<FleetState>(),
+            sp.GetRequiredService<IControllerStore>(),
+            sp.GetRequiredService<IFarmPublisher>(),
+            sp.GetRequiredService<QuotaSupport>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ControllerEngine>()));
+        services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());
+        services.AddSingleton(sp => new EngineService(
+            controller,
+            sp.GetRequiredService<ControllerEngine>(),
+            sp.GetRequiredService<MqttClient>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
     }
 }

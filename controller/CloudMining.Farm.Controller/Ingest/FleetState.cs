@@ -68,5 +68,6 @@ public sealed class FleetState
         PowerW = t.PowerW,
         State = old?.State,
         TelemetryAt = t.Timestamp,
+        Pools = t.Pools,
     };
 }

@@ -1,3 +1,5 @@
+using CloudMining.Farm.Shared.Contract;
+
 namespace CloudMining.Farm.Controller.Ingest;
 
 /// <summary>The latest that is known about one miner, from its telemetry and state messages.</summary>
@@ -25,6 +27,9 @@ public sealed record MinerLiveState
     public string? State { get; init; }
 
     public DateTimeOffset? TelemetryAt { get; init; }
+
+    /// <summary>The pools of the latest telemetry, with their accepted-difficulty counters (proof of delivery reads them).</summary>
+    public IReadOnlyList<TelemetryPool> Pools { get; init; } = [];
 
     /// <summary>A miner counts as OK when it hashes and its last state (if any) is "hashing".</summary>
     public bool IsOk => (State is null or "hashing") && (Hashrate5sHs ?? HashrateAverageHs ?? 0) > 0;

@@ -29,4 +29,33 @@ public interface IControllerStore : IAsyncDisposable
 
     /// <summary>Ledger rows of a contract with <paramref name="from"/> ≤ hour &lt; <paramref name="to"/>, oldest first.</summary>
     Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string contractId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Miners the operator drained for maintenance.</summary>
+    Task<IReadOnlySet<string>> GetDrainedMinersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Marks a miner drained (or clears the mark); survives restarts.</summary>
+    Task SetMinerDrainedAsync(string minerId, bool drained, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Contracts that were ended (by the operator or by auto-termination), with when and why.</summary>
+    Task<IReadOnlyDictionary<string, ContractEnding>> GetContractEndingsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records that a contract ended; the contract row and its ledger stay.</summary>
+    Task EndContractAsync(string contractId, DateTimeOffset at, string reason, CancellationToken cancellationToken);
+
+    /// <summary>The ledger hours still being measured (delivered hashes and energy so far), saved so a restart resumes them.</summary>
+    Task<IReadOnlyList<LedgerAccumulator>> LoadOpenLedgerAsync(CancellationToken cancellationToken);
+
+    /// <summary>Replaces the open ledger hours atomically.</summary>
+    Task SaveOpenLedgerAsync(IReadOnlyList<LedgerAccumulator> open, CancellationToken cancellationToken);
+
+    /// <summary>In one transaction: writes completed ledger rows and replaces the open hours with <paramref name="stillOpen"/>, so an hour is never both open and closed.</summary>
+    Task CloseLedgerHoursAsync(IReadOnlyList<LedgerEntry> completed, IReadOnlyList<LedgerAccumulator> stillOpen, CancellationToken cancellationToken);
+
+    /// <summary>Per contract, the latest hour that has a ledger row.</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastLedgerHoursAsync(CancellationToken cancellationToken);
+
+    /// <summary>A small engine setting kept across restarts (e.g. the first hour the ledger covers); null when unset.</summary>
+    Task<string?> GetMetaAsync(string key, CancellationToken cancellationToken);
+
+    Task SetMetaAsync(string key, string value, CancellationToken cancellationToken);
 }

@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace CloudMining.Farm.Controller.Store;
 
 /// <summary>The controller store in one SQLite file: WAL journal, full fsync on commit, ordered migrations, one transaction per write.</summary>
-public sealed class SqliteControllerStore : IControllerStore
+public sealed partial class SqliteControllerStore : IControllerStore
 {
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -45,5 +45,27 @@ public static class SqliteMigrations
                 PRIMARY KEY (contract_id, hour)
             );
             """),
+        new(4, "engine", """
+            CREATE TABLE drained_miners (
+                miner_id TEXT PRIMARY KEY,
+                since TEXT NOT NULL
+            );
+            CREATE TABLE contract_endings (
+                contract_id TEXT PRIMARY KEY,
+                ended_at TEXT NOT NULL,
+                reason TEXT NOT NULL
+            );
+            CREATE TABLE ledger_open (
+                contract_id TEXT NOT NULL,
+                hour TEXT NOT NULL,
+                delivered_hashes REAL NOT NULL,
+                energy_wh REAL NOT NULL,
+                PRIMARY KEY (contract_id, hour)
+            );
+            CREATE TABLE engine_meta (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """),
     ];
 }

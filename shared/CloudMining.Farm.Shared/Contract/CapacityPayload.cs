@@ -18,4 +18,21 @@ public sealed record CapacityPayload : FarmMessage
     public required int MinersOnline { get; init; }
 
     public required int MinersTotal { get; init; }
+
+    // Added within v1 as optional fields (issue 5): capacity in sellable units.
+
+    /// <summary>Size of one sellable unit, H/s.</summary>
+    public double? UnitSizeHs { get; init; }
+
+    /// <summary>Units the measured healthy hashrate (minus the reserve) supports.</summary>
+    public long? UnitsTotal { get; init; }
+
+    /// <summary>Units occupied by active and pending contracts (may exceed the total after failures).</summary>
+    public long? UnitsSold { get; init; }
+
+    /// <summary>Units that can still be sold.</summary>
+    public long? UnitsFree { get; init; }
+
+    /// <summary>Hashrate held back for failures, H/s.</summary>
+    public double? ReserveHs { get; init; }
 }

@@ -1,16 +1,21 @@
+using System.Text.Json;
 using CloudMining.Farm.Shared.MinerApi;
 
 namespace CloudMining.Farm.Shared.Firmware;
 
 /// <summary>
-/// Runs a firmware profile's action (restart, addPool, switchPool…) on one miner: logs on first when a step needs a
-/// {session}, fills the placeholders, sends the commands in order and stops at the first one the miner refuses.
-/// Miner faults come back as an <see cref="ActionResult"/> error, never as exceptions; only a caller bug (a missing
-/// placeholder value) or the caller's cancellation throws.
+/// Runs a firmware profile's action (addPool, switchPool, setQuota, restart…) on one miner: logs in first when the
+/// profile has a session step that the action's parameters use, fills the placeholders, sends the commands in order
+/// and stops at the first failure. Miner faults come back as a typed <see cref="ActionResult"/>, never as exceptions;
+/// only the caller's cancellation throws. It writes no logs itself, so it cannot leak a password into one.
 /// </summary>
 public sealed class ActionRunner
 {
-    private const string SessionPlaceholder = "session";
+    /// <summary>Placeholders whose values are secrets and are masked out of every returned message.</summary>
+    public static IReadOnlySet<string> SecretPlaceholders { get; } = new HashSet<string>(StringComparer.Ordinal) { "password", "session" };
+
+    /// <summary>What replaces a secret in returned messages.</summary>
+    public const string Mask = "***";
 
     private readonly MinerApiClient _client;
 
@@ -19,118 +24,89 @@ public sealed class ActionRunner
         _client = client ?? throw new ArgumentNullException(nameof(client));
     }
 
-    /// <summary>Runs <paramref name="action"/> with the placeholder <paramref name="values"/> it needs ({url}, {index}…; {session} is filled here).</summary>
-    public async Task<ActionResult> RunAsync(
-        MinerEndpoint endpoint,
-        FirmwareProfile profile,
-        ProfileAction action,
-        IReadOnlyDictionary<string, string>? values = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>Runs <paramref name="action"/> with <paramref name="values"/> for its placeholders ({url}, {user}, {password}, {index}, {indexes}, {quota}).</summary>
+    public async Task<ActionResult> RunAsync(MinerEndpoint endpoint, FirmwareProfile profile, ProfileAction action, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(values);
         if (!profile.Actions.TryGetValue(action, out IReadOnlyList<ActionStep>? steps))
         {
-            return new ActionResult { Profile = profile.Name, Action = action, StepCount = 0, NotSupported = true };
+            return new ActionResult(action, ActionOutcome.NotSupported, 0, [], null);
         }
 
-        var filled = new Dictionary<string, string>(values ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-
-        // A missing value is the caller's bug; find it before anything reaches the miner, not halfway through.
-        bool needsSession = false;
-        foreach (ActionStep step in steps)
-        {
-            foreach (string name in step.Placeholders())
-            {
-                if (name == SessionPlaceholder)
-                {
-                    needsSession = true;
-                }
-                else if (!filled.ContainsKey(name))
-                {
-                    throw new ArgumentException($"Action {action} of profile {profile.Name} needs a value for {{{name}}} ('{step.Command}' step).", nameof(values));
-                }
-            }
-        }
-
-        var result = new ActionResult { Profile = profile.Name, Action = action, StepCount = steps.Count };
-        if (needsSession)
-        {
-            (string? session, MinerApiError? loginError) = await LogOnAsync(endpoint, profile, cancellationToken);
-            if (session is null)
-            {
-                return result with { Error = loginError };
-            }
-
-            filled[SessionPlaceholder] = session;
-        }
-
-        var messages = new List<string?>(steps.Count);
-        foreach (ActionStep step in steps)
-        {
-            MinerApiError? error = await SendAsync(endpoint, step.Command, step.Render(filled), messages, cancellationToken);
-            if (error is not null)
-            {
-                return result with { StepsCompleted = messages.Count, Messages = messages, Error = error };
-            }
-        }
-
-        return result with { StepsCompleted = messages.Count, Messages = messages };
-    }
-
-    private async Task<(string? Session, MinerApiError? Error)> LogOnAsync(MinerEndpoint endpoint, FirmwareProfile profile, CancellationToken cancellationToken)
-    {
-        SessionStep login = profile.Session
-            ?? throw new InvalidOperationException($"Profile {profile.Name} uses {{session}} without a session step; the profile compiler should have refused it.");
-        string[] field = login.Field.Split('.', 2);
+        // One-character values are the pools' public "x" placeholder password; masking every "x" would garble messages.
+        var secrets = values.Where(v => SecretPlaceholders.Contains(v.Key) && v.Value.Length > 1).Select(v => v.Value).ToList();
+        var filled = new Dictionary<string, string>(values, StringComparer.Ordinal);
+        var messages = new List<string>(steps.Count);
+        int sent = 0;
         try
         {
-            using ApiReplySet set = await _client.ExecuteAsync(endpoint, login.Command, login.Parameter, cancellationToken: cancellationToken);
-            ApiReply reply = set.First.Reply!;
-            if (field.Length == 2
-                && reply.TryGetFirstObject(field[0], out System.Text.Json.JsonElement? section)
-                && JsonLookup.TryGetProperty(section.Value, field[1], out System.Text.Json.JsonElement value)
-                && JsonLookup.GetText(value) is { Length: > 0 } session)
+            if (profile.Session is { } login && steps.Any(s => s.Placeholders().Contains("session")))
             {
-                return (session, null);
+                sent++;
+                string session = await LogonAsync(endpoint, login, cancellationToken);
+                filled["session"] = session;
+                secrets.Add(session);
             }
 
-            return (null, new MinerApiError(
-                MinerApiErrorKind.UnsupportedReply,
-                $"{endpoint}: the '{login.Command}' reply has no {login.Field}; the firmware may have changed its login reply. Check the profile's actions.session.")
-            { Command = login.Command });
+            foreach (ActionStep step in steps)
+            {
+                string? parameter = step.Render(filled);
+                sent++;
+                using ApiReplySet reply = await _client.ExecuteAsync(endpoint, step.Command, parameter, cancellationToken: cancellationToken);
+                if (reply.First.Reply?.Status?.Msg is { } msg)
+                {
+                    messages.Add(MaskAll(msg, secrets));
+                }
+            }
+
+            return new ActionResult(action, ActionOutcome.Succeeded, sent, messages, null);
         }
-        catch (MinerApiException e)
+        catch (MinerApiException ex)
         {
-            return (null, e.Error);
+            return new ActionResult(action, ActionOutcome.Failed, sent, messages, Masked(ex.Error, secrets));
         }
-        catch (Exception e) when (e is ArgumentException or IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        catch (Exception ex) when (ex is ArgumentException or IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            return (null, Unreachable(endpoint, login.Command, e));
+            // An address the socket layer rejects is this miner's fault, not the caller's loop's.
+            var error = new MinerApiError(MinerApiErrorKind.Unreachable, $"{endpoint}: cannot talk to the miner ({ex.GetType().Name}: {MaskAll(ex.Message, secrets)}). Check the address in the rack configuration.");
+            return new ActionResult(action, ActionOutcome.Failed, sent, messages, error);
         }
     }
 
-    private async Task<MinerApiError?> SendAsync(MinerEndpoint endpoint, string command, string? parameter, List<string?> messages, CancellationToken cancellationToken)
+    private async Task<string> LogonAsync(MinerEndpoint endpoint, SessionStep login, CancellationToken cancellationToken)
     {
-        try
+        using ApiReplySet reply = await _client.ExecuteAsync(endpoint, login.Command, login.Parameter, cancellationToken: cancellationToken);
+        int dot = login.Field.IndexOf('.', StringComparison.Ordinal);
+        string section = dot > 0 ? login.Field[..dot] : login.Field;
+        string key = dot > 0 ? login.Field[(dot + 1)..] : "SessionID";
+        if (reply.First.Reply is { } r && r.TryGetFirstObject(section, out JsonElement? obj) &&
+            JsonLookup.TryGetProperty(obj.Value, key, out JsonElement value) && JsonLookup.GetText(value) is { Length: > 0 } session)
         {
-            using ApiReplySet set = await _client.ExecuteAsync(endpoint, command, parameter, cancellationToken: cancellationToken);
-            messages.Add(set.First.Reply?.Status?.Msg);
-            return null;
+            return session;
         }
-        catch (MinerApiException e)
-        {
-            return e.Error;
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or System.Net.Sockets.SocketException or InvalidOperationException)
-        {
-            return Unreachable(endpoint, command, e);
-        }
+
+        throw new MinerApiException(new MinerApiError(
+            MinerApiErrorKind.UnsupportedReply,
+            $"{endpoint}: the '{login.Command}' reply has no {login.Field}; check actions.session.field in the firmware profile.")
+        { Command = login.Command });
     }
 
-    private static MinerApiError Unreachable(MinerEndpoint endpoint, string command, Exception e) =>
-        new(MinerApiErrorKind.Unreachable, $"{endpoint}: cannot talk to the miner ({e.GetType().Name}: {e.Message}). Check its address in the rack configuration.")
+    private static MinerApiError Masked(MinerApiError error, List<string> secrets) => secrets.Count == 0 ? error : error with
+    {
+        Message = MaskAll(error.Message, secrets),
+        StatusMessage = error.StatusMessage is null ? null : MaskAll(error.StatusMessage, secrets),
+        Excerpt = error.Excerpt is null ? null : MaskAll(error.Excerpt, secrets),
+    };
+
+    private static string MaskAll(string text, List<string> secrets)
+    {
+        foreach (string secret in secrets)
         {
-            Command = command,
-        };
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
 }

@@ -44,7 +44,16 @@ public static class FarmContractSamples
         yield return new ReportedPoolStatePayload { Publisher = "agent-s1-r07", Seq = 5, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners, Errors = ["m-0043: unreachable"], Applied = false,
             MinerStatus = [new ReportedMinerStatus("m-0042", ReportedMinerStatus.Applied, 5), new ReportedMinerStatus("m-0043", ReportedMinerStatus.Failed, 4, "access denied to 'addpool'", At.AddMinutes(1))],
             Rejected = new ReportedRejection(6, "miners[0].pools[0].url: must start with stratum+tcp://") };
-        yield return new AllocationPayload { Publisher = "controller", Seq = 11, Timestamp = At, Site = "s1", ContractId = "contract-17", HashrateHs = 1e15, MinerIds = ["m-0042"], ValidFrom = At, ValidUntil = At.AddDays(30) };
-        yield return new CapacityPayload { Publisher = "controller", Seq = 12, Timestamp = At, Site = "s1", TotalHashrateHs = 4e15, AllocatedHashrateHs = 1e15, AvailableHashrateHs = 3e15, MinersOnline = 38, MinersTotal = 40 };
+        yield return new AllocationPayload
+        {
+            Publisher = "controller", Seq = 11, Timestamp = At, Site = "s1", ContractId = "contract-17", HashrateHs = 1e15, MinerIds = ["m-0042", "m-0043"], ValidFrom = At, ValidUntil = At.AddDays(30),
+            Status = "active", TargetHs = 1e15, AllocatedHs = 1e15, DeliveredHs = 0.98e15, Version = 7,
+            Shares = [new AllocationShare("m-0042", "r07", 1), new AllocationShare("m-0043", "r08", 0.25)],
+        };
+        yield return new CapacityPayload
+        {
+            Publisher = "controller", Seq = 12, Timestamp = At, Site = "s1", TotalHashrateHs = 4e15, AllocatedHashrateHs = 1e15, AvailableHashrateHs = 2.8e15, MinersOnline = 38, MinersTotal = 40,
+            UnitSizeHs = 1e13, UnitsTotal = 380, UnitsSold = 100, UnitsFree = 280, ReserveHs = 2e14,
+        };
     }
 }

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Gpio;
+using CloudMining.Farm.Gpio.Drivers;
+using CloudMining.Farm.Gpio.Sensors;
+using CloudMining.Farm.Shared.Units;
+
+namespace CloudMining.Farm.Agent.Checks;
+
+/// <summary>The hardware checks: sensors read once, the relay map cross-checked, the GPIO chip opened — no line is requested or driven.</summary>
+public static partial class RackChecker
+{
+    /// <summary>The value of <see cref="HardwareOptions.GpioChip"/> that selects the simulated chip.</summary>
+    public const string SimulatedChip = "sim";
+
+    private const string H = AgentOptions.SectionName + ":Hardware";
+
+    private static async Task<IReadOnlyList<CheckResult>> CheckSensorsAsync(HardwareOptions hardware, CancellationToken cancellationToken)
+    {
+        var results = new List<CheckResult>();
+        for (int i = 0; i < hardware.Sensors.Count; i++)
+        {
+            SensorOptions s = hardware.Sensors[i];
+            string subject = string.IsNullOrWhiteSpace(s.Name) ? $"{H}:Sensors:{i}" : s.Name;
+            try
+            {
+                Temperature t = await ReadSensorAsync(hardware.SysfsRoot, s, $"{H}:Sensors:{i}", cancellationToken);
+                results.Add(CheckResult.Pass("sensor", subject, $"{s.Kind} {s.Device}{(s.Position.Length > 0 ? " at the " + s.Position : "")}: {t.Celsius.ToString("F1", CultureInfo.InvariantCulture)} °C"));
+            }
+            catch (SensorReadException e)
+            {
+                results.Add(CheckResult.Fail("sensor", subject, $"{s.Kind} {s.Device}: {e.Message}", $"fix the probe or {H}:Sensors:{i}:Device; a missing sensor drives the fans to 100 %"));
+            }
+            catch (ArgumentException e)
+            {
+                results.Add(CheckResult.Fail("sensor", subject, e.Message));
+            }
+        }
+
+        return results;
+    }
+
+    private static Task<Temperature> ReadSensorAsync(string sysfsRoot, SensorOptions sensor, string key, CancellationToken cancellationToken)
+    {
+        string device = (sensor.Device ?? "").Trim();
+        if (device.Length == 0)
+        {
+            throw new ArgumentException($"{key}:Device: is empty; write the DS18B20 id (\"28-0000012345ab\") or the hwmon input (\"hwmon1/temp2_input\").");
+        }
+
+        switch ((sensor.Kind ?? "").Trim().ToLowerInvariant())
+        {
+            case "ds18b20":
+                return new Ds18b20Sensor(device, Path.Combine(sysfsRoot, "bus", "w1", "devices")).ReadTemperatureAsync(cancellationToken);
+            case "hwmon":
+                Match m = HwmonInput().Match(device);
+                if (!m.Success)
+                {
+                    throw new ArgumentException($"{key}:Device: '{device}' is not an hwmon input; write \"hwmonN/tempM_input\" or \"CHIPNAME/tempM_input\" (see /sys/class/hwmon/*/name).");
+                }
+
+                string hwmonRoot = Path.Combine(sysfsRoot, "class", "hwmon");
+                string chip = m.Groups["chip"].Value;
+                HwmonDevice hw = HwmonNumber().IsMatch(chip) ? new HwmonDevice(Path.Combine(hwmonRoot, chip), chip) : HwmonDevice.FindByName(chip, hwmonRoot);
+                return hw.ReadTemperatureAsync(int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture), cancellationToken);
+            default:
+                throw new ArgumentException($"{key}:Kind: '{sensor.Kind}' is not a sensor kind; write \"ds18b20\" or \"hwmon\".");
+        }
+    }
+
+    private static List<CheckResult> CheckRelays(AgentOptions options)
+    {
+        HardwareOptions hw = options.Hardware;
+        var results = new List<CheckResult>();
+        if (hw.Relays.Count == 0)
+        {
+            results.Add(CheckResult.Pass("relay", $"{H}:Relays", "no relays configured: the agent will not switch any outlet (the watchdog stops at an API restart)"));
+            return results;
+        }
+
+        var minerIds = new HashSet<string>(options.Miners.Where(m => m is not null).Select(m => m.Id), StringComparer.OrdinalIgnoreCase);
+        var lines = new Dictionary<int, int>();
+        var outlets = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var fed = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        int before = results.Count;
+        for (int i = 0; i < hw.Relays.Count; i++)
+        {
+            RelayOptions r = hw.Relays[i];
+            string key = $"{H}:Relays:{i}";
+            string subject = string.IsNullOrWhiteSpace(r.Outlet) ? key : r.Outlet;
+            if (string.IsNullOrWhiteSpace(r.Outlet))
+            {
+                results.Add(CheckResult.Fail("relay", subject, $"{key}:Outlet: is empty", "write the PDU outlet's label, e.g. \"PDU-A/7\""));
+            }
+            else if (outlets.TryGetValue(r.Outlet, out int o))
+            {
+                results.Add(CheckResult.Fail("relay", subject, $"{key}:Outlet: '{r.Outlet}' is already used by {H}:Relays:{o}", "give every outlet its own label"));
+            }
+            else
+            {
+                outlets[r.Outlet] = i;
+            }
+
+            if (r.Line < 0)
+            {
+                results.Add(CheckResult.Fail("relay", subject, $"{key}:Line: {r.Line} is not a GPIO line", "write the line offset the relay board is wired to (gpioinfo lists them)"));
+            }
+            else if (lines.TryGetValue(r.Line, out int other))
+            {
+                results.Add(CheckResult.Fail(
+                    "relay", subject,
+                    $"{key}:Line: line {r.Line} is already used by {H}:Relays:{other} ({hw.Relays[other].Outlet}); one line would switch two outlets",
+                    "check the wiring and give each outlet its own line"));
+            }
+            else
+            {
+                lines[r.Line] = i;
+            }
+
+            if (string.IsNullOrWhiteSpace(r.Miner) || !minerIds.Contains(r.Miner))
+            {
+                results.Add(CheckResult.Fail("relay", subject, $"{key}:Miner: '{r.Miner}' is not a miner of {AgentOptions.SectionName}:Miners", "write the Id of the miner this outlet feeds"));
+            }
+            else if (fed.TryGetValue(r.Miner, out int f))
+            {
+                results.Add(CheckResult.Fail("relay", subject, $"{key}:Miner: '{r.Miner}' is already fed by {H}:Relays:{f} ({hw.Relays[f].Outlet})", "each miner is on one outlet; fix the Miner of one of them"));
+            }
+            else
+            {
+                fed[r.Miner] = i;
+            }
+        }
+
+        foreach (MinerOptions m in options.Miners.Where(m => m is not null && !string.IsNullOrWhiteSpace(m.Id) && !fed.ContainsKey(m.Id)))
+        {
+            results.Add(CheckResult.Fail("relay", m.Id, $"miner {m.Id} has no relay: the watchdog cannot power-cycle it", $"add {{ \"Outlet\": ..., \"Miner\": \"{m.Id}\", \"Line\": ... }} to {H}:Relays"));
+        }
+
+        if (results.Count == before)
+        {
+            results.Add(CheckResult.Pass("relay", $"{H}:Relays", $"{hw.Relays.Count} outlets, one line and one miner each, every miner has an outlet"));
+        }
+
+        results.Add(CheckChip(hw, lines.Keys));
+        return results;
+    }
+
+    /// <summary>Opens the chip read-only and asks the kernel about it; requests no line, so nothing can switch.</summary>
+    private static CheckResult CheckChip(HardwareOptions hw, IEnumerable<int> lines)
+    {
+        string chip = (hw.GpioChip ?? "").Trim();
+        string subject = chip.Length == 0 ? $"{H}:GpioChip" : chip;
+        if (string.Equals(chip, SimulatedChip, StringComparison.OrdinalIgnoreCase))
+        {
+            return CheckResult.Pass("relay", subject, "simulated GPIO chip: no hardware to open");
+        }
+
+        if (chip.Length == 0)
+        {
+            return CheckResult.Fail("relay", subject, $"{H}:GpioChip: is empty", "write the relay board's chip, e.g. \"/dev/gpiochip0\" (`ls /dev/gpiochip*`)");
+        }
+
+        try
+        {
+            using (File.OpenHandle(chip, FileMode.Open, FileAccess.Read))
+            {
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return CheckResult.Fail("relay", subject, $"{chip} does not exist", "check the chip with `ls /dev/gpiochip*` and fix Agent:Hardware:GpioChip");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return CheckResult.Fail("relay", subject, $"{chip} cannot be opened: permission denied", "the agent's user needs the gpio group (`sudo usermod -aG gpio farm-agent`); run check as that user or with sudo");
+        }
+        catch (IOException e)
+        {
+            return CheckResult.Fail("relay", subject, $"{chip} cannot be opened: {e.Message}");
+        }
+
+        try
+        {
+            // GET_CHIPINFO and GET_LINEINFO only: query ioctls, no line request.
+            using var driver = new ChardevDriver(chip);
+            using var controller = new GpioController(driver);
+            int[] outOfRange = [.. lines.Where(l => l >= controller.PinCount).Order()];
+            if (outOfRange.Length > 0)
+            {
+                return CheckResult.Fail("relay", subject, $"{chip} ({driver.ChipLabel}) has lines 0..{controller.PinCount - 1}; relay line(s) {string.Join(", ", outOfRange)} do not exist", "check the relay board's wiring against `gpioinfo`");
+            }
+
+            var held = lines.Select(driver.GetLineInfo).Where(l => l.IsUsed && l.Consumer != ChardevDriver.ConsumerLabel).ToList();
+            if (held.Count > 0)
+            {
+                return CheckResult.Fail("relay", subject, $"line(s) {string.Join(", ", held.Select(l => $"{l.Offset} (held by '{l.Consumer}')"))} are used by another program or driver", "stop it or move the relays to free lines (`gpioinfo`)");
+            }
+
+            return CheckResult.Pass("relay", subject, $"{driver.ChipName} ({driver.ChipLabel}), {controller.PinCount} lines; relay lines free or held by the agent");
+        }
+        catch (GpioChipException e)
+        {
+            return CheckResult.Fail("relay", subject, e.Message);
+        }
+    }
+
+    [GeneratedRegex(@"^(?<chip>[A-Za-z0-9_.-]+)/temp(?<n>\d+)_input$")]
+    private static partial Regex HwmonInput();
+
+    [GeneratedRegex(@"^hwmon\d+$")]
+    private static partial Regex HwmonNumber();
+}

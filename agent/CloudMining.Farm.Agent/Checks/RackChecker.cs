@@ -1,0 +1,73 @@
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Hosting;
+using CloudMining.Farm.Shared.Firmware;
+
+namespace CloudMining.Farm.Agent.Checks;
+
+/// <summary>
+/// `farm-agent check`: everything a technician must know before the agent goes live — the config validates, every miner
+/// answers with the firmware it is configured for, every sensor reads, the relay map is consistent and its chip opens —
+/// without switching a relay or changing anything on a miner.
+/// </summary>
+public static partial class RackChecker
+{
+    /// <summary>Runs every check; a config that cannot be read at all is one failed line and nothing else.</summary>
+    public static async Task<CheckReport> RunAsync(string configPath, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configPath);
+        var results = new List<CheckResult>();
+        AgentOptions options;
+        try
+        {
+            options = AgentConfiguration.Bind(AgentConfiguration.Load(configPath), configPath);
+        }
+        catch (AgentConfigurationException e)
+        {
+            results.Add(CheckResult.Fail("config", configPath, e.Message));
+            return new CheckReport(Path.GetFullPath(configPath), false, results);
+        }
+
+        List<string> errors = AgentOptionsValidator.Check(options);
+        MinerReader? reader = null;
+        try
+        {
+            reader = MinerReaderFactory.Create(options);
+        }
+        catch (AgentConfigurationException e)
+        {
+            errors.AddRange(e.Message.Split(Environment.NewLine, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        foreach (string error in errors)
+        {
+            string key = KeyOf(error);
+            results.Add(CheckResult.Fail("config", key, key == "config" ? error : error[(key.Length + 2)..]));
+        }
+
+        if (errors.Count == 0)
+        {
+            results.Add(CheckResult.Pass(
+                "config",
+                Path.GetFullPath(configPath),
+                $"valid: rack {options.RackId} at {(options.Site.Length == 0 ? "(no site)" : options.Site)}, {options.Miners.Count} miners, " +
+                $"{options.Hardware.Relays.Count} relays, {options.Hardware.Fans.Count} fan groups, {options.Hardware.Sensors.Count} sensors"));
+        }
+
+        if (reader is not null)
+        {
+            results.AddRange(await CheckMinersAsync(options, reader, cancellationToken));
+        }
+
+        results.AddRange(await CheckSensorsAsync(options.Hardware, cancellationToken));
+        results.AddRange(CheckFans(options.Hardware));
+        results.AddRange(CheckRelays(options));
+        return new CheckReport(Path.GetFullPath(configPath), results.All(r => r.Passed), results);
+    }
+
+    /// <summary>"Agent:Miners:3:Address: '…' is …" → "Agent:Miners:3:Address".</summary>
+    private static string KeyOf(string error)
+    {
+        int colonSpace = error.IndexOf(": ", StringComparison.Ordinal);
+        return colonSpace > 0 && !error[..colonSpace].Contains(' ', StringComparison.Ordinal) ? error[..colonSpace] : "config";
+    }
+}

@@ -1,0 +1,61 @@
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Shared.Units;
+
+namespace CloudMining.Farm.Agent.Thermal;
+
+/// <summary>A fan curve: duty in percent as a piecewise-linear function of temperature, flat beyond its first and last points.</summary>
+public sealed class FanCurve
+{
+    private readonly (double Celsius, double Duty)[] points;
+
+    /// <summary>Points must rise in temperature and not fall in duty; <see cref="ThermalOptionsValidator"/> checks configured curves first.</summary>
+    public FanCurve(IEnumerable<(double TemperatureCelsius, double DutyPercent)> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        this.points = points.Select(p => (p.TemperatureCelsius, p.DutyPercent)).ToArray();
+        if (this.points.Length == 0)
+        {
+            throw new ArgumentException("A fan curve needs at least one point.", nameof(points));
+        }
+
+        for (int i = 1; i < this.points.Length; i++)
+        {
+            if (this.points[i].Celsius <= this.points[i - 1].Celsius || this.points[i].Duty < this.points[i - 1].Duty)
+            {
+                throw new ArgumentException("Fan curve points must rise in temperature and must not fall in duty.", nameof(points));
+            }
+        }
+    }
+
+    public IReadOnlyList<(double TemperatureCelsius, double DutyPercent)> Points => points;
+
+    /// <summary>The configured curve, or the built-in one while the configuration lists no points.</summary>
+    public static FanCurve FromOptions(IList<FanCurvePointOptions> configured, IReadOnlyList<(double TemperatureCelsius, double DutyPercent)> fallback)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        return configured.Count == 0
+            ? new FanCurve(fallback)
+            : new FanCurve(configured.Select(p => (p.TemperatureCelsius, p.DutyPercent)));
+    }
+
+    public double DutyAt(Temperature temperature)
+    {
+        double t = temperature.Celsius;
+        if (t <= points[0].Celsius)
+        {
+            return points[0].Duty;
+        }
+
+        for (int i = 1; i < points.Length; i++)
+        {
+            if (t <= points[i].Celsius)
+            {
+                (double t0, double d0) = points[i - 1];
+                (double t1, double d1) = points[i];
+                return d0 + ((d1 - d0) * (t - t0) / (t1 - t0));
+            }
+        }
+
+        return points[^1].Duty;
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Controller.Store;
+
+namespace CloudMining.Farm.Controller.Api;
+
+/// <summary>Source-generated JSON of the local API (camelCase, the web defaults); farmctl reads the same types with it.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false)]
+[JsonSerializable(typeof(FleetView))]
+[JsonSerializable(typeof(MinerView))]
+[JsonSerializable(typeof(CapacityView))]
+[JsonSerializable(typeof(ContractView))]
+[JsonSerializable(typeof(IReadOnlyList<ContractView>))]
+[JsonSerializable(typeof(NewContractRequest))]
+[JsonSerializable(typeof(AllocationView))]
+[JsonSerializable(typeof(RebalanceView))]
+[JsonSerializable(typeof(IReadOnlyList<LedgerEntry>))]
+[JsonSerializable(typeof(ProblemDocument))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

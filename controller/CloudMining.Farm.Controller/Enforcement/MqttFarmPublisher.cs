@@ -1,0 +1,16 @@
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Shared.Contract;
+
+namespace CloudMining.Farm.Controller.Enforcement;
+
+/// <summary>Publishes the engine's messages with its own <see cref="MqttClient"/> (QoS 1; the client queues while the broker is away).</summary>
+public sealed class MqttFarmPublisher(MqttClient client, PublisherSequence sequence, string publisherId) : IFarmPublisher
+{
+    public string PublisherId { get; } = publisherId;
+
+    public long NextSeq() => sequence.Next();
+
+    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken) =>
+        client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = payload, Retain = retain, Qos = MqttQualityOfServiceLevel.AtLeastOnce }, cancellationToken);
+}

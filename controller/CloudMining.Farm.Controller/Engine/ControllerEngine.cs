@@ -1,0 +1,470 @@
+using System.Globalization;
+using CloudMining.Farm.Controller.Allocation;
+using CloudMining.Farm.Controller.Capacity;
+using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Fleet;
+using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Ledger;
+using CloudMining.Farm.Controller.Proof;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Units;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudMining.Farm.Controller.Engine;
+
+/// <summary>
+/// The controller's engine: turns fleet state into capacity and an allocation, enforces it through the agents' desired
+/// pool state, proves delivery from accepted difficulty, keeps the hourly ledger, publishes allocation and capacity
+/// for the contract platform, and answers the operator (<see cref="Operations.IControllerOperations"/>). One lock
+/// serialises the control loop and operator requests; it runs in-process without MQTT when no publisher is given.
+/// </summary>
+public sealed partial class ControllerEngine : IAsyncDisposable
+{
+    private readonly EngineOptions options;
+    private readonly string site;
+    private readonly FleetState fleet;
+    private readonly IControllerStore store;
+    private readonly IFarmPublisher? publisher;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly QuotaSupport quotas;
+    private readonly CapacityCalculator capacity;
+    private readonly Allocator allocator = new();
+    private readonly DeliveryMeter meter;
+    private readonly DeliveryMonitor monitor;
+    private readonly HousePool? house;
+    private readonly TimeSpan stale;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Dictionary<string, double> corrections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double?> delivered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeliveryStatus> deliveryStatus = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> power = new(StringComparer.Ordinal);
+    private readonly HashSet<string> finalPublished = new(StringComparer.Ordinal);
+    private List<Contract> contracts = [];
+    private Dictionary<string, ContractEnding> endings = new(StringComparer.Ordinal);
+    private HashSet<string> drained = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments = new Dictionary<string, IReadOnlyList<PoolShare>>();
+    private List<Miner> lastFleet = [];
+    private HourlyLedger? ledger;
+    private long version;
+    private bool initialized;
+    private DateTimeOffset? lastTick;
+    private DateTimeOffset? lastPlatformPublish;
+    private string? lastPlatformSignature;
+    private DateTimeOffset? lastMarginCheckHour;
+    private bool warnedNoHouse;
+
+    public ControllerEngine(
+        EngineOptions options,
+        string site,
+        FleetState fleet,
+        IControllerStore store,
+        IFarmPublisher? publisher = null,
+        QuotaSupport? quotas = null,
+        TimeProvider? time = null,
+        ILogger<ControllerEngine>? logger = null)
+    {
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        EngineOptionsValidator.Validate(options);
+        this.site = site ?? throw new ArgumentNullException(nameof(site));
+        this.fleet = fleet ?? throw new ArgumentNullException(nameof(fleet));
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.publisher = publisher;
+        this.quotas = quotas ?? QuotaSupport.None;
+        this.time = time ?? TimeProvider.System;
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        capacity = new CapacityCalculator(new CapacityOptions
+        {
+            UnitSize = Hashrate.FromTerahashes(options.UnitSizeTh),
+            ReservePercent = options.ReservePercent,
+            ReserveAbsolute = Hashrate.FromTerahashes(options.ReserveAbsoluteTh),
+        });
+        meter = new DeliveryMeter(TimeSpan.FromMinutes(options.ProofWindowMin));
+        monitor = new DeliveryMonitor(options.ProofTolerancePercent / 100, TimeSpan.FromMinutes(options.ProofHoldMin));
+        Enforcement = new RackEnforcementTracker(TimeSpan.FromSeconds(options.LagAfterS));
+        stale = TimeSpan.FromSeconds(options.TelemetryStaleS);
+        if (!string.IsNullOrWhiteSpace(options.HousePoolUrl))
+        {
+            house = new HousePool(Contracts.PoolTarget.Create(options.HousePoolUrl, options.HouseWorker));
+        }
+    }
+
+    /// <summary>Desired generations published per rack and what the agents reported applied.</summary>
+    public RackEnforcementTracker Enforcement { get; }
+
+    /// <summary>Rebalances triggered by proof of delivery (sustained under- or over-delivery).</summary>
+    public int ProofRebalances { get; private set; }
+
+    /// <summary>Current allocation version (= desired-state generation).</summary>
+    public long Version => Interlocked.Read(ref version);
+
+    /// <summary>One control-loop step: fleet → proof → allocation → ledger → lag check → publish.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await EnsureInitializedAsync(cancellationToken);
+            DateTimeOffset now = time.GetUtcNow();
+            lastFleet = ReadFleet(now);
+            ObserveDeliveries();
+            await EndDueContractsAsync(now, cancellationToken);
+            bool proofTriggered = EvaluateProof(now);
+            if (options.AutoRebalance || proofTriggered)
+            {
+                await SolveAndApplyAsync(now, proofTriggered ? "proof of delivery" : "control loop", cancellationToken);
+            }
+
+            CreditEnergy(now);
+            await CloseLedgerAsync(now, cancellationToken);
+            foreach (RackEnforcementState lag in Enforcement.UpdateLagging(now))
+            {
+                logger.LogWarning(
+                    "Rack {Rack} lags: desired generation {Desired} published at {DesiredAt:O} is not applied (agent reported {Applied}) after {LagAfterS} s",
+                    lag.Rack, lag.DesiredGeneration, lag.DesiredAt, lag.AppliedGeneration?.ToString(CultureInfo.InvariantCulture) ?? "nothing", options.LagAfterS);
+            }
+
+            await PublishAsync(now, forcePlatform: false, cancellationToken);
+            lastTick = now;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Records an agent's reported pool state (generation applied, errors).</summary>
+    public void OnReported(ReportedPoolStatePayload report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!string.Equals(report.Site, site, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Enforcement.Reported(report.Rack, report.Generation, report.Errors, time.GetUtcNow());
+        if (report.Errors.Count > 0)
+        {
+            logger.LogWarning("Rack {Rack} applied generation {Generation} with {Count} error(s): {Errors}", report.Rack, report.Generation, report.Errors.Count, string.Join("; ", report.Errors));
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        gate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (initialized)
+        {
+            return;
+        }
+
+        contracts = [.. await store.GetContractsAsync(cancellationToken)];
+        endings = new Dictionary<string, ContractEnding>(await store.GetContractEndingsAsync(cancellationToken), StringComparer.Ordinal);
+        drained = new HashSet<string>(await store.GetDrainedMinersAsync(cancellationToken), StringComparer.Ordinal);
+        (long v, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> a) = await store.LoadAllocationAsync(cancellationToken);
+        version = v;
+        assignments = a;
+        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset origin;
+        if (await store.GetMetaAsync(HourlyLedger.OriginKey, cancellationToken) is { } text)
+        {
+            origin = DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        }
+        else
+        {
+            origin = HourlyLedger.HourOf(now);
+            await store.SetMetaAsync(HourlyLedger.OriginKey, origin.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
+        }
+
+        ledger = new HourlyLedger(origin, options.ElectricityPricePerKwh, await store.LoadOpenLedgerAsync(cancellationToken), await store.GetLastLedgerHoursAsync(cancellationToken));
+        initialized = true;
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation(
+                "Engine loaded {Contracts} contract(s), allocation version {Version} over {Miners} miner(s), {Drained} drained miner(s); ledger from {Origin:O}",
+                contracts.Count, version, assignments.Count, drained.Count, origin);
+        }
+    }
+
+    private List<Miner> ReadFleet(DateTimeOffset now)
+    {
+        var byId = new Dictionary<string, (Miner Miner, DateTimeOffset At)>(StringComparer.Ordinal);
+        power.Clear();
+        foreach (RackLiveState rack in fleet.Racks())
+        {
+            if (!string.Equals(rack.Site, site, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            bool agentOffline = rack.AgentState == "offline";
+            foreach (MinerLiveState live in rack.Miners)
+            {
+                Miner m = FleetReader.ToMiner(live, agentOffline, drained.Contains(live.MinerId), quotas.Supports(live.Profile), now, stale);
+                DateTimeOffset at = live.TelemetryAt ?? DateTimeOffset.MinValue;
+
+                // A miner moved to another rack keeps its id; the freshest sighting wins.
+                if (!byId.TryGetValue(m.Id, out (Miner Miner, DateTimeOffset At) seen) || at > seen.At)
+                {
+                    byId[m.Id] = (m, at);
+                    if (m.Health is MinerHealth.Healthy or MinerHealth.Degraded)
+                    {
+                        power[m.Id] = live.PowerW ?? (m.MeasuredHashrate.TerahashesPerSecond * options.NominalJoulesPerTerahash);
+                    }
+                    else
+                    {
+                        power.Remove(m.Id);
+                    }
+                }
+            }
+        }
+
+        return [.. byId.Values.Select(v => v.Miner).OrderBy(m => m.Id, StringComparer.Ordinal)];
+    }
+
+    private void ObserveDeliveries()
+    {
+        Dictionary<PoolKey, string> pools = PoolIndex();
+        foreach (RackLiveState rack in fleet.Racks())
+        {
+            if (!string.Equals(rack.Site, site, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (MinerLiveState live in rack.Miners)
+            {
+                if (live.TelemetryAt is not { } at)
+                {
+                    continue;
+                }
+
+                foreach (TelemetryPool pool in live.Pools)
+                {
+                    if (pool.DifficultyAccepted is not double diff)
+                    {
+                        continue;
+                    }
+
+                    PoolKey key = PoolKey.Of(pool.Url, pool.User);
+                    double delta = meter.Observe(live.MinerId, key, diff, at, out DateTimeOffset since);
+                    if (delta > 0 && pools.TryGetValue(key, out string? contractId))
+                    {
+                        ledger!.CreditDelivered(contractId, since, at, delta);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The pool account of every contract not ended, so delivered work can be attributed.</summary>
+    private Dictionary<PoolKey, string> PoolIndex()
+    {
+        var map = new Dictionary<PoolKey, string>();
+        foreach (Contract c in contracts)
+        {
+            if (!endings.ContainsKey(c.Id))
+            {
+                map.TryAdd(PoolKey.Of(c.Pool.Url, c.Pool.Worker), c.Id);
+            }
+        }
+
+        return map;
+    }
+
+    private bool EvaluateProof(DateTimeOffset now)
+    {
+        bool trigger = false;
+        foreach (Contract c in ActiveContracts(now))
+        {
+            double? hs = meter.DeliveredHs(PoolKey.Of(c.Pool.Url, c.Pool.Worker), now);
+            delivered[c.Id] = hs;
+
+            // What the pool should see: the target, or more when whole miners rounded the allocation up (that surplus
+            // is the allocator's choice, not a delivery fault). A proof correction is taken out again, or the
+            // corrected allocation would itself look like a deviation.
+            double correction = corrections.GetValueOrDefault(c.Id, 1.0);
+            double expected = Math.Max(c.Target.HashesPerSecond, AllocatedHs(c.Id) / correction);
+            DeliveryVerdict verdict = monitor.Evaluate(c.Id, expected, hs, now);
+            deliveryStatus[c.Id] = verdict.Status;
+            if (!verdict.Rebalance || hs is not double d)
+            {
+                continue;
+            }
+
+            // Measured hashrate said the contract was covered, the pool says otherwise (stale shares, a miner that
+            // over-reports, an agent not applying): the pool accepts delivered/allocated of what is allocated, so
+            // allocate target × allocated/delivered from now on, within bounds.
+            double allocatedHs = AllocatedHs(c.Id);
+            double basis = allocatedHs > 0 ? allocatedHs : c.Target.HashesPerSecond * corrections.GetValueOrDefault(c.Id, 1.0);
+            double corrected = Math.Clamp(d > 0 ? basis / d : 2.0, 0.5, 2.0);
+            corrections[c.Id] = corrected;
+            ProofRebalances++;
+            trigger = true;
+            logger.LogWarning(
+                "Contract {ContractId} delivered {Delivered} against a target of {Target} ({Deviation:P1}) for at least {HoldMin} min; rebalancing with an allocation factor of {Factor:0.000}",
+                c.Id, new Hashrate(d), c.Target, verdict.Deviation, options.ProofHoldMin, corrected);
+        }
+
+        return trigger;
+    }
+
+    private void CreditEnergy(DateTimeOffset now)
+    {
+        if (lastTick is not { } previous || now <= previous)
+        {
+            return;
+        }
+
+        // A gap much longer than the loop interval was not observed (the controller was stopped): credit no energy for it.
+        TimeSpan cap = TimeSpan.FromSeconds(options.IntervalS * 3);
+        DateTimeOffset from = now - previous > cap ? now - cap : previous;
+        foreach ((string minerId, double watts) in power)
+        {
+            if (!assignments.TryGetValue(minerId, out IReadOnlyList<PoolShare>? shares))
+            {
+                continue;
+            }
+
+            foreach (PoolShare share in shares)
+            {
+                if (share.Assignee != HousePool.AssigneeId)
+                {
+                    ledger!.CreditEnergy(share.Assignee, from, now, watts * share.Fraction);
+                }
+            }
+        }
+    }
+
+    private async Task CloseLedgerAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<LedgerEntry> rows = ledger!.CloseCompletedHours(now, contracts, endings);
+        await store.CloseLedgerHoursAsync(rows, ledger.OpenHours(), cancellationToken);
+        if (rows.Count > 0 && logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Ledger: closed {Rows} contract-hour row(s) up to {Hour:O}", rows.Count, rows.Max(r => r.Hour));
+        }
+    }
+
+    /// <summary>Ends open-ended contracts whose margin was negative for their N days (checked once per hour).</summary>
+    private async Task EndDueContractsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        DateTimeOffset hour = HourlyLedger.HourOf(now);
+        if (options.HashpricePerThDay is not decimal hashprice || lastMarginCheckHour == hour)
+        {
+            return;
+        }
+
+        lastMarginCheckHour = hour;
+        foreach (Contract c in ActiveContracts(now).Where(c => c.Term.Kind == ContractTermKind.OpenEnded).ToList())
+        {
+            int days = c.Term.NegativeMarginDays!.Value;
+            DateTimeOffset from = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-days);
+            IReadOnlyList<LedgerEntry> rows = await store.GetLedgerAsync(c.Id, from, now, cancellationToken);
+            if (NegativeMarginRule.ShouldTerminate(rows, days, hashprice, options.ElectricityPricePerKwh, now, c.Term.Start))
+            {
+                string reason = $"negative margin for {days} day(s) at a hashprice of {hashprice} per TH/day and electricity at {options.ElectricityPricePerKwh} per kWh";
+                await EndAsync(c.Id, now, reason, cancellationToken);
+                logger.LogWarning("Contract {ContractId} auto-terminated: {Reason}", c.Id, reason);
+            }
+        }
+    }
+
+    private async Task EndAsync(string contractId, DateTimeOffset now, string reason, CancellationToken cancellationToken)
+    {
+        await store.EndContractAsync(contractId, now, reason, cancellationToken);
+        endings[contractId] = new ContractEnding(now, reason);
+        monitor.Forget(contractId);
+        corrections.Remove(contractId);
+    }
+
+    private IEnumerable<Contract> ActiveContracts(DateTimeOffset now) =>
+        contracts.Where(c => !endings.ContainsKey(c.Id) && c.Term.IsActiveAt(now));
+
+    /// <summary>Contracts that occupy units: not ended and not past their term (pending ones included).</summary>
+    private IEnumerable<Contract> SoldContracts(DateTimeOffset now) =>
+        contracts.Where(c => !endings.ContainsKey(c.Id) && (c.Term.End is null || c.Term.End > now));
+
+    private string Status(Contract c, DateTimeOffset now) =>
+        endings.ContainsKey(c.Id) || (c.Term.End is { } end && end <= now) ? "ended" : c.Term.Start > now ? "pending" : "active";
+
+    private AllocationPlan Solve(DateTimeOffset now)
+    {
+        var active = ActiveContracts(now)
+            .Select(c => corrections.TryGetValue(c.Id, out double f) && f != 1.0
+                ? Contract.Create(c.Id, c.Customer, c.Target * f, c.Pool, c.Term, c.Fees)
+                : c)
+            .ToList();
+        return allocator.Solve(lastFleet, active, assignments);
+    }
+
+    private async Task<AllocationPlan> SolveAndApplyAsync(DateTimeOffset now, string why, CancellationToken cancellationToken)
+    {
+        AllocationPlan plan = Solve(now);
+        await ApplyAsync(plan, why, cancellationToken);
+        return plan;
+    }
+
+    private async Task ApplyAsync(AllocationPlan plan, string why, CancellationToken cancellationToken)
+    {
+        if (SameAssignments(plan.Assignments, assignments))
+        {
+            return;
+        }
+
+        long next = version + 1;
+        await store.SaveAllocationAsync(next, plan.Assignments, cancellationToken);
+        Interlocked.Exchange(ref version, next);
+        assignments = plan.Assignments;
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation(
+                "Allocation version {Version} ({Why}): {Moves} miner(s) changed, {Switches} pool switch(es), {Quota} quota adjustment(s), shortfall {Shortfall}",
+                next, why, plan.Moves.Count, plan.PoolSwitches, plan.QuotaAdjustments, plan.TotalShortfall);
+        }
+
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            foreach (AllocationMove move in plan.Moves)
+            {
+                logger.LogDebug("Move: {Move}", move.ToString());
+            }
+        }
+    }
+
+    private static bool SameAssignments(IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> a, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach ((string miner, IReadOnlyList<PoolShare> shares) in a)
+        {
+            if (!b.TryGetValue(miner, out IReadOnlyList<PoolShare>? other) || !shares.SequenceEqual(other))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool WarnIfNoHouse()
+    {
+        if (house is null && !warnedNoHouse)
+        {
+            warnedNoHouse = true;
+            logger.LogWarning("No house pool configured (Controller:Engine:HousePoolUrl, HouseWorker): unsold and drained miners are left out of the desired pool state and keep their current pools");
+        }
+
+        return house is null;
+    }
+}

@@ -1,0 +1,56 @@
+namespace CloudMining.Farm.Controller.Engine;
+
+/// <summary>The "Controller:Engine" section: capacity carving, the control loop, enforcement, proof, ledger prices.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>Seconds between control-loop ticks (fleet → allocation → enforcement → proof → ledger).</summary>
+    public double IntervalS { get; set; } = 10;
+
+    /// <summary>Size of one sellable unit, TH/s.</summary>
+    public double UnitSizeTh { get; set; } = 10;
+
+    /// <summary>Share of measured healthy hashrate held back for failures, percent.</summary>
+    public double ReservePercent { get; set; } = 5;
+
+    /// <summary>Absolute hashrate held back on top of the percentage, TH/s.</summary>
+    public double ReserveAbsoluteTh { get; set; }
+
+    /// <summary>Telemetry older than this marks a miner offline (its agent stopped reporting it), seconds.</summary>
+    public double TelemetryStaleS { get; set; } = 60;
+
+    /// <summary>The operator's own pool, which receives all unsold hashrate; unset: unsold miners are left out of the desired state.</summary>
+    public string? HousePoolUrl { get; set; }
+
+    /// <summary>The operator's worker on the house pool.</summary>
+    public string? HouseWorker { get; set; }
+
+    /// <summary>A rack whose agent has not reported the latest desired generation this long after it was published is flagged lagging, seconds.</summary>
+    public double LagAfterS { get; set; } = 120;
+
+    /// <summary>Re-solve the allocation on every tick (failures, drains, drift) and apply it; off: only operator rebalances and contract changes move miners.</summary>
+    public bool AutoRebalance { get; set; } = true;
+
+    /// <summary>Sliding window over which delivered hashrate is measured from accepted difficulty, minutes.</summary>
+    public double ProofWindowMin { get; set; } = 15;
+
+    /// <summary>Delivered hashrate may deviate from the target by this much before it counts as under- or over-delivery, percent.</summary>
+    public double ProofTolerancePercent { get; set; } = 5;
+
+    /// <summary>How long a deviation beyond the tolerance must last before it triggers a rebalance, minutes.</summary>
+    public double ProofHoldMin { get; set; } = 30;
+
+    /// <summary>Seconds between re-publications of the platform's allocation and capacity topics when nothing changed (delivered hashrate moves).</summary>
+    public double PlatformPublishIntervalS { get; set; } = 60;
+
+    /// <summary>Electricity price per kWh (settlement currency) for the ledger's at-cost electricity and the margin rule.</summary>
+    public decimal ElectricityPricePerKwh { get; set; } = 0.06m;
+
+    /// <summary>Revenue of 1 TH/s for one day (settlement currency); unset disables the open-ended contracts' negative-margin termination.</summary>
+    public decimal? HashpricePerThDay { get; set; }
+
+    /// <summary>Efficiency assumed when a miner reports no power, J/TH (W per TH/s).</summary>
+    public double NominalJoulesPerTerahash { get; set; } = 30;
+
+    /// <summary>Firmware profiles folder, read to know which firmwares support pool quotas; unset: located like the agent does.</summary>
+    public string? ProfilesDirectory { get; set; }
+}

@@ -1,0 +1,51 @@
+using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.Contracts;
+
+namespace CloudMining.Farm.Controller.Engine;
+
+/// <summary>Checks the "Controller:Engine" section at start, naming the key that is wrong and what to set.</summary>
+public static class EngineOptionsValidator
+{
+    private const string Section = "Controller:Engine:";
+
+    /// <summary>Throws <see cref="ControllerConfigurationException"/> for the first problem.</summary>
+    public static void Validate(EngineOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        Require(o.IntervalS >= 0.1, "IntervalS", $"{o.IntervalS} is too short; use at least 0.1 s (10 s is the default).");
+        Require(o.UnitSizeTh > 0, "UnitSizeTh", $"{o.UnitSizeTh} must be a positive TH/s figure such as 10.");
+        Require(o.ReservePercent is >= 0 and <= 100, "ReservePercent", $"{o.ReservePercent} must be between 0 and 100.");
+        Require(o.ReserveAbsoluteTh >= 0, "ReserveAbsoluteTh", $"{o.ReserveAbsoluteTh} cannot be negative.");
+        Require(o.TelemetryStaleS > 0, "TelemetryStaleS", $"{o.TelemetryStaleS} must be positive (seconds after which a silent miner counts as offline).");
+        Require(o.LagAfterS > 0, "LagAfterS", $"{o.LagAfterS} must be positive.");
+        Require(o.ProofWindowMin > 0, "ProofWindowMin", $"{o.ProofWindowMin} must be positive (minutes of accepted difficulty to average over).");
+        Require(o.ProofTolerancePercent is > 0 and < 100, "ProofTolerancePercent", $"{o.ProofTolerancePercent} must be between 0 and 100 (exclusive).");
+        Require(o.ProofHoldMin >= 0, "ProofHoldMin", $"{o.ProofHoldMin} cannot be negative.");
+        Require(o.PlatformPublishIntervalS > 0, "PlatformPublishIntervalS", $"{o.PlatformPublishIntervalS} must be positive.");
+        Require(o.ElectricityPricePerKwh >= 0, "ElectricityPricePerKwh", $"{o.ElectricityPricePerKwh} cannot be negative.");
+        Require(o.HashpricePerThDay is null or >= 0, "HashpricePerThDay", $"{o.HashpricePerThDay} cannot be negative.");
+        Require(o.NominalJoulesPerTerahash >= 0, "NominalJoulesPerTerahash", $"{o.NominalJoulesPerTerahash} cannot be negative.");
+        bool hasUrl = !string.IsNullOrWhiteSpace(o.HousePoolUrl);
+        bool hasWorker = !string.IsNullOrWhiteSpace(o.HouseWorker);
+        Require(hasUrl == hasWorker, hasUrl ? "HouseWorker" : "HousePoolUrl", "set both the house pool URL and its worker, or neither.");
+        if (hasUrl)
+        {
+            try
+            {
+                PoolTarget.Create(o.HousePoolUrl, o.HouseWorker);
+            }
+            catch (ContractValidationException e)
+            {
+                throw new ControllerConfigurationException(Section + (e.Field == "pool.worker" ? "HouseWorker" : "HousePoolUrl"), e.Message);
+            }
+        }
+    }
+
+    private static void Require(bool ok, string key, string message)
+    {
+        if (!ok)
+        {
+            throw new ControllerConfigurationException(Section + key, message);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Proof;
+using CloudMining.Farm.Controller.Store;
+
+namespace CloudMining.Farm.Controller.Ledger;
+
+/// <summary>
+/// Accumulates, per contract and UTC hour, the hashes proven at the customer's pool and the energy of the contract's
+/// miners, and turns every completed hour into one <see cref="LedgerEntry"/>. Open hours are saved with each tick and
+/// closed hours are derived from the last stored row, so a restart neither skips nor double-counts an hour.
+/// Not thread-safe; the engine calls it under its lock.
+/// </summary>
+public sealed class HourlyLedger
+{
+    /// <summary>engine_meta key of the first hour the ledger covers (the engine's first start).</summary>
+    public const string OriginKey = "ledger_origin";
+
+    private readonly Dictionary<(string Contract, DateTimeOffset Hour), Accumulator> open = [];
+    private readonly Dictionary<string, DateTimeOffset> lastClosed = new(StringComparer.Ordinal);
+    private readonly decimal electricityPricePerKwh;
+
+    public HourlyLedger(DateTimeOffset origin, decimal electricityPricePerKwh, IEnumerable<LedgerAccumulator>? openHours = null, IReadOnlyDictionary<string, DateTimeOffset>? lastStoredHours = null)
+    {
+        Origin = HourOf(origin);
+        this.electricityPricePerKwh = electricityPricePerKwh;
+        foreach (LedgerAccumulator a in openHours ?? [])
+        {
+            open[(a.ContractId, a.Hour)] = new Accumulator { Hashes = a.DeliveredHashes, WattHours = a.EnergyWattHours };
+        }
+
+        foreach (KeyValuePair<string, DateTimeOffset> pair in lastStoredHours ?? new Dictionary<string, DateTimeOffset>())
+        {
+            lastClosed[pair.Key] = pair.Value;
+        }
+    }
+
+    /// <summary>The first hour any row may cover: hours before the controller first ran were not observed.</summary>
+    public DateTimeOffset Origin { get; }
+
+    public static DateTimeOffset HourOf(DateTimeOffset t)
+    {
+        DateTimeOffset u = t.ToUniversalTime();
+        return new DateTimeOffset(u.Year, u.Month, u.Day, u.Hour, 0, 0, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Credits accepted difficulty for work done over [<paramref name="from"/>, <paramref name="to"/>), split across hour
+    /// boundaries in proportion to time; work reported late for an hour already closed counts in the first open hour.
+    /// </summary>
+    public void CreditDelivered(string contractId, DateTimeOffset from, DateTimeOffset to, double difficulty)
+    {
+        double hashes = difficulty * DeliveryMeter.HashesPerDifficulty;
+        if (to <= from)
+        {
+            Get(contractId, FirstOpenHour(contractId, HourOf(to))).Hashes += hashes;
+            return;
+        }
+
+        double total = (to - from).TotalSeconds;
+        ForEachHour(from, to, (hour, seconds) => Get(contractId, FirstOpenHour(contractId, hour)).Hashes += hashes * seconds / total);
+    }
+
+    /// <summary>Credits energy at <paramref name="watts"/> over [from, to), split at hour boundaries.</summary>
+    public void CreditEnergy(string contractId, DateTimeOffset from, DateTimeOffset to, double watts)
+    {
+        if (!(watts > 0) || to <= from)
+        {
+            return;
+        }
+
+        ForEachHour(from, to, (hour, seconds) => Get(contractId, FirstOpenHour(contractId, hour)).WattHours += watts * seconds / 3600);
+    }
+
+    private static void ForEachHour(DateTimeOffset from, DateTimeOffset to, Action<DateTimeOffset, double> segment)
+    {
+        DateTimeOffset t = from;
+        while (t < to)
+        {
+            DateTimeOffset hourEnd = HourOf(t).AddHours(1);
+            DateTimeOffset segmentEnd = hourEnd < to ? hourEnd : to;
+            segment(HourOf(t), (segmentEnd - t).TotalSeconds);
+            t = segmentEnd;
+        }
+    }
+
+    /// <summary>The open hours as they stand, to save.</summary>
+    public IReadOnlyList<LedgerAccumulator> OpenHours() =>
+        [.. open.OrderBy(p => p.Key.Hour).ThenBy(p => p.Key.Contract, StringComparer.Ordinal)
+            .Select(p => new LedgerAccumulator(p.Key.Contract, p.Key.Hour, p.Value.Hashes, p.Value.WattHours))];
+
+    /// <summary>
+    /// Builds the rows of every hour completed by <paramref name="now"/> and not yet stored, for each contract whose term
+    /// (cut at its ending) overlaps the hour, and forgets their accumulators. The caller stores them with <see cref="OpenHours"/>.
+    /// </summary>
+    public IReadOnlyList<LedgerEntry> CloseCompletedHours(DateTimeOffset now, IEnumerable<Contract> contracts, IReadOnlyDictionary<string, ContractEnding> endings)
+    {
+        ArgumentNullException.ThrowIfNull(contracts);
+        ArgumentNullException.ThrowIfNull(endings);
+        DateTimeOffset current = HourOf(now);
+        var rows = new List<LedgerEntry>();
+        foreach (Contract c in contracts)
+        {
+            DateTimeOffset start = c.Term.Start;
+            DateTimeOffset? end = c.Term.End;
+            if (endings.TryGetValue(c.Id, out ContractEnding? ending) && (end is null || ending.EndedAt < end))
+            {
+                end = ending.EndedAt;
+            }
+
+            DateTimeOffset first = lastClosed.TryGetValue(c.Id, out DateTimeOffset last) ? last.AddHours(1) : Max(HourOf(start), Origin);
+            for (DateTimeOffset h = first; h < current && (end is null || h < end); h = h.AddHours(1))
+            {
+                rows.Add(Row(c, h, start, end));
+                lastClosed[c.Id] = h;
+            }
+
+            if (lastClosed.TryGetValue(c.Id, out DateTimeOffset closed))
+            {
+                foreach ((string, DateTimeOffset) key in open.Keys.Where(k => k.Contract == c.Id && k.Hour <= closed).ToList())
+                {
+                    open.Remove(key);
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    private LedgerEntry Row(Contract c, DateTimeOffset hour, DateTimeOffset start, DateTimeOffset? end)
+    {
+        DateTimeOffset from = Max(hour, start);
+        DateTimeOffset to = end is { } e && e < hour.AddHours(1) ? e : hour.AddHours(1);
+        double activeHours = to > from ? (to - from).TotalHours : 0;
+        double targetThh = c.Target.TerahashesPerSecond * activeHours;
+        open.TryGetValue((c.Id, hour), out Accumulator? acc);
+        double deliveredThh = (acc?.Hashes ?? 0) / 1e12 / 3600;
+        double kwh = (acc?.WattHours ?? 0) / 1000;
+
+        // Maintenance is billed on delivered (proven) TH·h, so a shortfall is never charged for.
+        decimal maintenance = Math.Round(c.Fees.MaintenancePerTerahashDay * (decimal)deliveredThh / 24m, 8);
+        decimal electricity = c.Fees.ElectricityAtCost ? Math.Round((decimal)kwh * electricityPricePerKwh, 8) : 0m;
+        return new LedgerEntry(c.Id, hour, targetThh, deliveredThh, Math.Max(0, targetThh - deliveredThh), kwh, maintenance, electricity);
+    }
+
+    private DateTimeOffset FirstOpenHour(string contractId, DateTimeOffset hour) =>
+        lastClosed.TryGetValue(contractId, out DateTimeOffset closed) && hour <= closed ? closed.AddHours(1) : hour;
+
+    private Accumulator Get(string contractId, DateTimeOffset hour)
+    {
+        if (!open.TryGetValue((contractId, hour), out Accumulator? acc))
+        {
+            acc = new Accumulator();
+            open[(contractId, hour)] = acc;
+        }
+
+        return acc;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private sealed class Accumulator
+    {
+        public double Hashes { get; set; }
+
+        public double WattHours { get; set; }
+    }
+}

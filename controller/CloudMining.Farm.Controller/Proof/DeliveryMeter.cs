@@ -1,0 +1,135 @@
+namespace CloudMining.Farm.Controller.Proof;
+
+/// <summary>
+/// Measures hashrate delivered to pool accounts from the accepted-difficulty counters miners report: each increase of a
+/// counter is work the pool accepted (difficulty-1 units, 2^32 hashes each); the sum over a sliding window divided by the
+/// window is the delivered hashrate. A counter that drops (miner restart) starts a new baseline and credits nothing.
+/// Not thread-safe; the engine calls it under its lock.
+/// </summary>
+public sealed class DeliveryMeter
+{
+    /// <summary>Hashes per difficulty-1 share.</summary>
+    public const double HashesPerDifficulty = 4294967296.0;
+
+    private readonly Dictionary<(string Miner, PoolKey Pool), Series> series = [];
+    private readonly Dictionary<PoolKey, List<Series>> byPool = [];
+
+    public DeliveryMeter(TimeSpan window, TimeSpan? minimumSpan = null)
+    {
+        if (window <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "The proof window must be positive, e.g. 15 minutes.");
+        }
+
+        Window = window;
+        MinimumSpan = minimumSpan ?? TimeSpan.FromTicks(Math.Min(window.Ticks, TimeSpan.FromMinutes(1).Ticks));
+    }
+
+    public TimeSpan Window { get; }
+
+    /// <summary>How long a pool must have been observed before a delivered rate is given (shorter spans are too noisy).</summary>
+    public TimeSpan MinimumSpan { get; }
+
+    /// <summary>Counter drops seen (miner restarts).</summary>
+    public long Resets { get; private set; }
+
+    /// <summary>Feeds one reading of a miner's pool counter; returns the difficulty credited (0 for a baseline, a repeat or a reset).</summary>
+    public double Observe(string minerId, PoolKey pool, double difficultyAccepted, DateTimeOffset at) =>
+        Observe(minerId, pool, difficultyAccepted, at, out _);
+
+    /// <summary>As <see cref="Observe(string, PoolKey, double, DateTimeOffset)"/>; <paramref name="since"/> is the previous reading's time: the credited work was done in [since, at).</summary>
+    public double Observe(string minerId, PoolKey pool, double difficultyAccepted, DateTimeOffset at, out DateTimeOffset since)
+    {
+        ArgumentNullException.ThrowIfNull(minerId);
+        since = at;
+        if (!double.IsFinite(difficultyAccepted) || difficultyAccepted < 0)
+        {
+            return 0;
+        }
+
+        if (!series.TryGetValue((minerId, pool), out Series? s))
+        {
+            s = new Series(difficultyAccepted, at);
+            series[(minerId, pool)] = s;
+            if (!byPool.TryGetValue(pool, out List<Series>? list))
+            {
+                list = [];
+                byPool[pool] = list;
+            }
+
+            list.Add(s);
+            return 0;
+        }
+
+        // The engine samples the latest telemetry on every tick; the same reading seen twice credits nothing.
+        if (at <= s.LastAt)
+        {
+            return 0;
+        }
+
+        double previous = s.Last;
+        since = s.LastAt;
+        s.Last = difficultyAccepted;
+        s.LastAt = at;
+        if (difficultyAccepted < previous)
+        {
+            Resets++;
+            return 0;
+        }
+
+        double delta = difficultyAccepted - previous;
+        if (delta > 0)
+        {
+            s.Deltas.Enqueue((at, delta));
+        }
+
+        return delta;
+    }
+
+    /// <summary>Delivered hashrate to <paramref name="pool"/> over the window ending at <paramref name="now"/>, H/s; null until observed for <see cref="MinimumSpan"/>.</summary>
+    public double? DeliveredHs(PoolKey pool, DateTimeOffset now)
+    {
+        if (!byPool.TryGetValue(pool, out List<Series>? list) || list.Count == 0)
+        {
+            return null;
+        }
+
+        DateTimeOffset first = list.Min(s => s.FirstAt);
+        TimeSpan span = now - first < Window ? now - first : Window;
+        if (span < MinimumSpan || span <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        DateTimeOffset from = now - span;
+        double sum = 0;
+        foreach (Series s in list)
+        {
+            while (s.Deltas.TryPeek(out (DateTimeOffset At, double Delta) head) && head.At <= now - Window)
+            {
+                s.Deltas.Dequeue();
+            }
+
+            foreach ((DateTimeOffset at, double delta) in s.Deltas)
+            {
+                if (at > from && at <= now)
+                {
+                    sum += delta;
+                }
+            }
+        }
+
+        return sum * HashesPerDifficulty / span.TotalSeconds;
+    }
+
+    private sealed class Series(double last, DateTimeOffset at)
+    {
+        public DateTimeOffset FirstAt { get; } = at;
+
+        public double Last { get; set; } = last;
+
+        public DateTimeOffset LastAt { get; set; } = at;
+
+        public Queue<(DateTimeOffset At, double Delta)> Deltas { get; } = new();
+    }
+}

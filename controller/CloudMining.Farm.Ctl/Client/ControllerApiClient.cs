@@ -1,0 +1,155 @@
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CloudMining.Farm.Controller.Api;
+using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Controller.Store;
+
+namespace CloudMining.Farm.Ctl.Client;
+
+/// <summary>farmctl's side of the local API (docs/controller-api.md): one method per endpoint, typed failures.</summary>
+public sealed class ControllerApiClient : IDisposable
+{
+    /// <summary>Environment variable that points farmctl at a controller listening elsewhere.</summary>
+    public const string ApiEnvironmentVariable = "FARMCTL_API";
+
+    private static readonly ApiJsonContext Json = ApiJsonContext.Default;
+    private readonly HttpClient http;
+
+    public ControllerApiClient(Uri api, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        Api = api;
+        http = new HttpClient { BaseAddress = api, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+    }
+
+    public Uri Api { get; }
+
+    public Task<ApiResponse<FleetView>> GetFleetAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "v1/fleet", Json.FleetView, ct);
+
+    public Task<ApiResponse<MinerView>> GetMinerAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Get, $"v1/miners/{Escape(id)}", Json.MinerView, ct);
+
+    public Task<ApiResponse<CapacityView>> GetCapacityAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "v1/capacity", Json.CapacityView, ct);
+
+    public Task<ApiResponse<IReadOnlyList<ContractView>>> GetContractsAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "v1/contracts", Json.IReadOnlyListContractView, ct);
+
+    public Task<ApiResponse<ContractView>> GetContractAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Get, $"v1/contracts/{Escape(id)}", Json.ContractView, ct);
+
+    public Task<ApiResponse<ContractView>> AddContractAsync(NewContractRequest request, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "v1/contracts", Json.ContractView, ct, JsonSerializer.Serialize(request, Json.NewContractRequest));
+
+    public Task<ApiResponse<ContractView>> EndContractAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Post, $"v1/contracts/{Escape(id)}/end", Json.ContractView, ct);
+
+    public Task<ApiResponse<AllocationView>> GetAllocationAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "v1/allocation", Json.AllocationView, ct);
+
+    public Task<ApiResponse<RebalanceView>> RebalanceAsync(bool apply, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"v1/rebalance?apply={(apply ? "true" : "false")}", Json.RebalanceView, ct);
+
+    public Task<ApiResponse<MinerView>> SetDrainedAsync(string id, bool drained, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"v1/miners/{Escape(id)}/{(drained ? "drain" : "undrain")}", Json.MinerView, ct);
+
+    public Task<ApiResponse<IReadOnlyList<LedgerEntry>>> GetLedgerAsync(string? contractId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var query = new List<string>();
+        if (!string.IsNullOrEmpty(contractId))
+        {
+            query.Add("contract=" + Uri.EscapeDataString(contractId));
+        }
+
+        if (from is { } f)
+        {
+            query.Add("from=" + Uri.EscapeDataString(f.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (to is { } t)
+        {
+            query.Add("to=" + Uri.EscapeDataString(t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return SendAsync(HttpMethod.Get, "v1/ledger" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query)), Json.IReadOnlyListLedgerEntry, ct);
+    }
+
+    public void Dispose() => http.Dispose();
+
+    private static string Escape(string id) => Uri.EscapeDataString(id);
+
+    private async Task<ApiResponse<T>> SendAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> type, CancellationToken ct, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ControllerUnreachableException(Api, Reason(e), e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new ControllerUnreachableException(Api, $"no answer within {http.Timeout.TotalSeconds:0} s", e);
+        }
+
+        using (response)
+        {
+            string text = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ControllerProblemException(ProblemFrom(response, text), text);
+            }
+
+            try
+            {
+                T? value = JsonSerializer.Deserialize(text, type);
+                return value is null
+                    ? throw new ControllerUnreachableException(Api, $"{method} /{path} answered null")
+                    : new ApiResponse<T>(value, text);
+            }
+            catch (JsonException e)
+            {
+                throw new ControllerUnreachableException(Api, $"{method} /{path} answered something that is not the controller's JSON ({e.Message}); is --api pointing at farm-controller?", e);
+            }
+        }
+    }
+
+    private static ProblemDocument ProblemFrom(HttpResponseMessage response, string text)
+    {
+        if (response.Content.Headers.ContentType?.MediaType is ProblemDocument.MediaType or "application/json")
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize(text, Json.ProblemDocument) is { Detail: not null } problem)
+                {
+                    return problem;
+                }
+            }
+            catch (JsonException)
+            {
+                // Fall through: describe the bare status instead.
+            }
+        }
+
+        int status = (int)response.StatusCode;
+        return new ProblemDocument(
+            "about:blank",
+            response.ReasonPhrase ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            status,
+            $"the controller answered {status} {response.ReasonPhrase} to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}; is farmctl as new as farm-controller?");
+    }
+
+    private static string Reason(HttpRequestException e) => e.InnerException switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
+        SocketException s => s.Message.ToLowerInvariant(),
+        { } inner => inner.Message,
+        null => e.Message,
+    };
+}

@@ -1,0 +1,40 @@
+using CloudMining.Farm.Controller.Operations;
+using Spectre.Console;
+
+namespace CloudMining.Farm.Ctl.Rendering;
+
+/// <summary>`farmctl fleet`: one row per rack with its agent, miners, hashrate and whether it applied the latest pool state.</summary>
+public static class FleetTable
+{
+    public static void Render(IAnsiConsole console, FleetView fleet)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(fleet);
+        int hashing = fleet.Racks.Sum(r => r.MinersHashing);
+        int total = fleet.Racks.Sum(r => r.MinersTotal);
+        console.MarkupLine(
+            $"Site [bold]{Markup.Escape(fleet.Site)}[/]: {fleet.Racks.Count} rack(s), {hashing} of {total} miners hashing, " +
+            $"{Markup.Escape(Figures.Rate(fleet.Racks.Sum(r => r.HashrateHs)))}");
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumns("Rack", "Agent", "Hashing / total", "TH/s", "Desired gen", "Applied gen", "Lagging", "Last seen");
+        foreach (RackView r in fleet.Racks)
+        {
+            table.AddRow(
+                Markup.Escape(r.Rack),
+                r.AgentOnline ? "[green]online[/]" : "[red]offline[/]",
+                $"{r.MinersHashing} / {r.MinersTotal}",
+                Figures.Th(r.HashrateHs),
+                Figures.Number(r.DesiredGeneration),
+                Figures.Number(r.AppliedGeneration),
+                r.Lagging ? "[yellow]yes[/]" : "no",
+                Figures.Time(r.LastSeen));
+        }
+
+        console.Write(table);
+        int drained = fleet.Miners.Count(m => m.Drained);
+        if (drained > 0)
+        {
+            console.MarkupLine($"{drained} miner(s) drained for maintenance: {Markup.Escape(string.Join(", ", fleet.Miners.Where(m => m.Drained).Select(m => m.MinerId)))}");
+        }
+    }
+}

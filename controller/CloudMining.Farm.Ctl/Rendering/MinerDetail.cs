@@ -1,0 +1,37 @@
+using CloudMining.Farm.Controller.Operations;
+using Spectre.Console;
+
+namespace CloudMining.Farm.Ctl.Rendering;
+
+/// <summary>`farmctl miner show|drain|undrain`: one miner's readings, maintenance flag and shares.</summary>
+public static class MinerDetail
+{
+    public static void Render(IAnsiConsole console, MinerView miner)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(miner);
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("Miner", Markup.Escape(miner.MinerId));
+        grid.AddRow("Rack", Markup.Escape(miner.Rack));
+        grid.AddRow("Firmware / model", Markup.Escape($"{miner.Profile ?? "-"} / {miner.Model ?? "-"}"));
+        grid.AddRow("State", Markup.Escape(miner.State ?? "-") + (miner.Drained ? " [yellow](drained for maintenance)[/]" : string.Empty));
+        grid.AddRow("Hashrate", miner.HashrateHs is { } h ? Markup.Escape(Figures.Rate(h)) : "-");
+        grid.AddRow("Power", miner.PowerW is { } w ? Figures.Number(w) + " W" : "-");
+        grid.AddRow("Hottest chip", miner.MaxChipTempC is { } t ? Figures.Number(t) + " °C" : "-");
+        grid.AddRow("Telemetry at", Figures.Time(miner.TelemetryAt));
+        console.Write(grid);
+        if (miner.Shares.Count == 0)
+        {
+            console.MarkupLine(miner.Drained ? "No shares: drained miners mine for nobody." : "No shares assigned.");
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("Mines for", "Share");
+        foreach (ShareView s in miner.Shares)
+        {
+            table.AddRow(Markup.Escape(s.Assignee), Figures.Share(s.Fraction));
+        }
+
+        console.Write(table);
+    }
+}

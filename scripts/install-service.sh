@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Installs farm-agent or farm-controller as a systemd service: binaries under /opt/cloudmining-farm/NAME, a system
+# user, /etc/NAME/NAME.json from a template (never overwritten), the unit, then daemon-reload and enable.
+# Called by `./install.sh --agent` / `--controller`; see --help.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+
+usage() {
+  cat <<'TXT'
+Usage: sudo ./install.sh --agent      [--root DIR] [--binaries DIR] [--no-start]
+       sudo ./install.sh --controller [--root DIR] [--binaries DIR] [--no-start]
+
+  --root DIR      install under DIR instead of / (also: DESTDIR=DIR). No user is created, nothing is chowned and
+                  systemctl is not run; the owners that would be set are listed in DIR/opt/cloudmining-farm/NAME.manifest.
+  --binaries DIR  copy an already published program from DIR instead of running `dotnet publish`
+  --no-start      enable the unit but do not start it
+  --help          this text
+
+Files (for the agent; the controller is the same with farm-controller and controller.json):
+  /opt/cloudmining-farm/agent/            the published program and its firmware-profiles/
+  /usr/local/bin/farm-agent               symlink, so `farm-agent check` works in a shell
+  /etc/farm-agent/agent.json              from deploy/agent.json.template, 0640 root:farm-agent, kept if present
+  /etc/systemd/system/farm-agent.service  from deploy/systemd/
+  /var/lib/farm-agent, /var/log/farm-agent  state and logs (systemd also creates them on start)
+TXT
+}
+
+kind="$1"; shift
+case "$kind" in
+  agent)      name=farm-agent;      project=agent/CloudMining.Farm.Agent/CloudMining.Farm.Agent.csproj;                config=agent.json;      template=agent.json.template;      groups=(gpio) ;;
+  controller) name=farm-controller; project=controller/CloudMining.Farm.Controller/CloudMining.Farm.Controller.csproj; config=controller.json; template=controller.json.template; groups=() ;;
+  *) echo "install-service.sh: unknown service '$kind' (agent or controller)" >&2; exit 2 ;;
+esac
+
+root="${DESTDIR:-}"
+binaries=""
+start=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --root) root="${2:?--root needs a folder}"; shift 2 ;;
+    --root=*) root="${1#--root=}"; shift ;;
+    --binaries) binaries="${2:?--binaries needs a folder}"; shift 2 ;;
+    --binaries=*) binaries="${1#--binaries=}"; shift ;;
+    --no-start) start=0; shift ;;
+    --help|-h) usage; exit 0 ;;
+    *) echo "install.sh --$kind: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+root="${root%/}"
+if [ -n "$root" ]; then
+  mkdir -p "$root"
+  root="$(cd "$root" && pwd)"
+elif [ "$(id -u)" -ne 0 ]; then
+  echo "install.sh --$kind: installing a service needs root; run 'sudo ./install.sh --$kind', or --root DIR to stage the files." >&2
+  exit 1
+fi
+
+prefix=/opt/cloudmining-farm
+app_dir="$prefix/$kind"
+manifest="$root$prefix/$name.manifest"
+real=0; [ -z "$root" ] && real=1
+
+# Every installed path with the mode and owner it gets, so a staged (--root) install can be checked without root.
+manifest_lines=()
+note() { manifest_lines+=("$1 $2 $3"); }  # mode owner path
+
+own() {  # own OWNER:GROUP PATH
+  if [ "$real" -eq 1 ]; then chown "$1" "$2"; fi
+}
+
+# 1. The program.
+if [ -z "$binaries" ]; then
+  command -v dotnet >/dev/null 2>&1 || {
+    echo "install.sh --$kind: the .NET 10 SDK is not on PATH; install it, or pass --binaries DIR with a published $name." >&2; exit 1; }
+  binaries="$(mktemp -d)"
+  trap 'rm -rf "$binaries"' EXIT
+  echo "install.sh: publishing $name (Release) ..."
+  dotnet publish "$here/$project" -c Release -o "$binaries" --nologo -v q >/dev/null
+fi
+[ -f "$binaries/$name" ] || [ -f "$binaries/$name.dll" ] || {
+  echo "install.sh --$kind: '$binaries' holds no $name; pass the output folder of 'dotnet publish $project'." >&2; exit 1; }
+
+# Copy beside, then swap, so a running service never sees half a program.
+mkdir -p "$root$prefix"
+rm -rf "$root$app_dir.new"
+mkdir -p "$root$app_dir.new"
+cp -a "$binaries/." "$root$app_dir.new"
+chmod -R u=rwX,go=rX "$root$app_dir.new"
+if [ -f "$root$app_dir.new/$name" ]; then chmod 0755 "$root$app_dir.new/$name"; fi
+rm -rf "$root$app_dir.old"
+if [ -d "$root$app_dir" ]; then mv "$root$app_dir" "$root$app_dir.old"; fi
+mv "$root$app_dir.new" "$root$app_dir"
+rm -rf "$root$app_dir.old"
+if [ "$real" -eq 1 ]; then chown -R root:root "$root$app_dir"; fi
+note 0755 root:root "$app_dir"
+note 0755 root:root "$app_dir/$name"
+mkdir -p "$root/usr/local/bin"
+ln -sfn "$app_dir/$name" "$root/usr/local/bin/$name"
+note 0777 root:root "/usr/local/bin/$name"
+
+# 2. The system user (only on the real system).
+if [ "$real" -eq 1 ]; then
+  if ! getent passwd "$name" >/dev/null; then
+    useradd --system --no-create-home --home-dir "/var/lib/$name" --shell /usr/sbin/nologin --user-group "$name"
+    echo "install.sh: created system user $name"
+  fi
+  for g in "${groups[@]}"; do
+    # The unit's SupplementaryGroups= needs the group to exist; boards without a gpio udev rule get it here.
+    getent group "$g" >/dev/null || groupadd --system "$g"
+    usermod -a -G "$g" "$name"
+  done
+else
+  echo "install.sh: staged install (--root $root): user $name not created, owners listed in ${manifest#"$root"}"
+fi
+
+# 3. Config from the template, never overwriting the technician's file.
+mkdir -p "$root/etc/$name"
+chmod 0750 "$root/etc/$name"; own "root:$name" "$root/etc/$name"
+note 0750 "root:$name" "/etc/$name"
+config_path="/etc/$name/$config"
+fresh_config=0
+if [ -e "$root$config_path" ]; then
+  echo "install.sh: keeping $config_path (edit it, or delete it to get the template again)"
+else
+  install -m 0640 "$here/deploy/$template" "$root$config_path"
+  fresh_config=1
+  echo "install.sh: wrote $config_path from deploy/$template"
+fi
+chmod 0640 "$root$config_path"; own "root:$name" "$root$config_path"
+note 0640 "root:$name" "$config_path"
+
+# 4. State and log folders (systemd's StateDirectory=/LogsDirectory= create them too; these let `farm-agent check`
+#    and `status` work before the first start).
+mkdir -p "$root/var/lib/$name"
+if [ "$kind" = agent ]; then chmod 0755 "$root/var/lib/$name"; note 0755 "$name:$name" "/var/lib/$name"; else chmod 0750 "$root/var/lib/$name"; note 0750 "$name:$name" "/var/lib/$name"; fi
+own "$name:$name" "$root/var/lib/$name"
+if [ "$kind" = agent ]; then
+  mkdir -p "$root/var/log/$name"; chmod 0750 "$root/var/log/$name"; own "$name:$name" "$root/var/log/$name"
+  note 0750 "$name:$name" "/var/log/$name"
+fi
+
+# 5. The unit.
+mkdir -p "$root/etc/systemd/system"
+install -m 0644 "$here/deploy/systemd/$name.service" "$root/etc/systemd/system/$name.service"
+note 0644 root:root "/etc/systemd/system/$name.service"
+
+printf '%s\n' "${manifest_lines[@]}" > "$manifest"
+chmod 0644 "$manifest"
+
+# 6. Enable (and start) — only on a machine that runs systemd (sd_booted(3): /run/systemd/system exists).
+if [ "$real" -eq 0 ]; then
+  echo "install.sh: staged install done; systemctl not run."
+  exit 0
+fi
+if [ ! -d /run/systemd/system ]; then
+  echo "install.sh: systemd is not running here (PID 1 is $(ps -p 1 -o comm= 2>/dev/null || echo unknown), a container?);"
+  echo "            files are installed but the service is not enabled. On a systemd machine: systemctl enable --now $name"
+  exit 0
+fi
+systemctl daemon-reload
+if [ "$fresh_config" -eq 1 ] || [ "$start" -eq 0 ]; then
+  systemctl enable "$name"
+  echo "install.sh: $name is enabled but not started."
+  if [ "$fresh_config" -eq 1 ]; then
+    echo "            Next: edit $config_path, run '$name check', then: sudo systemctl start $name"
+  fi
+else
+  systemctl enable "$name"
+  systemctl restart "$name"
+  echo "install.sh: $name restarted with the new program; 'systemctl status $name', 'journalctl -u $name -f'."
+fi

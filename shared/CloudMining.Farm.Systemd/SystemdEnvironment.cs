@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace CloudMining.Farm.Systemd;
+
+/// <summary>What systemd tells a service through its environment: the notify socket, the watchdog interval, the journal stream.</summary>
+public sealed record SystemdEnvironment
+{
+    /// <summary>Path of the notify socket ("/run/systemd/notify") or an abstract name starting with '@'; null outside systemd.</summary>
+    public string? NotifySocket { get; init; }
+
+    /// <summary>Half of this is how often systemd expects WATCHDOG=1; null when the unit has no WatchdogSec=.</summary>
+    public TimeSpan? WatchdogInterval { get; init; }
+
+    /// <summary>True when stdout/stderr go to journald (JOURNAL_STREAM set): logs need no colours and no timestamps.</summary>
+    public bool JournalStream { get; init; }
+
+    /// <summary>The process's own environment.</summary>
+    public static SystemdEnvironment FromProcess() => From(Environment.GetEnvironmentVariable, Environment.ProcessId);
+
+    /// <summary>Reads the variables through <paramref name="lookup"/>; tests pass a dictionary instead of changing the process environment.</summary>
+    public static SystemdEnvironment From(Func<string, string?> lookup, int processId)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        string? socket = lookup("NOTIFY_SOCKET");
+        return new SystemdEnvironment
+        {
+            NotifySocket = string.IsNullOrEmpty(socket) ? null : socket,
+            WatchdogInterval = ParseWatchdog(lookup("WATCHDOG_USEC"), lookup("WATCHDOG_PID"), processId),
+            JournalStream = !string.IsNullOrEmpty(lookup("JOURNAL_STREAM")),
+        };
+    }
+
+    private static TimeSpan? ParseWatchdog(string? usec, string? pid, int processId)
+    {
+        if (!ulong.TryParse(usec, NumberStyles.None, CultureInfo.InvariantCulture, out ulong micro) || micro == 0)
+        {
+            return null;
+        }
+
+        // WATCHDOG_PID names the process systemd watches; a child that inherited the variables must not ping for it.
+        if (!string.IsNullOrEmpty(pid) && (!int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out int watched) || watched != processId))
+        {
+            return null;
+        }
+
+        return TimeSpan.FromMicroseconds(Math.Min(micro, (ulong)TimeSpan.MaxValue.TotalMicroseconds / 2));
+    }
+}

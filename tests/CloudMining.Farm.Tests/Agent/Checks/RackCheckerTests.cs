@@ -1,0 +1,245 @@
+using System.Text.Json;
+using CloudMining.Farm.Agent.Checks;
+using CloudMining.Farm.Agent.Cli;
+using CloudMining.Farm.Tests.Agent.Polling;
+using CloudMining.Farm.Tests.Infrastructure;
+using Spectre.Console;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Agent.Checks;
+
+public sealed class RackCheckerTests
+{
+    /// <summary>A rack's config file plus a fake sysfs tree with one DS18B20 and one hwmon input.</summary>
+    private sealed class RackFiles
+    {
+        public required string ConfigPath { get; init; }
+
+        public static async Task<RackFiles> WriteAsync(
+            SimulatedRack rack,
+            Func<int, string>? profile = null,
+            IEnumerable<object>? extraMiners = null,
+            IEnumerable<object>? relays = null,
+            IEnumerable<object>? sensors = null,
+            IEnumerable<object>? fans = null,
+            string gpioChip = "sim")
+        {
+            string dir = rack.Options.StateDirectory;
+            string sys = Path.Combine(dir, "sys");
+            Directory.CreateDirectory(Path.Combine(sys, "bus", "w1", "devices", "28-0000012345ab"));
+            await File.WriteAllTextAsync(
+                Path.Combine(sys, "bus", "w1", "devices", "28-0000012345ab", "w1_slave"),
+                "72 01 4b 46 7f ff 0e 10 57 : crc=57 YES\n72 01 4b 46 7f ff 0e 10 57 t=23125\n");
+            Directory.CreateDirectory(Path.Combine(sys, "class", "hwmon", "hwmon1"));
+            await File.WriteAllTextAsync(Path.Combine(sys, "class", "hwmon", "hwmon1", "name"), "nct6775\n");
+            await File.WriteAllTextAsync(Path.Combine(sys, "class", "hwmon", "hwmon1", "temp2_input"), "41500\n");
+            Directory.CreateDirectory(Path.Combine(sys, "class", "pwm", "pwmchip0"));
+            await File.WriteAllTextAsync(Path.Combine(sys, "class", "pwm", "pwmchip0", "npwm"), "2\n");
+            await File.WriteAllTextAsync(Path.Combine(sys, "class", "pwm", "pwmchip0", "export"), "");
+
+            var miners = rack.Options.Miners.Select((m, i) => (object)new { m.Id, m.Address, m.Port, Profile = profile?.Invoke(i) ?? "auto" }).ToList();
+            miners.AddRange(extraMiners ?? []);
+            var config = new
+            {
+                Agent = new
+                {
+                    Site = "chk",
+                    RackId = "C-01",
+                    PollInterval = "00:00:10",
+                    MinerTimeout = "00:00:02",
+                    RetryCount = 0,
+                    StateDirectory = "state",
+                    ProfilesDirectory = RepoPaths.FirmwareProfiles,
+                    Log = new { Directory = "" },
+                    Miners = miners,
+                    Hardware = new
+                    {
+                        GpioChip = gpioChip,
+                        SysfsRoot = sys,
+                        Relays = relays ?? rack.Options.Miners.Select((m, i) => (object)new { Outlet = $"PDU-A/{i + 1}", Miner = m.Id, Line = i }).ToArray(),
+                        Fans = fans ?? [new { Name = "front", PwmChip = 0, PwmChannel = 0 }, new { Name = "rear", PwmChip = 0, PwmChannel = 1 }],
+                        Sensors = sensors ?? [
+                            new { Name = "inlet-1", Position = "inlet", Kind = "ds18b20", Device = "28-0000012345ab" },
+                            new { Name = "exhaust-1", Position = "exhaust", Kind = "hwmon", Device = "hwmon1/temp2_input" },
+                            new { Name = "exhaust-2", Position = "exhaust", Kind = "hwmon", Device = "nct6775/temp2_input" },
+                        ],
+                    },
+                },
+            };
+            Directory.CreateDirectory(dir);
+            string path = Path.Combine(dir, "agent.json");
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config));
+            return new RackFiles { ConfigPath = path };
+        }
+    }
+
+    private static string Lines(CheckReport report) =>
+        string.Join(Environment.NewLine, report.Checks.Select(c => $"{(c.Passed ? "ok" : "FAIL")} {c.Area} {c.Subject}: {c.Detail} / {c.Hint}"));
+
+    [Fact]
+    public async Task A_good_simulated_rack_passes_every_check_and_exits_zero()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack);
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        Assert.True(report.Passed, Lines(report));
+        Assert.Equal(3, report.Checks.Count(c => c.Area == "miner" && c.Passed));
+        Assert.Contains(report.Checks, c => c.Subject == "inlet-1" && c.Detail.Contains("23.1 °C", StringComparison.Ordinal));
+        Assert.Contains(report.Checks, c => c.Subject == "exhaust-1" && c.Detail.Contains("41.5 °C", StringComparison.Ordinal));
+        Assert.Contains(report.Checks, c => c.Subject == "exhaust-2" && c.Detail.Contains("41.5 °C", StringComparison.Ordinal));
+        Assert.Equal(["front", "rear"], report.Checks.Where(c => c.Area == "fan" && c.Passed).Select(c => c.Subject));
+        Assert.Equal("", await File.ReadAllTextAsync(Path.Combine(rack.Options.StateDirectory, "sys", "class", "pwm", "pwmchip0", "export"))); // nothing exported
+        Assert.Contains(report.Checks, c => c.Area == "miner" && c.Subject.StartsWith(rack[0].Id, StringComparison.Ordinal) && c.Detail.Contains("TH/s", StringComparison.Ordinal));
+
+        // The console and JSON forms of the same verdict.
+        using var output = new StringWriter();
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
+        console.Profile.Width = 240;
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None));
+        Assert.Contains("✓ miner", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("checks passed", output.ToString(), StringComparison.Ordinal);
+
+        using var jsonOut = new StringWriter();
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None));
+        using JsonDocument doc = JsonDocument.Parse(jsonOut.ToString());
+        Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
+        Assert.True(doc.RootElement.GetProperty("checks").GetArrayLength() >= 7);
+    }
+
+    [Fact]
+    public async Task An_unreachable_miner_fails_its_own_line_with_a_hint_and_the_command_exits_one()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        rack[1].SetPower(false);
+        RackFiles files = await RackFiles.WriteAsync(rack);
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        Assert.False(report.Passed);
+        CheckResult failed = Assert.Single(report.Checks, c => !c.Passed);
+        Assert.Equal("miner", failed.Area);
+        Assert.StartsWith(rack[1].Id, failed.Subject, StringComparison.Ordinal);
+        Assert.Contains("powered", failed.Hint, StringComparison.Ordinal);
+        Assert.Contains(report.Checks, c => c.Passed && c.Subject.StartsWith(rack[0].Id, StringComparison.Ordinal));
+
+        using var output = new StringWriter();
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
+        console.Profile.Width = 300;
+        Assert.Equal(CheckCommand.FailedExitCode, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None));
+        Assert.Contains($"✗ miner  {rack[1].Id}", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("fix:", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_miner_running_another_firmware_than_configured_is_named_with_the_detected_profile()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack, profile: _ => "whatsminer");
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        CheckResult failed = Assert.Single(report.Checks, c => !c.Passed);
+        Assert.Contains("but the config says 'whatsminer'", failed.Detail, StringComparison.Ordinal);
+        Assert.Contains("antminer", failed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_sensor_fails_its_line_and_the_others_still_read()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack, sensors: [
+            new { Name = "inlet-1", Position = "inlet", Kind = "ds18b20", Device = "28-0000012345ab" },
+            new { Name = "inlet-2", Position = "inlet", Kind = "ds18b20", Device = "28-00000badbad0" },
+        ]);
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        CheckResult failed = Assert.Single(report.Checks, c => !c.Passed);
+        Assert.Equal(("sensor", "inlet-2"), (failed.Area, failed.Subject));
+        Assert.Contains("28-00000badbad0", failed.Detail, StringComparison.Ordinal);
+        Assert.Contains("100 %", failed.Hint, StringComparison.Ordinal);
+        Assert.Contains(report.Checks, c => c.Passed && c.Subject == "inlet-1");
+    }
+
+    [Fact]
+    public async Task A_fan_channel_the_chip_does_not_have_fails_with_the_channels_it_has()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack, fans: [new { Name = "front", PwmChip = 0, PwmChannel = 3 }, new { Name = "top", PwmChip = 4, PwmChannel = 0 }]);
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        List<CheckResult> failed = [.. report.Checks.Where(c => !c.Passed)];
+        Assert.Equal(["front", "top"], failed.Select(c => c.Subject));
+        Assert.Contains("has channels 0..1", failed[0].Detail, StringComparison.Ordinal);
+        Assert.Contains("pwmchip4 does not exist", failed[1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_duplicate_relay_line_and_a_miner_without_an_outlet_are_reported_without_touching_the_chip()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack, relays: [
+            new { Outlet = "PDU-A/1", Miner = rack[0].Id, Line = 5 },
+            new { Outlet = "PDU-A/2", Miner = rack[1].Id, Line = 5 },
+        ]);
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        Assert.False(report.Passed);
+        List<CheckResult> failed = [.. report.Checks.Where(c => !c.Passed)];
+        Assert.Equal(2, failed.Count);
+        Assert.Equal(("relay", "PDU-A/2"), (failed[0].Area, failed[0].Subject));
+        Assert.Contains("Agent:Hardware:Relays:1:Line: line 5 is already used by Agent:Hardware:Relays:0 (PDU-A/1)", failed[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(("relay", rack[2].Id), (failed[1].Area, failed[1].Subject));
+        Assert.Contains("has no relay", failed[1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relay_chip_that_does_not_exist_or_is_no_gpio_chip_fails_the_chip_line()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        string missing = Path.Combine(rack.Options.StateDirectory, "gpiochip9");
+        RackFiles files = await RackFiles.WriteAsync(rack, gpioChip: missing);
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckResult failed = Assert.Single(report.Checks, c => !c.Passed);
+        Assert.Equal(missing, failed.Subject);
+        Assert.Contains("does not exist", failed.Detail, StringComparison.Ordinal);
+
+        // A plain file opens read-only but the kernel says it is no GPIO chip (ENOTTY on GET_CHIPINFO).
+        await File.WriteAllTextAsync(missing, "not a chip");
+        report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        failed = Assert.Single(report.Checks, c => !c.Passed);
+        Assert.Contains("not a GPIO character device", failed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_config_lists_every_error_by_key()
+    {
+        string dir = Directory.CreateTempSubdirectory("farm-check-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "agent.json");
+            await File.WriteAllTextAsync(path, $$"""
+                { "Agent": { "PollInterval": "00:00:00.1", "ProfilesDirectory": {{JsonSerializer.Serialize(RepoPaths.FirmwareProfiles)}},
+                  "Miners": [ { "Id": "a", "Address": "10.0.0.300" }, { "Id": "b", "Address": "10.0.0.2", "Profile": "nosuch" } ] } }
+                """);
+
+            CheckReport report = await RackChecker.RunAsync(path, CancellationToken.None);
+
+            Assert.False(report.Passed);
+            string[] subjects = [.. report.Checks.Where(c => !c.Passed).Select(c => c.Subject)];
+            Assert.Contains("Agent:RackId", subjects);
+            Assert.Contains("Agent:PollInterval", subjects);
+            Assert.Contains("Agent:Miners:0:Address", subjects);
+            Assert.Contains("Agent:Miners:1:Profile", subjects);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+using CloudMining.Farm.Controller.Allocation;
+using CloudMining.Farm.Controller.Capacity;
+using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Fleet;
+using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Shared.Units;
+
+namespace CloudMining.Farm.Tests.Controller.Api;
+
+/// <summary>
+/// A stateful stand-in for the controller engine behind the HTTP layer: a fixed fleet, contracts kept in memory,
+/// the real contract validation, capacity calculator and allocator, drain, and ledger rows the test adds. It lets the
+/// API and farmctl be tested end to end over a real Kestrel without MQTT and agents.
+/// </summary>
+public sealed class InMemoryControllerOperations : IControllerOperations
+{
+    private readonly object gate = new();
+    private readonly List<Miner> fleet;
+    private readonly Dictionary<string, Contract> contracts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> ended = new(StringComparer.Ordinal);
+    private readonly List<LedgerEntry> ledger = [];
+    private readonly CapacityCalculator capacity = new(new CapacityOptions { UnitSize = Hashrate.FromTerahashes(10), ReservePercent = 5 });
+    private readonly Allocator allocator = new();
+    private readonly DateTimeOffset now;
+    private IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments = new Dictionary<string, IReadOnlyList<PoolShare>>();
+    private long version;
+
+    public InMemoryControllerOperations(IEnumerable<Miner> miners, DateTimeOffset now)
+    {
+        fleet = [.. miners];
+        this.now = now;
+    }
+
+    /// <summary>Three racks of four 100 TH/s miners: 1,200 TH/s measured, 114 units of 10 TH/s after the 5 % reserve.</summary>
+    public static InMemoryControllerOperations ThreeRacks(DateTimeOffset now) => new(ControllerSamples.Fleet(3, 4), now);
+
+    public void AddLedger(params LedgerEntry[] rows)
+    {
+        lock (gate)
+        {
+            ledger.AddRange(rows);
+        }
+    }
+
+    public Task<FleetView> GetFleetAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            MinerView[] miners = [.. fleet.Select(View)];
+            RackView[] racks = [.. fleet.GroupBy(m => m.Rack).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new RackView(
+                g.Key,
+                AgentOnline: g.Any(m => m.Health == MinerHealth.Healthy),
+                MinersTotal: g.Count(),
+                MinersHashing: g.Count(m => m.IsSellable),
+                HashrateHs: g.Sum(m => m.SellableHashrate.HashesPerSecond),
+                DesiredGeneration: version,
+                AppliedGeneration: version,
+                Lagging: false,
+                LastSeen: now))];
+            return Task.FromResult(new FleetView("s1", racks, miners));
+        }
+    }
+
+    public Task<MinerView?> GetMinerAsync(string minerId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(fleet.FirstOrDefault(m => m.Id == minerId) is { } m ? View(m) : null);
+        }
+    }
+
+    public Task<CapacityView> GetCapacityAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            CapacitySnapshot c = Capacity();
+            return Task.FromResult(new CapacityView(
+                c.MeasuredHealthy.HashesPerSecond,
+                c.Reserve.HashesPerSecond,
+                c.UnitSize.HashesPerSecond,
+                c.UnitsTotal,
+                c.UnitsSold,
+                c.UnitsFree,
+                c.FreeHashrate.HashesPerSecond,
+                fleet.Count(m => m.IsSellable),
+                fleet.Count));
+        }
+    }
+
+    public Task<IReadOnlyList<ContractView>> GetContractsAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<ContractView>>([.. contracts.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(View)]);
+        }
+    }
+
+    public Task<ContractView?> GetContractAsync(string contractId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(contracts.TryGetValue(contractId, out Contract? c) ? View(c) : null);
+        }
+    }
+
+    public Task<ContractView> AddContractAsync(NewContractRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (gate)
+        {
+            if (!Hashrate.TryParse(request.Hashrate, out Hashrate target))
+            {
+                throw new ContractValidationException("hashrate", $"'{request.Hashrate}' is not a hashrate; write e.g. '100 TH/s'.");
+            }
+
+            DateTimeOffset start = request.Start ?? now;
+            ContractTerm term = request.End is { } end
+                ? ContractTerm.Fixed(start, end)
+                : ContractTerm.OpenEnded(start, request.NegativeMarginDays ?? 0);
+            var contract = Contract.Create(request.Id, request.Customer, target, PoolTarget.Create(request.PoolUrl, request.Worker), term, FeeTerms.Create(request.MaintenancePerTerahashDay, request.ElectricityAtCost));
+            if (contracts.ContainsKey(contract.Id))
+            {
+                throw new InvalidOperationException($"Contract '{contract.Id}' already exists; choose another id or end the old one first.");
+            }
+
+            capacity.EnsureSellable(Capacity(), target);
+            contracts[contract.Id] = contract;
+            Apply();
+            return Task.FromResult(View(contract));
+        }
+    }
+
+    public Task<ContractView> EndContractAsync(string contractId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            if (!contracts.TryGetValue(contractId, out Contract? c))
+            {
+                throw new KeyNotFoundException($"No contract '{contractId}'.");
+            }
+
+            if (!ended.Add(contractId))
+            {
+                throw new InvalidOperationException($"Contract '{contractId}' has already ended.");
+            }
+
+            Apply();
+            return Task.FromResult(View(c));
+        }
+    }
+
+    public Task<AllocationView> GetAllocationAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            ShareView[] house = [.. Shares(HousePool.AssigneeId)];
+            double houseHs = house.Sum(s => s.Fraction * fleet.First(m => m.Id == s.MinerId).MeasuredHashrate.HashesPerSecond);
+            return Task.FromResult(new AllocationView(version, [.. contracts.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(View)], house, houseHs));
+        }
+    }
+
+    public Task<RebalanceView> RebalanceAsync(bool apply, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            AllocationPlan plan = Plan();
+            if (apply)
+            {
+                Apply(plan);
+            }
+
+            MoveView[] moves = [.. plan.Moves.Select(m => new MoveView(m.MinerId, m.Rack, Describe(m.From), Describe(m.To), m.Kind.ToString(), m.Reason, m.IsPoolSwitch))];
+            return Task.FromResult(new RebalanceView(apply, apply ? version : version + 1, plan.PoolSwitches, plan.QuotaAdjustments, plan.TotalShortfall.HashesPerSecond, moves));
+        }
+    }
+
+    public Task<MinerView> SetDrainedAsync(string minerId, bool drained, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            int i = fleet.FindIndex(m => m.Id == minerId);
+            if (i < 0)
+            {
+                throw new KeyNotFoundException($"No miner '{minerId}'.");
+            }
+
+            if (fleet[i].Drained == drained)
+            {
+                throw new InvalidOperationException($"Miner '{minerId}' is already {(drained ? "drained" : "in service")}.");
+            }
+
+            fleet[i] = fleet[i] with { Drained = drained };
+            Apply();
+            return Task.FromResult(View(fleet[i]));
+        }
+    }
+
+    public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? contractId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<LedgerEntry>>([.. ledger
+                .Where(e => (contractId is null || e.ContractId == contractId) && e.Hour >= from && e.Hour < to)
+                .OrderBy(e => e.ContractId, StringComparer.Ordinal).ThenBy(e => e.Hour)]);
+        }
+    }
+
+    private CapacitySnapshot Capacity() => capacity.Compute(fleet, contracts.Values.Where(c => !ended.Contains(c.Id)));
+
+    private AllocationPlan Plan() => allocator.Solve(fleet, [.. contracts.Values.Where(c => !ended.Contains(c.Id)).OrderBy(c => c.Id, StringComparer.Ordinal)], assignments);
+
+    private void Apply(AllocationPlan? plan = null)
+    {
+        assignments = (plan ?? Plan()).Assignments;
+        version++;
+    }
+
+    private IEnumerable<ShareView> Shares(string assignee) =>
+        assignments.OrderBy(a => a.Key, StringComparer.Ordinal)
+            .SelectMany(a => a.Value.Where(s => s.Assignee == assignee).Select(s => new ShareView(a.Key, fleet.First(m => m.Id == a.Key).Rack, assignee, s.Fraction)));
+
+    private MinerView View(Miner m) => new(
+        m.Id,
+        m.Rack,
+        m.FirmwareProfile,
+        "Antminer S19 Pro",
+        m.Health.ToString(),
+        m.MeasuredHashrate.HashesPerSecond,
+        3250,
+        71,
+        m.Drained,
+        [.. assignments.TryGetValue(m.Id, out IReadOnlyList<PoolShare>? shares) ? shares.Select(s => new ShareView(m.Id, m.Rack, s.Assignee, s.Fraction)) : []],
+        now);
+
+    private ContractView View(Contract c)
+    {
+        ShareView[] shares = [.. Shares(c.Id)];
+        double allocated = ended.Contains(c.Id) ? 0 : shares.Sum(s => s.Fraction * fleet.First(m => m.Id == s.MinerId).MeasuredHashrate.HashesPerSecond);
+        return new ContractView(
+            c.Id,
+            c.Customer,
+            ended.Contains(c.Id) ? "ended" : allocated + 1 >= c.Target.HashesPerSecond ? "active" : "under-allocated",
+            c.Target.HashesPerSecond,
+            allocated,
+            ended.Contains(c.Id) ? null : allocated * 0.98,
+            c.Pool.Url,
+            c.Pool.Worker,
+            c.Term.Kind.ToString(),
+            c.Term.Start,
+            c.Term.End,
+            c.Term.NegativeMarginDays,
+            c.Fees.MaintenancePerTerahashDay,
+            c.Fees.ElectricityAtCost,
+            ended.Contains(c.Id) ? [] : shares);
+    }
+
+    private static string Describe(IReadOnlyList<PoolShare> shares) =>
+        shares.Count == 0 ? "-" : string.Join(" + ", shares.Select(s => s.Fraction >= 1 - 1e-9 ? s.Assignee : $"{s.Assignee} {s.Fraction * 100:0.#}%"));
+}

@@ -1,0 +1,162 @@
+using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Tests.Infrastructure;
+
+namespace CloudMining.Farm.Tests.Controller.Engine;
+
+/// <summary>
+/// A synthetic farm for engine tests: racks of miners whose telemetry (hashrate, power, cumulative accepted difficulty
+/// on the pools the engine asked for) is folded into a real <see cref="FleetState"/> at a manual clock, and an engine
+/// over a real SQLite store file.
+/// </summary>
+internal sealed class EngineFarm : IAsyncDisposable
+{
+    public const string Site = "s1";
+    public const string HouseUrl = "stratum+tcp://house.pool.example:3333";
+    public const string HouseWorker = "op.house";
+
+    private readonly Dictionary<string, SimMiner> miners = new(StringComparer.Ordinal);
+    private long seq;
+
+    private EngineFarm(string directory, ManualTimeProvider clock, EngineOptions options)
+    {
+        Directory = directory;
+        Clock = clock;
+        Options = options;
+    }
+
+    public string Directory { get; }
+
+    public string DatabasePath => Path.Combine(Directory, "controller.db");
+
+    public ManualTimeProvider Clock { get; }
+
+    public EngineOptions Options { get; }
+
+    public FleetState Fleet { get; } = new();
+
+    public SqliteControllerStore Store { get; private set; } = null!;
+
+    public ControllerEngine Engine { get; private set; } = null!;
+
+    public IReadOnlyDictionary<string, SimMiner> Miners => miners;
+
+    public static async Task<EngineFarm> StartAsync(Action<EngineOptions>? configure = null, ManualTimeProvider? clock = null, string? directory = null, IFarmPublisher? publisher = null)
+    {
+        var options = new EngineOptions
+        {
+            HousePoolUrl = HouseUrl,
+            HouseWorker = HouseWorker,
+            UnitSizeTh = 10,
+            ReservePercent = 0,
+            ProofWindowMin = 15,
+            ProofHoldMin = 30,
+        };
+        configure?.Invoke(options);
+        var farm = new EngineFarm(directory ?? System.IO.Directory.CreateTempSubdirectory("farm-engine-").FullName, clock ?? new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)), options);
+        await farm.OpenAsync(publisher);
+        return farm;
+    }
+
+    /// <summary>Opens (again) the store file and a fresh engine over it, as after a restart.</summary>
+    public async Task OpenAsync(IFarmPublisher? publisher = null)
+    {
+        Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
+        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock);
+    }
+
+    /// <summary>Stops the engine and closes the store, keeping the file and the fleet (the agents keep reporting).</summary>
+    public async Task CloseAsync()
+    {
+        await Engine.DisposeAsync();
+        await Store.DisposeAsync();
+    }
+
+    /// <summary>Adds <paramref name="perRack"/> miners of <paramref name="th"/> TH/s to each of <paramref name="racks"/> racks.</summary>
+    public EngineFarm WithMiners(int racks, int perRack, double th, string profile = "antminer-stock", double watts = 3000)
+    {
+        for (int r = 1; r <= racks; r++)
+        {
+            for (int k = 1; k <= perRack; k++)
+            {
+                string id = $"r{r}-m{k:00}";
+                miners[id] = new SimMiner(id, $"r{r}", profile, th * 1e12, watts);
+            }
+        }
+
+        return this;
+    }
+
+    public Task<ContractView> AddContractAsync(string id, double th, string? worker = null) =>
+        Engine.AddContractAsync(
+            new NewContractRequest(id, "cust-" + id, $"{th} TH/s", "stratum+tcp://customer.pool.example:3333", worker ?? "acct." + id, Clock.GetUtcNow(), Clock.GetUtcNow().AddDays(30), null, 0.24m, true),
+            CancellationToken.None);
+
+    /// <summary>
+    /// Advances the clock by <paramref name="step"/>, lets every miner work for it on the pools the engine's current
+    /// allocation points it at (quota shares split the work), publishes their telemetry into the fleet, and ticks.
+    /// </summary>
+    public async Task RunAsync(TimeSpan duration, TimeSpan? step = null)
+    {
+        TimeSpan s = step ?? TimeSpan.FromSeconds(10);
+        for (TimeSpan done = TimeSpan.Zero; done < duration; done += s)
+        {
+            Clock.Advance(s);
+            await ReportAsync(s);
+            await Engine.TickAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Every miner works for <paramref name="elapsed"/> and reports telemetry now.</summary>
+    public async Task ReportAsync(TimeSpan elapsed)
+    {
+        DateTimeOffset now = Clock.GetUtcNow();
+        AllocationView allocation = await Engine.GetAllocationAsync(CancellationToken.None);
+        foreach (SimMiner m in miners.Values)
+        {
+            if (!m.On)
+            {
+                continue;
+            }
+
+            m.Work(elapsed, PoolsOf(m.Id, allocation));
+            Fleet.Apply(m.Telemetry(Site, now, ++seq));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling handle must not fail the test.
+        }
+    }
+
+    private static List<(string Url, string User, double Fraction)> PoolsOf(string minerId, AllocationView allocation)
+    {
+        var pools = new List<(string, string, double)>();
+        foreach (ContractView c in allocation.Contracts)
+        {
+            foreach (ShareView s in c.Shares.Where(s => s.MinerId == minerId))
+            {
+                pools.Add((c.PoolUrl, c.Worker, s.Fraction));
+            }
+        }
+
+        foreach (ShareView s in allocation.House.Where(s => s.MinerId == minerId))
+        {
+            pools.Add((HouseUrl, HouseWorker, s.Fraction));
+        }
+
+        return pools;
+    }
+}

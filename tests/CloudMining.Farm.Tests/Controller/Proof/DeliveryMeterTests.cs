@@ -1,0 +1,101 @@
+using CloudMining.Farm.Controller.Proof;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Controller.Proof;
+
+/// <summary>Delivered hashrate from accepted-difficulty counters over a sliding window.</summary>
+public sealed class DeliveryMeterTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly PoolKey Customer = PoolKey.Of("stratum+tcp://customer.example:3333", "alice.1");
+    private static readonly PoolKey House = PoolKey.Of("stratum+tcp://house.example:3333", "op.house");
+
+    [Theory]
+    [InlineData(100e12, 10)]
+    [InlineData(13.5e12, 5)]
+    [InlineData(1.2e15, 30)]
+    public void Steady_difficulty_rate_gives_the_rate_it_encodes(double hashrateHs, int intervalS)
+    {
+        var meter = new DeliveryMeter(TimeSpan.FromMinutes(15));
+        double perSecond = hashrateHs / DeliveryMeter.HashesPerDifficulty;
+        double counter = 5e9; // a miner that has been up for a while: the first reading is only a baseline
+        for (int t = 0; t <= 20 * 60; t += intervalS)
+        {
+            meter.Observe("m1", Customer, counter, T0.AddSeconds(t));
+            counter += perSecond * intervalS;
+        }
+
+        double delivered = meter.DeliveredHs(Customer, T0.AddSeconds(20 * 60 / intervalS * intervalS))!.Value;
+        Assert.InRange(delivered / hashrateHs, 0.99, 1.01);
+    }
+
+    [Fact]
+    public void Counter_reset_starts_a_new_baseline_and_loses_only_that_interval()
+    {
+        var meter = new DeliveryMeter(TimeSpan.FromMinutes(15));
+        double perSecond = 100e12 / DeliveryMeter.HashesPerDifficulty;
+        double counter = 0;
+        for (int t = 0; t <= 1200; t += 10)
+        {
+            if (t == 900)
+            {
+                counter = perSecond * 3; // restarted: the counter starts again from almost nothing
+            }
+
+            double credited = meter.Observe("m1", Customer, counter, T0.AddSeconds(t));
+            Assert.True(credited >= 0 && credited <= perSecond * 10 * 1.0001, $"credited {credited} at {t} s");
+            counter += perSecond * 10;
+        }
+
+        Assert.Equal(1, meter.Resets);
+
+        // The window (300..1200 s] holds 90 intervals; the one ending in the reset is lost, nothing is double-counted.
+        double delivered = meter.DeliveredHs(Customer, T0.AddSeconds(1200))!.Value;
+        Assert.Equal(100e12 * 89 / 90, delivered, 100e12 * 0.001);
+    }
+
+    [Fact]
+    public void Miners_on_the_same_account_add_up_and_other_pools_do_not_count()
+    {
+        var meter = new DeliveryMeter(TimeSpan.FromMinutes(15));
+        double perSecond = 50e12 / DeliveryMeter.HashesPerDifficulty;
+        for (int t = 0; t <= 900; t += 10)
+        {
+            meter.Observe("m1", Customer, perSecond * t, T0.AddSeconds(t));
+            meter.Observe("m2", PoolKey.Of("STRATUM+TCP://Customer.example:3333/", "Alice.1"), 2 * perSecond * t, T0.AddSeconds(t));
+            meter.Observe("m1", House, 10 * perSecond * t, T0.AddSeconds(t));
+        }
+
+        Assert.Equal(150e12, meter.DeliveredHs(Customer, T0.AddSeconds(900))!.Value, 150e12 * 0.001);
+        Assert.Equal(500e12, meter.DeliveredHs(House, T0.AddSeconds(900))!.Value, 500e12 * 0.001);
+    }
+
+    [Fact]
+    public void Repeated_readings_and_a_too_short_span_give_no_rate()
+    {
+        var meter = new DeliveryMeter(TimeSpan.FromMinutes(15));
+        meter.Observe("m1", Customer, 100, T0);
+        Assert.Equal(50, meter.Observe("m1", Customer, 150, T0.AddSeconds(10)));
+        Assert.Equal(0, meter.Observe("m1", Customer, 150, T0.AddSeconds(10)));
+        Assert.Null(meter.DeliveredHs(Customer, T0.AddSeconds(30)));
+        Assert.Null(meter.DeliveredHs(House, T0.AddSeconds(3000)));
+        Assert.Equal(50 * DeliveryMeter.HashesPerDifficulty / 60, meter.DeliveredHs(Customer, T0.AddSeconds(60))!.Value, 1);
+    }
+
+    [Fact]
+    public void Work_older_than_the_window_falls_out()
+    {
+        var meter = new DeliveryMeter(TimeSpan.FromMinutes(15));
+        double perSecond = 100e12 / DeliveryMeter.HashesPerDifficulty;
+        double counter = 0;
+        for (int t = 0; t <= 900; t += 10)
+        {
+            meter.Observe("m1", Customer, counter, T0.AddSeconds(t));
+            counter += perSecond * 10;
+        }
+
+        // The miner stops (no more work); half a window later half the work is still inside it.
+        Assert.Equal(50e12, meter.DeliveredHs(Customer, T0.AddSeconds(900 + 450))!.Value, 100e12 * 0.012);
+        Assert.Equal(0, meter.DeliveredHs(Customer, T0.AddSeconds(900 + 901))!.Value);
+    }
+}
