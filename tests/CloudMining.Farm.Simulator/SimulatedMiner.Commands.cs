@@ -7,6 +7,20 @@ namespace CloudMining.Farm.Simulator;
 /// <summary>Request handling: parse, run read and privileged commands, render in the client's form.</summary>
 public sealed partial class SimulatedMiner
 {
+    private long _writeRequests;
+
+    /// <summary>Privileged (write) commands received so far, refused ones included: lets tests prove that nothing was sent.</summary>
+    public long WriteCommandsReceived => Interlocked.Read(ref _writeRequests);
+
+    /// <summary>Whether the miner holds this pool with exactly this password: lets tests check what "addpool" delivered without exposing the secret.</summary>
+    public bool HasPoolPassword(string url, string user, string password)
+    {
+        lock (_gate)
+        {
+            return _pools.Any(p => p.Url == url && p.User == user && p.Password == password);
+        }
+    }
+
     internal byte[] Respond(ReadOnlySpan<byte> request, out bool restartAfterReply)
     {
         ApiRequest parsed = ApiRequestParser.Parse(request);
@@ -44,6 +58,7 @@ public sealed partial class SimulatedMiner
     {
         if (PoolCommands.IsPrivileged(command) || Personality.ExtraPrivilegedCommands.Contains(command))
         {
+            Interlocked.Increment(ref _writeRequests);
             if (!Spec.WriteAccess || !Personality.AcceptsCgminerWrites)
             {
                 return Error(CgminerCodes.AccessDenied, $"Access denied to '{command}' command");

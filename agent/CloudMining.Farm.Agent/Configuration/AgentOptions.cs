@@ -55,4 +55,7 @@ public sealed class AgentOptions
     public string? ProfilesDirectory { get; set; }
 
     public IList<MinerOptions> Miners { get; } = new List<MinerOptions>();
+
+    /// <summary>Pool passwords by URL and worker (Agent:PoolCredentials); never logged or published.</summary>
+    public IList<PoolCredentialOptions> PoolCredentials { get; } = new List<PoolCredentialOptions>();
 }

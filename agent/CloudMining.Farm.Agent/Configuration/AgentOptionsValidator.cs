@@ -95,6 +95,7 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
 
         errors.AddRange(AgentMqttOptionsValidator.Check(options));
         errors.AddRange(ThermalOptionsValidator.Check(options));
+        errors.AddRange(Pools.PoolCredentials.Check(options));
 
         if (options.Miners.Count == 0)
         {

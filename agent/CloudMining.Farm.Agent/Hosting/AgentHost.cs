@@ -5,6 +5,7 @@ using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Agent.Watchdog;
 using CloudMining.Farm.Shared.Firmware;
+using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Agent.Thermal;
 using CloudMining.Farm.Shared.MinerApi;
@@ -75,6 +76,7 @@ public static class AgentHost
             sp.GetRequiredService<ILogger<MinerHealthTracker>>()));
         builder.Services.AddSingleton<IMinerReader>(overrides.Reader ?? (sp => MinerReaderFactory.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value)));
         builder.Services.AddSingleton<RackEventBus>();
+        PoolReconciliation.AddTo(builder.Services); // desired pool state, IDesiredPoolStateView, the reconciler
         builder.Services.AddSingleton<RackPoller>();
         builder.Services.AddSingleton<PollingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());

@@ -43,6 +43,8 @@ public sealed partial class TelemetryPublisher : BackgroundService
     private long droppedCycles;
     private long failedPublishes;
     private long published;
+    private Func<MqttApplicationMessage, CancellationToken, Task>? desiredHandler;
+    private bool desiredSubscribed;
 
     public TelemetryPublisher(PollingService polling, RackEventBus events, IOptions<AgentOptions> options, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -69,6 +71,21 @@ public sealed partial class TelemetryPublisher : BackgroundService
 
     /// <summary>Cycles dropped because the publisher fell <see cref="MaxPendingCycles"/> behind.</summary>
     public long DroppedCycles => Interlocked.Read(ref droppedCycles);
+
+    /// <summary>
+    /// Hands every message on this rack's desired topic (<c>farm/v1/{site}/{rack}/desired</c>, the only topic the
+    /// agent's ACL lets it read) to <paramref name="handler"/>. The subscription is made once connected; the client
+    /// renews it after each reconnect, and the broker then re-sends the retained state. Call before the service starts.
+    /// </summary>
+    public void UseDesiredPoolState(Func<MqttApplicationMessage, CancellationToken, Task> handler) =>
+        desiredHandler = handler ?? throw new ArgumentNullException(nameof(handler));
+
+    /// <summary>Queues the rack's reported pool state (QoS 1, retained) behind what is already queued; publisher, seq and ts are stamped here.</summary>
+    public void QueueReported(ReportedPoolStatePayload report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        work.Writer.TryWrite(new Work(null, null, report));
+    }
 
     private static string AgentVersion =>
         typeof(TelemetryPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -100,6 +117,13 @@ public sealed partial class TelemetryPublisher : BackgroundService
             work.Writer.TryWrite(Work.Connected);
             return Task.CompletedTask;
         };
+        if (desiredHandler is { } onDesired)
+        {
+            string desiredTopic = FarmTopics.Desired(options.Site, options.RackId);
+            client.ApplicationMessageReceivedAsync += e =>
+                string.Equals(e.ApplicationMessage.Topic, desiredTopic, StringComparison.Ordinal) ? onDesired(e.ApplicationMessage, stoppingToken) : Task.CompletedTask;
+        }
+
         polling.CycleCompleted += OnCycleCompleted;
         events.Raised += OnRackEvent;
         if (logger.IsEnabled(LogLevel.Information))
@@ -121,9 +145,14 @@ public sealed partial class TelemetryPublisher : BackgroundService
             {
                 await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event(rackEvent.Kind, rackEvent.Severity, rackEvent.Action, rackEvent.MinerId, rackEvent.Detail), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, stoppingToken);
             }
+            else if (item.Reported is { } report)
+            {
+                await PublishAsync(FarmTopics.Reported(options.Site, options.RackId), report with { Publisher = publisher, Seq = sequence!.Next(), Timestamp = time.GetUtcNow() }, FarmJsonContext.Default.ReportedPoolStatePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stoppingToken);
+            }
             else
             {
                 await PublishAsync(FarmTopics.AgentStatus(options.Site, options.RackId), Status("online"), FarmJsonContext.Default.AgentStatusPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stoppingToken);
+                await SubscribeDesiredAsync(stoppingToken);
             }
         }
     }
@@ -230,8 +259,35 @@ public sealed partial class TelemetryPublisher : BackgroundService
         }
     }
 
-    /// <summary>A unit of work for the publishing task: one finished cycle, a rack event, or "the client (re)connected".</summary>
-    private sealed record Work(PollCycleCompletedEventArgs? Cycle, RackEvent? Event = null)
+    private async Task SubscribeDesiredAsync(CancellationToken cancellationToken)
+    {
+        if (desiredHandler is null || desiredSubscribed || client is not { } current)
+        {
+            return;
+        }
+
+        string topic = FarmTopics.Desired(options.Site, options.RackId);
+        try
+        {
+            MqttClientSubscribeResult result = await current.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+            desiredSubscribed = result.AllGranted;
+            if (!result.AllGranted && logger.IsEnabled(LogLevel.Error))
+            {
+                logger.LogError("The broker refused the subscription to {Topic}; the agent keeps enforcing the stored desired pool state. Check the broker ACL for {ClientId}", topic, publisher);
+            }
+        }
+        catch (MqttCommunicationException e)
+        {
+            // The link dropped between CONNACK and SUBSCRIBE: the next connect tries again.
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                logger.LogWarning("Could not subscribe to {Topic} yet: {Error}; trying again on the next connect", topic, e.Message);
+            }
+        }
+    }
+
+    /// <summary>A unit of work for the publishing task: one finished cycle, a rack event, a reported pool state, or "the client (re)connected".</summary>
+    private sealed record Work(PollCycleCompletedEventArgs? Cycle, RackEvent? Event = null, ReportedPoolStatePayload? Reported = null)
     {
         public static readonly Work Connected = new((PollCycleCompletedEventArgs?)null);
     }

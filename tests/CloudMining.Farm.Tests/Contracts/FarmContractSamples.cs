@@ -41,7 +41,9 @@ public static class FarmContractSamples
         yield return new FarmEventPayload { Publisher = "agent-s1-r07", Seq = 4, Timestamp = At, Site = "s1", Rack = "r07", Kind = "relay", Severity = "warning", MinerId = "m-0042", Action = "power-cycle", Detail = "relay 12 off 10 s" };
         MinerPoolAssignment[] miners = [new("m-0042", [new PoolTarget("stratum+tcp://btc.example.com:3333", "contract-17.m0042", 0, Quota: 3)], ContractId: "c-17"), new("m-0043", [new PoolTarget("stratum+tcp://house.example.com:3333", "house.m0043", 0)])];
         yield return new DesiredPoolStatePayload { Publisher = "controller", Seq = 10, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners };
-        yield return new ReportedPoolStatePayload { Publisher = "agent-s1-r07", Seq = 5, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners, Errors = ["m-0043: unreachable"] };
+        yield return new ReportedPoolStatePayload { Publisher = "agent-s1-r07", Seq = 5, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners, Errors = ["m-0043: unreachable"], Applied = false,
+            MinerStatus = [new ReportedMinerStatus("m-0042", ReportedMinerStatus.Applied, 5), new ReportedMinerStatus("m-0043", ReportedMinerStatus.Failed, 4, "access denied to 'addpool'", At.AddMinutes(1))],
+            Rejected = new ReportedRejection(6, "miners[0].pools[0].url: must start with stratum+tcp://") };
         yield return new AllocationPayload
         {
             Publisher = "controller", Seq = 11, Timestamp = At, Site = "s1", ContractId = "contract-17", HashrateHs = 1e15, MinerIds = ["m-0042", "m-0043"], ValidFrom = At, ValidUntil = At.AddDays(30),

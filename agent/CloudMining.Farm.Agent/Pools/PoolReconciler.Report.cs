@@ -1,0 +1,74 @@
+using CloudMining.Farm.Shared.Contract;
+
+namespace CloudMining.Farm.Agent.Pools;
+
+/// <summary>The reported pool state (farm.v1.reported) the reconciler builds after each pass.</summary>
+public sealed partial class PoolReconciler
+{
+    private void PublishReport(DesiredPoolStatePayload? desired)
+    {
+        ReportedRejection? rejection = store.Rejection;
+        if (desired is null && rejection is null)
+        {
+            return;
+        }
+
+        // A report says "generation G applied, except for errors[]": it goes out only once G was tried on every miner,
+        // so that a controller never reads a generation as applied while miners have not even been tried.
+        if (desired is not null && desired.Miners.Any(a => !miners.TryGetValue(a.MinerId, out MinerPoolState? s) || s.Status == ReportedMinerStatus.Pending))
+        {
+            return;
+        }
+
+        var statuses = new List<ReportedMinerStatus>();
+        var applied = new List<MinerPoolAssignment>();
+        var errors = new List<string>();
+        foreach (MinerPoolAssignment a in desired?.Miners ?? [])
+        {
+            MinerPoolState s = miners.GetOrAdd(a.MinerId, _ => new MinerPoolState());
+            statuses.Add(new ReportedMinerStatus(a.MinerId, s.Status, s.AppliedGeneration, s.Reason, s.NextRetryAt));
+            if (s.ReadPools is { Count: > 0 } read)
+            {
+                applied.Add(new MinerPoolAssignment(a.MinerId, read, a.ContractId));
+            }
+
+            if (s.Status is ReportedMinerStatus.Failed or ReportedMinerStatus.Waiting)
+            {
+                errors.Add($"{a.MinerId}: {s.Status}: {s.Reason}");
+            }
+        }
+
+        if (rejection is not null)
+        {
+            errors.Add($"desired{(rejection.Generation is { } g ? $" generation {g}" : string.Empty)} rejected: {rejection.Reason}");
+        }
+
+        long generation = desired?.Generation ?? 0;
+        var report = new ReportedPoolStatePayload
+        {
+            Publisher = string.Empty,
+            Seq = 1,
+            Timestamp = time.GetUtcNow(),
+            Site = options.Site,
+            Rack = options.RackId,
+            Generation = generation,
+            Miners = applied,
+            Errors = errors,
+            Applied = desired is not null && statuses.All(s => s.State == ReportedMinerStatus.Applied && s.AppliedGeneration == generation),
+            MinerStatus = statuses,
+            Rejected = rejection,
+        };
+
+        // Compare without the envelope: a report is re-sent only when something in it changed.
+        string key = System.Text.Json.JsonSerializer.Serialize(report with { Timestamp = default }, FarmJsonContext.Default.ReportedPoolStatePayload);
+        if (key == lastReportKey)
+        {
+            return;
+        }
+
+        lastReportKey = key;
+        Volatile.Write(ref lastReport, report);
+        publisher?.QueueReported(report);
+        Reported?.Invoke(this, report);
+    }
+}

@@ -1,0 +1,388 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Events;
+using CloudMining.Farm.Agent.Logging;
+using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Agent.Telemetry;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Firmware;
+using CloudMining.Farm.Shared.MinerApi;
+using CloudMining.Farm.Shared.Snapshots;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMining.Farm.Agent.Pools;
+
+/// <summary>
+/// Keeps every miner named in the desired pool state on its desired pools. After each poll cycle (and whenever a new
+/// desired state arrives) it compares each miner's freshly polled pools with the desired ones; where they differ it
+/// plans the fewest firmware-profile actions, runs them, reads the pools back and only then counts the miner as
+/// applied at that generation. A miner already right gets no command. A refusal (no write access, a read-only
+/// firmware, an error reply, a read-back that does not match) is reported and retried after a backoff that doubles
+/// from <see cref="FirstRetryDelay"/> to <see cref="MaxRetryDelay"/>; an unreachable miner waits until it answers.
+/// After each change the rack's reported state is published (retained) through the telemetry publisher.
+/// </summary>
+public sealed partial class PoolReconciler : BackgroundService
+{
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMinutes(1);
+
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
+
+    /// <summary>Miners changed at the same time; each change is a handful of short API conversations.</summary>
+    private const int MaxParallelMiners = 8;
+
+    private readonly DesiredPoolStateStore store;
+    private readonly PollingService? polling;
+    private readonly IMinerReader reader;
+    private readonly ActionRunner runner;
+    private readonly PoolCredentials credentials;
+    private readonly RackEventBus events;
+    private readonly TelemetryPublisher? publisher;
+    private readonly AgentOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<PoolReconciler> logger;
+    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly ConcurrentDictionary<string, MinerPoolState> miners = new(StringComparer.OrdinalIgnoreCase);
+    private PollCycleCompletedEventArgs? latestCycle;
+    private long? workingGeneration;
+    private string? lastReportKey;
+    private long passes;
+    private long lastReconciledCycle;
+    private ReportedPoolStatePayload? lastReport;
+
+    public PoolReconciler(
+        DesiredPoolStateStore store,
+        PollingService? polling,
+        IMinerReader reader,
+        ActionRunner runner,
+        PoolCredentials credentials,
+        RackEventBus events,
+        TelemetryPublisher? publisher,
+        IOptions<AgentOptions> options,
+        TimeProvider time,
+        ILogger<PoolReconciler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.polling = polling;
+        this.reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        this.runner = runner ?? throw new ArgumentNullException(nameof(runner));
+        this.credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
+        this.events = events ?? throw new ArgumentNullException(nameof(events));
+        this.publisher = publisher;
+        this.options = options.Value;
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+
+        // Wired here, not in ExecuteAsync: the publisher subscribes when it connects, which may be before we run.
+        publisher?.UseDesiredPoolState((message, _) =>
+        {
+            store.Accept(message.Payload, "MQTT " + message.Topic);
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>Raised after each reconciliation pass whose reported state differs from the previous one.</summary>
+    public event EventHandler<ReportedPoolStatePayload>? Reported;
+
+    /// <summary>Finished reconciliation passes (tests wait on it instead of sleeping).</summary>
+    public long Passes => Interlocked.Read(ref passes);
+
+    /// <summary>The number of the poll cycle the last finished pass worked from (0 before the first cycle).</summary>
+    public long LastReconciledCycle => Interlocked.Read(ref lastReconciledCycle);
+
+    /// <summary>The latest reported state built (envelope fields are filled by the publisher).</summary>
+    public ReportedPoolStatePayload? LastReport => Volatile.Read(ref lastReport);
+
+    /// <summary>Feeds a finished poll cycle (the polling service does this through its event).</summary>
+    public void OnCycleCompleted(object? sender, PollCycleCompletedEventArgs cycle)
+    {
+        Volatile.Write(ref latestCycle, cycle);
+        wake.Writer.TryWrite(true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (polling is not null)
+        {
+            polling.CycleCompleted += OnCycleCompleted;
+        }
+
+        store.Changed += OnDesiredChanged;
+        try
+        {
+            if (store.Current is { } loaded && logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation("Enforcing desired pool state generation {Generation} for {MinerCount} miners; waiting for the first poll", loaded.Generation, loaded.Miners.Count);
+            }
+
+            wake.Writer.TryWrite(true);
+            while (await wake.Reader.WaitToReadAsync(stoppingToken))
+            {
+                wake.Reader.TryRead(out _);
+                await ReconcileOnceAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            if (polling is not null)
+            {
+                polling.CycleCompleted -= OnCycleCompleted;
+            }
+
+            store.Changed -= OnDesiredChanged;
+        }
+    }
+
+    /// <summary>One pass over the desired miners with the latest poll cycle, then the reported state if it changed.</summary>
+    public async Task ReconcileOnceAsync(CancellationToken cancellationToken)
+    {
+        DesiredPoolStatePayload? desired = store.Current;
+        PollCycleCompletedEventArgs? cycle = Volatile.Read(ref latestCycle);
+        if (desired is not null && cycle is not null)
+        {
+            if (workingGeneration != desired.Generation)
+            {
+                // A new desire is tried at once, whatever the backoff of the old one was; every miner is pending again
+                // until this generation has been tried on it.
+                workingGeneration = desired.Generation;
+                foreach (MinerPoolState state in miners.Values)
+                {
+                    state.Status = ReportedMinerStatus.Pending;
+                    state.Reason = null;
+                    state.Backoff = null;
+                    state.NextRetryAt = null;
+                }
+            }
+
+            var health = cycle.Miners.ToDictionary(m => m.MinerId, StringComparer.OrdinalIgnoreCase);
+            await Parallel.ForEachAsync(
+                desired.Miners,
+                new ParallelOptions { MaxDegreeOfParallelism = MaxParallelMiners, CancellationToken = cancellationToken },
+                (assignment, ct) => new ValueTask(GuardedAsync(assignment, desired.Generation, health.GetValueOrDefault(assignment.MinerId), cycle.Cycle.StartedAt, ct)));
+        }
+
+        PublishReport(desired);
+        Interlocked.Exchange(ref lastReconciledCycle, cycle?.Cycle.Cycle ?? 0);
+        Interlocked.Increment(ref passes);
+    }
+
+    private void OnDesiredChanged(object? sender, EventArgs e) => wake.Writer.TryWrite(true);
+
+    private async Task GuardedAsync(MinerPoolAssignment assignment, long generation, MinerHealth? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReconcileMinerAsync(assignment, generation, health, cycleStartedAt, cancellationToken);
+        }
+#pragma warning disable CA1031 // one miner's unexpected fault (a profile bug, say) must not stop the agent's host
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(logger, e, assignment.MinerId);
+            MinerPoolState state = miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
+            Fail(state, assignment.MinerId, generation, $"unexpected {e.GetType().Name}: {e.Message}", MinerApiErrorKind.UnsupportedReply);
+        }
+    }
+
+    private static bool Answers(MinerHealthState state) => state is MinerHealthState.Ok or MinerHealthState.Degraded or MinerHealthState.NotHashing;
+
+    private async Task ReconcileMinerAsync(MinerPoolAssignment assignment, long generation, MinerHealth? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
+    {
+        MinerPoolState state = miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
+        if (health?.Snapshot is not { } snapshot || !Answers(health.State) || health.LastSuccessAt < cycleStartedAt)
+        {
+            // A miner verified at this generation stays applied through an outage: its pool settings survive it.
+            if (state.AppliedGeneration != generation)
+            {
+                state.Status = ReportedMinerStatus.Waiting;
+                state.Reason = Scrub($"not answering ({health?.Reason ?? "not polled yet"}); the pools are changed once it answers");
+            }
+            else if (state.Status == ReportedMinerStatus.Pending)
+            {
+                state.Status = ReportedMinerStatus.Applied;
+            }
+
+            return;
+        }
+
+        if (state.LastWriteAt is { } wrote && cycleStartedAt <= wrote)
+        {
+            return; // this reading began before our last commands: wait for one that shows their effect
+        }
+
+        string? difference = PoolComparison.Difference(assignment.Pools, snapshot.Pools);
+        if (difference is null)
+        {
+            state.ReadPools = Applied(snapshot.Pools);
+            if (state.AppliedGeneration != generation || state.Status != ReportedMinerStatus.Applied)
+            {
+                Succeed(state, assignment, generation, commands: 0, steps: []);
+            }
+
+            return;
+        }
+
+        if (state.NextRetryAt is { } next && time.GetUtcNow() < next)
+        {
+            return;
+        }
+
+        await ApplyAsync(assignment, generation, health, snapshot, difference, state, cancellationToken);
+    }
+
+    private async Task ApplyAsync(MinerPoolAssignment assignment, long generation, MinerHealth health, MinerSnapshot snapshot, string difference, MinerPoolState state, CancellationToken cancellationToken)
+    {
+        FirmwareProfile? profile = store.ProfileOf(assignment.MinerId);
+        if (profile is null)
+        {
+            Fail(state, assignment.MinerId, generation, $"its firmware profile '{snapshot.Identity.Profile}' is not known to this agent", MinerApiErrorKind.UnsupportedReply);
+            return;
+        }
+
+        if (assignment.Pools.Any(p => p.Quota is not null) && !profile.Supports(ProfileAction.SetQuota))
+        {
+            Fail(state, assignment.MinerId, generation, $"pool quotas are asked but the firmware profile '{profile.Name}' cannot set them", MinerApiErrorKind.UnsupportedReply);
+            return;
+        }
+
+        PoolChangePlan plan = PoolPlanner.Plan(assignment.Pools, snapshot.Pools, profile, credentials.PasswordFor);
+        if (!plan.IsPossible)
+        {
+            Fail(state, assignment.MinerId, generation, plan.Problem!, MinerApiErrorKind.UnsupportedReply);
+            return;
+        }
+
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            string steps = string.Join("; ", plan.Steps.Select(s => s.Summary));
+            LogApplying(logger, assignment.MinerId, generation, difference, steps);
+        }
+
+        int commands = 0;
+        bool sent = false;
+        try
+        {
+            foreach (PoolStep step in plan.Steps)
+            {
+                ActionResult result = await runner.RunAsync(health.Endpoint, profile, step.Action, step.Values, cancellationToken);
+                sent |= result.CommandsSent > 0;
+                commands += result.CommandsSent;
+                if (!result.Succeeded && step.DisableIfRefused && result.Error?.Kind == MinerApiErrorKind.CommandError)
+                {
+                    // cgminer refuses to remove the pool it is mining on; disabled, it gets no work either.
+                    result = await runner.RunAsync(health.Endpoint, profile, ProfileAction.DisablePool, step.Values, cancellationToken);
+                    commands += result.CommandsSent;
+                }
+
+                if (!result.Succeeded)
+                {
+                    // The runner masks the password in what the miner echoes; Fail scrubs configured passwords again.
+                    string why = result.Outcome == ActionOutcome.NotSupported ? $"the firmware profile '{profile.Name}' has no {step.Action} action" : result.Error?.Message ?? "failed";
+                    Fail(state, assignment.MinerId, generation, $"{step.Summary}: {why}", result.Error?.Kind ?? MinerApiErrorKind.UnsupportedReply);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            if (sent)
+            {
+                state.LastWriteAt = time.GetUtcNow();
+            }
+        }
+
+        // Read back now rather than at the next poll: "applied" means seen on the miner, not merely sent.
+        MinerReadResult check = await reader.ReadAsync(health.Endpoint, profile.Name, cancellationToken);
+        if (!check.IsSuccess)
+        {
+            Fail(state, assignment.MinerId, generation, $"the pools were sent ({commands} commands) but the read-back failed: {check.Error!.Message}", check.Error.Kind);
+            return;
+        }
+
+        string? left = PoolComparison.Difference(assignment.Pools, check.Snapshot!.Pools);
+        if (left is not null)
+        {
+            Fail(state, assignment.MinerId, generation, $"after {commands} commands the miner still differs: {left}", MinerApiErrorKind.CommandError);
+            return;
+        }
+
+        state.ReadPools = Applied(check.Snapshot.Pools);
+        Succeed(state, assignment, generation, commands, plan.Steps);
+    }
+
+    private void Succeed(MinerPoolState state, MinerPoolAssignment assignment, long generation, int commands, IReadOnlyList<PoolStep> steps)
+    {
+        state.Status = ReportedMinerStatus.Applied;
+        state.AppliedGeneration = generation;
+        state.Reason = null;
+        state.Backoff = null;
+        state.NextRetryAt = null;
+        PoolTarget first = PoolComparison.InOrder(assignment.Pools)[0];
+        if (commands == 0)
+        {
+            LogAlreadyApplied(logger, assignment.MinerId, generation);
+            return;
+        }
+
+        events.Raise(RackEvent.Info(
+            "pools",
+            "pools-applied",
+            assignment.MinerId,
+            $"generation {generation}: now mining on {first.Url} ({first.User}) first, {assignment.Pools.Count} pool(s), verified by read-back after {commands} command(s): {string.Join("; ", steps.Select(s => s.Summary))}"));
+    }
+
+    private void Fail(MinerPoolState state, string minerId, long generation, string reason, MinerApiErrorKind kind)
+    {
+        reason = Scrub(reason);
+        state.Reason = reason;
+        if (kind is MinerApiErrorKind.Unreachable or MinerApiErrorKind.Timeout)
+        {
+            // Not a refusal: try again as soon as a poll finds it answering.
+            state.Status = ReportedMinerStatus.Waiting;
+            state.NextRetryAt = null;
+            LogWaiting(logger, minerId, generation, reason);
+            return;
+        }
+
+        state.Status = ReportedMinerStatus.Failed;
+        state.Backoff = state.Backoff is { } b ? TimeSpan.FromTicks(Math.Min(b.Ticks * 2, MaxRetryDelay.Ticks)) : FirstRetryDelay;
+        state.NextRetryAt = time.GetUtcNow() + state.Backoff.Value;
+        events.Raise(RackEvent.Warning("pools", "pools-failed", minerId, $"generation {generation}: {reason}; next try in {state.Backoff.Value.TotalMinutes:0.#} min"));
+    }
+
+    /// <summary>The enabled pools as read, in use order, as contract pool targets (URLs without credentials).</summary>
+    private static IReadOnlyList<PoolTarget> Applied(IReadOnlyList<PoolReading> pools) =>
+        [.. pools.Where(PoolComparison.IsEnabled).OrderBy(PoolComparison.OrderKey).ThenBy(p => p.Index)
+            .Select((p, i) => new PoolTarget(TelemetryPool.SanitizeUrl(p.Url), p.User ?? string.Empty, i, p.Quota))];
+
+    /// <summary>Reasons come partly from miners: mask anything that looks like a secret and every configured pool password.</summary>
+    private string Scrub(string text)
+    {
+        string redacted = SecretRedactor.Redact(text);
+        foreach (string secret in credentials.Secrets.Where(s => s.Length > 1))
+        {
+            redacted = redacted.Replace(secret, SecretRedactor.Mask, StringComparison.Ordinal);
+        }
+
+        return redacted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Changing the pools of miner {MinerId} to generation {Generation} ({Difference}): {Steps}")]
+    private static partial void LogApplying(ILogger logger, string minerId, long generation, string difference, string steps);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling the pools of miner {MinerId} failed unexpectedly; it is retried after the backoff")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string minerId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Miner {MinerId} already has the pools of generation {Generation}; nothing sent")]
+    private static partial void LogAlreadyApplied(ILogger logger, string minerId, long generation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Miner {MinerId} did not take generation {Generation} yet: {Reason}; trying again once it answers")]
+    private static partial void LogWaiting(ILogger logger, string minerId, long generation, string reason);
+}

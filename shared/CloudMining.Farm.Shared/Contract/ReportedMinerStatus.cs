@@ -1,0 +1,18 @@
+namespace CloudMining.Farm.Shared.Contract;
+
+/// <summary>
+/// Where one miner stands against the desired pool state, in <c>farm.v1.reported</c>. <paramref name="State"/> is
+/// <c>applied</c> (read back and verified at <paramref name="AppliedGeneration"/> = the report's generation),
+/// <c>pending</c> (not tried yet), <c>waiting</c> (unreachable; tried again once it answers) or <c>failed</c>
+/// (refused or not verified; <paramref name="Reason"/> says why, <paramref name="NextRetryAt"/> when it is tried again).
+/// </summary>
+public sealed record ReportedMinerStatus(string MinerId, string State, long? AppliedGeneration = null, string? Reason = null, DateTimeOffset? NextRetryAt = null)
+{
+    public const string Applied = "applied";
+
+    public const string Pending = "pending";
+
+    public const string Waiting = "waiting";
+
+    public const string Failed = "failed";
+}

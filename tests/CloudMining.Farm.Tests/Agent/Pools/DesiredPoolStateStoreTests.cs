@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json;
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Events;
+using CloudMining.Farm.Agent.Pools;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Firmware;
+using CloudMining.Farm.Tests.Infrastructure;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Agent.Pools;
+
+public sealed class DesiredPoolStateStoreTests : IDisposable
+{
+    private static readonly FirmwareProfileCatalog Catalog = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
+    private readonly AgentOptions options;
+    private readonly InMemoryLoggerProvider logs = new();
+
+    public DesiredPoolStateStoreTests()
+    {
+        options = new AgentOptions { Site = "s1", RackId = "r1", StateDirectory = Directory.CreateTempSubdirectory("farm-desired-store-").FullName };
+        options.Miners.Add(new MinerOptions { Id = "m1", Address = "10.0.0.1", Profile = "antminer" });
+    }
+
+    public void Dispose() => Directory.Delete(options.StateDirectory, recursive: true);
+
+    private DesiredPoolStateStore NewStore(RackEventBus events) =>
+        new(Microsoft.Extensions.Options.Options.Create(options), Catalog, null, events, logs.CreateLogger<DesiredPoolStateStore>());
+
+    private static DesiredPoolStatePayload Desired(long generation) => new()
+    {
+        Publisher = "controller",
+        Seq = generation,
+        Timestamp = DateTimeOffset.UnixEpoch,
+        Site = "s1",
+        Rack = "r1",
+        Generation = generation,
+        Miners = [new MinerPoolAssignment("m1", [new PoolTarget("stratum+tcp://p.example:3333", "acct.m1", 0)])],
+    };
+
+    [Theory]
+    [InlineData("[1,2]")]
+    [InlineData("{\"schema\":7}")]
+    [InlineData("{\"schema\":\"farm.v1.reported\"}")]
+    [InlineData("{\"schema\":\"farm.v1.desired\",\"publisher\":\"c\",\"seq\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"site\":\"s1\",\"rack\":\"r1\",\"generation\":1}")]
+    [InlineData("{\"schema\":\"farm.v1.desired\",\"publisher\":\"c\",\"seq\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"site\":\"s1\",\"rack\":\"r1\",\"generation\":1,\"miners\":null}")]
+    [InlineData("{\"schema\":\"farm.v1.desired\",\"publisher\":\"c\",\"seq\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"site\":\"s1\",\"rack\":\"r1\",\"generation\":1,\"miners\":[{\"minerId\":\"m1\",\"pools\":[null]}]}")]
+    [InlineData("{\"schema\":\"farm.v1.desired\"} trailing")]
+    public void Unusable_payloads_are_rejected_with_one_event_and_nothing_on_disk(string json)
+    {
+        var events = new RackEventBus(logs.CreateLogger<RackEventBus>());
+        DesiredPoolStateStore store = NewStore(events);
+
+        Assert.Equal(DesiredIntakeOutcome.Rejected, store.Accept(Encoding.UTF8.GetBytes(json), "test"));
+
+        RackEvent e = Assert.Single(events.Recent);
+        Assert.Equal(("pools", "warning", "desired-rejected"), (e.Kind, e.Severity, e.Action));
+        Assert.Null(store.Current);
+        Assert.NotNull(store.Rejection);
+        Assert.Empty(Directory.EnumerateFiles(options.StateDirectory));
+    }
+
+    [Fact]
+    public void A_valid_state_is_written_whole_and_loaded_by_the_next_store_and_a_redelivery_is_unchanged()
+    {
+        var events = new RackEventBus(logs.CreateLogger<RackEventBus>());
+        DesiredPoolStateStore store = NewStore(events);
+        int changed = 0;
+        store.Changed += (_, _) => changed++;
+
+        Assert.Equal(DesiredIntakeOutcome.Accepted, store.Accept(Desired(3), "test"));
+        Assert.Equal(DesiredIntakeOutcome.Unchanged, store.Accept(Desired(3) with { Seq = 99, Publisher = "controller-2" }, "test"));
+        Assert.Equal(1, changed);
+        Assert.Equal(DesiredPoolStateStore.FileName, Path.GetFileName(Assert.Single(Directory.EnumerateFiles(options.StateDirectory))));
+        Assert.Equal(3, JsonSerializer.Deserialize(File.ReadAllBytes(store.FilePath), FarmJsonContext.Default.DesiredPoolStatePayload)!.Generation);
+
+        DesiredPoolStateStore restarted = NewStore(events);
+        Assert.Equal(3, restarted.Current?.Generation);
+        Assert.Equal(DesiredIntakeOutcome.Rejected, restarted.Accept(Desired(2), "test"));
+        Assert.Contains("generation: 2 is older than generation 3", restarted.Rejection!.Reason, StringComparison.Ordinal);
+        Assert.Equal(DesiredIntakeOutcome.Accepted, restarted.Accept(Desired(4), "test"));
+        Assert.Null(restarted.Rejection);
+        Assert.DoesNotContain(events.Recent, e => e.Action != "desired-rejected");
+    }
+}

@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Pools;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Agent.Pools;
+
+public sealed class PoolSafetyTests
+{
+    private const string Customer = "stratum+tcp://customer.pool.example:3333";
+    private const string House = "stratum+ssl://house.pool.example:443";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static string Dump(PoolsRack rack) =>
+        string.Join(Environment.NewLine, rack.Logs.Records.Where(r => r.Level >= LogLevel.Information).TakeLast(30).Select(r => $"{r.Level} {r.Message}"));
+
+    private static MinerPoolAssignment Assignment(string minerId, string url = Customer, int? quota = null) =>
+        new(minerId, [new PoolTarget(url, "cust." + minerId, 0, quota), new PoolTarget(House, "house." + minerId, 1)]);
+
+    [Fact]
+    public async Task Invalid_desired_state_changes_nothing_and_raises_one_rejected_event_naming_miner_and_field()
+    {
+        await using PoolsRack rack = await PoolsRack.StartAsync(["antminer", "braiins-os"]);
+        string a = rack[0].Id, b = rack[1].Id;
+        await rack.PublishDesiredAsync(PoolsRack.Desired(5, Assignment(a), Assignment(b)));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 5, Applied: true }, Patience), Dump(rack));
+        string file = Path.Combine(rack.Options.StateDirectory, DesiredPoolStateStore.FileName);
+        byte[] stored = await File.ReadAllBytesAsync(file);
+        var pools = Enumerable.Range(0, 2).Select(rack.MiningOrder).ToArray();
+        long[] writes = [.. rack.Farm.Miners.Select(m => m.WriteCommandsReceived)];
+
+        (string Json, string[] Expected)[] cases =
+        [
+            (Json(PoolsRack.Desired(6, Assignment(a, "http://customer.pool.example:3333"), Assignment(b))), [$"miners[0] ({a}).pools[0].url", "must start with stratum+tcp://"]),
+            (Json(PoolsRack.Desired(6, Assignment(a), Assignment("sim-9999"))), ["miners[1].minerId", "'sim-9999' is not a miner of rack P-01"]),
+            (Json(PoolsRack.Desired(6, Assignment(a, "stratum+tcp://cust:hunter2@customer.pool.example:3333"), Assignment(b))), [$"miners[0] ({a}).pools[0].url", "no path or credentials"]),
+            (Json(PoolsRack.Desired(6, Assignment(a, quota: 2), Assignment(b, quota: 2))), [$"miners[1] ({b}).pools[0].quota", "'braiins-os' cannot set pool quotas"]),
+            (Json(PoolsRack.Desired(3, Assignment(a), Assignment(b))), ["generation: 3 is older than generation 5"]),
+            (Json(PoolsRack.Desired(6, new MinerPoolAssignment(a, [new PoolTarget(Customer, "c.w", 0), new PoolTarget(Customer, "c.w", 1)]))), [$"miners[0] ({a}).pools[1]", "same pool and worker"]),
+            ("{\"schema\":\"farm.v1.desired\",\"generation\":", ["not valid farm.v1.desired JSON"]),
+        ];
+
+        int rejected = 0;
+        foreach ((string json, string[] expected) in cases)
+        {
+            await rack.PublishDesiredAsync(json);
+            rejected++;
+            Assert.True(await Eventually.TrueAsync(() => rack.EventsOf("desired-rejected").Count == rejected, Patience), $"rejected event for {json}");
+            var e = rack.EventsOf("desired-rejected")[^1];
+            Assert.Equal(("pools", "warning"), (e.Kind, e.Severity));
+            Assert.All(expected, text => Assert.Contains(text, e.Detail, StringComparison.Ordinal));
+            Assert.DoesNotContain("hunter2", e.Detail, StringComparison.Ordinal);
+            Assert.Equal(5, rack.Store.Current!.Generation);
+            Assert.Equal(stored, await File.ReadAllBytesAsync(file));
+            Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.Rejected?.Reason.Contains(expected[^1], StringComparison.Ordinal) == true, Patience));
+        }
+
+        // Several poll cycles later the miners are untouched: not one write command was sent.
+        long cycle = rack.Polling.LastCycle!.Cycle;
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 2, Patience));
+        Assert.Equal(writes, rack.Farm.Miners.Select(m => m.WriteCommandsReceived).ToArray());
+        Assert.Equal(pools, Enumerable.Range(0, 2).Select(rack.MiningOrder).ToArray());
+        Assert.True(rack.Reconciler.LastReport is { Generation: 5, Applied: true });
+        Assert.Contains(rack.Reconciler.LastReport!.Errors, x => x.StartsWith("desired rejected: not valid farm.v1.desired JSON", StringComparison.Ordinal));
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Rejected is not null && r.Generation == 5), Patience));
+
+        // A valid newer state is taken again and clears the rejection.
+        await rack.PublishDesiredAsync(PoolsRack.Desired(6, Assignment(a, quota: 4), Assignment(b)));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 6, Applied: true, Rejected: null }, Patience), Dump(rack));
+        Assert.Equal(4, rack.MiningOrder(0)[0].Quota);
+    }
+
+    [Fact]
+    public async Task A_refusing_miner_is_reported_with_the_reason_and_not_retried_before_its_backoff()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        await using PoolsRack rack = await PoolsRack.StartAsync(["antminer", "whatsminer"], writeAccess: false, mqtt: false, time: clock);
+        string denied = rack[0].Id, readOnly = rack[1].Id;
+        Assert.True(await Eventually.TrueAsync(() => rack.Polling.LastCycle is { Cycle: 1 }, Patience));
+
+        Assert.Equal(DesiredIntakeOutcome.Accepted, rack.Store.Accept(PoolsRack.Desired(1, Assignment(denied), Assignment(readOnly)), "test"));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.All(s => s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
+        ReportedPoolStatePayload report = rack.Reconciler.LastReport!;
+        ReportedMinerStatus deniedStatus = report.MinerStatus!.Single(s => s.MinerId == denied);
+        Assert.Contains("Access denied to 'addpool'", deniedStatus.Reason, StringComparison.Ordinal);
+        Assert.Equal(clock.GetUtcNow() + PoolReconciler.FirstRetryDelay, deniedStatus.NextRetryAt);
+        Assert.Contains("'whatsminer' cannot add pools", report.MinerStatus!.Single(s => s.MinerId == readOnly).Reason, StringComparison.Ordinal);
+        Assert.Equal(2, report.Errors.Count);
+        Assert.False(report.Applied);
+        Assert.Equal(1, rack[0].WriteCommandsReceived);
+        Assert.Equal(0, rack[1].WriteCommandsReceived);
+
+        // Poll cycles keep coming every 10 s; within the first minute nothing is sent again.
+        long cycle = 1;
+        async Task NextCycleAsync()
+        {
+            clock.Advance(rack.Options.PollInterval);
+            cycle++;
+            Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle == cycle, Patience), $"pass after cycle {cycle}");
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            await NextCycleAsync();
+            Assert.Equal(1, rack[0].WriteCommandsReceived);
+        }
+
+        await NextCycleAsync(); // 60 s: the first backoff is over
+        Assert.Equal(2, rack[0].WriteCommandsReceived);
+        Assert.Equal(clock.GetUtcNow() + TimeSpan.FromMinutes(2), rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == denied).NextRetryAt);
+
+        for (int i = 0; i < 11; i++)
+        {
+            await NextCycleAsync();
+            Assert.Equal(2, rack[0].WriteCommandsReceived);
+        }
+
+        await NextCycleAsync(); // 120 s after the second try: the doubled backoff is over
+        Assert.Equal(3, rack[0].WriteCommandsReceived);
+        Assert.Equal(0, rack[1].WriteCommandsReceived);
+        Assert.Equal(3, rack.EventsOf("pools-failed").Count(e => e.MinerId == denied));
+        Assert.Equal(3, rack.EventsOf("pools-failed").Count(e => e.MinerId == readOnly));
+        Assert.Empty(rack.EventsOf("pools-applied"));
+    }
+
+    [Fact]
+    public async Task Pool_passwords_reach_the_miner_but_never_logs_events_or_mqtt_payloads()
+    {
+        const string secret = "Hunter2-Pool-Secret";
+        const string echoed = "Comma,Pw-Secret-77"; // a comma makes cgminer refuse addpool and echo the parameter back
+        await using PoolsRack rack = await PoolsRack.StartAsync(["antminer", "braiins-os"], configure: o =>
+        {
+            o.PoolCredentials.Add(new PoolCredentialOptions { Url = Customer, User = "*", Password = secret });
+            o.PoolCredentials.Add(new PoolCredentialOptions { Url = House, User = "house.sim-0002", Password = echoed });
+        });
+        string a = rack[0].Id, b = rack[1].Id;
+        await rack.PublishDesiredAsync(PoolsRack.Desired(1, Assignment(a), Assignment(b)));
+
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == a && s.State == ReportedMinerStatus.Applied) == true, Patience), Dump(rack));
+        Assert.True(rack[0].HasPoolPassword(Customer, "cust." + a, secret), "the configured password went to the miner");
+        Assert.True(rack[0].HasPoolPassword(House, "house." + a, PoolCredentials.DefaultPassword), "no entry: the pools' usual \"x\"");
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == b && s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
+        string reason = rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == b).Reason!;
+        Assert.Contains("Invalid addpool details", reason, StringComparison.Ordinal);
+        Assert.Contains("***", reason, StringComparison.Ordinal);
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.State == ReportedMinerStatus.Failed) == true), Patience));
+
+        // Everything the agent wrote anywhere: log lines with their properties, events, every MQTT payload, its files.
+        var written = new List<string>();
+        written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
+        written.AddRange(rack.AllEvents.Select(e => e.ToString()));
+        written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
+        written.AddRange(Directory.EnumerateFiles(rack.Options.StateDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        Assert.Contains(written, w => w.Contains("Invalid addpool details", StringComparison.Ordinal));
+        Assert.All(written, w =>
+        {
+            Assert.DoesNotContain(secret, w, StringComparison.Ordinal);
+            Assert.DoesNotContain(echoed, w, StringComparison.Ordinal);
+            Assert.DoesNotContain("Pw-Secret-77", w, StringComparison.Ordinal);
+        });
+    }
+
+    private static string Json(DesiredPoolStatePayload desired) => JsonSerializer.Serialize(desired, FarmJsonContext.Default.DesiredPoolStatePayload);
+}
