@@ -48,6 +48,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private HashSet<string> drained = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments = new Dictionary<string, IReadOnlyList<PoolShare>>();
     private List<Miner> lastFleet = [];
+    private List<RackLiveState> lastRacks = [];
     private HourlyLedger? ledger;
     private long version;
     private bool initialized;
@@ -197,13 +198,9 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     {
         var byId = new Dictionary<string, (Miner Miner, DateTimeOffset At)>(StringComparer.Ordinal);
         power.Clear();
-        foreach (RackLiveState rack in fleet.Racks())
+        lastRacks = [.. fleet.Racks().Where(r => string.Equals(r.Site, site, StringComparison.Ordinal))];
+        foreach (RackLiveState rack in lastRacks)
         {
-            if (!string.Equals(rack.Site, site, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             bool agentOffline = rack.AgentState == "offline";
             foreach (MinerLiveState live in rack.Miners)
             {
@@ -232,13 +229,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private void ObserveDeliveries()
     {
         Dictionary<PoolKey, string> pools = PoolIndex();
-        foreach (RackLiveState rack in fleet.Racks())
+        foreach (RackLiveState rack in lastRacks)
         {
-            if (!string.Equals(rack.Site, site, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             foreach (MinerLiveState live in rack.Miners)
             {
                 if (live.TelemetryAt is not { } at)

@@ -45,6 +45,9 @@ internal sealed class EngineFarm : IAsyncDisposable
 
     public IReadOnlyDictionary<string, SimMiner> Miners => miners;
 
+    /// <summary>What the engine logged.</summary>
+    public InMemoryLoggerProvider Log { get; } = new();
+
     public static async Task<EngineFarm> StartAsync(Action<EngineOptions>? configure = null, ManualTimeProvider? clock = null, string? directory = null, IFarmPublisher? publisher = null)
     {
         var options = new EngineOptions
@@ -66,7 +69,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     public async Task OpenAsync(IFarmPublisher? publisher = null)
     {
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
-        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock);
+        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock, Log.CreateLogger<ControllerEngine>());
     }
 
     /// <summary>Stops the engine and closes the store, keeping the file and the fleet (the agents keep reporting).</summary>
@@ -131,6 +134,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync();
+        Log.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
