@@ -53,6 +53,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private long version;
     private bool initialized;
     private DateTimeOffset? lastTick;
+    private DateTimeOffset startedAt;
     private DateTimeOffset? lastPlatformPublish;
     private string? lastPlatformSignature;
     private DateTimeOffset? lastMarginCheckHour;
@@ -114,7 +115,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             ObserveDeliveries();
             await EndDueContractsAsync(now, cancellationToken);
             bool proofTriggered = EvaluateProof(now);
-            if (options.AutoRebalance || proofTriggered)
+            if ((options.AutoRebalance && FleetSettled(now)) || proofTriggered)
             {
                 await SolveAndApplyAsync(now, proofTriggered ? "proof of delivery" : "control loop", cancellationToken);
             }
@@ -184,6 +185,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             await store.SetMetaAsync(HourlyLedger.OriginKey, origin.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
         }
 
+        startedAt = now;
         ledger = new HourlyLedger(origin, options.ElectricityPricePerKwh, await store.LoadOpenLedgerAsync(cancellationToken), await store.GetLastLedgerHoursAsync(cancellationToken));
         initialized = true;
         if (logger.IsEnabled(LogLevel.Information))
@@ -375,6 +377,22 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         endings[contractId] = new ContractEnding(now, reason);
         monitor.Forget(contractId);
         corrections.Remove(contractId);
+    }
+
+    /// <summary>
+    /// After a start, the fleet is known only once the agents have reported: until every miner of the stored allocation
+    /// was heard from, or <see cref="EngineOptions.TelemetryStaleS"/> has passed, the control loop does not re-solve —
+    /// otherwise a restart would see an empty fleet, release every share and move miners for nothing.
+    /// </summary>
+    private bool FleetSettled(DateTimeOffset now)
+    {
+        if (now - startedAt >= stale)
+        {
+            return true;
+        }
+
+        var seen = new HashSet<string>(lastFleet.Select(m => m.Id), StringComparer.Ordinal);
+        return assignments.Keys.All(seen.Contains) && lastFleet.Count > 0;
     }
 
     private IEnumerable<Contract> ActiveContracts(DateTimeOffset now) =>

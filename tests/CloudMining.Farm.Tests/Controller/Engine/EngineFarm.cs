@@ -37,7 +37,7 @@ internal sealed class EngineFarm : IAsyncDisposable
 
     public EngineOptions Options { get; }
 
-    public FleetState Fleet { get; } = new();
+    public FleetState Fleet { get; private set; } = new();
 
     public SqliteControllerStore Store { get; private set; } = null!;
 
@@ -65,9 +65,14 @@ internal sealed class EngineFarm : IAsyncDisposable
         return farm;
     }
 
-    /// <summary>Opens (again) the store file and a fresh engine over it, as after a restart.</summary>
-    public async Task OpenAsync(IFarmPublisher? publisher = null)
+    /// <summary>Opens (again) the store file and a fresh engine over it, as after a restart; <paramref name="freshFleet"/>: as after a process restart, nothing heard yet.</summary>
+    public async Task OpenAsync(IFarmPublisher? publisher = null, bool freshFleet = false)
     {
+        if (freshFleet)
+        {
+            Fleet = new FleetState();
+        }
+
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
         Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock, Log.CreateLogger<ControllerEngine>());
     }
