@@ -230,7 +230,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
 
     private void ObserveDeliveries()
     {
-        Dictionary<PoolKey, string> pools = PoolIndex();
+        Dictionary<PoolKey, string> pools = PoolIndex(time.GetUtcNow());
         foreach (RackLiveState rack in lastRacks)
         {
             foreach (MinerLiveState live in rack.Miners)
@@ -259,12 +259,12 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     }
 
     /// <summary>The pool account of every contract not ended, so delivered work can be attributed.</summary>
-    private Dictionary<PoolKey, string> PoolIndex()
+    private Dictionary<PoolKey, string> PoolIndex(DateTimeOffset now)
     {
         var map = new Dictionary<PoolKey, string>();
         foreach (Contract c in contracts)
         {
-            if (!endings.ContainsKey(c.Id))
+            if (Status(c, now) != "ended")
             {
                 map.TryAdd(PoolKey.Of(c.Pool.Url, c.Pool.Worker), c.Id);
             }
