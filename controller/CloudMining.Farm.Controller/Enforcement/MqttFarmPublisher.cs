@@ -15,5 +15,5 @@ public sealed class MqttFarmPublisher(MqttClient client, PublisherSequence seque
     public long NextSeq() => sequence.Next();
 
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken) =>
-        client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = payload, Retain = retain, Qos = MqttQualityOfServiceLevel.AtLeastOnce }, cancellationToken);
+        Client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = payload, Retain = retain, Qos = MqttQualityOfServiceLevel.AtLeastOnce }, cancellationToken);
 }
