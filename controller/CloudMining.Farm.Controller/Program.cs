@@ -10,7 +10,7 @@ internal static class Program
     {
         var root = new RootCommand(
             "farm-controller: fleet state, capacity and allocation of hashrate to contracts. " +
-            "Built so far: the allocation core, the SQLite store (`migrate`), MQTT ingest and InfluxDB history (`run`). `run` also serves the local API that farmctl uses (docs/controller-api.md).")
+            "`migrate` prepares the SQLite store; `run` ingests agent telemetry, allocates, publishes desired pool state, allocation and capacity, measures delivery, fills the hourly ledger, writes InfluxDB history and serves the local API that farmctl uses (docs/controller-api.md).")
         {
             MigrateCommand.Create(),
             RunCommand.Create(),
