@@ -217,28 +217,7 @@ public sealed partial class SqliteControllerStore : IControllerStore
     public async Task AppendLedgerAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        await InTransactionAsync(
-            async tx =>
-            {
-                using SqliteCommand cmd = Command(tx, """
-                    INSERT OR REPLACE INTO ledger (contract_id, hour, target_thh, delivered_thh, shortfall_thh, energy_kwh, maintenance_fee, electricity_cost)
-                    VALUES ($c, $h, $t, $d, $s, $e, $mf, $ec);
-                    """);
-                foreach (LedgerEntry e in entries)
-                {
-                    cmd.Parameters.Clear();
-                    cmd.Parameters.AddWithValue("$c", e.ContractId);
-                    cmd.Parameters.AddWithValue("$h", Instant(e.Hour));
-                    cmd.Parameters.AddWithValue("$t", e.TargetTerahashHours);
-                    cmd.Parameters.AddWithValue("$d", e.DeliveredTerahashHours);
-                    cmd.Parameters.AddWithValue("$s", e.ShortfallTerahashHours);
-                    cmd.Parameters.AddWithValue("$e", e.EnergyKilowattHours);
-                    cmd.Parameters.AddWithValue("$mf", e.MaintenanceFee.ToString(CultureInfo.InvariantCulture));
-                    cmd.Parameters.AddWithValue("$ec", e.ElectricityCost.ToString(CultureInfo.InvariantCulture));
-                    await cmd.ExecuteNonQueryAsync(cancellationToken);
-                }
-            },
-            cancellationToken);
+        await InTransactionAsync(tx => InsertLedgerAsync(tx, entries, cancellationToken), cancellationToken);
     }
 
     public async Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string contractId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
