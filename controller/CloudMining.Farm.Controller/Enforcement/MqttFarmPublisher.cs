@@ -9,8 +9,11 @@ public sealed class MqttFarmPublisher(MqttClient client, PublisherSequence seque
 {
     public string PublisherId { get; } = publisherId;
 
+    /// <summary>The client it publishes with (the engine service also subscribes to reported state on it).</summary>
+    public MqttClient Client { get; } = client;
+
     public long NextSeq() => sequence.Next();
 
     public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken) =>
-        client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = payload, Retain = retain, Qos = MqttQualityOfServiceLevel.AtLeastOnce }, cancellationToken);
+        Client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = payload, Retain = retain, Qos = MqttQualityOfServiceLevel.AtLeastOnce }, cancellationToken);
 }

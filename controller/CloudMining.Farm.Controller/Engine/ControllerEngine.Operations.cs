@@ -20,7 +20,7 @@ public sealed partial class ControllerEngine : IControllerOperations
         return await LockedAsync(
             now =>
             {
-                List<RackLiveState> racks = [.. fleet.Racks().Where(r => r.Site == site)];
+                List<RackLiveState> racks = lastRacks;
                 var rackIds = new SortedSet<string>(racks.Select(r => r.Rack), StringComparer.Ordinal);
                 foreach (Enforcement.RackEnforcementState e in Enforcement.All())
                 {
@@ -245,7 +245,7 @@ public sealed partial class ControllerEngine : IControllerOperations
     }
 
     private MinerLiveState? FindLive(string minerId) =>
-        fleet.Racks().Where(r => r.Site == site).SelectMany(r => r.Miners).Where(m => m.MinerId == minerId).MaxBy(m => m.TelemetryAt);
+        lastRacks.SelectMany(r => r.Miners).Where(m => m.MinerId == minerId).MaxBy(m => m.TelemetryAt);
 
     private MinerView MinerViewOf(MinerLiveState live) => new(
         live.MinerId,

@@ -126,11 +126,13 @@ public static class ControllerHost
     {
         ControllerOptions controller = settings.Controller;
         services.AddSingleton(sp => QuotaSupport.Load(controller.Engine.ProfilesDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger<QuotaSupport>()));
-        services.AddSingleton(sp => new MqttClient(EngineService.ClientOptions(controller.Mqtt), sp.GetRequiredService<ILoggerFactory>().CreateLogger<MqttClient>()));
-        services.AddSingleton<IFarmPublisher>(sp => new MqttFarmPublisher(
-            sp.GetRequiredService<MqttClient>(),
+        // The engine's own client, reached through its publisher (not registered as a bare MqttClient, which other
+        // services may want for themselves).
+        services.AddSingleton(sp => new MqttFarmPublisher(
+            new MqttClient(EngineService.ClientOptions(controller.Mqtt), sp.GetRequiredService<ILoggerFactory>().CreateLogger<MqttClient>()),
             new PublisherSequence(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "controller-mqtt-seq")),
             controller.Mqtt.ClientId!.Trim()));
+        services.AddSingleton<IFarmPublisher>(sp => sp.GetRequiredService<MqttFarmPublisher>());
         services.AddSingleton(sp => new ControllerEngine(
             controller.Engine,
             controller.Site,
@@ -144,7 +146,7 @@ public static class ControllerHost
         services.AddSingleton(sp => new EngineService(
             controller,
             sp.GetRequiredService<ControllerEngine>(),
-            sp.GetRequiredService<MqttClient>(),
+            sp.GetRequiredService<MqttFarmPublisher>().Client,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<EngineService>());

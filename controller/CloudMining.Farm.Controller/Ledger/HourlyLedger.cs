@@ -116,7 +116,8 @@ public sealed class HourlyLedger
 
             if (lastClosed.TryGetValue(c.Id, out DateTimeOffset closed))
             {
-                foreach ((string, DateTimeOffset) key in open.Keys.Where(k => k.Contract == c.Id && k.Hour <= closed).ToList())
+                // Closed hours, and hours after the contract's end (work reported after it ended), are dropped.
+                foreach ((string, DateTimeOffset) key in open.Keys.Where(k => k.Contract == c.Id && (k.Hour <= closed || (end is { } e && k.Hour >= e))).ToList())
                 {
                     open.Remove(key);
                 }

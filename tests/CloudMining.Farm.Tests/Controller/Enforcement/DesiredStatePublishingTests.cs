@@ -127,6 +127,8 @@ public sealed class DesiredStatePublishingTests : IAsyncLifetime, IDisposable
         RackView r2 = fleet.Racks.Single(r => r.Rack == "r2");
         Assert.Equal((1L, 1L, false), (r1.DesiredGeneration, r1.AppliedGeneration, r1.Lagging));
         Assert.Equal((1L, (long?)null, true), (r2.DesiredGeneration, r2.AppliedGeneration, r2.Lagging));
+        InMemoryLoggerProvider.LogRecord lagLog = Assert.Single(farm.Log.Records, r => r.Message.Contains(" lags:", StringComparison.Ordinal));
+        Assert.Equal(("r2", Microsoft.Extensions.Logging.LogLevel.Warning), (lagLog.Property("Rack"), lagLog.Level));
 
         // A new generation r1 has not applied yet is not lag until the limit has passed for it too.
         await farm.AddContractAsync("c1", 200);

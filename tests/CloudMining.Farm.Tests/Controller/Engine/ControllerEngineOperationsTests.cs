@@ -145,4 +145,31 @@ public sealed class ControllerEngineOperationsTests
         Assert.Equal(version + 1, farm.Engine.Version);
         Assert.DoesNotContain((await farm.Engine.GetContractAsync("c1", CancellationToken.None))!.Shares, s => s.MinerId == miner);
     }
+
+    [Fact]
+    public async Task Restarted_controller_keeps_the_stored_allocation_while_the_fleet_reports_in()
+    {
+        await using EngineFarm farm = await EngineFarm.StartAsync();
+        farm.WithMiners(racks: 2, perRack: 3, th: 100, profile: "antminer");
+        await farm.RunAsync(TimeSpan.FromSeconds(20));
+        await farm.AddContractAsync("c1", 250);
+        await farm.AddContractAsync("c2", 120);
+        await farm.RunAsync(TimeSpan.FromSeconds(30));
+        long version = farm.Engine.Version;
+        AllocationView before = await farm.Engine.GetAllocationAsync(CancellationToken.None);
+
+        // A new process: nothing heard yet when the first tick runs.
+        await farm.CloseAsync();
+        await farm.OpenAsync(freshFleet: true);
+        await farm.Engine.TickAsync(CancellationToken.None);
+        Assert.Equal(version, farm.Engine.Version);
+        await farm.RunAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(version, farm.Engine.Version);
+        AllocationView after = await farm.Engine.GetAllocationAsync(CancellationToken.None);
+        Assert.Equal(
+            before.Contracts.SelectMany(c => c.Shares).Select(s => (s.MinerId, s.Assignee, s.Fraction)),
+            after.Contracts.SelectMany(c => c.Shares).Select(s => (s.MinerId, s.Assignee, s.Fraction)));
+        Assert.Empty((await farm.Engine.RebalanceAsync(apply: false, CancellationToken.None)).Moves);
+    }
 }

@@ -37,13 +37,16 @@ internal sealed class EngineFarm : IAsyncDisposable
 
     public EngineOptions Options { get; }
 
-    public FleetState Fleet { get; } = new();
+    public FleetState Fleet { get; private set; } = new();
 
     public SqliteControllerStore Store { get; private set; } = null!;
 
     public ControllerEngine Engine { get; private set; } = null!;
 
     public IReadOnlyDictionary<string, SimMiner> Miners => miners;
+
+    /// <summary>What the engine logged.</summary>
+    public InMemoryLoggerProvider Log { get; } = new();
 
     public static async Task<EngineFarm> StartAsync(Action<EngineOptions>? configure = null, ManualTimeProvider? clock = null, string? directory = null, IFarmPublisher? publisher = null)
     {
@@ -62,11 +65,16 @@ internal sealed class EngineFarm : IAsyncDisposable
         return farm;
     }
 
-    /// <summary>Opens (again) the store file and a fresh engine over it, as after a restart.</summary>
-    public async Task OpenAsync(IFarmPublisher? publisher = null)
+    /// <summary>Opens (again) the store file and a fresh engine over it, as after a restart; <paramref name="freshFleet"/>: as after a process restart, nothing heard yet.</summary>
+    public async Task OpenAsync(IFarmPublisher? publisher = null, bool freshFleet = false)
     {
+        if (freshFleet)
+        {
+            Fleet = new FleetState();
+        }
+
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
-        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock);
+        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock, Log.CreateLogger<ControllerEngine>());
     }
 
     /// <summary>Stops the engine and closes the store, keeping the file and the fleet (the agents keep reporting).</summary>
@@ -131,6 +139,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync();
+        Log.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -76,5 +76,6 @@ public sealed class HourlyLedgerTests
         IReadOnlyList<LedgerEntry> rows = await farm.Engine.GetLedgerAsync(null, ten, ten.AddDays(1), CancellationToken.None);
         Assert.Equal([ten, ten.AddHours(1)], rows.Select(r => r.Hour));
         Assert.Equal(100 * (20.5 * 60) / 3600.0, rows[1].TargetTerahashHours, 1e-3);
+        Assert.DoesNotContain(await farm.Store.LoadOpenLedgerAsync(CancellationToken.None), a => a.ContractId == "c1");
     }
 }
