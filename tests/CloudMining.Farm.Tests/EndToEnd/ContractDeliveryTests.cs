@@ -44,6 +44,12 @@ public sealed class ContractDeliveryTests(ContractedFarmFixture fixture) : IClas
         // The small contract is smaller than any miner: a quota share, i.e. a miner splitting its work between pools.
         ContractView small = (await Farm.Ops.GetContractAsync("e2e-small", CancellationToken.None))!;
         Assert.Contains(small.Shares, s => s.Fraction < 1);
+
+        // Miners whose pools cannot be changed (Whatsminer) are sold to nobody: they would never reach the contract's pool.
+        var readOnly = Farm.Sim.Miners.Where(m => m.Firmware == "whatsminer").Select(m => m.Id).ToHashSet();
+        Assert.NotEmpty(readOnly);
+        AllocationView allocation = await Farm.Ops.GetAllocationAsync(CancellationToken.None);
+        Assert.DoesNotContain(allocation.Contracts.SelectMany(c => c.Shares), s => readOnly.Contains(s.MinerId));
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ContractedFarmFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Farm.DisposeAsync();
 
-    /// <summary>Waits until the controller counts every miner healthy and two readings a few ticks apart agree.</summary>
+    /// <summary>Waits until the controller counts every writable miner healthy (sellable) and two readings a few ticks apart agree.</summary>
     public static async Task<CapacityView> WaitForCapacityAsync(EndToEndFarm farm)
     {
         CapacityView? last = null;
@@ -48,7 +48,7 @@ public sealed class ContractedFarmFixture : IAsyncLifetime
             await Eventually.TrueAsync(async () =>
             {
                 CapacityView now = await farm.Ops.GetCapacityAsync(CancellationToken.None);
-                bool steady = now.MinersHealthy == EndToEndFarm.Racks * EndToEndFarm.MinersPerRack && now.UnitsFree > 0 && last is not null && last.UnitsTotal == now.UnitsTotal;
+                bool steady = now.MinersTotal == EndToEndFarm.Racks * EndToEndFarm.MinersPerRack && now.MinersHealthy == farm.WritableMiners && now.UnitsFree > 0 && last is not null && last.UnitsTotal == now.UnitsTotal;
                 last = now;
                 return steady;
             }, Converge, TimeSpan.FromSeconds(1)),

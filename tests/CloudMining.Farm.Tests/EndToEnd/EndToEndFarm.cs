@@ -60,6 +60,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
 
     public InMemoryLoggerProvider Logs { get; } = new();
 
+    /// <summary>Miners whose firmware lets the agent change pools (all but Whatsminer): what the controller may sell.</summary>
+    public int WritableMiners => Sim.Miners.Count(m => m.Firmware != "whatsminer");
+
     public static string RackId(int rack) => $"R{rack:00}";
 
     /// <summary>Miners of a rack (1-based), in configuration order.</summary>
@@ -76,7 +79,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
         SimulatedFarm sim = await SimulatedFarm.StartAsync(new FarmOptions
         {
             Miners = Racks * MinersPerRack,
-            Firmwares = ["antminer", "braiins-os", "luxos", "vnish"],
+            // Whatsminer's stock API cannot change pools: the controller must not sell those miners to contracts.
+            Firmwares = ["antminer", "braiins-os", "luxos", "vnish", "whatsminer"],
             BaseAddress = baseAddress,
             Port = 0,
             WriteAccess = true,
