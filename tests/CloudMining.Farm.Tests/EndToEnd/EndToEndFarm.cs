@@ -164,12 +164,12 @@ public sealed class EndToEndFarm : IAsyncDisposable
         return after.ToDictionary(a => (a.Url, a.User), a => (a.Hashes - start.GetValueOrDefault((a.Url, a.User))) / seconds);
     }
 
-    /// <summary>Waits until every rack's agent has applied the controller's latest desired generation.</summary>
-    public async Task<bool> AllRacksAppliedAsync(TimeSpan timeout) =>
+    /// <summary>Waits until every rack's agent (but <paramref name="ignoreRack"/>) has applied the controller's latest desired generation.</summary>
+    public async Task<bool> AllRacksAppliedAsync(TimeSpan timeout, string? ignoreRack = null) =>
         await Eventually.TrueAsync(async () =>
         {
             FleetView fleet = await Ops.GetFleetAsync(CancellationToken.None);
-            return fleet.Racks.Count == Racks && fleet.Racks.All(r => r.DesiredGeneration is { } d && r.AppliedGeneration == d);
+            return fleet.Racks.Count == Racks && fleet.Racks.Where(r => r.Rack != ignoreRack).All(r => r.DesiredGeneration is { } d && r.AppliedGeneration == d);
         }, timeout, TimeSpan.FromMilliseconds(250));
 
     public async ValueTask DisposeAsync()
