@@ -50,6 +50,9 @@ public sealed class ContractDeliveryTests(ContractedFarmFixture fixture) : IClas
         Assert.NotEmpty(readOnly);
         AllocationView allocation = await Farm.Ops.GetAllocationAsync(CancellationToken.None);
         Assert.DoesNotContain(allocation.Contracts.SelectMany(c => c.Shares), s => readOnly.Contains(s.MinerId));
+        // Nor does the controller ask their agents to change them: the agents would refuse (pools-failed) every generation.
+        Assert.All(readOnly, id => Assert.DoesNotContain(Farm.Sim[id].Snapshot().Pools, p => p.Url == EndToEndFarm.HouseUrl));
+        Assert.DoesNotContain(Farm.AgentLogs.Records, r => r.Message.Contains("pools-failed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -60,6 +60,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
 
     public InMemoryLoggerProvider Logs { get; } = new();
 
+    /// <summary>What the three agents logged.</summary>
+    public InMemoryLoggerProvider AgentLogs { get; } = new();
+
     /// <summary>Miners whose firmware lets the agent change pools (all but Whatsminer): what the controller may sell.</summary>
     public int WritableMiners => Sim.Miners.Count(m => m.Firmware != "whatsminer");
 
@@ -190,6 +193,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
         await Sim.DisposeAsync();
         await Broker.DisposeAsync();
         Logs.Dispose();
+        AgentLogs.Dispose();
         try
         {
             Directory.Delete(Folder, recursive: true);
@@ -237,7 +241,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
         };
         string path = Path.Combine(dir, "agent.json");
         await File.WriteAllTextAsync(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        IHost host = AgentHost.Build(path, new AgentHost.Overrides { ConsoleLog = false });
+        IHost host = AgentHost.Build(path, new AgentHost.Overrides { ConsoleLog = false, ExtraLogger = AgentLogs });
         try
         {
             await host.StartAsync();
