@@ -55,6 +55,18 @@ public sealed class ControllerRestartTests
                 Assert.True(created.IsSuccessStatusCode, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
             }
 
+            // Over capacity through the API, as farmctl sees it: 409 naming what is free, and nothing stored.
+            using (HttpResponseMessage refused = await http.PostAsJsonAsync("/v1/contracts", new
+            {
+                id = "rs-greedy", customer = "greedy", hashrate = $"{(free + 1) * unitTh} TH/s", poolUrl = "stratum+tcp://pool-g.e2e:3333", worker = "greedy.w",
+                end = DateTimeOffset.UtcNow.AddDays(30), maintenancePerTerahashDay = 0.05m, electricityAtCost = true,
+            }))
+            {
+                string problem = await refused.Content.ReadAsStringAsync();
+                Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+                Assert.Contains("are free", problem, StringComparison.Ordinal);
+            }
+
             Assert.True(await RacksAppliedAsync(http), "racks never applied: " + (await TryGetAsync(http, "/v1/fleet"))?.ToJsonString());
             // A few ticks of ledger accumulation for both contracts.
             Assert.True(await Eventually.TrueAsync(async () => (await OpenLedgerAsync(farm)).Count(l => l.DeliveredHashes > 0) >= 2, Converge, TimeSpan.FromMilliseconds(500)));
