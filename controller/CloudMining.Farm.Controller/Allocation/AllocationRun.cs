@@ -164,6 +164,11 @@ internal sealed partial class AllocationRun
             return (MoveReason.MinerDrained, $"miner {m.Id} drained for maintenance");
         }
 
+        if (m.PoolsReadOnly)
+        {
+            return (MoveReason.MinerUnhealthy, $"miner {m.Id}'s firmware profile {m.FirmwareProfile} cannot change pools");
+        }
+
         if (_rackLostPower[_rackOf[i]])
         {
             return (MoveReason.RackLostPower, $"rack {m.Rack} lost power");

@@ -43,7 +43,8 @@ public sealed partial class ControllerEngine
         Dictionary<string, Contract> byId = contracts.Where(c => !endings.ContainsKey(c.Id)).ToDictionary(c => c.Id, StringComparer.Ordinal);
         foreach (IGrouping<string, Miner> rack in lastFleet.GroupBy(m => m.Rack).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            IReadOnlyList<MinerPoolAssignment> miners = DesiredStateBuilder.Build(rack.Select(m => m.Id), assignments, byId, house);
+            // A miner whose firmware cannot change pools is left alone: the agent would refuse any assignment for it.
+            IReadOnlyList<MinerPoolAssignment> miners = DesiredStateBuilder.Build(rack.Where(m => !m.PoolsReadOnly).Select(m => m.Id), assignments, byId, house);
             if (!Enforcement.HasChanged(rack.Key, miners))
             {
                 continue;

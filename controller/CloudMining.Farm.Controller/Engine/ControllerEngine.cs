@@ -206,7 +206,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             bool agentOffline = rack.AgentState == "offline";
             foreach (MinerLiveState live in rack.Miners)
             {
-                Miner m = FleetReader.ToMiner(live, agentOffline, drained.Contains(live.MinerId), quotas.Supports(live.Profile), now, stale);
+                Miner m = FleetReader.ToMiner(live, agentOffline, drained.Contains(live.MinerId), quotas.Supports(live.Profile), now, stale)
+                    with { PoolsReadOnly = quotas.PoolsReadOnly(live.Profile) };
                 DateTimeOffset at = live.TelemetryAt ?? DateTimeOffset.MinValue;
 
                 // A miner moved to another rack keeps its id; the freshest sighting wins.

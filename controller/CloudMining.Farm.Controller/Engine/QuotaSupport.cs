@@ -8,11 +8,15 @@ namespace CloudMining.Farm.Controller.Engine;
 public sealed class QuotaSupport
 {
     private readonly HashSet<string> profiles;
+    private readonly HashSet<string> readOnlyProfiles;
 
-    public QuotaSupport(IEnumerable<string> quotaProfiles)
+    /// <param name="quotaProfiles">Profiles with a setQuota action.</param>
+    /// <param name="readOnlyPoolProfiles">Profiles without an addPool action: their miners' pools cannot be changed (unlisted profiles count as writable).</param>
+    public QuotaSupport(IEnumerable<string> quotaProfiles, IEnumerable<string>? readOnlyPoolProfiles = null)
     {
         ArgumentNullException.ThrowIfNull(quotaProfiles);
         profiles = new HashSet<string>(quotaProfiles, StringComparer.OrdinalIgnoreCase);
+        readOnlyProfiles = new HashSet<string>(readOnlyPoolProfiles ?? [], StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>No firmware splits: every contract is covered with whole miners.</summary>
@@ -25,7 +29,9 @@ public sealed class QuotaSupport
     public static QuotaSupport FromCatalog(FirmwareProfileCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new QuotaSupport(catalog.Profiles.Where(p => p.Supports(ProfileAction.SetQuota)).Select(p => p.Name));
+        return new QuotaSupport(
+            catalog.Profiles.Where(p => p.Supports(ProfileAction.SetQuota)).Select(p => p.Name),
+            catalog.Profiles.Where(p => !p.Supports(ProfileAction.AddPool)).Select(p => p.Name));
     }
 
     /// <summary>
@@ -51,4 +57,7 @@ public sealed class QuotaSupport
     }
 
     public bool Supports(string? profile) => profile is not null && profiles.Contains(profile);
+
+    /// <summary>Whether the profile is known to be unable to add pools (the agent would refuse every desired state for it).</summary>
+    public bool PoolsReadOnly(string? profile) => profile is not null && readOnlyProfiles.Contains(profile);
 }

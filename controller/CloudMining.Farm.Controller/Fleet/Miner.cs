@@ -21,8 +21,14 @@ public sealed record Miner(
     MinerHealth Health,
     bool Drained)
 {
-    /// <summary>True when this miner's measured hashrate may be sold: healthy, not drained, and actually hashing.</summary>
-    public bool IsSellable => Health == MinerHealth.Healthy && !Drained && MeasuredHashrate.HashesPerSecond > 0;
+    /// <summary>
+    /// The firmware profile cannot change pools (no addPool action, e.g. stock Whatsminer): the agent cannot point it at
+    /// a contract's pool, so it is sold to nobody and left out of the desired state; it keeps mining where it was set up.
+    /// </summary>
+    public bool PoolsReadOnly { get; init; }
+
+    /// <summary>True when this miner's measured hashrate may be sold: healthy, not drained, its pools writable, and actually hashing.</summary>
+    public bool IsSellable => Health == MinerHealth.Healthy && !Drained && !PoolsReadOnly && MeasuredHashrate.HashesPerSecond > 0;
 
     /// <summary>The hashrate this miner contributes to capacity: its measured rate when sellable, otherwise zero.</summary>
     public Hashrate SellableHashrate => IsSellable ? MeasuredHashrate : Hashrate.Zero;

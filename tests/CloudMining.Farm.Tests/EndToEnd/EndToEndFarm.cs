@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CloudMining.Farm.Agent.Hosting;
+using CloudMining.Farm.Controller.Hosting;
+using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Simulator;
+using CloudMining.Farm.Simulator.Mining;
+using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CloudMining.Farm.Tests.EndToEnd;
+
+/// <summary>
+/// The whole system on loopback: mosquitto configured by scripts/broker-setup.sh (one user per agent, the controller,
+/// the read-only contract platform), a simulated farm of 3 racks × 8 miners of firmwares that accept pool writes and
+/// quotas, three in-process agents built by <see cref="AgentHost"/> from generated agent.json files, and the controller
+/// built by <see cref="ControllerHost"/> (SQLite in a temp folder) with second-scale intervals, all on the real clock.
+/// </summary>
+public sealed class EndToEndFarm : IAsyncDisposable
+{
+    public const string Site = "e2e";
+    public const string HouseUrl = "stratum+tcp://house.pool.e2e:3333";
+    public const string HouseWorker = "op.house";
+    public const int Racks = 3;
+    public const int MinersPerRack = 8;
+    public const string PlatformPassword = "plat-e2e-pw";
+    public const string ControllerPassword = "ctl-e2e-pw";
+
+    private readonly List<IHost> agents = [];
+    private IHost? controller;
+    private SqliteControllerStore? store;
+
+    private EndToEndFarm(string folder, MosquittoBroker broker, SimulatedFarm sim)
+    {
+        Folder = folder;
+        Broker = broker;
+        Sim = sim;
+    }
+
+    public string Folder { get; }
+
+    public MosquittoBroker Broker { get; }
+
+    public SimulatedFarm Sim { get; }
+
+    public string ControllerConfigPath => Path.Combine(Folder, "controller.json");
+
+    public string DatabasePath => Path.Combine(Folder, "controller", "controller.db");
+
+    /// <summary>The in-process controller's operations (the engine); null while the controller runs as a process or is stopped.</summary>
+    public IControllerOperations? Operations => controller?.Services.GetRequiredService<IControllerOperations>();
+
+    public IControllerOperations Ops => Operations ?? throw new InvalidOperationException("The in-process controller is not running.");
+
+    public InMemoryLoggerProvider Logs { get; } = new();
+
+    /// <summary>What the three agents logged.</summary>
+    public InMemoryLoggerProvider AgentLogs { get; } = new();
+
+    /// <summary>Miners whose firmware lets the agent change pools (all but Whatsminer): what the controller may sell.</summary>
+    public int WritableMiners => Sim.Miners.Count(m => m.Firmware != "whatsminer");
+
+    public static string RackId(int rack) => $"R{rack:00}";
+
+    /// <summary>Miners of a rack (1-based), in configuration order.</summary>
+    public IEnumerable<SimulatedMiner> RackMiners(int rack) => Sim.Miners.Skip((rack - 1) * MinersPerRack).Take(MinersPerRack);
+
+    /// <summary>Starts everything; <paramref name="controllerInProcess"/> false leaves the controller to the caller (a process on <see cref="ControllerConfigPath"/>).</summary>
+    public static async Task<EndToEndFarm> StartAsync(bool controllerInProcess = true)
+    {
+        string folder = Directory.CreateTempSubdirectory("farm-e2e-").FullName;
+        MosquittoBroker broker = await StartBrokerAsync(folder);
+
+        // Each farm on its own 127.x.y block, so parallel test classes and the demo (127.0.1.x) never collide.
+        IPAddress baseAddress = IPAddress.Parse($"127.{Random.Shared.Next(40, 250)}.{Random.Shared.Next(1, 250)}.1");
+        SimulatedFarm sim = await SimulatedFarm.StartAsync(new FarmOptions
+        {
+            Miners = Racks * MinersPerRack,
+            // Whatsminer's stock API cannot change pools: the controller must not sell those miners to contracts.
+            Firmwares = ["antminer", "braiins-os", "luxos", "vnish", "whatsminer"],
+            BaseAddress = baseAddress,
+            Port = 0,
+            WriteAccess = true,
+            // Load balance: a miner with several pools splits its work by quota, which quota shares rely on.
+            Strategy = PoolStrategy.LoadBalance,
+            // A low share difficulty so the pools (and the controller's proof) see thousands of shares a second, not one per 20 s.
+            Customize = (_, spec) => spec with { BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
+        });
+        var farm = new EndToEndFarm(folder, broker, sim);
+        try
+        {
+            await farm.WriteControllerConfigAsync();
+            for (int r = 1; r <= Racks; r++)
+            {
+                await farm.StartAgentAsync(r);
+            }
+
+            if (controllerInProcess)
+            {
+                await farm.StartControllerAsync();
+            }
+        }
+        catch
+        {
+            await farm.DisposeAsync();
+            throw;
+        }
+
+        return farm;
+    }
+
+    /// <summary>Starts the controller in this process on the same database and config (again, after <see cref="StopControllerAsync"/>).</summary>
+    public async Task StartControllerAsync()
+    {
+        ControllerSettings settings = ControllerHost.Bind(ControllerHost.LoadConfiguration(ControllerConfigPath));
+        store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, CancellationToken.None);
+        IHost host = ControllerHost.Build(settings, store, logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(Logs);
+        });
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        controller = host;
+    }
+
+    public async Task StopControllerAsync()
+    {
+        if (controller is not null)
+        {
+            await controller.StopAsync();
+            controller.Dispose();
+            controller = null;
+        }
+
+        if (store is not null)
+        {
+            await store.DisposeAsync();
+            store = null;
+        }
+    }
+
+    /// <summary>Hashes per second each pool account received over <paramref name="window"/> on the real clock, measured at the simulated pools.</summary>
+    public async Task<Dictionary<(string Url, string User), double>> MeasurePoolsAsync(TimeSpan window)
+    {
+        IReadOnlyList<PoolAccountView> before = Sim.PoolView();
+        var watch = Stopwatch.StartNew();
+        // The window is the measurement itself, not synchronisation: the pools must receive work for a while.
+        await Task.Delay(window);
+        IReadOnlyList<PoolAccountView> after = Sim.PoolView();
+        double seconds = watch.Elapsed.TotalSeconds;
+        var start = before.ToDictionary(a => (a.Url, a.User), a => a.Hashes);
+        return after.ToDictionary(a => (a.Url, a.User), a => (a.Hashes - start.GetValueOrDefault((a.Url, a.User))) / seconds);
+    }
+
+    /// <summary>Waits until every rack's agent (but <paramref name="ignoreRack"/>) has applied the controller's latest desired generation.</summary>
+    public async Task<bool> AllRacksAppliedAsync(TimeSpan timeout, string? ignoreRack = null) =>
+        await Eventually.TrueAsync(async () =>
+        {
+            FleetView fleet = await Ops.GetFleetAsync(CancellationToken.None);
+            return fleet.Racks.Count == Racks && fleet.Racks.Where(r => r.Rack != ignoreRack).All(r => r.DesiredGeneration is { } d && r.AppliedGeneration == d);
+        }, timeout, TimeSpan.FromMilliseconds(250));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (IHost agent in agents)
+        {
+            try
+            {
+                await agent.StopAsync(TimeSpan.FromSeconds(5));
+            }
+            finally
+            {
+                agent.Dispose();
+            }
+        }
+
+        await StopControllerAsync();
+        await Sim.DisposeAsync();
+        await Broker.DisposeAsync();
+        Logs.Dispose();
+        AgentLogs.Dispose();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling log handle must not fail the test run.
+        }
+    }
+
+    private async Task StartAgentAsync(int rack)
+    {
+        string dir = Path.Combine(Folder, RackId(rack));
+        Directory.CreateDirectory(dir);
+        var miners = new JsonArray();
+        foreach (SimulatedMiner m in RackMiners(rack))
+        {
+            miners.Add(new JsonObject { ["Id"] = m.Id, ["Address"] = m.Endpoint.Host, ["Port"] = m.Endpoint.Port, ["Profile"] = m.Firmware });
+        }
+
+        var config = new JsonObject
+        {
+            ["Agent"] = new JsonObject
+            {
+                ["Site"] = Site,
+                ["RackId"] = RackId(rack),
+                ["PollInterval"] = "00:00:01",
+                ["MaxConcurrency"] = 16,
+                ["MinerTimeout"] = "00:00:00.800",
+                ["RetryCount"] = 0,
+                ["StateDirectory"] = dir,
+                ["ProfilesDirectory"] = RepoPaths.FirmwareProfiles,
+                ["Log"] = new JsonObject { ["Directory"] = dir, ["Level"] = "Information" },
+                ["Mqtt"] = new JsonObject
+                {
+                    ["Host"] = Broker.Host,
+                    ["Port"] = Broker.Port,
+                    ["Username"] = $"agent-{Site}-{RackId(rack)}",
+                    ["Password"] = AgentPassword(rack),
+                    ["ReconnectMaxDelay"] = "00:00:01",
+                },
+                ["PoolCredentials"] = new JsonArray(new JsonObject { ["Url"] = "*", ["User"] = "*", ["Password"] = "pool-e2e-secret" }),
+                ["Miners"] = miners,
+            },
+        };
+        string path = Path.Combine(dir, "agent.json");
+        await File.WriteAllTextAsync(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        IHost host = AgentHost.Build(path, new AgentHost.Overrides { ConsoleLog = false, ExtraLogger = AgentLogs });
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        agents.Add(host);
+    }
+
+    private async Task WriteControllerConfigAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        var config = new JsonObject
+        {
+            ["Controller"] = new JsonObject
+            {
+                ["Site"] = Site,
+                ["Database"] = DatabasePath,
+                ["Mqtt"] = new JsonObject { ["Host"] = Broker.Host, ["Port"] = Broker.Port, ["Username"] = "controller", ["Password"] = ControllerPassword, ["ClientId"] = "controller" },
+                ["Api"] = new JsonObject { ["Url"] = $"http://127.0.0.1:{FreeTcpPort.Next().ToString(CultureInfo.InvariantCulture)}" },
+                ["Engine"] = new JsonObject
+                {
+                    ["IntervalS"] = 1,
+                    ["UnitSizeTh"] = 10,
+                    ["ReservePercent"] = 5,
+                    ["HousePoolUrl"] = HouseUrl,
+                    ["HouseWorker"] = HouseWorker,
+                    // Seconds instead of the production quarter hour, so delivery is proven while the test runs.
+                    ["ProofWindowMin"] = 0.25,
+                    ["ProofHoldMin"] = 0.5,
+                    ["TelemetryStaleS"] = 4,
+                    ["LagAfterS"] = 15,
+                    ["PlatformPublishIntervalS"] = 2,
+                    ["ProfilesDirectory"] = RepoPaths.FirmwareProfiles,
+                },
+            },
+            ["Influx"] = new JsonObject { ["Enabled"] = false },
+        };
+        await File.WriteAllTextAsync(ControllerConfigPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static string AgentPassword(int rack) => $"agent-{rack}-e2e-pw";
+
+    /// <summary>The production broker setup: scripts/broker-setup.sh users and ACL, mosquitto on a free loopback port.</summary>
+    private static async Task<MosquittoBroker> StartBrokerAsync(string folder)
+    {
+        string credentials = Path.Combine(folder, "broker-users.txt");
+        IEnumerable<string> lines = Enumerable.Range(1, Racks).Select(r => $"agent:{Site}:{RackId(r)}:{AgentPassword(r)}")
+            .Append($"controller:{ControllerPassword}")
+            .Append($"contract-platform:{PlatformPassword}");
+        await File.WriteAllLinesAsync(credentials, lines);
+        int port = FreeTcpPort.Next();
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[]
+        {
+            Path.Combine(RepoPaths.Root, "scripts", "broker-setup.sh"), "--out", Path.Combine(folder, "broker"), "--credentials", credentials,
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--data-dir", Path.Combine(folder, "broker-data"), "--run-as", Environment.UserName,
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using (Process process = Process.Start(start)!)
+        {
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"broker-setup.sh exited {process.ExitCode}: {await stderr}");
+            }
+        }
+
+        return await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(folder, "broker", "mosquitto.conf"), Path.Combine(folder, "broker-data"), port);
+    }
+}
