@@ -1,5 +1,6 @@
 using System.Globalization;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Thermal;
 
 namespace CloudMining.Farm.Agent.Checks;
 
@@ -22,7 +23,7 @@ public static partial class RackChecker
             }
 
             used[(f.PwmChip, f.PwmChannel)] = i;
-            string chipDir = Path.Combine(hw.SysfsRoot, "class", "pwm", "pwmchip" + f.PwmChip.ToString(CultureInfo.InvariantCulture));
+            string chipDir = Path.Combine(SysfsLayout.From(hw).PwmRoot, "pwmchip" + f.PwmChip.ToString(CultureInfo.InvariantCulture));
             if (!Directory.Exists(chipDir))
             {
                 results.Add(CheckResult.Fail("fan", subject, $"{chipDir} does not exist", "enable the PWM overlay (e.g. dtoverlay=pwm-2chan) and check `ls /sys/class/pwm`, or fix PwmChip"));

@@ -43,17 +43,7 @@ public sealed class EngineService : BackgroundService
     public static MqttClientOptions ClientOptions(ControllerMqttOptions mqtt)
     {
         ArgumentNullException.ThrowIfNull(mqtt);
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(mqtt.Host!.Trim(), mqtt.Port)
-            .WithClientId(mqtt.ClientId!.Trim() + "-engine")
-            .WithCleanSession(false)
-            .WithAutoReconnect(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
-        if (!string.IsNullOrEmpty(mqtt.Username))
-        {
-            builder.WithCredentials(mqtt.Username, mqtt.Password);
-        }
-
-        return builder.Build();
+        return mqtt.ToClientOptions("-engine");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

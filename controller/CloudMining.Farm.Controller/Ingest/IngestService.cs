@@ -87,19 +87,7 @@ public sealed class IngestService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         ControllerMqttOptions mqtt = options.Mqtt;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(mqtt.Host!.Trim(), mqtt.Port)
-            .WithClientId(mqtt.ClientId!.Trim())
-            .WithCleanSession(false)
-
-            // A broker that is down at start or restarts later is waited for, not fatal; the client re-subscribes itself.
-            .WithAutoReconnect(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
-        if (!string.IsNullOrEmpty(mqtt.Username))
-        {
-            builder.WithCredentials(mqtt.Username, mqtt.Password);
-        }
-
-        client = new MqttClient(builder.Build(), loggerFactory.CreateLogger<MqttClient>());
+        client = new MqttClient(mqtt.ToClientOptions(), loggerFactory.CreateLogger<MqttClient>());
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.ConnectedAsync += _ =>
         {
