@@ -88,7 +88,7 @@ public sealed class ControllerConfigurationTests
     [InlineData("Controller:Mqtt:Password", "hunter2", "Controller:Mqtt:Username")]
     public void Bad_controller_keys_are_named(string key, string value, string setting)
     {
-        var e = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, Pairs(("Controller:Site", "s1"), (key, value)))));
+        var e = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?> { ["Controller:Site"] = "s1", [key] = value })));
         Assert.Equal(setting, e.Setting);
         Assert.StartsWith(setting, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
