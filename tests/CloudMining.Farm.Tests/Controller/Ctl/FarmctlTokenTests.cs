@@ -36,7 +36,7 @@ public sealed class FarmctlTokenTests : IAsyncLifetime
     public async Task Farmctl_without_read_access_to_the_token_file_says_to_join_farm_operators()
     {
         (int code, string error) = Environment.UserName == "root"
-            ? await RunAsNobodyAsync("capacity", "--api", api.Url, "--token-file", api.TokenFile)
+            ? await AsRootAsync()
             : await WithoutReadAccessAsync(() => FarmctlRun.InvokeAsync("capacity", "--api", api.Url, "--token-file", api.TokenFile));
         Assert.Equal(ExitCodes.UsageOrConnection, code);
         Assert.Contains($"cannot read the API token file {api.TokenFile}: permission denied", error, StringComparison.Ordinal);
@@ -59,6 +59,35 @@ public sealed class FarmctlTokenTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// root reads any file, so the operator outside the group is played by the real farmctl as user nobody. Where nobody
+    /// cannot even start it (the checkout or the SDK under a private home), a directory stands in for the unreadable
+    /// file: reading it fails with the same UnauthorizedAccessException for root too.
+    /// </summary>
+    private async Task<(int Code, string Error)> AsRootAsync()
+    {
+        (int code, string error) = await RunAsNobodyAsync("capacity", "--api", api.Url, "--token-file", api.TokenFile);
+        if (error.StartsWith("farmctl: ", StringComparison.Ordinal))
+        {
+            return (code, error);
+        }
+
+        string file = api.TokenFile;
+        string saved = await File.ReadAllTextAsync(file);
+        File.Delete(file);
+        Directory.CreateDirectory(file);
+        try
+        {
+            (code, _, error) = await FarmctlRun.InvokeAsync("capacity", "--api", api.Url, "--token-file", file);
+            return (code, error);
+        }
+        finally
+        {
+            Directory.Delete(file);
+            await File.WriteAllTextAsync(file, saved);
+        }
+    }
+
     /// <summary>root reads any file, so the operator outside the group is played by the real farmctl as user nobody.</summary>
     private static async Task<(int Code, string Error)> RunAsNobodyAsync(params string[] args)
     {
@@ -70,7 +99,17 @@ public sealed class FarmctlTokenTests : IAsyncLifetime
 
         start.Environment["HOME"] = Path.GetTempPath();
         start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
-        using Process process = Process.Start(start)!;
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, $"setpriv could not be started: {e.Message}");
+        }
+
+        using var started = process;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
