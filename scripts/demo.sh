@@ -84,6 +84,11 @@ for tool in "farmctl:$ctl_dir/farmctl.dll" "farm-agent:$agent_dir/farm-agent.dll
   printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "${tool#*:}" > "$state/bin/${tool%%:*}"
   chmod +x "$state/bin/${tool%%:*}"
 done
+# The controller's local API wants the token it writes beside its database at start (Controller:Api:TokenFile);
+# the farmctl wrapper points at it unless FARMCTL_TOKEN_FILE says otherwise.
+token_file="$state/api-token"
+printf '#!/bin/sh\n: "${FARMCTL_TOKEN_FILE:=%s}"\nexport FARMCTL_TOKEN_FILE\nexec dotnet "%s" "$@"\n' "$token_file" "$ctl_dir/farmctl.dll" > "$state/bin/farmctl"
+export FARMCTL_TOKEN_FILE="$token_file"
 farmctl() { "$state/bin/farmctl" "$@"; }
 
 # The controller's local API: the default port when it is free (so plain `farmctl` reaches it), any free one otherwise.
@@ -185,7 +190,8 @@ config = {
     "Database": os.path.join(state, "controller.db"),
     # The password comes from the environment (FARM_CONTROLLER_Controller__Mqtt__Password), not from this file.
     "Mqtt": {"Host": "127.0.0.1", "Port": mqtt_port, "Username": "controller", "ClientId": "controller"},
-    "Api": {"Url": f"http://127.0.0.1:{api_port}"},
+    # farmctl sends the token the controller writes here at start (0640, readable by this user only in the demo).
+    "Api": {"Url": f"http://127.0.0.1:{api_port}", "TokenFile": os.path.join(state, "api-token")},
     "Engine": {
       "IntervalS": interval,
       "HousePoolUrl": "stratum+tcp://house.pool.demo:3333", "HouseWorker": "farm.house",
@@ -250,6 +256,8 @@ What to type next (in another terminal, from $here):
     farmctl rebalance --dry-run        # which miners would move, and why
     farmctl miner drain sim-0001       # maintenance: its contract moves elsewhere first
     farmctl ledger export --csv        # hourly ledger rows (the first appear as hours close)
+The local API needs the token in $token_file (the farmctl wrapper sends it); with curl:
+    curl -s -H "Authorization: Bearer \$(cat $token_file)" $FARMCTL_API/v1/capacity
 Break things through the simulator's control API and watch the allocation follow:
     curl -s -X POST http://$control/miners/sim-0002/power -H 'content-type: application/json' -d '{"on":false}'
     curl -s http://$control/pools      # the pool side: what each customer's pool account received

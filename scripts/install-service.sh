@@ -23,6 +23,11 @@ Files (for the agent; the controller is the same with farm-controller and contro
   /etc/farm-agent/agent.json              from deploy/agent.json.template, 0640 root:farm-agent, kept if present
   /etc/systemd/system/farm-agent.service  from deploy/systemd/
   /var/lib/farm-agent, /var/log/farm-agent  state and logs (systemd also creates them on start)
+
+The controller also gets the group farm-operators and its local API token, /var/lib/farm-controller/api-token
+(random, 0640 farm-controller:farm-operators, kept if present): farmctl reads it, so whoever may sell or end
+contracts must be in that group (sudo usermod -aG farm-operators USER; they log in again). /var/lib/farm-controller
+is 0751 so operators can open the token by name without listing the folder (the database stays 0640 to its owner).
 TXT
 }
 
@@ -105,6 +110,11 @@ if [ "$real" -eq 1 ]; then
     useradd --system --no-create-home --home-dir "/var/lib/$name" --shell /usr/sbin/nologin --user-group "$name"
     echo "install.sh: created system user $name"
   fi
+  if [ "$kind" = controller ] && ! getent group farm-operators >/dev/null; then
+    # Readers of the local API token (farmctl users); the service user is not in it, it owns the file.
+    groupadd --system farm-operators
+    echo "install.sh: created group farm-operators (add operators: sudo usermod -aG farm-operators USER)"
+  fi
   for g in "${groups[@]}"; do
     # The unit's SupplementaryGroups= needs the group to exist; boards without a gpio udev rule get it here.
     getent group "$g" >/dev/null || groupadd --system "$g"
@@ -133,8 +143,19 @@ note 0640 "root:$name" "$config_path"
 # 4. State and log folders (systemd's StateDirectory=/LogsDirectory= create them too; these let `farm-agent check`
 #    and `status` work before the first start).
 mkdir -p "$root/var/lib/$name"
-if [ "$kind" = agent ]; then chmod 0755 "$root/var/lib/$name"; note 0755 "$name:$name" "/var/lib/$name"; else chmod 0750 "$root/var/lib/$name"; note 0750 "$name:$name" "/var/lib/$name"; fi
+if [ "$kind" = agent ]; then chmod 0755 "$root/var/lib/$name"; note 0755 "$name:$name" "/var/lib/$name"; else chmod 0751 "$root/var/lib/$name"; note 0751 "$name:$name" "/var/lib/$name"; fi
 own "$name:$name" "$root/var/lib/$name"
+if [ "$kind" = controller ]; then
+  # The local API token (Controller:Api:TokenFile's default): the controller would create it at start, but only with
+  # its own group; here it gets the operators' group. Never printed, never overwritten.
+  token="/var/lib/$name/api-token"
+  if [ ! -e "$root$token" ]; then
+    ( umask 077; head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$root$token"; echo >> "$root$token" )
+    echo "install.sh: wrote the local API token $token"
+  fi
+  chmod 0640 "$root$token"; own "$name:farm-operators" "$root$token"
+  note 0640 "$name:farm-operators" "$token"
+fi
 if [ "$kind" = agent ]; then
   mkdir -p "$root/var/log/$name"; chmod 0750 "$root/var/log/$name"; own "$name:$name" "$root/var/log/$name"
   note 0750 "$name:$name" "/var/log/$name"
@@ -162,6 +183,9 @@ systemctl daemon-reload
 if [ "$fresh_config" -eq 1 ] || [ "$start" -eq 0 ]; then
   systemctl enable "$name"
   echo "install.sh: $name is enabled but not started."
+  if [ "$kind" = controller ]; then
+    echo "            farmctl users need the group farm-operators: sudo usermod -aG farm-operators USER"
+  fi
   if [ "$fresh_config" -eq 1 ]; then
     echo "            Next: edit $config_path, run '$name check', then: sudo systemctl start $name"
   fi

@@ -6,6 +6,9 @@ namespace CloudMining.Farm.Controller;
 /// <summary>farm-controller entry point. `migrate` prepares the store; `run` ingests agent telemetry and writes history.</summary>
 internal static class Program
 {
+    /// <summary>How long a stop (SIGTERM, Ctrl+C) may take before the process exits anyway.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(25);
+
     public static int Main(string[] args)
     {
         var root = new RootCommand(
@@ -15,6 +18,9 @@ internal static class Program
             MigrateCommand.Create(),
             RunCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        // SIGTERM cancels the run command's token; the host then stops its services (flushes, goodbyes) and the command
+        // returns 0. System.CommandLine would exit 143 after its default 2 s; allow what a clean stop takes, below
+        // systemd's TimeoutStopSec=30 after which it sends SIGKILL anyway.
+        return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = StopTimeout });
     }
 }

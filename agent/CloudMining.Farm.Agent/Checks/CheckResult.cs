@@ -6,8 +6,12 @@ namespace CloudMining.Farm.Agent.Checks;
 /// <param name="Passed">True for ✓.</param>
 /// <param name="Detail">What was found, one sentence.</param>
 /// <param name="Hint">What to do when it failed; null when <see cref="Passed"/> or when the detail already says it.</param>
-public sealed record CheckResult(string Area, string Subject, bool Passed, string Detail, string? Hint = null)
+/// <param name="Warning">True for a line that passes but deserves a look (an unknown config key): shown with "!".</param>
+public sealed record CheckResult(string Area, string Subject, bool Passed, string Detail, string? Hint = null, bool Warning = false)
 {
+    /// <summary>A line that does not fail the check but that the technician should read.</summary>
+    public static CheckResult Warn(string area, string subject, string detail) => new(area, subject, true, detail, Warning: true);
+
     public static CheckResult Pass(string area, string subject, string detail) => new(area, subject, true, detail);
 
     public static CheckResult Fail(string area, string subject, string detail, string? hint = null) => new(area, subject, false, detail, hint);

@@ -19,7 +19,9 @@ public static partial class RackChecker
         AgentOptions options;
         try
         {
-            options = AgentConfiguration.Bind(AgentConfiguration.Load(configPath), configPath);
+            Microsoft.Extensions.Configuration.IConfigurationRoot configuration = AgentConfiguration.Load(configPath);
+            options = AgentConfiguration.Bind(configuration, configPath);
+            results.AddRange(AgentConfiguration.UnknownKeys(configuration).Select(k => CheckResult.Warn("config", k.Key, k.Message)));
         }
         catch (AgentConfigurationException e)
         {

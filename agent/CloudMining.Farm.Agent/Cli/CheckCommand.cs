@@ -56,7 +56,7 @@ internal static class CheckCommand
         console.MarkupLine($"[bold]farm-agent check[/] {Markup.Escape(report.Config)}");
         foreach (CheckResult r in report.Checks)
         {
-            string mark = r.Passed ? "[green]✓[/]" : "[red]✗[/]";
+            string mark = r.Warning ? "[yellow]![/]" : r.Passed ? "[green]✓[/]" : "[red]✗[/]";
             console.MarkupLine($"{mark} {Markup.Escape(r.Area),-6} [bold]{Markup.Escape(r.Subject)}[/]: {Markup.Escape(r.Detail)}");
             if (!r.Passed && r.Hint is not null)
             {
@@ -65,6 +65,12 @@ internal static class CheckCommand
         }
 
         int failed = report.Checks.Count(c => !c.Passed);
+        int warnings = report.Checks.Count(c => c.Warning);
+        if (warnings > 0)
+        {
+            console.MarkupLine($"[yellow]{warnings} warning(s)[/]: keys the agent ignores; fix their spelling or remove them.");
+        }
+
         console.MarkupLine(failed == 0
             ? $"[green bold]All {report.Checks.Count} checks passed[/]: the rack is ready for `systemctl start farm-agent`."
             : $"[red bold]{failed} of {report.Checks.Count} checks failed.[/] Fix them and run `farm-agent check` again.");

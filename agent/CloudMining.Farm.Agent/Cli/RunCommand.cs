@@ -2,7 +2,10 @@ using System.CommandLine;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Shared.Configuration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using CloudMining.Farm.Shared.MinerApi;
@@ -47,6 +50,11 @@ internal static class RunCommand
             _ = host.Services.GetRequiredService<IMinerReader>();
             _ = host.Services.GetRequiredService<Power.IMinerPower>(); // opens the relay chip: a wrong GpioChip is a config error
             EnsureStateDirectory(options.StateDirectory);
+            ILogger log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CloudMining.Farm.Agent.Configuration");
+            foreach (UnknownConfigurationKey key in AgentConfiguration.UnknownKeys(host.Services.GetRequiredService<IConfiguration>()))
+            {
+                log.LogWarning("{Warning}", key.Message);
+            }
         }
         catch (Exception e) when (ConfigErrors(e) is { Count: > 0 } messages)
         {

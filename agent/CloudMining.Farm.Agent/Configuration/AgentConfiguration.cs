@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudMining.Farm.Shared.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace CloudMining.Farm.Agent.Configuration;
@@ -37,6 +38,18 @@ public static class AgentConfiguration
 
         builder.AddJsonFile(full, optional: false, reloadOnChange: false);
         builder.AddEnvironmentVariables(EnvironmentPrefix);
+    }
+
+    /// <summary>
+    /// The keys of agent.json (and FARM_AGENT_ variables) that no options class reads — "Agent:PollIntervall" would
+    /// otherwise be ignored and the default used — each with the nearest known key. A warning, not an error.
+    /// </summary>
+    public static IReadOnlyList<UnknownConfigurationKey> UnknownKeys(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new ConfigurationKeyAudit()
+            .Bind(AgentOptions.SectionName, typeof(AgentOptions))
+            .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null).Select(kv => kv.Key));
     }
 
     public static IConfigurationRoot Load(string configPath)

@@ -13,8 +13,15 @@ public sealed class LocalApiOptions
     public string Url { get; set; } = DefaultUrl;
 
     /// <summary>
-    /// The API has no authentication of its own: anyone who reaches it can sell and end contracts. Listening beyond
-    /// loopback is therefore refused unless this is set, and then it belongs behind an authenticating reverse proxy.
+    /// The API speaks plain HTTP, so its token would cross the network unencrypted. Listening beyond loopback is
+    /// therefore refused unless this is set, and then it belongs behind a TLS reverse proxy.
     /// </summary>
     public bool AllowNonLoopback { get; set; }
+
+    /// <summary>
+    /// The file holding the bearer token every request must carry (created at start when missing, mode 0640). Empty
+    /// means "api-token" beside Controller:Database, e.g. /var/lib/farm-controller/api-token. farmctl reads the same
+    /// file: whoever may read it (the controller's user and the farm-operators group) may sell and end contracts.
+    /// </summary>
+    public string TokenFile { get; set; } = "";
 }

@@ -36,8 +36,8 @@ public static class LocalApiOptionsValidator
         {
             throw new ControllerConfigurationException(
                 UrlKey,
-                $"'{options.Url}' listens beyond loopback, but the local API has no authentication: anyone reaching it could sell or end contracts. " +
-                "Use 127.0.0.1 (or ::1), or set Controller:Api:AllowNonLoopback to true and put the API behind an authenticating reverse proxy.");
+                $"'{options.Url}' listens beyond loopback, but the local API speaks plain HTTP: its token would cross the network unencrypted, and whoever sniffs it could sell or end contracts. " +
+                "Use 127.0.0.1 (or ::1), or set Controller:Api:AllowNonLoopback to true and put the API behind a TLS reverse proxy.");
         }
 
         return uri;

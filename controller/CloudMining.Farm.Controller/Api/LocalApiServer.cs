@@ -1,9 +1,12 @@
 using System.Net;
 using CloudMining.Farm.Controller.Operations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -46,9 +49,13 @@ public sealed class LocalApiServer : IAsyncDisposable
         if (!LocalApiOptionsValidator.IsLoopback(url.Host))
         {
             logger.LogWarning(
-                "The local API listens on {Url}, beyond loopback, and has no authentication of its own; keep it behind an authenticating reverse proxy",
+                "The local API listens on {Url}, beyond loopback, over plain HTTP: its token crosses the network unencrypted; keep it behind a TLS reverse proxy",
                 url);
         }
+
+        LocalApiToken token = LocalApiToken.LoadOrCreate(options.TokenFile, logger);
+        IReadOnlyList<string> hosts = AllowedHosts(url);
+        int boundPort = url.Port;
 
         // The empty builder: no appsettings, no environment-driven URLs, no default logging; only Kestrel and routing.
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "farm-controller" });
@@ -66,10 +73,31 @@ public sealed class LocalApiServer : IAsyncDisposable
             }
         });
         builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(token);
+
+        // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends "Host: evil.example:8650".
+        builder.Services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = [.. hosts];
+            o.AllowEmptyHosts = false;
+            o.IncludeFailureMessage = false; // the status-code page below writes a problem document instead
+        });
+        builder.Services.AddAuthentication(LocalApiTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, LocalApiTokenHandler>(LocalApiTokenHandler.SchemeName, configureOptions: null);
+
+        // Every route, reads included, needs the token: the fleet, the customers' pools and the ledger are not for
+        // every local user either, and one rule for all routes cannot be forgotten on the next one added.
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(LocalApiTokenHandler.SchemeName).RequireAuthenticatedUser().Build());
 
         // Kestrel's and routing's own logs stay out of the service log (one Information line per request would drown
         // it); the API logs what matters itself: where it listens, every change made through it, and failures.
         WebApplication app = builder.Build();
+        app.UseStatusCodePages(page => WriteBareStatusAsync(page.HttpContext, hosts, boundPort));
+        app.UseHostFiltering();
+        app.UseMiddleware<LocalApiGuard>(hosts, (Func<int>)(() => boundPort));
+        app.UseAuthentication();
+        app.UseAuthorization();
         LocalApiEndpoints.Map(app, operations, time, logger);
         try
         {
@@ -84,6 +112,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         IServerAddressesFeature addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
             ?? throw new InvalidOperationException("Kestrel reported no listening address.");
         var address = new Uri(addresses.Addresses.First());
+        boundPort = address.Port;
         string shown = address.ToString().TrimEnd('/');
         if (logger.IsEnabled(LogLevel.Information))
         {
@@ -91,6 +120,48 @@ public sealed class LocalApiServer : IAsyncDisposable
         }
 
         return new LocalApiServer(app, address);
+    }
+
+    /// <summary>
+    /// The host names a request may carry: the configured one; for a loopback address also "localhost" (which cannot be
+    /// rebound to another machine), and for "localhost" the loopback addresses Kestrel listens on.
+    /// </summary>
+    public static IReadOnlyList<string> AllowedHosts(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var hosts = new List<string> { url.Host };
+        if (string.Equals(url.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            hosts.AddRange(["127.0.0.1", "[::1]"]);
+        }
+        else if (LocalApiOptionsValidator.IsLoopback(url.Host))
+        {
+            hosts.Add("localhost");
+        }
+
+        return hosts;
+    }
+
+    /// <summary>A status the framework set without a body (host filtering's 400, no route, wrong method) becomes a problem document.</summary>
+    private static Task WriteBareStatusAsync(HttpContext context, IReadOnlyList<string> hosts, int port)
+    {
+        HttpRequest request = context.Request;
+        int status = context.Response.StatusCode;
+        string instance = request.Path + request.QueryString;
+        string address = $"http://{hosts[0]}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        bool hostAllowed = hosts.Contains(request.Host.Host, StringComparer.OrdinalIgnoreCase);
+        ProblemDocument problem = status switch
+        {
+            StatusCodes.Status400BadRequest when !hostAllowed => ApiProblems.WrongHost(
+                status,
+                $"The Host header '{request.Host}' does not name this API; send requests to {address} (Controller:Api:Url). " +
+                "A web page reaching the API through another name (DNS rebinding) is refused.",
+                instance),
+            StatusCodes.Status404NotFound => ApiProblems.FromStatus(status, $"No endpoint {request.Path}; docs/controller-api.md lists them.", instance),
+            StatusCodes.Status405MethodNotAllowed => ApiProblems.FromStatus(status, $"{request.Path} does not take {request.Method}; docs/controller-api.md lists the methods.", instance),
+            _ => ApiProblems.FromStatus(status, $"The controller answered {status} to {request.Method} {instance}.", instance),
+        };
+        return LocalApiGuard.WriteProblemAsync(context, problem);
     }
 
     /// <summary>Stops accepting requests and lets running ones finish (bounded by the token).</summary>

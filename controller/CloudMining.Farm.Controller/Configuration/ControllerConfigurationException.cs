@@ -9,6 +9,12 @@ public sealed class ControllerConfigurationException : Exception
         Setting = setting;
     }
 
+    public ControllerConfigurationException(string setting, string message, Exception innerException)
+        : base($"{setting}: {message}", innerException)
+    {
+        Setting = setting;
+    }
+
     public ControllerConfigurationException()
         : this("Controller", "invalid configuration")
     {
@@ -23,6 +29,33 @@ public sealed class ControllerConfigurationException : Exception
         : base(message, innerException)
     {
         Setting = "Controller";
+    }
+
+    /// <summary>
+    /// The binder says "Failed to convert configuration value 'x' at 'Controller:Mqtt:Port' to type 'System.Int32'.";
+    /// name the key first and add what to write instead.
+    /// </summary>
+    public static ControllerConfigurationException FromBinder(InvalidOperationException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        System.Text.RegularExpressions.Match m = System.Text.RegularExpressions.Regex.Match(e.Message, "value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'");
+        if (!m.Success)
+        {
+            return new ControllerConfigurationException("Controller", e.Message, e);
+        }
+
+        string type = m.Groups["type"].Value;
+        string hint = type switch
+        {
+            "System.TimeSpan" => "write a duration as \"hh:mm:ss\", e.g. \"00:00:10\".",
+            "System.Int32" or "System.Int64" => "write a whole number.",
+            "System.Double" or "System.Decimal" => "write a number such as 10 or 0.5.",
+            "System.Boolean" => "write true or false.",
+            _ when type.Contains('.', StringComparison.Ordinal) && !type.StartsWith("System.", StringComparison.Ordinal) =>
+                $"write one of the names of {type[(type.LastIndexOf('.') + 1)..]}.",
+            _ => $"write a value of type {type}.",
+        };
+        return new ControllerConfigurationException(m.Groups["key"].Value, $"'{m.Groups["value"].Value}' cannot be read; {hint}", e);
     }
 
     /// <summary>The configuration key that is wrong, e.g. "Controller:Mqtt:Port".</summary>

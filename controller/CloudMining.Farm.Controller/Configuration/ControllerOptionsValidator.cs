@@ -11,6 +11,11 @@ public static class ControllerOptionsValidator
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(influx);
+        if (string.IsNullOrWhiteSpace(options.Site))
+        {
+            throw new ControllerConfigurationException("Controller:Site", "is missing; set it to the site id the agents publish under (their Agent:Site), e.g. \"Site\": \"s1\" in the Controller section.");
+        }
+
         if (FarmTopics.IdProblem(options.Site) is { } siteProblem)
         {
             throw new ControllerConfigurationException("Controller:Site", $"\"{options.Site}\" is not a usable site id: {siteProblem}. Set it to the site the agents publish under, e.g. \"s1\".");

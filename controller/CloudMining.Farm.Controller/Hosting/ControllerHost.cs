@@ -8,7 +8,9 @@ using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Shared.Configuration;
 using CloudMining.Farm.Shared.Contract;
+using System.Text.Json;
 using CloudMining.Farm.Systemd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,10 +25,12 @@ public static class ControllerHost
     /// <summary>Environment variables with this prefix override the file, e.g. FARM_CONTROLLER_Controller__Mqtt__Password.</summary>
     public const string EnvironmentPrefix = "FARM_CONTROLLER_";
 
-    /// <summary>Built-in defaults: a local broker, a local SQLite file, history off (so it runs without InfluxDB).</summary>
+    /// <summary>
+    /// Built-in defaults: a local broker, a local SQLite file, history off (so it runs without InfluxDB). No site: a
+    /// controller that guessed one would sell a farm it does not see.
+    /// </summary>
     public static IReadOnlyDictionary<string, string?> Defaults { get; } = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
     {
-        ["Controller:Site"] = "s1",
         ["Controller:Database"] = "farm-controller.db",
         ["Controller:Mqtt:Host"] = "127.0.0.1",
         ["Controller:Mqtt:Port"] = "1883",
@@ -45,7 +49,9 @@ public static class ControllerHost
                 throw new ControllerConfigurationException("--config", $"the file {Path.GetFullPath(configFile)} does not exist; pass the path of the controller's JSON config.");
             }
 
-            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+            string full = Path.GetFullPath(configFile);
+            CheckJson(full);
+            builder.AddJsonFile(full, optional: false, reloadOnChange: false);
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
@@ -54,7 +60,52 @@ public static class ControllerHost
             builder.AddInMemoryCollection(overrides);
         }
 
-        return builder.Build();
+        try
+        {
+            return builder.Build();
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new ControllerConfigurationException("--config", $"{e.Message} Fix the file and start again.", e);
+        }
+    }
+
+    /// <summary>
+    /// The keys of <paramref name="configuration"/> that no options class of the controller reads — a typo such as
+    /// "Controller:Mqtt:Hots" that would otherwise be ignored — each with the nearest known key.
+    /// </summary>
+    public static IReadOnlyList<UnknownConfigurationKey> UnknownKeys(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new ConfigurationKeyAudit()
+            .Bind(ControllerOptions.SectionName, typeof(ControllerOptions))
+            .Bind(InfluxDBClientOptions.SectionName, typeof(InfluxDBClientOptions))
+            .Bind(InfluxDBClientOptions.SectionName + ":Write", typeof(WriteOptions))
+            .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null).Select(kv => kv.Key));
+    }
+
+    /// <summary>Fails with the file's own line and column rather than the configuration library's stack trace.</summary>
+    private static void CheckJson(string full)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(full), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ControllerConfigurationException("--config", $"{full} must hold one JSON object with a \"{ControllerOptions.SectionName}\" section (see deploy/controller.json.template).");
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new ControllerConfigurationException(
+                "--config",
+                $"{full} is not valid JSON at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}: {e.Message.Split(" LineNumber", 2)[0]} Fix the file and start again.",
+                e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ControllerConfigurationException("--config", $"cannot read {full} ({e.Message}); the controller's user needs read access to it.", e);
+        }
     }
 
     /// <summary>Binds and validates; throws <see cref="ControllerConfigurationException"/> or <see cref="InfluxConfigurationException"/> naming the key.</summary>
@@ -73,13 +124,16 @@ public static class ControllerHost
         catch (InvalidOperationException e)
         {
             // The binder's message names the key and the value it could not convert.
-            throw new ControllerConfigurationException(e.Message, e);
+            throw ControllerConfigurationException.FromBinder(e);
         }
 
         ControllerOptionsValidator.Validate(controller, influx);
         if (controller.Api.Enabled)
         {
             Api.LocalApiOptionsValidator.Validate(controller.Api);
+            controller.Api.TokenFile = string.IsNullOrWhiteSpace(controller.Api.TokenFile)
+                ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", Api.LocalApiToken.DefaultFileName)
+                : Path.GetFullPath(controller.Api.TokenFile);
         }
 
         if (influx.Enabled && string.IsNullOrWhiteSpace(write.SpillDirectory))

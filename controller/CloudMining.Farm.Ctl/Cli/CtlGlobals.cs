@@ -4,18 +4,25 @@ using CloudMining.Farm.Ctl.Rendering;
 
 namespace CloudMining.Farm.Ctl.Cli;
 
-/// <summary>The options every farmctl command takes (--api, --json), where it writes, and the one place failures become exit codes.</summary>
+/// <summary>The options every farmctl command takes (--api, --token-file, --json), where it writes, and the one place failures become exit codes.</summary>
 public sealed class CtlGlobals
 {
-    public CtlGlobals(CtlConsole console, string? environmentApi)
+    public CtlGlobals(CtlConsole console, string? environmentApi, string? environmentTokenFile = null)
     {
         Console = console;
         EnvironmentApi = environmentApi;
+        EnvironmentTokenFile = environmentTokenFile;
     }
 
     public Option<string?> Api { get; } = new("--api")
     {
         Description = $"The controller's local API (default: $FARMCTL_API, else {Controller.Api.LocalApiOptions.DefaultUrl}).",
+        Recursive = true,
+    };
+
+    public Option<string?> TokenFile { get; } = new("--token-file")
+    {
+        Description = $"The controller's API token file (default: ${ApiTokenFile.EnvironmentVariable}, else {ApiTokenFile.DefaultPath}); readable by the {Controller.Api.LocalApiToken.OperatorsGroup} group.",
         Recursive = true,
     };
 
@@ -29,6 +36,8 @@ public sealed class CtlGlobals
 
     public string? EnvironmentApi { get; }
 
+    public string? EnvironmentTokenFile { get; }
+
     /// <summary>Runs a command body against the controller: 0 on success, 1 when the controller refuses, 2 for usage or connection errors.</summary>
     public async Task<int> RunAsync(ParseResult parse, Func<ControllerApiClient, bool, Task> body, CancellationToken cancellationToken)
     {
@@ -37,11 +46,18 @@ public sealed class CtlGlobals
         bool json = parse.GetValue(Json);
         try
         {
-            using var client = new ControllerApiClient(ApiAddress.Resolve(parse.GetValue(Api), EnvironmentApi));
+            using var client = new ControllerApiClient(
+                ApiAddress.Resolve(parse.GetValue(Api), EnvironmentApi),
+                ApiTokenFile.Read(parse.GetValue(TokenFile), EnvironmentTokenFile));
             await body(client, json);
             return ExitCodes.Ok;
         }
         catch (CtlUsageException e)
+        {
+            await Console.Error.WriteLineAsync($"farmctl: {e.Message}");
+            return ExitCodes.UsageOrConnection;
+        }
+        catch (ControllerTokenException e)
         {
             await Console.Error.WriteLineAsync($"farmctl: {e.Message}");
             return ExitCodes.UsageOrConnection;

@@ -11,7 +11,7 @@ public static class FarmctlCli
         ArgumentNullException.ThrowIfNull(g);
         var root = new RootCommand(
             "farmctl: the operator's view of farm-controller through its local API — fleet, capacity, contracts, allocation, rebalance, maintenance drain, ledger. " +
-            "Exit codes: 0 done, 1 the controller refused (the reason is printed), 2 usage error or controller unreachable.")
+            "Exit codes: 0 done, 1 the controller refused (the reason is printed), 2 usage error, controller unreachable or its API token unreadable.")
         {
             FleetCommands.Fleet(g),
             FleetCommands.Miner(g),
@@ -22,15 +22,16 @@ public static class FarmctlCli
             LedgerCommands.Create(g),
         };
         root.Options.Add(g.Api);
+        root.Options.Add(g.TokenFile);
         root.Options.Add(g.Json);
         return root;
     }
 
     /// <summary>Parses and runs; a command line that does not parse is exit code 2 with the parser's reasons.</summary>
-    public static async Task<int> InvokeAsync(string[] args, CtlConsole console, string? environmentApi, CancellationToken cancellationToken)
+    public static async Task<int> InvokeAsync(string[] args, CtlConsole console, string? environmentApi, CancellationToken cancellationToken, string? environmentTokenFile = null)
     {
         ArgumentNullException.ThrowIfNull(console);
-        var globals = new CtlGlobals(console, environmentApi);
+        var globals = new CtlGlobals(console, environmentApi, environmentTokenFile);
         ParseResult parse = Create(globals).Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -46,7 +47,12 @@ public static class FarmctlCli
         return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken);
     }
 
-    /// <summary>The process entry: the real console and $FARMCTL_API.</summary>
+    /// <summary>The process entry: the real console, $FARMCTL_API and $FARMCTL_TOKEN_FILE.</summary>
     public static Task<int> RunAsync(string[] args) =>
-        InvokeAsync(args, CtlConsole.System(), Environment.GetEnvironmentVariable(ControllerApiClient.ApiEnvironmentVariable), CancellationToken.None);
+        InvokeAsync(
+            args,
+            CtlConsole.System(),
+            Environment.GetEnvironmentVariable(ControllerApiClient.ApiEnvironmentVariable),
+            CancellationToken.None,
+            Environment.GetEnvironmentVariable(ApiTokenFile.EnvironmentVariable));
 }

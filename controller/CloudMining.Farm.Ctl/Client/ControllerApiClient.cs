@@ -17,13 +17,19 @@ public sealed class ControllerApiClient : IDisposable
 
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
     private readonly HttpClient http;
+    private readonly ApiTokenFile? token;
 
-    public ControllerApiClient(Uri api, TimeSpan? timeout = null)
+    public ControllerApiClient(Uri api, ApiTokenFile? token = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         Api = api;
+        this.token = token;
         http = new HttpClient { BaseAddress = api, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (token?.Token is { } value)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", value);
+        }
     }
 
     public Uri Api { get; }
@@ -79,9 +85,10 @@ public sealed class ControllerApiClient : IDisposable
     private async Task<ApiResponse<T>> SendAsync<T>(HttpMethod method, string path, JsonTypeInfo<T> type, CancellationToken ct, string? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        if (body is not null || method != HttpMethod.Get)
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            // The API takes changes only as application/json, even without a body (a browser cannot send that cross-site).
+            request.Content = new StringContent(body ?? string.Empty, Encoding.UTF8, "application/json");
         }
 
         HttpResponseMessage response;
@@ -101,6 +108,16 @@ public sealed class ControllerApiClient : IDisposable
         using (response)
         {
             string text = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                throw new ControllerTokenException(token switch
+                {
+                    { Problem: { } problem } => problem,
+                    { Path: { } file } => $"farm-controller at {Api.ToString().TrimEnd('/')} does not accept the token in {file}; is that file this controller's Controller:Api:TokenFile? (set --token-file or {ApiTokenFile.EnvironmentVariable})",
+                    null => $"farm-controller at {Api.ToString().TrimEnd('/')} wants its API token; pass --token-file PATH",
+                });
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new ControllerProblemException(ProblemFrom(response, text), text);

@@ -113,6 +113,35 @@ public sealed class InstallScriptTests
     }
 
     [Fact]
+    public async Task Controller_install_writes_the_api_token_for_the_operators_group_and_keeps_it_on_rerun()
+    {
+        string root = Directory.CreateTempSubdirectory("farm-install-").FullName;
+        try
+        {
+            string binaries = AgentBuildOutput().Replace(Path.Combine("agent", "CloudMining.Farm.Agent"), Path.Combine("controller", "CloudMining.Farm.Controller"), StringComparison.Ordinal);
+            (int code, string output) = await RunAsync("bash", ["install.sh", "--controller", "--root", root, "--binaries", binaries]);
+            Assert.True(code == 0, output);
+            string token = Path.Combine(root, "var", "lib", "farm-controller", "api-token");
+            string written = (await File.ReadAllTextAsync(token)).Trim();
+            Assert.Matches("^[A-Za-z0-9_-]{40,}$", written);
+            Assert.DoesNotContain(written, output, StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(token));
+
+            Dictionary<string, (string Mode, string Owner)> manifest = Manifest(root, "farm-controller");
+            Assert.Equal(("0640", "farm-controller:farm-operators"), manifest["/var/lib/farm-controller/api-token"]);
+            Assert.Equal(("0751", "farm-controller:farm-controller"), manifest["/var/lib/farm-controller"]);
+
+            (code, output) = await RunAsync("bash", ["install.sh", "--controller", "--root", root, "--binaries", binaries]);
+            Assert.True(code == 0, output);
+            Assert.Equal(written, (await File.ReadAllTextAsync(token)).Trim());
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Unknown_options_are_refused_with_the_usage()
     {
         (int code, string output) = await RunAsync("bash", ["install.sh", "--agent", "--bogus"]);

@@ -63,6 +63,10 @@ public sealed class SystemdUnitTests
         SystemdUnitFile unit = SystemdUnitFile.Load(UnitPath("farm-controller"));
         Assert.Null(unit["Service.WatchdogSec"]);
         Assert.Equal("yes", unit["Service.PrivateDevices"]);
+
+        // farm-controller exits 78 (EX_CONFIG) for a config a restart cannot fix; operators reach api-token by name.
+        Assert.Equal("78", unit["Service.RestartPreventExitStatus"]);
+        Assert.Equal("0751", unit["Service.StateDirectoryMode"]);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Tests.Controller.Api;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
@@ -21,7 +22,8 @@ public sealed class ControllerRestartTests
     {
         await using EndToEndFarm farm = await EndToEndFarm.StartAsync(controllerInProcess: false);
         string api = JsonNode.Parse(await File.ReadAllTextAsync(farm.ControllerConfigPath))!["Controller"]!["Api"]!["Url"]!.GetValue<string>();
-        using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromSeconds(5) };
+        // The controller process creates its token file beside the database at start; the client reads it as farmctl does.
+        using HttpClient http = OperatorHttpHandler.Client(new Uri(api), Path.Combine(Path.GetDirectoryName(farm.DatabasePath)!, "api-token"), TimeSpan.FromSeconds(5));
 
         var first = new ControllerProcess(farm);
         try

@@ -56,7 +56,7 @@ public sealed class ControllerRunApiTests : IDisposable
                 await Eventually.TrueAsync(
                     async () =>
                     {
-                        (int code, string output, _) = await FarmctlRun.InvokeAsync("capacity", "--json", "--api", api);
+                        (int code, string output, _) = await FarmctlRun.InvokeAsync("capacity", "--json", "--api", api, "--token-file", Path.Combine(dir, "api-token"));
                         json = code == 0 ? output : null;
                         return json is not null || process.HasExited;
                     },

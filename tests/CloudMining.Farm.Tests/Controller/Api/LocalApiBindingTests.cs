@@ -10,10 +10,17 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Controller.Api;
 
 /// <summary>Where the local API may listen: loopback only unless explicitly allowed, and a taken port is a clear error.</summary>
-public sealed class LocalApiBindingTests
+public sealed class LocalApiBindingTests : IDisposable
 {
-    private static Task<LocalApiServer> StartAsync(LocalApiOptions options) =>
-        LocalApiServer.StartAsync(InMemoryControllerOperations.ThreeRacks(TestApi.Now), options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+    private readonly string dir = Directory.CreateTempSubdirectory("local-api-bind-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private Task<LocalApiServer> StartAsync(LocalApiOptions options)
+    {
+        options.TokenFile = Path.Combine(dir, LocalApiToken.DefaultFileName);
+        return LocalApiServer.StartAsync(InMemoryControllerOperations.ThreeRacks(TestApi.Now), options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+    }
 
     [Theory]
     [InlineData("http://0.0.0.0:8650")]
@@ -23,7 +30,7 @@ public sealed class LocalApiBindingTests
     {
         var e = await Assert.ThrowsAsync<ControllerConfigurationException>(() => StartAsync(new LocalApiOptions { Url = url }));
         Assert.Equal("Controller:Api:Url", e.Setting);
-        Assert.Contains("no authentication", e.Message, StringComparison.Ordinal);
+        Assert.Contains("plain HTTP", e.Message, StringComparison.Ordinal);
         Assert.Contains("AllowNonLoopback", e.Message, StringComparison.Ordinal);
         Assert.Equal(new Uri(url), LocalApiOptionsValidator.Validate(new LocalApiOptions { Url = url, AllowNonLoopback = true }));
     }
@@ -44,9 +51,9 @@ public sealed class LocalApiBindingTests
     [Fact]
     public void Controller_configuration_refuses_a_public_api_address_at_start()
     {
-        var e = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, [new("Controller:Api:Url", "http://0.0.0.0:8650")])));
+        var e = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, [new("Controller:Site", "s1"), new("Controller:Api:Url", "http://0.0.0.0:8650")])));
         Assert.Equal("Controller:Api:Url", e.Setting);
-        Assert.Equal(LocalApiOptions.DefaultUrl, ControllerHost.Bind(ControllerHost.LoadConfiguration(null)).Controller.Api.Url);
+        Assert.Equal(LocalApiOptions.DefaultUrl, ControllerHost.Bind(ControllerHost.LoadConfiguration(null, [new("Controller:Site", "s1")])).Controller.Api.Url);
     }
 
     [Fact]

@@ -19,16 +19,23 @@ public sealed class LocalApiEngineTests : IAsyncLifetime, IDisposable
     private EngineFarm farm = null!;
     private LocalApiServer server = null!;
     private HttpClient http = null!;
+    private readonly string tokenDir = Directory.CreateTempSubdirectory("local-api-engine-").FullName;
+
+    private string tokenFile => Path.Combine(tokenDir, LocalApiToken.DefaultFileName);
 
     public async Task InitializeAsync()
     {
         farm = (await EngineFarm.StartAsync()).WithMiners(racks: 3, perRack: 4, th: 100);
         await farm.RunAsync(TimeSpan.FromSeconds(30));
-        server = await LocalApiServer.StartAsync(farm.Engine, new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}" }, NullLoggerFactory.Instance, farm.Clock, CancellationToken.None);
-        http = new HttpClient { BaseAddress = server.Address };
+        server = await LocalApiServer.StartAsync(farm.Engine, new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile }, NullLoggerFactory.Instance, farm.Clock, CancellationToken.None);
+        http = OperatorHttpHandler.Client(server.Address, tokenFile);
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose()
+    {
+        http.Dispose();
+        Directory.Delete(tokenDir, recursive: true);
+    }
 
     public async Task DisposeAsync()
     {
@@ -102,19 +109,19 @@ public sealed class LocalApiEngineTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Farmctl_shows_delivery_and_exports_the_engine_ledger_as_csv()
     {
-        Assert.Equal(0, (await FarmctlRun.InvokeAsync("contracts", "add", "--id", "alpha", "--customer", "acme", "--hashrate", "200 TH/s", "--pool-url", "stratum+tcp://customer.pool.example:3333", "--worker", "acme.alpha", "--end", "2026-04-01", "--api", Url)).Code);
+        Assert.Equal(0, (await FarmctlRun.InvokeAsync("contracts", "add", "--id", "alpha", "--customer", "acme", "--hashrate", "200 TH/s", "--pool-url", "stratum+tcp://customer.pool.example:3333", "--worker", "acme.alpha", "--end", "2026-04-01", "--api", Url, "--token-file", tokenFile)).Code);
 
         // Past the top of the hour, so the engine closes the first ledger hour; one-minute steps keep it quick.
         await farm.RunAsync(TimeSpan.FromMinutes(65), TimeSpan.FromMinutes(1));
 
-        (int code, string output, string error) = await FarmctlRun.InvokeAsync("allocation", "show", "--api", Url);
+        (int code, string output, string error) = await FarmctlRun.InvokeAsync("allocation", "show", "--api", Url, "--token-file", tokenFile);
         Assert.True(code == 0, error);
         Assert.Matches(@"│ alpha\s+│ 200\.0\s+│ 200\.0\s+│ \d+\.\d\s+│ \d+\.\d %", output);
         Assert.Matches(@"│ house\s+│ -\s+│ 1000\.0\s+│", output);
 
         IReadOnlyList<LedgerEntry> rows = await farm.Engine.GetLedgerAsync("alpha", DateTimeOffset.UnixEpoch, farm.Clock.GetUtcNow().AddHours(1), CancellationToken.None);
         Assert.NotEmpty(rows);
-        (code, output, _) = await FarmctlRun.InvokeAsync("ledger", "export", "--contract", "alpha", "--csv", "--api", Url);
+        (code, output, _) = await FarmctlRun.InvokeAsync("ledger", "export", "--contract", "alpha", "--csv", "--api", Url, "--token-file", tokenFile);
         Assert.Equal(0, code);
         string[] lines = output.TrimEnd('\n').Split('\n');
         Assert.Equal(LedgerCsv.Header, lines[0]);

@@ -9,32 +9,45 @@ public sealed class TestApi : IAsyncDisposable
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
-    private TestApi(InMemoryControllerOperations operations, LocalApiServer server)
+    private readonly string dir;
+
+    private TestApi(InMemoryControllerOperations operations, LocalApiServer server, string dir, string tokenFile)
     {
         Operations = operations;
         Server = server;
-        Http = new HttpClient { BaseAddress = server.Address };
+        this.dir = dir;
+        TokenFile = tokenFile;
+        Http = OperatorHttpHandler.Client(server.Address, tokenFile);
     }
 
     public InMemoryControllerOperations Operations { get; }
 
     public LocalApiServer Server { get; }
 
+    /// <summary>An operator's client: the token and JSON content type farmctl sends.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The token file the server created at start (in a temporary folder of its own).</summary>
+    public string TokenFile { get; }
+
+    public string Token => File.ReadAllText(TokenFile).Trim();
 
     public string Url => Server.Address.ToString().TrimEnd('/');
 
     public static async Task<TestApi> StartAsync()
     {
         var operations = InMemoryControllerOperations.ThreeRacks(Now);
-        var options = new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}" };
+        string dir = Directory.CreateTempSubdirectory("local-api-").FullName;
+        string tokenFile = Path.Combine(dir, LocalApiToken.DefaultFileName);
+        var options = new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile };
         LocalApiServer server = await LocalApiServer.StartAsync(operations, options, NullLoggerFactory.Instance, new ManualTimeProvider(Now), CancellationToken.None);
-        return new TestApi(operations, server);
+        return new TestApi(operations, server, dir, tokenFile);
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await Server.DisposeAsync();
+        Directory.Delete(dir, recursive: true);
     }
 }

@@ -21,7 +21,7 @@ public sealed class FarmctlTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private Task<(int Code, string Out, string Error)> Farmctl(params string[] args) => FarmctlRun.InvokeAsync([.. args, "--api", api.Url]);
+    private Task<(int Code, string Out, string Error)> Farmctl(params string[] args) => FarmctlRun.InvokeAsync([.. args, "--api", api.Url, "--token-file", api.TokenFile]);
 
     private Task<(int Code, string Out, string Error)> AddAsync(string id, string hashrate = "100 TH/s", string pool = "stratum+tcp://pool.example.com:3333") =>
         Farmctl("contracts", "add", "--id", id, "--customer", "acme", "--hashrate", hashrate, "--pool-url", pool, "--worker", "acme." + id, "--end", "2027-01-01", "--maintenance-fee", "0.05", "--electricity-at-cost");

@@ -21,6 +21,7 @@ public sealed class EngineHostingTests : IDisposable
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         ControllerSettings settings = ControllerHost.Bind(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?>
         {
+            ["Controller:Site"] = "s1",
             ["Controller:Database"] = Path.Combine(dir, "c.db"),
             ["Controller:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Controller:Engine:UnitSizeTh"] = "20",
@@ -52,7 +53,7 @@ public sealed class EngineHostingTests : IDisposable
     [InlineData("Controller:Engine:HousePoolUrl", "stratum+tcp://house.example:3333")]
     public void Bad_engine_setting_is_refused_naming_the_key(string key, string value)
     {
-        var error = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?> { [key] = value })));
+        var error = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?> { ["Controller:Site"] = "s1", [key] = value })));
         Assert.StartsWith("Controller:Engine:", error.Setting, StringComparison.Ordinal);
         Assert.Equal(key == "Controller:Engine:HousePoolUrl" ? "Controller:Engine:HouseWorker" : key, error.Setting);
     }

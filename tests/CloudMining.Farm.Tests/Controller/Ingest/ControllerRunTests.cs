@@ -62,10 +62,10 @@ public sealed class ControllerRunTests(InfluxdFixture influx) : IClassFixture<In
     }
 
     [Fact]
-    public async Task Run_with_a_bad_influx_url_exits_2_naming_the_setting()
+    public async Task Run_with_a_bad_influx_url_exits_78_naming_the_setting()
     {
         string config = Path.Combine(dir, "bad.json");
-        await File.WriteAllTextAsync(config, """{ "Influx": { "Enabled": true, "Url": "influx-host:8086", "Database": "farm" } }""");
+        await File.WriteAllTextAsync(config, """{ "Controller": { "Site": "s1" }, "Influx": { "Enabled": true, "Url": "influx-host:8086", "Database": "farm" } }""");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
@@ -91,7 +91,7 @@ public sealed class ControllerRunTests(InfluxdFixture influx) : IClassFixture<In
         }
 
         string error = await stderr;
-        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}; stderr: {error}; stdout: {await stdout}");
+        Assert.True(process.ExitCode == 78, $"exit {process.ExitCode}; stderr: {error}; stdout: {await stdout}");
         Assert.Contains("Influx:Url", error, StringComparison.Ordinal);
         Assert.Contains("influx-host:8086", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir, "farm-controller.db")), "nothing is created before the configuration is valid");

@@ -1,0 +1,119 @@
+using System.Net;
+using CloudMining.Farm.Tests.Controller.Api;
+using CloudMining.Farm.Tests.Infrastructure;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Controller.Cli;
+
+/// <summary>`farm-controller run` as a real process: a config it cannot use exits 78 with the key and the fix; SIGTERM exits 0.</summary>
+public sealed class ControllerRunCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("ctl-run-cmd-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private string Write(string json)
+    {
+        string path = Path.Combine(dir, "controller.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private async Task<(int Code, string Output)> RunToExitAsync(string config)
+    {
+        using var process = ProgramProcess.Start("farm-controller", dir, "run", "--config", config);
+        int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, process.Output);
+    }
+
+    private static void AssertNoStackTrace(string output)
+    {
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_json_exits_78_with_the_line_and_no_stack_trace()
+    {
+        string config = Write("""
+            {
+              "Controller": {
+                "Site": "s1",
+                "Database": "c.db"
+                "Mqtt": { "Host": "127.0.0.1" }
+              }
+            }
+            """);
+        (int code, string output) = await RunToExitAsync(config);
+        Assert.True(code == 78, $"exit {code}: {output}");
+        Assert.Contains($"{config} is not valid JSON at line 5", output, StringComparison.Ordinal);
+        Assert.Contains("Fix the file and start again", output, StringComparison.Ordinal);
+        AssertNoStackTrace(output);
+        Assert.False(File.Exists(Path.Combine(dir, "c.db")), "nothing is created before the configuration is valid");
+    }
+
+    [Fact]
+    public async Task Missing_site_exits_78_naming_Controller_Site_instead_of_guessing_one()
+    {
+        (int code, string output) = await RunToExitAsync(Write("""{ "Controller": { "Database": "c.db" } }"""));
+        Assert.True(code == 78, $"exit {code}: {output}");
+        Assert.Contains("Controller:Site: is missing; set it to the site id the agents publish under", output, StringComparison.Ordinal);
+        AssertNoStackTrace(output);
+    }
+
+    [Fact]
+    public async Task Bad_value_exits_78_naming_the_key_and_what_to_write()
+    {
+        (int code, string output) = await RunToExitAsync(Write("""{ "Controller": { "Site": "s1", "Mqtt": { "Port": "eighteen-eighty-three" } } }"""));
+        Assert.True(code == 78, $"exit {code}: {output}");
+        Assert.Contains("Controller:Mqtt:Port: 'eighteen-eighty-three' cannot be read; write a whole number.", output, StringComparison.Ordinal);
+        AssertNoStackTrace(output);
+
+        (code, output) = await RunToExitAsync(Write("""{ "Controller": { "Site": "s1", "RackHistoryIntervalS": 0 } }"""));
+        Assert.True(code == 78, $"exit {code}: {output}");
+        Assert.Contains("Controller:RackHistoryIntervalS: 0 is too short", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_key_is_a_warning_with_the_nearest_key_and_sigterm_exits_0_cleanly()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        int apiPort = FreeTcpPort.Next();
+        string config = Write($$"""
+            {
+              "Controller": {
+                "Site": "s1", "Database": "c.db", "RackHistoryIntervallS": 5,
+                "Mqtt": { "Host": "127.0.0.1", "Port": {{broker.Port}}, "ClientId": "controller-sigterm-test" },
+                "Api": { "Url": "http://127.0.0.1:{{apiPort}}" }
+              }
+            }
+            """);
+        using var process = ProgramProcess.Start("farm-controller", dir, "run", "--config", config);
+        using HttpClient http = OperatorHttpHandler.Client(new Uri($"http://127.0.0.1:{apiPort}"), Path.Combine(dir, "api-token"), TimeSpan.FromSeconds(5));
+        Assert.True(
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    Assert.False(process.HasExited, "farm-controller exited: " + process.Output);
+                    try
+                    {
+                        using HttpResponseMessage response = await http.GetAsync("/v1/capacity");
+                        return response.StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(60),
+                TimeSpan.FromMilliseconds(200)),
+            "the local API never answered: " + process.Output);
+        Assert.Contains("Controller:RackHistoryIntervallS is not a known key and is ignored; did you mean Controller:RackHistoryIntervalS?", process.Output, StringComparison.Ordinal);
+
+        await process.TerminateAsync();
+        int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, $"exit {code}: {process.Output}");
+        AssertNoStackTrace(process.Output);
+        Assert.DoesNotContain("Unhandled", process.Output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace CloudMining.Farm.Tests.Infrastructure;
+
+/// <summary>One of our programs (farm-agent, farm-controller) run as a real process from the test's output folder: its output, signals and exit.</summary>
+public sealed class ProgramProcess : IDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private ProgramProcess(Process process)
+    {
+        this.process = process;
+    }
+
+    /// <summary>Everything written to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Starts `dotnet NAME.dll ARGS` with the working directory <paramref name="workingDirectory"/>.</summary>
+    public static ProgramProcess Start(string name, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, name + ".dll"));
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = start };
+        var program = new ProgramProcess(process);
+        process.OutputDataReceived += (_, e) => program.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => program.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return program;
+    }
+
+    /// <summary>Sends SIGTERM, as systemd's stop does.</summary>
+    public async Task TerminateAsync()
+    {
+        using Process kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the exit and returns its code; kills the process and throws when it outlives <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the process did not exit within {timeout}; its output:\n{Output}");
+        }
+
+        process.WaitForExit(); // flushes the asynchronous output readers
+        return process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+}
