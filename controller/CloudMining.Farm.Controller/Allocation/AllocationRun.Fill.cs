@@ -59,7 +59,10 @@ internal sealed partial class AllocationRun
             }
 
             // The remainder, smaller than the next miner, becomes a quota share of a miner whose firmware supports quotas.
-            while (need > NegligibleHashesPerSecond)
+            // Every step either covers the remainder or fills a miner, so two steps per miner always suffice;
+            // the budget makes that bound hold by construction, even on floating-point noise at extreme capacities.
+            int steps = (2 * _miners.Length) + 2;
+            while (need > NegligibleHashesPerSecond && steps-- > 0)
             {
                 int i = pool.FindQuota(need, usedRacks, CanAccept);
                 if (i >= 0)

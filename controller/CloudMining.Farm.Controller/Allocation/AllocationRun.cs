@@ -164,6 +164,11 @@ internal sealed partial class AllocationRun
             return (MoveReason.MinerDrained, $"miner {m.Id} drained for maintenance");
         }
 
+        if (m.SuspectReason is { } suspect)
+        {
+            return (MoveReason.MinerUnhealthy, $"miner {m.Id} is suspect: {suspect}");
+        }
+
         if (m.PoolsReadOnly)
         {
             return (MoveReason.MinerUnhealthy, $"miner {m.Id}'s firmware profile {m.FirmwareProfile} cannot change pools");
@@ -187,10 +192,15 @@ internal sealed partial class AllocationRun
         return count + (takesRest ? 1 : 2) <= _options.MaxPoolsPerMiner;
     }
 
-    private double RoundUp(double fraction)
+    /// <summary>
+    /// A fraction rounded up to the quota resolution, at least one step and at most the whole miner: a remainder tiny
+    /// against a miner's capacity still takes one step, so every quota share makes progress (a share of 0 never ends).
+    /// </summary>
+    internal double RoundUp(double fraction)
     {
         double res = _options.QuotaResolution;
-        return Math.Min(1, Math.Ceiling((fraction / res) - 1e-6) * res);
+        double steps = Math.Ceiling((fraction / res) - 1e-6);
+        return !(steps >= 1) ? res : Math.Min(1, steps * res);
     }
 
     private int CountShares(int i) => _shareCount[i];
