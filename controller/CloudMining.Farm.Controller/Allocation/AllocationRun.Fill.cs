@@ -45,6 +45,7 @@ internal sealed partial class AllocationRun
             // Whole miners first, each from the next rack in round-robin order that the contract does not use yet.
             while (need > NegligibleHashesPerSecond)
             {
+                Steps++;
                 int i = pool.PeekWhole(usedRacks);
                 if (i < 0 || _capacity[i] > need + NegligibleHashesPerSecond)
                 {
@@ -64,6 +65,7 @@ internal sealed partial class AllocationRun
             int steps = (2 * _miners.Length) + 2;
             while (need > NegligibleHashesPerSecond && steps-- > 0)
             {
+                Steps++;
                 int i = pool.FindQuota(need, usedRacks, CanAccept);
                 if (i >= 0)
                 {

@@ -147,6 +147,9 @@ internal sealed partial class AllocationRun
         _hadShares = new bool[_contracts.Length];
     }
 
+    /// <summary>Iterations of the fill loops so far: at most contracts × (3 × miners + 3), whatever the figures (tests check it).</summary>
+    internal long Steps { get; private set; }
+
     public AllocationPlan Execute()
     {
         KeepValidShares();

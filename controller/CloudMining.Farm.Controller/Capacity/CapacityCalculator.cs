@@ -26,7 +26,9 @@ public sealed class CapacityCalculator
     }
 
     /// <summary>Units a contract of <paramref name="target"/> occupies: partial units count as whole, so capacity never leaks.</summary>
-    public long UnitsFor(Hashrate target) => ToUnits(Math.Ceiling((target / _options.UnitSize) - UnitRoundingSlack));
+    /// <remarks>Any positive target takes at least one unit and at most <see cref="MaxUnits"/>.</remarks>
+    public long UnitsFor(Hashrate target) =>
+        target.HashesPerSecond > 0 ? Math.Max(1, ToUnits(Math.Ceiling((target / _options.UnitSize) - UnitRoundingSlack))) : 0;
 
     /// <summary>Capacity of the fleet with the given contracts already sold.</summary>
     public CapacitySnapshot Compute(IEnumerable<Miner> miners, IEnumerable<Contract> soldContracts)
