@@ -16,19 +16,19 @@ public static class FleetTable
             $"Site [bold]{Markup.Escape(fleet.Site)}[/]: {fleet.Racks.Count} rack(s), {hashing} of {total} miners hashing, " +
             $"{Markup.Escape(Figures.Rate(fleet.Racks.Sum(r => r.HashrateHs)))}");
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumns("Rack", "Agent", "Hashing / total", "Suspect", "TH/s", "Desired gen", "Applied gen", "Lagging", "Last seen");
+        table.AddColumns("Rack", "Agent", "Hashing / total", "TH/s", "Desired gen", "Applied gen", "Lagging", "Last seen", "Suspect");
         foreach (RackView r in fleet.Racks)
         {
             table.AddRow(
                 Markup.Escape(r.Rack),
                 r.AgentOnline ? "[green]online[/]" : "[red]offline[/]",
                 $"{r.MinersHashing} / {r.MinersTotal}",
-                r.MinersSuspect > 0 ? $"[red]{r.MinersSuspect}[/]" : "0",
                 Figures.Th(r.HashrateHs),
                 Figures.Number(r.DesiredGeneration),
                 Figures.Number(r.AppliedGeneration),
                 r.Lagging ? "[yellow]yes[/]" : "no",
-                Figures.Time(r.LastSeen));
+                Figures.Time(r.LastSeen),
+                r.MinersSuspect > 0 ? $"[red]{r.MinersSuspect}[/]" : "0");
         }
 
         console.Write(table);

@@ -4,6 +4,10 @@ using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Tests.Controller.Engine;
 using CloudMining.Farm.Shared.Units;
 using Xunit;
 using static CloudMining.Farm.Tests.Controller.ControllerSamples;
@@ -132,6 +136,31 @@ public sealed class ExtremeArithmeticTests
         Assert.Equal(0.001, run.RoundUp(1e-300), 12);
         Assert.Equal(0.001, run.RoundUp(double.NaN), 12);
         Assert.Equal(1, run.RoundUp(double.PositiveInfinity));
+    }
+
+    [Fact]
+    public async Task A_pool_counter_jump_to_1e300_is_not_credited_and_the_ledger_hour_still_closes()
+    {
+        await using EngineFarm farm = (await EngineFarm.StartAsync()).WithMiners(racks: 1, perRack: 3, th: 100);
+        await farm.RunAsync(TimeSpan.FromSeconds(30));
+        ContractView contract = await farm.AddContractAsync("c1", 100);
+        await farm.RunAsync(TimeSpan.FromMinutes(2));
+        string minerId = contract.Shares[0].MinerId;
+
+        // The miner carrying the contract claims its pool accepted 1e300 difficulty since the last reading.
+        SimMiner miner = farm.Miners[minerId];
+        farm.Clock.Advance(TimeSpan.FromSeconds(10));
+        farm.Fleet.Apply(miner.Telemetry(EngineFarm.Site, farm.Clock.GetUtcNow(), 1_000_000) with
+        {
+            Pools = [new TelemetryPool { Index = 0, Url = contract.PoolUrl, User = contract.Worker, DifficultyAccepted = 1e300, Accepted = 1 }],
+        });
+        await farm.Engine.TickAsync(CancellationToken.None);
+
+        // Past the top of the hour: the ledger closes the hour (a credited 1e300 would overflow its decimal columns).
+        await farm.RunAsync(TimeSpan.FromMinutes(65), TimeSpan.FromMinutes(1));
+        IReadOnlyList<LedgerEntry> rows = await farm.Engine.GetLedgerAsync("c1", DateTimeOffset.UnixEpoch, farm.Clock.GetUtcNow().AddHours(1), CancellationToken.None);
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.InRange(r.DeliveredTerahashHours, 0, 1000));
     }
 
     private static void Check(AllocationPlan plan, IReadOnlyList<FleetMiner> fleet, int n)
