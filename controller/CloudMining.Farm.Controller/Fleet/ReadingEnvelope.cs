@@ -12,11 +12,15 @@ namespace CloudMining.Farm.Controller.Fleet;
 public sealed class ReadingEnvelope
 {
     private readonly ReadingEnvelopeOptions options;
+    private readonly Dictionary<string, ModelReadingLimits> models;
 
     public ReadingEnvelope(ReadingEnvelopeOptions? options = null)
     {
         this.options = options ?? new ReadingEnvelopeOptions();
         ReadingEnvelopeOptionsValidator.Validate(this.options);
+
+        // The configuration binder may replace the dictionary (and its comparer): models match case-insensitively here.
+        models = new Dictionary<string, ModelReadingLimits>(this.options.Models, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>What is implausible about the reading, as a sentence for the operator; null when it is inside the envelope.</summary>
@@ -24,7 +28,7 @@ public sealed class ReadingEnvelope
     {
         ArgumentNullException.ThrowIfNull(live);
         double absolute = options.MaxHashrateTh * 1e12;
-        ModelReadingLimits? model = live.Model is { } name && options.Models.TryGetValue(name, out ModelReadingLimits? l) ? l : null;
+        ModelReadingLimits? model = live.Model is { } name && models.TryGetValue(name, out ModelReadingLimits? l) ? l : null;
         double ceiling = absolute;
         string ceilingText = $"the absolute ceiling of {Rate(absolute)}";
         if (live.HashrateNominalHs is { } nominal)

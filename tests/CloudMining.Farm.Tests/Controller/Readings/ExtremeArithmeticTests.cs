@@ -6,7 +6,7 @@ using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
-using CloudMining.Farm.Shared.Contract;
+using TelemetryPool = CloudMining.Farm.Shared.Contract.TelemetryPool;
 using CloudMining.Farm.Tests.Controller.Engine;
 using CloudMining.Farm.Shared.Units;
 using Xunit;
