@@ -28,7 +28,8 @@ public sealed record AllocationPlan(
                 sum += c.Shortfall.HashesPerSecond;
             }
 
-            return new Hashrate(sum);
+            // Targets are bounded where they are sold (ContractTarget.Max); a sum of stored extremes saturates instead of throwing.
+            return new Hashrate(double.IsFinite(sum) ? sum : double.MaxValue);
         }
     }
 }

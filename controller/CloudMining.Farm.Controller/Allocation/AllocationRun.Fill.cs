@@ -45,6 +45,7 @@ internal sealed partial class AllocationRun
             // Whole miners first, each from the next rack in round-robin order that the contract does not use yet.
             while (need > NegligibleHashesPerSecond)
             {
+                Steps++;
                 int i = pool.PeekWhole(usedRacks);
                 if (i < 0 || _capacity[i] > need + NegligibleHashesPerSecond)
                 {
@@ -59,8 +60,12 @@ internal sealed partial class AllocationRun
             }
 
             // The remainder, smaller than the next miner, becomes a quota share of a miner whose firmware supports quotas.
-            while (need > NegligibleHashesPerSecond)
+            // Every step either covers the remainder or fills a miner, so two steps per miner always suffice;
+            // the budget makes that bound hold by construction, even on floating-point noise at extreme capacities.
+            int steps = (2 * _miners.Length) + 2;
+            while (need > NegligibleHashesPerSecond && steps-- > 0)
             {
+                Steps++;
                 int i = pool.FindQuota(need, usedRacks, CanAccept);
                 if (i >= 0)
                 {

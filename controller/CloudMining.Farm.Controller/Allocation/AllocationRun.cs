@@ -147,6 +147,9 @@ internal sealed partial class AllocationRun
         _hadShares = new bool[_contracts.Length];
     }
 
+    /// <summary>Iterations of the fill loops so far: at most contracts × (3 × miners + 3), whatever the figures (tests check it).</summary>
+    internal long Steps { get; private set; }
+
     public AllocationPlan Execute()
     {
         KeepValidShares();
@@ -162,6 +165,11 @@ internal sealed partial class AllocationRun
         if (m.Drained)
         {
             return (MoveReason.MinerDrained, $"miner {m.Id} drained for maintenance");
+        }
+
+        if (m.SuspectReason is { } suspect)
+        {
+            return (MoveReason.MinerUnhealthy, $"miner {m.Id} is suspect: {suspect}");
         }
 
         if (m.PoolsReadOnly)
@@ -187,10 +195,15 @@ internal sealed partial class AllocationRun
         return count + (takesRest ? 1 : 2) <= _options.MaxPoolsPerMiner;
     }
 
-    private double RoundUp(double fraction)
+    /// <summary>
+    /// A fraction rounded up to the quota resolution, at least one step and at most the whole miner: a remainder tiny
+    /// against a miner's capacity still takes one step, so every quota share makes progress (a share of 0 never ends).
+    /// </summary>
+    internal double RoundUp(double fraction)
     {
         double res = _options.QuotaResolution;
-        return Math.Min(1, Math.Ceiling((fraction / res) - 1e-6) * res);
+        double steps = Math.Ceiling((fraction / res) - 1e-6);
+        return !(steps >= 1) ? res : Math.Min(1, steps * res);
     }
 
     private int CountShares(int i) => _shareCount[i];

@@ -17,7 +17,7 @@ public sealed record CapacityOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the option when a value makes no sense.</summary>
     public void Validate()
     {
-        if (!(UnitSize.HashesPerSecond > 0))
+        if (!(UnitSize.HashesPerSecond > 0) || !double.IsFinite(UnitSize.HashesPerSecond))
         {
             throw new ArgumentOutOfRangeException(nameof(UnitSize), UnitSize, "The sellable unit size must be a positive hashrate such as 10 TH/s.");
         }

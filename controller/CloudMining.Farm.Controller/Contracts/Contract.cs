@@ -50,6 +50,7 @@ public sealed record Contract
             throw new ContractValidationException("customer", "is empty; name the customer account the contract belongs to.");
         }
 
+        // The ceiling (ContractTarget.Max) is checked where an operator types a target; here only what arithmetic needs.
         if (!(target.HashesPerSecond > 0))
         {
             throw new ContractValidationException("target", $"{target} must be a positive hashrate such as '100 TH/s'.");

@@ -32,16 +32,20 @@ public sealed partial class ControllerEngine : IControllerOperations
                 {
                     RackLiveState? live = racks.FirstOrDefault(r => r.Rack == rackId);
                     Enforcement.RackEnforcementState? enforcement = Enforcement.Find(rackId);
+                    IReadOnlyList<MinerLiveState> rackMiners = live?.Miners ?? [];
                     rackViews.Add(new RackView(
                         rackId,
                         live?.AgentOnline ?? false,
                         live?.MinersTotal ?? 0,
                         live?.MinersOk ?? 0,
-                        live?.HashrateHs ?? 0,
+                        rackMiners.Sum(PlausibleHashrateHs),
                         enforcement?.DesiredGeneration,
                         enforcement?.AppliedGeneration,
                         enforcement?.Lagging ?? false,
-                        live?.Miners.Max(m => m.TelemetryAt)));
+                        live?.Miners.Max(m => m.TelemetryAt))
+                    {
+                        MinersSuspect = rackMiners.Count(m => readings.ReasonFor(m.MinerId) is not null),
+                    });
                 }
 
                 List<MinerView> miners = [.. racks.SelectMany(r => r.Miners).OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(MinerViewOf)];
@@ -202,10 +206,7 @@ public sealed partial class ControllerEngine : IControllerOperations
 
     private static Contract Validate(NewContractRequest request, DateTimeOffset now)
     {
-        if (!Hashrate.TryParse(request.Hashrate, out Hashrate target))
-        {
-            throw new ContractValidationException("hashrate", $"'{request.Hashrate}' is not a hashrate; write it like '100 TH/s' or '250T'.");
-        }
+        Hashrate target = ContractTarget.Parse(request.Hashrate);
 
         Contracts.PoolTarget pool = Contracts.PoolTarget.Create(request.PoolUrl, request.Worker);
         DateTimeOffset start = request.Start ?? now;
@@ -247,18 +248,29 @@ public sealed partial class ControllerEngine : IControllerOperations
     private MinerLiveState? FindLive(string minerId) =>
         lastRacks.SelectMany(r => r.Miners).Where(m => m.MinerId == minerId).MaxBy(m => m.TelemetryAt);
 
+    // The raw readings are shown, suspect or not (the operator needs to see the 1e300), but never a non-finite number,
+    // which JSON cannot carry.
     private MinerView MinerViewOf(MinerLiveState live) => new(
         live.MinerId,
         live.Rack,
         live.Profile,
         live.Model,
         live.State,
-        live.HashrateAverageHs ?? live.Hashrate5sHs,
-        live.PowerW,
-        live.MaxChipTempC,
+        Finite(live.HashrateAverageHs ?? live.Hashrate5sHs),
+        Finite(live.PowerW),
+        Finite(live.MaxChipTempC),
         drained.Contains(live.MinerId),
         assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction))] : [],
-        live.TelemetryAt);
+        live.TelemetryAt)
+    {
+        SuspectReason = readings.ReasonFor(live.MinerId),
+    };
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    /// <summary>A miner's part of its rack's hashrate: its 5 s reading when believed, else nothing (a suspect 1e308 would overflow the sum).</summary>
+    private double PlausibleHashrateHs(MinerLiveState live) =>
+        readings.ReasonFor(live.MinerId) is null && (live.Hashrate5sHs ?? live.HashrateAverageHs) is { } hs && hs is > 0 and <= Miner.HashrateLimitHs ? hs : 0;
 
     private CapacityView CapacityViewOf(CapacitySnapshot c) => new(
         c.MeasuredHealthy.HashesPerSecond,
@@ -269,7 +281,10 @@ public sealed partial class ControllerEngine : IControllerOperations
         c.UnitsFree,
         c.FreeHashrate.HashesPerSecond,
         lastFleet.Count(m => m.IsSellable),
-        lastFleet.Count);
+        lastFleet.Count)
+    {
+        MinersSuspect = lastFleet.Count(m => m.SuspectReason is not null),
+    };
 
     private ContractView ContractViewOf(Contract c, DateTimeOffset now)
     {

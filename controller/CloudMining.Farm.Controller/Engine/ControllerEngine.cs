@@ -33,6 +33,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private readonly QuotaSupport quotas;
     private readonly CapacityCalculator capacity;
     private readonly Allocator allocator = new();
+    private readonly SuspectMiners readings;
     private readonly DeliveryMeter meter;
     private readonly DeliveryMonitor monitor;
     private readonly HousePool? house;
@@ -84,6 +85,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             ReservePercent = options.ReservePercent,
             ReserveAbsolute = Hashrate.FromTerahashes(options.ReserveAbsoluteTh),
         });
+        readings = new SuspectMiners(options.Readings, this.logger);
         meter = new DeliveryMeter(TimeSpan.FromMinutes(options.ProofWindowMin));
         monitor = new DeliveryMonitor(options.ProofTolerancePercent / 100, TimeSpan.FromMinutes(options.ProofHoldMin));
         Enforcement = new RackEnforcementTracker(TimeSpan.FromSeconds(options.LagAfterS));
@@ -206,7 +208,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             bool agentOffline = rack.AgentState == "offline";
             foreach (MinerLiveState live in rack.Miners)
             {
-                Miner m = FleetReader.ToMiner(live, agentOffline, drained.Contains(live.MinerId), quotas.Supports(live.Profile), now, stale)
+                Miner m = FleetReader.ToMiner(live, agentOffline, drained.Contains(live.MinerId), quotas.Supports(live.Profile), now, stale, readings.Observe(live, now))
                     with { PoolsReadOnly = quotas.PoolsReadOnly(live.Profile) };
                 DateTimeOffset at = live.TelemetryAt ?? DateTimeOffset.MinValue;
 
@@ -216,7 +218,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
                     byId[m.Id] = (m, at);
                     if (m.Health is MinerHealth.Healthy or MinerHealth.Degraded)
                     {
-                        power[m.Id] = live.PowerW ?? (m.MeasuredHashrate.TerahashesPerSecond * options.NominalJoulesPerTerahash);
+                        // A suspect miner's power reading is not believed either (it measures nothing, so this is 0 W).
+                        power[m.Id] = (m.SuspectReason is null ? live.PowerW : null) ?? (m.MeasuredHashrate.TerahashesPerSecond * options.NominalJoulesPerTerahash);
                     }
                     else
                     {
@@ -226,6 +229,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             }
         }
 
+        readings.Retain(byId.Keys);
         return [.. byId.Values.Select(v => v.Miner).OrderBy(m => m.Id, StringComparer.Ordinal)];
     }
 

@@ -51,6 +51,9 @@ public sealed class EngineOptions
     /// <summary>Efficiency assumed when a miner reports no power, J/TH (W per TH/s).</summary>
     public double NominalJoulesPerTerahash { get; set; } = 30;
 
+    /// <summary>The "Controller:Engine:Readings" section: the physical envelope of believable telemetry (suspect miners are not sold).</summary>
+    public Fleet.ReadingEnvelopeOptions Readings { get; set; } = new();
+
     /// <summary>Firmware profiles folder, read to know which firmwares support pool quotas; unset: located like the agent does.</summary>
     public string? ProfilesDirectory { get; set; }
 }

@@ -13,9 +13,9 @@ public static class EngineOptionsValidator
     {
         ArgumentNullException.ThrowIfNull(o);
         Require(o.IntervalS >= 0.1, "IntervalS", $"{o.IntervalS} is too short; use at least 0.1 s (10 s is the default).");
-        Require(o.UnitSizeTh > 0, "UnitSizeTh", $"{o.UnitSizeTh} must be a positive TH/s figure such as 10.");
+        Require(o.UnitSizeTh > 0 && double.IsFinite(o.UnitSizeTh), "UnitSizeTh", $"{o.UnitSizeTh} must be a positive TH/s figure such as 10.");
         Require(o.ReservePercent is >= 0 and <= 100, "ReservePercent", $"{o.ReservePercent} must be between 0 and 100.");
-        Require(o.ReserveAbsoluteTh >= 0, "ReserveAbsoluteTh", $"{o.ReserveAbsoluteTh} cannot be negative.");
+        Require(o.ReserveAbsoluteTh >= 0 && double.IsFinite(o.ReserveAbsoluteTh), "ReserveAbsoluteTh", $"{o.ReserveAbsoluteTh} cannot be negative.");
         Require(o.TelemetryStaleS > 0, "TelemetryStaleS", $"{o.TelemetryStaleS} must be positive (seconds after which a silent miner counts as offline).");
         Require(o.LagAfterS > 0, "LagAfterS", $"{o.LagAfterS} must be positive.");
         Require(o.ProofWindowMin > 0, "ProofWindowMin", $"{o.ProofWindowMin} must be positive (minutes of accepted difficulty to average over).");
@@ -25,6 +25,8 @@ public static class EngineOptionsValidator
         Require(o.ElectricityPricePerKwh >= 0, "ElectricityPricePerKwh", $"{o.ElectricityPricePerKwh} cannot be negative.");
         Require(o.HashpricePerThDay is null or >= 0, "HashpricePerThDay", $"{o.HashpricePerThDay} cannot be negative.");
         Require(o.NominalJoulesPerTerahash >= 0, "NominalJoulesPerTerahash", $"{o.NominalJoulesPerTerahash} cannot be negative.");
+        Require(o.Readings is not null, "Readings", "is empty; remove the key to use the default reading envelope.");
+        Fleet.ReadingEnvelopeOptionsValidator.Validate(o.Readings!);
         bool hasUrl = !string.IsNullOrWhiteSpace(o.HousePoolUrl);
         bool hasWorker = !string.IsNullOrWhiteSpace(o.HouseWorker);
         Require(hasUrl == hasWorker, hasUrl ? "HouseWorker" : "HousePoolUrl", "set both the house pool URL and its worker, or neither.");

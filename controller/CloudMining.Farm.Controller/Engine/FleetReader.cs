@@ -10,20 +10,32 @@ namespace CloudMining.Farm.Controller.Engine;
 /// </summary>
 public static class FleetReader
 {
-    /// <summary>The allocator's view of one live miner at <paramref name="now"/>.</summary>
-    public static Miner ToMiner(MinerLiveState live, bool agentOffline, bool drained, bool supportsQuotas, DateTimeOffset now, TimeSpan stale)
+    /// <summary>
+    /// The allocator's view of one live miner at <paramref name="now"/>. A <paramref name="suspectReason"/> (see
+    /// <see cref="SuspectMiners"/>) means its readings are not believed: it measures nothing and is sold to nobody.
+    /// </summary>
+    public static Miner ToMiner(MinerLiveState live, bool agentOffline, bool drained, bool supportsQuotas, DateTimeOffset now, TimeSpan stale, string? suspectReason = null)
     {
         ArgumentNullException.ThrowIfNull(live);
         double measured = live.HashrateAverageHs ?? live.Hashrate5sHs ?? 0;
+        if (!double.IsFinite(measured))
+        {
+            measured = 0;
+            suspectReason ??= "its hashrate is not a finite number";
+        }
+
         return new Miner(
             live.MinerId,
             live.Rack,
             live.Rack,
             live.Profile ?? "unknown",
             supportsQuotas,
-            new Hashrate(Math.Max(0, measured)),
+            suspectReason is null ? new Hashrate(Math.Max(0, measured)) : Hashrate.Zero,
             Health(live, agentOffline, measured, now, stale),
-            drained);
+            drained)
+        {
+            SuspectReason = suspectReason,
+        };
     }
 
     /// <summary>Healthy only when its agent is up, its telemetry is fresh, its state says hashing and it measures hashrate.</summary>

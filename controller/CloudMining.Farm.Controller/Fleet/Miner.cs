@@ -21,14 +21,24 @@ public sealed record Miner(
     MinerHealth Health,
     bool Drained)
 {
+    /// <summary>No machine hashes 1 EH/s: above it a measured rate is never sold, whatever the reading envelope is configured to.</summary>
+    public const double HashrateLimitHs = 1e18;
+
     /// <summary>
     /// The firmware profile cannot change pools (no addPool action, e.g. stock Whatsminer): the agent cannot point it at
     /// a contract's pool, so it is sold to nobody and left out of the desired state; it keeps mining where it was set up.
     /// </summary>
     public bool PoolsReadOnly { get; init; }
 
-    /// <summary>True when this miner's measured hashrate may be sold: healthy, not drained, its pools writable, and actually hashing.</summary>
-    public bool IsSellable => Health == MinerHealth.Healthy && !Drained && !PoolsReadOnly && MeasuredHashrate.HashesPerSecond > 0;
+    /// <summary>Why the miner's readings are not believed (outside the physical envelope), or null; a suspect miner is sold to nobody.</summary>
+    public string? SuspectReason { get; init; }
+
+    /// <summary>
+    /// True when this miner's measured hashrate may be sold: healthy, not drained, its pools writable, its readings
+    /// believed, and actually hashing at a rate a machine can have.
+    /// </summary>
+    public bool IsSellable => Health == MinerHealth.Healthy && !Drained && !PoolsReadOnly && SuspectReason is null
+        && MeasuredHashrate.HashesPerSecond is > 0 and <= HashrateLimitHs;
 
     /// <summary>The hashrate this miner contributes to capacity: its measured rate when sellable, otherwise zero.</summary>
     public Hashrate SellableHashrate => IsSellable ? MeasuredHashrate : Hashrate.Zero;

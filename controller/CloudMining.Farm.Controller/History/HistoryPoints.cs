@@ -63,15 +63,17 @@ public static class HistoryPoints
     public static PointData Rack(RackLiveState rack, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(rack);
-        return PointData.Measurement(RackMeasurement)
+        PointData p = PointData.Measurement(RackMeasurement)
             .Tag("site", rack.Site)
             .Tag("rack", rack.Rack)
-            .Field("hashrate_hs", rack.HashrateHs)
             .Field("miners_ok", rack.MinersOk)
             .Field("miners_total", rack.MinersTotal)
-            .Field("power_w", rack.PowerW)
-            .Field("agent_online", rack.AgentOnline)
-            .Timestamp(at, WritePrecision.Ns);
+            .Field("agent_online", rack.AgentOnline);
+
+        // Sums of absurd (suspect) readings can overflow to infinity; a rack point without them beats a failed history loop.
+        Optional(p, "hashrate_hs", rack.HashrateHs);
+        Optional(p, "power_w", rack.PowerW);
+        return p.Timestamp(at, WritePrecision.Ns);
     }
 
     /// <summary>One "contract" point per ledger hour, exactly as the store has it (nothing estimated here).</summary>

@@ -64,6 +64,7 @@ public sealed class FleetState
         Model = t.Model,
         Hashrate5sHs = t.Hashrate5sHs,
         HashrateAverageHs = t.HashrateAverageHs,
+        HashrateNominalHs = t.HashrateNominalHs,
         MaxChipTempC = t.MaxChipTempC,
         PowerW = t.PowerW,
         State = old?.State,

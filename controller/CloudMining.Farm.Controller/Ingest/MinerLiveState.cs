@@ -19,6 +19,9 @@ public sealed record MinerLiveState
 
     public double? HashrateAverageHs { get; init; }
 
+    /// <summary>The nameplate hashrate the firmware reports, which bounds what the miner may plausibly measure.</summary>
+    public double? HashrateNominalHs { get; init; }
+
     public double? MaxChipTempC { get; init; }
 
     public double? PowerW { get; init; }

@@ -16,7 +16,11 @@ public sealed record RackView(
     long? DesiredGeneration,
     long? AppliedGeneration,
     bool Lagging,
-    DateTimeOffset? LastSeen);
+    DateTimeOffset? LastSeen)
+{
+    /// <summary>Miners of the rack whose readings are outside the physical envelope (not sold; see <see cref="MinerView.SuspectReason"/>).</summary>
+    public int MinersSuspect { get; init; }
+}
 
 /// <summary>One miner: live readings, maintenance flag, and the contracts (or house pool) it mines for.</summary>
 public sealed record MinerView(
@@ -30,7 +34,14 @@ public sealed record MinerView(
     double? MaxChipTempC,
     bool Drained,
     IReadOnlyList<ShareView> Shares,
-    DateTimeOffset? TelemetryAt);
+    DateTimeOffset? TelemetryAt)
+{
+    /// <summary>Why the miner's readings are not believed (e.g. "average hashrate 1e+300 H/s is above ..."); null when they are.</summary>
+    public string? SuspectReason { get; init; }
+
+    /// <summary>True when the miner is suspect: its readings are outside the physical envelope and it is sold to nobody.</summary>
+    public bool Suspect => SuspectReason is not null;
+}
 
 /// <summary>A share of one miner given to an assignee (contract id or "house").</summary>
 public sealed record ShareView(string MinerId, string Rack, string Assignee, double Fraction);
@@ -45,7 +56,11 @@ public sealed record CapacityView(
     long UnitsFree,
     double FreeHs,
     int MinersHealthy,
-    int MinersTotal);
+    int MinersTotal)
+{
+    /// <summary>Miners left out of capacity because their readings are outside the physical envelope.</summary>
+    public int MinersSuspect { get; init; }
+}
 
 /// <summary>A contract with what it was promised, what it got allocated, and what it was measured to receive.</summary>
 public sealed record ContractView(

@@ -33,6 +33,9 @@ public sealed class DeliveryMeter
     /// <summary>Counter drops seen (miner restarts).</summary>
     public long Resets { get; private set; }
 
+    /// <summary>Counter jumps no machine could have earned in the time (see <see cref="Fleet.Miner.HashrateLimitHs"/>), not credited.</summary>
+    public long Implausible { get; private set; }
+
     /// <summary>Feeds one reading of a miner's pool counter; returns the difficulty credited (0 for a baseline, a repeat or a reset).</summary>
     public double Observe(string minerId, PoolKey pool, double difficultyAccepted, DateTimeOffset at) =>
         Observe(minerId, pool, difficultyAccepted, at, out _);
@@ -78,6 +81,15 @@ public sealed class DeliveryMeter
         }
 
         double delta = difficultyAccepted - previous;
+
+        // More work than any machine can do in the time (a counter jump to 1e300) is not delivery: crediting it would
+        // overflow the ledger's decimal columns at the hour's close. It starts a new baseline like a reset.
+        if (delta * HashesPerDifficulty / (at - since).TotalSeconds > Fleet.Miner.HashrateLimitHs)
+        {
+            Implausible++;
+            return 0;
+        }
+
         if (delta > 0)
         {
             s.Deltas.Enqueue((at, delta));

@@ -18,6 +18,11 @@ public static class CapacityPanel
         table.AddRow("Units sold", Figures.Number(c.UnitsSold));
         table.AddRow("Units free", $"[bold]{Figures.Number(c.UnitsFree)}[/] ({Markup.Escape(Figures.Rate(c.FreeHs))})");
         console.Write(table);
+        if (c.MinersSuspect > 0)
+        {
+            console.MarkupLine($"[yellow]{c.MinersSuspect} suspect miner(s) left out: their readings are outside the physical envelope (`farmctl fleet` names them).[/]");
+        }
+
         if (c.UnitsSold > c.UnitsTotal)
         {
             console.MarkupLine($"[yellow]{c.UnitsSold - c.UnitsTotal} unit(s) sold beyond what the fleet measures now: repair miners or expect shortfall.[/]");

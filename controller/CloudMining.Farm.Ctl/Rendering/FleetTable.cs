@@ -16,7 +16,7 @@ public static class FleetTable
             $"Site [bold]{Markup.Escape(fleet.Site)}[/]: {fleet.Racks.Count} rack(s), {hashing} of {total} miners hashing, " +
             $"{Markup.Escape(Figures.Rate(fleet.Racks.Sum(r => r.HashrateHs)))}");
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumns("Rack", "Agent", "Hashing / total", "TH/s", "Desired gen", "Applied gen", "Lagging", "Last seen");
+        table.AddColumns("Rack", "Agent", "Hashing / total", "TH/s", "Desired gen", "Applied gen", "Lagging", "Last seen", "Suspect");
         foreach (RackView r in fleet.Racks)
         {
             table.AddRow(
@@ -27,10 +27,21 @@ public static class FleetTable
                 Figures.Number(r.DesiredGeneration),
                 Figures.Number(r.AppliedGeneration),
                 r.Lagging ? "[yellow]yes[/]" : "no",
-                Figures.Time(r.LastSeen));
+                Figures.Time(r.LastSeen),
+                r.MinersSuspect > 0 ? $"[red]{r.MinersSuspect}[/]" : "0");
         }
 
         console.Write(table);
+        MinerView[] suspect = [.. fleet.Miners.Where(m => m.Suspect)];
+        if (suspect.Length > 0)
+        {
+            console.MarkupLine($"[red]{suspect.Length} miner(s) suspect[/] (readings outside the physical envelope, not sold):");
+            foreach (MinerView m in suspect)
+            {
+                console.MarkupLine($"  [red]suspect[/] {Markup.Escape(m.MinerId)} ({Markup.Escape(m.Rack)}): {Markup.Escape(m.SuspectReason ?? string.Empty)}");
+            }
+        }
+
         int drained = fleet.Miners.Count(m => m.Drained);
         if (drained > 0)
         {

@@ -19,6 +19,7 @@ public static class MinerDetail
         grid.AddRow("Power", miner.PowerW is { } w ? Figures.Number(w) + " W" : "-");
         grid.AddRow("Hottest chip", miner.MaxChipTempC is { } t ? Figures.Number(t) + " °C" : "-");
         grid.AddRow("Telemetry at", Figures.Time(miner.TelemetryAt));
+        grid.AddRow("Readings", miner.SuspectReason is { } why ? "[red]suspect, not sold[/]: " + Markup.Escape(why) : "plausible");
         console.Write(grid);
         if (miner.Shares.Count == 0)
         {

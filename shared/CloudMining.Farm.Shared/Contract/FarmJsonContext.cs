@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace CloudMining.Farm.Shared.Contract;
 
-/// <summary>Source-generated System.Text.Json metadata for every farm/v1 payload (camelCase, nulls omitted).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+/// <summary>Source-generated System.Text.Json metadata for every farm/v1 payload (camelCase, nulls omitted, every number finite: see <see cref="FiniteNumberConverter"/>).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(FiniteNumberConverter)])]
 [JsonSerializable(typeof(AgentStatusPayload))]
 [JsonSerializable(typeof(MinerTelemetryPayload))]
 [JsonSerializable(typeof(MinerStatePayload))]

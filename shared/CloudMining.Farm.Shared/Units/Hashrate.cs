@@ -76,10 +76,27 @@ public readonly record struct Hashrate : IComparable<Hashrate>
         return (int)unit >= 0;
     }
 
-    /// <summary>Parses "14.2 TH/s", "13500 GH/s", "95T" or a bare number of H/s.</summary>
+    /// <summary>Parses "14.2 TH/s", "13500 GH/s", "95T" or a bare number of H/s; false also when the value is beyond a double (1e300 TH/s).</summary>
     public static bool TryParse(string? text, out Hashrate hashrate)
     {
         hashrate = default;
+        if (!TryParseParts(text, out double value, out HashrateUnit unit) || !double.IsFinite(value) || !double.IsFinite(value * Factor(unit)))
+        {
+            return false;
+        }
+
+        hashrate = From(value, unit);
+        return true;
+    }
+
+    /// <summary>
+    /// Splits "14.2 TH/s" into its number and unit without judging the number: it may be infinite ("1e999") or overflow
+    /// once scaled, so a caller can say which. False when the text is not a number followed by an optional unit.
+    /// </summary>
+    public static bool TryParseParts(string? text, out double value, out HashrateUnit unit)
+    {
+        value = 0;
+        unit = HashrateUnit.H;
         if (string.IsNullOrWhiteSpace(text))
         {
             return false;
@@ -98,20 +115,13 @@ public readonly record struct Hashrate : IComparable<Hashrate>
             i++;
         }
 
-        if (!double.TryParse(span[..i], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        if (!double.TryParse(span[..i], NumberStyles.Float, CultureInfo.InvariantCulture, out value) || double.IsNaN(value))
         {
             return false;
         }
 
         ReadOnlySpan<char> rest = span[i..].Trim();
-        HashrateUnit unit = HashrateUnit.H;
-        if (!rest.IsEmpty && !TryParseUnit(rest, out unit))
-        {
-            return false;
-        }
-
-        hashrate = From(value, unit);
-        return true;
+        return rest.IsEmpty || TryParseUnit(rest, out unit);
     }
 
     public static Hashrate Parse(string text) =>

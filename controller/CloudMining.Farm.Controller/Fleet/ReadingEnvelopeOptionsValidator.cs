@@ -1,0 +1,36 @@
+using CloudMining.Farm.Controller.Configuration;
+
+namespace CloudMining.Farm.Controller.Fleet;
+
+/// <summary>Checks "Controller:Engine:Readings" at start, naming the key that is wrong and what to set.</summary>
+public static class ReadingEnvelopeOptionsValidator
+{
+    private const string Section = "Controller:Engine:Readings:";
+
+    /// <summary>Throws <see cref="ControllerConfigurationException"/> for the first problem.</summary>
+    public static void Validate(ReadingEnvelopeOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        Require(o.MaxHashrateTh is > 0 and <= ReadingEnvelopeOptions.HashrateLimitTh, "MaxHashrateTh", $"{o.MaxHashrateTh} must be a TH/s figure above 0 and at most {ReadingEnvelopeOptions.HashrateLimitTh:0} (2000 is the default).");
+        Require(o.MaxOverNominal is >= 1 and <= 10, "MaxOverNominal", $"{o.MaxOverNominal} must be between 1 and 10 (2 is the default: twice the nameplate hashrate).");
+        Require(o.MaxPowerW is > 0 and <= 1e6, "MaxPowerW", $"{o.MaxPowerW} must be a wattage above 0 and at most 1,000,000 (20000 is the default).");
+        Require(double.IsFinite(o.MinChipTempC) && double.IsFinite(o.MaxChipTempC) && o.MinChipTempC < o.MaxChipTempC, "MaxChipTempC", $"the range {o.MinChipTempC}..{o.MaxChipTempC} °C is empty or not finite; the defaults are -40 and 150.");
+        Require(o.PlausibleReadingsToClear is >= 1 and <= 1000, "PlausibleReadingsToClear", $"{o.PlausibleReadingsToClear} must be between 1 and 1000 (3 is the default).");
+        Require(o.LogInterval > TimeSpan.Zero, "LogInterval", $"{o.LogInterval} must be positive, e.g. \"00:10:00\".");
+        Require(o.MaxLogLinesPerInterval >= 1, "MaxLogLinesPerInterval", $"{o.MaxLogLinesPerInterval} must be at least 1.");
+        foreach ((string model, ModelReadingLimits limits) in o.Models)
+        {
+            Require(limits is not null, $"Models:{model}", "is empty; give MaxHashrateTh and/or MaxPowerW.");
+            Require(limits!.MaxHashrateTh is null or (> 0 and <= ReadingEnvelopeOptions.HashrateLimitTh), $"Models:{model}:MaxHashrateTh", $"{limits.MaxHashrateTh} must be a TH/s figure above 0 and at most {ReadingEnvelopeOptions.HashrateLimitTh:0}.");
+            Require(limits.MaxPowerW is null or (> 0 and <= 1e6), $"Models:{model}:MaxPowerW", $"{limits.MaxPowerW} must be a wattage above 0 and at most 1,000,000.");
+        }
+    }
+
+    private static void Require(bool ok, string key, string message)
+    {
+        if (!ok)
+        {
+            throw new ControllerConfigurationException(Section + key, message);
+        }
+    }
+}
