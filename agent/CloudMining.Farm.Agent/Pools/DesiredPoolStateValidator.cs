@@ -79,7 +79,8 @@ public static class DesiredPoolStateValidator
                 continue;
             }
 
-            string? usableId = FarmTopics.IdProblem(miner.MinerId) is null ? miner.MinerId : null;
+            // Only an id that could be a miner's is named in the report; anything else is shown bounded in the reason.
+            string? usableId = FarmTopics.IdProblem(miner.MinerId) is null && !miner.MinerId.Any(char.IsControl) ? miner.MinerId : null;
             string where = $"miners[{i}] ({Echo(miner.MinerId, FarmTopics.MaxIdLength)})";
             if (string.IsNullOrEmpty(miner.MinerId) || !configured.TryGetValue(miner.MinerId, out MinerOptions? known))
             {

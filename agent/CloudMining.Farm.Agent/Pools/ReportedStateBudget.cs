@@ -18,7 +18,7 @@ public static class ReportedStateBudget
     public const int MaxBytes = 128 * 1024;
 
     /// <summary>Longest reason of one miner (a miner's reply or a validation sentence quoting input).</summary>
-    public const int MaxReasonChars = 300;
+    public const int MaxReasonChars = 640;
 
     /// <summary>Longest URL or worker echoed from what a miner reports.</summary>
     public const int MaxEchoChars = PoolEndpointRules.MaxUrlLength;

@@ -41,7 +41,8 @@ public sealed partial class ControllerEngine : IControllerOperations
                         enforcement?.DesiredGeneration,
                         enforcement?.AppliedGeneration,
                         enforcement?.Lagging ?? false,
-                        live?.Miners.Max(m => m.TelemetryAt)));
+                        live?.Miners.Max(m => m.TelemetryAt),
+                        [.. (enforcement?.RejectedMiners ?? []).Select(r => new RejectedMinerView(r.MinerId, r.Reason ?? "rejected by the agent"))]));
                 }
 
                 List<MinerView> miners = [.. racks.SelectMany(r => r.Miners).OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(MinerViewOf)];
@@ -257,8 +258,9 @@ public sealed partial class ControllerEngine : IControllerOperations
         live.PowerW,
         live.MaxChipTempC,
         drained.Contains(live.MinerId),
-        assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction))] : [],
-        live.TelemetryAt);
+        assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, Enforcement.RejectionOf(live.Rack, live.MinerId) is null))] : [],
+        live.TelemetryAt,
+        Enforcement.RejectionOf(live.Rack, live.MinerId));
 
     private CapacityView CapacityViewOf(CapacitySnapshot c) => new(
         c.MeasuredHealthy.HashesPerSecond,
@@ -303,7 +305,8 @@ public sealed partial class ControllerEngine : IControllerOperations
             {
                 if (s.Assignee == assignee)
                 {
-                    list.Add(new ShareView(minerId, racks.GetValueOrDefault(minerId, string.Empty), s.Assignee, s.Fraction));
+                    string rack = racks.GetValueOrDefault(minerId, string.Empty);
+                    list.Add(new ShareView(minerId, rack, s.Assignee, s.Fraction, Enforcement.RejectionOf(rack, minerId) is null));
                 }
             }
         }

@@ -19,6 +19,10 @@ public static class MinerDetail
         grid.AddRow("Power", miner.PowerW is { } w ? Figures.Number(w) + " W" : "-");
         grid.AddRow("Hottest chip", miner.MaxChipTempC is { } t ? Figures.Number(t) + " °C" : "-");
         grid.AddRow("Telemetry at", Figures.Time(miner.TelemetryAt));
+        if (miner.PoolRejection is { } rejection)
+        {
+            grid.AddRow("Pools", "[yellow]rejected by the rack's agent, shares not enforced:[/] " + Markup.Escape(rejection));
+        }
         console.Write(grid);
         if (miner.Shares.Count == 0)
         {
