@@ -53,7 +53,7 @@ public sealed class DesiredIntakeBoundsTests
         {
             new(a, [new PoolTarget(longUrl, "cust." + a, 0), new PoolTarget("stratum+tcp://u:" + Secret + "@pool.example:3333\u0007", "w\r\n", 1)]),
             Assignment(b, "stratum+tcp://new.pool.example:3333"),
-            Assignment(new string('m', 50_000)),
+            new(new string('m', 50_000), [new PoolTarget(Customer, "w", 0)]),
             Assignment("ctl\u001b[2Jmin\ner"),
         };
         entries.AddRange(Enumerable.Range(0, 60).Select(i => Assignment($"ghost-{i:000}-{new string('g', 40)}")));
