@@ -1,3 +1,4 @@
+using CloudMining.Farm.Shared.Contract;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Agent.Events;
@@ -11,6 +12,9 @@ public sealed partial class RackEventBus
 {
     /// <summary>How many recent events <see cref="Recent"/> keeps (status, tests).</summary>
     public const int RecentCapacity = 256;
+
+    /// <summary>Longest event detail kept; details quote rejected input and miner replies, so they are cut here once for all.</summary>
+    public const int MaxDetailChars = 2000;
 
     private readonly ILogger<RackEventBus> logger;
     private readonly Queue<RackEvent> recent = new();
@@ -39,6 +43,11 @@ public sealed partial class RackEventBus
     public void Raise(RackEvent rackEvent)
     {
         ArgumentNullException.ThrowIfNull(rackEvent);
+        if (rackEvent.Detail is { Length: > MaxDetailChars } || rackEvent.MinerId is { Length: > FarmTopics.MaxIdLength })
+        {
+            rackEvent = rackEvent with { Detail = BoundedText.Echo(rackEvent.Detail, MaxDetailChars), MinerId = rackEvent.MinerId is { Length: > FarmTopics.MaxIdLength } ? null : rackEvent.MinerId };
+        }
+
         lock (gate)
         {
             if (recent.Count == RecentCapacity)

@@ -11,13 +11,25 @@ namespace CloudMining.Farm.Agent.Pools;
 
 /// <summary>
 /// The rack's desired pool state: takes it from the controller (raw MQTT payloads), validates all of it first, keeps a
-/// valid one in <c>{StateDirectory}/desired-pools.json</c> (temp file, fsync, rename: a crash leaves the old or the
+/// usable one in <c>{StateDirectory}/desired-pools.json</c> (temp file, fsync, rename: a crash leaves the old or the
 /// new file, never half of one) and loads that file at start, so the agent keeps enforcing through restarts and
-/// controller outages. An invalid or older state changes nothing and raises one <c>pools/desired-rejected</c> event.
+/// controller outages. A state that is unusable as a whole (unparsable, larger than <see cref="MaxPayloadBytes"/>, for
+/// another rack, older) changes nothing and raises one <c>pools/desired-rejected</c> event. A usable state is taken
+/// with the entries that pass every check (<see cref="Current"/>); the others (an unknown miner, a bad pool URL…) are
+/// kept aside as <see cref="RejectedMiners"/> for the reported state, with one <c>pools/desired-miners-rejected</c> event.
 /// </summary>
 public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
 {
     public const string FileName = "desired-pools.json";
+
+    /// <summary>
+    /// Largest desired-state payload read: a rack of 200 miners with a few pools each needs well under 100 KB. A larger
+    /// one is refused unread, so that its content never reaches a log line, an event or the reported state.
+    /// </summary>
+    public const int MaxPayloadBytes = 256 * 1024;
+
+    /// <summary>At most this many rejected entries are named in an event; the rest are counted.</summary>
+    private const int MaxReasonsPerEvent = 5;
 
     private readonly AgentOptions options;
     private readonly FirmwareProfileCatalog catalog;
@@ -25,7 +37,9 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
     private readonly RackEventBus events;
     private readonly ILogger<DesiredPoolStateStore> logger;
     private readonly Lock gate = new();
+    private DesiredPoolStatePayload? received;
     private DesiredPoolStatePayload? current;
+    private IReadOnlyList<RejectedMinerEntry> rejectedMiners = [];
     private long? storedGeneration;
     private ReportedRejection? rejection;
 
@@ -45,6 +59,7 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
 
     public string FilePath => Path.Combine(options.StateDirectory, FileName);
 
+    /// <summary>The desired state held, with only the entries that passed validation (those the agent applies).</summary>
     public DesiredPoolStatePayload? Current
     {
         get
@@ -52,6 +67,18 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
             lock (gate)
             {
                 return current;
+            }
+        }
+    }
+
+    /// <summary>The entries of the held state that failed validation: never applied, reported per miner.</summary>
+    public IReadOnlyList<RejectedMinerEntry> RejectedMiners
+    {
+        get
+        {
+            lock (gate)
+            {
+                return rejectedMiners;
             }
         }
     }
@@ -89,6 +116,11 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
     /// <summary>Parses, validates and (when valid and new) stores a payload from the desired topic.</summary>
     public DesiredIntakeOutcome Accept(ReadOnlyMemory<byte> payload, string source)
     {
+        if (payload.Length > MaxPayloadBytes)
+        {
+            return Reject(null, $"the payload is {payload.Length} bytes; at most {MaxPayloadBytes} are read (DesiredPoolStateStore.MaxPayloadBytes); the controller must send a smaller state", source);
+        }
+
         DesiredPoolStatePayload? desired;
         try
         {
@@ -96,7 +128,8 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         }
         catch (JsonException e)
         {
-            return Reject(null, $"not valid {DesiredPoolStatePayload.SchemaId} JSON: {e.Message}", source);
+            // The parser's message can quote property names from the payload: bounded like every other echo.
+            return Reject(null, $"not valid {DesiredPoolStatePayload.SchemaId} JSON: {BoundedText.Echo(e.Message, 300)}", source);
         }
 
         return Accept(desired!, source);
@@ -107,14 +140,15 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
     {
         ArgumentNullException.ThrowIfNull(desired);
         string? refused = null;
+        DesiredPoolStateValidation validation;
         lock (gate)
         {
-            IReadOnlyList<string> problems = DesiredPoolStateValidator.Check(desired, options, storedGeneration, ProfileOf);
-            if (problems.Count > 0)
+            validation = DesiredPoolStateValidator.Validate(desired, options, storedGeneration, ProfileOf);
+            if (!validation.IsUsable)
             {
-                refused = string.Join(" ", problems.Take(5)) + (problems.Count > 5 ? $" (and {problems.Count - 5} more)" : string.Empty);
+                refused = Summary(validation.Problems);
             }
-            else if (current is not null && current.Generation == desired.Generation && SameContent(current, desired))
+            else if (received is not null && received.Generation == desired.Generation && SameContent(received, desired))
             {
                 return DesiredIntakeOutcome.Unchanged;
             }
@@ -123,8 +157,7 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
                 try
                 {
                     Write(desired);
-                    current = desired;
-                    storedGeneration = desired.Generation;
+                    Hold(desired, validation);
                     rejection = null;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -141,9 +174,29 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
             return Reject(desired.Generation, refused, source);
         }
 
-        LogAccepted(logger, desired.Generation, desired.Miners.Count, source);
+        LogAccepted(logger, desired.Generation, validation.Accepted.Count, validation.Rejected.Count, source);
+        if (validation.Rejected.Count > 0)
+        {
+            events.Raise(RackEvent.Warning(
+                "pools",
+                "desired-miners-rejected",
+                validation.Rejected.Count == 1 ? validation.Rejected[0].MinerId : null,
+                $"desired pool state generation {desired.Generation} from {source} taken for {validation.Accepted.Count} miner(s); {validation.Rejected.Count} entr{(validation.Rejected.Count == 1 ? "y" : "ies")} rejected, those miners keep their pools: {Summary(validation.Rejected.Select(r => r.Reason).ToList())}"));
+        }
+
         Changed?.Invoke(this, EventArgs.Empty);
         return DesiredIntakeOutcome.Accepted;
+    }
+
+    private static string Summary(IReadOnlyList<string> reasons) =>
+        string.Join(" ", reasons.Take(MaxReasonsPerEvent)) + (reasons.Count > MaxReasonsPerEvent ? $" (and {reasons.Count - MaxReasonsPerEvent} more)" : string.Empty);
+
+    private void Hold(DesiredPoolStatePayload desired, DesiredPoolStateValidation validation)
+    {
+        received = desired;
+        current = desired with { Miners = validation.Accepted };
+        rejectedMiners = validation.Rejected;
+        storedGeneration = desired.Generation;
     }
 
     private static DesiredPoolStatePayload ParseDesired(ReadOnlyMemory<byte> json)
@@ -172,7 +225,7 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
     {
         lock (gate)
         {
-            rejection = new ReportedRejection(generation, reason);
+            rejection = new ReportedRejection(generation, BoundedText.Echo(reason, ReportedStateBudget.MaxReasonChars * 4));
         }
 
         // One event per refused message; it is logged by the bus, so no second log line here.
@@ -214,22 +267,30 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         }
 
         storedGeneration = desired.Generation;
-        IReadOnlyList<string> problems = DesiredPoolStateValidator.Check(desired, options, null, ProfileOf);
-        if (problems.Count > 0)
+        DesiredPoolStateValidation validation = DesiredPoolStateValidator.Validate(desired, options, null, ProfileOf);
+        if (!validation.IsUsable)
         {
-            LogLoadFailed(logger, FilePath, string.Join(" ", problems.Take(5)));
+            LogLoadFailed(logger, FilePath, Summary(validation.Problems));
             return;
         }
 
-        current = desired;
-        LogLoaded(logger, desired.Generation, desired.Miners.Count, FilePath);
+        Hold(desired, validation);
+        LogLoaded(logger, desired.Generation, validation.Accepted.Count, FilePath);
+        if (validation.Rejected.Count > 0)
+        {
+            // Re-checked against today's configuration: a miner since removed from Agent:Miners is rejected alone.
+            LogLoadedRejected(logger, validation.Rejected.Count, Summary(validation.Rejected.Select(r => r.Reason).ToList()));
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Desired pool state generation {Generation} for {MinerCount} miners accepted from {Source}")]
-    private static partial void LogAccepted(ILogger logger, long generation, int minerCount, string source);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Desired pool state generation {Generation} for {MinerCount} miners accepted from {Source} ({RejectedCount} entries rejected)")]
+    private static partial void LogAccepted(ILogger logger, long generation, int minerCount, int rejectedCount, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded desired pool state generation {Generation} for {MinerCount} miners from {Path}; enforcing it until the controller sends a newer one")]
     private static partial void LogLoaded(ILogger logger, long generation, int minerCount, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{RejectedCount} entries of the stored desired pool state are not applied: {Reasons}")]
+    private static partial void LogLoadedRejected(ILogger logger, int rejectedCount, string reasons);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot use the stored desired pool state {Path}: {Problem}; no pools are enforced until the controller sends a valid state")]
     private static partial void LogLoadFailed(ILogger logger, string path, string problem);

@@ -49,17 +49,24 @@ public static class PoolComparison
 
         if (enabled.FirstOrDefault(p => !wanted.Any(d => SamePool(p.Url, p.User, d.Url, d.User))) is { } extra)
         {
-            return $"{TelemetryPool.SanitizeUrl(extra.Url)} ({extra.User}) is enabled but not desired";
+            return $"{Shown(extra)} is enabled but not desired";
         }
 
         for (int i = 0; i < wanted.Count; i++)
         {
             if (!SamePool(enabled[i].Url, enabled[i].User, wanted[i].Url, wanted[i].User))
             {
-                return $"pool {i + 1} in priority is {TelemetryPool.SanitizeUrl(enabled[i].Url)} ({enabled[i].User}), not {wanted[i].Url} ({wanted[i].User})";
+                return $"pool {i + 1} in priority is {Shown(enabled[i])}, not {wanted[i].Url} ({wanted[i].User})";
             }
         }
 
         return null;
+    }
+
+    /// <summary>A pool as a miner reported it, for a message: without credentials and bounded (firmwares report what they were given).</summary>
+    public static string Shown(PoolReading pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        return $"{BoundedText.Echo(TelemetryPool.SanitizeUrl(pool.Url))} ({BoundedText.Echo(pool.User)})";
     }
 }

@@ -78,7 +78,7 @@ public static class PoolPlanner
                 continue;
             }
 
-            string what = $"{TelemetryPool.SanitizeUrl(pools[i].Url)} ({pools[i].User})";
+            string what = $"{BoundedText.Echo(TelemetryPool.SanitizeUrl(pools[i].Url))} ({BoundedText.Echo(pools[i].User)})";
             if (profile.Supports(ProfileAction.RemovePool))
             {
                 steps.Add(new PoolStep(ProfileAction.RemovePool, Index(i), $"remove {what}", DisableIfRefused: pools[i].Enabled && profile.Supports(ProfileAction.DisablePool)));

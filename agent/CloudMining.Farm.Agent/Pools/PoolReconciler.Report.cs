@@ -2,7 +2,11 @@ using CloudMining.Farm.Shared.Contract;
 
 namespace CloudMining.Farm.Agent.Pools;
 
-/// <summary>The reported pool state (farm.v1.reported) the reconciler builds after each pass.</summary>
+/// <summary>
+/// The reported pool state (farm.v1.reported) the reconciler builds after each pass: the miners it applies, the desired
+/// entries it rejected (per miner, state <c>rejected</c>), and a whole rejection; every echo bounded and the payload
+/// kept within <see cref="ReportedStateBudget"/>.
+/// </summary>
 public sealed partial class PoolReconciler
 {
     private void PublishReport(DesiredPoolStatePayload? desired)
@@ -26,7 +30,8 @@ public sealed partial class PoolReconciler
         foreach (MinerPoolAssignment a in desired?.Miners ?? [])
         {
             MinerPoolState s = miners.GetOrAdd(a.MinerId, _ => new MinerPoolState());
-            statuses.Add(new ReportedMinerStatus(a.MinerId, s.Status, s.AppliedGeneration, s.Reason, s.NextRetryAt));
+            string? reason = s.Reason is null ? null : BoundedText.Echo(s.Reason, ReportedStateBudget.MaxReasonChars);
+            statuses.Add(new ReportedMinerStatus(a.MinerId, s.Status, s.AppliedGeneration, reason, s.NextRetryAt));
             if (s.ReadPools is { Count: > 0 } read)
             {
                 applied.Add(new MinerPoolAssignment(a.MinerId, read, a.ContractId));
@@ -34,8 +39,26 @@ public sealed partial class PoolReconciler
 
             if (s.Status is ReportedMinerStatus.Failed or ReportedMinerStatus.Waiting)
             {
-                errors.Add($"{a.MinerId}: {s.Status}: {s.Reason}");
+                errors.Add($"{a.MinerId}: {s.Status}: {reason}");
             }
+        }
+
+        // Entries the agent would not apply: never tried, so never pending; named once each, up to a bound.
+        IReadOnlyList<RejectedMinerEntry> refused = desired is null ? [] : store.RejectedMiners;
+        foreach (RejectedMinerEntry r in refused.Take(ReportedStateBudget.MaxRejectedListed))
+        {
+            string reason = BoundedText.Echo(Scrub(r.Reason), ReportedStateBudget.MaxReasonChars);
+            if (r.MinerId is { } id && !statuses.Any(x => string.Equals(x.MinerId, id, StringComparison.OrdinalIgnoreCase)))
+            {
+                statuses.Add(new ReportedMinerStatus(id, ReportedMinerStatus.Rejected, Reason: reason));
+            }
+
+            errors.Add($"{r.MinerId ?? $"miners[{r.Index}]"}: {ReportedMinerStatus.Rejected}: {reason}");
+        }
+
+        if (refused.Count > ReportedStateBudget.MaxRejectedListed)
+        {
+            errors.Add($"{refused.Count - ReportedStateBudget.MaxRejectedListed} more desired entries rejected (not listed; {refused.Count} in all)");
         }
 
         if (rejection is not null)
@@ -54,10 +77,11 @@ public sealed partial class PoolReconciler
             Generation = generation,
             Miners = applied,
             Errors = errors,
-            Applied = desired is not null && statuses.All(s => s.State == ReportedMinerStatus.Applied && s.AppliedGeneration == generation),
+            Applied = desired is not null && refused.Count == 0 && statuses.All(s => s.State == ReportedMinerStatus.Applied && s.AppliedGeneration == generation),
             MinerStatus = statuses,
             Rejected = rejection,
         };
+        report = ReportedStateBudget.Fit(report);
 
         // Compare without the envelope: a report is re-sent only when something in it changed.
         string key = System.Text.Json.JsonSerializer.Serialize(report with { Timestamp = default }, FarmJsonContext.Default.ReportedPoolStatePayload);

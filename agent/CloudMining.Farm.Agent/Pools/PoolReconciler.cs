@@ -202,7 +202,7 @@ public sealed partial class PoolReconciler : BackgroundService
             if (state.AppliedGeneration != generation)
             {
                 state.Status = ReportedMinerStatus.Waiting;
-                state.Reason = Scrub($"not answering ({health?.Reason ?? "not polled yet"}); the pools are changed once it answers");
+                state.Reason = BoundedText.Echo(Scrub($"not answering ({health?.Reason ?? "not polled yet"}); the pools are changed once it answers"), ReportedStateBudget.MaxReasonChars);
             }
             else if (state.Status == ReportedMinerStatus.Pending)
             {
@@ -340,7 +340,8 @@ public sealed partial class PoolReconciler : BackgroundService
 
     private void Fail(MinerPoolState state, string minerId, long generation, string reason, MinerApiErrorKind kind)
     {
-        reason = Scrub(reason);
+        // Scrubbed before it is cut, so that no part of a secret survives; cut because miners' replies can be long.
+        reason = BoundedText.Echo(Scrub(reason), ReportedStateBudget.MaxReasonChars);
         state.Reason = reason;
         if (kind is MinerApiErrorKind.Unreachable or MinerApiErrorKind.Timeout)
         {
@@ -359,8 +360,8 @@ public sealed partial class PoolReconciler : BackgroundService
 
     /// <summary>The enabled pools as read, in use order, as contract pool targets (URLs without credentials).</summary>
     private static IReadOnlyList<PoolTarget> Applied(IReadOnlyList<PoolReading> pools) =>
-        [.. pools.Where(PoolComparison.IsEnabled).OrderBy(PoolComparison.OrderKey).ThenBy(p => p.Index)
-            .Select((p, i) => new PoolTarget(TelemetryPool.SanitizeUrl(p.Url), p.User ?? string.Empty, i, p.Quota))];
+        [.. pools.Where(PoolComparison.IsEnabled).OrderBy(PoolComparison.OrderKey).ThenBy(p => p.Index).Take(ReportedStateBudget.MaxPoolsListed)
+            .Select((p, i) => new PoolTarget(BoundedText.Echo(TelemetryPool.SanitizeUrl(p.Url), ReportedStateBudget.MaxEchoChars), BoundedText.Echo(p.User, ReportedStateBudget.MaxEchoChars), i, p.Quota))];
 
     /// <summary>Reasons come partly from miners: mask anything that looks like a secret and every configured pool password.</summary>
     private string Scrub(string text)

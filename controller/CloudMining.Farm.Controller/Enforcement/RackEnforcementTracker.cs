@@ -4,7 +4,9 @@ namespace CloudMining.Farm.Controller.Enforcement;
 
 /// <summary>
 /// Per rack: the content last published (so an unchanged rack is not re-published), its generation, the generation the
-/// agent reported applied, and whether the agent lags. Thread-safe: reports arrive on the MQTT thread.
+/// agent reported applied, the miners whose entries it rejected, and whether the agent lags. A rack whose agent took the
+/// generation but rejected one miner's entry is not lagging; that one miner is not enforced (<see cref="RejectionOf"/>).
+/// Thread-safe: reports arrive on the MQTT thread.
 /// </summary>
 public sealed class RackEnforcementTracker(TimeSpan lagAfter)
 {
@@ -35,7 +37,12 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
     }
 
     /// <summary>Records an agent's report; an older generation than already reported is ignored (re-delivery).</summary>
-    public void Reported(string rack, long generation, IReadOnlyList<string> errors, DateTimeOffset at)
+    /// <param name="rack">The rack the report came from.</param>
+    /// <param name="generation">The desired generation the agent holds and answers.</param>
+    /// <param name="errors">Its <c>errors[]</c>.</param>
+    /// <param name="at">When the report arrived.</param>
+    /// <param name="minerStatus">Its <c>minerStatus[]</c> (absent from older agents): entries in state <c>rejected</c> are kept per miner.</param>
+    public void Reported(string rack, long generation, IReadOnlyList<string> errors, DateTimeOffset at, IReadOnlyList<ReportedMinerStatus>? minerStatus = null)
     {
         lock (gate)
         {
@@ -48,6 +55,18 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
             e.AppliedGeneration = generation;
             e.ReportedAt = at;
             e.Errors = errors;
+            e.RejectedMiners = [.. (minerStatus ?? []).Where(s => s is not null && s.State == ReportedMinerStatus.Rejected && !string.IsNullOrEmpty(s.MinerId))];
+        }
+    }
+
+    /// <summary>The reason the agent of <paramref name="rack"/> rejected <paramref name="minerId"/>'s entry in its last report, or null.</summary>
+    public string? RejectionOf(string rack, string minerId)
+    {
+        lock (gate)
+        {
+            return racks.TryGetValue(rack, out Entry? e) && e.RejectedMiners.FirstOrDefault(s => string.Equals(s.MinerId, minerId, StringComparison.OrdinalIgnoreCase)) is { } s
+                ? s.Reason ?? "rejected by the agent"
+                : null;
         }
     }
 
@@ -92,7 +111,7 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
     }
 
     private static RackEnforcementState State(string rack, Entry e) =>
-        new(rack, e.DesiredGeneration, e.DesiredAt, e.AppliedGeneration, e.ReportedAt, e.Errors, e.Lagging);
+        new(rack, e.DesiredGeneration, e.DesiredAt, e.AppliedGeneration, e.ReportedAt, e.Errors, e.Lagging, e.RejectedMiners);
 
     private Entry Get(string rack)
     {
@@ -118,6 +137,8 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
         public DateTimeOffset? ReportedAt { get; set; }
 
         public IReadOnlyList<string> Errors { get; set; } = [];
+
+        public IReadOnlyList<ReportedMinerStatus> RejectedMiners { get; set; } = [];
 
         public bool Lagging { get; set; }
     }

@@ -42,7 +42,8 @@ public sealed partial class ControllerEngine : IControllerOperations
                         enforcement?.DesiredGeneration,
                         enforcement?.AppliedGeneration,
                         enforcement?.Lagging ?? false,
-                        live?.Miners.Max(m => m.TelemetryAt))
+                        live?.Miners.Max(m => m.TelemetryAt),
+                        [.. (enforcement?.RejectedMiners ?? []).Select(r => new RejectedMinerView(r.MinerId, r.Reason ?? "rejected by the agent"))])
                     {
                         MinersSuspect = rackMiners.Count(m => readings.ReasonFor(m.MinerId) is not null),
                     });
@@ -260,8 +261,9 @@ public sealed partial class ControllerEngine : IControllerOperations
         Finite(live.PowerW),
         Finite(live.MaxChipTempC),
         drained.Contains(live.MinerId),
-        assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction))] : [],
-        live.TelemetryAt)
+        assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, Enforcement.RejectionOf(live.Rack, live.MinerId) is null))] : [],
+        live.TelemetryAt,
+        Enforcement.RejectionOf(live.Rack, live.MinerId))
     {
         SuspectReason = readings.ReasonFor(live.MinerId),
     };
@@ -318,7 +320,8 @@ public sealed partial class ControllerEngine : IControllerOperations
             {
                 if (s.Assignee == assignee)
                 {
-                    list.Add(new ShareView(minerId, racks.GetValueOrDefault(minerId, string.Empty), s.Assignee, s.Fraction));
+                    string rack = racks.GetValueOrDefault(minerId, string.Empty);
+                    list.Add(new ShareView(minerId, rack, s.Assignee, s.Fraction, Enforcement.RejectionOf(rack, minerId) is null));
                 }
             }
         }

@@ -6,7 +6,7 @@ namespace CloudMining.Farm.Controller.Operations;
 /// <summary>The farm as the controller sees it now.</summary>
 public sealed record FleetView(string Site, IReadOnlyList<RackView> Racks, IReadOnlyList<MinerView> Miners);
 
-/// <summary>One rack: its agent, its miners, and whether it applied the latest desired pool state.</summary>
+/// <summary>One rack: its agent, its miners, whether it applied the latest desired pool state, and the miners its agent rejected.</summary>
 public sealed record RackView(
     string Rack,
     bool AgentOnline,
@@ -16,13 +16,20 @@ public sealed record RackView(
     long? DesiredGeneration,
     long? AppliedGeneration,
     bool Lagging,
-    DateTimeOffset? LastSeen)
+    DateTimeOffset? LastSeen,
+    IReadOnlyList<RejectedMinerView>? RejectedMiners = null)
 {
     /// <summary>Miners of the rack whose readings are outside the physical envelope (not sold; see <see cref="MinerView.SuspectReason"/>).</summary>
     public int MinersSuspect { get; init; }
 }
 
-/// <summary>One miner: live readings, maintenance flag, and the contracts (or house pool) it mines for.</summary>
+/// <summary>A miner whose desired pool entry its rack's agent rejected (it keeps its old pools), with the agent's reason.</summary>
+public sealed record RejectedMinerView(string MinerId, string Reason);
+
+/// <summary>
+/// One miner: live readings, maintenance flag, and the contracts (or house pool) it mines for. <c>PoolRejection</c> is
+/// the agent's reason when it rejected this miner's desired pools (the shares are then not enforced).
+/// </summary>
 public sealed record MinerView(
     string MinerId,
     string Rack,
@@ -34,7 +41,8 @@ public sealed record MinerView(
     double? MaxChipTempC,
     bool Drained,
     IReadOnlyList<ShareView> Shares,
-    DateTimeOffset? TelemetryAt)
+    DateTimeOffset? TelemetryAt,
+    string? PoolRejection = null)
 {
     /// <summary>Why the miner's readings are not believed (e.g. "average hashrate 1e+300 H/s is above ..."); null when they are.</summary>
     public string? SuspectReason { get; init; }
@@ -43,8 +51,8 @@ public sealed record MinerView(
     public bool Suspect => SuspectReason is not null;
 }
 
-/// <summary>A share of one miner given to an assignee (contract id or "house").</summary>
-public sealed record ShareView(string MinerId, string Rack, string Assignee, double Fraction);
+/// <summary>A share of one miner given to an assignee (contract id or "house"); not enforced while the rack's agent rejects the miner's entry.</summary>
+public sealed record ShareView(string MinerId, string Rack, string Assignee, double Fraction, bool Enforced = true);
 
 /// <summary>What the farm can sell: measured healthy hashrate minus the reserve, in units.</summary>
 public sealed record CapacityView(

@@ -62,10 +62,15 @@ public static class ContractTables
         var table = new Table().Border(TableBorder.Rounded).AddColumns("Miner", "Rack", "Share");
         foreach (ShareView s in c.Shares.OrderBy(s => s.Rack, StringComparer.Ordinal).ThenBy(s => s.MinerId, StringComparer.Ordinal))
         {
-            table.AddRow(Markup.Escape(s.MinerId), Markup.Escape(s.Rack), Figures.Share(s.Fraction));
+            table.AddRow(Markup.Escape(s.MinerId), Markup.Escape(s.Rack), Figures.Share(s.Fraction) + (s.Enforced ? string.Empty : " [yellow](not enforced: its agent rejected the pools)[/]"));
         }
 
         console.Write(table);
+        if (c.Shares.Count(s => !s.Enforced) is > 0 and int notEnforced)
+        {
+            console.MarkupLine($"[yellow]{notEnforced} share(s) not enforced[/]: the rack's agent rejected those miners' desired pools (`farmctl fleet` shows why).");
+        }
+
         int racks = c.Shares.Select(s => s.Rack).Distinct().Count();
         console.MarkupLine($"{c.Shares.Count(s => s.Fraction >= 1 - 1e-9)} whole miner(s) and {c.Shares.Count(s => s.Fraction < 1 - 1e-9)} quota share(s) over {racks} rack(s).");
     }

@@ -42,6 +42,15 @@ public static class FleetTable
             }
         }
 
+        foreach (RackView r in fleet.Racks.Where(r => r.RejectedMiners is { Count: > 0 }))
+        {
+            // The rack took the generation; these miners kept their old pools and are not enforced.
+            foreach (RejectedMinerView m in r.RejectedMiners!)
+            {
+                console.MarkupLine($"[yellow]{Markup.Escape(r.Rack)}: miner {Markup.Escape(m.MinerId)} rejected by the agent:[/] {Markup.Escape(m.Reason)}");
+            }
+        }
+
         int drained = fleet.Miners.Count(m => m.Drained);
         if (drained > 0)
         {

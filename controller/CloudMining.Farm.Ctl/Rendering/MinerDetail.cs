@@ -20,6 +20,10 @@ public static class MinerDetail
         grid.AddRow("Hottest chip", miner.MaxChipTempC is { } t ? Figures.Number(t) + " °C" : "-");
         grid.AddRow("Telemetry at", Figures.Time(miner.TelemetryAt));
         grid.AddRow("Readings", miner.SuspectReason is { } why ? "[red]suspect, not sold[/]: " + Markup.Escape(why) : "plausible");
+        if (miner.PoolRejection is { } rejection)
+        {
+            grid.AddRow("Pools", "[yellow]rejected by the rack's agent, shares not enforced:[/] " + Markup.Escape(rejection));
+        }
         console.Write(grid);
         if (miner.Shares.Count == 0)
         {

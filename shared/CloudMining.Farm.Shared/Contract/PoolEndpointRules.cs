@@ -5,13 +5,17 @@ namespace CloudMining.Farm.Shared.Contract;
 /// <summary>
 /// What a pool URL and worker name must look like, for the controller (contracts, house pool) and the agent (desired
 /// pool state) alike: scheme stratum+tcp / stratum+ssl / stratum2+tcp, host, port 1–65535, no path, no credentials;
-/// workers of letters, digits, '.', '_' and '-', at most <see cref="MaxWorkerLength"/> characters. The problems are
-/// sentences without the field name, so each caller can prefix its own ("pool.url", "miners[3].pools[0].url").
+/// URLs of at most <see cref="MaxUrlLength"/> characters; workers of letters, digits, '.', '_' and '-', at most
+/// <see cref="MaxWorkerLength"/> characters. The problems are sentences without the field name, so each caller can
+/// prefix its own ("pool.url", "miners[3].pools[0].url"); what they echo of the input is bounded (<see cref="BoundedText"/>).
 /// </summary>
 public static class PoolEndpointRules
 {
     /// <summary>Longest worker name accepted; pools commonly cut or reject longer names.</summary>
     public const int MaxWorkerLength = 64;
+
+    /// <summary>Longest pool URL accepted; real ones are well under 100 characters.</summary>
+    public const int MaxUrlLength = 256;
 
     /// <summary>The accepted URL schemes, lower case.</summary>
     public static IReadOnlyList<string> Schemes { get; } = ["stratum+tcp", "stratum+ssl", "stratum2+tcp"];
@@ -25,6 +29,12 @@ public static class PoolEndpointRules
             return "is empty; give the pool URL such as 'stratum+tcp://pool.example.com:3333'.";
         }
 
+        if (url.Length > MaxUrlLength)
+        {
+            // Not echoed whole: a megabyte URL must not become a megabyte log line or event.
+            return $"is {url.Length} characters long; at most {MaxUrlLength} are allowed.";
+        }
+
         int sep = url.IndexOf("://", StringComparison.Ordinal);
         string scheme = sep > 0 ? url[..sep].ToLowerInvariant() : string.Empty;
         if (!Schemes.Contains(scheme))
@@ -36,9 +46,8 @@ public static class PoolEndpointRules
         int colon = rest.LastIndexOf(':');
         if (colon <= 0 || rest.Contains('/', StringComparison.Ordinal) || rest.Contains('@', StringComparison.Ordinal))
         {
-            // Never echo a URL with user:password@ back: the message may reach a log or an event.
-            string shown = rest.Contains('@', StringComparison.Ordinal) ? TelemetryPool.SanitizeUrl(url) : url;
-            return $"'{Printable(shown)}' must be scheme://host:port with no path or credentials, e.g. 'stratum+tcp://pool.example.com:3333'.";
+            // Never echo a URL with user:password@ back (Printable masks it): the message may reach a log or an event.
+            return $"'{Printable(url)}' must be scheme://host:port with no path or credentials, e.g. 'stratum+tcp://pool.example.com:3333'.";
         }
 
         string host = rest[..colon];
@@ -80,7 +89,7 @@ public static class PoolEndpointRules
         return null;
     }
 
-    // A control character in a message would break a log line or a terminal; show it escaped.
-    private static string Printable(string text) =>
-        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString())) : text;
+    // A control character in a message would break a log line or a terminal; show it escaped, never too much of it,
+    // and never a user:password@ part.
+    private static string Printable(string text) => BoundedText.Echo(TelemetryPool.SanitizeUrl(text));
 }

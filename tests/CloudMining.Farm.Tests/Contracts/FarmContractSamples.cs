@@ -42,7 +42,7 @@ public static class FarmContractSamples
         MinerPoolAssignment[] miners = [new("m-0042", [new PoolTarget("stratum+tcp://btc.example.com:3333", "contract-17.m0042", 0, Quota: 3)], ContractId: "c-17"), new("m-0043", [new PoolTarget("stratum+tcp://house.example.com:3333", "house.m0043", 0)])];
         yield return new DesiredPoolStatePayload { Publisher = "controller", Seq = 10, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners };
         yield return new ReportedPoolStatePayload { Publisher = "agent-s1-r07", Seq = 5, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners, Errors = ["m-0043: unreachable"], Applied = false,
-            MinerStatus = [new ReportedMinerStatus("m-0042", ReportedMinerStatus.Applied, 5), new ReportedMinerStatus("m-0043", ReportedMinerStatus.Failed, 4, "access denied to 'addpool'", At.AddMinutes(1))],
+            MinerStatus = [new ReportedMinerStatus("m-0042", ReportedMinerStatus.Applied, 5), new ReportedMinerStatus("m-0043", ReportedMinerStatus.Failed, 4, "access denied to 'addpool'", At.AddMinutes(1)), new ReportedMinerStatus("m-9999", ReportedMinerStatus.Rejected, Reason: "miners[2].minerId: 'm-9999' is not a miner of rack r07")],
             Rejected = new ReportedRejection(6, "miners[0].pools[0].url: must start with stratum+tcp://") };
         yield return new AllocationPayload
         {

@@ -44,7 +44,7 @@ public sealed class DesiredPoolStateStoreTests : IDisposable
     [InlineData("{\"schema\":\"farm.v1.reported\"}")]
     [InlineData("{\"schema\":\"farm.v1.desired\",\"publisher\":\"c\",\"seq\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"site\":\"s1\",\"rack\":\"r1\",\"generation\":1}")]
     [InlineData("{\"schema\":\"farm.v1.desired\",\"publisher\":\"c\",\"seq\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"site\":\"s1\",\"rack\":\"r1\",\"generation\":1,\"miners\":null}")]
-    [InlineData("{\"schema\":\"farm.v1.desired\",\"publisher\":\"c\",\"seq\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"site\":\"s1\",\"rack\":\"r1\",\"generation\":1,\"miners\":[{\"minerId\":\"m1\",\"pools\":[null]}]}")]
+    [InlineData("{\"schema\":\"farm.v1.desired\",\"publisher\":\"c\",\"seq\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"site\":\"s9\",\"rack\":\"r1\",\"generation\":1,\"miners\":[]}")]
     [InlineData("{\"schema\":\"farm.v1.desired\"} trailing")]
     public void Unusable_payloads_are_rejected_with_one_event_and_nothing_on_disk(string json)
     {
@@ -81,5 +81,47 @@ public sealed class DesiredPoolStateStoreTests : IDisposable
         Assert.Equal(DesiredIntakeOutcome.Accepted, restarted.Accept(Desired(4), "test"));
         Assert.Null(restarted.Rejection);
         Assert.DoesNotContain(events.Recent, e => e.Action != "desired-rejected");
+    }
+
+    [Fact]
+    public void A_bad_entry_is_rejected_alone_and_a_stored_state_naming_a_removed_miner_keeps_the_others()
+    {
+        options.Miners.Add(new MinerOptions { Id = "m2", Address = "10.0.0.2", Profile = "antminer" });
+        var events = new RackEventBus(logs.CreateLogger<RackEventBus>());
+        DesiredPoolStateStore store = NewStore(events);
+        string json = "{\"schema\":\"farm.v1.desired\",\"publisher\":\"c\",\"seq\":1,\"ts\":\"2026-01-01T00:00:00Z\",\"site\":\"s1\",\"rack\":\"r1\",\"generation\":1," +
+            "\"miners\":[{\"minerId\":\"m1\",\"pools\":[null]},null,{\"minerId\":\"m2\",\"pools\":[{\"url\":\"stratum+tcp://p.example:3333\",\"user\":\"acct.m2\",\"priority\":0}]}]}";
+
+        Assert.Equal(DesiredIntakeOutcome.Accepted, store.Accept(Encoding.UTF8.GetBytes(json), "test"));
+
+        Assert.Equal(["m2"], store.Current!.Miners.Select(m => m.MinerId));
+        Assert.Equal([(0, "m1", "miners[0] (m1).pools[0]: is null."), (1, null, "miners[1]: is null.")], store.RejectedMiners.Select(r => (r.Index, r.MinerId, r.Reason)));
+        Assert.Null(store.Rejection);
+        RackEvent e = Assert.Single(events.Recent);
+        Assert.Equal(("pools", "warning", "desired-miners-rejected", null), (e.Kind, e.Severity, e.Action, e.MinerId));
+        Assert.Contains("taken for 1 miner(s); 2 entries rejected", e.Detail, StringComparison.Ordinal);
+        Assert.Equal(DesiredIntakeOutcome.Unchanged, store.Accept(Encoding.UTF8.GetBytes(json), "test"));
+
+        // m2 leaves the rack's configuration: at the next start the stored state is still taken, m2's entry is rejected alone.
+        options.Miners.RemoveAt(1);
+        DesiredPoolStateStore restarted = NewStore(events);
+        Assert.Equal(1, restarted.Current!.Generation);
+        Assert.Empty(restarted.Current.Miners);
+        Assert.Contains(restarted.RejectedMiners, r => r.MinerId == "m2" && r.Reason.Contains("is not a miner of rack r1", StringComparison.Ordinal));
+        Assert.Contains(logs.Records, r => r.Message.Contains("entries of the stored desired pool state are not applied", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_payload_over_the_size_limit_is_refused_unread_with_a_short_reason()
+    {
+        var events = new RackEventBus(logs.CreateLogger<RackEventBus>());
+        DesiredPoolStateStore store = NewStore(events);
+        byte[] big = Encoding.UTF8.GetBytes("{\"schema\":\"farm.v1.desired\",\"x\":\"" + new string('x', DesiredPoolStateStore.MaxPayloadBytes) + "\"}");
+
+        Assert.Equal(DesiredIntakeOutcome.Rejected, store.Accept(big, "test"));
+
+        Assert.Equal($"the payload is {big.Length} bytes; at most {DesiredPoolStateStore.MaxPayloadBytes} are read (DesiredPoolStateStore.MaxPayloadBytes); the controller must send a smaller state", store.Rejection!.Reason);
+        Assert.InRange(Assert.Single(events.Recent).Detail!.Length, 1, 300);
+        Assert.Null(store.Current);
     }
 }

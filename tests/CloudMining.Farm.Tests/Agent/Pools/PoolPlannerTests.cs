@@ -104,10 +104,12 @@ public sealed class PoolPlannerTests
     }
 
     [Fact]
-    public void Validation_names_rack_priority_and_worker_problems()
+    public void Validation_names_rack_problems_for_the_whole_state_and_priority_and_worker_problems_for_the_entry()
     {
         var options = new AgentOptions { Site = "s1", RackId = "r1" };
         options.Miners.Add(new MinerOptions { Id = "m1", Address = "10.0.0.1", Profile = "antminer" });
+        options.Miners.Add(new MinerOptions { Id = "m2", Address = "10.0.0.2", Profile = "antminer" });
+        MinerPoolAssignment good = new("m2", [new PoolTarget("stratum+tcp://p.example:3333", "w2", 0)]);
         var desired = new DesiredPoolStatePayload
         {
             Publisher = "controller",
@@ -116,15 +118,21 @@ public sealed class PoolPlannerTests
             Site = "s1",
             Rack = "r2",
             Generation = 2,
-            Miners = [new MinerPoolAssignment("m1", [new PoolTarget("stratum+tcp://p.example:3333", "bad worker", 0), new PoolTarget("stratum+tcp://q.example:3333", "w", 0, Quota: 0)])],
+            Miners = [new MinerPoolAssignment("m1", [new PoolTarget("stratum+tcp://p.example:3333", "bad worker", 0), new PoolTarget("stratum+tcp://q.example:3333", "w", 0, Quota: 0)]), good],
         };
 
-        IReadOnlyList<string> problems = DesiredPoolStateValidator.Check(desired, options, 1, _ => Profile("antminer"));
+        DesiredPoolStateValidation whole = DesiredPoolStateValidator.Validate(desired, options, 1, _ => Profile("antminer"));
+        Assert.False(whole.IsUsable);
+        Assert.StartsWith("site/rack: the state is for s1/r2", Assert.Single(whole.Problems), StringComparison.Ordinal);
+        Assert.Empty(whole.Accepted);
 
-        Assert.Contains(problems, p => p.StartsWith("site/rack: the state is for s1/r2", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("miners[0] (m1).pools[0].user: 'bad worker' contains ' '", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("miners[0] (m1).pools[1].priority: 0 is also the priority of pools[0]", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("miners[0] (m1).pools[1].quota: 0 is below 1", StringComparison.Ordinal));
-        Assert.Equal(4, problems.Count);
+        DesiredPoolStateValidation partly = DesiredPoolStateValidator.Validate(desired with { Rack = "r1" }, options, 1, _ => Profile("antminer"));
+        Assert.True(partly.IsUsable);
+        Assert.Equal([good], partly.Accepted);
+        RejectedMinerEntry rejected = Assert.Single(partly.Rejected);
+        Assert.Equal((0, "m1"), (rejected.Index, rejected.MinerId));
+        Assert.Contains("miners[0] (m1).pools[0].user: 'bad worker' contains ' '", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("miners[0] (m1).pools[1].priority: 0 is also the priority of pools[0]", rejected.Reason, StringComparison.Ordinal);
+        Assert.Contains("miners[0] (m1).pools[1].quota: 0 is below 1", rejected.Reason, StringComparison.Ordinal);
     }
 }

@@ -22,7 +22,7 @@ public sealed class PoolSafetyTests
         new(minerId, [new PoolTarget(url, "cust." + minerId, 0, quota), new PoolTarget(House, "house." + minerId, 1)]);
 
     [Fact]
-    public async Task Invalid_desired_state_changes_nothing_and_raises_one_rejected_event_naming_miner_and_field()
+    public async Task A_desired_state_invalid_as_a_whole_changes_nothing_and_raises_one_rejected_event()
     {
         await using PoolsRack rack = await PoolsRack.StartAsync(["antminer", "braiins-os"]);
         string a = rack[0].Id, b = rack[1].Id;
@@ -35,12 +35,8 @@ public sealed class PoolSafetyTests
 
         (string Json, string[] Expected)[] cases =
         [
-            (Json(PoolsRack.Desired(6, Assignment(a, "http://customer.pool.example:3333"), Assignment(b))), [$"miners[0] ({a}).pools[0].url", "must start with stratum+tcp://"]),
-            (Json(PoolsRack.Desired(6, Assignment(a), Assignment("sim-9999"))), ["miners[1].minerId", "'sim-9999' is not a miner of rack P-01"]),
-            (Json(PoolsRack.Desired(6, Assignment(a, "stratum+tcp://cust:hunter2@customer.pool.example:3333"), Assignment(b))), [$"miners[0] ({a}).pools[0].url", "no path or credentials"]),
-            (Json(PoolsRack.Desired(6, Assignment(a, quota: 2), Assignment(b, quota: 2))), [$"miners[1] ({b}).pools[0].quota", "'braiins-os' cannot set pool quotas"]),
-            (Json(PoolsRack.Desired(3, Assignment(a), Assignment(b))), ["generation: 3 is older than generation 5"]),
-            (Json(PoolsRack.Desired(6, new MinerPoolAssignment(a, [new PoolTarget(Customer, "c.w", 0), new PoolTarget(Customer, "c.w", 1)]))), [$"miners[0] ({a}).pools[1]", "same pool and worker"]),
+            (Json(PoolsRack.Desired(3, Assignment(a, "http://customer.pool.example:3333"), Assignment(b))), ["generation: 3 is older than generation 5"]),
+            (Json(PoolsRack.Desired(6, Assignment(a), Assignment(b)) with { Rack = "P-02" }), ["site/rack: the state is for test/P-02, but this agent runs test/P-01"]),
             ("{\"schema\":\"farm.v1.desired\",\"generation\":", ["not valid farm.v1.desired JSON"]),
         ];
 
@@ -53,7 +49,6 @@ public sealed class PoolSafetyTests
             var e = rack.EventsOf("desired-rejected")[^1];
             Assert.Equal(("pools", "warning"), (e.Kind, e.Severity));
             Assert.All(expected, text => Assert.Contains(text, e.Detail, StringComparison.Ordinal));
-            Assert.DoesNotContain("hunter2", e.Detail, StringComparison.Ordinal);
             Assert.Equal(5, rack.Store.Current!.Generation);
             Assert.Equal(stored, await File.ReadAllBytesAsync(file));
             Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.Rejected?.Reason.Contains(expected[^1], StringComparison.Ordinal) == true, Patience));
@@ -67,11 +62,72 @@ public sealed class PoolSafetyTests
         Assert.True(rack.Reconciler.LastReport is { Generation: 5, Applied: true });
         Assert.Contains(rack.Reconciler.LastReport!.Errors, x => x.StartsWith("desired rejected: not valid farm.v1.desired JSON", StringComparison.Ordinal));
         Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Rejected is not null && r.Generation == 5), Patience));
+        Assert.Empty(rack.EventsOf("desired-miners-rejected"));
 
         // A valid newer state is taken again and clears the rejection.
         await rack.PublishDesiredAsync(PoolsRack.Desired(6, Assignment(a, quota: 4), Assignment(b)));
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 6, Applied: true, Rejected: null }, Patience), Dump(rack));
         Assert.Equal(4, rack.MiningOrder(0)[0].Quota);
+    }
+
+    [Fact]
+    public async Task One_bad_entry_is_rejected_alone_with_its_reason_and_the_other_miners_take_the_new_generation()
+    {
+        await using PoolsRack rack = await PoolsRack.StartAsync(["antminer", "braiins-os", "luxos"]);
+        string a = rack[0].Id, b = rack[1].Id, c = rack[2].Id;
+        await rack.PublishDesiredAsync(PoolsRack.Desired(5, Assignment(a), Assignment(b), Assignment(c)));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 5, Applied: true }, Patience), Dump(rack));
+
+        // Each generation moves the good miners to a new customer pool; one entry is bad in its own way.
+        (Func<string, DesiredPoolStatePayload> Desired, string Bad, string[] Expected)[] cases =
+        [
+            (url => PoolsRack.Desired(6, Assignment(a, "http://customer.pool.example:3333"), Assignment(b, url), Assignment(c, url)), a, [$"miners[0] ({a}).pools[0].url", "must start with stratum+tcp://"]),
+            (url => PoolsRack.Desired(7, Assignment(a, url), Assignment(b, url), Assignment(c, url), Assignment("sim-9999", url)), "sim-9999", ["miners[3].minerId", "'sim-9999' is not a miner of rack P-01"]),
+            (url => PoolsRack.Desired(8, Assignment(a, "stratum+tcp://cust:hunter2@customer.pool.example:3333"), Assignment(b, url), Assignment(c, url)), a, [$"miners[0] ({a}).pools[0].url", "no path or credentials"]),
+            (url => PoolsRack.Desired(9, Assignment(a, url, quota: 2), Assignment(b, url, quota: 2), Assignment(c, url)), b, [$"miners[1] ({b}).pools[0].quota", "'braiins-os' cannot set pool quotas"]),
+            (url => PoolsRack.Desired(10, Assignment(a, url), Assignment(b, url), new MinerPoolAssignment(c, [new PoolTarget(url, "c.w", 0), new PoolTarget(url, "c.w", 1)])), c, [$"miners[2] ({c}).pools[1]", "same pool and worker"]),
+            (url => PoolsRack.Desired(11, Assignment(a, url), Assignment(b, url), Assignment(c, url), Assignment(a, url)), a, [$"miners[0] ({a}).minerId: listed 2 times (miners[0], miners[3])"]),
+            (url => PoolsRack.Desired(12, Assignment(a, url), Assignment(b, url), Assignment(c, url, quota: 1_000_001)), c, [$"miners[2] ({c}).pools[0].quota: 1000001 is above 1000000"]),
+        ];
+
+        int n = 0;
+        foreach ((Func<string, DesiredPoolStatePayload> desired, string bad, string[] expected) in cases)
+        {
+            string url = $"stratum+tcp://customer{++n}.pool.example:3333";
+            DesiredPoolStatePayload state = desired(url);
+            var good = new[] { a, b, c }.Where(id => id != bad).ToArray();
+            var badPools = rack.Farm.Miners.Where(m => m.Id == bad).Select(m => rack.MiningOrder(rack.Farm.Miners.ToList().IndexOf(m))).ToArray();
+            await rack.PublishDesiredAsync(state);
+
+            // Reported at the new generation: the good miners applied (read back), the bad one rejected with the reason.
+            Assert.True(
+                await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { } r && r.Generation == state.Generation && good.All(id => r.MinerStatus!.Any(s => s.MinerId == id && s.State == ReportedMinerStatus.Applied)), Patience),
+                $"generation {state.Generation}: " + Dump(rack));
+            ReportedPoolStatePayload report = rack.Reconciler.LastReport!;
+            Assert.False(report.Applied);
+            Assert.Null(report.Rejected);
+            ReportedMinerStatus rejected = Assert.Single(report.MinerStatus!, s => s.State == ReportedMinerStatus.Rejected);
+            Assert.Equal(bad, rejected.MinerId);
+            Assert.All(expected, text => Assert.Contains(text, rejected.Reason, StringComparison.Ordinal));
+            Assert.Contains(report.Errors, e => e.StartsWith($"{bad}: rejected: ", StringComparison.Ordinal));
+            Assert.All(good, id => Assert.Equal(url, rack.MiningOrder(rack.Farm.Miners.ToList().FindIndex(m => m.Id == id))[0].Url));
+            Assert.Equal(badPools, rack.Farm.Miners.Where(m => m.Id == bad).Select(m => rack.MiningOrder(rack.Farm.Miners.ToList().IndexOf(m))).ToArray());
+
+            var e = rack.EventsOf("desired-miners-rejected")[^1];
+            Assert.Equal(("pools", "warning"), (e.Kind, e.Severity));
+            Assert.All(expected, text => Assert.Contains(text, e.Detail, StringComparison.Ordinal));
+            Assert.Equal(state.Generation, rack.Store.Current!.Generation);
+            Assert.DoesNotContain(rack.Store.Current.Miners, m => m.MinerId == bad);
+        }
+
+        Assert.Empty(rack.EventsOf("desired-rejected"));
+        Assert.All(rack.AllEvents, e => Assert.DoesNotContain("hunter2", e.Detail ?? string.Empty, StringComparison.Ordinal));
+        Assert.All(rack.ReportedOnWire, r => Assert.DoesNotContain("hunter2", Json(r), StringComparison.Ordinal));
+
+        // A following state without the bad entries is applied whole again.
+        await rack.PublishDesiredAsync(PoolsRack.Desired(13, Assignment(a), Assignment(b), Assignment(c)));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 13, Applied: true, Errors.Count: 0 }, Patience), Dump(rack));
+        Assert.DoesNotContain(rack.Reconciler.LastReport!.MinerStatus!, s => s.State == ReportedMinerStatus.Rejected);
     }
 
     [Fact]
@@ -83,12 +139,15 @@ public sealed class PoolSafetyTests
         Assert.True(await Eventually.TrueAsync(() => rack.Polling.LastCycle is { Cycle: 1 }, Patience));
 
         Assert.Equal(DesiredIntakeOutcome.Accepted, rack.Store.Accept(PoolsRack.Desired(1, Assignment(denied), Assignment(readOnly)), "test"));
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.All(s => s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
         ReportedPoolStatePayload report = rack.Reconciler.LastReport!;
         ReportedMinerStatus deniedStatus = report.MinerStatus!.Single(s => s.MinerId == denied);
         Assert.Contains("Access denied to 'addpool'", deniedStatus.Reason, StringComparison.Ordinal);
         Assert.Equal(clock.GetUtcNow() + PoolReconciler.FirstRetryDelay, deniedStatus.NextRetryAt);
-        Assert.Contains("'whatsminer' cannot add pools", report.MinerStatus!.Single(s => s.MinerId == readOnly).Reason, StringComparison.Ordinal);
+        // A firmware without pool actions is not tried at all: its entry is rejected when the state arrives.
+        ReportedMinerStatus readOnlyStatus = report.MinerStatus!.Single(s => s.MinerId == readOnly);
+        Assert.Equal(ReportedMinerStatus.Rejected, readOnlyStatus.State);
+        Assert.Contains("'whatsminer' has no pool actions", readOnlyStatus.Reason, StringComparison.Ordinal);
         Assert.Equal(2, report.Errors.Count);
         Assert.False(report.Applied);
         Assert.Equal(1, rack[0].WriteCommandsReceived);
@@ -123,7 +182,8 @@ public sealed class PoolSafetyTests
         Assert.Equal(3, rack[0].WriteCommandsReceived);
         Assert.Equal(0, rack[1].WriteCommandsReceived);
         Assert.Equal(3, rack.EventsOf("pools-failed").Count(e => e.MinerId == denied));
-        Assert.Equal(3, rack.EventsOf("pools-failed").Count(e => e.MinerId == readOnly));
+        Assert.DoesNotContain(rack.EventsOf("pools-failed"), e => e.MinerId == readOnly);
+        Assert.Equal(readOnly, Assert.Single(rack.EventsOf("desired-miners-rejected")).MinerId);
         Assert.Empty(rack.EventsOf("pools-applied"));
     }
 
@@ -165,4 +225,6 @@ public sealed class PoolSafetyTests
     }
 
     private static string Json(DesiredPoolStatePayload desired) => JsonSerializer.Serialize(desired, FarmJsonContext.Default.DesiredPoolStatePayload);
+
+    private static string Json(ReportedPoolStatePayload reported) => JsonSerializer.Serialize(reported, FarmJsonContext.Default.ReportedPoolStatePayload);
 }
