@@ -2,10 +2,16 @@
 # Generates a mosquitto configuration, a hashed password file and an ACL for the three CloudMining.Farm roles:
 #   agent-{site}-{rack}  writes only its own rack's branch (status, miners/#, events, reported) and reads only its
 #                        own farm/v1/{site}/{rack}/desired
-#   controller           reads and writes farm/v1/#
+#   controller           reads and writes farm/v1/# (also creates controller-engine, the same role and password, for
+#                        the controller's second connection: the broker binds each session to its user name)
 #   contract-platform    reads farm/v1/+/allocation/# and farm/v1/+/capacity, nothing else, writes nothing
 # Install hook for ./install.sh --broker. Idempotent: re-running regenerates all three files.
+# Every client id is the user name (use_username_as_clientid): one connection per user, no session takeover.
+# max_packet_size is the farm's packet limit, FarmMqttLimits.MaxPacketSize in shared/CloudMining.Farm.Shared/Contract
+# (a test checks they agree): the broker disconnects a client that sends more and never stores the message.
 set -euo pipefail
+
+max_packet_size=1048576
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 template="$here/deploy/mosquitto/mosquitto.conf.template"
@@ -16,6 +22,7 @@ Usage: scripts/broker-setup.sh --out DIR --credentials FILE [options]
 
   --out DIR            where mosquitto.conf, passwd and acl are written (created, mode 700)
   --credentials FILE   lines "username:password"; usernames: controller, contract-platform, agent-{site}-{rack}
+                       (the controller line also creates user controller-engine with the same password)
                        (site and rack as in the topic tree: no '/', '+', '#'; rack 'allocation'/'capacity' reserved).
                        Agent lines may be written "agent:{site}:{rack}:password" when site or rack contain '-'.
   --port N             listener port (default 1883, or 8883 with TLS)
@@ -90,7 +97,10 @@ while IFS= read -r line || [ -n "$line" ]; do
   seen[$user]=1
   case "$user" in
     controller)
-      printf '\nuser controller\ntopic readwrite farm/v1/#\n' >> "$acl.tmp" ;;
+      # The engine's connection gets its own user: with use_username_as_clientid two connections of one user would
+      # keep disconnecting each other.
+      printf '\nuser controller\ntopic readwrite farm/v1/#\n\nuser controller-engine\ntopic readwrite farm/v1/#\n' >> "$acl.tmp"
+      printf '%s:%s\n' "controller-engine" "$password" >> "$passwd.tmp" ;;
     contract-platform)
       printf '\nuser contract-platform\ntopic read farm/v1/+/allocation/#\ntopic read farm/v1/+/capacity\n' >> "$acl.tmp" ;;
     agent-*)
@@ -119,8 +129,8 @@ if [ -n "$cert" ]; then
   $require_cert && tls_block+=$'\n'"require_certificate true"
 fi
 run_line="user $run_as"
-awk -v port="$port" -v bind="$bind" -v data="$data" -v pw="$passwd" -v acl="$acl" -v tls="$tls_block" -v run="$run_line" '
-  { gsub(/@PORT@/, port); gsub(/@BIND@/, bind); gsub(/@DATA_DIR@/, data); gsub(/@PASSWORD_FILE@/, pw); gsub(/@ACL_FILE@/, acl)
+awk -v port="$port" -v bind="$bind" -v data="$data" -v pw="$passwd" -v acl="$acl" -v tls="$tls_block" -v run="$run_line" -v mps="$max_packet_size" '
+  { gsub(/@PORT@/, port); gsub(/@BIND@/, bind); gsub(/@MAX_PACKET_SIZE@/, mps); gsub(/@DATA_DIR@/, data); gsub(/@PASSWORD_FILE@/, pw); gsub(/@ACL_FILE@/, acl)
     if ($0 == "@TLS_BLOCK@") { print tls; next } if ($0 == "@RUN_AS@") { print run; next } print }' "$template" > "$conf"
 chmod 600 "$conf"
 echo "broker-setup: wrote $conf, $passwd (${#seen[@]} users, hashed) and $acl"
