@@ -5,6 +5,8 @@
 #   controller           reads and writes farm/v1/# (also creates controller-engine, the same role and password, for
 #                        the controller's second connection: the broker binds each session to its user name)
 #   contract-platform    reads farm/v1/+/allocation/# and farm/v1/+/capacity, nothing else, writes nothing
+#   operator             (optional) reads farm/v1/#, writes nothing: for watching with mosquitto_sub, since a second
+#                        connection with the controller's user would disconnect the controller
 # Install hook for ./install.sh --broker. Idempotent: re-running regenerates all three files.
 # Every client id is the user name (use_username_as_clientid): one connection per user, no session takeover.
 # max_packet_size is the farm's packet limit, FarmMqttLimits.MaxPacketSize in shared/CloudMining.Farm.Shared/Contract
@@ -21,7 +23,8 @@ usage() {
 Usage: scripts/broker-setup.sh --out DIR --credentials FILE [options]
 
   --out DIR            where mosquitto.conf, passwd and acl are written (created, mode 700)
-  --credentials FILE   lines "username:password"; usernames: controller, contract-platform, agent-{site}-{rack}
+  --credentials FILE   lines "username:password"; usernames: controller, contract-platform, operator (optional,
+                       read-only for watching), agent-{site}-{rack}
                        (the controller line also creates user controller-engine with the same password)
                        (site and rack as in the topic tree: no '/', '+', '#'; rack 'allocation'/'capacity' reserved).
                        Agent lines may be written "agent:{site}:{rack}:password" when site or rack contain '-'.
@@ -103,6 +106,8 @@ while IFS= read -r line || [ -n "$line" ]; do
       printf '%s:%s\n' "controller-engine" "$password" >> "$passwd.tmp" ;;
     contract-platform)
       printf '\nuser contract-platform\ntopic read farm/v1/+/allocation/#\ntopic read farm/v1/+/capacity\n' >> "$acl.tmp" ;;
+    operator)
+      printf '\nuser operator\ntopic read farm/v1/#\n' >> "$acl.tmp" ;;
     agent-*)
       valid_id "$site" || fail "$creds:$line_no: site id '$site' is not a valid topic level"
       valid_id "$rack" || fail "$creds:$line_no: rack id '$rack' is not a valid topic level"
@@ -112,7 +117,7 @@ while IFS= read -r line || [ -n "$line" ]; do
       # %u can only substitute the whole user name as one level.
       printf '\nuser %s\ntopic write %s/status\ntopic write %s/miners/#\ntopic write %s/events\ntopic write %s/reported\ntopic read %s/desired\n' \
         "$user" "$base" "$base" "$base" "$base" "$base" >> "$acl.tmp" ;;
-    *) fail "$creds:$line_no: unknown role for user '$user' (controller, contract-platform or agent-{site}-{rack})" ;;
+    *) fail "$creds:$line_no: unknown role for user '$user' (controller, contract-platform, operator or agent-{site}-{rack})" ;;
   esac
   printf '%s:%s\n' "$user" "$password" >> "$passwd.tmp"
 done < "$creds"

@@ -63,7 +63,8 @@ public sealed class MqttOversizedMessageTests
         Assert.Contains("big/refused", error.Message, StringComparison.Ordinal);
 
         // Exactly at the limit still goes out: the limit counts the whole packet.
-        int fits = Limit - (int)MqttPacketEncoder.PublishPacketSize("big/fits", 0, MqttQualityOfServiceLevel.AtLeastOnce);
+        int fits = Limit - (int)(MqttPacketEncoder.PublishPacketSize("big/fits", Limit, MqttQualityOfServiceLevel.AtLeastOnce) - Limit);
+        Assert.Equal(Limit, MqttPacketEncoder.PublishPacketSize("big/fits", fits, MqttQualityOfServiceLevel.AtLeastOnce));
         await client.PublishAsync(Message("big/fits", new byte[fits], retain: false));
         Assert.True(client.IsConnected);
     }
