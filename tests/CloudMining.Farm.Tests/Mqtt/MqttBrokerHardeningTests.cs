@@ -21,6 +21,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
 {
     private const string ControllerPassword = "ctl-pw";
     private const string RackPassword = "r1-pw";
+    private const string OperatorPassword = "ops-pw";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly string folder = Directory.CreateTempSubdirectory("farm-broker-hardening-").FullName;
     private MosquittoBroker broker = null!;
@@ -28,7 +29,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string credentials = Path.Combine(folder, "users.txt");
-        await File.WriteAllTextAsync(credentials, $"controller:{ControllerPassword}\ncontract-platform:plat-pw\nagent-s1-r1:{RackPassword}\n");
+        await File.WriteAllTextAsync(credentials, $"controller:{ControllerPassword}\ncontract-platform:plat-pw\nagent-s1-r1:{RackPassword}\noperator:{OperatorPassword}\n");
         int port = FreeTcpPort.Next();
         await RunAsync(
             "bash", Path.Combine(RepoPaths.Root, "scripts", "broker-setup.sh"), "--out", Path.Combine(folder, "out"), "--credentials", credentials,
@@ -127,6 +128,25 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         string log = await broker.ReadLogAsync();
         Assert.Equal(2, log.Split("as agent-s1-r1 (").Length - 1);
         Assert.Single(log.Split('\n'), l => l.Contains("New client connected", StringComparison.Ordinal) && l.Contains(" as controller (", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Operator_watches_everything_writes_nothing_and_does_not_disturb_the_controller()
+    {
+        await using var ingest = new MqttClient(Controller().ToClientOptions());
+        var controllerSeen = new MqttMessageCollector(ingest);
+        await ingest.ConnectAsync();
+        await ingest.SubscribeAsync("farm/v1/#");
+        await using MqttClient watch = await ConnectAsync("operator", OperatorPassword, "controller");
+        var watched = new MqttMessageCollector(watch);
+        await watch.SubscribeAsync("farm/v1/#");
+
+        await watch.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Desired("s1", "r1"), Payload = "forged-by-operator"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
+        await ingest.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Capacity("s1"), Payload = "from-controller"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
+
+        Assert.True(await Eventually.TrueAsync(() => watched.Texts.Contains("from-controller") && controllerSeen.Texts.Contains("from-controller"), Wait));
+        Assert.DoesNotContain("forged-by-operator", controllerSeen.Texts);
+        Assert.Equal((0L, true, true), (ingest.ReconnectCount, ingest.IsConnected, watch.IsConnected));
     }
 
     private ControllerMqttOptions Controller() =>
