@@ -9,7 +9,10 @@ namespace CloudMining.Farm.Mqtt.Formatter;
 /// </summary>
 public static class MqttPacketDecoder
 {
-    /// <summary>Default ceiling on one packet, far above our telemetry; a broker could send up to 256 MB.</summary>
+    /// <summary>
+    /// Default ceiling of the pure decoder (a broker could send up to 256 MB). Clients use their own, smaller
+    /// MqttClientOptions.MaxPacketSize (the farm's 1 MiB) and skip larger PUBLISH packets instead of failing.
+    /// </summary>
     public const int DefaultMaxPacketSize = 16 * 1024 * 1024;
 
     /// <summary>
