@@ -19,8 +19,9 @@ Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
                with farmctl and show `farmctl allocation show` (Ctrl-C stops them all)
   --test       deps, then run the whole test suite (the README's test command)
   --broker ... generate a mosquitto config, hashed password file and ACL for the agent,
-               controller and contract-platform roles; every option after --broker goes to
-               scripts/broker-setup.sh (see ./install.sh --broker --help)
+               controller (+ controller-engine), contract-platform and operator roles, with client
+               id = user name and the farm's 1 MiB packet limit; every option after --broker goes
+               to scripts/broker-setup.sh (see ./install.sh --broker --help)
   --agent ...  install farm-agent as a systemd service on a rack box: program under /opt/cloudmining-farm,
                system user farm-agent (gpio group), /etc/farm-agent/agent.json from a template (kept if
                present), the hardened unit; enables it (see ./install.sh --agent --help)

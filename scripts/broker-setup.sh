@@ -2,10 +2,18 @@
 # Generates a mosquitto configuration, a hashed password file and an ACL for the three CloudMining.Farm roles:
 #   agent-{site}-{rack}  writes only its own rack's branch (status, miners/#, events, reported) and reads only its
 #                        own farm/v1/{site}/{rack}/desired
-#   controller           reads and writes farm/v1/#
+#   controller           reads and writes farm/v1/# (also creates controller-engine, the same role and password, for
+#                        the controller's second connection: the broker binds each session to its user name)
 #   contract-platform    reads farm/v1/+/allocation/# and farm/v1/+/capacity, nothing else, writes nothing
+#   operator             (optional) reads farm/v1/#, writes nothing: for watching with mosquitto_sub, since a second
+#                        connection with the controller's user would disconnect the controller
 # Install hook for ./install.sh --broker. Idempotent: re-running regenerates all three files.
+# Every client id is the user name (use_username_as_clientid): one connection per user, no session takeover.
+# max_packet_size is the farm's packet limit, FarmMqttLimits.MaxPacketSize in shared/CloudMining.Farm.Shared/Contract
+# (a test checks they agree): the broker disconnects a client that sends more and never stores the message.
 set -euo pipefail
+
+max_packet_size=1048576
 
 here="$(cd "$(dirname "$0")/.." && pwd)"
 template="$here/deploy/mosquitto/mosquitto.conf.template"
@@ -15,7 +23,9 @@ usage() {
 Usage: scripts/broker-setup.sh --out DIR --credentials FILE [options]
 
   --out DIR            where mosquitto.conf, passwd and acl are written (created, mode 700)
-  --credentials FILE   lines "username:password"; usernames: controller, contract-platform, agent-{site}-{rack}
+  --credentials FILE   lines "username:password"; usernames: controller, contract-platform, operator (optional,
+                       read-only for watching), agent-{site}-{rack}
+                       (the controller line also creates user controller-engine with the same password)
                        (site and rack as in the topic tree: no '/', '+', '#'; rack 'allocation'/'capacity' reserved).
                        Agent lines may be written "agent:{site}:{rack}:password" when site or rack contain '-'.
   --port N             listener port (default 1883, or 8883 with TLS)
@@ -90,9 +100,14 @@ while IFS= read -r line || [ -n "$line" ]; do
   seen[$user]=1
   case "$user" in
     controller)
-      printf '\nuser controller\ntopic readwrite farm/v1/#\n' >> "$acl.tmp" ;;
+      # The engine's connection gets its own user: with use_username_as_clientid two connections of one user would
+      # keep disconnecting each other.
+      printf '\nuser controller\ntopic readwrite farm/v1/#\n\nuser controller-engine\ntopic readwrite farm/v1/#\n' >> "$acl.tmp"
+      printf '%s:%s\n' "controller-engine" "$password" >> "$passwd.tmp" ;;
     contract-platform)
       printf '\nuser contract-platform\ntopic read farm/v1/+/allocation/#\ntopic read farm/v1/+/capacity\n' >> "$acl.tmp" ;;
+    operator)
+      printf '\nuser operator\ntopic read farm/v1/#\n' >> "$acl.tmp" ;;
     agent-*)
       valid_id "$site" || fail "$creds:$line_no: site id '$site' is not a valid topic level"
       valid_id "$rack" || fail "$creds:$line_no: rack id '$rack' is not a valid topic level"
@@ -102,7 +117,7 @@ while IFS= read -r line || [ -n "$line" ]; do
       # %u can only substitute the whole user name as one level.
       printf '\nuser %s\ntopic write %s/status\ntopic write %s/miners/#\ntopic write %s/events\ntopic write %s/reported\ntopic read %s/desired\n' \
         "$user" "$base" "$base" "$base" "$base" "$base" >> "$acl.tmp" ;;
-    *) fail "$creds:$line_no: unknown role for user '$user' (controller, contract-platform or agent-{site}-{rack})" ;;
+    *) fail "$creds:$line_no: unknown role for user '$user' (controller, contract-platform, operator or agent-{site}-{rack})" ;;
   esac
   printf '%s:%s\n' "$user" "$password" >> "$passwd.tmp"
 done < "$creds"
@@ -119,8 +134,8 @@ if [ -n "$cert" ]; then
   $require_cert && tls_block+=$'\n'"require_certificate true"
 fi
 run_line="user $run_as"
-awk -v port="$port" -v bind="$bind" -v data="$data" -v pw="$passwd" -v acl="$acl" -v tls="$tls_block" -v run="$run_line" '
-  { gsub(/@PORT@/, port); gsub(/@BIND@/, bind); gsub(/@DATA_DIR@/, data); gsub(/@PASSWORD_FILE@/, pw); gsub(/@ACL_FILE@/, acl)
+awk -v port="$port" -v bind="$bind" -v data="$data" -v pw="$passwd" -v acl="$acl" -v tls="$tls_block" -v run="$run_line" -v mps="$max_packet_size" '
+  { gsub(/@PORT@/, port); gsub(/@BIND@/, bind); gsub(/@MAX_PACKET_SIZE@/, mps); gsub(/@DATA_DIR@/, data); gsub(/@PASSWORD_FILE@/, pw); gsub(/@ACL_FILE@/, acl)
     if ($0 == "@TLS_BLOCK@") { print tls; next } if ($0 == "@RUN_AS@") { print run; next } print }' "$template" > "$conf"
 chmod 600 "$conf"
 echo "broker-setup: wrote $conf, $passwd (${#seen[@]} users, hashed) and $acl"

@@ -44,6 +44,9 @@ public static class AgentMqttClientOptions
         builder.WithTcpServer(mqtt.Host!.Trim(), mqtt.EffectivePort)
             .WithClientId(ClientId(options))
             .WithKeepAlivePeriod(mqtt.KeepAlive)
+
+            // The broker's max_packet_size: a bigger message is refused here, before it could reach the disk queue.
+            .WithMaxPacketSize(FarmMqttLimits.MaxPacketSize)
             .WithAutoReconnect(TimeSpan.FromMilliseconds(200), mqtt.ReconnectMaxDelay)
             .WithTimeProvider(time)
 

@@ -1,4 +1,5 @@
 using CloudMining.Farm.Mqtt.Client.Options;
+using CloudMining.Farm.Shared.Contract;
 
 namespace CloudMining.Farm.Controller.Configuration;
 
@@ -18,19 +19,23 @@ public sealed class ControllerMqttOptions
 
     /// <summary>
     /// Client options for one of the controller's connections: client id "{ClientId}{suffix}", persistent session,
-    /// credentials when a user is set, and auto-reconnect — a broker that is down at start or restarts later is waited
-    /// for, not fatal; the client re-subscribes itself.
+    /// broker user "{Username}{suffix}" with the same password when a user is set, the farm's packet limit, and
+    /// auto-reconnect — a broker that is down at start or restarts later is waited for, not fatal; the client
+    /// re-subscribes itself. The broker binds each session to its user (use_username_as_clientid, see
+    /// scripts/broker-setup.sh), so each connection needs a user of its own: broker-setup.sh creates
+    /// "controller-engine" beside "controller" with the same password.
     /// </summary>
-    public MqttClientOptions ToClientOptions(string clientIdSuffix = "")
+    public MqttClientOptions ToClientOptions(string connectionSuffix = "")
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(Host!.Trim(), Port)
-            .WithClientId(ClientId!.Trim() + clientIdSuffix)
+            .WithClientId(ClientId!.Trim() + connectionSuffix)
             .WithCleanSession(false)
+            .WithMaxPacketSize(FarmMqttLimits.MaxPacketSize)
             .WithAutoReconnect(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
         if (!string.IsNullOrEmpty(Username))
         {
-            builder.WithCredentials(Username, Password);
+            builder.WithCredentials(Username.Trim() + connectionSuffix, Password);
         }
 
         return builder.Build();

@@ -3,6 +3,7 @@ using CloudMining.Farm.Mqtt.Adapter;
 using CloudMining.Farm.Mqtt.Channel;
 using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Formatter;
+using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.Packets;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -13,29 +14,66 @@ namespace CloudMining.Farm.Mqtt.Client;
 /// <summary>Connection life cycle: handshake, reader/writer/keep-alive loops, teardown and reconnect.</summary>
 public sealed partial class MqttClient
 {
+    // One execution of this pipeline lasts until a connection proved healthy (ReconnectHealthyAfter): a connection
+    // that dies sooner is a failed attempt, so the backoff keeps growing instead of restarting at zero each time.
     private ResiliencePipeline BuildReconnectPipeline() =>
         new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
                 // Reconnecting never gives up: an agent must outlive any broker outage.
                 MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.ReconnectMinDelay,
-                MaxDelay = options.ReconnectMaxDelay,
+                DelayGenerator = args => new ValueTask<TimeSpan?>(
+                    MqttReconnectBackoff.Delay(args.AttemptNumber, options.ReconnectMinDelay, options.ReconnectMaxDelay, Random.Shared.NextDouble())),
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
                 OnRetry = args =>
                 {
-                    logger.LogWarning(
-                        "Reconnect attempt {Attempt} to {Endpoint} failed: {Reason}; next try in {Delay}",
-                        args.AttemptNumber + 1,
-                        endpoint,
-                        args.Outcome.Exception?.Message,
-                        args.RetryDelay);
+                    lock (gate)
+                    {
+                        pendingReconnectDelay = args.RetryDelay;
+                    }
+
+                    if (connectionLog.TryAcquire(out long heldBack))
+                    {
+                        logger.LogWarning(
+                            "Reconnect attempt {Attempt} to {Endpoint} failed: {Reason}; next try in {Delay} ({HeldBack} connection log lines held back)",
+                            args.AttemptNumber + 1,
+                            endpoint,
+                            LogText.Bound(args.Outcome.Exception?.Message, 500),
+                            args.RetryDelay,
+                            heldBack);
+                    }
+
                     return default;
                 },
             })
             .Build();
+
+    /// <summary>Returns once <paramref name="s"/> stayed up for ReconnectHealthyAfter; throws when it ended sooner.</summary>
+    private async Task WaitHealthyAsync(MqttClientSession? s, CancellationToken cancellationToken)
+    {
+        if (s is null)
+        {
+            throw new MqttCommunicationException($"The connection to {endpoint} ended right after CONNACK.");
+        }
+
+        TimeSpan remaining = options.ReconnectHealthyAfter - time.GetElapsedTime(s.ConnectedTimestamp);
+        if (remaining > TimeSpan.Zero)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task delay = Task.Delay(remaining, time, wait.Token);
+            await Task.WhenAny(s.Closed.Task, delay).ConfigureAwait(false);
+
+            // Cancelled so no timer lingers on the clock after the session ended.
+            await wait.CancelAsync().ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (s.Closed.Task.IsCompleted && !stopping)
+        {
+            throw new MqttCommunicationException(
+                $"The connection to {endpoint} ended {time.GetElapsedTime(s.ConnectedTimestamp).TotalSeconds:0.###} s after CONNACK, before it counted as healthy ({options.ReconnectHealthyAfter}).");
+        }
+    }
 
     private async Task<MqttClientConnectResult> ConnectSessionAsync(CancellationToken cancellationToken)
     {
@@ -139,14 +177,15 @@ public sealed partial class MqttClient
         _ = Task.Run(() => ReadLoopAsync(fresh), CancellationToken.None);
         _ = Task.Run(() => KeepAliveLoopAsync(fresh), CancellationToken.None);
         wakeWriter.Writer.TryWrite(true);
-        if (logger.IsEnabled(LogLevel.Information))
+        if (logger.IsEnabled(LogLevel.Information) && connectionLog.TryAcquire(out long heldBack))
         {
             logger.LogInformation(
-            "Connected to {Endpoint} as {ClientId} (session present: {SessionPresent}, re-sent with DUP: {Resent})",
+            "Connected to {Endpoint} as {ClientId} (session present: {SessionPresent}, re-sent with DUP: {Resent}, {HeldBack} connection log lines held back)",
             endpoint,
             options.ClientId,
             connAck.SessionPresent,
-            resent);
+            resent,
+            heldBack);
         }
         var result = new MqttClientConnectResult(connAck.SessionPresent);
         TaskCompletionSource signal;
@@ -178,6 +217,7 @@ public sealed partial class MqttClient
 
         await s.Cancellation.CancelAsync().ConfigureAwait(false);
         await s.Adapter.DisposeAsync().ConfigureAwait(false);
+        s.Closed.TrySetResult();
         bool willReconnect = reason is not null && options.AutoReconnect && !stopping;
         List<TaskCompletionSource<MqttPacket>> waiting;
         List<MqttInflightMessage> failed = [];
@@ -216,9 +256,14 @@ public sealed partial class MqttClient
             entry.Completion.TrySetException(lost);
         }
 
-        if (reason is not null)
+        if (reason is not null && connectionLog.TryAcquire(out long heldBack))
         {
-            logger.LogWarning("Lost connection to {Endpoint}: {Reason} (reconnecting: {WillReconnect})", endpoint, reason.Message, willReconnect);
+            logger.LogWarning(
+                "Lost connection to {Endpoint}: {Reason} (reconnecting: {WillReconnect}; {HeldBack} connection log lines held back)",
+                endpoint,
+                LogText.Bound(reason.Message, 500),
+                willReconnect,
+                heldBack);
         }
 
         if (DisconnectedAsync is { } handler)
@@ -269,18 +314,28 @@ public sealed partial class MqttClient
         {
             while (true)
             {
-                lock (gate)
-                {
-                    reconnectRequested = false;
-                }
-
                 await reconnectPipeline.ExecuteAsync(
                     async token =>
                     {
-                        if (!IsConnected)
+                        MqttClientSession? current;
+                        lock (gate)
+                        {
+                            // Losses from here on are this attempt's to see; one after the loop ends starts it again.
+                            reconnectRequested = false;
+                            pendingReconnectDelay = null;
+                            current = session is { IsAlive: true } alive ? alive : null;
+                        }
+
+                        if (current is null)
                         {
                             await ConnectSessionAsync(token).ConfigureAwait(false);
+                            lock (gate)
+                            {
+                                current = session;
+                            }
                         }
+
+                        await WaitHealthyAsync(current, token).ConfigureAwait(false);
                     },
                     lifetime.Token).ConfigureAwait(false);
                 lock (gate)
@@ -298,6 +353,7 @@ public sealed partial class MqttClient
             lock (gate)
             {
                 reconnectRunning = false;
+                pendingReconnectDelay = null;
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Formatter;
+using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.Packets;
 using Microsoft.Extensions.Logging;
 
@@ -67,6 +68,9 @@ public sealed partial class MqttClient
                     case MqttPublishPacket publish:
                         await DeliverAsync(publish).ConfigureAwait(false);
                         break;
+                    case MqttOversizedPublishPacket oversized:
+                        SkipOversized(oversized);
+                        break;
                     case MqttPubAckPacket ack:
                         CompleteInflight(ack.PacketIdentifier);
                         break;
@@ -117,13 +121,40 @@ public sealed partial class MqttClient
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                logger.LogError(ex, "Message handler failed for topic {Topic}", publish.Topic);
+                logger.LogError(ex, "Message handler failed for topic {Topic}", LogText.Bound(publish.Topic));
             }
         }
 
         if (publish.Qos == MqttQualityOfServiceLevel.AtLeastOnce)
         {
             EnqueueControl(new MqttPubAckPacket(publish.PacketIdentifier));
+        }
+    }
+
+    // Acknowledged like a delivered message, so a broker holding it in our persistent session (or retained) does not
+    // send it again on every reconnect: one bad message must never keep the client in a loop.
+    private void SkipOversized(MqttOversizedPublishPacket packet)
+    {
+        if (packet.Qos == MqttQualityOfServiceLevel.ExactlyOnce)
+        {
+            throw new MqttProtocolException($"{endpoint} delivered a QoS 2 message on '{LogText.Bound(packet.Topic)}' although this client never subscribes above QoS 1.");
+        }
+
+        long count = Interlocked.Increment(ref oversizedSkipped);
+        if (oversizedLog.TryAcquire(out long heldBack))
+        {
+            logger.LogError(
+                "Skipped a {Size}-byte message on {Topic}: over the {Limit}-byte packet limit; acknowledged and dropped ({Count} so far, {HeldBack} not logged since the last line)",
+                packet.Size,
+                LogText.Bound(packet.Topic),
+                options.MaxPacketSize,
+                count,
+                heldBack);
+        }
+
+        if (packet.Qos == MqttQualityOfServiceLevel.AtLeastOnce)
+        {
+            EnqueueControl(new MqttPubAckPacket(packet.PacketIdentifier));
         }
     }
 

@@ -36,6 +36,13 @@ public sealed partial class MqttClient
                 var acknowledgements = new List<Task>(batch.Records.Count);
                 foreach (MqttOfflineQueueRecord record in batch.Records)
                 {
+                    // Queued before the limit existed (or under a larger one): sending it would only get us disconnected, forever.
+                    if (TooLarge(record.Message) is { } tooLarge)
+                    {
+                        logger.LogError("Dropped a queued message: {Problem}", tooLarge);
+                        continue;
+                    }
+
                     if (record.Message.Qos == MqttQualityOfServiceLevel.AtMostOnce)
                     {
                         await SendQueuedQos0Async(record.Message, cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Formatter;
+using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.OfflineQueue;
 using CloudMining.Farm.Mqtt.Packets;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,9 @@ public sealed partial class MqttClient : IAsyncDisposable
     private readonly List<MqttTopicFilter> subscriptions = [];
     private readonly CancellationTokenSource lifetime = new();
     private readonly ResiliencePipeline reconnectPipeline;
+    // Reconnect storms and floods of oversized messages cost a few log lines a minute, not megabytes.
+    private readonly LogThrottle connectionLog;
+    private readonly LogThrottle oversizedLog;
     private ArrayBufferWriter<byte> outbox = new(64 * 1024);
     private ArrayBufferWriter<byte> sending = new(64 * 1024);
     private TaskCompletionSource drained = NewSignal();
@@ -43,6 +47,8 @@ public sealed partial class MqttClient : IAsyncDisposable
     private Task? reconnectTask;
     private Task? pumpTask;
     private long sendOrder;
+    private long oversizedSkipped;
+    private TimeSpan? pendingReconnectDelay;
     private ushort lastPacketId;
     private bool stopping;
 
@@ -53,6 +59,8 @@ public sealed partial class MqttClient : IAsyncDisposable
         endpoint = options.Endpoint;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         time = options.TimeProvider;
+        connectionLog = new LogThrottle(time, TimeSpan.FromMinutes(1), burst: 10);
+        oversizedLog = new LogThrottle(time, TimeSpan.FromMinutes(1));
         reconnectPipeline = BuildReconnectPipeline();
     }
 
@@ -72,6 +80,21 @@ public sealed partial class MqttClient : IAsyncDisposable
 
     /// <summary>Connections made after the first one.</summary>
     public long ReconnectCount { get; private set; }
+
+    /// <summary>PUBLISH packets from the broker over <see cref="MqttClientOptions.MaxPacketSize"/>: read past, acknowledged, not delivered.</summary>
+    public long OversizedSkippedCount => Interlocked.Read(ref oversizedSkipped);
+
+    /// <summary>The backoff delay the reconnect loop is waiting out now; null while connected or trying.</summary>
+    public TimeSpan? PendingReconnectDelay
+    {
+        get
+        {
+            lock (gate)
+            {
+                return pendingReconnectDelay;
+            }
+        }
+    }
 
     /// <summary>Connects once and throws a typed error if that fails; with AutoReconnect, later losses are repaired.</summary>
     public async Task<MqttClientConnectResult> ConnectAsync(CancellationToken cancellationToken = default)
@@ -119,6 +142,11 @@ public sealed partial class MqttClient : IAsyncDisposable
         if (message.Qos == MqttQualityOfServiceLevel.ExactlyOnce)
         {
             throw new NotSupportedException("QoS 2 is not supported by this client; use QoS 1 and drop duplicates by seq.");
+        }
+
+        if (TooLarge(message) is { } tooLarge)
+        {
+            throw new MqttMessageTooLargeException(tooLarge);
         }
 
         if (offlineQueue is { } queue)
@@ -399,6 +427,15 @@ public sealed partial class MqttClient : IAsyncDisposable
         }
 
         wakeWriter.Writer.TryWrite(true);
+    }
+
+    /// <summary>Why the broker would refuse this message for its size, or null when it fits.</summary>
+    private string? TooLarge(MqttApplicationMessage message)
+    {
+        long size = MqttPacketEncoder.PublishPacketSize(message.Topic, message.Payload.Length, message.Qos);
+        return size <= options.MaxPacketSize
+            ? null
+            : $"Cannot publish {size} bytes on '{LogText.Bound(message.Topic)}': the packet limit is {options.MaxPacketSize} bytes (MaxPacketSize, the broker's max_packet_size), and the broker would disconnect this client instead of storing it. Send less per message.";
     }
 
     private void ThrowIfFinished()

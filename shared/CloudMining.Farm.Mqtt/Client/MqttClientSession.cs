@@ -13,6 +13,12 @@ internal sealed class MqttClientSession(MqttChannelAdapter adapter, TimeProvider
 
     public long LastReceivedTimestamp { get; set; } = time.GetTimestamp();
 
+    /// <summary>When CONNACK arrived: the reconnect loop counts the session healthy only once it lived long enough.</summary>
+    public long ConnectedTimestamp { get; } = time.GetTimestamp();
+
+    /// <summary>Completes when the session is torn down, for whatever reason.</summary>
+    public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>When the unanswered PINGREQ was queued; null when none is outstanding.</summary>
     public long? PingSentTimestamp { get; set; }
 

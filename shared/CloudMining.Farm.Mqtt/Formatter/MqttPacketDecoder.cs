@@ -9,7 +9,10 @@ namespace CloudMining.Farm.Mqtt.Formatter;
 /// </summary>
 public static class MqttPacketDecoder
 {
-    /// <summary>Default ceiling on one packet, far above our telemetry; a broker could send up to 256 MB.</summary>
+    /// <summary>
+    /// Default ceiling of the pure decoder (a broker could send up to 256 MB). Clients use their own, smaller
+    /// MqttClientOptions.MaxPacketSize (the farm's 1 MiB) and skip larger PUBLISH packets instead of failing.
+    /// </summary>
     public const int DefaultMaxPacketSize = 16 * 1024 * 1024;
 
     /// <summary>
@@ -20,6 +23,34 @@ public static class MqttPacketDecoder
     {
         packet = null;
         consumed = 0;
+        if (!TryReadFixedHeader(buffer, out int headerLength, out int remaining))
+        {
+            return false;
+        }
+
+        if (remaining > maxPacketSize)
+        {
+            throw new MqttProtocolException($"Packet of {remaining} bytes exceeds the {maxPacketSize}-byte limit.");
+        }
+
+        if (buffer.Length - headerLength < remaining)
+        {
+            return false;
+        }
+
+        packet = DecodeBody(buffer[0], buffer.Slice(headerLength, remaining));
+        consumed = headerLength + remaining;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the fixed header (type byte and remaining length) at the start of <paramref name="buffer"/>; false when
+    /// more bytes are needed. The whole packet is <paramref name="headerLength"/> + <paramref name="remainingLength"/> bytes.
+    /// </summary>
+    public static bool TryReadFixedHeader(ReadOnlySpan<byte> buffer, out int headerLength, out int remainingLength)
+    {
+        headerLength = 0;
+        remainingLength = 0;
         if (buffer.Length < 2)
         {
             return false;
@@ -50,18 +81,57 @@ public static class MqttPacketDecoder
             }
         }
 
-        if (remaining > maxPacketSize)
+        headerLength = pos;
+        remainingLength = remaining;
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes only the head of a PUBLISH too large to buffer: topic, flags and packet id from the first bytes of its
+    /// body (<paramref name="bodyStart"/>, at most <paramref name="remainingLength"/> of them). False when more bytes
+    /// are needed; at most 2 + 65,535 + 2 bytes ever are. <paramref name="consumed"/> counts the body bytes read.
+    /// </summary>
+    public static bool TryDecodePublishHead(byte header, ReadOnlySpan<byte> bodyStart, int remainingLength, out MqttOversizedPublishPacket? packet, out int consumed)
+    {
+        packet = null;
+        consumed = 0;
+        if ((MqttControlPacketType)(header >> 4) != MqttControlPacketType.Publish)
         {
-            throw new MqttProtocolException($"Packet of {remaining} bytes exceeds the {maxPacketSize}-byte limit.");
+            throw new MqttProtocolException($"A {(MqttControlPacketType)(header >> 4)} packet of {remainingLength} bytes is over the limit; only a PUBLISH may be skipped.");
         }
 
-        if (buffer.Length - pos < remaining)
+        int flags = header & 0x0F;
+        int qos = (flags >> 1) & 3;
+        int needed = 2 + (qos == 0 ? 0 : 2);
+        ReadOnlySpan<byte> body = bodyStart[..Math.Min(bodyStart.Length, remainingLength)];
+        if (body.Length < 2)
+        {
+            return remainingLength < 2 ? throw new MqttProtocolException("PUBLISH is too short to hold its topic length.") : false;
+        }
+
+        needed += BinaryPrimitives.ReadUInt16BigEndian(body);
+        if (needed > remainingLength)
+        {
+            throw new MqttProtocolException($"PUBLISH topic and packet id need {needed} bytes but the packet has {remainingLength}.");
+        }
+
+        if (body.Length < needed)
         {
             return false;
         }
 
-        packet = DecodeBody(buffer[0], buffer.Slice(pos, remaining));
-        consumed = pos + remaining;
+        // The same rules as a whole PUBLISH, on the head alone.
+        var reader = new MqttSpanReader(body[..needed], MqttControlPacketType.Publish);
+        MqttPublishPacket head = DecodePublish(flags, ref reader);
+        packet = new MqttOversizedPublishPacket
+        {
+            Topic = head.Topic,
+            Qos = head.Qos,
+            Retain = head.Retain,
+            Dup = head.Dup,
+            PacketIdentifier = head.PacketIdentifier,
+        };
+        consumed = needed;
         return true;
     }
 

@@ -43,6 +43,14 @@ public static class MqttPacketEncoder
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>The size in bytes of the whole PUBLISH packet (fixed header included) for these parts.</summary>
+    public static long PublishPacketSize(string topic, int payloadLength, MqttQualityOfServiceLevel qos)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        long remaining = 2L + MqttStrings.Utf8.GetByteCount(topic) + (qos == MqttQualityOfServiceLevel.AtMostOnce ? 0 : 2) + payloadLength;
+        return 1 + (remaining > MaxRemainingLength ? 5 : VarIntSize((int)remaining)) + remaining;
+    }
+
     /// <summary>The hot path: a PUBLISH straight from its parts, without allocating a packet record.</summary>
     public static int EncodePublish(string topic, ReadOnlySpan<byte> payload, MqttQualityOfServiceLevel qos, bool retain, bool dup, ushort packetIdentifier, IBufferWriter<byte> writer)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.Packets;
 using CloudMining.Farm.Shared.Contract;
 using Microsoft.Extensions.Logging;
@@ -10,13 +11,15 @@ namespace CloudMining.Farm.Mqtt.Subscription;
 /// <summary>
 /// The consumer side of the farm/v1 contract: subscribes to filters, parses each topic with <see cref="FarmTopics"/>,
 /// deserializes the payload with <see cref="FarmJsonContext"/>, drops re-deliveries with a <see cref="DuplicateFilter"/>,
-/// and hands typed messages to a handler. A malformed message is logged (topic and what is wrong) and counted, never thrown.
+/// and hands typed messages to a handler. A malformed message is logged (topic and what is wrong, both cut short, at
+/// most a burst of lines then one a minute) and counted, never thrown; the client acknowledges it like any other.
 /// </summary>
 public sealed class FarmSubscriber
 {
     private readonly MqttClient client;
     private readonly Func<FarmReceivedMessage, CancellationToken, Task> handler;
     private readonly ILogger logger;
+    private readonly LogThrottle malformedLog;
     private long received;
     private long delivered;
     private long malformed;
@@ -27,6 +30,7 @@ public sealed class FarmSubscriber
         this.client = client ?? throw new ArgumentNullException(nameof(client));
         this.handler = handler ?? throw new ArgumentNullException(nameof(handler));
         this.logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        malformedLog = new LogThrottle(client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 10);
         client.ApplicationMessageReceivedAsync += e => HandleAsync(e.ApplicationMessage, CancellationToken.None);
     }
 
@@ -80,7 +84,7 @@ public sealed class FarmSubscriber
 #pragma warning restore CA1031
         {
             Interlocked.Increment(ref handlerFailures);
-            logger.LogError(e, "The handler failed for the message on {Topic} (seq {Seq} from {Publisher}); continuing with the next message", message.Topic, parsed.Payload.Seq, parsed.Payload.Publisher);
+            logger.LogError(e, "The handler failed for the message on {Topic} (seq {Seq} from {Publisher}); continuing with the next message", LogText.Bound(message.Topic), parsed.Payload.Seq, LogText.Bound(parsed.Payload.Publisher));
         }
     }
 
@@ -107,7 +111,7 @@ public sealed class FarmSubscriber
 
             if (!string.Equals(s.GetString(), schema, StringComparison.Ordinal))
             {
-                return Reject(message.Topic, $"the payload says schema \"{s.GetString()}\" but this topic carries \"{schema}\"");
+                return Reject(message.Topic, $"the payload says schema \"{LogText.Bound(s.GetString(), 80)}\" but this topic carries \"{schema}\"");
             }
 
             if (doc.RootElement.Deserialize(type) is not FarmMessage payload)
@@ -131,7 +135,16 @@ public sealed class FarmSubscriber
     private FarmReceivedMessage? Reject(string topic, string problem)
     {
         long count = Interlocked.Increment(ref malformed);
-        logger.LogError("Dropped a malformed message on {Topic}: {Problem} ({Malformed} malformed so far)", topic, problem, count);
+        if (malformedLog.TryAcquire(out long heldBack))
+        {
+            logger.LogError(
+                "Dropped a malformed message on {Topic}: {Problem} ({Malformed} malformed so far, {HeldBack} not logged since the last line)",
+                LogText.Bound(topic),
+                LogText.Bound(problem, 300),
+                count,
+                heldBack);
+        }
+
         return null;
     }
 

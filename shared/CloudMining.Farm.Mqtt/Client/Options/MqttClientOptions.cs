@@ -33,13 +33,24 @@ public sealed record MqttClientOptions
     /// <summary>QoS 1 messages sent but not yet acknowledged; publishers wait when it is full.</summary>
     public int MaxInflight { get; init; } = 512;
 
-    public int MaxPacketSize { get; init; } = Formatter.MqttPacketDecoder.DefaultMaxPacketSize;
+    /// <summary>
+    /// Largest whole packet sent or received, in bytes. A larger publish is refused locally
+    /// (<see cref="Exceptions.MqttMessageTooLargeException"/>); a larger PUBLISH from the broker is read past, acknowledged
+    /// and logged, never delivered. Defaults to the farm's <see cref="Shared.Contract.FarmMqttLimits.MaxPacketSize"/>.
+    /// </summary>
+    public int MaxPacketSize { get; init; } = Shared.Contract.FarmMqttLimits.MaxPacketSize;
 
     public bool AutoReconnect { get; init; }
 
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A connection counts as healthy only once it stayed up this long: one that dies sooner (a poison message, a
+    /// session takeover, a broker refusing us right after CONNACK) does not reset the reconnect backoff.
+    /// </summary>
+    public TimeSpan ReconnectHealthyAfter { get; init; } = TimeSpan.FromSeconds(10);
 
     public MqttOfflineQueueOptions? OfflineQueue { get; init; }
 
@@ -55,7 +66,8 @@ public sealed record MqttClientOptions
             .Append(", Password = ").Append(Password is null ? "(none)" : "***")
             .Append(", CleanSession = ").Append(CleanSession)
             .Append(", KeepAlivePeriod = ").Append(KeepAlivePeriod)
-            .Append(", AutoReconnect = ").Append(AutoReconnect);
+            .Append(", AutoReconnect = ").Append(AutoReconnect)
+            .Append(", MaxPacketSize = ").Append(MaxPacketSize);
         return true;
     }
 }

@@ -61,6 +61,20 @@ public sealed class MqttClientOptionsBuilder
         return this;
     }
 
+    /// <summary>Largest whole packet sent or received (see <see cref="MqttClientOptions.MaxPacketSize"/>).</summary>
+    public MqttClientOptionsBuilder WithMaxPacketSize(int maxPacketSize)
+    {
+        options = options with { MaxPacketSize = maxPacketSize };
+        return this;
+    }
+
+    /// <summary>How long a connection must stay up before the reconnect backoff starts again from its shortest delay.</summary>
+    public MqttClientOptionsBuilder WithReconnectHealthyAfter(TimeSpan healthyAfter)
+    {
+        options = options with { ReconnectHealthyAfter = healthyAfter };
+        return this;
+    }
+
     public MqttClientOptionsBuilder WithAutoReconnect(TimeSpan? minDelay = null, TimeSpan? maxDelay = null)
     {
         options = options with

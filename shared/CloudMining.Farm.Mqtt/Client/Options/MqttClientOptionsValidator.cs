@@ -8,6 +8,9 @@ namespace CloudMining.Farm.Mqtt.Client.Options;
 /// <summary>Checks options before any socket opens, and reports every problem at once.</summary>
 public static class MqttClientOptionsValidator
 {
+    /// <summary>Smallest packet limit accepted: room for a CONNECT with long credentials and a will.</summary>
+    public const int MinMaxPacketSize = 1024;
+
     public static IReadOnlyList<string> Problems(MqttClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -60,6 +63,16 @@ public static class MqttClientOptionsValidator
         if (options.ReconnectMinDelay <= TimeSpan.Zero || options.ReconnectMaxDelay < options.ReconnectMinDelay)
         {
             problems.Add("Reconnect delays must be positive with ReconnectMaxDelay >= ReconnectMinDelay.");
+        }
+
+        if (options.ReconnectHealthyAfter <= TimeSpan.Zero)
+        {
+            problems.Add("ReconnectHealthyAfter must be positive.");
+        }
+
+        if (options.MaxPacketSize < MinMaxPacketSize || options.MaxPacketSize > MqttPacketEncoder.MaxRemainingLength + 5)
+        {
+            problems.Add($"MaxPacketSize {options.MaxPacketSize} is outside {MinMaxPacketSize}-{MqttPacketEncoder.MaxRemainingLength + 5} bytes.");
         }
 
         if (options.WillMessage is { } will)
