@@ -124,11 +124,22 @@ public sealed class FarmSubscriber
                 return Reject(message.Topic, "the payload needs a publisher and a seq of at least 1");
             }
 
+            if (payload.Malformation() is { } problem)
+            {
+                return Reject(message.Topic, $"the payload breaks {schema}: {problem}");
+            }
+
             return new FarmReceivedMessage(topic, message.Topic, payload, message.Retain);
         }
         catch (JsonException e)
         {
             return Reject(message.Topic, $"the payload is not valid {schema} JSON: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json reports a string that is not valid UTF-8 as InvalidOperationException ("Cannot transcode
+            // invalid UTF-8 JSON text"), not JsonException: still a malformed payload, never a crash of the subscription.
+            return Reject(message.Topic, $"the payload is not valid UTF-8 {schema} JSON: {e.Message}");
         }
     }
 

@@ -20,4 +20,7 @@ public sealed record AgentStatusPayload : FarmMessage
 
     /// <summary>Seconds between poll cycles, so a consumer knows how fresh telemetry should be.</summary>
     public double? PollIntervalS { get; init; }
+
+    /// <inheritdoc />
+    public override string? Malformation() => base.Malformation() ?? FirstNull(("site", Site), ("rack", Rack), ("state", State));
 }

@@ -23,4 +23,46 @@ public abstract record FarmMessage
     [JsonPropertyOrder(-1)]
     [JsonPropertyName("ts")]
     public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>
+    /// What breaks the contract in this payload as deserialized that the JSON parser lets through — a null where the
+    /// contract has a value (<c>"pools": null</c>, <c>"pools": [null]</c>, <c>"site": null</c>); null when it is well formed.
+    /// Consumers drop a malformed payload instead of letting the null reach their code.
+    /// </summary>
+    public virtual string? Malformation() => Publisher is null ? "\"publisher\" is null" : null;
+
+    /// <summary>Names the first of <paramref name="fields"/> whose value is null, for <see cref="Malformation"/>.</summary>
+    protected static string? FirstNull(params (string Name, object? Value)[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        foreach ((string name, object? value) in fields)
+        {
+            if (value is null)
+            {
+                return $"\"{name}\" is null";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Names the list when it or one of its items is null, for <see cref="Malformation"/>.</summary>
+    protected static string? NullItem<T>(string name, IReadOnlyList<T>? items)
+        where T : class
+    {
+        if (items is null)
+        {
+            return $"\"{name}\" is null";
+        }
+
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null)
+            {
+                return $"\"{name}[{i}]\" is null";
+            }
+        }
+
+        return null;
+    }
 }

@@ -19,4 +19,8 @@ public sealed record MinerStatePayload : FarmMessage
     public string? PreviousState { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <inheritdoc />
+    public override string? Malformation() =>
+        base.Malformation() ?? FirstNull(("site", Site), ("rack", Rack), ("minerId", MinerId), ("state", State));
 }

@@ -7,6 +7,13 @@ public sealed record MinerTelemetryPayload : FarmMessage
 {
     public const string SchemaId = "farm.v1.telemetry";
 
+    // Absent or null lists read as empty: the serializer's generated code assigns every init-only member, so an
+    // initializer alone would leave a list omitted from the JSON (or sent as null) null for every consumer.
+    private readonly IReadOnlyList<TelemetryBoard> boards = [];
+    private readonly IReadOnlyList<TelemetryFan> fans = [];
+    private readonly IReadOnlyList<TelemetryPool> pools = [];
+    private readonly IReadOnlyList<string> warnings = [];
+
     public override string Schema => SchemaId;
 
     public required string Site { get; init; }
@@ -38,13 +45,23 @@ public sealed record MinerTelemetryPayload : FarmMessage
 
     public long? HardwareErrors { get; init; }
 
-    public IReadOnlyList<TelemetryBoard> Boards { get; init; } = [];
+    public IReadOnlyList<TelemetryBoard> Boards { get => boards; init => boards = value ?? []; }
 
-    public IReadOnlyList<TelemetryFan> Fans { get; init; } = [];
+    public IReadOnlyList<TelemetryFan> Fans { get => fans; init => fans = value ?? []; }
 
-    public IReadOnlyList<TelemetryPool> Pools { get; init; } = [];
+    public IReadOnlyList<TelemetryPool> Pools { get => pools; init => pools = value ?? []; }
 
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get => warnings; init => warnings = value ?? []; }
+
+    /// <inheritdoc />
+    public override string? Malformation() =>
+        base.Malformation()
+        ?? FirstNull(("site", Site), ("rack", Rack), ("minerId", MinerId), ("profile", Profile))
+        ?? NullItem("boards", Boards)
+        ?? NullItem("fans", Fans)
+        ?? NullItem("pools", Pools)
+        ?? NullItem("warnings", Warnings)
+        ?? Pools.Select((p, i) => p.Url is null ? $"\"pools[{i}].url\" is null" : null).FirstOrDefault(m => m is not null);
 
     /// <summary>Builds the payload from a snapshot; pool URLs are stripped of credentials.</summary>
     public static MinerTelemetryPayload From(MinerSnapshot snapshot, string site, string rack, string minerId, string publisher, long seq, DateTimeOffset timestamp)

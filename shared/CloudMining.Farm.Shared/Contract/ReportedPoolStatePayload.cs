@@ -5,6 +5,9 @@ public sealed record ReportedPoolStatePayload : FarmMessage
 {
     public const string SchemaId = "farm.v1.reported";
 
+    // Absent or null reads as empty (see MinerTelemetryPayload).
+    private readonly IReadOnlyList<string> errors = [];
+
     public override string Schema => SchemaId;
 
     public required string Site { get; init; }
@@ -17,7 +20,7 @@ public sealed record ReportedPoolStatePayload : FarmMessage
     public required IReadOnlyList<MinerPoolAssignment> Miners { get; init; }
 
     /// <summary>Miners the agent could not switch, with the reason (e.g. "unreachable").</summary>
-    public IReadOnlyList<string> Errors { get; init; } = [];
+    public IReadOnlyList<string> Errors { get => errors; init => errors = value ?? []; }
 
     /// <summary>True when every miner of the desired state was read back and verified at <see cref="Generation"/> (added within v1).</summary>
     public bool? Applied { get; init; }
@@ -27,4 +30,14 @@ public sealed record ReportedPoolStatePayload : FarmMessage
 
     /// <summary>The newest desired state the agent refused, when it is newer than <see cref="Generation"/> (added within v1).</summary>
     public ReportedRejection? Rejected { get; init; }
+
+    /// <inheritdoc />
+    public override string? Malformation() =>
+        base.Malformation()
+        ?? FirstNull(("site", Site), ("rack", Rack))
+        ?? NullItem("miners", Miners)
+        ?? NullItem("errors", Errors)
+        ?? (MinerStatus is null ? null : NullItem("minerStatus", MinerStatus))
+        ?? Miners.Select((m, i) => m.MinerId is null ? $"\"miners[{i}].minerId\" is null" : NullItem($"miners[{i}].pools", m.Pools)).FirstOrDefault(p => p is not null)
+        ?? MinerStatus?.Select((m, i) => m.MinerId is null || m.State is null ? $"\"minerStatus[{i}]\" lacks minerId or state" : null).FirstOrDefault(p => p is not null);
 }

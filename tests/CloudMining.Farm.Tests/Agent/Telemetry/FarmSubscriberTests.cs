@@ -95,4 +95,44 @@ public sealed class FarmSubscriberTests
         await subscriber.HandleAsync(new MqttApplicationMessage { Topic = topic, Payload = JsonSerializer.SerializeToUtf8Bytes(Status("offline", 1), FarmJsonContext.Default.AgentStatusPayload) }, CancellationToken.None);
         Assert.Equal(["online", "offline"], handled);
     }
+
+    [Theory]
+    [InlineData("\"pools\":[null]", "\"pools[0]\" is null")]
+    [InlineData("\"pools\":[{\"index\":0,\"url\":null}]", "\"pools[0].url\" is null")]
+    [InlineData("\"boards\":[null]", "\"boards[0]\" is null")]
+    [InlineData("\"warnings\":[\"ok\",null]", "\"warnings[1]\" is null")]
+    public async Task Telemetry_with_a_null_where_the_contract_has_a_value_is_dropped_as_malformed(string member, string problem)
+    {
+        var logs = new InMemoryLoggerProvider();
+        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        int handled = 0;
+        await using var client = new MqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
+        var subscriber = new FarmSubscriber(client, (_, _) => { handled++; return Task.CompletedTask; }, factory.CreateLogger<FarmSubscriber>());
+        string json = "{\"schema\":\"farm.v1.telemetry\",\"publisher\":\"agent-s1-r07\",\"seq\":1,\"ts\":\"2026-12-05T12:00:00Z\","
+            + "\"site\":\"s1\",\"rack\":\"r07\",\"minerId\":\"m1\",\"profile\":\"antminer\"," + member + "}";
+
+        await subscriber.HandleAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry("s1", "r07", "m1"), Payload = Encoding.UTF8.GetBytes(json) }, CancellationToken.None);
+
+        Assert.Equal(0, handled);
+        Assert.Equal(1, subscriber.Malformed);
+        Assert.Contains(logs.Records, r => r.Level == LogLevel.Error && r.Message.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Telemetry_whose_lists_are_absent_or_null_reads_them_as_empty()
+    {
+        FarmReceivedMessage? received = null;
+        await using var client = new MqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
+        var subscriber = new FarmSubscriber(client, (m, _) => { received = m; return Task.CompletedTask; });
+        string json = "{\"schema\":\"farm.v1.telemetry\",\"publisher\":\"agent-s1-r07\",\"seq\":1,\"ts\":\"2026-12-05T12:00:00Z\","
+            + "\"site\":\"s1\",\"rack\":\"r07\",\"minerId\":\"m1\",\"profile\":\"antminer\",\"pools\":null,\"fans\":null}";
+
+        await subscriber.HandleAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry("s1", "r07", "m1"), Payload = Encoding.UTF8.GetBytes(json) }, CancellationToken.None);
+
+        var telemetry = Assert.IsType<MinerTelemetryPayload>(received?.Payload);
+        Assert.Empty(telemetry.Pools);
+        Assert.Empty(telemetry.Fans);
+        Assert.Empty(telemetry.Boards);
+        Assert.Empty(telemetry.Warnings);
+    }
 }

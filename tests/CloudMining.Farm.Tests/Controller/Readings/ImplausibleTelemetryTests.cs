@@ -16,6 +16,7 @@ using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Packets;
 using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Tests.Controller.Api;
 using CloudMining.Farm.Tests.Controller.Ctl;
 using CloudMining.Farm.Tests.Controller.Engine;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -82,8 +83,9 @@ public sealed class ImplausibleTelemetryTests
         Assert.Equal(1e300, farm.Fleet.Miner(EngineFarm.Site, "r1", "fake-1e300")!.HashrateAverageHs);
         await farm.Engine.TickAsync(CancellationToken.None);
 
-        await using LocalApiServer server = await LocalApiServer.StartAsync(farm.Engine, new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}" }, NullLoggerFactory.Instance, farm.Clock, CancellationToken.None);
-        using var http = new HttpClient { BaseAddress = server.Address };
+        string tokenFile = Path.Combine(farm.Directory, LocalApiToken.DefaultFileName);
+        await using LocalApiServer server = await LocalApiServer.StartAsync(farm.Engine, new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile }, NullLoggerFactory.Instance, farm.Clock, CancellationToken.None);
+        using HttpClient http = OperatorHttpHandler.Client(server.Address, tokenFile);
         string api = server.Address.ToString().TrimEnd('/');
 
         CapacityView capacity = (await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView))!;
@@ -113,7 +115,7 @@ public sealed class ImplausibleTelemetryTests
         Assert.Equal(HttpStatusCode.Conflict, beyond.StatusCode);
         Assert.Equal(60, (await beyond.Content.ReadFromJsonAsync(Json.ProblemDocument))!.UnitsFree);
 
-        (int code, string output, string error) = await FarmctlRun.InvokeAsync("contracts", "add", "--id", "absurd", "--customer", "acme", "--hashrate", "1e300 TH/s", "--pool-url", "stratum+tcp://customer.pool.example:3333", "--worker", "acme.absurd", "--end", "2026-04-01", "--api", api);
+        (int code, string output, string error) = await FarmctlRun.InvokeAsync("contracts", "add", "--id", "absurd", "--customer", "acme", "--hashrate", "1e300 TH/s", "--pool-url", "stratum+tcp://customer.pool.example:3333", "--worker", "acme.absurd", "--end", "2026-04-01", "--api", api, "--token-file", tokenFile);
         Assert.NotEqual(0, code);
         Assert.Contains("above the ceiling of 1000 EH/s", output + error, StringComparison.Ordinal);
 
@@ -123,14 +125,14 @@ public sealed class ImplausibleTelemetryTests
         Assert.DoesNotContain(real.Shares, s => s.MinerId.StartsWith("fake", StringComparison.Ordinal));
         Assert.True(real.AllocatedHs >= 250e12);
 
-        (code, output, error) = await FarmctlRun.InvokeAsync("fleet", "--api", api);
+        (code, output, error) = await FarmctlRun.InvokeAsync("fleet", "--api", api, "--token-file", tokenFile);
         Assert.True(code == 0, error);
         Assert.Contains("2 miner(s) suspect", output, StringComparison.Ordinal);
         Assert.Matches(@"suspect fake-1e300 \(r1\): average hashrate 1E\+300 H/s", output);
-        (code, output, error) = await FarmctlRun.InvokeAsync("miner", "show", "fake-negative", "--api", api);
+        (code, output, error) = await FarmctlRun.InvokeAsync("miner", "show", "fake-negative", "--api", api, "--token-file", tokenFile);
         Assert.True(code == 0, error);
         Assert.Contains("suspect, not sold", output, StringComparison.Ordinal);
-        (code, output, _) = await FarmctlRun.InvokeAsync("miner", "show", "fake-1e300", "--json", "--api", api);
+        (code, output, _) = await FarmctlRun.InvokeAsync("miner", "show", "fake-1e300", "--json", "--api", api, "--token-file", tokenFile);
         Assert.Equal(0, code);
         using (JsonDocument doc = JsonDocument.Parse(output))
         {
@@ -172,8 +174,9 @@ public sealed class ImplausibleTelemetryTests
             try
             {
                 await host.Services.GetRequiredService<IngestService>().Subscribed;
-                await using LocalApiServer server = await LocalApiServer.StartAsync(host.Services.GetRequiredService<ControllerEngine>(), new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}" }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
-                using var http = new HttpClient { BaseAddress = server.Address };
+                string tokenFile = Path.Combine(dir, LocalApiToken.DefaultFileName);
+                await using LocalApiServer server = await LocalApiServer.StartAsync(host.Services.GetRequiredService<ControllerEngine>(), new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+                using HttpClient http = OperatorHttpHandler.Client(server.Address, tokenFile);
                 await using MqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r1");
                 long seq = 0;
                 for (int k = 1; k <= 3; k++)
