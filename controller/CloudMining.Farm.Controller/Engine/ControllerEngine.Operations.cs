@@ -45,7 +45,10 @@ public sealed partial class ControllerEngine : IControllerOperations
                 }
 
                 List<MinerView> miners = [.. racks.SelectMany(r => r.Miners).OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(MinerViewOf)];
-                return Task.FromResult(new FleetView(site, rackViews, miners));
+                return Task.FromResult(new FleetView(site, rackViews, miners)
+                {
+                    Conflicts = [.. admission.Conflicts.Select(c => new ConflictView(c.MinerId, c.OwnerRack, c.ClaimingRack, c.Since))],
+                });
             },
             cancellationToken);
     }
@@ -244,10 +247,14 @@ public sealed partial class ControllerEngine : IControllerOperations
         }
     }
 
+    // The report of the rack the miner belongs to; another rack's report of the same id only when there is none.
     private MinerLiveState? FindLive(string minerId) =>
-        lastRacks.SelectMany(r => r.Miners).Where(m => m.MinerId == minerId).MaxBy(m => m.TelemetryAt);
+        lastRacks.SelectMany(r => r.Miners).Where(m => m.MinerId == minerId)
+            .OrderByDescending(m => m.Rack == admission.OwnerOf(minerId))
+            .ThenByDescending(m => m.TelemetryAt)
+            .FirstOrDefault();
 
-    private MinerView MinerViewOf(MinerLiveState live) => new(
+    private MinerView MinerViewOf(MinerLiveState live) => new MinerView(
         live.MinerId,
         live.Rack,
         live.Profile,
@@ -258,7 +265,23 @@ public sealed partial class ControllerEngine : IControllerOperations
         live.MaxChipTempC,
         drained.Contains(live.MinerId),
         assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction))] : [],
-        live.TelemetryAt);
+        live.TelemetryAt)
+    {
+        Probation = admission.OnProbation.TryGetValue(live.MinerId, out Admission.MinerProbation? p) && p.Rack == live.Rack,
+        Conflict = ConflictOf(live),
+    };
+
+    private string? ConflictOf(MinerLiveState live)
+    {
+        string? owner = admission.OwnerOf(live.MinerId);
+        if (owner is not null && owner != live.Rack && admission.Conflicts.Any(c => c.MinerId == live.MinerId && c.ClaimingRack == live.Rack))
+        {
+            return $"belongs to rack {owner}; rack {live.Rack}'s reports of it are ignored";
+        }
+
+        string[] claimants = [.. admission.Conflicts.Where(c => c.MinerId == live.MinerId && c.OwnerRack == live.Rack).Select(c => c.ClaimingRack)];
+        return claimants.Length > 0 ? $"also reported by rack {string.Join(", ", claimants)} (ignored)" : null;
+    }
 
     private CapacityView CapacityViewOf(CapacitySnapshot c) => new(
         c.MeasuredHealthy.HashesPerSecond,

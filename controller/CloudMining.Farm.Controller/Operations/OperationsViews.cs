@@ -4,7 +4,14 @@ namespace CloudMining.Farm.Controller.Operations;
 // serialize as they are for the local API and farmctl --json.
 
 /// <summary>The farm as the controller sees it now.</summary>
-public sealed record FleetView(string Site, IReadOnlyList<RackView> Racks, IReadOnlyList<MinerView> Miners);
+public sealed record FleetView(string Site, IReadOnlyList<RackView> Racks, IReadOnlyList<MinerView> Miners)
+{
+    /// <summary>Miner ids reported by a rack they do not belong to: for the operator to resolve; nothing moves meanwhile.</summary>
+    public IReadOnlyList<ConflictView> Conflicts { get; init; } = [];
+}
+
+/// <summary>A miner id that <paramref name="ClaimingRack"/> reports although it belongs to <paramref name="OwnerRack"/>, since <paramref name="Since"/>.</summary>
+public sealed record ConflictView(string MinerId, string OwnerRack, string ClaimingRack, DateTimeOffset Since);
 
 /// <summary>One rack: its agent, its miners, and whether it applied the latest desired pool state.</summary>
 public sealed record RackView(
@@ -30,7 +37,14 @@ public sealed record MinerView(
     double? MaxChipTempC,
     bool Drained,
     IReadOnlyList<ShareView> Shares,
-    DateTimeOffset? TelemetryAt);
+    DateTimeOffset? TelemetryAt)
+{
+    /// <summary>A miner id first heard recently: not sellable until it has given enough healthy readings (docs/allocation.md, "Admission").</summary>
+    public bool Probation { get; init; }
+
+    /// <summary>Set when this report is one side of a miner id conflict: which rack it belongs to, or which other rack claims it.</summary>
+    public string? Conflict { get; init; }
+}
 
 /// <summary>A share of one miner given to an assignee (contract id or "house").</summary>
 public sealed record ShareView(string MinerId, string Rack, string Assignee, double Fraction);

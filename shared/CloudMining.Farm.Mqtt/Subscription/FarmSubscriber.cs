@@ -11,6 +11,8 @@ namespace CloudMining.Farm.Mqtt.Subscription;
 /// The consumer side of the farm/v1 contract: subscribes to filters, parses each topic with <see cref="FarmTopics"/>,
 /// deserializes the payload with <see cref="FarmJsonContext"/>, drops re-deliveries with a <see cref="DuplicateFilter"/>,
 /// and hands typed messages to a handler. A malformed message is logged (topic and what is wrong) and counted, never thrown.
+/// A payload that claims another site, rack, miner or contract than its topic (<see cref="FarmTopics.IdentityProblem"/>)
+/// is dropped and counted in <see cref="Misattributed"/>, with at most one log line a minute.
 /// </summary>
 public sealed class FarmSubscriber
 {
@@ -21,9 +23,12 @@ public sealed class FarmSubscriber
     private long delivered;
     private long malformed;
     private long handlerFailures;
+    private long misattributed;
+    private readonly LogThrottle misattributedLog;
 
-    public FarmSubscriber(MqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null)
+    public FarmSubscriber(MqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null, TimeProvider? time = null)
     {
+        misattributedLog = new LogThrottle(TimeSpan.FromMinutes(1), time);
         this.client = client ?? throw new ArgumentNullException(nameof(client));
         this.handler = handler ?? throw new ArgumentNullException(nameof(handler));
         this.logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -40,6 +45,9 @@ public sealed class FarmSubscriber
 
     /// <summary>Messages dropped because their topic or payload did not follow the contract.</summary>
     public long Malformed => Interlocked.Read(ref malformed);
+
+    /// <summary>Messages dropped because the payload named another site, rack, miner or contract than the topic it came on.</summary>
+    public long Misattributed => Interlocked.Read(ref misattributed);
 
     /// <summary>Messages whose handler threw; the exception was logged and the next message still handled.</summary>
     public long HandlerFailures => Interlocked.Read(ref handlerFailures);
@@ -120,6 +128,11 @@ public sealed class FarmSubscriber
                 return Reject(message.Topic, "the payload needs a publisher and a seq of at least 1");
             }
 
+            if (FarmTopics.IdentityProblem(topic, payload) is { } foreign)
+            {
+                return RejectForeign(message.Topic, foreign);
+            }
+
             return new FarmReceivedMessage(topic, message.Topic, payload, message.Retain);
         }
         catch (JsonException e)
@@ -132,6 +145,19 @@ public sealed class FarmSubscriber
     {
         long count = Interlocked.Increment(ref malformed);
         logger.LogError("Dropped a malformed message on {Topic}: {Problem} ({Malformed} malformed so far)", topic, problem, count);
+        return null;
+    }
+
+    private FarmReceivedMessage? RejectForeign(string topic, string problem)
+    {
+        long count = Interlocked.Increment(ref misattributed);
+        if (misattributedLog.TryEnter(out long heldBack))
+        {
+            logger.LogWarning(
+                "Rejected a message on {Topic}: {Problem} ({Rejected} rejected so far, {HeldBack} not logged since the last line); check who holds that rack's broker credentials",
+                topic, problem, count, heldBack);
+        }
+
         return null;
     }
 

@@ -277,6 +277,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
                     ["ProofWindowMin"] = 0.25,
                     ["ProofHoldMin"] = 0.5,
                     ["TelemetryStaleS"] = 4,
+                    // Probation on, but seconds long: a new miner id is sold after 3 healthy readings over 3 s.
+                    ["ProbationReadings"] = 3,
+                    ["ProbationMin"] = 0.05,
                     ["LagAfterS"] = 15,
                     ["PlatformPublishIntervalS"] = 2,
                     ["ProfilesDirectory"] = RepoPaths.FirmwareProfiles,

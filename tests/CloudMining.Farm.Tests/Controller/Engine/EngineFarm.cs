@@ -27,6 +27,7 @@ internal sealed class EngineFarm : IAsyncDisposable
         Directory = directory;
         Clock = clock;
         Options = options;
+        Fleet = new FleetState(clock);
     }
 
     public string Directory { get; }
@@ -37,7 +38,7 @@ internal sealed class EngineFarm : IAsyncDisposable
 
     public EngineOptions Options { get; }
 
-    public FleetState Fleet { get; private set; } = new();
+    public FleetState Fleet { get; private set; }
 
     public SqliteControllerStore Store { get; private set; } = null!;
 
@@ -58,6 +59,10 @@ internal sealed class EngineFarm : IAsyncDisposable
             ReservePercent = 0,
             ProofWindowMin = 15,
             ProofHoldMin = 30,
+
+            // These tests are about what the engine does with miners it sells; probation has its own tests.
+            ProbationReadings = 1,
+            ProbationMin = 0,
         };
         configure?.Invoke(options);
         var farm = new EngineFarm(directory ?? System.IO.Directory.CreateTempSubdirectory("farm-engine-").FullName, clock ?? new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)), options);
@@ -70,7 +75,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     {
         if (freshFleet)
         {
-            Fleet = new FleetState();
+            Fleet = new FleetState(Clock);
         }
 
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
