@@ -298,8 +298,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
         where T : notnull =>
         (controller ?? throw new InvalidOperationException("The in-process controller is not running.")).Services.GetRequiredService<T>();
 
-    /// <summary>Stops a rack's agent gracefully (it says offline and disconnects) and starts it again on the same config and state.</summary>
-    public async Task RestartAgentAsync(int rack)
+    /// <summary>Stops a rack's agent gracefully (it says offline and disconnects), leaves it down for <paramref name="down"/>, and starts it again on the same config and state.</summary>
+    public async Task RestartAgentAsync(int rack, TimeSpan down)
     {
         IHost old = agents[rack];
         agents.Remove(rack);
@@ -312,6 +312,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
             old.Dispose();
         }
 
+        // The outage is what is under test (a service restart takes seconds), not a wait for something to happen.
+        var stopped = Stopwatch.StartNew();
+        await Eventually.TrueAsync(() => stopped.Elapsed >= down, down + TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200));
         IHost host = AgentHost.Build(Path.Combine(Folder, RackId(rack), "agent.json"), new AgentHost.Overrides { ConsoleLog = false, ExtraLogger = AgentLogs });
         try
         {

@@ -107,14 +107,18 @@ public sealed class RackIdentityTests
     {
         await using EndToEndFarm farm = await EndToEndFarm.StartAsync();
         CapacityView capacity = await ContractedFarmFixture.WaitForCapacityAsync(farm);
-        await farm.Ops.AddContractAsync(new NewContractRequest("calm-c1", "cust", $"{(long)(capacity.UnitsFree * 0.6) * capacity.UnitSizeHs / 1e12} TH/s", "stratum+tcp://pool-q.e2e:3333", "quinn.w1", null, DateTimeOffset.UtcNow.AddDays(30), null, 0.05m, true), CancellationToken.None);
+        await farm.Ops.AddContractAsync(new NewContractRequest("calm-c1", "cust", $"{(long)(capacity.UnitsFree * 0.85) * capacity.UnitSizeHs / 1e12} TH/s", "stratum+tcp://pool-q.e2e:3333", "quinn.w1", null, DateTimeOffset.UtcNow.AddDays(30), null, 0.05m, true), CancellationToken.None);
         Assert.True(await farm.AllRacksAppliedAsync(Converge), await ContractedFarmFixture.FleetTextAsync(farm));
+
+        // Sold so far that every rack carries the contract: losing any rack's miners would have to move shares.
+        ContractView sold = (await farm.Ops.GetContractAsync("calm-c1", CancellationToken.None))!;
+        Assert.All(Enumerable.Range(1, EndToEndFarm.Racks), r => Assert.Contains(sold.Shares, s => s.Rack == EndToEndFarm.RackId(r)));
         var engine = (ControllerEngine)farm.Ops;
         long version = engine.Version;
         await using PoolSwitchCounter switches = PoolSwitchCounter.Start(farm.Sim);
 
-        // A graceful agent restart: it says offline, disconnects, comes back, polls again.
-        await farm.RestartAgentAsync(2);
+        // A graceful agent restart, down 12 s as in the probe: it says offline, disconnects, comes back, polls again.
+        await farm.RestartAgentAsync(2, TimeSpan.FromSeconds(12));
         Assert.True(await RackBackAsync(farm, "R02"), await ContractedFarmFixture.FleetTextAsync(farm));
         await HoldAsync(TimeSpan.FromSeconds(8)); // two stale windows after the agent is back: time for a wrong judgement to show
         Assert.Equal(version, engine.Version);
