@@ -197,6 +197,8 @@ config = {
       "HousePoolUrl": "stratum+tcp://house.pool.demo:3333", "HouseWorker": "farm.house",
       # Short windows so the demo shows delivery within minutes rather than the production quarter hour.
       "ProofWindowMin": 3, "ProofHoldMin": 3, "TelemetryStaleS": 30, "LagAfterS": 60,
+      # New miner ids are sold after probation: 3 healthy readings over 30 s here (production: 10 over 5 min).
+      "ProbationReadings": 3, "ProbationMin": 0.5,
       "ProfilesDirectory": os.path.join(here, "firmware-profiles"),
     },
   },

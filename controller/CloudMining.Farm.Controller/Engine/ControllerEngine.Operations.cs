@@ -50,7 +50,10 @@ public sealed partial class ControllerEngine : IControllerOperations
                 }
 
                 List<MinerView> miners = [.. racks.SelectMany(r => r.Miners).OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(MinerViewOf)];
-                return Task.FromResult(new FleetView(site, rackViews, miners));
+                return Task.FromResult(new FleetView(site, rackViews, miners)
+                {
+                    Conflicts = [.. admission.Conflicts.Select(c => new ConflictView(c.MinerId, c.OwnerRack, c.ClaimingRack, c.Since))],
+                });
             },
             cancellationToken);
     }
@@ -246,8 +249,12 @@ public sealed partial class ControllerEngine : IControllerOperations
         }
     }
 
+    // The report of the rack the miner belongs to; another rack's report of the same id only when there is none.
     private MinerLiveState? FindLive(string minerId) =>
-        lastRacks.SelectMany(r => r.Miners).Where(m => m.MinerId == minerId).MaxBy(m => m.TelemetryAt);
+        lastRacks.SelectMany(r => r.Miners).Where(m => m.MinerId == minerId)
+            .OrderByDescending(m => m.Rack == admission.OwnerOf(minerId))
+            .ThenByDescending(m => m.TelemetryAt)
+            .FirstOrDefault();
 
     // The raw readings are shown, suspect or not (the operator needs to see the 1e300), but never a non-finite number,
     // which JSON cannot carry.
@@ -266,6 +273,8 @@ public sealed partial class ControllerEngine : IControllerOperations
         Enforcement.RejectionOf(live.Rack, live.MinerId))
     {
         SuspectReason = readings.ReasonFor(live.MinerId),
+        Probation = admission.OnProbation.TryGetValue(live.MinerId, out Admission.MinerProbation? p) && p.Rack == live.Rack,
+        Conflict = ConflictOf(live),
     };
 
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
@@ -273,6 +282,18 @@ public sealed partial class ControllerEngine : IControllerOperations
     /// <summary>A miner's part of its rack's hashrate: its 5 s reading when believed, else nothing (a suspect 1e308 would overflow the sum).</summary>
     private double PlausibleHashrateHs(MinerLiveState live) =>
         readings.ReasonFor(live.MinerId) is null && (live.Hashrate5sHs ?? live.HashrateAverageHs) is { } hs && hs is > 0 and <= Miner.HashrateLimitHs ? hs : 0;
+
+    private string? ConflictOf(MinerLiveState live)
+    {
+        string? owner = admission.OwnerOf(live.MinerId);
+        if (owner is not null && owner != live.Rack && admission.Conflicts.Any(c => c.MinerId == live.MinerId && c.ClaimingRack == live.Rack))
+        {
+            return $"belongs to rack {owner}; rack {live.Rack}'s reports of it are ignored";
+        }
+
+        string[] claimants = [.. admission.Conflicts.Where(c => c.MinerId == live.MinerId && c.OwnerRack == live.Rack).Select(c => c.ClaimingRack)];
+        return claimants.Length > 0 ? $"also reported by rack {string.Join(", ", claimants)} (ignored)" : null;
+    }
 
     private CapacityView CapacityViewOf(CapacitySnapshot c) => new(
         c.MeasuredHealthy.HashesPerSecond,

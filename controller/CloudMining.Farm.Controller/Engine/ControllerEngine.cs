@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudMining.Farm.Controller.Admission;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
@@ -37,7 +38,10 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private readonly DeliveryMeter meter;
     private readonly DeliveryMonitor monitor;
     private readonly HousePool? house;
-    private readonly TimeSpan stale;
+    private readonly BrokerOutageGate broker;
+    private readonly bool ownBrokerGate;
+    private readonly StalenessPolicy staleness;
+    private readonly MinerAdmission admission;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Dictionary<string, double> corrections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double?> delivered = new(StringComparer.Ordinal);
@@ -54,7 +58,6 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private long version;
     private bool initialized;
     private DateTimeOffset? lastTick;
-    private DateTimeOffset startedAt;
     private DateTimeOffset? lastPlatformPublish;
     private string? lastPlatformSignature;
     private DateTimeOffset? lastMarginCheckHour;
@@ -68,7 +71,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         IFarmPublisher? publisher = null,
         QuotaSupport? quotas = null,
         TimeProvider? time = null,
-        ILogger<ControllerEngine>? logger = null)
+        ILogger<ControllerEngine>? logger = null,
+        BrokerOutageGate? broker = null)
     {
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         EngineOptionsValidator.Validate(options);
@@ -89,7 +93,11 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         meter = new DeliveryMeter(TimeSpan.FromMinutes(options.ProofWindowMin));
         monitor = new DeliveryMonitor(options.ProofTolerancePercent / 100, TimeSpan.FromMinutes(options.ProofHoldMin));
         Enforcement = new RackEnforcementTracker(TimeSpan.FromSeconds(options.LagAfterS));
-        stale = TimeSpan.FromSeconds(options.TelemetryStaleS);
+        // Without the ingest client's gate (in-process use, tests) the engine counts as connected from its first tick.
+        ownBrokerGate = broker is null;
+        this.broker = broker ?? new BrokerOutageGate();
+        staleness = new StalenessPolicy(this.broker, options);
+        admission = new MinerAdmission(options.ProbationReadings, TimeSpan.FromMinutes(options.ProbationMin), TimeSpan.FromMinutes(options.OwnerSilentMin), this.logger);
         if (!string.IsNullOrWhiteSpace(options.HousePoolUrl))
         {
             house = new HousePool(Contracts.PoolTarget.Create(options.HousePoolUrl, options.HouseWorker));
@@ -114,10 +122,14 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             await EnsureInitializedAsync(cancellationToken);
             DateTimeOffset now = time.GetUtcNow();
             lastFleet = ReadFleet(now);
+            await SaveAdmissionsAsync(cancellationToken);
             ObserveDeliveries();
             await EndDueContractsAsync(now, cancellationToken);
-            bool proofTriggered = EvaluateProof(now);
-            if ((options.AutoRebalance && FleetSettled(now)) || proofTriggered)
+
+            // Nothing re-solves while the controller cannot hear the fleet or has just started hearing it again.
+            bool settled = staleness.Settled(assignments.Keys, lastRacks, now);
+            bool proofTriggered = settled && EvaluateProof(now);
+            if ((options.AutoRebalance && settled) || proofTriggered)
             {
                 await SolveAndApplyAsync(now, proofTriggered ? "proof of delivery" : "control loop", cancellationToken);
             }
@@ -187,7 +199,12 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             await store.SetMetaAsync(HourlyLedger.OriginKey, origin.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
         }
 
-        startedAt = now;
+        if (ownBrokerGate && !broker.IsConnected)
+        {
+            broker.Connected(now);
+        }
+
+        admission.Load(await store.GetKnownMinersAsync(cancellationToken), assignments.Keys.Concat(drained), now);
         ledger = new HourlyLedger(origin, options.ElectricityPricePerKwh, await store.LoadOpenLedgerAsync(cancellationToken), await store.GetLastLedgerHoursAsync(cancellationToken));
         initialized = true;
         if (logger.IsEnabled(LogLevel.Information))
@@ -200,37 +217,52 @@ public sealed partial class ControllerEngine : IAsyncDisposable
 
     private List<Miner> ReadFleet(DateTimeOffset now)
     {
-        var byId = new Dictionary<string, (Miner Miner, DateTimeOffset At)>(StringComparer.Ordinal);
         power.Clear();
         lastRacks = [.. fleet.Racks().Where(r => string.Equals(r.Site, site, StringComparison.Ordinal))];
+        var read = new List<(MinerLiveState Live, Miner Miner)>();
         foreach (RackLiveState rack in lastRacks)
         {
-            bool agentOffline = rack.AgentState == "offline";
+            RackJudgement judgement = staleness.Judge(rack, now);
             foreach (MinerLiveState live in rack.Miners)
             {
-                Miner m = FleetReader.ToMiner(live, agentOffline, drained.Contains(live.MinerId), quotas.Supports(live.Profile), now, stale, readings.Observe(live, now))
-                    with { PoolsReadOnly = quotas.PoolsReadOnly(live.Profile) };
-                DateTimeOffset at = live.TelemetryAt ?? DateTimeOffset.MinValue;
-
-                // A miner moved to another rack keeps its id; the freshest sighting wins.
-                if (!byId.TryGetValue(m.Id, out (Miner Miner, DateTimeOffset At) seen) || at > seen.At)
-                {
-                    byId[m.Id] = (m, at);
-                    if (m.Health is MinerHealth.Healthy or MinerHealth.Degraded)
-                    {
-                        // A suspect miner's power reading is not believed either (it measures nothing, so this is 0 W).
-                        power[m.Id] = (m.SuspectReason is null ? live.PowerW : null) ?? (m.MeasuredHashrate.TerahashesPerSecond * options.NominalJoulesPerTerahash);
-                    }
-                    else
-                    {
-                        power.Remove(m.Id);
-                    }
-                }
+                MinerLiveState judged = StalenessPolicy.Effective(live, judgement, now);
+                read.Add((live, FleetReader.ToMiner(judged, judgement.AgentLost, drained.Contains(live.MinerId), quotas.Supports(live.Profile), now, staleness.Stale, readings.Observe(live, now))
+                    with { PoolsReadOnly = quotas.PoolsReadOnly(live.Profile) }));
             }
         }
 
-        readings.Retain(byId.Keys);
-        return [.. byId.Values.Select(v => v.Miner).OrderBy(m => m.Id, StringComparer.Ordinal)];
+        readings.Retain([.. read.Select(x => x.Miner.Id).Distinct(StringComparer.Ordinal)]);
+
+        // The allocator sees admitted miners only (past probation), each from the rack it belongs to, never twice.
+        // A suspect reading is no healthy reading for probation either.
+        IReadOnlySet<(string MinerId, string Rack)> admitted = admission.Admit(
+            read.Select(x => new MinerSighting(x.Live.MinerId, x.Live.Rack, x.Live.TelemetryAt, x.Miner.Health == MinerHealth.Healthy && x.Miner.SuspectReason is null)), now);
+        var result = new List<Miner>();
+        foreach ((MinerLiveState live, Miner m) in read.Where(x => admitted.Contains((x.Live.MinerId, x.Live.Rack))))
+        {
+            result.Add(m);
+            if (m.Health is MinerHealth.Healthy or MinerHealth.Degraded)
+            {
+                // A suspect miner's power reading is not believed either (it measures nothing, so this is 0 W).
+                power[m.Id] = (m.SuspectReason is null ? live.PowerW : null) ?? (m.MeasuredHashrate.TerahashesPerSecond * options.NominalJoulesPerTerahash);
+            }
+        }
+
+        return [.. result.OrderBy(m => m.Id, StringComparer.Ordinal)];
+    }
+
+    private async Task SaveAdmissionsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<KnownMiner> changes = admission.TakeChanges();
+        try
+        {
+            await store.SaveKnownMinersAsync(changes, cancellationToken);
+        }
+        catch
+        {
+            admission.ReturnChanges(changes);
+            throw;
+        }
     }
 
     private async Task EndAsync(string contractId, DateTimeOffset now, string reason, CancellationToken cancellationToken)
@@ -239,22 +271,6 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         endings[contractId] = new ContractEnding(now, reason);
         monitor.Forget(contractId);
         corrections.Remove(contractId);
-    }
-
-    /// <summary>
-    /// After a start, the fleet is known only once the agents have reported: until every miner of the stored allocation
-    /// was heard from, or <see cref="EngineOptions.TelemetryStaleS"/> has passed, the control loop does not re-solve —
-    /// otherwise a restart would see an empty fleet, release every share and move miners for nothing.
-    /// </summary>
-    private bool FleetSettled(DateTimeOffset now)
-    {
-        if (now - startedAt >= stale)
-        {
-            return true;
-        }
-
-        var seen = new HashSet<string>(lastFleet.Select(m => m.Id), StringComparer.Ordinal);
-        return assignments.Keys.All(seen.Contains) && lastFleet.Count > 0;
     }
 
     private IEnumerable<Contract> ActiveContracts(DateTimeOffset now) =>

@@ -18,6 +18,24 @@ public sealed class EngineOptions
     /// <summary>Telemetry older than this marks a miner offline (its agent stopped reporting it), seconds.</summary>
     public double TelemetryStaleS { get; set; } = 60;
 
+    /// <summary>
+    /// After the controller's ingest client (re)connects to the broker, no miner is judged stale for this long, seconds
+    /// (and none at all while it is disconnected), so a broker outage never re-allocates; unset: <see cref="TelemetryStaleS"/>.
+    /// </summary>
+    public double? ReconnectCalmS { get; set; }
+
+    /// <summary>An agent that went offline (its last will, or a graceful stop) keeps its miners' allocation this long before they count as lost, minutes.</summary>
+    public double AgentOfflineGraceMin { get; set; } = 3;
+
+    /// <summary>A miner id never seen before is sold only after this many healthy telemetry readings (and <see cref="ProbationMin"/>).</summary>
+    public int ProbationReadings { get; set; } = 10;
+
+    /// <summary>A miner id never seen before is sold only after being healthy this long (and <see cref="ProbationReadings"/>), minutes.</summary>
+    public double ProbationMin { get; set; } = 5;
+
+    /// <summary>A miner reported by a second rack moves to it only when its rack has not reported it this long; until then it is a conflict, minutes.</summary>
+    public double OwnerSilentMin { get; set; } = 10;
+
     /// <summary>The operator's own pool, which receives all unsold hashrate; unset: unsold miners are left out of the desired state.</summary>
     public string? HousePoolUrl { get; set; }
 

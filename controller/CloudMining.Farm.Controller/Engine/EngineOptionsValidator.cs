@@ -17,6 +17,11 @@ public static class EngineOptionsValidator
         Require(o.ReservePercent is >= 0 and <= 100, "ReservePercent", $"{o.ReservePercent} must be between 0 and 100.");
         Require(o.ReserveAbsoluteTh >= 0 && double.IsFinite(o.ReserveAbsoluteTh), "ReserveAbsoluteTh", $"{o.ReserveAbsoluteTh} cannot be negative.");
         Require(o.TelemetryStaleS > 0, "TelemetryStaleS", $"{o.TelemetryStaleS} must be positive (seconds after which a silent miner counts as offline).");
+        Require(o.ReconnectCalmS is null || o.ReconnectCalmS >= o.TelemetryStaleS, "ReconnectCalmS", $"{o.ReconnectCalmS} is shorter than TelemetryStaleS ({o.TelemetryStaleS}); after a reconnect the controller must wait at least one full telemetry window, so leave it unset or raise it.");
+        Require(o.AgentOfflineGraceMin is >= 0 and <= 1440, "AgentOfflineGraceMin", $"{o.AgentOfflineGraceMin} must be between 0 and 1440 minutes (3 is the default: a graceful agent restart moves nothing).");
+        Require(o.ProbationReadings is >= 1 and <= 10_000, "ProbationReadings", $"{o.ProbationReadings} must be between 1 and 10000 healthy readings; probation cannot be switched off, shorten it instead.");
+        Require(o.ProbationMin is >= 0 and <= 10_080, "ProbationMin", $"{o.ProbationMin} must be between 0 and 10080 minutes (5 is the default).");
+        Require(o.OwnerSilentMin > 0 && o.OwnerSilentMin * 60 >= o.TelemetryStaleS, "OwnerSilentMin", $"{o.OwnerSilentMin} must be positive and at least TelemetryStaleS ({o.TelemetryStaleS} s); 10 minutes is the default.");
         Require(o.LagAfterS > 0, "LagAfterS", $"{o.LagAfterS} must be positive.");
         Require(o.ProofWindowMin > 0, "ProofWindowMin", $"{o.ProofWindowMin} must be positive (minutes of accepted difficulty to average over).");
         Require(o.ProofTolerancePercent is > 0 and < 100, "ProofTolerancePercent", $"{o.ProofTolerancePercent} must be between 0 and 100 (exclusive).");

@@ -155,7 +155,8 @@ public static class ControllerHost
         builder.Services.AddSingleton(settings.Controller);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<FleetState>();
+        builder.Services.AddSingleton(sp => new FleetState(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<BrokerOutageGate>();
         builder.Services.AddSingleton(sp => new HistoryWriter(settings.Influx, settings.InfluxWrite, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new IngestService(
             settings.Controller,
@@ -163,7 +164,8 @@ public static class ControllerHost
             sp.GetRequiredService<HistoryWriter>(),
             sp.GetRequiredService<IControllerStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<BrokerOutageGate>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
         AddEngine(builder.Services, settings);
 
@@ -195,7 +197,8 @@ public static class ControllerHost
             sp.GetRequiredService<IFarmPublisher>(),
             sp.GetRequiredService<QuotaSupport>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ControllerEngine>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ControllerEngine>(),
+            sp.GetRequiredService<BrokerOutageGate>()));
         services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());
         services.AddSingleton(sp => new EngineService(
             controller,

@@ -3,22 +3,32 @@ using CloudMining.Farm.Shared.Contract;
 
 namespace CloudMining.Farm.Controller.Ingest;
 
-/// <summary>In-memory fleet picture folded from agent messages: latest per miner and per rack's agent. Thread-safe.</summary>
+/// <summary>
+/// In-memory fleet picture folded from agent messages: latest per miner and per rack's agent, with when the controller
+/// received them (its own clock: an agent's last will carries the time it connected, not when it went away). Thread-safe.
+/// </summary>
 public sealed class FleetState
 {
     private readonly ConcurrentDictionary<(string Site, string Rack, string Miner), MinerLiveState> miners = new();
-    private readonly ConcurrentDictionary<(string Site, string Rack), AgentStatusPayload> agents = new();
+    private readonly ConcurrentDictionary<(string Site, string Rack), AgentPresence> agents = new();
+    private readonly TimeProvider time;
+
+    public FleetState(TimeProvider? time = null)
+    {
+        this.time = time ?? TimeProvider.System;
+    }
 
     /// <summary>Applies one contract message; returns false for kinds the fleet state does not track.</summary>
     public bool Apply(FarmMessage message)
     {
+        DateTimeOffset now = time.GetUtcNow();
         switch (message)
         {
             case MinerTelemetryPayload t:
                 miners.AddOrUpdate(
                     (t.Site, t.Rack, t.MinerId),
-                    _ => FromTelemetry(t, null),
-                    (_, old) => old.TelemetryAt > t.Timestamp ? old : FromTelemetry(t, old));
+                    _ => FromTelemetry(t, null, now),
+                    (_, old) => old.TelemetryAt > t.Timestamp ? old : FromTelemetry(t, old, now));
                 return true;
             case MinerStatePayload s:
                 miners.AddOrUpdate(
@@ -27,7 +37,10 @@ public sealed class FleetState
                     (_, old) => old with { State = s.State });
                 return true;
             case AgentStatusPayload a:
-                agents[(a.Site, a.Rack)] = a;
+                agents.AddOrUpdate(
+                    (a.Site, a.Rack),
+                    _ => new AgentPresence(a, now),
+                    (_, old) => new AgentPresence(a, old.Status.State == a.State ? old.Since : now));
                 return true;
             default:
                 return false;
@@ -49,13 +62,13 @@ public sealed class FleetState
 
         return [.. keys.Order().Select(k =>
         {
-            agents.TryGetValue(k, out AgentStatusPayload? agent);
+            agents.TryGetValue(k, out AgentPresence? agent);
             MinerLiveState[] rackMiners = [.. miners.Values.Where(m => m.Site == k.Item1 && m.Rack == k.Item2).OrderBy(m => m.MinerId, StringComparer.Ordinal)];
-            return new RackLiveState(k.Item1, k.Item2, agent?.State, agent?.MinersConfigured, rackMiners);
+            return new RackLiveState(k.Item1, k.Item2, agent?.Status.State, agent?.Status.MinersConfigured, rackMiners) { AgentStateSince = agent?.Since };
         })];
     }
 
-    private static MinerLiveState FromTelemetry(MinerTelemetryPayload t, MinerLiveState? old) => new()
+    private static MinerLiveState FromTelemetry(MinerTelemetryPayload t, MinerLiveState? old, DateTimeOffset now) => new()
     {
         Site = t.Site,
         Rack = t.Rack,
@@ -69,6 +82,10 @@ public sealed class FleetState
         PowerW = t.PowerW,
         State = old?.State,
         TelemetryAt = t.Timestamp,
+        ReceivedAt = now,
         Pools = t.Pools,
     };
+
+    /// <summary>An agent's latest status and since when (controller clock) it has been in that state.</summary>
+    private sealed record AgentPresence(AgentStatusPayload Status, DateTimeOffset Since);
 }

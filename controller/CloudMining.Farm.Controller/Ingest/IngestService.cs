@@ -1,4 +1,5 @@
 using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Mqtt.Client;
@@ -14,6 +15,8 @@ namespace CloudMining.Farm.Controller.Ingest;
 /// <summary>
 /// Subscribes to the site's agent telemetry, miner state and agent status, folds them into <see cref="FleetState"/>,
 /// and feeds <see cref="HistoryWriter"/>: a miner point per telemetry message, rack (and contract) points periodically.
+/// Its connection state goes to the <see cref="BrokerOutageGate"/>, so the engine does not take the controller's own
+/// deafness during a broker outage for silent miners.
 /// </summary>
 public sealed class IngestService : BackgroundService
 {
@@ -23,11 +26,13 @@ public sealed class IngestService : BackgroundService
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
+    private readonly BrokerOutageGate? broker;
     private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MqttClient? client;
 
-    public IngestService(ControllerOptions options, FleetState fleet, HistoryWriter history, IControllerStore? store = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    public IngestService(ControllerOptions options, FleetState fleet, HistoryWriter history, IControllerStore? store = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, BrokerOutageGate? broker = null)
     {
+        this.broker = broker;
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         Fleet = fleet ?? throw new ArgumentNullException(nameof(fleet));
         this.history = history ?? throw new ArgumentNullException(nameof(history));
@@ -91,10 +96,16 @@ public sealed class IngestService : BackgroundService
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.ConnectedAsync += _ =>
         {
+            broker?.Connected(time.GetUtcNow());
             connected.TrySetResult();
             return Task.CompletedTask;
         };
-        Subscriber = new FarmSubscriber(client, HandleAsync, loggerFactory.CreateLogger<FarmSubscriber>());
+        client.DisconnectedAsync += _ =>
+        {
+            broker?.Disconnected();
+            return Task.CompletedTask;
+        };
+        Subscriber = new FarmSubscriber(client, HandleAsync, loggerFactory.CreateLogger<FarmSubscriber>(), time);
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Connecting to MQTT broker {Broker}", mqtt.ToString());

@@ -31,6 +31,9 @@ public sealed record MinerLiveState
 
     public DateTimeOffset? TelemetryAt { get; init; }
 
+    /// <summary>When the controller received the latest telemetry (its own clock; <see cref="TelemetryAt"/> is the agent's).</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
     /// <summary>The pools of the latest telemetry, with their accepted-difficulty counters (proof of delivery reads them).</summary>
     public IReadOnlyList<TelemetryPool> Pools { get; init; } = [];
 

@@ -10,6 +10,9 @@ public sealed record RackLiveState(
 {
     public bool AgentOnline => AgentState == "online";
 
+    /// <summary>Since when (controller clock) the agent has been in <see cref="AgentState"/>; null when no status was heard.</summary>
+    public DateTimeOffset? AgentStateSince { get; init; }
+
     public int MinersTotal => Math.Max(Miners.Count, MinersConfigured ?? 0);
 
     public int MinersOk => Miners.Count(m => m.IsOk);

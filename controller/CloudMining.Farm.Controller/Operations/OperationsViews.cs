@@ -4,7 +4,14 @@ namespace CloudMining.Farm.Controller.Operations;
 // serialize as they are for the local API and farmctl --json.
 
 /// <summary>The farm as the controller sees it now.</summary>
-public sealed record FleetView(string Site, IReadOnlyList<RackView> Racks, IReadOnlyList<MinerView> Miners);
+public sealed record FleetView(string Site, IReadOnlyList<RackView> Racks, IReadOnlyList<MinerView> Miners)
+{
+    /// <summary>Miner ids reported by a rack they do not belong to: for the operator to resolve; nothing moves meanwhile.</summary>
+    public IReadOnlyList<ConflictView> Conflicts { get; init; } = [];
+}
+
+/// <summary>A miner id that <paramref name="ClaimingRack"/> reports although it belongs to <paramref name="OwnerRack"/>, since <paramref name="Since"/>.</summary>
+public sealed record ConflictView(string MinerId, string OwnerRack, string ClaimingRack, DateTimeOffset Since);
 
 /// <summary>One rack: its agent, its miners, whether it applied the latest desired pool state, and the miners its agent rejected.</summary>
 public sealed record RackView(
@@ -46,6 +53,12 @@ public sealed record MinerView(
 {
     /// <summary>Why the miner's readings are not believed (e.g. "average hashrate 1e+300 H/s is above ..."); null when they are.</summary>
     public string? SuspectReason { get; init; }
+
+    /// <summary>A miner id first heard recently: not sellable until it has given enough healthy readings (docs/allocation.md, "Admission").</summary>
+    public bool Probation { get; init; }
+
+    /// <summary>Set when this report is one side of a miner id conflict: which rack it belongs to, or which other rack claims it.</summary>
+    public string? Conflict { get; init; }
 
     /// <summary>True when the miner is suspect: its readings are outside the physical envelope and it is sold to nobody.</summary>
     public bool Suspect => SuspectReason is not null;

@@ -1,3 +1,4 @@
+using CloudMining.Farm.Controller.Admission;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
 
@@ -35,6 +36,12 @@ public interface IControllerStore : IAsyncDisposable
 
     /// <summary>Marks a miner drained (or clears the mark); survives restarts.</summary>
     Task SetMinerDrainedAsync(string minerId, bool drained, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Miners past probation, each with the rack it belongs to.</summary>
+    Task<IReadOnlyList<KnownMiner>> GetKnownMinersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records admitted miners (or a miner's new rack) in one transaction; an existing miner id is replaced.</summary>
+    Task SaveKnownMinersAsync(IReadOnlyList<KnownMiner> miners, CancellationToken cancellationToken);
 
     /// <summary>Contracts that were ended (by the operator or by auto-termination), with when and why.</summary>
     Task<IReadOnlyDictionary<string, ContractEnding>> GetContractEndingsAsync(CancellationToken cancellationToken);

@@ -67,5 +67,12 @@ public static class SqliteMigrations
                 value TEXT NOT NULL
             );
             """),
+        new(5, "known miners", """
+            CREATE TABLE known_miners (
+                miner_id TEXT PRIMARY KEY,
+                rack TEXT NOT NULL,
+                admitted_at TEXT NOT NULL
+            );
+            """),
     ];
 }

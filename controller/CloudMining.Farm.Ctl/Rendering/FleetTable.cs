@@ -56,5 +56,18 @@ public static class FleetTable
         {
             console.MarkupLine($"{drained} miner(s) drained for maintenance: {Markup.Escape(string.Join(", ", fleet.Miners.Where(m => m.Drained).Select(m => m.MinerId)))}");
         }
+
+        string[] probation = [.. fleet.Miners.Where(m => m.Probation).Select(m => m.MinerId)];
+        if (probation.Length > 0)
+        {
+            console.MarkupLine($"{probation.Length} new miner(s) on probation, not sold until they have reported healthily for a while: {Markup.Escape(string.Join(", ", probation))}");
+        }
+
+        foreach (ConflictView c in fleet.Conflicts)
+        {
+            console.MarkupLine(
+                $"[yellow]Conflict[/]: miner {Markup.Escape(c.MinerId)} belongs to rack {Markup.Escape(c.OwnerRack)}, but rack {Markup.Escape(c.ClaimingRack)} reports it too " +
+                $"(since {Markup.Escape(Figures.Time(c.Since))}); nothing moves. Check both racks' miner lists for a duplicate or mistyped id.");
+        }
     }
 }

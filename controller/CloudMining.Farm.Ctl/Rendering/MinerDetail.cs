@@ -15,6 +15,15 @@ public static class MinerDetail
         grid.AddRow("Rack", Markup.Escape(miner.Rack));
         grid.AddRow("Firmware / model", Markup.Escape($"{miner.Profile ?? "-"} / {miner.Model ?? "-"}"));
         grid.AddRow("State", Markup.Escape(miner.State ?? "-") + (miner.Drained ? " [yellow](drained for maintenance)[/]" : string.Empty));
+        if (miner.Probation)
+        {
+            grid.AddRow("Probation", "[yellow]new miner id: not sold until it has reported healthily for a while[/]");
+        }
+
+        if (miner.Conflict is { } conflict)
+        {
+            grid.AddRow("Conflict", "[yellow]" + Markup.Escape(conflict) + "[/]");
+        }
         grid.AddRow("Hashrate", miner.HashrateHs is { } h ? Markup.Escape(Figures.Rate(h)) : "-");
         grid.AddRow("Power", miner.PowerW is { } w ? Figures.Number(w) + " W" : "-");
         grid.AddRow("Hottest chip", miner.MaxChipTempC is { } t ? Figures.Number(t) + " °C" : "-");

@@ -13,6 +13,8 @@ namespace CloudMining.Farm.Mqtt.Subscription;
 /// deserializes the payload with <see cref="FarmJsonContext"/>, drops re-deliveries with a <see cref="DuplicateFilter"/>,
 /// and hands typed messages to a handler. A malformed message is logged (topic and what is wrong, both cut short, at
 /// most a burst of lines then one a minute) and counted, never thrown; the client acknowledges it like any other.
+/// A payload that claims another site, rack, miner or contract than its topic (<see cref="FarmTopics.IdentityProblem"/>)
+/// is dropped and counted in <see cref="Misattributed"/>, with at most one log line a minute.
 /// </summary>
 public sealed class FarmSubscriber
 {
@@ -24,13 +26,16 @@ public sealed class FarmSubscriber
     private long delivered;
     private long malformed;
     private long handlerFailures;
+    private long misattributed;
+    private readonly LogThrottle misattributedLog;
 
-    public FarmSubscriber(MqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null)
+    public FarmSubscriber(MqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null, TimeProvider? time = null)
     {
         this.client = client ?? throw new ArgumentNullException(nameof(client));
         this.handler = handler ?? throw new ArgumentNullException(nameof(handler));
         this.logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        malformedLog = new LogThrottle(client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 10);
+        malformedLog = new LogThrottle(time ?? client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 10);
+        misattributedLog = new LogThrottle(time ?? client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 1);
         client.ApplicationMessageReceivedAsync += e => HandleAsync(e.ApplicationMessage, CancellationToken.None);
     }
 
@@ -44,6 +49,9 @@ public sealed class FarmSubscriber
 
     /// <summary>Messages dropped because their topic or payload did not follow the contract.</summary>
     public long Malformed => Interlocked.Read(ref malformed);
+
+    /// <summary>Messages dropped because the payload named another site, rack, miner or contract than the topic it came on.</summary>
+    public long Misattributed => Interlocked.Read(ref misattributed);
 
     /// <summary>Messages whose handler threw; the exception was logged and the next message still handled.</summary>
     public long HandlerFailures => Interlocked.Read(ref handlerFailures);
@@ -129,6 +137,11 @@ public sealed class FarmSubscriber
                 return Reject(message.Topic, $"the payload breaks {schema}: {problem}");
             }
 
+            if (FarmTopics.IdentityProblem(topic, payload) is { } foreign)
+            {
+                return RejectForeign(message.Topic, foreign);
+            }
+
             return new FarmReceivedMessage(topic, message.Topic, payload, message.Retain);
         }
         catch (JsonException e)
@@ -154,6 +167,19 @@ public sealed class FarmSubscriber
                 LogText.Bound(problem, 300),
                 count,
                 heldBack);
+        }
+
+        return null;
+    }
+
+    private FarmReceivedMessage? RejectForeign(string topic, string problem)
+    {
+        long count = Interlocked.Increment(ref misattributed);
+        if (misattributedLog.TryAcquire(out long heldBack))
+        {
+            logger.LogWarning(
+                "Rejected a message on {Topic}: {Problem} ({Rejected} rejected so far, {HeldBack} not logged since the last line); check who holds that rack's broker credentials",
+                topic, problem, count, heldBack);
         }
 
         return null;

@@ -65,6 +65,33 @@ public static class FarmTopics
         };
     }
 
+    /// <summary>
+    /// Why <paramref name="payload"/> may not be believed on <paramref name="topic"/>, or null if it may: the broker's ACL
+    /// authorizes the topic (a rack's credentials can only publish under its own <c>farm/v1/{site}/{rack}/</c>), never
+    /// the payload, so a payload naming another site, rack, miner or contract than its topic is someone else's claim.
+    /// </summary>
+    public static string? IdentityProblem(FarmTopic topic, FarmMessage payload)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        (string? Site, string? Rack, string? Miner, string? Contract) claimed = payload switch
+        {
+            AgentStatusPayload p => (p.Site, p.Rack, null, null),
+            MinerTelemetryPayload p => (p.Site, p.Rack, p.MinerId, null),
+            MinerStatePayload p => (p.Site, p.Rack, p.MinerId, null),
+            FarmEventPayload p => (p.Site, p.Rack, null, null),
+            DesiredPoolStatePayload p => (p.Site, p.Rack, null, null),
+            ReportedPoolStatePayload p => (p.Site, p.Rack, null, null),
+            AllocationPayload p => (p.Site, null, null, p.ContractId),
+            CapacityPayload p => (p.Site, null, null, null),
+            _ => (null, null, null, null),
+        };
+        return Differs("site", claimed.Site, topic.Site)
+            ?? Differs("rack", claimed.Rack, topic.Rack)
+            ?? Differs("minerId", claimed.Miner, topic.MinerId)
+            ?? Differs("contractId", claimed.Contract, topic.ContractId);
+    }
+
     /// <summary>Why <paramref name="id"/> cannot be a topic level, or null if it can.</summary>
     public static string? IdProblem(string? id)
     {
@@ -80,6 +107,23 @@ public static class FarmTopics
 
         int bad = id.AsSpan().IndexOfAny("/+#\0");
         return bad >= 0 ? $"contains '{(id[bad] == '\0' ? "NUL" : id[bad].ToString())}', which MQTT topics reserve" : null;
+    }
+
+    private static string? Differs(string field, string? inPayload, string? inTopic) =>
+        inTopic is null || string.Equals(inPayload, inTopic, StringComparison.Ordinal)
+            ? null
+            : $"the payload says {field} '{Printable(inPayload)}' but its topic is {field} '{inTopic}'; identity comes from the topic the broker authorized";
+
+    // Bounded and without control characters: the payload's value goes into a log line.
+    private static string Printable(string? value)
+    {
+        if (value is null)
+        {
+            return "(none)";
+        }
+
+        string cut = value.Length > MaxIdLength ? value[..MaxIdLength] + "…" : value;
+        return string.Concat(cut.Select(c => char.IsControl(c) ? '?' : c));
     }
 
     private static string Rack(string site, string rack)

@@ -1,3 +1,4 @@
+using CloudMining.Farm.Controller.Admission;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Store;
@@ -25,6 +26,24 @@ public sealed class SqliteControllerStoreTests : IDisposable
         Assert.True(File.Exists(DbPath));
         Assert.Equal("wal", Scalar(DbPath, "PRAGMA journal_mode;"));
         Assert.Equal((long)SqliteMigrations.All.Count, Scalar(DbPath, "SELECT COUNT(*) FROM schema_migrations;"));
+    }
+
+    [Fact]
+    public async Task Known_miners_and_their_racks_survive_reopening_and_a_new_rack_replaces_the_old()
+    {
+        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
+        {
+            Assert.Empty(await store.GetKnownMinersAsync(CancellationToken.None));
+            await store.SaveKnownMinersAsync([new KnownMiner("m1", "R01", Epoch), new KnownMiner("m2", "R02", Epoch.AddMinutes(5))], CancellationToken.None);
+            await store.SaveKnownMinersAsync([new KnownMiner("m1", "R03", Epoch.AddHours(1))], CancellationToken.None);
+        }
+
+        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
+        {
+            Assert.Equal(
+                [new KnownMiner("m1", "R03", Epoch.AddHours(1)), new KnownMiner("m2", "R02", Epoch.AddMinutes(5))],
+                await store.GetKnownMinersAsync(CancellationToken.None));
+        }
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public const string PlatformPassword = "plat-e2e-pw";
     public const string ControllerPassword = "ctl-e2e-pw";
 
-    private readonly List<IHost> agents = [];
+    private readonly SortedDictionary<int, IHost> agents = [];
     private IHost? controller;
     private SqliteControllerStore? store;
 
@@ -177,7 +177,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (IHost agent in agents)
+        foreach (IHost agent in agents.Values)
         {
             try
             {
@@ -252,7 +252,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
             throw;
         }
 
-        agents.Add(host);
+        agents[rack] = host;
     }
 
     private async Task WriteControllerConfigAsync()
@@ -277,6 +277,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
                     ["ProofWindowMin"] = 0.25,
                     ["ProofHoldMin"] = 0.5,
                     ["TelemetryStaleS"] = 4,
+                    // Probation on, but seconds long: a new miner id is sold after 3 healthy readings over 3 s.
+                    ["ProbationReadings"] = 3,
+                    ["ProbationMin"] = 0.05,
                     ["LagAfterS"] = 15,
                     ["PlatformPublishIntervalS"] = 2,
                     ["ProfilesDirectory"] = RepoPaths.FirmwareProfiles,
@@ -285,6 +288,45 @@ public sealed class EndToEndFarm : IAsyncDisposable
             ["Influx"] = new JsonObject { ["Enabled"] = false },
         };
         await File.WriteAllTextAsync(ControllerConfigPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>A rack agent's broker user and password, as scripts/broker-setup.sh set them up (what an attacker with that rack's credentials holds).</summary>
+    public static (string User, string Password) AgentCredentials(int rack) => ($"agent-{Site}-{RackId(rack)}", AgentPassword(rack));
+
+    /// <summary>A service of the in-process controller (e.g. its broker outage gate).</summary>
+    public T ControllerService<T>()
+        where T : notnull =>
+        (controller ?? throw new InvalidOperationException("The in-process controller is not running.")).Services.GetRequiredService<T>();
+
+    /// <summary>Stops a rack's agent gracefully (it says offline and disconnects), leaves it down for <paramref name="down"/>, and starts it again on the same config and state.</summary>
+    public async Task RestartAgentAsync(int rack, TimeSpan down)
+    {
+        IHost old = agents[rack];
+        agents.Remove(rack);
+        try
+        {
+            await old.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            old.Dispose();
+        }
+
+        // The outage is what is under test (a service restart takes seconds), not a wait for something to happen.
+        var stopped = Stopwatch.StartNew();
+        await Eventually.TrueAsync(() => stopped.Elapsed >= down, down + TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200));
+        IHost host = AgentHost.Build(Path.Combine(Folder, RackId(rack), "agent.json"), new AgentHost.Overrides { ConsoleLog = false, ExtraLogger = AgentLogs });
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        agents[rack] = host;
     }
 
     private static string AgentPassword(int rack) => $"agent-{rack}-e2e-pw";

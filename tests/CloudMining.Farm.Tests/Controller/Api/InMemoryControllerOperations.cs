@@ -35,6 +35,9 @@ public sealed class InMemoryControllerOperations : IControllerOperations
     /// <summary>Three racks of four 100 TH/s miners: 1,200 TH/s measured, 114 units of 10 TH/s after the 5 % reserve.</summary>
     public static InMemoryControllerOperations ThreeRacks(DateTimeOffset now) => new(ControllerSamples.Fleet(3, 4), now);
 
+    /// <summary>Miner id conflicts the fleet view reports (the engine finds them; here the test sets them).</summary>
+    public IReadOnlyList<ConflictView> Conflicts { get; set; } = [];
+
     public void AddLedger(params LedgerEntry[] rows)
     {
         lock (gate)
@@ -58,7 +61,7 @@ public sealed class InMemoryControllerOperations : IControllerOperations
                 AppliedGeneration: version,
                 Lagging: false,
                 LastSeen: now))];
-            return Task.FromResult(new FleetView("s1", racks, miners));
+            return Task.FromResult(new FleetView("s1", racks, miners) { Conflicts = Conflicts });
         }
     }
 

@@ -39,6 +39,22 @@ public sealed class FarmctlTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Fleet_names_a_miner_id_conflict_for_the_operator_in_the_table_and_the_json()
+    {
+        api.Operations.Conflicts = [new CloudMining.Farm.Controller.Operations.ConflictView("r2-m01", "r2", "r1", TestApi.Now)];
+
+        (int code, string output, string error) = await Farmctl("fleet");
+        Assert.True(code == 0, error);
+        Assert.Contains("Conflict: miner r2-m01 belongs to rack r2, but rack r1 reports it too", output, StringComparison.Ordinal);
+
+        (code, output, _) = await Farmctl("fleet", "--json");
+        Assert.Equal(0, code);
+        using JsonDocument fleet = JsonDocument.Parse(output);
+        JsonElement conflict = Assert.Single(fleet.RootElement.GetProperty("conflicts").EnumerateArray());
+        Assert.Equal(("r2-m01", "r2", "r1"), (conflict.GetProperty("minerId").GetString(), conflict.GetProperty("ownerRack").GetString(), conflict.GetProperty("claimingRack").GetString()));
+    }
+
+    [Fact]
     public async Task Json_flag_prints_the_api_answer_pretty_and_parseable()
     {
         (int code, string output, _) = await Farmctl("capacity", "--json");

@@ -27,6 +27,7 @@ internal sealed class EngineFarm : IAsyncDisposable
         Directory = directory;
         Clock = clock;
         Options = options;
+        Fleet = new FleetState(clock);
     }
 
     public string Directory { get; }
@@ -37,7 +38,7 @@ internal sealed class EngineFarm : IAsyncDisposable
 
     public EngineOptions Options { get; }
 
-    public FleetState Fleet { get; private set; } = new();
+    public FleetState Fleet { get; private set; }
 
     public SqliteControllerStore Store { get; private set; } = null!;
 
@@ -48,7 +49,10 @@ internal sealed class EngineFarm : IAsyncDisposable
     /// <summary>What the engine logged.</summary>
     public InMemoryLoggerProvider Log { get; } = new();
 
-    public static async Task<EngineFarm> StartAsync(Action<EngineOptions>? configure = null, ManualTimeProvider? clock = null, string? directory = null, IFarmPublisher? publisher = null)
+    /// <summary>The ingest client's connection as the engine sees it; null: the engine counts as connected from its first tick.</summary>
+    public BrokerOutageGate? Broker { get; private set; }
+
+    public static async Task<EngineFarm> StartAsync(Action<EngineOptions>? configure = null, ManualTimeProvider? clock = null, string? directory = null, IFarmPublisher? publisher = null, BrokerOutageGate? broker = null)
     {
         var options = new EngineOptions
         {
@@ -58,9 +62,13 @@ internal sealed class EngineFarm : IAsyncDisposable
             ReservePercent = 0,
             ProofWindowMin = 15,
             ProofHoldMin = 30,
+
+            // These tests are about what the engine does with miners it sells; probation has its own tests.
+            ProbationReadings = 1,
+            ProbationMin = 0,
         };
         configure?.Invoke(options);
-        var farm = new EngineFarm(directory ?? System.IO.Directory.CreateTempSubdirectory("farm-engine-").FullName, clock ?? new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)), options);
+        var farm = new EngineFarm(directory ?? System.IO.Directory.CreateTempSubdirectory("farm-engine-").FullName, clock ?? new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)), options) { Broker = broker };
         await farm.OpenAsync(publisher);
         return farm;
     }
@@ -70,11 +78,11 @@ internal sealed class EngineFarm : IAsyncDisposable
     {
         if (freshFleet)
         {
-            Fleet = new FleetState();
+            Fleet = new FleetState(Clock);
         }
 
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
-        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock, Log.CreateLogger<ControllerEngine>());
+        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock, Log.CreateLogger<ControllerEngine>(), Broker);
     }
 
     /// <summary>Stops the engine and closes the store, keeping the file and the fleet (the agents keep reporting).</summary>
@@ -97,6 +105,29 @@ internal sealed class EngineFarm : IAsyncDisposable
         }
 
         return this;
+    }
+
+    /// <summary>Adds one miner (e.g. an id the engine has never seen) to a rack.</summary>
+    public SimMiner AddMiner(string id, string rack, double th, string profile = "antminer-stock", double watts = 3000)
+    {
+        var miner = new SimMiner(id, rack, profile, th * 1e12, watts);
+        miners[id] = miner;
+        return miner;
+    }
+
+    /// <summary>A rack's agent says online or offline (its last will), received now.</summary>
+    public void AgentStatus(string rack, string state) =>
+        Fleet.Apply(new AgentStatusPayload { Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = state });
+
+    /// <summary>Ticks the engine every <paramref name="step"/> for <paramref name="duration"/> while no telemetry arrives.</summary>
+    public async Task TickSilentlyAsync(TimeSpan duration, TimeSpan? step = null)
+    {
+        TimeSpan s = step ?? TimeSpan.FromSeconds(10);
+        for (TimeSpan done = TimeSpan.Zero; done < duration; done += s)
+        {
+            Clock.Advance(s);
+            await Engine.TickAsync(CancellationToken.None);
+        }
     }
 
     public Task<ContractView> AddContractAsync(string id, double th, string? worker = null) =>

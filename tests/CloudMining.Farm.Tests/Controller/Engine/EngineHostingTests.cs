@@ -51,6 +51,11 @@ public sealed class EngineHostingTests : IDisposable
     [InlineData("Controller:Engine:ProofTolerancePercent", "0")]
     [InlineData("Controller:Engine:UnitSizeTh", "-1")]
     [InlineData("Controller:Engine:HousePoolUrl", "stratum+tcp://house.example:3333")]
+    [InlineData("Controller:Engine:ReconnectCalmS", "30")]
+    [InlineData("Controller:Engine:AgentOfflineGraceMin", "-1")]
+    [InlineData("Controller:Engine:ProbationReadings", "0")]
+    [InlineData("Controller:Engine:ProbationMin", "NaN")]
+    [InlineData("Controller:Engine:OwnerSilentMin", "0.5")]
     public void Bad_engine_setting_is_refused_naming_the_key(string key, string value)
     {
         var error = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?> { ["Controller:Site"] = "s1", [key] = value })));

@@ -1,0 +1,234 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CloudMining.Farm.Controller.Admission;
+
+/// <summary>
+/// Decides which rack's report of a miner the allocator may see, so nothing a rack sends makes the controller sell what
+/// it has not seen work:
+/// <list type="bullet">
+/// <item><b>Probation</b>: a miner id never seen before is not sellable until it has given enough healthy readings over
+/// a long enough span; then it is known (persisted, so a restart does not make the fleet new again).</item>
+/// <item><b>Ownership</b>: a miner belongs to the rack that reports it first. The same id from another rack is a
+/// <see cref="MinerConflict"/> for the operator, never a move — unless its own rack has not reported it for the
+/// owner-silent period, when it moved for real and goes with the rack that reports it now.</item>
+/// </list>
+/// Not thread-safe: the engine calls it under its lock.
+/// </summary>
+public sealed class MinerAdmission
+{
+    private readonly int probationReadings;
+    private readonly TimeSpan probationSpan;
+    private readonly TimeSpan ownerSilent;
+    private readonly ILogger logger;
+    private readonly Dictionary<string, KnownMiner> known = new(StringComparer.Ordinal);
+    private readonly HashSet<string> knownWithoutRack = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MinerProbation> probation = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Miner, string Rack), MinerConflict> conflicts = [];
+    private readonly List<KnownMiner> changes = [];
+    private DateTimeOffset trackingStart;
+
+    public MinerAdmission(int probationReadings, TimeSpan probationSpan, TimeSpan ownerSilent, ILogger? logger = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(probationReadings, 1);
+        this.probationReadings = probationReadings;
+        this.probationSpan = probationSpan;
+        this.ownerSilent = ownerSilent;
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Miner ids on probation now, with their record.</summary>
+    public IReadOnlyDictionary<string, MinerProbation> OnProbation => probation;
+
+    /// <summary>Conflicts open now, ordered by miner and claiming rack.</summary>
+    public IReadOnlyList<MinerConflict> Conflicts =>
+        [.. conflicts.Values.OrderBy(c => c.MinerId, StringComparer.Ordinal).ThenBy(c => c.ClaimingRack, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Starts from what the store knows: admitted miners with their racks, and miner ids known without a rack (in the
+    /// stored allocation or drained), which belong to the first rack that reports them, without probation.
+    /// </summary>
+    public void Load(IEnumerable<KnownMiner> stored, IEnumerable<string> alsoKnown, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(alsoKnown);
+        foreach (KnownMiner k in stored)
+        {
+            known[k.MinerId] = k;
+        }
+
+        foreach (string id in alsoKnown)
+        {
+            if (!known.ContainsKey(id))
+            {
+                knownWithoutRack.Add(id);
+            }
+        }
+
+        trackingStart = now;
+    }
+
+    /// <summary>The rack a miner id belongs to (admitted or on probation); null when never heard.</summary>
+    public string? OwnerOf(string minerId) =>
+        known.TryGetValue(minerId, out KnownMiner? k) ? k.Rack : probation.TryGetValue(minerId, out MinerProbation? p) ? p.Rack : null;
+
+    /// <summary>Admitted or ownership changes not yet persisted; taking them clears the list.</summary>
+    public IReadOnlyList<KnownMiner> TakeChanges()
+    {
+        KnownMiner[] taken = [.. changes];
+        changes.Clear();
+        return taken;
+    }
+
+    /// <summary>Puts changes back after a failed save, so the next tick saves them again.</summary>
+    public void ReturnChanges(IEnumerable<KnownMiner> unsaved) => changes.InsertRange(0, unsaved);
+
+    /// <summary>
+    /// Folds the current sightings into probation, ownership and conflicts, and returns the (miner, rack) sightings the
+    /// allocator may see: admitted miners, each from its own rack only.
+    /// </summary>
+    public IReadOnlySet<(string MinerId, string Rack)> Admit(IEnumerable<MinerSighting> sightings, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(sightings);
+        var admitted = new HashSet<(string, string)>();
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (IGrouping<string, MinerSighting> group in sightings.GroupBy(s => s.MinerId, StringComparer.Ordinal))
+        {
+            present.Add(group.Key);
+            if (Admit(group.Key, [.. group], now) is { } rack)
+            {
+                admitted.Add((group.Key, rack));
+            }
+        }
+
+        foreach ((string miner, string rack) in conflicts.Keys.Where(k => !present.Contains(k.Miner)).ToList())
+        {
+            conflicts.Remove((miner, rack));
+        }
+
+        return admitted;
+    }
+
+    private string? Admit(string id, List<MinerSighting> sightings, DateTimeOffset now)
+    {
+        string owner = OwnerOf(id) ?? Adopt(id, sightings, now);
+        MinerSighting? own = sightings.FirstOrDefault(s => s.Rack == owner);
+        List<MinerSighting> claims = LiveClaims(sightings, owner, now);
+        DateTimeOffset ownerLast = Max(own?.TelemetryAt ?? DateTimeOffset.MinValue, trackingStart);
+        if (claims.Count > 0 && now - ownerLast >= ownerSilent)
+        {
+            MinerSighting to = claims.MaxBy(s => s.TelemetryAt)!;
+            Transfer(id, owner, to.Rack, now);
+            owner = to.Rack;
+            own = to;
+            claims = LiveClaims(sightings, owner, now);
+        }
+
+        TrackConflicts(id, owner, claims, now);
+        if (own is null)
+        {
+            return null;
+        }
+
+        if (probation.TryGetValue(id, out MinerProbation? candidate))
+        {
+            candidate.Observe(own, now);
+            if (!candidate.Passed(probationReadings, probationSpan, now))
+            {
+                return null;
+            }
+
+            probation.Remove(id);
+            Know(new KnownMiner(id, owner, now));
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation(
+                    "Miner {MinerId} on rack {Rack} passed probation ({Readings} healthy readings since {Since:O}); it is sellable from now on",
+                    id, owner, candidate.HealthyReadings, candidate.HealthySince);
+            }
+        }
+
+        return owner;
+    }
+
+    // The first sighting of an id: known without a rack (stored allocation, drain) → belongs to the rack reporting it;
+    // never seen → on probation there. Several racks at once: the freshest reading, then the rack id, decides.
+    private string Adopt(string id, List<MinerSighting> sightings, DateTimeOffset now)
+    {
+        MinerSighting first = sightings
+            .OrderByDescending(s => s.TelemetryAt ?? DateTimeOffset.MinValue)
+            .ThenBy(s => s.Rack, StringComparer.Ordinal)
+            .First();
+        if (knownWithoutRack.Remove(id))
+        {
+            Know(new KnownMiner(id, first.Rack, now));
+            return first.Rack;
+        }
+
+        probation[id] = new MinerProbation(first.Rack, now);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation(
+                "New miner {MinerId} reported by rack {Rack}: on probation, not sellable until {Readings} healthy readings over {Minutes} min",
+                id, first.Rack, probationReadings, probationSpan.TotalMinutes);
+        }
+
+        return first.Rack;
+    }
+
+    private List<MinerSighting> LiveClaims(List<MinerSighting> sightings, string owner, DateTimeOffset now) =>
+        [.. sightings.Where(s => s.Rack != owner && s.TelemetryAt is { } at && now - at < ownerSilent)];
+
+    private void Transfer(string id, string from, string to, DateTimeOffset now)
+    {
+        if (known.TryGetValue(id, out KnownMiner? k))
+        {
+            Know(k with { Rack = to });
+        }
+        else
+        {
+            probation[id] = new MinerProbation(to, now);
+        }
+
+        foreach ((string miner, string rack) in conflicts.Keys.Where(c => c.Miner == id).ToList())
+        {
+            conflicts.Remove((miner, rack));
+        }
+
+        logger.LogWarning(
+            "Miner {MinerId} now belongs to rack {Rack}: its rack {OldRack} has not reported it for {Minutes} min while {Rack} does",
+            id, to, from, ownerSilent.TotalMinutes, to);
+    }
+
+    private void TrackConflicts(string id, string owner, List<MinerSighting> claims, DateTimeOffset now)
+    {
+        foreach (MinerSighting claim in claims)
+        {
+            if (!conflicts.ContainsKey((id, claim.Rack)))
+            {
+                conflicts[(id, claim.Rack)] = new MinerConflict(id, owner, claim.Rack, now);
+                logger.LogWarning(
+                    "Miner id conflict: rack {ClaimingRack} reports miner {MinerId}, which belongs to rack {OwnerRack}; ignoring {ClaimingRack}'s reports (nothing moves) until {OwnerRack} has not reported it for {Minutes} min. Check both racks' miner lists for a duplicate or mistyped id",
+                    claim.Rack, id, owner, claim.Rack, owner, ownerSilent.TotalMinutes);
+            }
+        }
+
+        foreach ((string miner, string rack) in conflicts.Keys.Where(c => c.Miner == id && claims.All(x => x.Rack != c.Rack)).ToList())
+        {
+            conflicts.Remove((miner, rack));
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation("Miner id conflict over {MinerId} ended: rack {ClaimingRack} no longer reports it", miner, rack);
+            }
+        }
+    }
+
+    private void Know(KnownMiner k)
+    {
+        known[k.MinerId] = k;
+        changes.RemoveAll(c => c.MinerId == k.MinerId);
+        changes.Add(k);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

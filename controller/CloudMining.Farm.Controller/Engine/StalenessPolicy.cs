@@ -1,0 +1,101 @@
+using CloudMining.Farm.Controller.Ingest;
+
+namespace CloudMining.Farm.Controller.Engine;
+
+/// <summary>
+/// Decides when silence means a miner is lost, so that outages of the controller's own view never move miners:
+/// <list type="bullet">
+/// <item>while the ingest client is disconnected from the broker (<see cref="BrokerOutageGate"/>), no miner is judged stale;</item>
+/// <item>after it (re)connects, none for <see cref="EngineOptions.ReconnectCalmS"/> (at least one telemetry window);</item>
+/// <item>an agent that went offline (will or graceful stop) keeps its miners as they were for
+/// <see cref="EngineOptions.AgentOfflineGraceMin"/>; only then do they count as lost;</item>
+/// <item>an agent that came back online gets one telemetry window to report before its miners can be stale.</item>
+/// </list>
+/// The control loop also does not re-solve until the calm after a (re)connection has passed or every miner of the
+/// current allocation has reported since (<see cref="Settled"/>), which covers a controller start too.
+/// </summary>
+public sealed class StalenessPolicy
+{
+    private readonly BrokerOutageGate broker;
+    private readonly TimeSpan stale;
+    private readonly TimeSpan calm;
+    private readonly TimeSpan grace;
+
+    public StalenessPolicy(BrokerOutageGate broker, EngineOptions options)
+    {
+        this.broker = broker ?? throw new ArgumentNullException(nameof(broker));
+        ArgumentNullException.ThrowIfNull(options);
+        stale = TimeSpan.FromSeconds(options.TelemetryStaleS);
+        calm = TimeSpan.FromSeconds(options.ReconnectCalmS ?? options.TelemetryStaleS);
+        grace = TimeSpan.FromMinutes(options.AgentOfflineGraceMin);
+    }
+
+    /// <summary>Telemetry older than this marks a miner stale once staleness may be judged.</summary>
+    public TimeSpan Stale => stale;
+
+    /// <summary>How one rack's miners are to be judged at <paramref name="now"/>.</summary>
+    public RackJudgement Judge(RackLiveState rack, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(rack);
+        if (broker.ConnectedSince is not { } connected)
+        {
+            return RackJudgement.Hold;
+        }
+
+        if (rack.AgentState == "offline")
+        {
+            DateTimeOffset since = rack.AgentStateSince ?? connected;
+            return now - since < grace ? RackJudgement.Hold : RackJudgement.Lost;
+        }
+
+        // Telemetry is "heard no earlier than" the floor: a miner is stale only if nothing came for a full window after it.
+        DateTimeOffset floor = connected + calm - stale;
+        if (rack.AgentState == "online" && rack.AgentStateSince is { } online && online > floor)
+        {
+            floor = online;
+        }
+
+        return new RackJudgement(false, floor);
+    }
+
+    /// <summary>
+    /// The reading to judge: <paramref name="live"/> itself, or a copy whose <see cref="MinerLiveState.TelemetryAt"/> is
+    /// moved up to the judgement's floor (to <paramref name="now"/> while held), so silence during an outage is not staleness.
+    /// </summary>
+    public static MinerLiveState Effective(MinerLiveState live, RackJudgement judgement, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(judgement);
+        if (live.TelemetryAt is not { } at)
+        {
+            return live;
+        }
+
+        DateTimeOffset floor = judgement.HeardNoEarlierThan ?? now;
+        return at >= floor ? live : live with { TelemetryAt = floor };
+    }
+
+    /// <summary>
+    /// True when the control loop may re-solve: connected, and either the calm after connecting has passed or every
+    /// miner of the current allocation has been received since the connection (and the fleet is not empty).
+    /// </summary>
+    public bool Settled(IEnumerable<string> allocatedMiners, IReadOnlyList<RackLiveState> racks, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(allocatedMiners);
+        ArgumentNullException.ThrowIfNull(racks);
+        if (broker.ConnectedSince is not { } connected)
+        {
+            return false;
+        }
+
+        if (now - connected >= calm)
+        {
+            return true;
+        }
+
+        var heard = new HashSet<string>(
+            racks.SelectMany(r => r.Miners).Where(m => m.ReceivedAt >= connected).Select(m => m.MinerId),
+            StringComparer.Ordinal);
+        return heard.Count > 0 && allocatedMiners.All(heard.Contains);
+    }
+}

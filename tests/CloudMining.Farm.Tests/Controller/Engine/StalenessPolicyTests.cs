@@ -1,0 +1,163 @@
+using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Tests.Infrastructure;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Controller.Engine;
+
+/// <summary>When silence counts as a lost miner: not while the broker is away, not right after it is back, not within an agent's offline grace.</summary>
+public sealed class StalenessPolicyTests
+{
+    private static readonly TimeSpan Stale = TimeSpan.FromSeconds(60);
+    private readonly ManualTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly BrokerOutageGate gate = new();
+    private readonly FleetState fleet;
+    private readonly StalenessPolicy policy;
+    private long seq;
+
+    public StalenessPolicyTests()
+    {
+        fleet = new FleetState(clock);
+        policy = new StalenessPolicy(gate, new EngineOptions { TelemetryStaleS = Stale.TotalSeconds, AgentOfflineGraceMin = 3 });
+    }
+
+    [Fact]
+    public void Nothing_is_stale_while_the_broker_is_away_however_long_the_silence()
+    {
+        gate.Connected(clock.GetUtcNow());
+        Report("m1");
+        gate.Disconnected();
+        clock.Advance(TimeSpan.FromMinutes(30));
+
+        Assert.False(IsStale("m1"));
+        Assert.False(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void After_a_reconnect_a_miner_is_stale_only_after_a_full_window_without_telemetry()
+    {
+        gate.Connected(clock.GetUtcNow());
+        Report("m1");
+        Report("m2");
+        gate.Disconnected();
+        clock.Advance(TimeSpan.FromSeconds(61));
+        gate.Connected(clock.GetUtcNow());
+
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(IsStale("m1"));
+        Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+        Report("m2");
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(IsStale("m1"));
+        Assert.False(IsStale("m2"));
+        Assert.True(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void The_loop_settles_early_once_every_allocated_miner_was_heard_since_the_connection()
+    {
+        Report("m1");
+        Report("m2");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        gate.Connected(clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+
+        Report("m1");
+        Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+        Report("m2");
+        Assert.True(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void An_agent_offline_keeps_its_miners_for_the_grace_period_then_they_are_lost()
+    {
+        gate.Connected(clock.GetUtcNow());
+        Agent("online");
+        Report("m1");
+        Agent("offline");
+
+        clock.Advance(TimeSpan.FromMinutes(2.9));
+        RackJudgement within = policy.Judge(Rack(), clock.GetUtcNow());
+        Assert.False(within.AgentLost);
+        Assert.False(IsStale("m1"));
+
+        clock.Advance(TimeSpan.FromMinutes(0.2));
+        Assert.True(policy.Judge(Rack(), clock.GetUtcNow()).AgentLost);
+    }
+
+    [Fact]
+    public void An_agent_back_online_gets_a_full_window_to_report_its_miners()
+    {
+        gate.Connected(clock.GetUtcNow());
+        Agent("online");
+        Report("m1");
+        Agent("offline");
+        clock.Advance(TimeSpan.FromSeconds(90));
+        Agent("online");
+
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(IsStale("m1"));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(IsStale("m1"));
+    }
+
+    [Fact]
+    public void Without_outages_staleness_is_judged_as_before()
+    {
+        gate.Connected(clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Report("m1");
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.True(IsStale("m1"));
+        Assert.True(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void A_calm_window_longer_than_the_stale_window_holds_staleness_that_long()
+    {
+        var longCalm = new StalenessPolicy(gate, new EngineOptions { TelemetryStaleS = 60, ReconnectCalmS = 300 });
+        Report("m1");
+        gate.Connected(clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromSeconds(299));
+        Assert.False(StaleUnder(longCalm, "m1"));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(StaleUnder(longCalm, "m1"));
+    }
+
+    private RackLiveState Rack() => Assert.Single(fleet.Racks());
+
+    private bool IsStale(string minerId) => StaleUnder(policy, minerId);
+
+    private bool StaleUnder(StalenessPolicy p, string minerId)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        RackJudgement judgement = p.Judge(Rack(), now);
+        MinerLiveState live = StalenessPolicy.Effective(fleet.Miner("s1", "r1", minerId)!, judgement, now);
+        return judgement.AgentLost || now - live.TelemetryAt > p.Stale;
+    }
+
+    private void Report(string minerId) => fleet.Apply(new MinerTelemetryPayload
+    {
+        Publisher = "agent-s1-r1",
+        Seq = ++seq,
+        Timestamp = clock.GetUtcNow(),
+        Site = "s1",
+        Rack = "r1",
+        MinerId = minerId,
+        Profile = "antminer",
+        Hashrate5sHs = 100e12,
+    });
+
+    private void Agent(string state) => fleet.Apply(new AgentStatusPayload
+    {
+        Publisher = "agent-s1-r1",
+        Seq = ++seq,
+        Timestamp = clock.GetUtcNow(),
+        Site = "s1",
+        Rack = "r1",
+        State = state,
+    });
+}
