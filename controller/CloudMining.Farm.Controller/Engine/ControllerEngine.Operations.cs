@@ -306,7 +306,9 @@ public sealed partial class ControllerEngine : IControllerOperations
         lastFleet.Count(m => m.IsSellable),
         lastFleet.Count)
     {
-        MinersSuspect = lastFleet.Count(m => m.SuspectReason is not null),
+        // Every miner heard of, admitted or not: a suspect reading also keeps a new miner on probation, and the operator
+        // must still see it counted here.
+        MinersSuspect = lastRacks.SelectMany(r => r.Miners).Select(m => m.MinerId).Distinct(StringComparer.Ordinal).Count(id => readings.ReasonFor(id) is not null),
     };
 
     private ContractView ContractViewOf(Contract c, DateTimeOffset now)

@@ -57,18 +57,23 @@ public sealed partial class MqttClient
         }
 
         TimeSpan remaining = options.ReconnectHealthyAfter - time.GetElapsedTime(s.ConnectedTimestamp);
-        if (remaining > TimeSpan.Zero)
+        bool lived = remaining <= TimeSpan.Zero;
+        if (!lived)
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task delay = Task.Delay(remaining, time, wait.Token);
-            await Task.WhenAny(s.Closed.Task, delay).ConfigureAwait(false);
+            Task first = await Task.WhenAny(s.Closed.Task, delay).ConfigureAwait(false);
+
+            // Decided by what happened first: a session that outlived the wait was healthy even if it ends a moment later
+            // (that loss then starts a fresh backoff, its first try immediate).
+            lived = first == delay && delay.IsCompletedSuccessfully;
 
             // Cancelled so no timer lingers on the clock after the session ended.
             await wait.CancelAsync().ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (s.Closed.Task.IsCompleted && !stopping)
+        if (!lived && s.Closed.Task.IsCompleted && !stopping)
         {
             throw new MqttCommunicationException(
                 $"The connection to {endpoint} ended {time.GetElapsedTime(s.ConnectedTimestamp).TotalSeconds:0.###} s after CONNACK, before it counted as healthy ({options.ReconnectHealthyAfter}).");

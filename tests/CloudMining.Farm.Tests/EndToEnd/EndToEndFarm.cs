@@ -32,6 +32,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public const string PlatformPassword = "plat-e2e-pw";
     public const string ControllerPassword = "ctl-e2e-pw";
 
+    /// <summary>The read-only watching user: the broker allows one connection per user, so tests watch as this, never as the controller.</summary>
+    public const string OperatorPassword = "op-e2e-pw";
+
     private readonly SortedDictionary<int, IHost> agents = [];
     private IHost? controller;
     private SqliteControllerStore? store;
@@ -298,8 +301,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
         where T : notnull =>
         (controller ?? throw new InvalidOperationException("The in-process controller is not running.")).Services.GetRequiredService<T>();
 
-    /// <summary>Stops a rack's agent gracefully (it says offline and disconnects), leaves it down for <paramref name="down"/>, and starts it again on the same config and state.</summary>
-    public async Task RestartAgentAsync(int rack, TimeSpan down)
+    /// <summary>Stops a rack's agent gracefully (it says offline and disconnects) and leaves it down.</summary>
+    public async Task StopAgentAsync(int rack)
     {
         IHost old = agents[rack];
         agents.Remove(rack);
@@ -311,6 +314,12 @@ public sealed class EndToEndFarm : IAsyncDisposable
         {
             old.Dispose();
         }
+    }
+
+    /// <summary>Stops a rack's agent gracefully (it says offline and disconnects), leaves it down for <paramref name="down"/>, and starts it again on the same config and state.</summary>
+    public async Task RestartAgentAsync(int rack, TimeSpan down)
+    {
+        await StopAgentAsync(rack);
 
         // The outage is what is under test (a service restart takes seconds), not a wait for something to happen.
         var stopped = Stopwatch.StartNew();
@@ -337,6 +346,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
         string credentials = Path.Combine(folder, "broker-users.txt");
         IEnumerable<string> lines = Enumerable.Range(1, Racks).Select(r => $"agent:{Site}:{RackId(r)}:{AgentPassword(r)}")
             .Append($"controller:{ControllerPassword}")
+            .Append($"operator:{OperatorPassword}")
             .Append($"contract-platform:{PlatformPassword}");
         await File.WriteAllLinesAsync(credentials, lines);
         int port = FreeTcpPort.Next();

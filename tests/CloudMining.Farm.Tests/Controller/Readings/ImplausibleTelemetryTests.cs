@@ -164,7 +164,8 @@ public sealed class ImplausibleTelemetryTests
                     Site = EngineFarm.Site,
                     Database = Path.Combine(dir, "c.db"),
                     Mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = "controller-fleetguard" },
-                    Engine = new EngineOptions { IntervalS = 0.2, ReservePercent = 0, HousePoolUrl = EngineFarm.HouseUrl, HouseWorker = EngineFarm.HouseWorker },
+                    // Probation on but one reading long: the real miners are sold after a healthy reading; the fakes never are.
+                    Engine = new EngineOptions { IntervalS = 0.2, ReservePercent = 0, HousePoolUrl = EngineFarm.HouseUrl, HouseWorker = EngineFarm.HouseWorker, ProbationReadings = 1, ProbationMin = 0 },
                 },
                 new InfluxDBClientOptions(),
                 new CloudMining.Farm.Influx.Write.WriteOptions());
