@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Hosting;
@@ -144,8 +145,7 @@ public sealed class PoolsRack : IAsyncDisposable
         Publisher = new TelemetryPublisher(Polling, Events, options, time, loggerFactory);
         FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
         Store = new DesiredPoolStateStore(options, catalog, tracker, Events, loggerFactory.CreateLogger<DesiredPoolStateStore>());
-        var runner = new ActionRunner(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = Options.MinerTimeout, ReadTimeout = Options.MinerTimeout }));
-        Reconciler = new PoolReconciler(Store, Polling, reader, runner, new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, time, loggerFactory.CreateLogger<PoolReconciler>());
+        Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, time, loggerFactory.CreateLogger<PoolReconciler>());
         await Polling.StartAsync(CancellationToken.None);
         await Publisher.StartAsync(CancellationToken.None);
         await Reconciler.StartAsync(CancellationToken.None);
