@@ -31,6 +31,9 @@ public sealed class PoolsRack : IAsyncDisposable
     public const string Site = "test";
     public const string RackId = "P-01";
 
+    /// <summary>The web password the rack's simulated stock Antminers have (root/root, their factory login).</summary>
+    public const string WebPassword = "root";
+
     private readonly ILoggerFactory loggerFactory;
     private readonly TimeProvider time;
     private MqttClient? controller;
@@ -86,6 +89,8 @@ public sealed class PoolsRack : IAsyncDisposable
             SharedAddress = true,
             Port = 0,
             WriteAccess = writeAccess,
+            // Stock Antminer takes pools through its web CGI: serve it on a kernel-chosen port (the others have none).
+            WebPort = 0,
             // A low share difficulty so that the pool side sees shares within milliseconds, not once per 20 s.
             Customize = (_, spec) => spec with { BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
         });
@@ -105,8 +110,11 @@ public sealed class PoolsRack : IAsyncDisposable
         options.CircuitBreaker.FailureThreshold = 100;
         foreach (SimulatedMiner m in farm.Miners)
         {
-            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = m.Firmware });
+            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = m.Firmware, WebPort = m.WebEndPoint?.Port });
         }
+
+        // The simulated stock Antminer's web login (its factory default).
+        options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = WebPassword });
 
         if (broker is not null)
         {
