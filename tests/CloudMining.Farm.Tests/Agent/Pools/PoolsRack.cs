@@ -78,7 +78,7 @@ public sealed class PoolsRack : IAsyncDisposable
     public static string DesiredTopic => FarmTopics.Desired(Site, RackId);
 
     /// <summary>Starts one miner per firmware name (each configured with that firmware's profile) and, with <paramref name="mqtt"/>, a broker.</summary>
-    public static async Task<PoolsRack> StartAsync(IReadOnlyList<string> firmwares, bool writeAccess = true, bool mqtt = true, TimeProvider? time = null, Action<AgentOptions>? configure = null)
+    public static async Task<PoolsRack> StartAsync(IReadOnlyList<string> firmwares, bool writeAccess = true, bool mqtt = true, TimeProvider? time = null, Action<AgentOptions>? configure = null, bool permissiveRpcWrites = true)
     {
         // Every miner on 127.0.0.1 with a kernel-chosen port: no address block to share with other tests.
         SimulatedFarm farm = await SimulatedFarm.StartAsync(new FarmOptions
@@ -91,6 +91,7 @@ public sealed class PoolsRack : IAsyncDisposable
             WriteAccess = writeAccess,
             // Stock Antminer takes pools through its web CGI: serve it on a kernel-chosen port (the others have none).
             WebPort = 0,
+            PermissiveRpcWrites = permissiveRpcWrites,
             // A low share difficulty so that the pool side sees shares within milliseconds, not once per 20 s.
             Customize = (_, spec) => spec with { BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
         });
