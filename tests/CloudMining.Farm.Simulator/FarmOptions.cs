@@ -28,7 +28,7 @@ public sealed record FarmOptions
     public bool WriteAccess { get; init; }
 
     /// <summary>See <see cref="MinerSpec.PermissiveRpcWrites"/>.</summary>
-    public bool PermissiveRpcWrites { get; init; } = true;
+    public bool PermissiveRpcWrites { get; init; }
 
     /// <summary>Web interface port of every miner whose firmware has one (consecutive from it with SharedAddress); null: none; 0: kernel picks.</summary>
     public int? WebPort { get; init; }

@@ -25,9 +25,10 @@ public sealed record MinerSpec
 
     /// <summary>
     /// Whether privileged RPC writes reach the cgminer handling even on firmware that refuses them on real hardware
-    /// (stock Antminer answers Code 45 to every write whatever api-allow says). True: the old permissive simulator.
+    /// (stock Antminer answers Code 45 to every write whatever api-allow says). False, the default: as the hardware
+    /// does. True: the old permissive simulator, for tests of cgminer's write semantics on the antminer personality.
     /// </summary>
-    public bool PermissiveRpcWrites { get; init; } = true;
+    public bool PermissiveRpcWrites { get; init; }
 
     /// <summary>Port of the web interface on the miner's address, for firmware that has one (stock Antminer); null: none served; 0: the kernel picks.</summary>
     public int? WebPort { get; init; }

@@ -8,7 +8,12 @@ namespace CloudMining.Farm.Agent.Checks;
 /// <param name="Hint">What to do when it failed; null when <see cref="Passed"/> or when the detail already says it.</param>
 public sealed record CheckResult(string Area, string Subject, bool Passed, string Detail, string? Hint = null)
 {
+    /// <summary>Passed, but something should be fixed (a miner still on its vendor's default password); <see cref="Hint"/> says how.</summary>
+    public bool Warning { get; init; }
+
     public static CheckResult Pass(string area, string subject, string detail) => new(area, subject, true, detail);
+
+    public static CheckResult Warn(string area, string subject, string detail, string hint) => new(area, subject, true, detail, hint) { Warning = true };
 
     public static CheckResult Fail(string area, string subject, string detail, string? hint = null) => new(area, subject, false, detail, hint);
 }

@@ -18,7 +18,7 @@ public sealed class BitmainWebChannelTests
     private static readonly FirmwareProfile Antminer = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles).Get("antminer");
 
     private static Task<SimulatedFarm> StockAntminerAsync(string password = "root") =>
-        TestFarms.StartAsync("antminer", writeAccess: true, customize: (_, s) => s with { WebPort = 0, PermissiveRpcWrites = false, WebPassword = password, ShareDifficulty = 256 });
+        TestFarms.StartAsync("antminer", writeAccess: true, permissiveRpcWrites: false, customize: (_, s) => s with { WebPort = 0, PermissiveRpcWrites = false, WebPassword = password, ShareDifficulty = 256 });
 
     private static ChannelTarget Target(SimulatedMiner m, string password) =>
         new(m.Id, m.Endpoint, Antminer) { WebPort = m.WebEndPoint!.Port, Credential = new MinerCredential("root", password) };
