@@ -137,6 +137,28 @@ public sealed class RackCheckerTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Logins_from_a_secrets_file_are_used_and_a_file_readable_by_others_is_a_warning()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack);
+        string secrets = Path.Combine(Path.GetDirectoryName(files.ConfigPath)!, "secrets.json");
+        await File.WriteAllTextAsync(secrets, "{\"Agent\":{\"MinerCredentials\":[{\"Miner\":\"*\",\"Password\":\"Changed-Web-Pw-5\"}]}}");
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        CheckReport open = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        Assert.True(Assert.Single(open.Checks, c => c.Subject == secrets).Warning, Lines(open));
+        CheckResult login = Assert.Single(open.Checks, c => c.Area == "login");
+        Assert.False(login.Warning, login.Detail); // the login came from the secrets file and is not the factory one
+        Assert.DoesNotContain("Changed-Web-Pw-5", Lines(open), StringComparison.Ordinal);
+
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        CheckReport closed = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        Assert.False(Assert.Single(closed.Checks, c => c.Subject == secrets).Warning);
+    }
+
+    [Fact]
     public async Task An_unreachable_miner_fails_its_own_line_with_a_hint_and_the_command_exits_one()
     {
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
