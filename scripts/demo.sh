@@ -122,6 +122,9 @@ echo "demo: mosquitto listening on 127.0.0.1:$mqtt_port (users: $(for r in $(seq
 
 # --- simulated miners ------------------------------------------------------------------------------------------
 miners=$((racks * per_rack))
+# Stock Antminers refuse cgminer API writes (Code 45) like the real ones: they take pools through their web CGI,
+# served on each miner's own loopback address at this port (Digest login root/root, their factory default).
+web_port="${DEMO_WEB_PORT:-8080}"
 control="127.0.0.1:$(free_port)"
 echo "demo: starting $miners simulated miners on $base and up ($racks racks x $per_rack, mixed firmwares)"
 dotnet "$sim_dir/farm-sim.dll" \
@@ -130,6 +133,7 @@ dotnet "$sim_dir/farm-sim.dll" \
   --firmware antminer,braiins-os,whatsminer,avalon,luxos,vnish \
   --boot-delay 5 \
   --write-access \
+  --web-port "$web_port" \
   --load-balance \
   --control "$control" \
   --manifest "$state/manifest.json" \
@@ -157,7 +161,10 @@ for r in range(racks):
     rack = f"R{r + 1:02d}"
     miners = []
     for m in items[r * per_rack:(r + 1) * per_rack]:
-        miners.append({"Id": pick(m, "id"), "Address": pick(m, "host", "address"), "Port": int(pick(m, "port") or 4028), "Profile": "auto"})
+        miner = {"Id": pick(m, "id"), "Address": pick(m, "host", "address"), "Port": int(pick(m, "port") or 4028), "Profile": "auto"}
+        if pick(m, "webPort"):
+            miner["WebPort"] = int(pick(m, "webPort"))
+        miners.append(miner)
     config = {"Agent": {
         "Site": site, "RackId": rack,
         "PollInterval": f"00:00:{interval:02d}", "MaxConcurrency": 32,
@@ -166,7 +173,9 @@ for r in range(racks):
         "StateDirectory": ".", "Log": {"Directory": ".", "Level": "Information"},
         # The password comes from the environment (FARM_AGENT_Agent__Mqtt__Password), not from this file.
         "Mqtt": {"Host": "127.0.0.1", "Port": mqtt_port, "Username": f"agent-{site}-{rack}", "ReconnectMaxDelay": "00:00:05"},
-        "Miners": miners}}
+        "Miners": miners,
+        # Stock Antminers' web login; the password comes from the environment (FARM_AGENT_Agent__MinerCredentials__0__Password).
+        "MinerCredentials": [{"Miner": "*", "Profile": "antminer", "User": "root"}]}}
     os.makedirs(os.path.join(state, rack), exist_ok=True)
     json.dump(config, open(os.path.join(state, rack, "agent.json"), "w"), indent=2)
     print(f"demo: wrote {state}/{rack}/agent.json with {len(miners)} miners")
@@ -175,6 +184,7 @@ PY
 for r in $(seq 1 "$racks"); do
   rack="$(rack_id "$r")"
   FARM_AGENT_Agent__Mqtt__Password="${agent_passwords[$((r - 1))]}" \
+  FARM_AGENT_Agent__MinerCredentials__0__Password=root \
     dotnet "$agent_dir/farm-agent.dll" run --config "$state/$rack/agent.json" >"$state/$rack/farm-agent.out" 2>&1 &
   agent_pids+=($!)
 done

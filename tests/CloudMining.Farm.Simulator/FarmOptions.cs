@@ -27,6 +27,12 @@ public sealed record FarmOptions
 
     public bool WriteAccess { get; init; }
 
+    /// <summary>See <see cref="MinerSpec.PermissiveRpcWrites"/>.</summary>
+    public bool PermissiveRpcWrites { get; init; }
+
+    /// <summary>Web interface port of every miner whose firmware has one (consecutive from it with SharedAddress); null: none; 0: kernel picks.</summary>
+    public int? WebPort { get; init; }
+
     /// <summary>Pools every miner starts with; empty gives each miner two pools of the simulated operator.</summary>
     public IReadOnlyList<PoolDefinition> Pools { get; init; } = [];
 
@@ -65,6 +71,8 @@ public sealed record FarmOptions
                 Address = SharedAddress ? BaseAddress : address,
                 Port = SharedAddress && Port != 0 ? Port + i : Port,
                 WriteAccess = WriteAccess,
+                PermissiveRpcWrites = PermissiveRpcWrites,
+                WebPort = WebPort is { } web && SharedAddress && web != 0 ? web + i : WebPort,
                 Seed = unchecked((Seed * 7919) + i),
                 Pools = pools,
                 Strategy = Strategy,

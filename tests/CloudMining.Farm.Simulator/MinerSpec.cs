@@ -23,6 +23,21 @@ public sealed record MinerSpec
     /// <summary>Whether privileged (write) commands are allowed, like cgminer's --api-allow W:.</summary>
     public bool WriteAccess { get; init; }
 
+    /// <summary>
+    /// Whether privileged RPC writes reach the cgminer handling even on firmware that refuses them on real hardware
+    /// (stock Antminer answers Code 45 to every write whatever api-allow says). False, the default: as the hardware
+    /// does. True: the old permissive simulator, for tests of cgminer's write semantics on the antminer personality.
+    /// </summary>
+    public bool PermissiveRpcWrites { get; init; }
+
+    /// <summary>Port of the web interface on the miner's address, for firmware that has one (stock Antminer); null: none served; 0: the kernel picks.</summary>
+    public int? WebPort { get; init; }
+
+    /// <summary>The web interface's Digest login (stock Antminer ships root/root).</summary>
+    public string WebUser { get; init; } = "root";
+
+    public string WebPassword { get; init; } = "root";
+
     /// <summary>Seed of this miner's noise and identity; the same seed gives the same miner.</summary>
     public int Seed { get; init; }
 

@@ -59,7 +59,7 @@ public sealed partial class SimulatedMiner
         if (PoolCommands.IsPrivileged(command) || Personality.ExtraPrivilegedCommands.Contains(command))
         {
             Interlocked.Increment(ref _writeRequests);
-            if (!Spec.WriteAccess || !Personality.AcceptsCgminerWrites)
+            if (!Spec.WriteAccess || !Personality.AcceptsCgminerWrites || (Personality.RefusesRpcWrites && !Spec.PermissiveRpcWrites))
             {
                 return Error(CgminerCodes.AccessDenied, $"Access denied to '{command}' command");
             }

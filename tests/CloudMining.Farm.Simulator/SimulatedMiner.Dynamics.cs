@@ -5,6 +5,9 @@ namespace CloudMining.Farm.Simulator;
 /// <summary>The hardware model: hashrate per 5-second window, pool split and shares, temperatures, fans, power, and the view replies are rendered from.</summary>
 public sealed partial class SimulatedMiner
 {
+    /// <summary>The share of nominal the chips work at: 0 asleep (miner-mode 1), else the hashrate-drop fault's factor.</summary>
+    private double WorkFactor => _sleeping ? 0 : _hashrateFactor;
+
     private double DifficultyFor(MinerPool pool) => _ledger.ShareDifficulty(pool.Url) ?? Spec.ShareDifficulty;
 
     internal bool IsUsable(MinerPool pool) => pool.Enabled && _ledger.IsAlive(pool.Url);
@@ -72,7 +75,7 @@ public sealed partial class SimulatedMiner
 
         double nominal = Model.NominalHashesPerSecond / Model.Boards;
         double noise = Spec.NoisePercent / 100.0 * DeterministicNoise.Symmetric(Spec.Seed, board, window);
-        return nominal * _hashrateFactor * (1 + noise);
+        return nominal * WorkFactor * (1 + noise);
     }
 
     private void AdvanceLocked(DateTimeOffset now)
@@ -103,7 +106,7 @@ public sealed partial class SimulatedMiner
                 // A clock jump of days: the noise averages out, so integrate the rest at the noiseless rate.
                 for (int b = 0; b < _boards.Length; b++)
                 {
-                    double rate = hasWork && !_lostBoards.Contains(b) ? Model.NominalHashesPerSecond / Model.Boards * _hashrateFactor : 0;
+                    double rate = hasWork && !_lostBoards.Contains(b) ? Model.NominalHashesPerSecond / Model.Boards * WorkFactor : 0;
                     double h = rate * (t1 - t);
                     _boards[b].TotalHashes += h;
                     hashes += h;
@@ -138,7 +141,7 @@ public sealed partial class SimulatedMiner
     }
 
     private double LoadFraction(int board, bool hasWork) =>
-        !hasWork || _lostBoards.Contains(board) ? 0 : _hashrateFactor;
+        !hasWork || _lostBoards.Contains(board) ? 0 : WorkFactor;
 
     private void UpdateThermalsLocked(double dt, bool hasWork)
     {

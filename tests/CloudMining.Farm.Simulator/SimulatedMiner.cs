@@ -22,6 +22,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
     private readonly FarmClocks _clocks;
     private readonly PoolLedger _ledger;
     private readonly MinerListener _listener;
+    private readonly WebListener? _web;
     private readonly List<MinerPool> _pools;
     private readonly Board[] _boards;
     private readonly HashSet<int> _lostBoards = [];
@@ -55,6 +56,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         Identity = BuildIdentity(spec, personality, Model);
         _ambient = spec.AmbientCelsius;
         _listener = new MinerListener(this, new IPEndPoint(spec.Address, spec.Port));
+        _web = spec.WebPort is { } webPort && personality.ServesBitmainWeb ? new WebListener(this, new IPEndPoint(spec.Address, webPort)) : null;
     }
 
     public string Id => Spec.Id;
@@ -157,10 +159,12 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         if (Spec.PoweredOnAtStart)
         {
             _listener.Start();
+            _web?.Start();
         }
         else
         {
             _listener.Reserve();
+            _web?.Reserve();
         }
 
         await Task.CompletedTask;
@@ -185,6 +189,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
                 CancelBootLocked();
                 ReleaseHangsLocked();
                 _listener.Stop();
+                _web?.Stop();
                 return;
             }
 
@@ -301,6 +306,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
             AdvanceLocked(_clocks.Mining.GetUtcNow());
             ReleaseHangsLocked();
             _listener.Stop();
+            _web?.Stop();
             BeginBootLocked(_clocks.Mining.GetUtcNow(), Spec.RestartDelay);
         }
     }
@@ -320,6 +326,10 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         }
 
         await _listener.DisposeAsync();
+        if (_web is not null)
+        {
+            await _web.DisposeAsync();
+        }
         _hangRelease.Dispose();
     }
 
@@ -399,10 +409,12 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         if (shouldListen)
         {
             _listener.Start();
+            _web?.Start();
         }
         else
         {
             _listener.Stop();
+            _web?.Stop();
         }
     }
 

@@ -14,5 +14,7 @@ public sealed record CheckResult(string Area, string Subject, bool Passed, strin
 
     public static CheckResult Pass(string area, string subject, string detail) => new(area, subject, true, detail);
 
+    public static CheckResult Warn(string area, string subject, string detail, string hint) => new(area, subject, true, detail, hint) { Warning = true };
+
     public static CheckResult Fail(string area, string subject, string detail, string? hint = null) => new(area, subject, false, detail, hint);
 }

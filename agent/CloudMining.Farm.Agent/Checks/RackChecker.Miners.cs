@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Shared.Firmware;
+using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Shared.Snapshots;
 
@@ -15,12 +17,47 @@ public static partial class RackChecker
             .Select((m, i) => (Miner: m, Index: i))
             .Where(x => x.Miner is not null && !string.IsNullOrWhiteSpace(x.Miner.Id) && AgentOptionsValidator.IsAddressOrHostName(x.Miner.Address ?? "") && x.Miner.Port is >= 1 and <= 65535)
             .ToList();
-        var results = new ConcurrentDictionary<int, CheckResult>();
+        var results = new ConcurrentDictionary<int, IReadOnlyList<CheckResult>>();
+        var logins = new MinerCredentials(options.MinerCredentials);
         await Parallel.ForEachAsync(
             valid,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(options.MaxConcurrency, 1, 64), CancellationToken = cancellationToken },
-            async (x, ct) => results[x.Index] = await CheckMinerAsync(x.Miner, reader, ct));
-        return [.. results.OrderBy(r => r.Key).Select(r => r.Value)];
+            async (x, ct) =>
+            {
+                CheckResult read = await CheckMinerAsync(x.Miner, reader, ct);
+                FirmwareProfile? profile = read.Passed ? reader.DetectedProfile(new MinerEndpoint(x.Miner.Address.Trim(), x.Miner.Port)) : null;
+                results[x.Index] = profile is not null && CheckLogin(x.Miner, profile, logins) is { } login ? [read, login] : [read];
+            });
+        return [.. results.OrderBy(r => r.Key).SelectMany(r => r.Value)];
+    }
+
+    /// <summary>
+    /// For a firmware whose pools go through a logged-in channel (stock Antminer's web CGI): a login must be configured,
+    /// and one still equal to the vendor's factory password is a warning with the fix. Never prints the password.
+    /// </summary>
+    private static CheckResult? CheckLogin(MinerOptions miner, FirmwareProfile profile, MinerCredentials logins)
+    {
+        if (profile.Route(MinerOperation.SetPools) is not { Channel: WriteChannelKind.BitmainWeb } route)
+        {
+            return null;
+        }
+
+        string channel = WriteChannelNames.Of(route.Channel);
+        string subject = miner.Id;
+        MinerCredential? login = logins.For(miner.Id, profile);
+        if (login is null)
+        {
+            return CheckResult.Warn("login", subject, $"no web login configured: the agent cannot change its pools, sleep or reboot it through {channel}",
+                $"add {{ \"Miner\": \"{miner.Id}\", \"Password\": \"…\" }} to Agent:MinerCredentials in the secrets file (or FARM_AGENT_Agent__MinerCredentials__N__Password)");
+        }
+
+        if (MinerCredentials.IsVendorDefault(login, profile))
+        {
+            return CheckResult.Warn("login", subject, $"still on the vendor's default web password (user {login.User}); anyone on the network can change its pools",
+                $"set a new password on the miner's own web page (System > Administration), then put it in Agent:MinerCredentials for {miner.Id}");
+        }
+
+        return CheckResult.Pass("login", subject, $"web login {login.User} configured for {channel}");
     }
 
     private static async Task<CheckResult> CheckMinerAsync(MinerOptions miner, MinerReader reader, CancellationToken cancellationToken)

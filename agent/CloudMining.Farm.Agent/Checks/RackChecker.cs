@@ -55,6 +55,11 @@ public static partial class RackChecker
                 $"{options.Hardware.Relays.Count} relays, {options.Hardware.Fans.Count} fan groups, {options.Hardware.Sensors.Count} sensors"));
         }
 
+        if (CheckSecretsFile(configPath) is { } secrets)
+        {
+            results.Add(secrets);
+        }
+
         if (reader is not null)
         {
             results.AddRange(await CheckMinersAsync(options, reader, cancellationToken));
@@ -64,6 +69,22 @@ public static partial class RackChecker
         results.AddRange(CheckFans(options.Hardware));
         results.AddRange(CheckRelays(options));
         return new CheckReport(Path.GetFullPath(configPath), results.All(r => r.Passed), results);
+    }
+
+    /// <summary>The secrets file, when there is one, must not be readable by the group or others.</summary>
+    private static CheckResult? CheckSecretsFile(string configPath)
+    {
+        string path = AgentConfiguration.SecretsPath(configPath);
+        if (!File.Exists(path) || OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        UnixFileMode mode = File.GetUnixFileMode(path);
+        UnixFileMode open = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        return (mode & open) != 0
+            ? CheckResult.Warn("config", path, "the secrets file is readable by others than its owner", $"chmod 600 {path} and chown it to the service user (farm-agent)")
+            : CheckResult.Pass("config", path, "secrets file readable by its owner only");
     }
 
     /// <summary>"Agent:Miners:3:Address: '…' is …" → "Agent:Miners:3:Address".</summary>

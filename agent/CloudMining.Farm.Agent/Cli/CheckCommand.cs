@@ -56,9 +56,9 @@ internal static class CheckCommand
         console.MarkupLine($"[bold]farm-agent check[/] {Markup.Escape(report.Config)}");
         foreach (CheckResult r in report.Checks)
         {
-            string mark = r.Warning ? "[yellow]![/]" : r.Passed ? "[green]✓[/]" : "[red]✗[/]";
+            string mark = !r.Passed ? "[red]✗[/]" : r.Warning ? "[yellow]![/]" : "[green]✓[/]";
             console.MarkupLine($"{mark} {Markup.Escape(r.Area),-6} [bold]{Markup.Escape(r.Subject)}[/]: {Markup.Escape(r.Detail)}");
-            if (!r.Passed && r.Hint is not null)
+            if ((!r.Passed || r.Warning) && r.Hint is not null)
             {
                 console.MarkupLine($"           [yellow]fix:[/] {Markup.Escape(r.Hint)}");
             }

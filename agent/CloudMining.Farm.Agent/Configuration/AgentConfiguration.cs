@@ -37,6 +37,8 @@ public static class AgentConfiguration
         }
 
         builder.AddJsonFile(full, optional: false, reloadOnChange: false);
+        // Secrets (MinerCredentials, PoolCredentials passwords) may live in a file only the service user can read.
+        builder.AddJsonFile(SecretsPath(full), optional: true, reloadOnChange: false);
         builder.AddEnvironmentVariables(EnvironmentPrefix);
     }
 
@@ -51,6 +53,12 @@ public static class AgentConfiguration
             .Bind(AgentOptions.SectionName, typeof(AgentOptions))
             .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null).Select(kv => kv.Key));
     }
+
+    /// <summary>The optional secrets file beside the config (agent.json → secrets.json), same "Agent" shape, mode 0600 for the service user.</summary>
+    public const string SecretsFileName = "secrets.json";
+
+    public static string SecretsPath(string configPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".", SecretsFileName);
 
     public static IConfigurationRoot Load(string configPath)
     {

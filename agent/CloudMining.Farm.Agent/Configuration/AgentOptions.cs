@@ -58,4 +58,7 @@ public sealed class AgentOptions
 
     /// <summary>Pool passwords by URL and worker (Agent:PoolCredentials); never logged or published.</summary>
     public IList<PoolCredentialOptions> PoolCredentials { get; } = new List<PoolCredentialOptions>();
+
+    /// <summary>Miners' web/admin logins for their write channels (Agent:MinerCredentials); never logged or published.</summary>
+    public IList<MinerCredentialOptions> MinerCredentials { get; } = new List<MinerCredentialOptions>();
 }

@@ -96,6 +96,7 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
         errors.AddRange(AgentMqttOptionsValidator.Check(options));
         errors.AddRange(ThermalOptionsValidator.Check(options));
         errors.AddRange(Pools.PoolCredentials.Check(options));
+        errors.AddRange(Channels.MinerCredentials.Check(options));
 
         if (options.Miners.Count == 0)
         {
@@ -155,6 +156,11 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
             if (m.Port is < 1 or > 65535)
             {
                 errors.Add($"{key}:Port: {m.Port} is outside 1 to 65535; leave it out for the standard API port 4028.");
+            }
+
+            if (m.WebPort is < 1 or > 65535)
+            {
+                errors.Add($"{key}:WebPort: {m.WebPort} is outside 1 to 65535; leave it out for the firmware profile's web port (80 on stock Antminer).");
             }
 
             if (string.IsNullOrWhiteSpace(m.Profile))

@@ -15,6 +15,9 @@ public sealed class MinerOptions
 
     public int Port { get; set; } = MinerEndpoint.DefaultPort;
 
+    /// <summary>The port of the miner's web interface (bitmain-web channel); null means the firmware profile's (80 on stock Antminer).</summary>
+    public int? WebPort { get; set; }
+
     /// <summary>Firmware profile name, or "auto" to detect it from the miner's replies.</summary>
     public string Profile { get; set; } = AutoProfile;
 

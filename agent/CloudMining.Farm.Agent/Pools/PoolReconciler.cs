@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
@@ -7,6 +8,7 @@ using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Shared.Contract;
 using CloudMining.Farm.Shared.Firmware;
+using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Shared.Snapshots;
 using Microsoft.Extensions.Hosting;
@@ -18,7 +20,8 @@ namespace CloudMining.Farm.Agent.Pools;
 /// <summary>
 /// Keeps every miner named in the desired pool state on its desired pools. After each poll cycle (and whenever a new
 /// desired state arrives) it compares each miner's freshly polled pools with the desired ones; where they differ it
-/// plans the fewest firmware-profile actions, runs them, reads the pools back and only then counts the miner as
+/// writes them through the channel the firmware profile routes setPools to (the fewest cgminer commands planned by
+/// <see cref="PoolPlanner"/>, or the whole list at once through the web CGI), reads the pools back and only then counts the miner as
 /// applied at that generation. A miner already right gets no command. A refusal (no write access, a read-only
 /// firmware, an error reply, a read-back that does not match) is reported and retried after a backoff that doubles
 /// from <see cref="FirstRetryDelay"/> to <see cref="MaxRetryDelay"/>; an unreachable miner waits until it answers.
@@ -36,7 +39,7 @@ public sealed partial class PoolReconciler : BackgroundService
     private readonly DesiredPoolStateStore store;
     private readonly PollingService? polling;
     private readonly IMinerReader reader;
-    private readonly ActionRunner runner;
+    private readonly MinerChannels channels;
     private readonly PoolCredentials credentials;
     private readonly RackEventBus events;
     private readonly TelemetryPublisher? publisher;
@@ -56,7 +59,7 @@ public sealed partial class PoolReconciler : BackgroundService
         DesiredPoolStateStore store,
         PollingService? polling,
         IMinerReader reader,
-        ActionRunner runner,
+        MinerChannels channels,
         PoolCredentials credentials,
         RackEventBus events,
         TelemetryPublisher? publisher,
@@ -68,7 +71,7 @@ public sealed partial class PoolReconciler : BackgroundService
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.polling = polling;
         this.reader = reader ?? throw new ArgumentNullException(nameof(reader));
-        this.runner = runner ?? throw new ArgumentNullException(nameof(runner));
+        this.channels = channels ?? throw new ArgumentNullException(nameof(channels));
         this.credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
         this.events = events ?? throw new ArgumentNullException(nameof(events));
         this.publisher = publisher;
@@ -246,56 +249,26 @@ public sealed partial class PoolReconciler : BackgroundService
             return;
         }
 
-        if (assignment.Pools.Any(p => p.Quota is not null) && !profile.Supports(ProfileAction.SetQuota))
+        if (assignment.Pools.Any(p => p.Quota is not null) && !profile.CanSetQuota)
         {
             Fail(state, assignment.MinerId, generation, $"pool quotas are asked but the firmware profile '{profile.Name}' cannot set them", MinerApiErrorKind.UnsupportedReply);
             return;
         }
 
-        PoolChangePlan plan = PoolPlanner.Plan(assignment.Pools, snapshot.Pools, profile, credentials.PasswordFor);
-        if (!plan.IsPossible)
+        WriteChannel? channel = channels.Writer.ChannelFor(profile, MinerOperation.SetPools);
+        if (channel is null)
         {
-            Fail(state, assignment.MinerId, generation, plan.Problem!, MinerApiErrorKind.UnsupportedReply);
+            Fail(state, assignment.MinerId, generation, $"the firmware profile '{profile.Name}' cannot add pools: it routes setPools to no write channel", MinerApiErrorKind.UnsupportedReply);
             return;
         }
 
-        if (logger.IsEnabled(LogLevel.Information))
+        ChannelTarget target = channels.Target(assignment.MinerId, health.Endpoint, profile);
+        (int commands, IReadOnlyList<string>? summaries) = channel.WritesWholePoolList
+            ? await WriteWholeListAsync(channel, target, assignment, generation, difference, state, cancellationToken)
+            : await RunPlanAsync(channel, target, assignment, generation, snapshot, difference, state, cancellationToken);
+        if (summaries is null)
         {
-            string steps = string.Join("; ", plan.Steps.Select(s => s.Summary));
-            LogApplying(logger, assignment.MinerId, generation, difference, steps);
-        }
-
-        int commands = 0;
-        bool sent = false;
-        try
-        {
-            foreach (PoolStep step in plan.Steps)
-            {
-                ActionResult result = await runner.RunAsync(health.Endpoint, profile, step.Action, step.Values, cancellationToken);
-                sent |= result.CommandsSent > 0;
-                commands += result.CommandsSent;
-                if (!result.Succeeded && step.DisableIfRefused && result.Error?.Kind == MinerApiErrorKind.CommandError)
-                {
-                    // cgminer refuses to remove the pool it is mining on; disabled, it gets no work either.
-                    result = await runner.RunAsync(health.Endpoint, profile, ProfileAction.DisablePool, step.Values, cancellationToken);
-                    commands += result.CommandsSent;
-                }
-
-                if (!result.Succeeded)
-                {
-                    // The runner masks the password in what the miner echoes; Fail scrubs configured passwords again.
-                    string why = result.Outcome == ActionOutcome.NotSupported ? $"the firmware profile '{profile.Name}' has no {step.Action} action" : result.Error?.Message ?? "failed";
-                    Fail(state, assignment.MinerId, generation, $"{step.Summary}: {why}", result.Error?.Kind ?? MinerApiErrorKind.UnsupportedReply);
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            if (sent)
-            {
-                state.LastWriteAt = time.GetUtcNow();
-            }
+            return; // failed, already reported
         }
 
         // Read back now rather than at the next poll: "applied" means seen on the miner, not merely sent.
@@ -314,10 +287,100 @@ public sealed partial class PoolReconciler : BackgroundService
         }
 
         state.ReadPools = Applied(check.Snapshot.Pools);
-        Succeed(state, assignment, generation, commands, plan.Steps);
+        Succeed(state, assignment, generation, commands, summaries);
     }
 
-    private void Succeed(MinerPoolState state, MinerPoolAssignment assignment, long generation, int commands, IReadOnlyList<PoolStep> steps)
+    /// <summary>Command by command (cgminer RPC): the fewest profile actions the planner finds. Null summaries: failed.</summary>
+    private async Task<(int Commands, IReadOnlyList<string>? Summaries)> RunPlanAsync(WriteChannel channel, ChannelTarget target, MinerPoolAssignment assignment, long generation, MinerSnapshot snapshot, string difference, MinerPoolState state, CancellationToken cancellationToken)
+    {
+        FirmwareProfile profile = target.Profile;
+        PoolChangePlan plan = PoolPlanner.Plan(assignment.Pools, snapshot.Pools, profile, credentials.PasswordFor);
+        if (!plan.IsPossible)
+        {
+            Fail(state, assignment.MinerId, generation, plan.Problem!, MinerApiErrorKind.UnsupportedReply);
+            return (0, null);
+        }
+
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            string steps = string.Join("; ", plan.Steps.Select(s => s.Summary));
+            LogApplying(logger, assignment.MinerId, generation, difference, steps);
+        }
+
+        int commands = 0;
+        bool sent = false;
+        try
+        {
+            foreach (PoolStep step in plan.Steps)
+            {
+                ChannelResult result = await channel.RunPoolStepAsync(target, step.Action, step.Values, cancellationToken);
+                sent |= result.RequestsSent > 0;
+                commands += result.RequestsSent;
+                if (!result.Succeeded && step.DisableIfRefused && result.Error?.Kind == ChannelErrorKind.CommandError)
+                {
+                    // cgminer refuses to remove the pool it is mining on; disabled, it gets no work either.
+                    result = await channel.RunPoolStepAsync(target, ProfileAction.DisablePool, step.Values, cancellationToken);
+                    commands += result.RequestsSent;
+                }
+
+                if (!result.Succeeded)
+                {
+                    // The runner masks the password in what the miner echoes; Fail scrubs configured passwords again.
+                    string why = result.Outcome == ActionOutcome.NotSupported ? $"the firmware profile '{profile.Name}' has no {step.Action} action" : result.Error?.Message ?? "failed";
+                    Fail(state, assignment.MinerId, generation, $"{step.Summary}: {why}", KindOf(result.Error));
+                    return (commands, null);
+                }
+            }
+        }
+        finally
+        {
+            if (sent)
+            {
+                state.LastWriteAt = time.GetUtcNow();
+            }
+        }
+
+        return (commands, [.. plan.Steps.Select(s => s.Summary)]);
+    }
+
+    /// <summary>Whole list at once (web CGI): the desired pools in priority order with their passwords. Null summaries: failed.</summary>
+    private async Task<(int Commands, IReadOnlyList<string>? Summaries)> WriteWholeListAsync(WriteChannel channel, ChannelTarget target, MinerPoolAssignment assignment, long generation, string difference, MinerPoolState state, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<PoolTarget> wanted = PoolComparison.InOrder(assignment.Pools);
+        var pools = wanted.Select(p => new PoolEntry(p.Url, p.User, credentials.PasswordFor(p.Url, p.User), p.Quota)).ToList();
+        string summary = $"write the pool list {string.Join(", ", pools.Select(p => p.ToString()))} through {channel.Name}";
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            LogApplying(logger, assignment.MinerId, generation, difference, summary);
+        }
+
+        ChannelResult result = await channel.SetPoolsAsync(target, pools, cancellationToken);
+        if (result.RequestsSent > 0)
+        {
+            state.LastWriteAt = time.GetUtcNow();
+        }
+
+        if (!result.Succeeded)
+        {
+            Fail(state, assignment.MinerId, generation, result.Error?.ToString() ?? $"{summary}: failed", KindOf(result.Error));
+            return (result.RequestsSent, null);
+        }
+
+        return (result.RequestsSent, [summary]);
+    }
+
+    /// <summary>How the retry treats a channel failure: unreachable and timeout wait for the miner, the rest back off.</summary>
+    private static MinerApiErrorKind KindOf(ChannelError? error) => error?.Kind switch
+    {
+        ChannelErrorKind.Unreachable => MinerApiErrorKind.Unreachable,
+        ChannelErrorKind.Timeout => MinerApiErrorKind.Timeout,
+        ChannelErrorKind.AccessDenied or ChannelErrorKind.AuthenticationFailed or ChannelErrorKind.MissingCredentials => MinerApiErrorKind.AccessDenied,
+        ChannelErrorKind.MalformedReply => MinerApiErrorKind.MalformedReply,
+        ChannelErrorKind.NotSupported or null => MinerApiErrorKind.UnsupportedReply,
+        _ => MinerApiErrorKind.CommandError,
+    };
+
+    private void Succeed(MinerPoolState state, MinerPoolAssignment assignment, long generation, int commands, IReadOnlyList<string> steps)
     {
         state.Status = ReportedMinerStatus.Applied;
         state.AppliedGeneration = generation;
@@ -335,7 +398,7 @@ public sealed partial class PoolReconciler : BackgroundService
             "pools",
             "pools-applied",
             assignment.MinerId,
-            $"generation {generation}: now mining on {first.Url} ({first.User}) first, {assignment.Pools.Count} pool(s), verified by read-back after {commands} command(s): {string.Join("; ", steps.Select(s => s.Summary))}"));
+            $"generation {generation}: now mining on {first.Url} ({first.User}) first, {assignment.Pools.Count} pool(s), verified by read-back after {commands} command(s): {string.Join("; ", steps)}"));
     }
 
     private void Fail(MinerPoolState state, string minerId, long generation, string reason, MinerApiErrorKind kind)
@@ -367,7 +430,7 @@ public sealed partial class PoolReconciler : BackgroundService
     private string Scrub(string text)
     {
         string redacted = SecretRedactor.Redact(text);
-        foreach (string secret in credentials.Secrets.Where(s => s.Length > 1))
+        foreach (string secret in credentials.Secrets.Concat(channels.Credentials.Secrets).Where(s => s.Length > 1))
         {
             redacted = redacted.Replace(secret, SecretRedactor.Mask, StringComparison.Ordinal);
         }

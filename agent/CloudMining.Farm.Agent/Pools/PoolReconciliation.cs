@@ -1,3 +1,4 @@
+using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Agent.Pools;
 
-/// <summary>Registers pool reconciliation in the agent host: the desired state store (also as <see cref="IDesiredPoolStateView"/>), pool passwords, the action runner and the reconciler service.</summary>
+/// <summary>Registers pool reconciliation in the agent host: the desired state store (also as <see cref="IDesiredPoolStateView"/>), pool passwords, the write channels and the reconciler service.</summary>
 public static class PoolReconciliation
 {
     public static IServiceCollection AddTo(IServiceCollection services)
@@ -26,6 +27,7 @@ public static class PoolReconciliation
             AgentOptions o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             return new ActionRunner(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = o.MinerTimeout, ReadTimeout = o.MinerTimeout }));
         });
+        services.TryAddSingleton(sp => MinerChannels.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value));
         services.AddSingleton(sp => new DesiredPoolStateStore(
             sp.GetRequiredService<IOptions<AgentOptions>>(),
             sp.GetRequiredService<FirmwareProfileCatalog>(),
@@ -37,7 +39,7 @@ public static class PoolReconciliation
             sp.GetRequiredService<DesiredPoolStateStore>(),
             sp.GetRequiredService<PollingService>(),
             sp.GetRequiredService<IMinerReader>(),
-            sp.GetRequiredService<ActionRunner>(),
+            sp.GetRequiredService<MinerChannels>(),
             sp.GetRequiredService<PoolCredentials>(),
             sp.GetRequiredService<RackEventBus>(),
             sp.GetRequiredService<TelemetryPublisher>(),

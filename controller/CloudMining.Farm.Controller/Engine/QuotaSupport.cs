@@ -25,13 +25,13 @@ public sealed class QuotaSupport
     /// <summary>The profile names that support quotas.</summary>
     public IReadOnlyCollection<string> Profiles => profiles;
 
-    /// <summary>Reads the firmware profiles: a profile with a setQuota action supports quota shares.</summary>
+    /// <summary>Reads the firmware profiles: a profile whose pool channel sets quotas supports quota shares; one with no pool channel is read-only.</summary>
     public static QuotaSupport FromCatalog(FirmwareProfileCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new QuotaSupport(
-            catalog.Profiles.Where(p => p.Supports(ProfileAction.SetQuota)).Select(p => p.Name),
-            catalog.Profiles.Where(p => !p.Supports(ProfileAction.AddPool)).Select(p => p.Name));
+            catalog.Profiles.Where(p => p.CanSetQuota).Select(p => p.Name),
+            catalog.Profiles.Where(p => !p.CanSetPools).Select(p => p.Name));
     }
 
     /// <summary>

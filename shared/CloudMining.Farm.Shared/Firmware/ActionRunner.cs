@@ -35,6 +35,16 @@ public sealed class ActionRunner
             return new ActionResult(action, ActionOutcome.NotSupported, 0, [], null);
         }
 
+        return await RunStepsAsync(endpoint, profile, action, steps, values, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="steps"/> given by the caller (a profile operation's own command), reported under <paramref name="action"/>.</summary>
+    public async Task<ActionResult> RunStepsAsync(MinerEndpoint endpoint, FirmwareProfile profile, ProfileAction action, IReadOnlyList<ActionStep> steps, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(steps);
+        ArgumentNullException.ThrowIfNull(values);
         // One-character values are the pools' public "x" placeholder password; masking every "x" would garble messages.
         var secrets = values.Where(v => SecretPlaceholders.Contains(v.Key) && v.Value.Length > 1).Select(v => v.Value).ToList();
         var filled = new Dictionary<string, string>(values, StringComparer.Ordinal);

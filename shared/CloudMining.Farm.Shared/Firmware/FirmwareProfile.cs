@@ -1,3 +1,5 @@
+using CloudMining.Farm.Shared.Firmware.Channels;
+
 namespace CloudMining.Farm.Shared.Firmware;
 
 /// <summary>A loaded, validated firmware profile: how to recognise the firmware, what to read, how to map it, and how to change its pools.</summary>
@@ -39,7 +41,27 @@ public sealed class FirmwareProfile
 
     public SessionStep? Session { get; internal init; }
 
-    public bool Supports(ProfileAction action) => Actions.ContainsKey(action);
+    /// <summary>
+    /// Whether the cgminer RPC action can be used: it is listed, and for pool actions the profile routes setPools to
+    /// cgminer RPC (a firmware whose pools go through another channel keeps its actions for the forks that obey them,
+    /// but the agent does not plan pool commands for it).
+    /// </summary>
+    public bool Supports(ProfileAction action) => Actions.ContainsKey(action) &&
+        (action == ProfileAction.Restart || Route(MinerOperation.SetPools)?.Channel == WriteChannelKind.CgminerRpc);
+
+    /// <summary>Which channel carries out each operation; an operation not listed cannot be done on this firmware.</summary>
+    public IReadOnlyDictionary<MinerOperation, OperationRoute> Routes { get; internal init; } = new Dictionary<MinerOperation, OperationRoute>();
+
+    /// <summary>The miner's web interface as the profile describes it (port, login user, vendor default password, pools its form holds).</summary>
+    public WebChannelSettings Web { get; internal init; } = WebChannelSettings.Default;
+
+    public OperationRoute? Route(MinerOperation operation) => Routes.GetValueOrDefault(operation);
+
+    /// <summary>Whether the agent can change a miner's pools at all through some channel.</summary>
+    public bool CanSetPools => Route(MinerOperation.SetPools) is { } r && (r.Channel != WriteChannelKind.CgminerRpc || Actions.ContainsKey(ProfileAction.AddPool));
+
+    /// <summary>Whether pool quotas can be set through the channel that changes pools (only cgminer RPC with a setQuota action today).</summary>
+    public bool CanSetQuota => Route(MinerOperation.SetPools)?.Channel == WriteChannelKind.CgminerRpc && Actions.ContainsKey(ProfileAction.SetQuota);
 
     /// <summary>Every command a mapping reads from; field sources refer to replies by their index here.</summary>
     internal string[] Commands { get; init; } = [];

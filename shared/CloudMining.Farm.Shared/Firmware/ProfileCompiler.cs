@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.Units;
 
 namespace CloudMining.Farm.Shared.Firmware;
@@ -93,8 +94,104 @@ internal sealed class ProfileCompiler
             Pools = CompilePools(doc.Pools),
             Actions = CompileActions(doc.Actions, out SessionStep? session),
             Session = session,
+            Routes = CompileRoutes(doc.Operations, doc.Actions),
+            Web = CompileWeb(doc.Web),
             Commands = [.. _commands],
         };
+    }
+
+    /// <summary>
+    /// Without an operations: section a profile keeps today's behaviour: pools and restart through cgminer RPC where it
+    /// lists the actions. With one, exactly the operations listed there are routed.
+    /// </summary>
+    private Dictionary<MinerOperation, OperationRoute> CompileRoutes(Dictionary<string, ProfileDocument.OperationDoc>? doc, ProfileDocument.ActionsDoc? actions)
+    {
+        var routes = new Dictionary<MinerOperation, OperationRoute>();
+        if (doc is null)
+        {
+            if (actions?.AddPool is not null)
+            {
+                routes[MinerOperation.SetPools] = new OperationRoute(MinerOperation.SetPools, WriteChannelKind.CgminerRpc);
+            }
+
+            if (actions?.Restart is not null)
+            {
+                routes[MinerOperation.RestartMining] = new OperationRoute(MinerOperation.RestartMining, WriteChannelKind.CgminerRpc);
+            }
+
+            return routes;
+        }
+
+        MinerOperation[] all = Enum.GetValues<MinerOperation>();
+        foreach ((string name, ProfileDocument.OperationDoc? op) in doc)
+        {
+            string key = "operations." + name;
+            MinerOperation operation = all.FirstOrDefault(o => WriteChannelNames.Of(o) == name);
+            if (WriteChannelNames.Of(operation) != name)
+            {
+                throw Error(key, $"unknown operation; use one of {string.Join(", ", all.Select(WriteChannelNames.Of))}.");
+            }
+
+            if (op is null || !WriteChannelNames.TryParse(op.Channel, out WriteChannelKind channel))
+            {
+                throw Error(key + ".channel", $"'{op?.Channel}' is not a write channel; use {WriteChannelNames.CgminerRpc} or {WriteChannelNames.BitmainWeb}.");
+            }
+
+            if (!WriteChannel.Implemented(channel).Contains(operation))
+            {
+                throw Error(key + ".channel", $"the {op.Channel} channel cannot do {name} yet; leave the operation out (see docs/firmware-profiles.md, table of channels).");
+            }
+
+            if (channel == WriteChannelKind.CgminerRpc)
+            {
+                if (operation == MinerOperation.SetPools && actions?.AddPool is null)
+                {
+                    throw Error(key, "setPools through cgminer-rpc needs actions.addPool (and the other pool actions the firmware has).");
+                }
+
+                if (op.Command is null && operation != MinerOperation.SetPools && !(operation == MinerOperation.RestartMining && actions?.Restart is not null))
+                {
+                    throw Error(key + ".command", $"name the cgminer command for {name}, e.g. 'command: ascset, value: \"0,reboot,0\"'.");
+                }
+            }
+            else if (channel == WriteChannelKind.BitmainWeb)
+            {
+                if (operation != MinerOperation.SetPools && string.IsNullOrWhiteSpace(op.Command))
+                {
+                    throw Error(key + ".command", $"name the CGI script for {name} without .cgi, e.g. 'command: reboot'.");
+                }
+
+                if (operation is MinerOperation.Pause or MinerOperation.Resume or MinerOperation.LocateOn or MinerOperation.LocateOff &&
+                    (string.IsNullOrWhiteSpace(op.Field) || op.Value is null))
+                {
+                    throw Error(key, $"{name} through {WriteChannelNames.BitmainWeb} needs 'field' and 'value', e.g. 'command: set_miner_conf, field: miner-mode, value: \"1\"'.");
+                }
+            }
+
+            routes[operation] = new OperationRoute(operation, channel, op.Command, op.Field, op.Value);
+        }
+
+        return routes;
+    }
+
+    private WebChannelSettings CompileWeb(ProfileDocument.WebDoc? doc)
+    {
+        if (doc is null)
+        {
+            return WebChannelSettings.Default;
+        }
+
+        if (doc.Port is < 1 or > 65535)
+        {
+            throw Error("web.port", $"{doc.Port} is not a TCP port; use 1..65535 (80 on stock firmware).");
+        }
+
+        if (doc.MaxPools is < 1 or > 16)
+        {
+            throw Error("web.maxPools", $"{doc.MaxPools} is not a pool count the web form can hold; use 1..16 (3 on stock firmware).");
+        }
+
+        return new WebChannelSettings(doc.Port, string.IsNullOrWhiteSpace(doc.User) ? "root" : doc.User, doc.VendorDefaultPassword, doc.MaxPools);
     }
 
     private FieldSource[] Totals(List<ProfileDocument.FieldDoc>? fields, string key, bool unit)

@@ -23,6 +23,36 @@ internal sealed class ProfileDocument
 
     public ActionsDoc? Actions { get; set; }
 
+    /// <summary>Per operation (setPools, reboot, pause…), the write channel and its command/field/value.</summary>
+    public Dictionary<string, OperationDoc>? Operations { get; set; }
+
+    /// <summary>The miner's web interface (bitmain-web channel).</summary>
+    public WebDoc? Web { get; set; }
+
+    /// <summary>One operation's route.</summary>
+    internal sealed class OperationDoc
+    {
+        public string? Channel { get; set; }
+
+        public string? Command { get; set; }
+
+        public string? Field { get; set; }
+
+        public string? Value { get; set; }
+    }
+
+    /// <summary>Web interface defaults.</summary>
+    internal sealed class WebDoc
+    {
+        public int Port { get; set; } = 80;
+
+        public string? User { get; set; }
+
+        public string? VendorDefaultPassword { get; set; }
+
+        public int MaxPools { get; set; } = 3;
+    }
+
     /// <summary>How the profile recognises its firmware.</summary>
     internal sealed class DetectDoc
     {

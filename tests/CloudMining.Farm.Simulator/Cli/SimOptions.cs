@@ -18,6 +18,8 @@ internal sealed class SimOptions
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of noise and identities; same seed, same farm.", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _control = new("--control") { Description = "Loopback address:port of the HTTP control API, e.g. 127.0.0.1:8028." };
     private readonly Option<bool> _write = new("--write-access") { Description = "Allow privileged API commands (addpool, switchpool, restart...)." };
+    private readonly Option<int?> _webPort = new("--web-port") { Description = "Serve stock Antminer's web CGI (Digest login root/root) on every such miner's address at this port (0: kernel picks; with --shared-address, consecutive ports)." };
+    private readonly Option<bool> _permissive = new("--permissive-writes") { Description = "Let stock Antminer accept privileged RPC writes (with --write-access) as older simulators did; real stock firmware answers Code 45." };
     private readonly Option<bool> _loadBalance = new("--load-balance") { Description = "Split hashrate by pool quota instead of failover, where the firmware has quotas." };
     private readonly Option<string?> _manifest = new("--manifest") { Description = "Write a JSON manifest of the miners to this file instead of listing them." };
     private readonly Option<double> _bootDelay = new("--boot-delay") { Description = "Seconds from power-on until the API answers.", DefaultValueFactory = _ => 30 };
@@ -26,7 +28,7 @@ internal sealed class SimOptions
 
     public RootCommand CreateCommand() => new("farm-sim: simulated ASIC miners answering the CGMiner API on loopback, with faults and power control.")
     {
-        _miners, _firmware, _model, _base, _port, _shared, _seed, _control, _write, _loadBalance, _manifest, _bootDelay, _shareDifficulty, _startOff,
+        _miners, _firmware, _model, _base, _port, _shared, _seed, _control, _write, _webPort, _permissive, _loadBalance, _manifest, _bootDelay, _shareDifficulty, _startOff,
     };
 
     public SimSettings Bind(ParseResult parse)
@@ -90,6 +92,8 @@ internal sealed class SimOptions
             SharedAddress = parse.GetValue(_shared),
             Seed = parse.GetValue(_seed),
             WriteAccess = parse.GetValue(_write),
+            WebPort = parse.GetValue(_webPort),
+            PermissiveRpcWrites = parse.GetValue(_permissive),
             Strategy = parse.GetValue(_loadBalance) ? PoolStrategy.LoadBalance : PoolStrategy.Failover,
             Customize = (_, s) => s with { BootDelay = bootDelay, ShareDifficulty = shareDifficulty, PoweredOnAtStart = startOn },
         };

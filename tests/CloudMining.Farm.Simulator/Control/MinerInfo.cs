@@ -19,6 +19,9 @@ public sealed record MinerInfo(
     long Elapsed,
     double PowerWatts)
 {
+    /// <summary>Port of the miner's web interface on <see cref="Host"/>, when it serves one (stock Antminer).</summary>
+    public int? WebPort { get; init; }
+
     public static MinerInfo From(SimulatedMiner miner)
     {
         ArgumentNullException.ThrowIfNull(miner);
@@ -37,7 +40,10 @@ public sealed record MinerInfo(
             miner.Faults.Select(Describe).ToList(),
             Math.Round(view.Hash5s / 1e12, 3),
             view.Elapsed,
-            view.PowerWatts);
+            view.PowerWatts)
+        {
+            WebPort = miner.WebEndPoint?.Port,
+        };
     }
 
     private static string Describe(MinerFault f) => f.Kind switch

@@ -22,6 +22,12 @@ public partial class AntminerPersonality : FirmwarePersonality
 
     public override IReadOnlyList<MinerModel> Models => Catalog;
 
+    /// <summary>Stock firmware's lighttpd; VNish and LuxOS have their own interfaces instead.</summary>
+    public override bool ServesBitmainWeb => GetType() == typeof(AntminerPersonality);
+
+    /// <summary>Stock bmminer answers Code 45 "Access denied" to every privileged command; its writes go through the web CGI.</summary>
+    public override bool RefusesRpcWrites => GetType() == typeof(AntminerPersonality);
+
     public override IReadOnlyList<string> ReadCommands { get; } = ["version", "summary", "pools", "stats"];
 
     public override string Description(MinerView view) =>

@@ -22,6 +22,12 @@ public abstract class FirmwarePersonality
     /// <summary>Whether cgminer's privileged commands (addpool, switchpool, ...) can work on this firmware at all.</summary>
     public virtual bool AcceptsCgminerWrites => true;
 
+    /// <summary>Whether the firmware serves Bitmain's web CGI (get/set_miner_conf.cgi…) behind Digest authentication.</summary>
+    public virtual bool ServesBitmainWeb => false;
+
+    /// <summary>Whether the real firmware refuses every privileged RPC command (stock Antminer: Code 45), unless the miner is simulated permissive.</summary>
+    public virtual bool RefusesRpcWrites => false;
+
     /// <summary>Firmware-specific privileged commands beyond cgminer's (Avalon's ascset, LuxOS's resetminer).</summary>
     public virtual IReadOnlyCollection<string> ExtraPrivilegedCommands => [];
 

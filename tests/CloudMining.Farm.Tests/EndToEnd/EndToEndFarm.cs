@@ -35,6 +35,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
     /// <summary>The read-only watching user: the broker allows one connection per user, so tests watch as this, never as the controller.</summary>
     public const string OperatorPassword = "op-e2e-pw";
 
+    /// <summary>The simulated stock Antminers' web login password (root/root as shipped).</summary>
+    public const string WebPassword = "root";
+
     private readonly SortedDictionary<int, IHost> agents = [];
     private IHost? controller;
     private SqliteControllerStore? store;
@@ -90,10 +93,14 @@ public sealed class EndToEndFarm : IAsyncDisposable
             BaseAddress = baseAddress,
             Port = 0,
             WriteAccess = true,
+            // Realistic stock Antminer: cgminer API writes refused (Code 45), pools through the web CGI with Digest.
+            PermissiveRpcWrites = false,
+            WebPort = 0,
             // Load balance: a miner with several pools splits its work by quota, which quota shares rely on.
             Strategy = PoolStrategy.LoadBalance,
             // A low share difficulty so the pools (and the controller's proof) see thousands of shares a second, not one per 20 s.
-            Customize = (_, spec) => spec with { BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
+            // Stock Antminer has no pool quotas (its web configuration holds none): VNish on S19 Pro carries the quota shares.
+            Customize = (_, spec) => spec with { Model = spec.Firmware == "vnish" ? "S19 Pro" : spec.Model, BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
         });
         var farm = new EndToEndFarm(folder, broker, sim);
         try
@@ -214,7 +221,13 @@ public sealed class EndToEndFarm : IAsyncDisposable
         var miners = new JsonArray();
         foreach (SimulatedMiner m in RackMiners(rack))
         {
-            miners.Add(new JsonObject { ["Id"] = m.Id, ["Address"] = m.Endpoint.Host, ["Port"] = m.Endpoint.Port, ["Profile"] = m.Firmware });
+            var miner = new JsonObject { ["Id"] = m.Id, ["Address"] = m.Endpoint.Host, ["Port"] = m.Endpoint.Port, ["Profile"] = m.Firmware };
+            if (m.WebEndPoint is { } web)
+            {
+                miner["WebPort"] = web.Port;
+            }
+
+            miners.Add(miner);
         }
 
         var config = new JsonObject
@@ -239,6 +252,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
                     ["ReconnectMaxDelay"] = "00:00:01",
                 },
                 ["PoolCredentials"] = new JsonArray(new JsonObject { ["Url"] = "*", ["User"] = "*", ["Password"] = "pool-e2e-secret" }),
+                ["MinerCredentials"] = new JsonArray(new JsonObject { ["Miner"] = "*", ["Profile"] = "antminer", ["Password"] = WebPassword }),
                 ["Miners"] = miners,
             },
         };

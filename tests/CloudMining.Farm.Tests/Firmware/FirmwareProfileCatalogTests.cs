@@ -41,7 +41,12 @@ public sealed class FirmwareProfileCatalogTests : IDisposable
     {
         FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
 
-        Assert.True(catalog.Get("antminer").Supports(ProfileAction.SetQuota));
+        Assert.True(catalog.Get("generic-cgminer").Supports(ProfileAction.SetQuota));
+        FirmwareProfile stock = catalog.Get("antminer");
+        Assert.True(stock.CanSetPools);
+        Assert.False(stock.CanSetQuota); // the web CGI's configuration has no quotas
+        Assert.False(stock.Supports(ProfileAction.AddPool)); // its cgminer API refuses writes: pools go through the web channel
+        Assert.Equal(CloudMining.Farm.Shared.Firmware.Channels.WriteChannelKind.BitmainWeb, stock.Route(CloudMining.Farm.Shared.Firmware.Channels.MinerOperation.SetPools)?.Channel);
         Assert.False(catalog.Get("braiins-os").Supports(ProfileAction.SetQuota)); // quotas are per pool group there
         Assert.False(catalog.Get("whatsminer").Supports(ProfileAction.AddPool));  // needs btminer's token API
         FirmwareProfile lux = catalog.Get("luxos");

@@ -17,7 +17,8 @@ public static class TestFarms
         Func<int, MinerSpec, MinerSpec>? customize = null,
         string? model = null,
         bool writeAccess = false,
-        PoolStrategy strategy = PoolStrategy.Failover)
+        PoolStrategy strategy = PoolStrategy.Failover,
+        bool permissiveRpcWrites = true)
     {
         int block = Interlocked.Increment(ref _block);
         var options = new FarmOptions
@@ -28,6 +29,9 @@ public static class TestFarms
             BaseAddress = IPAddress.Parse($"127.{20 + (block / 250 % 200)}.{block % 250}.1"),
             Port = 0,
             WriteAccess = writeAccess,
+            // Most simulator tests exercise cgminer's write commands on the antminer personality, which real stock
+            // firmware refuses (Code 45): they ask for the permissive simulator; realism is tested where it matters.
+            PermissiveRpcWrites = permissiveRpcWrites,
             Strategy = strategy,
             Customize = customize,
         };

@@ -22,7 +22,8 @@ public sealed class RackCheckerTests
             IEnumerable<object>? relays = null,
             IEnumerable<object>? sensors = null,
             IEnumerable<object>? fans = null,
-            string gpioChip = "sim")
+            string gpioChip = "sim",
+            IEnumerable<object>? minerCredentials = null)
         {
             string dir = rack.Options.StateDirectory;
             string sys = Path.Combine(dir, "sys");
@@ -52,6 +53,7 @@ public sealed class RackCheckerTests
                     ProfilesDirectory = RepoPaths.FirmwareProfiles,
                     Log = new { Directory = "" },
                     Miners = miners,
+                    MinerCredentials = minerCredentials ?? [],
                     Hardware = new
                     {
                         GpioChip = gpioChip,
@@ -106,6 +108,54 @@ public sealed class RackCheckerTests
         using JsonDocument doc = JsonDocument.Parse(jsonOut.ToString());
         Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
         Assert.True(doc.RootElement.GetProperty("checks").GetArrayLength() >= 7);
+    }
+
+    [Fact]
+    public async Task A_stock_antminer_on_its_factory_web_password_is_a_warning_with_the_fix_and_the_password_is_never_printed()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack, minerCredentials: [new { Miner = "*", Profile = "antminer", Password = "root" }]);
+
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        Assert.True(report.Passed, Lines(report)); // a warning does not fail the check
+        CheckResult login = Assert.Single(report.Checks, c => c.Area == "login");
+        Assert.Equal(rack[0].Id, login.Subject); // the stock Antminer; the BOSminer's pools need no login
+        Assert.True(login.Warning);
+        Assert.Contains("vendor's default web password", login.Detail, StringComparison.Ordinal);
+        Assert.Contains("Agent:MinerCredentials", login.Hint, StringComparison.Ordinal);
+
+        using var jsonOut = new StringWriter();
+        using var output = new StringWriter();
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
+        console.Profile.Width = 240;
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None));
+        Assert.Contains("! login", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None));
+        Assert.Contains("\"warning\": true", jsonOut.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"root\"", jsonOut.ToString(), StringComparison.Ordinal); // user root is named, the password value never
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Logins_from_a_secrets_file_are_used_and_a_file_readable_by_others_is_a_warning()
+    {
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack);
+        string secrets = Path.Combine(Path.GetDirectoryName(files.ConfigPath)!, "secrets.json");
+        await File.WriteAllTextAsync(secrets, "{\"Agent\":{\"MinerCredentials\":[{\"Miner\":\"*\",\"Password\":\"Changed-Web-Pw-5\"}]}}");
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        CheckReport open = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+
+        Assert.True(Assert.Single(open.Checks, c => c.Subject == secrets).Warning, Lines(open));
+        CheckResult login = Assert.Single(open.Checks, c => c.Area == "login");
+        Assert.False(login.Warning, login.Detail); // the login came from the secrets file and is not the factory one
+        Assert.DoesNotContain("Changed-Web-Pw-5", Lines(open), StringComparison.Ordinal);
+
+        File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        CheckReport closed = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        Assert.False(Assert.Single(closed.Checks, c => c.Subject == secrets).Warning);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class PoolPlannerTests
         PoolTarget[] desired = [Target("b", 1), Target("a", 0)];
 
         Assert.Null(PoolComparison.Difference(desired, current));
-        Assert.Empty(PoolPlanner.Plan(desired, current, Profile("antminer"), Password).Steps);
+        Assert.Empty(PoolPlanner.Plan(desired, current, Profile("generic-cgminer"), Password).Steps);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class PoolPlannerTests
         PoolReading[] current = [Reading(0, "a"), Reading(1, "b"), Reading(2, "c", enabled: false)];
         PoolTarget[] desired = [Target("c", 0, quota: 5), Target("a", 1)];
 
-        PoolChangePlan plan = PoolPlanner.Plan(desired, current, Profile("antminer"), Password);
+        PoolChangePlan plan = PoolPlanner.Plan(desired, current, Profile("generic-cgminer"), Password);
 
         Assert.Equal(["EnablePool:index=2", "SetQuota:index=2,quota=5", "SetPriority:indexes=2,0", "RemovePool:index=1"], Steps(plan));
     }
@@ -63,7 +63,7 @@ public sealed class PoolPlannerTests
     {
         PoolReading[] current = [Reading(0, "x0"), Reading(1, "d"), Reading(2, "x2"), Reading(3, "x3")];
 
-        PoolChangePlan plan = PoolPlanner.Plan([Target("d", 0)], current, Profile("antminer"), Password);
+        PoolChangePlan plan = PoolPlanner.Plan([Target("d", 0)], current, Profile("generic-cgminer"), Password);
 
         Assert.Equal(["SetPriority:indexes=1", "RemovePool:index=3", "RemovePool:index=2", "RemovePool:index=0"], Steps(plan));
     }
@@ -81,7 +81,7 @@ public sealed class PoolPlannerTests
     [Fact]
     public void Step_summaries_never_hold_the_password()
     {
-        PoolChangePlan plan = PoolPlanner.Plan([Target("cust", 0)], [Reading(0, "op")], Profile("antminer"), (_, _) => "S3cret-Pw");
+        PoolChangePlan plan = PoolPlanner.Plan([Target("cust", 0)], [Reading(0, "op")], Profile("generic-cgminer"), (_, _) => "S3cret-Pw");
 
         Assert.Equal("S3cret-Pw", plan.Steps[0].Values["password"]);
         Assert.All(plan.Steps, s => Assert.DoesNotContain("S3cret-Pw", s.Summary, StringComparison.Ordinal));

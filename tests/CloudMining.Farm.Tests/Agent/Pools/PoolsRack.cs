@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Hosting;
@@ -29,6 +30,9 @@ public sealed class PoolsRack : IAsyncDisposable
 {
     public const string Site = "test";
     public const string RackId = "P-01";
+
+    /// <summary>The web password the rack's simulated stock Antminers have (root/root, their factory login).</summary>
+    public const string WebPassword = "root";
 
     private readonly ILoggerFactory loggerFactory;
     private readonly TimeProvider time;
@@ -74,7 +78,7 @@ public sealed class PoolsRack : IAsyncDisposable
     public static string DesiredTopic => FarmTopics.Desired(Site, RackId);
 
     /// <summary>Starts one miner per firmware name (each configured with that firmware's profile) and, with <paramref name="mqtt"/>, a broker.</summary>
-    public static async Task<PoolsRack> StartAsync(IReadOnlyList<string> firmwares, bool writeAccess = true, bool mqtt = true, TimeProvider? time = null, Action<AgentOptions>? configure = null)
+    public static async Task<PoolsRack> StartAsync(IReadOnlyList<string> firmwares, bool writeAccess = true, bool mqtt = true, TimeProvider? time = null, Action<AgentOptions>? configure = null, bool permissiveRpcWrites = true)
     {
         // Every miner on 127.0.0.1 with a kernel-chosen port: no address block to share with other tests.
         SimulatedFarm farm = await SimulatedFarm.StartAsync(new FarmOptions
@@ -85,6 +89,9 @@ public sealed class PoolsRack : IAsyncDisposable
             SharedAddress = true,
             Port = 0,
             WriteAccess = writeAccess,
+            // Stock Antminer takes pools through its web CGI: serve it on a kernel-chosen port (the others have none).
+            WebPort = 0,
+            PermissiveRpcWrites = permissiveRpcWrites,
             // A low share difficulty so that the pool side sees shares within milliseconds, not once per 20 s.
             Customize = (_, spec) => spec with { BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
         });
@@ -104,8 +111,11 @@ public sealed class PoolsRack : IAsyncDisposable
         options.CircuitBreaker.FailureThreshold = 100;
         foreach (SimulatedMiner m in farm.Miners)
         {
-            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = m.Firmware });
+            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = m.Firmware, WebPort = m.WebEndPoint?.Port });
         }
+
+        // The simulated stock Antminer's web login (its factory default).
+        options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = WebPassword });
 
         if (broker is not null)
         {
@@ -144,8 +154,7 @@ public sealed class PoolsRack : IAsyncDisposable
         Publisher = new TelemetryPublisher(Polling, Events, options, time, loggerFactory);
         FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
         Store = new DesiredPoolStateStore(options, catalog, tracker, Events, loggerFactory.CreateLogger<DesiredPoolStateStore>());
-        var runner = new ActionRunner(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = Options.MinerTimeout, ReadTimeout = Options.MinerTimeout }));
-        Reconciler = new PoolReconciler(Store, Polling, reader, runner, new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, time, loggerFactory.CreateLogger<PoolReconciler>());
+        Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, time, loggerFactory.CreateLogger<PoolReconciler>());
         await Polling.StartAsync(CancellationToken.None);
         await Publisher.StartAsync(CancellationToken.None);
         await Reconciler.StartAsync(CancellationToken.None);

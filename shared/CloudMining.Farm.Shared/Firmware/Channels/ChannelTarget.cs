@@ -1,0 +1,19 @@
+using CloudMining.Farm.Shared.MinerApi;
+
+namespace CloudMining.Farm.Shared.Firmware.Channels;
+
+/// <summary>
+/// One miner as a write channel sees it: its rack id (for messages), its API endpoint, its firmware profile, the port
+/// of its web interface when it has one, and the login configured for it (null when none is).
+/// </summary>
+public sealed record ChannelTarget(string MinerId, MinerEndpoint Endpoint, FirmwareProfile Profile)
+{
+    public int? WebPort { get; init; }
+
+    public MinerCredential? Credential { get; init; }
+
+    /// <summary>The web port to use: the miner's own, else the profile's default.</summary>
+    public int EffectiveWebPort => WebPort ?? Profile.Web.Port;
+
+    public override string ToString() => $"{MinerId} ({Endpoint.Host})";
+}

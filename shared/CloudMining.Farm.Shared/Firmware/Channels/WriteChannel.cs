@@ -1,0 +1,58 @@
+using CloudMining.Farm.Shared.Units;
+
+namespace CloudMining.Farm.Shared.Firmware.Channels;
+
+/// <summary>
+/// One mechanism for changing miners (the dotnet/iot driver shape): cgminer RPC, Bitmain's web CGI, and later
+/// Whatsminer's encrypted API or Braiins' gRPC. A channel is stateless towards miners: everything it needs about one
+/// miner comes in a <see cref="ChannelTarget"/>. Miner faults come back as a <see cref="ChannelResult"/> with a typed
+/// <see cref="ChannelError"/>, never as exceptions; only the caller's cancellation throws. Channels log nothing, so
+/// they cannot leak a password into a log.
+/// </summary>
+public abstract class WriteChannel
+{
+    public abstract WriteChannelKind Kind { get; }
+
+    public string Name => WriteChannelNames.Of(Kind);
+
+    /// <summary>
+    /// True when the channel writes the whole pool list at once (<see cref="SetPoolsAsync"/>); false when pools change
+    /// command by command from a plan (<see cref="RunPoolStepAsync"/>, cgminer's addpool/switchpool/…).
+    /// </summary>
+    public abstract bool WritesWholePoolList { get; }
+
+    /// <summary>Whether pool quotas can be set through this channel for a miner of <paramref name="profile"/>.</summary>
+    public virtual bool SupportsQuota(FirmwareProfile profile) => false;
+
+    /// <summary>Replaces the miner's pools with <paramref name="pools"/> (priority order); only whole-list channels do this.</summary>
+    public virtual Task<ChannelResult> SetPoolsAsync(ChannelTarget target, IReadOnlyList<PoolEntry> pools, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Task.FromResult(ChannelResult.NotSupported(MinerOperation.SetPools, Name, target, $"the {Name} channel changes pools command by command, not as a whole list", "plan the change with the pool planner"));
+    }
+
+    /// <summary>Runs one step of a planned pool change (a profile action with its placeholder values); only command-by-command channels do this.</summary>
+    public virtual Task<ChannelResult> RunPoolStepAsync(ChannelTarget target, ProfileAction action, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Task.FromResult(ChannelResult.NotSupported(MinerOperation.SetPools, Name, target, $"the {Name} channel writes the whole pool list, not single pool commands", "use SetPoolsAsync"));
+    }
+
+    /// <summary>Runs a parameterless operation (restart, reboot, pause, resume, locate on/off) as <paramref name="route"/> describes it.</summary>
+    public abstract Task<ChannelResult> RunAsync(ChannelTarget target, OperationRoute route, CancellationToken cancellationToken);
+
+    /// <summary>Sets a power target; not every channel has one.</summary>
+    public virtual Task<ChannelResult> SetPowerTargetAsync(ChannelTarget target, OperationRoute route, Power power, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Task.FromResult(ChannelResult.NotSupported(MinerOperation.SetPowerTarget, Name, target, $"the {Name} channel has no power target yet", "leave setPowerTarget out of the profile's operations"));
+    }
+
+    /// <summary>Operations this channel can carry out at all; the profile compiler refuses routes to others.</summary>
+    public static IReadOnlySet<MinerOperation> Implemented(WriteChannelKind kind) => kind switch
+    {
+        WriteChannelKind.CgminerRpc => new HashSet<MinerOperation> { MinerOperation.SetPools, MinerOperation.RestartMining, MinerOperation.Reboot, MinerOperation.Pause, MinerOperation.Resume, MinerOperation.LocateOn, MinerOperation.LocateOff },
+        WriteChannelKind.BitmainWeb => new HashSet<MinerOperation> { MinerOperation.SetPools, MinerOperation.RestartMining, MinerOperation.Reboot, MinerOperation.Pause, MinerOperation.Resume, MinerOperation.LocateOn, MinerOperation.LocateOff },
+        _ => new HashSet<MinerOperation>(),
+    };
+}
