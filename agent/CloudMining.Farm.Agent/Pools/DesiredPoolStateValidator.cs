@@ -24,9 +24,6 @@ public static class DesiredPoolStateValidator
     /// <summary>At most this many problems of one entry are spelled out in its reason.</summary>
     private const int MaxProblemsPerEntry = 3;
 
-    private static readonly ProfileAction[] PoolActions =
-        [ProfileAction.AddPool, ProfileAction.RemovePool, ProfileAction.SwitchPool, ProfileAction.EnablePool, ProfileAction.DisablePool, ProfileAction.SetPriority, ProfileAction.SetQuota];
-
     /// <summary>Validates <paramref name="desired"/> as a whole and entry by entry.</summary>
     /// <param name="desired">The parsed payload.</param>
     /// <param name="options">The agent's site, rack and miners.</param>
@@ -138,9 +135,9 @@ public static class DesiredPoolStateValidator
             return;
         }
 
-        if (profile is not null && !PoolActions.Any(profile.Supports))
+        if (profile is not null && !profile.CanSetPools)
         {
-            problems.Add($"{where}: the miner's firmware profile '{profile.Name}' has no pool actions, so this agent cannot change its pools; leave the miner out of the desired state or set its pools by hand.");
+            problems.Add($"{where}: the miner's firmware profile '{profile.Name}' has no channel that changes pools, so this agent cannot change its pools; leave the miner out of the desired state or set its pools by hand.");
             return;
         }
 
@@ -189,7 +186,7 @@ public static class DesiredPoolStateValidator
                 {
                     problems.Add($"{at}.quota: {quota} is above {MaxQuota}; give share weights such as thousandths.");
                 }
-                else if (profile is not null && !profile.Supports(ProfileAction.SetQuota))
+                else if (profile is not null && !profile.CanSetQuota)
                 {
                     problems.Add($"{at}.quota: the miner's firmware profile '{profile.Name}' cannot set pool quotas; leave quota out for this miner.");
                 }
