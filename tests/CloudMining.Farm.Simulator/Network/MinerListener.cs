@@ -6,138 +6,22 @@ using CloudMining.Farm.Simulator.Wire;
 namespace CloudMining.Farm.Simulator.Network;
 
 /// <summary>The TCP side of one simulated miner: listen, read one request, answer (or misbehave as the fault says), close. Async accept, no thread per miner.</summary>
-internal sealed class MinerListener : IAsyncDisposable
+internal sealed class MinerListener : SocketListener
 {
     private const int MaxRequestBytes = 64 * 1024;
     private static readonly TimeSpan RequestReadTimeout = TimeSpan.FromSeconds(5);
-
-    private readonly SimulatedMiner _miner;
-    private readonly Lock _gate = new();
-    private Socket? _socket;
-    private CancellationTokenSource? _lifetime;
-    private IPEndPoint _endPoint;
     private long _garbageCounter;
 
     public MinerListener(SimulatedMiner miner, IPEndPoint endPoint)
+        : base(miner, endPoint, backlog: 512)
     {
-        _miner = miner;
-        _endPoint = endPoint;
     }
 
-    public IPEndPoint EndPoint
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _endPoint;
-            }
-        }
-    }
+    protected override string BindFailure(IPEndPoint endPoint, SocketException exception) =>
+        $"Simulated miner {Miner.Id} cannot listen on {endPoint}: {exception.SocketErrorCode} ({exception.Message}). " +
+        "Pick another --base address or --port, or stop whatever already listens there.";
 
-    public bool IsListening
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _socket is not null;
-            }
-        }
-    }
-
-    /// <summary>Fixes the port number without listening, for a miner that starts powered off with port 0.</summary>
-    public void Reserve()
-    {
-        lock (_gate)
-        {
-            if (_endPoint.Port != 0)
-            {
-                return;
-            }
-
-            using Socket probe = Bind();
-            _endPoint = (IPEndPoint)probe.LocalEndPoint!;
-        }
-    }
-
-    public void Start()
-    {
-        lock (_gate)
-        {
-            if (_socket is not null)
-            {
-                return;
-            }
-
-            Socket socket = Bind();
-            socket.Listen(512);
-            _endPoint = (IPEndPoint)socket.LocalEndPoint!;
-            _socket = socket;
-            _lifetime = new CancellationTokenSource();
-            CancellationToken lifetime = _lifetime.Token;
-            // Off the caller's thread: Start runs under the miner's lock, and a queued connection would otherwise be served inside it.
-            _ = Task.Run(() => AcceptLoopAsync(socket, lifetime), CancellationToken.None);
-        }
-    }
-
-    public void Stop()
-    {
-        lock (_gate)
-        {
-            _socket?.Dispose();
-            _socket = null;
-            // Power loss also drops the connections being served, hung ones included.
-            _lifetime?.Cancel();
-            _lifetime?.Dispose();
-            _lifetime = null;
-        }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Stop();
-        return ValueTask.CompletedTask;
-    }
-
-    private Socket Bind()
-    {
-        var socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            // Rebinding the same address right after a power cycle must not wait out TIME_WAIT.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(_endPoint);
-            return socket;
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new InvalidOperationException(
-                $"Simulated miner {_miner.Id} cannot listen on {_endPoint}: {ex.SocketErrorCode} ({ex.Message}). " +
-                "Pick another --base address or --port, or stop whatever already listens there.", ex);
-        }
-    }
-
-    private async Task AcceptLoopAsync(Socket socket, CancellationToken lifetime)
-    {
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await socket.AcceptAsync(lifetime);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException or OperationCanceledException)
-            {
-                return;
-            }
-
-            _ = ServeAsync(client, lifetime);
-        }
-    }
-
-    private async Task ServeAsync(Socket client, CancellationToken lifetime)
+    protected override async Task ServeAsync(Socket client, CancellationToken lifetime)
     {
         try
         {
@@ -147,27 +31,27 @@ internal sealed class MinerListener : IAsyncDisposable
                 return;
             }
 
-            _miner.CountRequest();
+            Miner.CountRequest();
 
-            MinerFault? fault = _miner.NetworkFault;
+            MinerFault? fault = Miner.NetworkFault;
             switch (fault?.Kind)
             {
                 case FaultKind.Hang:
-                    using (var hang = CancellationTokenSource.CreateLinkedTokenSource(_miner.HangReleased, lifetime))
+                    using (var hang = CancellationTokenSource.CreateLinkedTokenSource(Miner.HangReleased, lifetime))
                     {
                         await HangAsync(client, hang.Token);
                     }
 
                     return;
                 case FaultKind.Slow:
-                    await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), _miner.Clocks.Wire, lifetime);
+                    await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), Miner.Clocks.Wire, lifetime);
                     break;
                 case FaultKind.Garbage:
                     await SendAsync(client, Garbage());
                     return;
             }
 
-            byte[] reply = _miner.Respond(request, out bool restart);
+            byte[] reply = Miner.Respond(request, out bool restart);
             if (fault?.Kind == FaultKind.Truncated)
             {
                 reply = reply[..Math.Max(1, reply.Length / 2)];
@@ -175,7 +59,7 @@ internal sealed class MinerListener : IAsyncDisposable
             }
 
             await SendAsync(client, reply);
-            _miner.OnReplySent(restart);
+            Miner.OnReplySent(restart);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
         {
@@ -257,7 +141,7 @@ internal sealed class MinerListener : IAsyncDisposable
     private byte[] Garbage()
     {
         long n = Interlocked.Increment(ref _garbageCounter);
-        ulong h = Mining.DeterministicNoise.Hash(_miner.Spec.Seed, 2001, n);
+        ulong h = Mining.DeterministicNoise.Hash(Miner.Spec.Seed, 2001, n);
         int length = 64 + (int)(h % 448);
         byte[] bytes = new byte[length];
         new Random((int)(h >> 32)).NextBytes(bytes);

@@ -9,123 +9,21 @@ namespace CloudMining.Farm.Simulator.Network;
 /// address at its web port, read one request per connection, answer, close. It follows the miner's power and
 /// connection-refused fault like the API listener; the other faults are the API's only.
 /// </summary>
-internal sealed class WebListener : IAsyncDisposable
+internal sealed class WebListener : SocketListener
 {
     private const int MaxRequestBytes = 256 * 1024;
     private static readonly TimeSpan RequestReadTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly SimulatedMiner _miner;
-    private readonly Lock _gate = new();
-    private Socket? _socket;
-    private CancellationTokenSource? _lifetime;
-    private IPEndPoint _endPoint;
-
     public WebListener(SimulatedMiner miner, IPEndPoint endPoint)
+        : base(miner, endPoint, backlog: 128)
     {
-        _miner = miner;
-        _endPoint = endPoint;
     }
 
-    public IPEndPoint EndPoint
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _endPoint;
-            }
-        }
-    }
+    protected override string BindFailure(IPEndPoint endPoint, SocketException exception) =>
+        $"Simulated miner {Miner.Id} cannot serve its web interface on {endPoint}: {exception.SocketErrorCode} ({exception.Message}). " +
+        "Pick another --web-port, or stop whatever already listens there.";
 
-    /// <summary>Fixes the port number without listening, for a miner that starts powered off with port 0.</summary>
-    public void Reserve()
-    {
-        lock (_gate)
-        {
-            if (_endPoint.Port != 0)
-            {
-                return;
-            }
-
-            using Socket probe = Bind();
-            _endPoint = (IPEndPoint)probe.LocalEndPoint!;
-        }
-    }
-
-    public void Start()
-    {
-        lock (_gate)
-        {
-            if (_socket is not null)
-            {
-                return;
-            }
-
-            Socket socket = Bind();
-            socket.Listen(128);
-            _endPoint = (IPEndPoint)socket.LocalEndPoint!;
-            _socket = socket;
-            _lifetime = new CancellationTokenSource();
-            CancellationToken lifetime = _lifetime.Token;
-            _ = Task.Run(() => AcceptLoopAsync(socket, lifetime), CancellationToken.None);
-        }
-    }
-
-    public void Stop()
-    {
-        lock (_gate)
-        {
-            _socket?.Dispose();
-            _socket = null;
-            _lifetime?.Cancel();
-            _lifetime?.Dispose();
-            _lifetime = null;
-        }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Stop();
-        return ValueTask.CompletedTask;
-    }
-
-    private Socket Bind()
-    {
-        var socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            socket.Bind(_endPoint);
-            return socket;
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new InvalidOperationException(
-                $"Simulated miner {_miner.Id} cannot serve its web interface on {_endPoint}: {ex.SocketErrorCode} ({ex.Message}). " +
-                "Pick another --web-port, or stop whatever already listens there.", ex);
-        }
-    }
-
-    private async Task AcceptLoopAsync(Socket socket, CancellationToken lifetime)
-    {
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await socket.AcceptAsync(lifetime);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or SocketException or OperationCanceledException)
-            {
-                return;
-            }
-
-            _ = ServeAsync(client, lifetime);
-        }
-    }
-
-    private async Task ServeAsync(Socket client, CancellationToken lifetime)
+    protected override async Task ServeAsync(Socket client, CancellationToken lifetime)
     {
         try
         {
@@ -158,7 +56,7 @@ internal sealed class WebListener : IAsyncDisposable
             bool reboot = false;
             CgiResponse response = request is null
                 ? new CgiResponse(400, "Bad Request", "text/html", "400 - Bad Request")
-                : _miner.RespondWeb(request, out reboot);
+                : Miner.RespondWeb(request, out reboot);
             byte[] bytes = response.Render();
             int sent = 0;
             while (sent < bytes.Length)
@@ -170,7 +68,7 @@ internal sealed class WebListener : IAsyncDisposable
             if (reboot)
             {
                 // reboot.cgi answers first, then the miner goes away.
-                _miner.Restart();
+                Miner.Restart();
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
