@@ -164,7 +164,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         Enforcement.Reported(report.Rack, report.Generation, report.Errors, time.GetUtcNow(), report.MinerStatus);
         if (report.Errors.Count > 0)
         {
-            logger.LogWarning("Rack {Rack} applied generation {Generation} with {Count} error(s): {Errors}", report.Rack, report.Generation, report.Errors.Count, string.Join("; ", report.Errors));
+            logger.LogWarning("Rack {Rack} applied generation {Generation} with {Count} error(s): {Errors}", report.Rack, report.Generation, report.Errors.Count, BoundedText.Echo(string.Join("; ", report.Errors.Take(10)), 1000));
         }
     }
 

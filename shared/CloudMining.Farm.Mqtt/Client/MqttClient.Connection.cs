@@ -3,8 +3,8 @@ using CloudMining.Farm.Mqtt.Adapter;
 using CloudMining.Farm.Mqtt.Channel;
 using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Formatter;
-using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Shared.Contract;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -38,7 +38,7 @@ public sealed partial class MqttClient
                             "Reconnect attempt {Attempt} to {Endpoint} failed: {Reason}; next try in {Delay} ({HeldBack} connection log lines held back)",
                             args.AttemptNumber + 1,
                             endpoint,
-                            LogText.Bound(args.Outcome.Exception?.Message, 500),
+                            BoundedText.Echo(args.Outcome.Exception?.Message, 500),
                             args.RetryDelay,
                             heldBack);
                     }
@@ -266,7 +266,7 @@ public sealed partial class MqttClient
             logger.LogWarning(
                 "Lost connection to {Endpoint}: {Reason} (reconnecting: {WillReconnect}; {HeldBack} connection log lines held back)",
                 endpoint,
-                LogText.Bound(reason.Message, 500),
+                BoundedText.Echo(reason.Message, 500),
                 willReconnect,
                 heldBack);
         }

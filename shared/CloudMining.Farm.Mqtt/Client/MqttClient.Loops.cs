@@ -1,8 +1,8 @@
 using System.Buffers;
 using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Formatter;
-using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Shared.Contract;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Mqtt.Client;
@@ -121,7 +121,7 @@ public sealed partial class MqttClient
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                logger.LogError(ex, "Message handler failed for topic {Topic}", LogText.Bound(publish.Topic));
+                logger.LogError(ex, "Message handler failed for topic {Topic}", BoundedText.Echo(publish.Topic));
             }
         }
 
@@ -137,7 +137,7 @@ public sealed partial class MqttClient
     {
         if (packet.Qos == MqttQualityOfServiceLevel.ExactlyOnce)
         {
-            throw new MqttProtocolException($"{endpoint} delivered a QoS 2 message on '{LogText.Bound(packet.Topic)}' although this client never subscribes above QoS 1.");
+            throw new MqttProtocolException($"{endpoint} delivered a QoS 2 message on '{BoundedText.Echo(packet.Topic)}' although this client never subscribes above QoS 1.");
         }
 
         long count = Interlocked.Increment(ref oversizedSkipped);
@@ -146,7 +146,7 @@ public sealed partial class MqttClient
             logger.LogError(
                 "Skipped a {Size}-byte message on {Topic}: over the {Limit}-byte packet limit; acknowledged and dropped ({Count} so far, {HeldBack} not logged since the last line)",
                 packet.Size,
-                LogText.Bound(packet.Topic),
+                BoundedText.Echo(packet.Topic),
                 options.MaxPacketSize,
                 count,
                 heldBack);

@@ -6,6 +6,7 @@ using CloudMining.Farm.Mqtt.Formatter;
 using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.OfflineQueue;
 using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Shared.Contract;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -435,7 +436,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         long size = MqttPacketEncoder.PublishPacketSize(message.Topic, message.Payload.Length, message.Qos);
         return size <= options.MaxPacketSize
             ? null
-            : $"Cannot publish {size} bytes on '{LogText.Bound(message.Topic)}': the packet limit is {options.MaxPacketSize} bytes (MaxPacketSize, the broker's max_packet_size), and the broker would disconnect this client instead of storing it. Send less per message.";
+            : $"Cannot publish {size} bytes on '{BoundedText.Echo(message.Topic)}': the packet limit is {options.MaxPacketSize} bytes (MaxPacketSize, the broker's max_packet_size), and the broker would disconnect this client instead of storing it. Send less per message.";
     }
 
     private void ThrowIfFinished()

@@ -92,7 +92,7 @@ public sealed class FarmSubscriber
 #pragma warning restore CA1031
         {
             Interlocked.Increment(ref handlerFailures);
-            logger.LogError(e, "The handler failed for the message on {Topic} (seq {Seq} from {Publisher}); continuing with the next message", LogText.Bound(message.Topic), parsed.Payload.Seq, LogText.Bound(parsed.Payload.Publisher));
+            logger.LogError(e, "The handler failed for the message on {Topic} (seq {Seq} from {Publisher}); continuing with the next message", BoundedText.Echo(message.Topic), parsed.Payload.Seq, BoundedText.Echo(parsed.Payload.Publisher));
         }
     }
 
@@ -119,7 +119,7 @@ public sealed class FarmSubscriber
 
             if (!string.Equals(s.GetString(), schema, StringComparison.Ordinal))
             {
-                return Reject(message.Topic, $"the payload says schema \"{LogText.Bound(s.GetString(), 80)}\" but this topic carries \"{schema}\"");
+                return Reject(message.Topic, $"the payload says schema \"{BoundedText.Echo(s.GetString(), 80)}\" but this topic carries \"{schema}\"");
             }
 
             if (doc.RootElement.Deserialize(type) is not FarmMessage payload)
@@ -163,8 +163,8 @@ public sealed class FarmSubscriber
         {
             logger.LogError(
                 "Dropped a malformed message on {Topic}: {Problem} ({Malformed} malformed so far, {HeldBack} not logged since the last line)",
-                LogText.Bound(topic),
-                LogText.Bound(problem, 300),
+                BoundedText.Echo(topic),
+                BoundedText.Echo(problem, 300),
                 count,
                 heldBack);
         }

@@ -28,15 +28,6 @@ public sealed class MqttLogBoundsTests
     }
 
     [Fact]
-    public void Text_from_the_wire_is_cut_and_control_characters_are_masked()
-    {
-        string cut = LogText.Bound(new string('x', 10_000) + "\n", 100);
-        Assert.Equal(new string('x', 100) + "… (+9901 chars)", cut);
-        Assert.Equal("a?b", LogText.Bound("a\u001bb"));
-        Assert.Equal(string.Empty, LogText.Bound(null));
-    }
-
-    [Fact]
     public async Task A_flood_of_malformed_messages_logs_a_few_short_lines_and_all_are_counted()
     {
         using var logs = new InMemoryLoggerProvider();
