@@ -19,6 +19,7 @@ internal static class Program
             CheckCommand.Create(),
             ScanCommand.Create(),
             RelayCommand.Create(),
+            MinerCommand.Create(),
             WatchdogCommand.Create(),
         };
         // SIGTERM cancels the run command's token; the host then stops its services (flushes, goodbyes) and the command

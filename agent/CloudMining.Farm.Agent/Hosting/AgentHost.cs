@@ -1,3 +1,4 @@
+using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
@@ -114,6 +115,7 @@ public static class AgentHost
             AgentOptions o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             return new ActionRunner(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = o.MinerTimeout, ReadTimeout = o.MinerTimeout }));
         });
+        services.TryAddSingleton(sp => MinerChannels.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value));
         services.AddSingleton<MinerRestarter>();
         services.AddSingleton(sp => new MinerWatchdog(sp.GetRequiredService<IOptions<AgentOptions>>().Value, sp.GetRequiredService<IMinerPower>(),
             sp.GetRequiredService<MinerRestarter>(), sp.GetRequiredService<RackEventBus>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MinerWatchdog>>()));

@@ -1,24 +1,37 @@
+using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Shared.Firmware;
+using CloudMining.Farm.Shared.Firmware.Channels;
 
 namespace CloudMining.Farm.Agent.Watchdog;
 
-/// <summary>Restarts a miner through its firmware profile's restart action (the profile configured, else the one that last read it).</summary>
+/// <summary>
+/// Restarts a miner through the write channel its firmware profile routes restartMining to (reboot when the profile
+/// has no restartMining route), with the miner's login from Agent:MinerCredentials: on stock Antminer that is the web
+/// CGI, since its cgminer API refuses writes. The profile is the one configured, else the one that last read it.
+/// </summary>
 public sealed class MinerRestarter
 {
-    private static readonly Dictionary<string, string> NoValues = [];
-
     private readonly FirmwareProfileCatalog catalog;
-    private readonly ActionRunner runner;
+    private readonly MinerChannels channels;
 
-    public MinerRestarter(FirmwareProfileCatalog catalog, ActionRunner runner)
+    public MinerRestarter(FirmwareProfileCatalog catalog, MinerChannels channels)
     {
         this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
-        this.runner = runner ?? throw new ArgumentNullException(nameof(runner));
+        this.channels = channels ?? throw new ArgumentNullException(nameof(channels));
+    }
+
+    /// <summary>The operation the restart step uses for <paramref name="profile"/>: restartMining where routed, else reboot.</summary>
+    public static MinerOperation OperationFor(FirmwareProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return profile.Route(MinerOperation.RestartMining) is not null || profile.Route(MinerOperation.Reboot) is null
+            ? MinerOperation.RestartMining
+            : MinerOperation.Reboot;
     }
 
     /// <summary>The restart's result, or null when the miner's firmware profile is unknown (never read, "auto").</summary>
-    public async Task<ActionResult?> RestartAsync(MinerHealth miner, CancellationToken cancellationToken)
+    public async Task<ChannelResult?> RestartAsync(MinerHealth miner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miner);
         string? name = !string.Equals(miner.ConfiguredProfile, FirmwareProfileCatalog.Auto, StringComparison.OrdinalIgnoreCase)
@@ -29,6 +42,7 @@ public sealed class MinerRestarter
             return null;
         }
 
-        return await runner.RunAsync(miner.Endpoint, profile, ProfileAction.Restart, NoValues, cancellationToken);
+        ChannelTarget target = channels.Target(miner.MinerId, miner.Endpoint, profile);
+        return await channels.Writer.RunAsync(target, OperationFor(profile), cancellationToken);
     }
 }

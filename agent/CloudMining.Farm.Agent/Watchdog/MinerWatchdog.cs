@@ -5,6 +5,7 @@ using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Shared.Firmware;
+using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.Units;
 using Microsoft.Extensions.Logging;
 
@@ -200,7 +201,7 @@ public sealed partial class MinerWatchdog : IDisposable
         l.Step = WatchdogStep.Restarted;
         events.Raise(RackEvent.Warning("watchdog", "restart", m.MinerId,
             $"{reason} for {Minutes(options.Window * 2)}; restarting it through its API."));
-        ActionResult? result = await restarter.RestartAsync(m, cancellationToken);
+        ChannelResult? result = await restarter.RestartAsync(m, cancellationToken);
         if (result is null)
         {
             events.Raise(RackEvent.Warning("watchdog", "restart-unavailable", m.MinerId,
@@ -209,12 +210,12 @@ public sealed partial class MinerWatchdog : IDisposable
         else if (result.Outcome == ActionOutcome.NotSupported)
         {
             events.Raise(RackEvent.Warning("watchdog", "restart-unavailable", m.MinerId,
-                "its firmware profile has no restart action, so it cannot be restarted through its API; the next step is a power-cycle."));
+                $"it cannot be restarted through its API: {result.Error}; the next step is a power-cycle."));
         }
         else if (!result.Succeeded)
         {
             events.Raise(RackEvent.Warning("watchdog", "restart-failed", m.MinerId,
-                $"the restart did not go through after {result.CommandsSent} command(s): {result.Error}; the next step is a power-cycle."));
+                $"the restart through {result.Channel} did not go through after {result.RequestsSent} request(s): {result.Error}; the next step is a power-cycle."));
         }
 
         l.StepAt = time.GetUtcNow();

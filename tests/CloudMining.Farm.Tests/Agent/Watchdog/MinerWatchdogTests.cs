@@ -154,7 +154,7 @@ public sealed class MinerWatchdogTests
     [Fact]
     public async Task Slow_miner_under_the_hashrate_threshold_is_sick_and_a_restart_that_heals_it_resets_the_ladder()
     {
-        await using WatchdogRig rig = await WatchdogRig.StartAsync();
+        await using WatchdogRig rig = await WatchdogRig.StartAsync(web: true);
         SimulatedMiner miner = rig.Farm.Miners[0];
         await rig.TickAsync();
         miner.InjectFault(MinerFault.HashrateDrop(30));
@@ -170,6 +170,56 @@ public sealed class MinerWatchdogTests
         Assert.Equal(["watchdog:retry", "watchdog:restart", "watchdog:recovered"], Ladder(rig.Trail(miner.Id)));
         Assert.Contains("under 50 %", rig.Events.Recent.First(e => e.Action == "retry").Detail, StringComparison.Ordinal);
         Assert.Equal(2, miner.BootCount);
+    }
+
+    [Fact]
+    public async Task Stock_antminer_refusing_rpc_writes_is_restarted_through_its_web_cgi_and_not_power_cycled()
+    {
+        await using WatchdogRig rig = await WatchdogRig.StartAsync(web: true, realistic: true);
+        SimulatedMiner miner = rig.Farm.Miners[0];
+        await rig.TickAsync();
+        miner.InjectFault(MinerFault.HashrateDrop(30));
+
+        for (int i = 0; i < 15 && !rig.Trail(miner.Id).Contains("watchdog:restart"); i++)
+        {
+            await rig.TickAsync();
+        }
+
+        Assert.Contains("watchdog:restart", rig.Trail(miner.Id));
+        Assert.Equal(1, miner.WebWritesReceived); // reboot.cgi, with the Digest login
+        Assert.Equal(0, miner.WriteCommandsReceived); // no cgminer 'restart' for the firmware to refuse with Code 45
+        miner.ClearFaults();
+        await rig.TicksAsync(3);
+
+        Assert.Equal(["watchdog:retry", "watchdog:restart", "watchdog:recovered"], Ladder(rig.Trail(miner.Id)));
+        Assert.DoesNotContain(rig.Trail(miner.Id), t => t is "watchdog:restart-failed" or "watchdog:power-cycle" or "relay:power-off");
+        Assert.Equal(2, miner.BootCount);
+        Assert.Equal(WatchdogStep.Healthy, rig.Watchdog.StepOf(miner.Id));
+    }
+
+    [Fact]
+    public async Task Wrong_web_login_makes_the_restart_fail_with_the_fix_and_never_shows_the_password()
+    {
+        const string wrong = "Wr0ng-Watchdog-Secret-7";
+        await using WatchdogRig rig = await WatchdogRig.StartAsync(web: true, realistic: true, configure: o =>
+        {
+            o.MinerCredentials.Clear();
+            o.MinerCredentials.Add(new CloudMining.Farm.Agent.Configuration.MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = wrong });
+        });
+        SimulatedMiner miner = rig.Farm.Miners[0];
+        await rig.TickAsync();
+        miner.InjectFault(MinerFault.HashrateDrop(30));
+
+        for (int i = 0; i < 15 && !rig.Trail(miner.Id).Contains("watchdog:restart-failed"); i++)
+        {
+            await rig.TickAsync();
+        }
+
+        string detail = rig.Events.Recent.First(e => e.Action == "restart-failed").Detail ?? string.Empty;
+        Assert.Contains("bitmain-web", detail, StringComparison.Ordinal);
+        Assert.Contains("Agent:MinerCredentials", detail, StringComparison.Ordinal);
+        Assert.All(rig.Events.Recent, e => Assert.DoesNotContain(wrong, e.ToString(), StringComparison.Ordinal));
+        Assert.Equal(0, miner.WebWritesReceived);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Hosting;
@@ -71,11 +72,16 @@ public sealed class WatchdogRig : IAsyncDisposable
         .Select(e => $"{e.Kind}:{e.Action}")
         .ToList();
 
-    public static async Task<WatchdogRig> StartAsync(int miners = 1, bool relays = true, Action<AgentOptions>? configure = null)
+    /// <summary>
+    /// A rack of simulated stock Antminers. <paramref name="web"/>: each serves its web CGI (Digest root/root, the login
+    /// the rig configures), so the watchdog's restart (routed to reboot.cgi) reaches it; without, the restart cannot.
+    /// <paramref name="realistic"/>: the cgminer API refuses writes with Code 45, as stock firmware does.
+    /// </summary>
+    public static async Task<WatchdogRig> StartAsync(int miners = 1, bool relays = true, Action<AgentOptions>? configure = null, bool web = false, bool realistic = false)
     {
         var clock = new ManualTimeProvider();
-        SimulatedFarm farm = await TestFarms.StartAsync("antminer", miners, clock, writeAccess: true,
-            customize: (_, s) => s with { BootDelay = TimeSpan.FromSeconds(30), RestartDelay = TimeSpan.FromSeconds(10), NoisePercent = 0 });
+        SimulatedFarm farm = await TestFarms.StartAsync("antminer", miners, clock, writeAccess: true, permissiveRpcWrites: !realistic,
+            customize: (_, s) => s with { BootDelay = TimeSpan.FromSeconds(30), RestartDelay = TimeSpan.FromSeconds(10), NoisePercent = 0, WebPort = web ? 0 : null });
         var options = new AgentOptions
         {
             Site = "test",
@@ -93,8 +99,10 @@ public sealed class WatchdogRig : IAsyncDisposable
         options.Watchdog.Window = TimeSpan.FromMinutes(3);
         foreach (SimulatedMiner m in farm.Miners)
         {
-            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = "antminer" });
+            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = "antminer", WebPort = m.WebEndPoint?.Port });
         }
+
+        options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = "root" });
 
         configure?.Invoke(options);
         return new WatchdogRig(farm, options, clock, relays);
@@ -103,8 +111,7 @@ public sealed class WatchdogRig : IAsyncDisposable
     /// <summary>A fresh watchdog on the same state directory, as after an agent restart.</summary>
     public MinerWatchdog NewWatchdog()
     {
-        var client = new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = Options.MinerTimeout, ReadTimeout = Options.MinerTimeout });
-        var restarter = new MinerRestarter(FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles), new ActionRunner(client));
+        var restarter = new MinerRestarter(FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles), MinerChannels.Create(Options));
         Watchdog = new MinerWatchdog(Options, Relays, restarter, Events, Clock, NullLogger<MinerWatchdog>.Instance);
         return Watchdog;
     }
