@@ -76,26 +76,8 @@ internal static class MinerCommand
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        AgentOptions options;
-        try
+        if (await CheckedConfig.LoadAsync(configPath, Name, "nothing was sent to any miner", error) is not { } options)
         {
-            options = AgentConfiguration.Bind(AgentConfiguration.Load(configPath), configPath);
-        }
-        catch (AgentConfigurationException e)
-        {
-            await error.WriteLineAsync($"{Name}: {e.Message}");
-            return RunCommand.ConfigErrorExitCode;
-        }
-
-        List<string> problems = AgentOptionsValidator.Check(options);
-        if (problems.Count > 0)
-        {
-            await error.WriteLineAsync($"{Name}: config '{Path.GetFullPath(configPath)}' has problems; fix them first (nothing was sent to any miner):");
-            foreach (string p in problems)
-            {
-                await error.WriteLineAsync("  " + p);
-            }
-
             return RunCommand.ConfigErrorExitCode;
         }
 

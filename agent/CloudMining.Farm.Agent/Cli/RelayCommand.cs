@@ -55,26 +55,8 @@ internal static class RelayCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(createDriver);
-        AgentOptions options;
-        try
+        if (await CheckedConfig.LoadAsync(configPath, "farm-agent relay test", "nothing was switched", error) is not { } options)
         {
-            options = AgentConfiguration.Bind(AgentConfiguration.Load(configPath), configPath);
-        }
-        catch (AgentConfigurationException e)
-        {
-            await error.WriteLineAsync($"farm-agent relay test: {e.Message}");
-            return RunCommand.ConfigErrorExitCode;
-        }
-
-        List<string> problems = AgentOptionsValidator.Check(options);
-        if (problems.Count > 0)
-        {
-            await error.WriteLineAsync($"farm-agent relay test: config '{Path.GetFullPath(configPath)}' has problems; fix them first (nothing was switched):");
-            foreach (string p in problems)
-            {
-                await error.WriteLineAsync("  " + p);
-            }
-
             return RunCommand.ConfigErrorExitCode;
         }
 
