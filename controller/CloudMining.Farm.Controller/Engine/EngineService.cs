@@ -39,7 +39,7 @@ public sealed class EngineService : BackgroundService
     /// <summary>Control-loop ticks that failed (logged); the loop continues.</summary>
     public long FailedTicks { get; private set; }
 
-    /// <summary>The publishing client's options for the controller: "{ClientId}-engine", same broker and credentials, auto-reconnect.</summary>
+    /// <summary>The publishing client's options for the controller: "{ClientId}-engine" as user "{Username}-engine" (the broker allows one connection per user), same password, auto-reconnect.</summary>
     public static MqttClientOptions ClientOptions(ControllerMqttOptions mqtt)
     {
         ArgumentNullException.ThrowIfNull(mqtt);
