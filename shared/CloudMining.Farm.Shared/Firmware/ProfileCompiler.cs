@@ -134,7 +134,7 @@ internal sealed class ProfileCompiler
 
             if (op is null || !WriteChannelNames.TryParse(op.Channel, out WriteChannelKind channel))
             {
-                throw Error(key + ".channel", $"'{op?.Channel}' is not a write channel; use {WriteChannelNames.CgminerRpc} or {WriteChannelNames.BitmainWeb}.");
+                throw Error(key + ".channel", $"'{op?.Channel}' is not a write channel; use one of {string.Join(", ", WriteChannelNames.All)}.");
             }
 
             if (!WriteChannel.Implemented(channel).Contains(operation))

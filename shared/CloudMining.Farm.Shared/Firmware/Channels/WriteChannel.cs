@@ -48,6 +48,17 @@ public abstract class WriteChannel
         return Task.FromResult(ChannelResult.NotSupported(MinerOperation.SetPowerTarget, Name, target, $"the {Name} channel has no power target yet", "leave setPowerTarget out of the profile's operations"));
     }
 
+    /// <summary>
+    /// Finds out, changing nothing, whether this channel works for the miner with its configured login (obtains a
+    /// token, has a Digest login accepted, calls a read-only gRPC method). Channels without a login return
+    /// <see cref="ChannelProbe.NotProbed"/>.
+    /// </summary>
+    public virtual Task<ChannelProbe> ProbeAsync(ChannelTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Task.FromResult(ChannelProbe.NotProbed(Name));
+    }
+
     /// <summary>Operations this channel can carry out at all; the profile compiler refuses routes to others.</summary>
     public static IReadOnlySet<MinerOperation> Implemented(WriteChannelKind kind) => kind switch
     {
