@@ -1,12 +1,17 @@
 using System.Globalization;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace CloudMining.Farm.Systemd;
 
-/// <summary>What systemd tells a service through its environment: the notify socket, the watchdog interval, the journal stream.</summary>
+/// <summary>
+/// What systemd tells a service that Microsoft.Extensions.Hosting.Systemd does not read for us: whether we run as a
+/// service at all, the watchdog interval (WATCHDOG_USEC for WATCHDOG_PID) and whether stdout goes to the journal.
+/// </summary>
+/// <remarks>NOTIFY_SOCKET is not here: the package's <see cref="SystemdNotifier"/> reads it.</remarks>
 public sealed record SystemdEnvironment
 {
-    /// <summary>Path of the notify socket ("/run/systemd/notify") or an abstract name starting with '@'; null outside systemd.</summary>
-    public string? NotifySocket { get; init; }
+    /// <summary>True when the process runs as a systemd service (<see cref="SystemdHelpers.IsSystemdService"/>): READY=1 and STOPPING=1 are sent.</summary>
+    public bool IsService { get; init; }
 
     /// <summary>Half of this is how often systemd expects WATCHDOG=1; null when the unit has no WatchdogSec=.</summary>
     public TimeSpan? WatchdogInterval { get; init; }
@@ -15,16 +20,15 @@ public sealed record SystemdEnvironment
     public bool JournalStream { get; init; }
 
     /// <summary>The process's own environment.</summary>
-    public static SystemdEnvironment FromProcess() => From(Environment.GetEnvironmentVariable, Environment.ProcessId);
+    public static SystemdEnvironment FromProcess() =>
+        From(Environment.GetEnvironmentVariable, Environment.ProcessId) with { IsService = SystemdHelpers.IsSystemdService() };
 
     /// <summary>Reads the variables through <paramref name="lookup"/>; tests pass a dictionary instead of changing the process environment.</summary>
     public static SystemdEnvironment From(Func<string, string?> lookup, int processId)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        string? socket = lookup("NOTIFY_SOCKET");
         return new SystemdEnvironment
         {
-            NotifySocket = string.IsNullOrEmpty(socket) ? null : socket,
             WatchdogInterval = ParseWatchdog(lookup("WATCHDOG_USEC"), lookup("WATCHDOG_PID"), processId),
             JournalStream = !string.IsNullOrEmpty(lookup("JOURNAL_STREAM")),
         };

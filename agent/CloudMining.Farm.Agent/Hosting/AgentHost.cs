@@ -33,7 +33,7 @@ public static class AgentHost
 
         public ILoggerProvider? ExtraLogger { get; init; }
 
-        /// <summary>systemd's variables (NOTIFY_SOCKET, WATCHDOG_USEC, JOURNAL_STREAM); null reads the process environment.</summary>
+        /// <summary>What systemd told the process (run as a service, WATCHDOG_USEC, JOURNAL_STREAM); null reads it. NOTIFY_SOCKET is read by the package's notifier.</summary>
         public SystemdEnvironment? Systemd { get; init; }
 
         /// <summary>False keeps log lines off stdout (tests, benchmarks); the log file and extra logger still get them.</summary>
@@ -85,10 +85,11 @@ public static class AgentHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
         AddPowerAndWatchdog(builder.Services);
         builder.Services.AddThermalControl(builder.Configuration);
-        // Type=notify: READY=1 after start, STATUS= and watchdog pings from the poll loop, STOPPING=1 (no-op outside systemd).
-        builder.Services.AddSystemd(systemd);
-        builder.Services.AddOptions<SystemdNotifyOptions>()
-            .Configure<IOptions<AgentOptions>>((s, agent) => s.WatchdogStallTimeout = AgentServiceStatus.StallTimeout(agent.Value));
+        // Type=notify: the package's SystemdLifetime sends READY=1 and STOPPING=1; STATUS= and watchdog pings gated by the
+        // poll loop's progress come from ProgressWatchdog (all no-ops outside systemd).
+        builder.Services.AddProgressWatchdog(systemd);
+        builder.Services.AddOptions<ProgressWatchdogOptions>()
+            .Configure<IOptions<AgentOptions>>((s, agent) => s.StallTimeout = AgentServiceStatus.StallTimeout(agent.Value));
         builder.Services.AddHostedService<AgentServiceStatus>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         return builder.Build();

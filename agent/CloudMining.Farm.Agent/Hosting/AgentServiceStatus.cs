@@ -15,9 +15,9 @@ namespace CloudMining.Farm.Agent.Hosting;
 public sealed class AgentServiceStatus : IHostedService
 {
     private readonly PollingService _polling;
-    private readonly SystemdNotifyService _systemd;
+    private readonly ProgressWatchdog _systemd;
 
-    public AgentServiceStatus(PollingService polling, SystemdNotifyService systemd)
+    public AgentServiceStatus(PollingService polling, ProgressWatchdog systemd)
     {
         _polling = polling ?? throw new ArgumentNullException(nameof(polling));
         _systemd = systemd ?? throw new ArgumentNullException(nameof(systemd));

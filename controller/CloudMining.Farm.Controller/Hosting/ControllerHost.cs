@@ -169,8 +169,9 @@ public static class ControllerHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestService>());
         AddEngine(builder.Services, settings);
 
-        // Type=notify: READY=1 once ingest has started, STOPPING=1 on shutdown; a no-op outside systemd.
-        builder.Services.AddSystemd();
+        // Type=notify: the package's SystemdLifetime sends READY=1 once ingest has started and STOPPING=1 on shutdown;
+        // ProgressWatchdog warns if the unit sets WatchdogSec= (the controller has no progress signal). No-ops outside systemd.
+        builder.Services.AddProgressWatchdog();
         return builder.Build();
     }
 

@@ -13,6 +13,7 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Systemd;
 
+[Collection(NotifySocketVariable.Name)]
 public sealed class AgentSystemdNotifyTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -50,20 +51,28 @@ public sealed class AgentSystemdNotifyTests
         string configPath = await WriteConfigAsync(rack);
         using NotifySocketListener listener = abstractSocket ? NotifySocketListener.BindAbstract() : NotifySocketListener.BindPath();
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var env = new SystemdEnvironment { NotifySocket = listener.NotifySocket, WatchdogInterval = TimeSpan.FromSeconds(2) };
+        var env = new SystemdEnvironment { IsService = true, WatchdogInterval = TimeSpan.FromSeconds(2) };
 
-        using IHost host = AgentHost.Build(configPath, new AgentHost.Overrides { ConsoleLog = false, Time = time, Systemd = env });
+        // The package's SystemdLifetime and SystemdNotifier, as under systemd; the notifier reads NOTIFY_SOCKET when built.
+        using IHost host = NotifySocketVariable.With(listener.NotifySocket,
+            () => AgentHost.Build(configPath, new AgentHost.Overrides { ConsoleLog = false, Time = time, Systemd = env }));
         await host.StartAsync();
         try
         {
-            List<string> first = await listener.ReceiveUntilAsync(m => m.StartsWith("STATUS=", StringComparison.Ordinal), Patience);
-            Assert.Equal("READY=1", first[0]);
-            Assert.Equal(2, first.Count);
-            Assert.StartsWith("STATUS=polling 2 miners, ", first[1], StringComparison.Ordinal);
-            Assert.Contains("(cycle 1)", first[1], StringComparison.Ordinal);
+            // READY=1 comes when the host has started, STATUS= when the first poll cycle ends: either may be first.
+            var first = new List<string>();
+            while (!(first.Contains("READY=1") && first.Any(m => m.StartsWith("STATUS=", StringComparison.Ordinal))))
+            {
+                first.Add(await listener.ReceiveAsync(Patience) ?? throw new TimeoutException("received only: " + string.Join(" | ", first)));
+            }
 
-            SystemdNotifyService notify = host.Services.GetRequiredService<SystemdNotifyService>();
-            Assert.True(await Eventually.TrueAsync(() => notify.Watchdog is not null, Patience), "watchdog started after READY");
+            Assert.Equal(2, first.Count);
+            string status = first.Single(m => m.StartsWith("STATUS=", StringComparison.Ordinal));
+            Assert.StartsWith("STATUS=polling 2 miners, ", status, StringComparison.Ordinal);
+            Assert.Contains("(cycle 1)", status, StringComparison.Ordinal);
+
+            ProgressWatchdog watchdog = host.Services.GetRequiredService<ProgressWatchdog>();
+            Assert.Equal(TimeSpan.FromSeconds(1), watchdog.PingInterval);
             time.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal("WATCHDOG=1", await listener.ReceiveAsync(Patience));
         }
@@ -78,20 +87,21 @@ public sealed class AgentSystemdNotifyTests
     }
 
     [Fact]
-    public async Task Without_NOTIFY_SOCKET_the_agent_runs_and_sends_nothing()
+    public async Task Not_run_by_systemd_the_agent_sends_nothing_even_with_NOTIFY_SOCKET_set()
     {
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
         string configPath = await WriteConfigAsync(rack);
         using NotifySocketListener listener = NotifySocketListener.BindPath();
-        var env = new SystemdEnvironment { NotifySocket = null, WatchdogInterval = TimeSpan.FromSeconds(2) };
+        var env = new SystemdEnvironment { IsService = false, WatchdogInterval = TimeSpan.FromSeconds(2) };
 
-        using IHost host = AgentHost.Build(configPath, new AgentHost.Overrides { ConsoleLog = false, Systemd = env });
+        using IHost host = NotifySocketVariable.With(listener.NotifySocket,
+            () => AgentHost.Build(configPath, new AgentHost.Overrides { ConsoleLog = false, Systemd = env }));
         await host.StartAsync();
         PollingService polling = host.Services.GetRequiredService<PollingService>();
         Assert.True(await Eventually.TrueAsync(() => polling.LastCycle is not null, Patience), "first cycle");
         await host.StopAsync();
 
-        Assert.Null(host.Services.GetRequiredService<SystemdNotifyService>().Watchdog);
+        Assert.Null(host.Services.GetRequiredService<ProgressWatchdog>().PingInterval);
         Assert.Empty(listener.Drain());
     }
 
