@@ -23,8 +23,8 @@ Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
                id = user name and the farm's 1 MiB packet limit; every option after --broker goes
                to scripts/broker-setup.sh (see ./install.sh --broker --help)
   --agent ...  install farm-agent as a systemd service on a rack box: program under /opt/cloudmining-farm,
-               system user farm-agent (gpio group), /etc/farm-agent/agent.json from a template (kept if
-               present), the hardened unit; enables it (see ./install.sh --agent --help)
+               system user farm-agent (gpio group), libgpiod (apt) for System.Device.Gpio, /etc/farm-agent/agent.json
+               from a template (kept if present), the hardened unit; enables it (see ./install.sh --agent --help)
   --controller ...  the same for farm-controller
   --help       this text
 
@@ -33,8 +33,9 @@ Environment:
 TXT
 }
 
-# Debian packages the product and its tests use. Only those missing are installed.
-APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics python3 python3-paho-mqtt linux-libc-dev gcc libc6-dev openssl curl)
+# Debian packages the product and its tests use. Only those missing are installed. libgpiod2 is the native library
+# System.Device.Gpio's LibGpiodDriver loads (the agent's relays; a test opens a chip through it).
+APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics python3 python3-paho-mqtt libgpiod2 openssl curl)
 
 need_root() {
   if [ "$(id -u)" -ne 0 ]; then

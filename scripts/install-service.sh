@@ -20,6 +20,7 @@ Usage: sudo ./install.sh --agent      [--root DIR] [--binaries DIR] [--no-start]
 Files (for the agent; the controller is the same with farm-controller and controller.json):
   /opt/cloudmining-farm/agent/            the published program and its firmware-profiles/
   /usr/local/bin/farm-agent               symlink, so `farm-agent check` works in a shell
+  libgpiod2 (apt; libgpiod3 where there is no libgpiod2)  the native library System.Device.Gpio drives the relays with
   /etc/farm-agent/agent.json              from deploy/agent.json.template, 0640 root:farm-agent, kept if present
   /etc/systemd/system/farm-agent.service  from deploy/systemd/
   /var/lib/farm-agent, /var/log/farm-agent  state and logs (systemd also creates them on start)
@@ -104,7 +105,26 @@ mkdir -p "$root/usr/local/bin"
 ln -sfn "$app_dir/$name" "$root/usr/local/bin/$name"
 note 0777 root:root "/usr/local/bin/$name"
 
-# 2. The system user (only on the real system).
+# 2. Native libraries (only on the real system). The agent drives relays through System.Device.Gpio's libgpiod drivers:
+#    libgpiod2 (libgpiod 1.6) on Debian bookworm, libgpiod3 where the distribution has moved on; either one is enough.
+if [ "$kind" = agent ]; then
+  if [ "$real" -eq 1 ]; then
+    if ! ldconfig -p 2>/dev/null | grep -qE 'libgpiod\.so\.(2|3) '; then
+      if ! command -v apt-get >/dev/null 2>&1; then
+        echo "install.sh --agent: libgpiod is missing and apt-get is not here; install libgpiod (libgpiod.so.2 or .so.3) by hand." >&2; exit 1
+      fi
+      apt-get update -qq
+      gpiod_pkg=libgpiod2
+      apt-cache show libgpiod2 >/dev/null 2>&1 || gpiod_pkg=libgpiod3
+      echo "install.sh: installing $gpiod_pkg (System.Device.Gpio's libgpiod driver needs it)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$gpiod_pkg" >/dev/null
+    fi
+  else
+    echo "install.sh: staged install: on the rack box, install libgpiod2 (apt-get install libgpiod2) for the relays."
+  fi
+fi
+
+# 3. The system user (only on the real system).
 if [ "$real" -eq 1 ]; then
   if ! getent passwd "$name" >/dev/null; then
     useradd --system --no-create-home --home-dir "/var/lib/$name" --shell /usr/sbin/nologin --user-group "$name"
@@ -124,7 +144,7 @@ else
   echo "install.sh: staged install (--root $root): user $name not created, owners listed in ${manifest#"$root"}"
 fi
 
-# 3. Config from the template, never overwriting the technician's file.
+# 4. Config from the template, never overwriting the technician's file.
 mkdir -p "$root/etc/$name"
 chmod 0750 "$root/etc/$name"; own "root:$name" "$root/etc/$name"
 note 0750 "root:$name" "/etc/$name"
@@ -140,7 +160,7 @@ fi
 chmod 0640 "$root$config_path"; own "root:$name" "$root$config_path"
 note 0640 "root:$name" "$config_path"
 
-# 4. State and log folders (systemd's StateDirectory=/LogsDirectory= create them too; these let `farm-agent check`
+# 5. State and log folders (systemd's StateDirectory=/LogsDirectory= create them too; these let `farm-agent check`
 #    and `status` work before the first start).
 mkdir -p "$root/var/lib/$name"
 if [ "$kind" = agent ]; then chmod 0755 "$root/var/lib/$name"; note 0755 "$name:$name" "/var/lib/$name"; else chmod 0751 "$root/var/lib/$name"; note 0751 "$name:$name" "/var/lib/$name"; fi
@@ -161,7 +181,7 @@ if [ "$kind" = agent ]; then
   note 0750 "$name:$name" "/var/log/$name"
 fi
 
-# 5. The unit.
+# 6. The unit.
 mkdir -p "$root/etc/systemd/system"
 install -m 0644 "$here/deploy/systemd/$name.service" "$root/etc/systemd/system/$name.service"
 note 0644 root:root "/etc/systemd/system/$name.service"
@@ -169,7 +189,7 @@ note 0644 root:root "/etc/systemd/system/$name.service"
 printf '%s\n' "${manifest_lines[@]}" > "$manifest"
 chmod 0644 "$manifest"
 
-# 6. Enable (and start) — only on a machine that runs systemd (sd_booted(3): /run/systemd/system exists).
+# 7. Enable (and start) — only on a machine that runs systemd (sd_booted(3): /run/systemd/system exists).
 if [ "$real" -eq 0 ]; then
   echo "install.sh: staged install done; systemctl not run."
   exit 0

@@ -1,7 +1,8 @@
 namespace CloudMining.Farm.Gpio;
 
-/// <summary>A GPIO chip or line could not be opened, configured, read or written; the message names the device path and what to check.</summary>
-public sealed class GpioChipException : Exception
+/// <summary>A GPIO chip or line could not be opened, configured, read or written; the message names the chip and what to check.</summary>
+/// <remarks>An <see cref="IOException"/>, like System.Device.Gpio's own driver errors, so callers catch both the same way.</remarks>
+public sealed class GpioChipException : IOException
 {
     public GpioChipException()
     {
@@ -17,16 +18,12 @@ public sealed class GpioChipException : Exception
     {
     }
 
-    public GpioChipException(string message, string? devicePath, int? errno = null, Exception? innerException = null)
+    public GpioChipException(string message, string? devicePath, Exception? innerException = null)
         : base(message, innerException)
     {
         DevicePath = devicePath;
-        Errno = errno;
     }
 
-    /// <summary>The chip device or sysfs path involved, when there is one.</summary>
+    /// <summary>The chip device (or simulator address) involved, when there is one.</summary>
     public string? DevicePath { get; }
-
-    /// <summary>The libc errno reported by the kernel, when the failure came from a system call.</summary>
-    public int? Errno { get; }
 }

@@ -10,7 +10,11 @@ namespace CloudMining.Farm.Systemd;
 /// <remarks>NOTIFY_SOCKET is not here: the package's <see cref="SystemdNotifier"/> reads it.</remarks>
 public sealed record SystemdEnvironment
 {
-    /// <summary>True when the process runs as a systemd service (<see cref="SystemdHelpers.IsSystemdService"/>): READY=1 and STOPPING=1 are sent.</summary>
+    /// <summary>
+    /// True when the process runs as a systemd service: <see cref="SystemdHelpers.IsSystemdService"/>, or SYSTEMD_EXEC_PID
+    /// naming this process. The package's check reads /proc/PPID/comm, which ProtectProc=invisible in our units hides
+    /// (dotnet/runtime#125368); systemd 248 and later (bookworm has 252) set SYSTEMD_EXEC_PID, which it does not read.
+    /// </summary>
     public bool IsService { get; init; }
 
     /// <summary>Half of this is how often systemd expects WATCHDOG=1; null when the unit has no WatchdogSec=.</summary>
@@ -20,8 +24,11 @@ public sealed record SystemdEnvironment
     public bool JournalStream { get; init; }
 
     /// <summary>The process's own environment.</summary>
-    public static SystemdEnvironment FromProcess() =>
-        From(Environment.GetEnvironmentVariable, Environment.ProcessId) with { IsService = SystemdHelpers.IsSystemdService() };
+    public static SystemdEnvironment FromProcess()
+    {
+        SystemdEnvironment env = From(Environment.GetEnvironmentVariable, Environment.ProcessId);
+        return SystemdHelpers.IsSystemdService() ? env with { IsService = true } : env;
+    }
 
     /// <summary>Reads the variables through <paramref name="lookup"/>; tests pass a dictionary instead of changing the process environment.</summary>
     public static SystemdEnvironment From(Func<string, string?> lookup, int processId)
@@ -29,6 +36,7 @@ public sealed record SystemdEnvironment
         ArgumentNullException.ThrowIfNull(lookup);
         return new SystemdEnvironment
         {
+            IsService = int.TryParse(lookup("SYSTEMD_EXEC_PID"), NumberStyles.None, CultureInfo.InvariantCulture, out int execPid) && execPid == processId,
             WatchdogInterval = ParseWatchdog(lookup("WATCHDOG_USEC"), lookup("WATCHDOG_PID"), processId),
             JournalStream = !string.IsNullOrEmpty(lookup("JOURNAL_STREAM")),
         };

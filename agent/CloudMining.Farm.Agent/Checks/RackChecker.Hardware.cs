@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CloudMining.Farm.Agent.Configuration;
@@ -140,7 +141,7 @@ public static partial class RackChecker
         return results;
     }
 
-    /// <summary>Opens the chip read-only and asks the kernel about it; requests no line, so nothing can switch.</summary>
+    /// <summary>Opens the chip through the libgpiod driver the agent will use and asks about it; requests no line, so nothing can switch.</summary>
     private static CheckResult CheckChip(HardwareOptions hw, IEnumerable<int> lines)
     {
         string chip = (hw.GpioChip ?? "").Trim();
@@ -176,24 +177,20 @@ public static partial class RackChecker
 
         try
         {
-            // GET_CHIPINFO and GET_LINEINFO only: query ioctls, no line request.
-            using var driver = new ChardevDriver(chip);
-            using var controller = new GpioController(driver);
-            int[] outOfRange = [.. lines.Where(l => l >= controller.PinCount).Order()];
+            // Opening the chip requests no line: nothing can switch, and the running agent's lines are not disturbed.
+            using GpioDriver driver = LibgpiodDriverFactory.Open(chip);
+            GpioChipInfo info = driver.GetChipInfo();
+            int[] outOfRange = [.. lines.Where(l => l >= info.NumLines).Order()];
             if (outOfRange.Length > 0)
             {
-                return CheckResult.Fail("relay", subject, $"{chip} ({driver.ChipLabel}) has lines 0..{controller.PinCount - 1}; relay line(s) {string.Join(", ", outOfRange)} do not exist", "check the relay board's wiring against `gpioinfo`");
+                return CheckResult.Fail("relay", subject, $"{chip} ({info.Label}) has lines 0..{info.NumLines - 1}; relay line(s) {string.Join(", ", outOfRange)} do not exist", "check the relay board's wiring against `gpioinfo`");
             }
 
-            var held = lines.Select(driver.GetLineInfo).Where(l => l.IsUsed && l.Consumer != ChardevDriver.ConsumerLabel).ToList();
-            if (held.Count > 0)
-            {
-                return CheckResult.Fail("relay", subject, $"line(s) {string.Join(", ", held.Select(l => $"{l.Offset} (held by '{l.Consumer}')"))} are used by another program or driver", "stop it or move the relays to free lines (`gpioinfo`)");
-            }
-
-            return CheckResult.Pass("relay", subject, $"{driver.ChipName} ({driver.ChipLabel}), {controller.PinCount} lines; relay lines free or held by the agent");
+            // The libgpiod drivers do not say who holds a line; a line held by another program fails the agent's start
+            // with a config error, and `gpioinfo` names the holder.
+            return CheckResult.Pass("relay", subject, $"{info.Name} ({info.Label}), {info.NumLines} lines, through System.Device.Gpio's {driver.GetType().Name}");
         }
-        catch (GpioChipException e)
+        catch (Exception e) when (e is IOException or NotSupportedException)
         {
             return CheckResult.Fail("relay", subject, e.Message);
         }

@@ -1,9 +1,9 @@
 using System.CommandLine;
+using System.Device.Gpio;
 using System.Globalization;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Power;
-using CloudMining.Farm.Gpio;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CloudMining.Farm.Agent.Cli;
@@ -115,7 +115,7 @@ internal static class RelayCommand
             await output.WriteLineAsync($"Done: {relay.Outlet} was cycled in {took.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s and is ON. Check that {miner.Id} boots (its fans spin up, `farm-agent status` shows it within a few minutes).");
             return ExitOk;
         }
-        catch (Exception e) when (e is GpioChipException or InvalidOperationException or ArgumentOutOfRangeException or IOException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException or IOException)
         {
             await error.WriteLineAsync(
                 $"farm-agent relay test: could not switch {relay.Outlet} (line {relay.Line}): {e.Message} " +

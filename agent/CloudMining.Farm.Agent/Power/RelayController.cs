@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Gpio;
@@ -74,8 +75,13 @@ public sealed partial class RelayController : IMinerPower, IDisposable
         {
             int line = o.Options.Line;
             gpio.OpenPin(line);
-            PinValue level = gpio.Read(line);
-            gpio.SetPinMode(line, PinMode.Output, level);
+            PinValue level = ReadAsFound(line);
+            gpio.Write(line, level); // an output keeps its level; an input remembers it for the switch below
+            if (gpio.GetPinMode(line) != PinMode.Output)
+            {
+                gpio.SetPinMode(line, PinMode.Output); // driven at `level` from the first instant
+            }
+
             o.PoweredOn = RelayWiring.IsPowered(level, o.Options.ActiveLow, o.Options.NormallyClosed);
             if (!o.PoweredOn)
             {
@@ -336,6 +342,23 @@ public sealed partial class RelayController : IMinerPower, IDisposable
             events.Raise(RackEvent.Critical("relay", "relay-failed", o.Options.Miner,
                 $"{Describe(o)} could not be switched {(powered ? "ON" : "OFF")} ({reason}): {e.Message}. Check the relay board and Agent:Hardware:GpioChip."));
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The level a line stands at when the agent takes it. A driver that reads a line only once it is requested
+    /// (libgpiod 1's LibGpiodDriver) gets it as an input first, as the chardev driver before it did.
+    /// </summary>
+    private PinValue ReadAsFound(int line)
+    {
+        try
+        {
+            return gpio.Read(line);
+        }
+        catch (IOException)
+        {
+            gpio.SetPinMode(line, PinMode.Input);
+            return gpio.Read(line);
         }
     }
 

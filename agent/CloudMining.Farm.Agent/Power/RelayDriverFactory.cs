@@ -1,13 +1,14 @@
+using System.Device.Gpio;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Gpio;
 using CloudMining.Farm.Gpio.Drivers;
 
 namespace CloudMining.Farm.Agent.Power;
 
-/// <summary>Creates the GPIO driver for the relay board from Agent:Hardware:GpioChip: a device path, "sim", or "sim-http://HOST:PORT" (demo).</summary>
+/// <summary>Creates the GPIO driver for the relay board from Agent:Hardware:GpioChip: a device path (System.Device.Gpio's libgpiod driver), "sim", or "sim-http://HOST:PORT" (demo).</summary>
 public static class RelayDriverFactory
 {
-    /// <summary>Opens the chip; a chip that cannot be opened becomes an <see cref="AgentConfigurationException"/> naming the key.</summary>
+    /// <summary>Opens the chip; a chip that cannot be opened (or no libgpiod) becomes an <see cref="AgentConfigurationException"/> naming the key.</summary>
     public static GpioDriver Create(AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -25,12 +26,11 @@ public static class RelayDriverFactory
 
         try
         {
-            return new ChardevDriver(chip);
+            return LibgpiodDriverFactory.Open(chip);
         }
         catch (GpioChipException e)
         {
-            throw new AgentConfigurationException(
-                $"{AgentOptions.SectionName}:Hardware:GpioChip: cannot open '{chip}': {e.Message} Check the path (`ls /dev/gpiochip*`) and that the agent's user is in the gpio group.", e);
+            throw new AgentConfigurationException($"{AgentOptions.SectionName}:Hardware:GpioChip: {e.Message}", e);
         }
     }
 }

@@ -1,5 +1,4 @@
 using CloudMining.Farm.Agent.Configuration;
-using CloudMining.Farm.Gpio;
 using Microsoft.Extensions.Hosting;
 
 namespace CloudMining.Farm.Agent.Power;
@@ -26,7 +25,7 @@ public sealed class RelayStartupService : BackgroundService
         {
             relays.Open();
         }
-        catch (Exception e) when (e is GpioChipException or ArgumentOutOfRangeException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or ArgumentOutOfRangeException or InvalidOperationException)
         {
             relays.Dispose();
             throw new AgentConfigurationException(

@@ -1,4 +1,4 @@
-using CloudMining.Farm.Gpio;
+using System.Device.Gpio;
 
 namespace CloudMining.Farm.Agent.Power;
 

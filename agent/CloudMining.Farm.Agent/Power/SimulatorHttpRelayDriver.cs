@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
@@ -93,6 +94,15 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
             lines[pinNumber] = (PinMode.Output, value);
         }
     }
+
+    protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("farm-sim's relay lines are outputs: they deliver no pin events.");
+
+    protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback) =>
+        throw new NotSupportedException("farm-sim's relay lines are outputs: they deliver no pin events.");
+
+    protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback) =>
+        throw new NotSupportedException("farm-sim's relay lines are outputs: they deliver no pin events.");
 
     private bool IsMinerPowered(string minerId)
     {

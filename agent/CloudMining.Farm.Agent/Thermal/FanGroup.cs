@@ -1,3 +1,4 @@
+using System.Device.Pwm;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Gpio.Pwm;
 using CloudMining.Farm.Gpio.Sensors;
@@ -10,11 +11,12 @@ public sealed class FanGroup
     /// <summary>Duty changes smaller than this are not written: sysfs takes whole nanoseconds anyway.</summary>
     private const double DutyResolutionPercent = 0.05;
 
-    private readonly SysfsPwmChannel channel;
+    private readonly PwmChannel channel;
     private readonly HwmonInput? tachometer;
     private readonly string hwmonRoot;
+    private readonly string output;
 
-    private FanGroup(FanGroupOptions options, SysfsPwmChannel channel, HwmonInput? tachometer, string hwmonRoot, FanFailureDetector? detector)
+    private FanGroup(FanGroupOptions options, PwmChannel channel, HwmonInput? tachometer, string hwmonRoot, FanFailureDetector? detector)
     {
         Name = options.Name;
         MinDutyPercent = options.MinDutyPercent;
@@ -22,8 +24,9 @@ public sealed class FanGroup
         this.channel = channel;
         this.tachometer = tachometer;
         this.hwmonRoot = hwmonRoot;
+        output = $"pwmchip{options.PwmChip}/pwm{options.PwmChannel}";
         Detector = detector;
-        DutyPercent = channel.DutyCyclePercent;
+        DutyPercent = channel.DutyCycle * 100;
     }
 
     public string Name { get; }
@@ -69,7 +72,7 @@ public sealed class FanGroup
             return false;
         }
 
-        channel.DutyCyclePercent = percent;
+        channel.DutyCycle = percent / 100;
         DutyPercent = percent;
         return true;
     }
@@ -77,7 +80,7 @@ public sealed class FanGroup
     /// <summary>Full speed, and the output enabled in case something disabled it: what the agent leaves behind when it stops.</summary>
     public void FullSpeed()
     {
-        channel.DutyCyclePercent = 100;
+        channel.DutyCycle = 1;
         DutyPercent = 100;
         channel.Start();
     }
@@ -94,5 +97,5 @@ public sealed class FanGroup
         return await device.ReadFanSpeedAsync(tachometer.Channel, cancellationToken);
     }
 
-    public override string ToString() => $"{Name} (pwmchip{channel.Chip}/pwm{channel.Channel})";
+    public override string ToString() => $"{Name} ({output})";
 }

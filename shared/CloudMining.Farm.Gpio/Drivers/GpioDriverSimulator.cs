@@ -1,6 +1,8 @@
+using System.Device.Gpio;
+
 namespace CloudMining.Farm.Gpio.Drivers;
 
-/// <summary>A GPIO chip in memory: N lines with modes, values and active-low wiring, change events for the ASIC simulator, and injectable faults.</summary>
+/// <summary>A GPIO chip in memory, as a System.Device.Gpio <see cref="GpioDriver"/>: N lines with modes, values and active-low wiring, change events for the ASIC simulator, and injectable faults.</summary>
 /// <remarks>The rack simulator subscribes to <see cref="LineChanged"/> so a miner's power follows its relay line; tests use
 /// <see cref="SetInputLevel"/> to play the outside world and the Inject* methods to play a broken board.</remarks>
 public sealed class GpioDriverSimulator : GpioDriver
@@ -31,7 +33,7 @@ public sealed class GpioDriverSimulator : GpioDriver
 
     public string ChipName { get; }
 
-    protected internal override int PinCount => _lines.Length;
+    protected override int PinCount => _lines.Length;
 
     /// <summary>Makes every following OpenPin fail as a chip that cannot be opened would (missing device, permissions).</summary>
     public void InjectChipOpenFailure(string reason)
@@ -103,7 +105,7 @@ public sealed class GpioDriverSimulator : GpioDriver
         Raise(change);
     }
 
-    protected internal override void OpenPin(int pinNumber)
+    protected override void OpenPin(int pinNumber)
     {
         lock (_gate)
         {
@@ -122,7 +124,7 @@ public sealed class GpioDriverSimulator : GpioDriver
         }
     }
 
-    protected internal override void ClosePin(int pinNumber)
+    protected override void ClosePin(int pinNumber)
     {
         lock (_gate)
         {
@@ -132,9 +134,9 @@ public sealed class GpioDriverSimulator : GpioDriver
         }
     }
 
-    protected internal override void SetPinMode(int pinNumber, PinMode mode) => Mutate(pinNumber, line => line.Mode = mode);
+    protected override void SetPinMode(int pinNumber, PinMode mode) => Mutate(pinNumber, line => line.Mode = mode);
 
-    protected internal override void SetPinMode(int pinNumber, PinMode mode, PinValue initialValue) =>
+    protected override void SetPinMode(int pinNumber, PinMode mode, PinValue initialValue) =>
         Mutate(pinNumber, line =>
         {
             line.Mode = mode;
@@ -145,7 +147,7 @@ public sealed class GpioDriverSimulator : GpioDriver
             }
         });
 
-    protected internal override PinMode GetPinMode(int pinNumber)
+    protected override PinMode GetPinMode(int pinNumber)
     {
         lock (_gate)
         {
@@ -153,9 +155,9 @@ public sealed class GpioDriverSimulator : GpioDriver
         }
     }
 
-    protected internal override bool IsPinModeSupported(int pinNumber, PinMode mode) => Enum.IsDefined(mode);
+    protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => Enum.IsDefined(mode);
 
-    protected internal override PinValue Read(int pinNumber)
+    protected override PinValue Read(int pinNumber)
     {
         lock (_gate)
         {
@@ -165,7 +167,7 @@ public sealed class GpioDriverSimulator : GpioDriver
         }
     }
 
-    protected internal override void Write(int pinNumber, PinValue value) => Mutate(pinNumber, line => line.OutputValue = value);
+    protected override void Write(int pinNumber, PinValue value) => Mutate(pinNumber, line => line.OutputValue = value);
 
     /// <summary>Changes one line under the lock and raises its change event (if any) outside it, so callbacks may re-enter.</summary>
     private void Mutate(int pinNumber, Action<Line> change)
@@ -183,7 +185,7 @@ public sealed class GpioDriverSimulator : GpioDriver
         Raise(raised);
     }
 
-    protected internal override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback)
+    protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback)
     {
         lock (_gate)
         {
@@ -191,11 +193,38 @@ public sealed class GpioDriverSimulator : GpioDriver
         }
     }
 
-    protected internal override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback)
+    protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback)
     {
         lock (_gate)
         {
             LineAt(pinNumber).Callbacks.RemoveAll(c => c.Handler == callback);
+        }
+    }
+
+    protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken)
+    {
+        using var seen = new ManualResetEventSlim();
+        PinEventTypes kind = PinEventTypes.None;
+        void OnChange(object sender, PinValueChangedEventArgs e)
+        {
+            kind = e.ChangeType;
+            seen.Set();
+        }
+
+        AddCallbackForPinValueChangedEvent(pinNumber, eventTypes, OnChange);
+        try
+        {
+            return seen.Wait(Timeout.Infinite, cancellationToken)
+                ? new WaitForEventResult { EventTypes = kind, TimedOut = false }
+                : new WaitForEventResult { EventTypes = PinEventTypes.None, TimedOut = true };
+        }
+        catch (OperationCanceledException)
+        {
+            return new WaitForEventResult { EventTypes = PinEventTypes.None, TimedOut = true };
+        }
+        finally
+        {
+            RemoveCallbackForPinValueChangedEvent(pinNumber, OnChange);
         }
     }
 

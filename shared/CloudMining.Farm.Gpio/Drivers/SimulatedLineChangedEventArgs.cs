@@ -1,3 +1,5 @@
+using System.Device.Gpio;
+
 namespace CloudMining.Farm.Gpio.Drivers;
 
 /// <summary>A simulated line changed level: what the program sees (logical) and what the wire carries (physical, after active-low).</summary>

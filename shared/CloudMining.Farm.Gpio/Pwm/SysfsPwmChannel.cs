@@ -1,12 +1,15 @@
+using System.Device.Pwm;
 using System.Globalization;
 using CloudMining.Farm.Gpio.Sysfs;
 
 namespace CloudMining.Farm.Gpio.Pwm;
 
-/// <summary>One PWM output through /sys/class/pwm/pwmchipN/pwmM (period, duty_cycle, enable), used for fan speed.</summary>
-/// <remarks>Shaped after System.Device.Pwm.PwmChannel (Frequency, DutyCycle, Start, Stop) with duty also in percent, the
-/// unit fan curves use. Dispose leaves the output running on purpose: an agent that exits must not stop the fans.</remarks>
-public sealed class SysfsPwmChannel : IDisposable
+/// <summary>One PWM output through /sys/class/pwm/pwmchipN/pwmM (period, duty_cycle, enable), used for fan speed: a System.Device.Pwm <see cref="PwmChannel"/>.</summary>
+/// <remarks>Ours rather than <see cref="PwmChannel.Create"/>'s sysfs channel, because that one stops the output and unexports
+/// the channel on Dispose (an agent that exits must not stop the fans: here Dispose leaves it running) and is fixed to
+/// /sys/class/pwm (here the root is a parameter, so tests run on a tree they build). Duty is also offered in percent, the
+/// unit fan curves use.</remarks>
+public sealed class SysfsPwmChannel : PwmChannel
 {
     public const string DefaultRoot = "/sys/class/pwm";
 
@@ -40,7 +43,7 @@ public sealed class SysfsPwmChannel : IDisposable
     public string ChannelDirectory { get; }
 
     /// <summary>Frequency in hertz; 25 kHz is the 4-wire fan standard.</summary>
-    public int Frequency
+    public override int Frequency
     {
         get
         {
@@ -79,8 +82,8 @@ public sealed class SysfsPwmChannel : IDisposable
         }
     }
 
-    /// <summary>Duty as a fraction 0..1, the unit System.Device.Pwm.PwmChannel.DutyCycle uses.</summary>
-    public double DutyCycle
+    /// <summary>Duty as a fraction 0..1, the unit <see cref="PwmChannel.DutyCycle"/> uses.</summary>
+    public override double DutyCycle
     {
         get => DutyCyclePercent / 100.0;
         set => DutyCyclePercent = value * 100.0;
@@ -103,7 +106,7 @@ public sealed class SysfsPwmChannel : IDisposable
     public static long DutyNanoseconds(long periodNanoseconds, double dutyCyclePercent) =>
         (long)Math.Round(periodNanoseconds * dutyCyclePercent / 100.0, MidpointRounding.AwayFromZero);
 
-    public void Start()
+    public override void Start()
     {
         lock (_gate)
         {
@@ -111,7 +114,7 @@ public sealed class SysfsPwmChannel : IDisposable
         }
     }
 
-    public void Stop()
+    public override void Stop()
     {
         lock (_gate)
         {
@@ -119,9 +122,10 @@ public sealed class SysfsPwmChannel : IDisposable
         }
     }
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         // Nothing to release: sysfs holds no handle, and the output deliberately keeps running (see remarks).
+        base.Dispose(disposing);
     }
 
     private static int CheckFrequency(int hz)

@@ -1,12 +1,12 @@
+using System.Device.Gpio;
 using BenchmarkDotNet.Attributes;
-using CloudMining.Farm.Gpio;
 using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Gpio.Sensors;
 using CloudMining.Farm.Shared.Units;
 
 namespace CloudMining.Farm.Bench.Gpio;
 
-/// <summary>Cost of the GPIO seam's hot paths: a relay write through the controller and parsing a DS18B20 reading.</summary>
+/// <summary>Cost of the GPIO hot paths: a relay write through System.Device.Gpio's controller over the simulated chip, and parsing a DS18B20 reading.</summary>
 [MemoryDiagnoser]
 public class GpioBenchmarks : IDisposable
 {

@@ -1,4 +1,4 @@
-using CloudMining.Farm.Gpio;
+using System.Device.Gpio;
 using CloudMining.Farm.Gpio.Drivers;
 
 namespace CloudMining.Farm.Simulator.Power;

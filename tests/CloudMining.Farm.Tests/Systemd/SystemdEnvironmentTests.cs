@@ -35,6 +35,19 @@ public sealed class SystemdEnvironmentTests
         Assert.True(env.JournalStream);
     }
 
+    [Theory]
+    [InlineData("4242", true)]
+    [InlineData("1", false)]
+    [InlineData("", false)]
+    [InlineData("x", false)]
+    public void SYSTEMD_EXEC_PID_naming_this_process_makes_it_a_service_even_where_proc_is_hidden(string execPid, bool isService)
+    {
+        // ProtectProc=invisible hides /proc/1/comm, which the package's own check reads (dotnet/runtime#125368).
+        var vars = new Dictionary<string, string?> { ["SYSTEMD_EXEC_PID"] = execPid };
+
+        Assert.Equal(isService, SystemdEnvironment.From(k => vars.GetValueOrDefault(k), 4242).IsService);
+    }
+
     /// <summary>What every other systemd test stands on: the package's notifier honours NOTIFY_SOCKET, a path or an '@' abstract name.</summary>
     [Theory]
     [InlineData(false)]

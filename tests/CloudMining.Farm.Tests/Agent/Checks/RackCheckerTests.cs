@@ -263,11 +263,11 @@ public sealed class RackCheckerTests
         Assert.Equal(missing, failed.Subject);
         Assert.Contains("does not exist", failed.Detail, StringComparison.Ordinal);
 
-        // A plain file opens read-only but the kernel says it is no GPIO chip (ENOTTY on GET_CHIPINFO).
+        // A file that opens but is not /dev/gpiochipN: the libgpiod drivers open chips by number, so it is refused.
         await File.WriteAllTextAsync(missing, "not a chip");
         report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
         failed = Assert.Single(report.Checks, c => !c.Passed);
-        Assert.Contains("not a GPIO character device", failed.Detail, StringComparison.Ordinal);
+        Assert.Contains("is not a GPIO chip device", failed.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
+using System.Device.Gpio;
 using CloudMining.Farm.Agent.Cli;
-using CloudMining.Farm.Gpio;
 using CloudMining.Farm.Gpio.Drivers;
 using Xunit;
 

@@ -29,10 +29,10 @@ public sealed class RunCommandRelayTests : IDisposable
     [Fact]
     public async Task Relay_chip_that_cannot_be_opened_stops_the_agent_naming_the_key()
     {
-        (int code, string error) = await RunAsync("/nonexistent/gpiochip9", 1);
+        (int code, string error) = await RunAsync("/dev/gpiochip99", 1);
 
         Assert.Equal(RunCommand.ConfigErrorExitCode, code);
-        Assert.Contains("Agent:Hardware:GpioChip: cannot open '/nonexistent/gpiochip9'", error, StringComparison.Ordinal);
+        Assert.Contains("Agent:Hardware:GpioChip: Cannot open GPIO chip /dev/gpiochip99", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 

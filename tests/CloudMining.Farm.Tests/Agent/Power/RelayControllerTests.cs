@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Gpio;

@@ -1,7 +1,7 @@
+using System.Device.Gpio;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Power;
-using CloudMining.Farm.Gpio;
 using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

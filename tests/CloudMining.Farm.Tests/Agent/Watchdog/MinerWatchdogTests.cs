@@ -1,6 +1,6 @@
+using System.Device.Gpio;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Watchdog;
-using CloudMining.Farm.Gpio;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Faults;
 using CloudMining.Farm.Simulator.Mining;
