@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
+using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Gpio;
 using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Simulator;
@@ -46,6 +47,29 @@ public sealed class RelayControllerTests
         Assert.Equal(MinerPowerState.Booting, miner.PowerState);
         clock.Advance(TimeSpan.FromSeconds(21));
         Assert.Equal(MinerPowerState.Running, miner.PowerState);
+    }
+
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 1)]
+    public async Task Lines_are_taken_where_they_stand_on_a_driver_that_reads_only_requested_lines(bool normallyClosed, int level)
+    {
+        // libgpiod 1 (bookworm) cannot read a line it has not requested: the controller requests it as an input first.
+        var chip = new GpioDriverSimulator(8);
+        chip.SetInputLevel(3, level); // the outlet is on either way: NC with the coil released, NO with it energised
+        var seen = new List<PinValue>();
+        chip.LineChanged += (_, e) => seen.Add(e.PhysicalLevel);
+        var events = new RackEventBus(Microsoft.Extensions.Logging.Abstractions.NullLogger<RackEventBus>.Instance);
+        using var relays = new RelayController(new RequestBeforeReadDriver(chip), [RelayRig.Relay(3, "m3", normallyClosed: normallyClosed)], new PowerOptions(), events,
+            new ManualTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RelayController>.Instance);
+
+        Assert.Empty(relays.Open());
+
+        Assert.True(relays.IsPoweredOn("m3"));
+        Assert.Empty(seen); // taking the line switched nothing
+        Assert.Equal((PinValue)level, chip.GetPhysicalLevel(3));
+        await relays.PowerOffAsync("m3", "test", CancellationToken.None);
+        Assert.Equal([(PinValue)(1 - level)], seen);
     }
 
     [Fact]
