@@ -15,10 +15,12 @@ public sealed class CgminerRpcChannel : WriteChannel
 {
     private static readonly Dictionary<string, string> NoValues = [];
     private readonly ActionRunner _runner;
+    private readonly TimeProvider _time;
 
-    public CgminerRpcChannel(ActionRunner runner)
+    public CgminerRpcChannel(ActionRunner runner, TimeProvider? time = null)
     {
         _runner = runner ?? throw new ArgumentNullException(nameof(runner));
+        _time = time ?? TimeProvider.System;
     }
 
     public override WriteChannelKind Kind => WriteChannelKind.CgminerRpc;
@@ -45,7 +47,9 @@ public sealed class CgminerRpcChannel : WriteChannel
         ActionResult result;
         if (route.Command is { } command)
         {
-            result = await _runner.RunStepsAsync(target.Endpoint, target.Profile, ProfileAction.Restart, [new ActionStep(command, route.Value)], NoValues, cancellationToken);
+            // {now}: the miner's clock in Unix seconds, for commands that take a time to act at (Avalon's softoff/softon "1:<time>").
+            var values = new Dictionary<string, string> { ["now"] = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
+            result = await _runner.RunStepsAsync(target.Endpoint, target.Profile, ProfileAction.Restart, [new ActionStep(command, route.Value)], values, cancellationToken);
         }
         else if (route.Operation == MinerOperation.RestartMining)
         {
