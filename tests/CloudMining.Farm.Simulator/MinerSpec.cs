@@ -38,6 +38,12 @@ public sealed record MinerSpec
 
     public string WebPassword { get; init; } = "root";
 
+    /// <summary>VNish's web password (POST /api/v1/unlock); VNish ships "admin".</summary>
+    public string VnishPassword { get; init; } = "admin";
+
+    /// <summary>How long a LuxOS session lives after its last use (LUXminer: one minute).</summary>
+    public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Seed of this miner's noise and identity; the same seed gives the same miner.</summary>
     public int Seed { get; init; }
 

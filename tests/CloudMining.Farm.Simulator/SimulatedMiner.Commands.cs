@@ -56,6 +56,17 @@ public sealed partial class SimulatedMiner
 
     private ApiReply Execute(string command, string? parameter, ref bool restartAfterReply)
     {
+        if (Personality.Control(command, parameter, this, out bool controlRestart) is { } controlled)
+        {
+            restartAfterReply |= controlRestart;
+            lock (_gate)
+            {
+                RecomputeActiveLocked();
+            }
+
+            return controlled;
+        }
+
         if (PoolCommands.IsPrivileged(command) || Personality.ExtraPrivilegedCommands.Contains(command))
         {
             Interlocked.Increment(ref _writeRequests);

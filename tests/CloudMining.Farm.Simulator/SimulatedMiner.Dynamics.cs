@@ -6,7 +6,7 @@ namespace CloudMining.Farm.Simulator;
 public sealed partial class SimulatedMiner
 {
     /// <summary>The share of nominal the chips work at: 0 asleep (miner-mode 1), else the hashrate-drop fault's factor.</summary>
-    private double WorkFactor => _sleeping ? 0 : _hashrateFactor;
+    private double WorkFactor => _sleeping ? 0 : _hashrateFactor * _powerScale;
 
     private double DifficultyFor(MinerPool pool) => _ledger.ShareDifficulty(pool.Url) ?? Spec.ShareDifficulty;
 
@@ -37,7 +37,27 @@ public sealed partial class SimulatedMiner
             }
         }
 
-        if (Spec.Strategy == PoolStrategy.LoadBalance && Personality.SupportsQuota && quotaSum > 0)
+        if (Personality.UsesPoolGroups)
+        {
+            // LuxOS: each group's best usable pool (failover inside the group) gets the group's quota share.
+            Dictionary<int, int> quotas = GroupQuotasLocked();
+            var leaders = new Dictionary<int, int>();
+            for (int i = 0; i < _pools.Count; i++)
+            {
+                if (IsUsable(_pools[i]) && (!leaders.TryGetValue(_pools[i].Group, out int at) || _pools[i].Priority < _pools[at].Priority))
+                {
+                    leaders[_pools[i].Group] = i;
+                }
+            }
+
+            double groupSum = leaders.Keys.Sum(g => Math.Max(0, quotas.GetValueOrDefault(g, 1)));
+            foreach ((int group, int i) in leaders)
+            {
+                weights[i] = groupSum > 0 ? Math.Max(0, quotas.GetValueOrDefault(group, 1)) / groupSum : 1.0 / leaders.Count;
+                _pools[i].Active = weights[i] > 0;
+            }
+        }
+        else if (Spec.Strategy == PoolStrategy.LoadBalance && Personality.SupportsQuota && quotaSum > 0)
         {
             for (int i = 0; i < _pools.Count; i++)
             {
@@ -223,7 +243,7 @@ public sealed partial class SimulatedMiner
             MinerPool p = _pools[i];
             pools[i] = new PoolView(i, p.Url, p.User, p.Priority, p.Quota, p.Enabled, _ledger.IsAlive(p.Url), p.Active,
                 p.Accepted, p.Rejected, p.Stale, p.Getworks, p.Diff1, DifficultyFor(p), p.LastShareAt, p.LastShareDifficulty,
-                p.DifficultyAccepted, p.DifficultyRejected, p.DifficultyStale);
+                p.DifficultyAccepted, p.DifficultyRejected, p.DifficultyStale, p.Group);
         }
 
         return new MinerView(Id, Model, Identity, now, (long)elapsed, boards, fans, _fanDuty, Math.Round(power), _ambient, pools, Spec.Strategy);

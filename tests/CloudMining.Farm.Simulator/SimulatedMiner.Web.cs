@@ -68,6 +68,11 @@ public sealed partial class SimulatedMiner
     internal CgiResponse RespondWeb(CgiRequest request, out bool rebootAfterReply)
     {
         rebootAfterReply = false;
+        if (Personality.ServesVnishRest)
+        {
+            return RespondVnish(request, out rebootAfterReply);
+        }
+
         Interlocked.Increment(ref _webRequests);
         string path = request.Path;
         if (!path.StartsWith("/cgi-bin/", StringComparison.Ordinal) || !path.EndsWith(".cgi", StringComparison.Ordinal))

@@ -56,7 +56,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         Identity = BuildIdentity(spec, personality, Model);
         _ambient = spec.AmbientCelsius;
         _listener = new MinerListener(this, new IPEndPoint(spec.Address, spec.Port));
-        _web = spec.WebPort is { } webPort && personality.ServesBitmainWeb ? new WebListener(this, new IPEndPoint(spec.Address, webPort)) : null;
+        _web = spec.WebPort is { } webPort && (personality.ServesBitmainWeb || personality.ServesVnishRest) ? new WebListener(this, new IPEndPoint(spec.Address, webPort)) : null;
     }
 
     public string Id => Spec.Id;
@@ -305,6 +305,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
 
             AdvanceLocked(_clocks.Mining.GetUtcNow());
             ReleaseHangsLocked();
+            ForgetSessionLocked();
             _listener.Stop();
             _web?.Stop();
             BeginBootLocked(_clocks.Mining.GetUtcNow(), Spec.RestartDelay);

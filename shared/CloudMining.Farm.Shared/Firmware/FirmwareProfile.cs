@@ -60,8 +60,13 @@ public sealed class FirmwareProfile
     /// <summary>Whether the agent can change a miner's pools at all through some channel.</summary>
     public bool CanSetPools => Route(MinerOperation.SetPools) is { } r && (r.Channel != WriteChannelKind.CgminerRpc || Actions.ContainsKey(ProfileAction.AddPool));
 
-    /// <summary>Whether pool quotas can be set through the channel that changes pools (only cgminer RPC with a setQuota action today).</summary>
-    public bool CanSetQuota => Route(MinerOperation.SetPools)?.Channel == WriteChannelKind.CgminerRpc && Actions.ContainsKey(ProfileAction.SetQuota);
+    /// <summary>Whether pool quotas can be set through the channel that changes pools (cgminer RPC with a setQuota action, or LuxOS pool groups: cgminer-session with a group quota command).</summary>
+    public bool CanSetQuota => Route(MinerOperation.SetPools) switch
+    {
+        { Channel: WriteChannelKind.CgminerRpc } => Actions.ContainsKey(ProfileAction.SetQuota),
+        { Channel: WriteChannelKind.CgminerSession, Command: { Length: > 0 } } => true,
+        _ => false,
+    };
 
     /// <summary>Every command a mapping reads from; field sources refer to replies by their index here.</summary>
     internal string[] Commands { get; init; } = [];

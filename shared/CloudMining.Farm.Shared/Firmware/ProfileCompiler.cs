@@ -153,6 +153,24 @@ internal sealed class ProfileCompiler
                 {
                     throw Error(key + ".command", $"name the cgminer command for {name}, e.g. 'command: ascset, value: \"0,reboot,0\"'.");
                 }
+                if (operation == MinerOperation.SetPowerTarget && (op.Field is null || CgminerRpcChannel.Levels(op.Value) is null))
+                {
+                    throw Error(key, "setPowerTarget through cgminer-rpc needs 'field' (the parameter before the level, e.g. \"0,worklevel,set\") and 'value', the levels with their watts, e.g. \"0=2950,1=3700,2=4100\".");
+                }
+            }
+            else if (channel is WriteChannelKind.CgminerSession or WriteChannelKind.VnishRest)
+            {
+                if (operation is not (MinerOperation.SetPools or MinerOperation.SetPowerTarget) && string.IsNullOrWhiteSpace(op.Command))
+                {
+                    throw Error(key + ".command", channel == WriteChannelKind.VnishRest
+                        ? $"name the API path under /api/v1 for {name}, e.g. 'command: mining/restart'."
+                        : $"name the command for {name}, e.g. 'command: curtail, value: sleep' (the session id goes first on its own).");
+                }
+
+                if (channel == WriteChannelKind.CgminerSession && operation == MinerOperation.SetPools && actions?.AddPool is null)
+                {
+                    throw Error(key, "setPools through cgminer-session needs actions.addPool and actions.removePool (and switchPool, disablePool where the firmware has them).");
+                }
             }
             else if (channel == WriteChannelKind.BitmainWeb)
             {

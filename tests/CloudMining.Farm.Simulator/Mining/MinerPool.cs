@@ -23,6 +23,9 @@ internal sealed class MinerPool
 
     public int Quota { get; set; }
 
+    /// <summary>The pool group (LuxOS); 0 on firmware without groups.</summary>
+    public int Group { get; init; }
+
     public bool Enabled { get; set; } = true;
 
     public double Hashes { get; private set; }

@@ -20,7 +20,8 @@ public sealed record PoolView(
     double LastShareDifficulty,
     double DifficultyAccepted,
     double DifficultyRejected,
-    double DifficultyStale)
+    double DifficultyStale,
+    int Group = 0)
 {
     /// <summary>cgminer's pool status word: Alive, Dead or Disabled.</summary>
     public string Status => !Enabled ? "Disabled" : Alive ? "Alive" : "Dead";

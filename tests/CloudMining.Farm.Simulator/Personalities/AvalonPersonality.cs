@@ -20,7 +20,6 @@ public sealed class AvalonPersonality : FirmwarePersonality
 
     public override IReadOnlyList<string> ReadCommands { get; } = ["version", "summary", "devs", "stats", "estats", "pools"];
 
-    public override IReadOnlyCollection<string> ExtraPrivilegedCommands { get; } = ["ascset"];
 
     public override string Description(MinerView view) => "cgminer 4.11.1";
 
@@ -37,8 +36,16 @@ public sealed class AvalonPersonality : FirmwarePersonality
         _ => null,
     };
 
-    /// <summary>Avalon reboots its controller with "ascset 0,reboot,0" (cgminer's ASC set OK, code 119).</summary>
-    public override ApiReply? Write(string command, string? parameter, MinerView view, out bool restartAfterReply)
+    /// <summary>Power per work level as a share of the model's nominal (level 1: nominal).</summary>
+    public static IReadOnlyDictionary<string, double> WorkLevels { get; } = new Dictionary<string, double>(StringComparer.Ordinal) { ["0"] = 0.8, ["1"] = 1.0, ["2"] = 1.1 };
+
+    /// <summary>
+    /// Canaan's ascset as asic-rs's captures of a real Avalon show it: "0,softoff,1:&lt;time&gt;" and "0,softon,1:&lt;time&gt;"
+    /// answer STATUS I, Code 118, "ASC 0 set info: success softoff:&lt;time&gt;"; "0,worklevel,set,N", "0,led,1-1|1-0" and
+    /// "0,reboot,0" answer STATUS S, Code 119, "ASC 0 set OK"; an unknown option answers the option list (Code 118).
+    /// The simulator acts at once rather than at the given time. ascset is privileged (cgminer's api-allow W).
+    /// </summary>
+    public override ApiReply? Control(string command, string? parameter, IMinerControls miner, out bool restartAfterReply)
     {
         restartAfterReply = false;
         if (command != "ascset")
@@ -46,15 +53,38 @@ public sealed class AvalonPersonality : FirmwarePersonality
             return null;
         }
 
-        string[] parts = (parameter ?? string.Empty).Split(',');
-        if (parts.Length >= 2 && parts[1].Trim().Equals("reboot", StringComparison.OrdinalIgnoreCase))
+        miner.CountWrite();
+        MinerView view = miner.Snapshot();
+        if (!miner.Spec.WriteAccess)
         {
-            restartAfterReply = true;
-            return new ApiReply(new ApiStatus("I", 119, "ASC 0 set OK", Description(view)), view.When);
+            return new ApiReply(new ApiStatus("E", CgminerCodes.AccessDenied, "Access denied to 'ascset' command", Description(view)), view.When);
         }
 
-        return new ApiReply(new ApiStatus("E", 120, $"ASC 0 set failed: unknown option '{(parts.Length >= 2 ? parts[1] : string.Empty)}'", Description(view)), view.When);
+        string[] parts = (parameter ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
+        string option = parts.Length >= 2 ? parts[1].ToLowerInvariant() : string.Empty;
+        string value = parts.Length >= 3 ? string.Join(',', parts[2..]) : string.Empty;
+        switch (option)
+        {
+            case "softoff" or "softon" when value.StartsWith("1:", StringComparison.Ordinal) && long.TryParse(value[2..], out long at):
+                miner.Sleeping = option == "softoff";
+                return Info(view, $"ASC 0 set info: success {option}:{at}");
+            case "worklevel" when parts.Length == 4 && parts[2] == "set" && WorkLevels.TryGetValue(parts[3], out double scale):
+                miner.SetPowerLevel(parts[3] == "1" ? null : parts[3], scale);
+                return SetOk(view);
+            case "led" when value is "1-1" or "1-0":
+                miner.Locating = value == "1-1";
+                return SetOk(view);
+            case "reboot":
+                restartAfterReply = true;
+                return SetOk(view);
+            default:
+                return Info(view, "ASC 0 set info: help|voltage|fan-spd|lcd|hash-sn-read|hash-sn-write|volt-tuning|workmode|worklevel|work_mode_lvl|reboot|softon|softoff|filter-clean|facopts|faclock|activate|solo-allowed|frequency|loop|password|qr_auth|time|");
+        }
     }
+
+    private ApiReply SetOk(MinerView view) => new(new ApiStatus("S", 119, "ASC 0 set OK", Description(view)), view.When);
+
+    private ApiReply Info(MinerView view, string msg) => new(new ApiStatus("I", 118, msg, Description(view)), view.When);
 
     private ApiReply Version(MinerView v)
     {

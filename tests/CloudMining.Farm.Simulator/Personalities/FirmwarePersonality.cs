@@ -28,6 +28,22 @@ public abstract class FirmwarePersonality
     /// <summary>Whether the real firmware refuses every privileged RPC command (stock Antminer: Code 45), unless the miner is simulated permissive.</summary>
     public virtual bool RefusesRpcWrites => false;
 
+    /// <summary>Whether the firmware serves VNish's REST API (/api/v1 with a bearer token from /unlock) on the web port.</summary>
+    public virtual bool ServesVnishRest => false;
+
+    /// <summary>Whether hashrate is split between pool groups by group quota (LuxOS) rather than by pool quota.</summary>
+    public virtual bool UsesPoolGroups => false;
+
+    /// <summary>
+    /// Handles a firmware-specific command that changes the miner itself (sleep, LED, power level, LuxOS sessions and
+    /// groups) before any cgminer handling; the personality decides who may run it. Null: not such a command.
+    /// </summary>
+    public virtual ApiReply? Control(string command, string? parameter, IMinerControls miner, out bool restartAfterReply)
+    {
+        restartAfterReply = false;
+        return null;
+    }
+
     /// <summary>Firmware-specific privileged commands beyond cgminer's (Avalon's ascset, LuxOS's resetminer).</summary>
     public virtual IReadOnlyCollection<string> ExtraPrivilegedCommands => [];
 

@@ -14,6 +14,15 @@ public sealed class VnishPersonality : AntminerPersonality
 
     public override string Name => "vnish";
 
+    /// <summary>VNish's writes go through its REST API (/api/v1 on the web port), as pyasic and asic-rs use it.</summary>
+    public override bool ServesVnishRest => true;
+
+    /// <summary>
+    /// VNish's cgminer-compatible port is for reads: no public source (VNish's API description, pyasic, asic-rs) shows
+    /// it taking cgminer writes, so the simulator refuses them as stock Antminer does (Code 45) unless permissive.
+    /// </summary>
+    public override bool RefusesRpcWrites => true;
+
     public override IReadOnlyList<MinerModel> Models => Catalog;
 
     public override string Description(MinerView view) => "cgminer 4.11.1";

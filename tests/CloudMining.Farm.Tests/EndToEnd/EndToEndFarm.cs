@@ -38,6 +38,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
     /// <summary>The simulated stock Antminers' web login password (root/root as shipped).</summary>
     public const string WebPassword = "root";
 
+    /// <summary>The simulated VNish miners' web password (VNish's factory "admin").</summary>
+    public const string VnishPassword = "admin";
+
     private readonly SortedDictionary<int, IHost> agents = [];
     private IHost? controller;
     private SqliteControllerStore? store;
@@ -99,7 +102,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
             // Load balance: a miner with several pools splits its work by quota, which quota shares rely on.
             Strategy = PoolStrategy.LoadBalance,
             // A low share difficulty so the pools (and the controller's proof) see thousands of shares a second, not one per 20 s.
-            // Stock Antminer has no pool quotas (its web configuration holds none): VNish on S19 Pro carries the quota shares.
+            // Stock Antminer and VNish have no pool quotas (their web configurations hold none): LuxOS carries the quota
+            // shares through its pool groups (cgminer-session, groupquota); VNish runs S19 Pros and takes pools through REST.
             Customize = (_, spec) => spec with { Model = spec.Firmware == "vnish" ? "S19 Pro" : spec.Model, BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
         });
         var farm = new EndToEndFarm(folder, broker, sim);
@@ -252,7 +256,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
                     ["ReconnectMaxDelay"] = "00:00:01",
                 },
                 ["PoolCredentials"] = new JsonArray(new JsonObject { ["Url"] = "*", ["User"] = "*", ["Password"] = "pool-e2e-secret" }),
-                ["MinerCredentials"] = new JsonArray(new JsonObject { ["Miner"] = "*", ["Profile"] = "antminer", ["Password"] = WebPassword }),
+                ["MinerCredentials"] = new JsonArray(
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "antminer", ["Password"] = WebPassword },
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "vnish", ["Password"] = VnishPassword }),
                 ["Miners"] = miners,
             },
         };

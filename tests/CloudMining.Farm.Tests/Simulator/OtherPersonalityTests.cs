@@ -115,18 +115,31 @@ public sealed partial class OtherPersonalityTests
     public async Task LuxOS_resetminer_needs_the_session_from_logon()
     {
         var clock = new ManualTimeProvider();
-        await using SimulatedFarm farm = await TestFarms.StartAsync("luxos", clock: clock, writeAccess: true);
+        await using SimulatedFarm farm = await TestFarms.StartAsync("luxos", clock: clock, writeAccess: true, permissiveRpcWrites: false);
         SimulatedMiner miner = farm.Miners[0];
 
         using JsonDocument bad = JsonDocument.Parse(await MinerWire.JsonAsync(miner.ListenEndPoint, "resetminer", "deadbeef"));
         Assert.Equal("E", bad.RootElement.GetProperty("STATUS")[0].GetProperty("STATUS").GetString());
+        Assert.Equal("Invalid session id", bad.RootElement.GetProperty("STATUS")[0].GetProperty("Msg").GetString());
 
         using JsonDocument logon = JsonDocument.Parse(await MinerWire.JsonAsync(miner.ListenEndPoint, "logon"));
+        Assert.Equal(316, logon.RootElement.GetProperty("STATUS")[0].GetProperty("Code").GetInt32());
         string session = logon.RootElement.GetProperty("SESSION")[0].GetProperty("SessionID").GetString()!;
-        using JsonDocument add = JsonDocument.Parse(await MinerWire.JsonAsync(miner.ListenEndPoint, "addpool", $"{session},stratum+tcp://c.example:3333,w,x"));
+
+        // One session at a time; pool commands take none.
+        using JsonDocument second = JsonDocument.Parse(await MinerWire.JsonAsync(miner.ListenEndPoint, "logon"));
+        Assert.Equal("E", second.RootElement.GetProperty("STATUS")[0].GetProperty("STATUS").GetString());
+        using JsonDocument add = JsonDocument.Parse(await MinerWire.JsonAsync(miner.ListenEndPoint, "addpool", "stratum+tcp://c.example:3333,w,x"));
         Assert.Equal(55, add.RootElement.GetProperty("STATUS")[0].GetProperty("Code").GetInt32());
         Assert.Equal("stratum+tcp://c.example:3333", miner.Snapshot().Pools[2].Url);
 
+        // A session unused for more than a minute has expired.
+        clock.Advance(TimeSpan.FromSeconds(61));
+        using JsonDocument stale = JsonDocument.Parse(await MinerWire.JsonAsync(miner.ListenEndPoint, "resetminer", session));
+        Assert.Equal("Invalid session id", stale.RootElement.GetProperty("STATUS")[0].GetProperty("Msg").GetString());
+
+        using JsonDocument again = JsonDocument.Parse(await MinerWire.JsonAsync(miner.ListenEndPoint, "logon"));
+        session = again.RootElement.GetProperty("SESSION")[0].GetProperty("SessionID").GetString()!;
         using JsonDocument reset = JsonDocument.Parse(await MinerWire.JsonAsync(miner.ListenEndPoint, "resetminer", session));
         Assert.Equal("S", reset.RootElement.GetProperty("STATUS")[0].GetProperty("STATUS").GetString());
         Assert.True(await Eventually.TrueAsync(() => miner.PowerState == MinerPowerState.Booting, TimeSpan.FromSeconds(5)));

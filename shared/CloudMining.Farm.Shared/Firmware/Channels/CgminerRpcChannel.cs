@@ -1,20 +1,26 @@
+using System.Globalization;
 using CloudMining.Farm.Shared.MinerApi;
+using CloudMining.Farm.Shared.Units;
 
 namespace CloudMining.Farm.Shared.Firmware.Channels;
 
 /// <summary>
 /// cgminer's privileged API on TCP 4028: pool changes command by command from the profile's <c>actions:</c>
-/// (addpool, switchpool, poolquota…, with the LuxOS-style session login where the profile has one), restart through
-/// the restart action, and other operations through the command a route names (Avalon's <c>ascset</c>).
+/// (addpool, switchpool, poolquota…), restart through the restart action, other operations through the command a
+/// route names (Avalon's <c>ascset</c> softoff/softon, led), and a power target as a level where the firmware has
+/// levels rather than watts (Avalon's <c>ascset 0,worklevel,set,N</c>). Firmware whose configuration commands need
+/// a session (LuxOS) has its own channel, <see cref="CgminerSessionChannel"/>.
 /// </summary>
 public sealed class CgminerRpcChannel : WriteChannel
 {
     private static readonly Dictionary<string, string> NoValues = [];
     private readonly ActionRunner _runner;
+    private readonly TimeProvider _time;
 
-    public CgminerRpcChannel(ActionRunner runner)
+    public CgminerRpcChannel(ActionRunner runner, TimeProvider? time = null)
     {
         _runner = runner ?? throw new ArgumentNullException(nameof(runner));
+        _time = time ?? TimeProvider.System;
     }
 
     public override WriteChannelKind Kind => WriteChannelKind.CgminerRpc;
@@ -41,7 +47,9 @@ public sealed class CgminerRpcChannel : WriteChannel
         ActionResult result;
         if (route.Command is { } command)
         {
-            result = await _runner.RunStepsAsync(target.Endpoint, target.Profile, ProfileAction.Restart, [new ActionStep(command, route.Value)], NoValues, cancellationToken);
+            // {now}: the miner's clock in Unix seconds, for commands that take a time to act at (Avalon's softoff/softon "1:<time>").
+            var values = new Dictionary<string, string> { ["now"] = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) };
+            result = await _runner.RunStepsAsync(target.Endpoint, target.Profile, ProfileAction.Restart, [new ActionStep(command, route.Value)], values, cancellationToken);
         }
         else if (route.Operation == MinerOperation.RestartMining)
         {
@@ -54,6 +62,52 @@ public sealed class CgminerRpcChannel : WriteChannel
         }
 
         return From(route.Operation, target, result);
+    }
+
+    /// <summary>
+    /// A power target on firmware with power levels: the route's <c>value</c> lists each level with its approximate
+    /// wall power ("0=2950,1=3700,2=4100"); the level nearest the target is sent as the last parameter after the
+    /// route's <c>field</c> ("0,worklevel,set"), with the route's command (ascset).
+    /// </summary>
+    public override async Task<ChannelResult> SetPowerTargetAsync(ChannelTarget target, OperationRoute route, Power power, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(route);
+        if (route.Command is not { } command || route.Field is not { } prefix || Levels(route.Value) is not { Count: > 0 } levels)
+        {
+            return ChannelResult.NotSupported(MinerOperation.SetPowerTarget, Name, target, "the route for setPowerTarget names no command, field and level table",
+                $"write it as 'command: ascset, field: \"0,worklevel,set\", value: \"0=2950,1=3700,2=4100\"' in {Path.GetFileName(target.Profile.SourceFile)}");
+        }
+
+        (string level, double watts) = levels.MinBy(l => Math.Abs(l.Watts - power.Watts));
+        ActionResult result = await _runner.RunStepsAsync(target.Endpoint, target.Profile, ProfileAction.Restart, [new ActionStep(command, prefix + "," + level)], NoValues, cancellationToken);
+        ChannelResult channelResult = From(MinerOperation.SetPowerTarget, target, result);
+        return channelResult.Succeeded
+            ? channelResult with { Messages = [.. channelResult.Messages, string.Create(CultureInfo.InvariantCulture, $"level {level} (about {watts:0} W), the nearest to {power.Watts:0} W of {route.Value}")] }
+            : channelResult;
+    }
+
+    /// <summary>A level table "0=2950,1=3700,2=4100" as (level, watts); null when it does not parse.</summary>
+    public static IReadOnlyList<(string Level, double Watts)>? Levels(string? table)
+    {
+        if (string.IsNullOrWhiteSpace(table))
+        {
+            return null;
+        }
+
+        var levels = new List<(string, double)>();
+        foreach (string part in table.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length != 2 || kv[0].Length == 0 || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double w) || w <= 0)
+            {
+                return null;
+            }
+
+            levels.Add((kv[0], w));
+        }
+
+        return levels;
     }
 
     private ChannelResult From(MinerOperation operation, ChannelTarget target, ActionResult result)

@@ -62,8 +62,9 @@ public abstract class WriteChannel
     /// <summary>Operations this channel can carry out at all; the profile compiler refuses routes to others.</summary>
     public static IReadOnlySet<MinerOperation> Implemented(WriteChannelKind kind) => kind switch
     {
-        WriteChannelKind.CgminerRpc => new HashSet<MinerOperation> { MinerOperation.SetPools, MinerOperation.RestartMining, MinerOperation.Reboot, MinerOperation.Pause, MinerOperation.Resume, MinerOperation.LocateOn, MinerOperation.LocateOff },
+        WriteChannelKind.CgminerRpc => new HashSet<MinerOperation> { MinerOperation.SetPools, MinerOperation.RestartMining, MinerOperation.Reboot, MinerOperation.Pause, MinerOperation.Resume, MinerOperation.SetPowerTarget, MinerOperation.LocateOn, MinerOperation.LocateOff },
         WriteChannelKind.BitmainWeb => new HashSet<MinerOperation> { MinerOperation.SetPools, MinerOperation.RestartMining, MinerOperation.Reboot, MinerOperation.Pause, MinerOperation.Resume, MinerOperation.LocateOn, MinerOperation.LocateOff },
+        WriteChannelKind.VnishRest or WriteChannelKind.CgminerSession => new HashSet<MinerOperation>(Enum.GetValues<MinerOperation>()),
         _ => new HashSet<MinerOperation>(),
     };
 }

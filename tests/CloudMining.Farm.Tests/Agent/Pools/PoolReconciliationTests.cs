@@ -5,6 +5,7 @@ using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Tests.Agent.Telemetry;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using CloudMining.Farm.Simulator.Personalities;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Pools;
@@ -28,12 +29,13 @@ public sealed class PoolReconciliationTests
         await using PoolsRack rack = await PoolsRack.StartAsync(["vnish", "braiins-os", "luxos", "avalon"]);
         string[] ids = [.. rack.Farm.Miners.Select(m => m.Id)];
 
-        // Quotas only where the profile can set them (vnish, avalon); braiins-os and luxos get failover pools.
+        // Quotas only where the profile can set them (luxos through pool groups, avalon through poolquota); vnish (REST,
+        // no quota) and braiins-os get failover pools.
         await rack.PublishDesiredAsync(PoolsRack.Desired(
             1,
-            CustomerFirst(ids[0], quota: 3),
+            CustomerFirst(ids[0]),
             CustomerFirst(ids[1]),
-            CustomerFirst(ids[2]),
+            CustomerFirst(ids[2], quota: 3),
             CustomerFirst(ids[3], quota: 2)));
 
         Assert.True(
@@ -48,7 +50,7 @@ public sealed class PoolReconciliationTests
             Assert.True(rack[i].Snapshot().Pools.Single(p => p.Url == Customer).Active, $"{ids[i]} mines on the customer pool");
         }
 
-        Assert.Equal(3, rack.MiningOrder(0)[0].Quota);
+        Assert.Equal(3, ((IMinerControls)rack[2]).Groups.Single(g => g.Id == 0).Quota); // LuxOS: the customer pool's group
         Assert.Equal(2, rack.MiningOrder(3)[0].Quota);
 
         // The pool side: shares for each miner's customer worker keep arriving; the old operator pools get nothing more.

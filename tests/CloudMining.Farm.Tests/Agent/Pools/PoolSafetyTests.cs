@@ -24,8 +24,8 @@ public sealed class PoolSafetyTests
     [Fact]
     public async Task A_desired_state_invalid_as_a_whole_changes_nothing_and_raises_one_rejected_event()
     {
-        // vnish: a cgminer-RPC firmware with pool quotas (stock Antminer's web channel has none).
-        await using PoolsRack rack = await PoolsRack.StartAsync(["vnish", "braiins-os"]);
+        // avalon: a cgminer-RPC firmware with pool quotas (stock Antminer's web channel and VNish's REST settings have none).
+        await using PoolsRack rack = await PoolsRack.StartAsync(["avalon", "braiins-os"]);
         string a = rack[0].Id, b = rack[1].Id;
         await rack.PublishDesiredAsync(PoolsRack.Desired(5, Assignment(a), Assignment(b)));
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 5, Applied: true }, Patience), Dump(rack));
@@ -135,7 +135,7 @@ public sealed class PoolSafetyTests
     public async Task A_refusing_miner_is_reported_with_the_reason_and_not_retried_before_its_backoff()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        await using PoolsRack rack = await PoolsRack.StartAsync(["vnish", "whatsminer"], writeAccess: false, mqtt: false, time: clock);
+        await using PoolsRack rack = await PoolsRack.StartAsync(["avalon", "whatsminer"], writeAccess: false, mqtt: false, time: clock);
         string denied = rack[0].Id, readOnly = rack[1].Id;
         Assert.True(await Eventually.TrueAsync(() => rack.Polling.LastCycle is { Cycle: 1 }, Patience));
 

@@ -34,6 +34,9 @@ public sealed class PoolsRack : IAsyncDisposable
     /// <summary>The web password the rack's simulated stock Antminers have (root/root, their factory login).</summary>
     public const string WebPassword = "root";
 
+    /// <summary>The web password the rack's simulated VNish miners have (VNish's factory "admin").</summary>
+    public const string VnishPassword = "admin";
+
     private readonly ILoggerFactory loggerFactory;
     private readonly TimeProvider time;
     private MqttClient? controller;
@@ -116,6 +119,7 @@ public sealed class PoolsRack : IAsyncDisposable
 
         // The simulated stock Antminer's web login (its factory default).
         options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = WebPassword });
+        options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "vnish", Password = VnishPassword });
 
         if (broker is not null)
         {
