@@ -55,6 +55,9 @@ public sealed partial class SimulatedMiner
     /// <summary>Hashing under a power limit: work scales with the limit below stock power, as btminer lowers frequency to meet it.</summary>
     private double PowerLimitFactor => _powerLimitWatts is { } w ? Math.Clamp(w / Model.PowerWatts, 0, 1) : 1;
 
+    /// <summary>Writes work only when switched on in WhatsMinerTool, which refuses to do so while the factory password (admin; super on API v3) is in use.</summary>
+    private bool WritesAllowed => Spec.ApiWritesEnabled && Spec.ApiPassword is not ("admin" or "super");
+
     /// <summary>API v2's privileged requests ({"cmd":…} or {"enc":…}); null leaves the request to the cgminer-style reads.</summary>
     internal byte[]? RespondWhatsminerV2(ReadOnlySpan<byte> request, out bool restartAfterReply)
     {
@@ -99,7 +102,7 @@ public sealed partial class SimulatedMiner
             return Bytes(V2Status("E", 45, "permission denied"));
         }
 
-        if (!Spec.ApiWritesEnabled)
+        if (!WritesAllowed)
         {
             return Bytes(V2Status("E", 45, "can't access write cmd"));
         }
@@ -289,7 +292,7 @@ public sealed partial class SimulatedMiner
         }
 
         Interlocked.Increment(ref _writeRequests);
-        if (!Spec.ApiWritesEnabled)
+        if (!WritesAllowed)
         {
             return Bytes(V3Answer(-1, "no permission", cmd, when));
         }

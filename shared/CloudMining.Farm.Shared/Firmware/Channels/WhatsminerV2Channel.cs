@@ -112,11 +112,12 @@ public sealed class WhatsminerV2Channel : WriteChannel
     {
         ArgumentNullException.ThrowIfNull(target);
         ChannelResult result = await ExecuteAsync(target, MinerOperation.RestartMining, "summary", new JsonObject(), cancellationToken, probe: true);
+        bool vendorDefault = target.Credential is { } c && target.Profile.Web.VendorDefaultPassword is { } vendor && c.Password == vendor;
         if (result.Succeeded)
         {
             return new ChannelProbe(Name, ChannelProbeStatus.Ready, "a token was issued and the encrypted login accepted")
             {
-                VendorDefaultPassword = target.Credential is { } c && target.Profile.Web.VendorDefaultPassword is { } vendor && c.Password == vendor,
+                VendorDefaultPassword = vendorDefault,
             };
         }
 
@@ -129,7 +130,10 @@ public sealed class WhatsminerV2Channel : WriteChannel
             ChannelErrorKind.Unreachable or ChannelErrorKind.Timeout => ChannelProbeStatus.Unreachable,
             _ => ChannelProbeStatus.Malformed,
         };
-        return new ChannelProbe(Name, status, e.Message, e.Fix);
+        return new ChannelProbe(Name, status, e.Message, vendorDefault && status == ChannelProbeStatus.Disabled ? "the miner still has its factory password, with which the firmware refuses writes: " + e.Fix : e.Fix)
+        {
+            VendorDefaultPassword = vendorDefault,
+        };
     }
 
     private async Task<ChannelResult> ExecuteAsync(ChannelTarget target, MinerOperation op, string command, JsonObject parameters, CancellationToken cancellationToken, bool probe = false)

@@ -94,11 +94,12 @@ public sealed class WhatsminerV3Channel : WriteChannel
     {
         ArgumentNullException.ThrowIfNull(target);
         ChannelResult result = await ExecuteAsync(target, MinerOperation.LocateOff, "set.system.led", JsonValue.Create("probe"), encrypt: false, cancellationToken, probe: true);
+        bool vendorDefault = target.Credential is { } c && target.Profile.Web.VendorDefaultPassword is { } vendor && c.Password == vendor;
         if (result.Succeeded)
         {
             return new ChannelProbe(Name, ChannelProbeStatus.Ready, "the salt was read and a signed command's login accepted")
             {
-                VendorDefaultPassword = target.Credential is { } c && target.Profile.Web.VendorDefaultPassword is { } vendor && c.Password == vendor,
+                VendorDefaultPassword = vendorDefault,
             };
         }
 
@@ -111,10 +112,13 @@ public sealed class WhatsminerV3Channel : WriteChannel
             ChannelErrorKind.Unreachable or ChannelErrorKind.Timeout => ChannelProbeStatus.Unreachable,
             _ => ChannelProbeStatus.Malformed,
         };
-        return new ChannelProbe(Name, status, e.Message, e.Fix);
+        return new ChannelProbe(Name, status, e.Message, vendorDefault && status == ChannelProbeStatus.Disabled ? "the miner still has its factory password, with which the firmware refuses writes: " + e.Fix : e.Fix)
+        {
+            VendorDefaultPassword = vendorDefault,
+        };
     }
 
-    private int Port(ChannelTarget target) => target.Profile.ChannelPort(Kind) ?? DefaultPort;
+    private int Port(ChannelTarget target) => target.ChannelPort ?? target.Profile.ChannelPort(Kind) ?? DefaultPort;
 
     private async Task<ChannelResult> ExecuteAsync(ChannelTarget target, MinerOperation op, string command, JsonNode? param, bool encrypt, CancellationToken cancellationToken, bool probe = false)
     {
