@@ -156,7 +156,7 @@ public sealed class PoolsRack : IAsyncDisposable
             }
         };
         Publisher = new TelemetryPublisher(Polling, Events, options, time, loggerFactory);
-        FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
+        FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(Options.ProfilesDirectory ?? RepoPaths.FirmwareProfiles);
         Store = new DesiredPoolStateStore(options, catalog, tracker, Events, loggerFactory.CreateLogger<DesiredPoolStateStore>());
         Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, time, loggerFactory.CreateLogger<PoolReconciler>());
         await Polling.StartAsync(CancellationToken.None);
