@@ -73,6 +73,8 @@ public sealed record FarmOptions
                 WriteAccess = WriteAccess,
                 PermissiveRpcWrites = PermissiveRpcWrites,
                 WebPort = WebPort is { } web && SharedAddress && web != 0 ? web + i : WebPort,
+                // Whatsminer API v3 listens on 4433 of the miner's own address; miners sharing one address get kernel-chosen ports.
+                ApiV3Port = SharedAddress ? 0 : 4433,
                 Seed = unchecked((Seed * 7919) + i),
                 Pools = pools,
                 Strategy = Strategy,

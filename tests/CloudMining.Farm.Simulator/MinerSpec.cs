@@ -43,6 +43,20 @@ public sealed record MinerSpec
 
     /// <summary>How long a LuxOS session lives after its last use (LUXminer: one minute).</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Whatsminer: the admin password of the privileged API (v2 account admin, v3 account super). Realistic default:
+    /// a farm has changed the factory password (admin / super, which the firmware refuses for writes) with WhatsMinerTool.
+    /// </summary>
+    public string ApiPassword { get; init; } = DefaultApiPassword;
+
+    /// <summary>Whatsminer: API writes switched on in WhatsMinerTool (off: get_token / set.* answer the firmware's refusal).</summary>
+    public bool ApiWritesEnabled { get; init; } = true;
+
+    /// <summary>Whatsminer with late-2024 firmware: the API v3 port on the miner's address; 0 lets the kernel pick.</summary>
+    public int ApiV3Port { get; init; } = 4433;
+
+    /// <summary>The password simulated Whatsminers have unless a spec says otherwise (what the demo's agent is configured with).</summary>
+    public const string DefaultApiPassword = "farm-wm-api";
 
     /// <summary>Seed of this miner's noise and identity; the same seed gives the same miner.</summary>
     public int Seed { get; init; }

@@ -1,5 +1,6 @@
 using System.Text;
 using CloudMining.Farm.Simulator.Mining;
+using CloudMining.Farm.Simulator.Personalities;
 using CloudMining.Farm.Simulator.Wire;
 
 namespace CloudMining.Farm.Simulator;
@@ -23,6 +24,11 @@ public sealed partial class SimulatedMiner
 
     internal byte[] Respond(ReadOnlySpan<byte> request, out bool restartAfterReply)
     {
+        if (Personality is WhatsminerPersonality && RespondWhatsminerV2(request, out restartAfterReply) is { } whatsminer)
+        {
+            return whatsminer;
+        }
+
         ApiRequest parsed = ApiRequestParser.Parse(request);
         restartAfterReply = false;
         string text;

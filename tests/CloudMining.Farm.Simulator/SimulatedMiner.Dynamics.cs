@@ -5,8 +5,8 @@ namespace CloudMining.Farm.Simulator;
 /// <summary>The hardware model: hashrate per 5-second window, pool split and shares, temperatures, fans, power, and the view replies are rendered from.</summary>
 public sealed partial class SimulatedMiner
 {
-    /// <summary>The share of nominal the chips work at: 0 asleep (miner-mode 1), else the hashrate-drop fault's factor.</summary>
-    private double WorkFactor => _sleeping ? 0 : _hashrateFactor * _powerScale;
+    /// <summary>The share of nominal the chips work at: 0 asleep (miner-mode 1, power_off, curtail), else the hashrate-drop fault's factor under the power preset's or power limit's.</summary>
+    private double WorkFactor => _sleeping ? 0 : _hashrateFactor * _powerScale * PowerLimitFactor;
 
     private double DifficultyFor(MinerPool pool) => _ledger.ShareDifficulty(pool.Url) ?? Spec.ShareDifficulty;
 

@@ -23,6 +23,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
     private readonly PoolLedger _ledger;
     private readonly MinerListener _listener;
     private readonly WebListener? _web;
+    private readonly WhatsminerV3Listener? _v3;
     private readonly List<MinerPool> _pools;
     private readonly Board[] _boards;
     private readonly HashSet<int> _lostBoards = [];
@@ -57,6 +58,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         _ambient = spec.AmbientCelsius;
         _listener = new MinerListener(this, new IPEndPoint(spec.Address, spec.Port));
         _web = spec.WebPort is { } webPort && (personality.ServesBitmainWeb || personality.ServesVnishRest) ? new WebListener(this, new IPEndPoint(spec.Address, webPort)) : null;
+        _v3 = personality is WhatsminerPersonality { ServesApiV3: true } ? new WhatsminerV3Listener(this, new IPEndPoint(spec.Address, spec.ApiV3Port)) : null;
     }
 
     public string Id => Spec.Id;
@@ -160,11 +162,13 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         {
             _listener.Start();
             _web?.Start();
+            _v3?.Start();
         }
         else
         {
             _listener.Reserve();
             _web?.Reserve();
+            _v3?.Reserve();
         }
 
         await Task.CompletedTask;
@@ -190,6 +194,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
                 ReleaseHangsLocked();
                 _listener.Stop();
                 _web?.Stop();
+            _v3?.Stop();
                 return;
             }
 
@@ -308,6 +313,7 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
             ForgetSessionLocked();
             _listener.Stop();
             _web?.Stop();
+            _v3?.Stop();
             BeginBootLocked(_clocks.Mining.GetUtcNow(), Spec.RestartDelay);
         }
     }
@@ -330,6 +336,11 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         if (_web is not null)
         {
             await _web.DisposeAsync();
+        }
+
+        if (_v3 is not null)
+        {
+            await _v3.DisposeAsync();
         }
         _hangRelease.Dispose();
     }
@@ -411,11 +422,13 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         {
             _listener.Start();
             _web?.Start();
+            _v3?.Start();
         }
         else
         {
             _listener.Stop();
             _web?.Stop();
+            _v3?.Stop();
         }
     }
 

@@ -45,6 +45,7 @@ public sealed class MinerChannels
         return new ChannelTarget(minerId, where, profile)
         {
             WebPort = configured?.WebPort,
+            ChannelPort = configured?.ChannelPort,
             Credential = Credentials.For(minerId, profile),
         };
     }

@@ -163,6 +163,11 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
                 errors.Add($"{key}:WebPort: {m.WebPort} is outside 1 to 65535; leave it out for the firmware profile's web port (80 on stock Antminer).");
             }
 
+            if (m.ChannelPort is < 1 or > 65535)
+            {
+                errors.Add($"{key}:ChannelPort: {m.ChannelPort} is outside 1 to 65535; leave it out for the firmware profile's port (4433 for Whatsminer API v3).");
+            }
+
             if (string.IsNullOrWhiteSpace(m.Profile))
             {
                 errors.Add($"{key}:Profile: is empty; write \"auto\" or a firmware profile name such as \"antminer-stock\".");

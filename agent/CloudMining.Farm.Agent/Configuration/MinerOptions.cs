@@ -18,6 +18,9 @@ public sealed class MinerOptions
     /// <summary>The port of the miner's web interface (bitmain-web channel); null means the firmware profile's (80 on stock Antminer).</summary>
     public int? WebPort { get; set; }
 
+    /// <summary>Port of the firmware's own write channel when it is neither the API nor the web port (Whatsminer API v3); null: the profile's default (4433).</summary>
+    public int? ChannelPort { get; set; }
+
     /// <summary>Firmware profile name, or "auto" to detect it from the miner's replies.</summary>
     public string Profile { get; set; } = AutoProfile;
 

@@ -6,6 +6,9 @@ namespace CloudMining.Farm.Shared.Firmware;
 /// <summary>One test on one reply: a key exists (or a key starts with a prefix), optionally with a value that contains, starts with or equals a text.</summary>
 public sealed record DetectionRule(string Command, string? Section, string? Key, string? KeyStartsWith, string? Contains, string? StartsWith, string? EqualsValue)
 {
+    /// <summary>When set, the value's first run of 8 digits (a firmware date, yyyymmdd) must be at least this.</summary>
+    public int? DateAtLeast { get; init; }
+
     /// <summary>True when <paramref name="reply"/> passes the test.</summary>
     public bool Matches(ApiReply reply)
     {
@@ -51,6 +54,28 @@ public sealed record DetectionRule(string Command, string? Section, string? Key,
 
         return (Contains is null || text.Contains(Contains, StringComparison.OrdinalIgnoreCase))
             && (StartsWith is null || text.StartsWith(StartsWith, StringComparison.OrdinalIgnoreCase))
-            && (EqualsValue is null || text.Equals(EqualsValue, StringComparison.OrdinalIgnoreCase));
+            && (EqualsValue is null || text.Equals(EqualsValue, StringComparison.OrdinalIgnoreCase))
+            && (DateAtLeast is null || (FirstDate(text) is { } date && date >= DateAtLeast));
+    }
+
+    private static int? FirstDate(string text)
+    {
+        for (int i = 0; i + 8 <= text.Length; i++)
+        {
+            int run = 0;
+            while (i + run < text.Length && char.IsAsciiDigit(text[i + run]))
+            {
+                run++;
+            }
+
+            if (run == 8)
+            {
+                return int.Parse(text.AsSpan(i, 8), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            i += run;
+        }
+
+        return null;
     }
 }

@@ -57,6 +57,12 @@ public sealed class FirmwareProfile
 
     public OperationRoute? Route(MinerOperation operation) => Routes.GetValueOrDefault(operation);
 
+    /// <summary>The TCP port a channel uses on this firmware when it is not the API port (profile key <c>ports:</c>, e.g. whatsminer-v3: 4433).</summary>
+    public IReadOnlyDictionary<WriteChannelKind, int> ChannelPorts { get; internal init; } = new Dictionary<WriteChannelKind, int>();
+
+    /// <summary>The profile's port for <paramref name="channel"/>, or null to use the channel's own default.</summary>
+    public int? ChannelPort(WriteChannelKind channel) => ChannelPorts.TryGetValue(channel, out int port) ? port : null;
+
     /// <summary>Whether the agent can change a miner's pools at all through some channel.</summary>
     public bool CanSetPools => Route(MinerOperation.SetPools) is { } r && (r.Channel != WriteChannelKind.CgminerRpc || Actions.ContainsKey(ProfileAction.AddPool));
 

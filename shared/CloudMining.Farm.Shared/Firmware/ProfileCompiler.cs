@@ -68,7 +68,12 @@ internal sealed class ProfileCompiler
                 throw Error(key, "needs 'key' (a field name) or 'keyStartsWith' (a prefix of field names).");
             }
 
-            rules.Add(new DetectionRule(r.Command, r.Section, r.Key, r.KeyStartsWith, r.Contains, r.StartsWith, r.EqualsValue));
+            if (r.DateAtLeast is { } date && (date < 19700101 || date > 99991231))
+            {
+                throw Error(key + ".dateAtLeast", $"{date} is not a date; write it as yyyymmdd, e.g. 20241101.");
+            }
+
+            rules.Add(new DetectionRule(r.Command, r.Section, r.Key, r.KeyStartsWith, r.Contains, r.StartsWith, r.EqualsValue) { DateAtLeast = r.DateAtLeast });
         }
 
         return new FirmwareProfile(doc.Name, doc.Description ?? string.Empty, _file)
@@ -96,6 +101,7 @@ internal sealed class ProfileCompiler
             Session = session,
             Routes = CompileRoutes(doc.Operations, doc.Actions),
             Web = CompileWeb(doc.Web),
+            ChannelPorts = CompilePorts(doc.Ports),
             Commands = [.. _commands],
         };
     }
@@ -185,11 +191,37 @@ internal sealed class ProfileCompiler
                     throw Error(key, $"{name} through {WriteChannelNames.BitmainWeb} needs 'field' and 'value', e.g. 'command: set_miner_conf, field: miner-mode, value: \"1\"'.");
                 }
             }
+            else if (channel is WriteChannelKind.WhatsminerV2 or WriteChannelKind.WhatsminerV3 &&
+                     operation is not MinerOperation.SetPools and not MinerOperation.SetPowerTarget && string.IsNullOrWhiteSpace(op.Command))
+            {
+                throw Error(key + ".command", $"name the firmware's command for {name}, e.g. '{(channel == WriteChannelKind.WhatsminerV2 ? "command: restart_btminer" : "command: set.miner.service, value: restart")}'.");
+            }
 
             routes[operation] = new OperationRoute(operation, channel, op.Command, op.Field, op.Value);
         }
 
         return routes;
+    }
+
+    private Dictionary<WriteChannelKind, int> CompilePorts(Dictionary<string, int>? doc)
+    {
+        var ports = new Dictionary<WriteChannelKind, int>();
+        foreach ((string name, int port) in doc ?? [])
+        {
+            if (!WriteChannelNames.TryParse(name, out WriteChannelKind channel))
+            {
+                throw Error("ports." + name, $"'{name}' is not a write channel; use one of {string.Join(", ", WriteChannelNames.All)}.");
+            }
+
+            if (port is < 1 or > 65535)
+            {
+                throw Error("ports." + name, $"{port} is not a TCP port; use 1..65535 (4433 for whatsminer-v3).");
+            }
+
+            ports[channel] = port;
+        }
+
+        return ports;
     }
 
     private WebChannelSettings CompileWeb(ProfileDocument.WebDoc? doc)

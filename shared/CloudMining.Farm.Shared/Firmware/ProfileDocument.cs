@@ -29,6 +29,9 @@ internal sealed class ProfileDocument
     /// <summary>The miner's web interface (bitmain-web channel).</summary>
     public WebDoc? Web { get; set; }
 
+    /// <summary>Per write channel ("whatsminer-v3"), the TCP port it uses when not the API port.</summary>
+    public Dictionary<string, int>? Ports { get; set; }
+
     /// <summary>One operation's route.</summary>
     internal sealed class OperationDoc
     {
@@ -77,6 +80,9 @@ internal sealed class ProfileDocument
         public string? StartsWith { get; set; }
 
         public string? EqualsValue { get; set; }
+
+        /// <summary>The first 8-digit run of the value, read as a date yyyymmdd, is at least this (firmware versions such as "20241105.16.Rel").</summary>
+        public int? DateAtLeast { get; set; }
     }
 
     /// <summary>Which commands to read.</summary>

@@ -12,6 +12,7 @@ public static class PersonalityCatalog
                      new AntminerPersonality(),
                      new BraiinsOsPersonality(),
                      new WhatsminerPersonality(),
+                     new WhatsminerV3Personality(),
                      new AvalonPersonality(),
                      new LuxOsPersonality(),
                      new VnishPersonality(),

@@ -5,8 +5,11 @@ using CloudMining.Farm.Simulator.Wire;
 namespace CloudMining.Farm.Simulator.Personalities;
 
 /// <summary>MicroBT Whatsminer btminer (cgminer 4.9.2 base): summary in MH/s with Power, Fan Speed In/Out, Temperature; devs/edevs per board (see whatsminer/whatsminer-m20s-new-firmware).</summary>
-/// <remarks>btminer's pool and restart commands go through its encrypted token API, not cgminer's privileged commands, so every cgminer write command is denied.</remarks>
-public sealed class WhatsminerPersonality : FirmwarePersonality
+/// <remarks>
+/// btminer's pool and restart commands go through its encrypted token API (API v2 on the same port, served by
+/// SimulatedMiner.Whatsminer.cs), not cgminer's privileged commands, so every cgminer write command is denied.
+/// </remarks>
+public class WhatsminerPersonality : FirmwarePersonality
 {
     private static readonly IReadOnlyList<MinerModel> Catalog =
     [
@@ -29,6 +32,9 @@ public sealed class WhatsminerPersonality : FirmwarePersonality
     public override string Description(MinerView view) => "cgminer 4.9.2";
 
     public override string FirmwareVersion(MinerModel model) => "20200917.22.REL";
+
+    /// <summary>Firmware from November 2024 on: API v3 on 4433 takes the writes and API v2's privileged commands are gone.</summary>
+    public virtual bool ServesApiV3 => false;
 
     public override string BoardSerial(ulong hash, int board) =>
         "H3M14S6F" + (hash % 1_000_000_000_000UL).ToString("D12", CultureInfo.InvariantCulture);

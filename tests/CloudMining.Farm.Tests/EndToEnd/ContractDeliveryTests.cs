@@ -45,13 +45,12 @@ public sealed class ContractDeliveryTests(ContractedFarmFixture fixture) : IClas
         ContractView small = (await Farm.Ops.GetContractAsync("e2e-small", CancellationToken.None))!;
         Assert.Contains(small.Shares, s => s.Fraction < 1);
 
-        // Miners whose pools cannot be changed (Whatsminer) are sold to nobody: they would never reach the contract's pool.
-        var readOnly = Farm.Sim.Miners.Where(m => m.Firmware == "whatsminer").Select(m => m.Id).ToHashSet();
-        Assert.NotEmpty(readOnly);
-        AllocationView allocation = await Farm.Ops.GetAllocationAsync(CancellationToken.None);
-        Assert.DoesNotContain(allocation.Contracts.SelectMany(c => c.Shares), s => readOnly.Contains(s.MinerId));
-        // Nor does the controller ask their agents to change them: the agents would refuse (pools-failed) every generation.
-        Assert.All(readOnly, id => Assert.DoesNotContain(Farm.Sim[id].Snapshot().Pools, p => p.Url == EndToEndFarm.HouseUrl));
+        // Whatsminers (API v2 and late-2024 API v3) are enforced like the rest: each now mines where the controller says
+        // (a contract's pool or the house pool), not on the operator pools it started with.
+        var whatsminers = Farm.Sim.Miners.Where(m => m.Firmware.StartsWith("whatsminer", StringComparison.Ordinal)).Select(m => m.Id).ToArray();
+        Assert.Contains(whatsminers, id => Farm.Sim[id].Firmware == "whatsminer-v3");
+        Assert.Contains(whatsminers, id => Farm.Sim[id].Firmware == "whatsminer");
+        Assert.All(whatsminers, id => Assert.DoesNotContain(Farm.Sim[id].Snapshot().Pools, p => p.Url.Contains("operator", StringComparison.Ordinal)));
         Assert.DoesNotContain(Farm.AgentLogs.Records, r => r.Message.Contains("pools-failed", StringComparison.Ordinal));
     }
 

@@ -72,8 +72,11 @@ public sealed class EndToEndFarm : IAsyncDisposable
     /// <summary>What the three agents logged.</summary>
     public InMemoryLoggerProvider AgentLogs { get; } = new();
 
-    /// <summary>Miners whose firmware lets the agent change pools (all but Whatsminer): what the controller may sell.</summary>
-    public int WritableMiners => Sim.Miners.Count(m => m.Firmware != "whatsminer");
+    /// <summary>The simulated Whatsminers' API password (the farm changed the factory one with WhatsMinerTool).</summary>
+    public const string WhatsminerPassword = MinerSpec.DefaultApiPassword;
+
+    /// <summary>Miners whose firmware lets the agent change pools: all of them, Whatsminer through its privileged API (v2, or v3 on late-2024 firmware).</summary>
+    public int WritableMiners => Sim.Miners.Count;
 
     public static string RackId(int rack) => $"R{rack:00}";
 
@@ -91,7 +94,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
         SimulatedFarm sim = await SimulatedFarm.StartAsync(new FarmOptions
         {
             Miners = Racks * MinersPerRack,
-            // Whatsminer's stock API cannot change pools: the controller must not sell those miners to contracts.
+            // Whatsminer takes pools through its privileged API: v2 (token + AES) on 4028, v3 on 4433 for late-2024 firmware.
             Firmwares = ["antminer", "braiins-os", "luxos", "vnish", "whatsminer"],
             BaseAddress = baseAddress,
             Port = 0,
@@ -104,7 +107,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
             // A low share difficulty so the pools (and the controller's proof) see thousands of shares a second, not one per 20 s.
             // Stock Antminer and VNish have no pool quotas (their web configurations hold none): LuxOS carries the quota
             // shares through its pool groups (cgminer-session, groupquota); VNish runs S19 Pros and takes pools through REST.
-            Customize = (_, spec) => spec with { Model = spec.Firmware == "vnish" ? "S19 Pro" : spec.Model, BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
+            // Every tenth Whatsminer runs late-2024 firmware (API v3).
+            Customize = (i, spec) => spec with { Firmware = spec.Firmware == "whatsminer" && i % 10 == 9 ? "whatsminer-v3" : spec.Firmware, Model = spec.Firmware == "vnish" ? "S19 Pro" : spec.Model, BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
         });
         var farm = new EndToEndFarm(folder, broker, sim);
         try
@@ -231,6 +235,11 @@ public sealed class EndToEndFarm : IAsyncDisposable
                 miner["WebPort"] = web.Port;
             }
 
+            if (m.ApiV3EndPoint is { } v3)
+            {
+                miner["ChannelPort"] = v3.Port;
+            }
+
             miners.Add(miner);
         }
 
@@ -258,7 +267,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
                 ["PoolCredentials"] = new JsonArray(new JsonObject { ["Url"] = "*", ["User"] = "*", ["Password"] = "pool-e2e-secret" }),
                 ["MinerCredentials"] = new JsonArray(
                     new JsonObject { ["Miner"] = "*", ["Profile"] = "antminer", ["Password"] = WebPassword },
-                    new JsonObject { ["Miner"] = "*", ["Profile"] = "vnish", ["Password"] = VnishPassword }),
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "vnish", ["Password"] = VnishPassword },
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "whatsminer", ["Password"] = WhatsminerPassword },
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "whatsminer-v3", ["Password"] = WhatsminerPassword }),
                 ["Miners"] = miners,
             },
         };

@@ -12,6 +12,9 @@ public sealed record ChannelTarget(string MinerId, MinerEndpoint Endpoint, Firmw
 
     public MinerCredential? Credential { get; init; }
 
+    /// <summary>The miner's own port for a channel that has its own (Whatsminer API v3), else null: the profile's <c>ports:</c> or the channel's default.</summary>
+    public int? ChannelPort { get; init; }
+
     /// <summary>The web port to use: the miner's own, else the profile's default.</summary>
     public int EffectiveWebPort => WebPort ?? Profile.Web.Port;
 

@@ -17,13 +17,15 @@ public sealed class MinerWriter
         _channels = channels.ToDictionary(c => c.Kind);
     }
 
-    /// <summary>Every channel the agent speaks, with the given API client and HTTP timeout.</summary>
+    /// <summary>Every channel the agent speaks, with the given API client and network timeout.</summary>
     public static MinerWriter Create(MinerApiClient client, TimeSpan timeout) =>
         new([
             new CgminerRpcChannel(new ActionRunner(client)),
             new BitmainWebChannel(timeout),
             new CgminerSessionChannel(client),
             new VnishRestChannel(timeout),
+            new WhatsminerV2Channel(timeout),
+            new WhatsminerV3Channel(timeout),
         ]);
 
     /// <summary>The channel the profile routes <paramref name="operation"/> to, or null when the profile has no route or the channel is not installed.</summary>

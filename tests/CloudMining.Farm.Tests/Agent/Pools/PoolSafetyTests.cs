@@ -135,7 +135,15 @@ public sealed class PoolSafetyTests
     public async Task A_refusing_miner_is_reported_with_the_reason_and_not_retried_before_its_backoff()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
-        await using PoolsRack rack = await PoolsRack.StartAsync(["avalon", "whatsminer"], writeAccess: false, mqtt: false, time: clock);
+        // Every shipped profile has a pool channel now: a copy of the profiles where whatsminer has none stands for a read-only firmware.
+        string profiles = Directory.CreateTempSubdirectory("farm-profiles-readonly-").FullName;
+        foreach (string file in Directory.EnumerateFiles(RepoPaths.FirmwareProfiles, "*.yaml"))
+        {
+            string yaml = File.ReadAllText(file);
+            File.WriteAllText(Path.Combine(profiles, Path.GetFileName(file)), Path.GetFileName(file) == "whatsminer.yaml" ? yaml[..yaml.IndexOf("\nweb:", StringComparison.Ordinal)] + "\n" : yaml);
+        }
+
+        await using PoolsRack rack = await PoolsRack.StartAsync(["avalon", "whatsminer"], writeAccess: false, mqtt: false, time: clock, configure: o => o.ProfilesDirectory = profiles);
         string denied = rack[0].Id, readOnly = rack[1].Id;
         Assert.True(await Eventually.TrueAsync(() => rack.Polling.LastCycle is { Cycle: 1 }, Patience));
 

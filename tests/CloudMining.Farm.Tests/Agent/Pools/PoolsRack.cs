@@ -114,12 +114,16 @@ public sealed class PoolsRack : IAsyncDisposable
         options.CircuitBreaker.FailureThreshold = 100;
         foreach (SimulatedMiner m in farm.Miners)
         {
-            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = m.Firmware, WebPort = m.WebEndPoint?.Port });
+            options.Miners.Add(new MinerOptions { Id = m.Id, Address = m.Endpoint.Host, Port = m.Endpoint.Port, Profile = m.Firmware, WebPort = m.WebEndPoint?.Port, ChannelPort = m.ApiV3EndPoint?.Port });
         }
 
         // The simulated stock Antminer's web login (its factory default).
         options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = WebPassword });
         options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "vnish", Password = VnishPassword });
+
+        // The simulated Whatsminers' API password (the farm changed the factory one with WhatsMinerTool).
+        options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "whatsminer", Password = MinerSpec.DefaultApiPassword });
+        options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "whatsminer-v3", Password = MinerSpec.DefaultApiPassword });
 
         if (broker is not null)
         {
@@ -156,7 +160,7 @@ public sealed class PoolsRack : IAsyncDisposable
             }
         };
         Publisher = new TelemetryPublisher(Polling, Events, options, time, loggerFactory);
-        FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
+        FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(Options.ProfilesDirectory ?? RepoPaths.FirmwareProfiles);
         Store = new DesiredPoolStateStore(options, catalog, tracker, Events, loggerFactory.CreateLogger<DesiredPoolStateStore>());
         Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, time, loggerFactory.CreateLogger<PoolReconciler>());
         await Polling.StartAsync(CancellationToken.None);

@@ -15,7 +15,9 @@ public sealed class PoolsReadOnlyTests
     {
         QuotaSupport support = QuotaSupport.FromCatalog(FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles));
 
-        Assert.True(support.PoolsReadOnly("whatsminer"));
+        Assert.False(support.PoolsReadOnly("whatsminer")); // pools through its privileged API (whatsminer-v2 channel)
+        Assert.False(support.PoolsReadOnly("whatsminer-v3"));
+        Assert.True(new QuotaSupport([], ["acme"]).PoolsReadOnly("acme")); // a profile with no pool channel
         Assert.False(support.PoolsReadOnly("antminer"));
         Assert.False(support.PoolsReadOnly("braiins-os"));
         Assert.False(support.PoolsReadOnly(null));
