@@ -1,6 +1,7 @@
 using System.Globalization;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Influx.LineProtocol;
 using CloudMining.Farm.Shared.Contract;
 using InfluxDB.Client.Api.Domain;
 using InfluxDB.Client.Writes;
@@ -96,5 +97,7 @@ public static class HistoryPoints
         // NaN/∞ are not valid line protocol floats; a missing reading is simply an absent field.
         value is { } v && double.IsFinite(v) ? p.Field(name, v) : p;
 
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+    // A tag the package could not write faithfully (see LineProtocolNames) is left out like a blank one, so one odd
+    // model string cannot make the server refuse a whole batch.
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) || !LineProtocolNames.CanCarry(s) ? null : s;
 }
