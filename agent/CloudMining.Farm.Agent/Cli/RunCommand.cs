@@ -3,6 +3,7 @@ using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Shared.Configuration;
+using CloudMining.Farm.Shared.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -128,6 +129,9 @@ internal static class RunCommand
         {
             case AgentConfigurationException c:
                 found.Add(c.Message);
+                break;
+            case LoggingConfigurationException l:
+                found.Add(l.Message);
                 break;
             case OptionsValidationException v:
                 found.AddRange(v.Failures);

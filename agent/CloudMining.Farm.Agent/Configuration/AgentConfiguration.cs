@@ -1,3 +1,4 @@
+using CloudMining.Farm.Shared.Logging;
 using System.Text.Json;
 using CloudMining.Farm.Shared.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -51,7 +52,7 @@ public static class AgentConfiguration
         ArgumentNullException.ThrowIfNull(configuration);
         return new ConfigurationKeyAudit()
             .Bind(AgentOptions.SectionName, typeof(AgentOptions))
-            .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null).Select(kv => kv.Key));
+            .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null && !FarmLogging.IsLoggingKey(kv.Key)).Select(kv => kv.Key));
     }
 
     /// <summary>The optional secrets file beside the config (agent.json → secrets.json), same "Agent" shape, mode 0600 for the service user.</summary>

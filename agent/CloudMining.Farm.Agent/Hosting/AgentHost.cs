@@ -17,7 +17,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Serilog;
+using CloudMining.Farm.Shared.Logging;
 
 namespace CloudMining.Farm.Agent.Hosting;
 
@@ -57,10 +57,8 @@ public static class AgentHost
         LogOptions logOptions = TryBindLogOptions(builder.Configuration, configPath);
         SystemdEnvironment systemd = overrides.Systemd ?? SystemdEnvironment.FromProcess();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(AgentLogging.CreateLogger(logOptions, overrides.ConsoleLog, systemd.JournalStream), dispose: true);
-        // Microsoft.Extensions.Logging filters at Information by default, which would swallow Log:Level Debug before
-        // Serilog sees it; the two enums number their levels alike (Verbose/Trace = 0 … Fatal/Critical = 5).
-        builder.Logging.SetMinimumLevel((LogLevel)(int)logOptions.Level);
+        // Serilog for everything (Serilog.Extensions.Hosting); the Serilog section of agent.json adjusts levels and sinks.
+        builder.Services.AddFarmSerilog(AgentLogging.Defaults(logOptions, overrides.ConsoleLog, systemd.JournalStream), builder.Configuration);
         if (overrides.ExtraLogger is not null)
         {
             builder.Logging.AddProvider(overrides.ExtraLogger);

@@ -1,43 +1,20 @@
 using CloudMining.Farm.Agent.Configuration;
-using Serilog;
+using CloudMining.Farm.Shared.Logging;
+using Microsoft.Extensions.Configuration;
 using Serilog.Core;
 
 namespace CloudMining.Farm.Agent.Logging;
 
-/// <summary>Builds the agent's Serilog logger: console for journald, plus a daily rolling file when a log folder is set.</summary>
+/// <summary>The agent's logging defaults for <see cref="FarmLogging"/>: Agent:Log's level, console (journald-style under systemd) and a daily rolling file in Agent:Log:Directory.</summary>
 public static class AgentLogging
 {
-    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
-
-    // journald stamps every line itself; a second timestamp only makes `journalctl -u farm-agent` harder to read.
-    // The "<N>" prefix is sd-daemon(3)'s priority: journald strips it and files the line at that level, so
-    // `journalctl -p warning -u farm-agent` shows only the problems. The level name stays readable in plain output.
-    private const string JournalTemplate = "{SyslogPriority:l}[{Level:u3}] {Message:lj}{NewLine}{Exception}";
-    private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
-
     /// <param name="options">Level, log folder and retention.</param>
     /// <param name="console">False keeps log lines off stdout (tests, benchmarks).</param>
     /// <param name="journal">True under systemd (JOURNAL_STREAM set): no colours, no timestamps, syslog priority prefixes.</param>
-    public static Logger CreateLogger(LogOptions options, bool console = true, bool? journal = null)
+    public static FarmLogDefaults Defaults(LogOptions options, bool console = true, bool? journal = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        LoggerConfiguration config = new LoggerConfiguration()
-            .MinimumLevel.Is(options.Level)
-            // The host's own chatter ("Application started") is noise at a rack; keep warnings.
-            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-            .Enrich.FromLogContext();
-
-        if (console)
-        {
-            bool toJournal = journal ?? !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
-            config = toJournal
-                ? config.Enrich.With<SyslogPriorityEnricher>().WriteTo.Console(
-                    outputTemplate: JournalTemplate,
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture,
-                    theme: Serilog.Sinks.SystemConsole.Themes.ConsoleTheme.None)
-                : config.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-        }
-
+        bool toJournal = journal ?? !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
         if (!string.IsNullOrWhiteSpace(options.Directory))
         {
             try
@@ -50,17 +27,12 @@ public static class AgentLogging
                     $"{AgentOptions.SectionName}:Log:Directory: cannot create '{options.Directory}' ({e.Message}); create it for the agent's user, " +
                     "point the key at a folder the agent may write, or set it to \"\" to log to the console (journald) only.", e);
             }
-            config = config.WriteTo.File(
-                Path.Combine(options.Directory, "farm-agent-.log"),
-                outputTemplate: FileTemplate,
-                rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: options.RetainedFiles,
-                fileSizeLimitBytes: 64L * 1024 * 1024,
-                rollOnFileSizeLimit: true,
-                shared: false,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return config.CreateLogger();
+        return new FarmLogDefaults(options.Level, console, toJournal, options.Directory, "farm-agent-", options.RetainedFiles);
     }
+
+    /// <summary>A standalone agent logger (tests, tools); the service itself logs through <see cref="FarmLogging.AddFarmSerilog"/>.</summary>
+    public static Logger CreateLogger(LogOptions options, bool console = true, bool? journal = null, IConfiguration? configuration = null) =>
+        FarmLogging.CreateLogger(Defaults(options, console, journal), configuration);
 }

@@ -3,6 +3,8 @@ using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.LineProtocol;
 using CloudMining.Farm.Shared.Contract;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 
 namespace CloudMining.Farm.Controller.History;
 
@@ -26,37 +28,37 @@ public static class HistoryPoints
             .Tag("miner", t.MinerId)
             .Tag("profile", Blank(t.Profile))
             .Tag("model", Blank(t.Model));
-        Optional(p, "hashrate_5s_hs", t.Hashrate5sHs);
-        Optional(p, "hashrate_avg_hs", t.HashrateAverageHs);
-        Optional(p, "max_chip_temp_c", t.MaxChipTempC);
-        Optional(p, "power_w", t.PowerW);
-        Optional(p, "uptime_s", t.UptimeS);
+        p = Optional(p, "hashrate_5s_hs", t.Hashrate5sHs);
+        p = Optional(p, "hashrate_avg_hs", t.HashrateAverageHs);
+        p = Optional(p, "max_chip_temp_c", t.MaxChipTempC);
+        p = Optional(p, "power_w", t.PowerW);
+        p = Optional(p, "uptime_s", t.UptimeS);
         if (t.HardwareErrors is { } hw)
         {
-            p.Field("hw_errors", hw);
+            p = p.Field("hw_errors", hw);
         }
 
         if (t.Fans.Count > 0)
         {
-            p.Field("fan_rpm_min", (long)t.Fans.Min(f => f.Rpm));
-            p.Field("fan_rpm_max", (long)t.Fans.Max(f => f.Rpm));
+            p = p.Field("fan_rpm_min", (long)t.Fans.Min(f => f.Rpm))
+                .Field("fan_rpm_max", (long)t.Fans.Max(f => f.Rpm));
         }
 
         // Keyed by pool index, not by URL or worker: the index is bounded (a miner has ≤ 3 pools) and names no one.
         foreach (TelemetryPool pool in t.Pools)
         {
             string prefix = "pool" + pool.Index.ToString(CultureInfo.InvariantCulture) + "_";
-            p.Field(prefix + "accepted", pool.Accepted);
-            p.Field(prefix + "rejected", pool.Rejected);
-            p.Field(prefix + "stale", pool.Stale);
+            p = p.Field(prefix + "accepted", pool.Accepted)
+                .Field(prefix + "rejected", pool.Rejected)
+                .Field(prefix + "stale", pool.Stale);
             if (pool.DifficultyAccepted is double accepted)
             {
                 // The work delivered to the pool, in difficulty-1 units (2^32 hashes each): what proof of delivery sums.
-                p.Field(prefix + "diff_accepted", accepted);
+                p = p.Field(prefix + "diff_accepted", accepted);
             }
         }
 
-        return p.HasFields ? p.Timestamp(t.Timestamp, WritePrecision.Ns) : null;
+        return p.HasFields() ? p.Timestamp(t.Timestamp, WritePrecision.Ns) : null;
     }
 
     /// <summary>One "rack" point with the rack's totals at <paramref name="at"/>.</summary>
@@ -71,8 +73,8 @@ public static class HistoryPoints
             .Field("agent_online", rack.AgentOnline);
 
         // Sums of absurd (suspect) readings can overflow to infinity; a rack point without them beats a failed history loop.
-        Optional(p, "hashrate_hs", rack.HashrateHs);
-        Optional(p, "power_w", rack.PowerW);
+        p = Optional(p, "hashrate_hs", rack.HashrateHs);
+        p = Optional(p, "power_w", rack.PowerW);
         return p.Timestamp(at, WritePrecision.Ns);
     }
 
@@ -90,14 +92,12 @@ public static class HistoryPoints
             .Timestamp(entry.Hour, WritePrecision.Ns);
     }
 
-    private static void Optional(PointData p, string name, double? value)
-    {
+    // InfluxDB.Client's PointData is immutable: every Field returns a new point, so the result is what counts.
+    private static PointData Optional(PointData p, string name, double? value) =>
         // NaN/∞ are not valid line protocol floats; a missing reading is simply an absent field.
-        if (value is { } v && double.IsFinite(v))
-        {
-            p.Field(name, v);
-        }
-    }
+        value is { } v && double.IsFinite(v) ? p.Field(name, v) : p;
 
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+    // A tag the package could not write faithfully (see LineProtocolNames) is left out like a blank one, so one odd
+    // model string cannot make the server refuse a whole batch.
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) || !LineProtocolNames.CanCarry(s) ? null : s;
 }

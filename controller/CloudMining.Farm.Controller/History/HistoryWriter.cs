@@ -1,7 +1,7 @@
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
-using CloudMining.Farm.Influx.LineProtocol;
+using InfluxDB.Client.Writes;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Shared.Contract;
 using Microsoft.Extensions.Logging;

@@ -10,6 +10,7 @@ using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Shared.Configuration;
 using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Logging;
 using System.Text.Json;
 using CloudMining.Farm.Systemd;
 using Microsoft.Extensions.Configuration;
@@ -81,7 +82,7 @@ public static class ControllerHost
             .Bind(ControllerOptions.SectionName, typeof(ControllerOptions))
             .Bind(InfluxDBClientOptions.SectionName, typeof(InfluxDBClientOptions))
             .Bind(InfluxDBClientOptions.SectionName + ":Write", typeof(WriteOptions))
-            .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null).Select(kv => kv.Key));
+            .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null && !FarmLogging.IsLoggingKey(kv.Key)).Select(kv => kv.Key));
     }
 
     /// <summary>Fails with the file's own line and column rather than the configuration library's stack trace.</summary>
@@ -128,6 +129,15 @@ public static class ControllerHost
         }
 
         ControllerOptionsValidator.Validate(controller, influx);
+        try
+        {
+            FarmLogging.Validate(configuration);
+        }
+        catch (LoggingConfigurationException e)
+        {
+            throw new ControllerConfigurationException(e.Key, e.Message, e);
+        }
+
         if (controller.Api.Enabled)
         {
             Api.LocalApiOptionsValidator.Validate(controller.Api);
@@ -142,15 +152,27 @@ public static class ControllerHost
             write.SpillDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "influx-spill");
         }
 
-        return new ControllerSettings(controller, influx, write);
+        return new ControllerSettings(controller, influx, write) { Configuration = configuration };
     }
 
-    /// <summary>Builds the host around an opened store; the caller disposes the store after the host stops.</summary>
+    /// <summary>
+    /// Builds the host around an opened store; the caller disposes the store after the host stops. Logging is Serilog
+    /// (the agent's setup: console, journald-style under systemd, the config's Serilog section on top);
+    /// <paramref name="logging"/> may add providers, which receive what passes Serilog's levels.
+    /// </summary>
     public static IHost Build(ControllerSettings settings, IControllerStore store, Action<ILoggingBuilder>? logging = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        try
+        {
+            builder.Services.AddFarmSerilog(new FarmLogDefaults(Journal: SystemdEnvironment.FromProcess().JournalStream), settings.Configuration);
+        }
+        catch (LoggingConfigurationException e)
+        {
+            throw new ControllerConfigurationException(e.Key, e.Message, e);
+        }
+
         logging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(settings.Controller);
         builder.Services.AddSingleton(TimeProvider.System);

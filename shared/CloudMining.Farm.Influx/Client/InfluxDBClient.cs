@@ -5,12 +5,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CloudMining.Farm.Influx.Client;
 
-/// <summary>Entry point shaped like InfluxDB.Client's <c>InfluxDBClient</c>: validates the options, hands out write APIs.</summary>
+/// <summary>
+/// Our entry point for history writes (not the package's <c>InfluxDB.Client.InfluxDBClient</c>, which it uses for v2):
+/// validates the options, picks the v1 or v2 <see cref="WriteEndpoint"/>, hands out write APIs that add our retry
+/// policy and disk spill around InfluxDB.Client's <c>PointData</c>.
+/// </summary>
 public sealed class InfluxDBClient : IDisposable
 {
-    private readonly HttpClient _httpClient;
-    private readonly bool _ownsHttpClient;
-    private readonly InfluxHttpWriter _http;
+    private readonly WriteEndpoint _http;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
 
@@ -20,10 +22,7 @@ public sealed class InfluxDBClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         InfluxDBClientOptionsValidator.Validate(options);
         Options = options;
-        _ownsHttpClient = httpClient is null;
-        // Timeouts are per request in InfluxHttpWriter; the client-wide one must not cut them short.
-        _httpClient = httpClient ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-        _http = new InfluxHttpWriter(_httpClient, options);
+        _http = WriteEndpoint.Create(options, httpClient);
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -38,7 +37,7 @@ public sealed class InfluxDBClient : IDisposable
     {
         WriteOptions options = retryOptions ?? new WriteOptions();
         ILogger logger = _loggerFactory.CreateLogger<WriteApiAsync>();
-        return new WriteApiAsync(_http, WriteRetryPipeline.Create(options, _time, logger), Options.Precision);
+        return new WriteApiAsync(_http, WriteRetryPipeline.Create(options, _time, logger), Options.Precision, _time);
     }
 
     /// <summary>A batching writer that starts sending at once (no verification; a misconfigured server only logs and keeps the points).</summary>
@@ -58,9 +57,6 @@ public sealed class InfluxDBClient : IDisposable
 
     public void Dispose()
     {
-        if (_ownsHttpClient)
-        {
-            _httpClient.Dispose();
-        }
+        _http.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-using CloudMining.Farm.Influx.LineProtocol;
+using InfluxDB.Client.Api.Domain;
 
 namespace CloudMining.Farm.Influx.Client;
 

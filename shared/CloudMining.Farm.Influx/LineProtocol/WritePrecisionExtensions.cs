@@ -1,3 +1,5 @@
+using InfluxDB.Client.Api.Domain;
+
 namespace CloudMining.Farm.Influx.LineProtocol;
 
 /// <summary>Conversions between <see cref="WritePrecision"/>, the query-string token and .NET time values.</summary>

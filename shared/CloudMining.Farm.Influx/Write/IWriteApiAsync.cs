@@ -1,8 +1,9 @@
-using CloudMining.Farm.Influx.LineProtocol;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 
 namespace CloudMining.Farm.Influx.Write;
 
-/// <summary>Direct writes that complete when the server acknowledged them, shaped like InfluxDB.Client's IWriteApiAsync.</summary>
+/// <summary>Direct writes of InfluxDB.Client points that complete when the server acknowledged them (retried by our pipeline).</summary>
 public interface IWriteApiAsync
 {
     Task WritePointAsync(PointData point, CancellationToken cancellationToken = default);

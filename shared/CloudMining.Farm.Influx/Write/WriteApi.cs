@@ -1,20 +1,22 @@
 using System.Buffers;
 using CloudMining.Farm.Influx.Http;
 using CloudMining.Farm.Influx.LineProtocol;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace CloudMining.Farm.Influx.Write;
 
 /// <summary>
-/// Batching writer shaped like InfluxDB.Client's WriteApi: <see cref="WritePoint"/> returns at once, a background loop
+/// Batching writer around InfluxDB.Client's points (the package's own WriteApi has no disk spill): <see cref="WritePoint"/> returns at once, a background loop
 /// sends batches (by size, or after <see cref="WriteOptions.FlushInterval"/>) in order. While the server is away the
 /// batches stay in memory up to <see cref="WriteOptions.MaxBufferedPoints"/>, then spill to disk and are replayed oldest
 /// first; a batch is forgotten only once acknowledged (or refused with a 400, which is reported with the offending lines).
 /// </summary>
 public sealed class WriteApi : IAsyncDisposable, IDisposable
 {
-    private readonly InfluxHttpWriter _http;
+    private readonly WriteEndpoint _http;
     private readonly ResiliencePipeline<WriteOutcome> _pipeline;
     private readonly WriteOptions _options;
     private readonly WritePrecision _precision;
@@ -22,7 +24,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly SpillStore? _spill;
     private readonly Lock _gate = new();
-    private readonly LineProtocolWriter _current = new(64 * 1024);
+    private readonly LineBatch _current = new(64 * 1024);
     private readonly LinkedList<Batch> _memory = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
@@ -39,7 +41,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
     private long _batchesAcknowledged;
     private bool _disposed;
 
-    internal WriteApi(InfluxHttpWriter http, ResiliencePipeline<WriteOutcome> pipeline, WriteOptions options, WritePrecision precision, TimeProvider time, ILogger logger)
+    internal WriteApi(WriteEndpoint http, ResiliencePipeline<WriteOutcome> pipeline, WriteOptions options, WritePrecision precision, TimeProvider time, ILogger logger)
     {
         options.Validate();
         _http = http;
@@ -95,7 +97,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _current.WritePoint(point, _precision, now);
+            _current.Add(point, _precision, now);
             _written++;
             if (_current.PointCount >= _options.BatchSize)
             {
@@ -196,7 +198,6 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
             }
         }
 
-        _current.Dispose();
         _signal.Dispose();
         _stop.Dispose();
     }

@@ -2,6 +2,8 @@ using System.Text;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Http;
 using CloudMining.Farm.Influx.LineProtocol;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 using Polly;
 
 namespace CloudMining.Farm.Influx.Write;
@@ -9,17 +11,19 @@ namespace CloudMining.Farm.Influx.Write;
 /// <summary>Writes points immediately and returns when the server acknowledged them; transient failures are retried by the pipeline, refusals throw.</summary>
 public sealed class WriteApiAsync : IWriteApiAsync
 {
-    private readonly InfluxHttpWriter _http;
+    private readonly WriteEndpoint _http;
     private readonly ResiliencePipeline<WriteOutcome> _pipeline;
     private readonly WritePrecision _precision;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private Task? _verified;
 
-    internal WriteApiAsync(InfluxHttpWriter http, ResiliencePipeline<WriteOutcome> pipeline, WritePrecision precision)
+    internal WriteApiAsync(WriteEndpoint http, ResiliencePipeline<WriteOutcome> pipeline, WritePrecision precision, TimeProvider time)
     {
         _http = http;
         _pipeline = pipeline;
         _precision = precision;
+        _time = time;
     }
 
     public Task WritePointAsync(PointData point, CancellationToken cancellationToken = default) =>
@@ -28,10 +32,11 @@ public sealed class WriteApiAsync : IWriteApiAsync
     public async Task WritePointsAsync(IEnumerable<PointData> points, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(points);
-        using var writer = new LineProtocolWriter(4096);
+        var writer = new LineBatch(4096);
+        long now = _time.GetUtcNow().ToUnixTime(_precision);
         foreach (PointData point in points)
         {
-            writer.WritePoint(point, _precision);
+            writer.Add(point, _precision, now);
         }
 
         await SendAsync(writer.WrittenMemory, writer.PointCount, cancellationToken);

@@ -3,9 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CloudMining.Farm.Influx.Client;
-using CloudMining.Farm.Influx.LineProtocol;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Tests.Infrastructure;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 
 namespace CloudMining.Farm.Bench.Influx;
 
@@ -164,20 +165,20 @@ public static class InfluxIngestHarness
 
     private static void WriteImportFile(string path, string database, PointData[] data)
     {
-        using var writer = new LineProtocolWriter(1 << 20);
+        var batch = new LineBatch(1 << 20);
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
         file.Write(Encoding.UTF8.GetBytes($"# DML\n# CONTEXT-DATABASE: {database}\n"));
         foreach (PointData point in data)
         {
-            writer.WritePoint(point, WritePrecision.Ns);
-            if (writer.Length > 1 << 19)
+            batch.Add(point, WritePrecision.Ns, 0);
+            if (batch.WrittenMemory.Length > 1 << 19)
             {
-                file.Write(writer.WrittenMemory.Span);
-                writer.Reset();
+                file.Write(batch.WrittenMemory.Span);
+                batch.Reset();
             }
         }
 
-        file.Write(writer.WrittenMemory.Span);
+        file.Write(batch.WrittenMemory.Span);
     }
 
     private static async Task<string> RunCliImportAsync(InfluxdServer server, string file)

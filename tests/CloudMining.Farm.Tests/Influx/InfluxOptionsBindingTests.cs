@@ -1,8 +1,8 @@
 using CloudMining.Farm.Influx.Client;
-using CloudMining.Farm.Influx.LineProtocol;
 using CloudMining.Farm.Influx.Write;
 using Microsoft.Extensions.Configuration;
 using Xunit;
+using InfluxDB.Client.Api.Domain;
 
 namespace CloudMining.Farm.Tests.Influx;
 

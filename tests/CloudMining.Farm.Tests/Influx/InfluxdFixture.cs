@@ -1,7 +1,7 @@
 using CloudMining.Farm.Influx.Client;
-using CloudMining.Farm.Influx.LineProtocol;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
+using InfluxDB.Client.Api.Domain;
 
 namespace CloudMining.Farm.Tests.Influx;
 

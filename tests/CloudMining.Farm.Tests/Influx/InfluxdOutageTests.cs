@@ -1,9 +1,9 @@
 using System.Text.Json;
 using CloudMining.Farm.Influx.Client;
-using CloudMining.Farm.Influx.LineProtocol;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
+using InfluxDB.Client.Writes;
 
 namespace CloudMining.Farm.Tests.Influx;
 
@@ -161,7 +161,7 @@ public sealed class InfluxdOutageTests : IAsyncLifetime
     {
         for (int id = from; id < to; id++)
         {
-            writer.WritePoint(PointData.Measurement("stream").Tag("rack", "r1").Field("id", (long)id).Timestamp(BaseTime + id, WritePrecision.Ns));
+            writer.WritePoint(PointData.Measurement("stream").Tag("rack", "r1").Field("id", (long)id).Timestamp(BaseTime + id, InfluxDB.Client.Api.Domain.WritePrecision.Ns));
         }
     }
 

@@ -6,6 +6,8 @@ using CloudMining.Farm.Influx.LineProtocol;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 
 namespace CloudMining.Farm.Tests.Influx;
 
@@ -46,7 +48,7 @@ public sealed class InfluxdRoundTripTests(InfluxdFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Seeded_random_names_are_stored_exactly_or_rejected_before_sending()
+    public async Task Seeded_random_names_the_package_can_carry_are_stored_exactly()
     {
         string db = await fixture.NewDatabaseAsync();
         var random = new Random(424242);
@@ -60,13 +62,9 @@ public sealed class InfluxdRoundTripTests(InfluxdFixture fixture) : IClassFixtur
             string fk = "f" + LineProtocolPropertyTests.RandomName(random);
             string fv = LineProtocolPropertyTests.RandomName(random);
             PointData point = PointData.Measurement(m).Tag(tk, tv).Field(fk, fv).Timestamp(BaseTime + i, WritePrecision.Ns);
-            try
+            if (!new[] { m, tk, tv, fk }.All(LineProtocolNames.CanCarry))
             {
-                _ = point.ToLineProtocol();
-            }
-            catch (LineProtocolException)
-            {
-                continue; // Rejected before sending: covered by the serializer's property test.
+                continue; // The product leaves such names out (LineProtocolNames); covered by LineProtocolTests.
             }
 
             points.Add(point);

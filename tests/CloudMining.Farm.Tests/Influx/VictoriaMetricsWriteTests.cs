@@ -1,9 +1,10 @@
 using System.Text.Json;
 using CloudMining.Farm.Influx.Client;
-using CloudMining.Farm.Influx.LineProtocol;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Writes;
 
 namespace CloudMining.Farm.Tests.Influx;
 

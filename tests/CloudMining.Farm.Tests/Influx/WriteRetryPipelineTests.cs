@@ -82,7 +82,7 @@ public sealed class WriteRetryPipelineTests
     [InlineData(HttpStatusCode.InternalServerError, WriteOutcomeKind.Retryable)]
     [InlineData(HttpStatusCode.ServiceUnavailable, WriteOutcomeKind.Retryable)]
     public void Status_codes_are_classified(HttpStatusCode status, WriteOutcomeKind kind) =>
-        Assert.Equal(kind, InfluxHttpWriter.Classify(status));
+        Assert.Equal(kind, WriteEndpoint.Classify(status));
 
     /// <summary>Records every wait Polly asks for and lets it elapse at once.</summary>
     private sealed class RecordingTimeProvider : TimeProvider

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudMining.Farm.Shared.Logging;
 using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;

@@ -1,3 +1,4 @@
+using CloudMining.Farm.Shared.Logging;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Logging;
 using Serilog.Core;

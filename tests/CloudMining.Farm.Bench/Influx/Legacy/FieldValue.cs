@@ -1,5 +1,5 @@
 #pragma warning disable CA1720 // The names are the line-protocol reference's field types (float, integer, unsigned, string).
-namespace CloudMining.Farm.Influx.LineProtocol;
+namespace CloudMining.Farm.Bench.Influx.Legacy;
 
 /// <summary>One typed field value of a <see cref="PointData"/>, kept unboxed so building a point allocates no per-field object.</summary>
 public readonly record struct FieldValue

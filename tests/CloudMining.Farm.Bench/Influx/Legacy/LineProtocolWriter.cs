@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Unicode;
 
-namespace CloudMining.Farm.Influx.LineProtocol;
+namespace CloudMining.Farm.Bench.Influx.Legacy;
 
 /// <summary>
 /// Serialises points into line protocol straight into a pooled UTF-8 buffer, escaping as the InfluxDB line-protocol

@@ -1,7 +1,7 @@
 using Serilog.Core;
 using Serilog.Events;
 
-namespace CloudMining.Farm.Agent.Logging;
+namespace CloudMining.Farm.Shared.Logging;
 
 /// <summary>Adds "&lt;N&gt;", the syslog priority journald reads from the start of a stdout line (sd-daemon(3)).</summary>
 public sealed class SyslogPriorityEnricher : ILogEventEnricher

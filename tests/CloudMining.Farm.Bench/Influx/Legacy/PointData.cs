@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CloudMining.Farm.Influx.LineProtocol;
+namespace CloudMining.Farm.Bench.Influx.Legacy;
 
 /// <summary>
 /// One point, built fluently like InfluxDB.Client's <c>PointData</c>: <c>PointData.Measurement("m").Tag(..).Field(..).Timestamp(..)</c>.

@@ -1,4 +1,4 @@
-namespace CloudMining.Farm.Influx.LineProtocol;
+namespace CloudMining.Farm.Bench.Influx.Legacy;
 
 /// <summary>Unit of a point's timestamp on the wire, named as in InfluxDB.Client.</summary>
 public enum WritePrecision

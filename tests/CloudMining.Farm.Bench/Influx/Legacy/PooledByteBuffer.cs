@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace CloudMining.Farm.Influx.LineProtocol;
+namespace CloudMining.Farm.Bench.Influx.Legacy;
 
 /// <summary>A growable byte buffer rented from <see cref="ArrayPool{T}"/> so serialising a batch allocates nothing once warm.</summary>
 public sealed class PooledByteBuffer : IBufferWriter<byte>, IDisposable

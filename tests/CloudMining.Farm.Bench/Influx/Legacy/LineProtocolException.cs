@@ -1,4 +1,4 @@
-namespace CloudMining.Farm.Influx.LineProtocol;
+namespace CloudMining.Farm.Bench.Influx.Legacy;
 
 /// <summary>A point that line protocol cannot represent (empty measurement, no fields, NaN, newline in a key...); the message says which part and why.</summary>
 public sealed class LineProtocolException : Exception
