@@ -106,6 +106,20 @@ public sealed class FailureAndMaintenanceTests
                 atPool = (await farm.MeasurePoolsAsync(TimeSpan.FromSeconds(4))).GetValueOrDefault((url, worker));
                 return Math.Abs(atPool - targetHs) <= 0.05 * targetHs;
             }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100)),
-            $"{worker} at {url}: {atPool / 1e12:F1} TH/s at the pool for a target of {targetHs / 1e12:F1} TH/s");
+            $"{worker} at {url}: {atPool / 1e12:F1} TH/s at the pool for a target of {targetHs / 1e12:F1} TH/s; {await SharesTextAsync(farm, worker)}");
+    }
+
+    /// <summary>For a failure message: each miner mining for <paramref name="worker"/>, its firmware, hashrate and pools (quota, group).</summary>
+    private static async Task<string> SharesTextAsync(EndToEndFarm farm, string worker)
+    {
+        AllocationView a = await farm.Ops.GetAllocationAsync(CancellationToken.None);
+        IEnumerable<string> shares = a.Contracts.SelectMany(c => c.Shares.Select(s => (c, s))).Where(x => x.c.Worker == worker).Select(x =>
+        {
+            SimulatedMiner m = farm.Sim[x.s.MinerId];
+            Simulator.Mining.MinerView v = m.Snapshot();
+            string pools = string.Join(" ", v.Pools.Where(p => p.Enabled).Select(p => $"{p.User}:q{p.Quota}g{p.Group}"));
+            return $"{x.s.MinerId} {m.Firmware} share {x.s.Fraction:P0} hashing {v.Hash5s / 1e12:F1} TH/s pools [{pools}]";
+        });
+        return "shares: " + string.Join("; ", shares);
     }
 }
