@@ -60,8 +60,9 @@ public sealed class FirmwareProfile
     /// <summary>Whether the agent can change a miner's pools at all through some channel.</summary>
     public bool CanSetPools => Route(MinerOperation.SetPools) is { } r && (r.Channel != WriteChannelKind.CgminerRpc || Actions.ContainsKey(ProfileAction.AddPool));
 
-    /// <summary>Whether pool quotas can be set through the channel that changes pools (only cgminer RPC with a setQuota action today).</summary>
-    public bool CanSetQuota => Route(MinerOperation.SetPools)?.Channel == WriteChannelKind.CgminerRpc && Actions.ContainsKey(ProfileAction.SetQuota);
+    /// <summary>Whether pool quotas can be set through the channel that changes pools (cgminer RPC with a setQuota action; Braiins OS+ pool groups).</summary>
+    public bool CanSetQuota => (Route(MinerOperation.SetPools)?.Channel == WriteChannelKind.CgminerRpc && Actions.ContainsKey(ProfileAction.SetQuota))
+        || Route(MinerOperation.SetPools)?.Channel == WriteChannelKind.BraiinsGrpc;
 
     /// <summary>Every command a mapping reads from; field sources refer to replies by their index here.</summary>
     internal string[] Commands { get; init; } = [];

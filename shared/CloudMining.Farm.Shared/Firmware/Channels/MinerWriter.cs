@@ -17,9 +17,9 @@ public sealed class MinerWriter
         _channels = channels.ToDictionary(c => c.Kind);
     }
 
-    /// <summary>Both channels the agent speaks today, with the given API client and HTTP timeout.</summary>
+    /// <summary>The channels the agent speaks, with the given API client and HTTP timeout.</summary>
     public static MinerWriter Create(MinerApiClient client, TimeSpan timeout) =>
-        new([new CgminerRpcChannel(new ActionRunner(client)), new BitmainWebChannel(timeout)]);
+        new([new CgminerRpcChannel(new ActionRunner(client)), new BitmainWebChannel(timeout), new BraiinsGrpcChannel(timeout)]);
 
     /// <summary>The channel the profile routes <paramref name="operation"/> to, or null when the profile has no route or the channel is not installed.</summary>
     public WriteChannel? ChannelFor(FirmwareProfile profile, MinerOperation operation)

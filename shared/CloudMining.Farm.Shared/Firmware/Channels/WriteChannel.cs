@@ -64,6 +64,7 @@ public abstract class WriteChannel
     {
         WriteChannelKind.CgminerRpc => new HashSet<MinerOperation> { MinerOperation.SetPools, MinerOperation.RestartMining, MinerOperation.Reboot, MinerOperation.Pause, MinerOperation.Resume, MinerOperation.LocateOn, MinerOperation.LocateOff },
         WriteChannelKind.BitmainWeb => new HashSet<MinerOperation> { MinerOperation.SetPools, MinerOperation.RestartMining, MinerOperation.Reboot, MinerOperation.Pause, MinerOperation.Resume, MinerOperation.LocateOn, MinerOperation.LocateOff },
+        WriteChannelKind.BraiinsGrpc => new HashSet<MinerOperation>(Enum.GetValues<MinerOperation>()),
         _ => new HashSet<MinerOperation>(),
     };
 }
