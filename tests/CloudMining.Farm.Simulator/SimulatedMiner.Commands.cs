@@ -59,6 +59,16 @@ public sealed partial class SimulatedMiner
         if (PoolCommands.IsPrivileged(command) || Personality.ExtraPrivilegedCommands.Contains(command))
         {
             Interlocked.Increment(ref _writeRequests);
+            if (!Spec.PermissiveRpcWrites && Personality.RefuseRpcWrite(command) is { } refusal)
+            {
+                return Error(refusal.Code, refusal.Message);
+            }
+
+            if (Personality.ServesBraiinsGrpc && command is "pause" or "resume")
+            {
+                return PauseFromRpc(command == "pause");
+            }
+
             if (!Spec.WriteAccess || !Personality.AcceptsCgminerWrites || (Personality.RefusesRpcWrites && !Spec.PermissiveRpcWrites))
             {
                 return Error(CgminerCodes.AccessDenied, $"Access denied to '{command}' command");

@@ -6,7 +6,7 @@ namespace CloudMining.Farm.Simulator;
 public sealed partial class SimulatedMiner
 {
     /// <summary>The share of nominal the chips work at: 0 asleep (miner-mode 1), else the hashrate-drop fault's factor.</summary>
-    private double WorkFactor => _sleeping ? 0 : _hashrateFactor;
+    private double WorkFactor => _sleeping ? 0 : _hashrateFactor * TuneFactor;
 
     private double DifficultyFor(MinerPool pool) => _ledger.ShareDifficulty(pool.Url) ?? Spec.ShareDifficulty;
 
@@ -37,7 +37,11 @@ public sealed partial class SimulatedMiner
             }
         }
 
-        if (Spec.Strategy == PoolStrategy.LoadBalance && Personality.SupportsQuota && quotaSum > 0)
+        if (_poolGroups is { Count: > 0 })
+        {
+            GroupWeightsLocked(weights);
+        }
+        else if (Spec.Strategy == PoolStrategy.LoadBalance && Personality.SupportsQuota && quotaSum > 0)
         {
             for (int i = 0; i < _pools.Count; i++)
             {
