@@ -350,6 +350,21 @@ public sealed partial class SimulatedMiner
 
     private const string DefaultGroupUid = "default";
 
+    /// <summary>A permissive miner's cgminer pool command works on the plain pool list: the pool groups are gone.</summary>
+    private void LeavePoolGroupsLocked()
+    {
+        if (_poolGroups is null)
+        {
+            return;
+        }
+
+        _poolGroups = null;
+        foreach (MinerPool p in _pools)
+        {
+            p.Group = null;
+        }
+    }
+
     /// <summary>The groups as the API shows them: the configured ones, or one "Default" group holding the pools the miner started with.</summary>
     private List<SimPoolGroup> GroupsLocked() => _poolGroups ?? [new SimPoolGroup(DefaultGroupUid, "Default", 1, null)];
 

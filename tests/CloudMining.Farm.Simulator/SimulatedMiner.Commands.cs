@@ -102,6 +102,7 @@ public sealed partial class SimulatedMiner
             {
                 AdvanceLocked(_clocks.Mining.GetUtcNow());
                 (string severity, int code, string msg) = PoolCommands.Apply(command, normalized, _pools, this);
+                LeavePoolGroupsLocked();
                 foreach (MinerPool p in _pools)
                 {
                     _ledger.Touch(p.Url, p.User);

@@ -117,6 +117,9 @@ public sealed class PoolsRack : IAsyncDisposable
         // The simulated stock Antminer's web login (its factory default).
         options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = WebPassword });
 
+        // The simulated Braiins OS+ miners' gRPC login (the simulator's default login, root/root).
+        options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "braiins-os", Password = WebPassword });
+
         if (broker is not null)
         {
             options.Mqtt.Host = broker.Host;
