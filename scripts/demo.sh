@@ -124,6 +124,8 @@ echo "demo: mosquitto listening on 127.0.0.1:$mqtt_port (users: $(for r in $(seq
 miners=$((racks * per_rack))
 # Stock Antminers refuse cgminer API writes (Code 45) like the real ones: they take pools through their web CGI,
 # served on each miner's own loopback address at this port (Digest login root/root, their factory default).
+# Braiins OS+ miners take every change through their gRPC API, served at the same port (login root/root; the real
+# one listens on 50051, so each miner's WebPort in agent.json overrides the profile's port).
 web_port="${DEMO_WEB_PORT:-8080}"
 control="127.0.0.1:$(free_port)"
 echo "demo: starting $miners simulated miners on $base and up ($racks racks x $per_rack, mixed firmwares)"
@@ -174,8 +176,10 @@ for r in range(racks):
         # The password comes from the environment (FARM_AGENT_Agent__Mqtt__Password), not from this file.
         "Mqtt": {"Host": "127.0.0.1", "Port": mqtt_port, "Username": f"agent-{site}-{rack}", "ReconnectMaxDelay": "00:00:05"},
         "Miners": miners,
-        # Stock Antminers' web login; the password comes from the environment (FARM_AGENT_Agent__MinerCredentials__0__Password).
-        "MinerCredentials": [{"Miner": "*", "Profile": "antminer", "User": "root"}]}}
+        # Stock Antminers' web login and Braiins OS+'s gRPC login; the passwords come from the environment
+        # (FARM_AGENT_Agent__MinerCredentials__0__Password and __1__Password).
+        "MinerCredentials": [{"Miner": "*", "Profile": "antminer", "User": "root"},
+                             {"Miner": "*", "Profile": "braiins-os", "User": "root"}]}}
     os.makedirs(os.path.join(state, rack), exist_ok=True)
     json.dump(config, open(os.path.join(state, rack, "agent.json"), "w"), indent=2)
     print(f"demo: wrote {state}/{rack}/agent.json with {len(miners)} miners")
@@ -185,6 +189,7 @@ for r in $(seq 1 "$racks"); do
   rack="$(rack_id "$r")"
   FARM_AGENT_Agent__Mqtt__Password="${agent_passwords[$((r - 1))]}" \
   FARM_AGENT_Agent__MinerCredentials__0__Password=root \
+  FARM_AGENT_Agent__MinerCredentials__1__Password=root \
     dotnet "$agent_dir/farm-agent.dll" run --config "$state/$rack/agent.json" >"$state/$rack/farm-agent.out" 2>&1 &
   agent_pids+=($!)
 done

@@ -38,6 +38,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
     /// <summary>The simulated stock Antminers' web login password (root/root as shipped).</summary>
     public const string WebPassword = "root";
 
+    /// <summary>The simulated Braiins OS+ miners' login password (changed from the empty factory one, as a farm would).</summary>
+    public const string BosPassword = "bos-e2e-Admin-7";
+
     private readonly SortedDictionary<int, IHost> agents = [];
     private IHost? controller;
     private SqliteControllerStore? store;
@@ -100,7 +103,12 @@ public sealed class EndToEndFarm : IAsyncDisposable
             Strategy = PoolStrategy.LoadBalance,
             // A low share difficulty so the pools (and the controller's proof) see thousands of shares a second, not one per 20 s.
             // Stock Antminer has no pool quotas (its web configuration holds none): VNish on S19 Pro carries the quota shares.
-            Customize = (_, spec) => spec with { Model = spec.Firmware == "vnish" ? "S19 Pro" : spec.Model, BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
+            // Braiins OS+ takes every change through its gRPC API (web port), with its own non-default login.
+            Customize = (_, spec) => spec with
+            {
+                Model = spec.Firmware == "vnish" ? "S19 Pro" : spec.Model, BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256,
+                WebPassword = spec.Firmware == "braiins-os" ? BosPassword : spec.WebPassword,
+            },
         });
         var farm = new EndToEndFarm(folder, broker, sim);
         try
@@ -252,7 +260,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
                     ["ReconnectMaxDelay"] = "00:00:01",
                 },
                 ["PoolCredentials"] = new JsonArray(new JsonObject { ["Url"] = "*", ["User"] = "*", ["Password"] = "pool-e2e-secret" }),
-                ["MinerCredentials"] = new JsonArray(new JsonObject { ["Miner"] = "*", ["Profile"] = "antminer", ["Password"] = WebPassword }),
+                ["MinerCredentials"] = new JsonArray(
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "antminer", ["Password"] = WebPassword },
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "braiins-os", ["Password"] = BosPassword }),
                 ["Miners"] = miners,
             },
         };
