@@ -128,6 +128,8 @@ miners=$((racks * per_rack))
 # session for configuration commands and split quotas by pool groups; Avalons take ascset. Whatsminers take writes
 # through their privileged API (v2 on 4028; v3 on 4433 for late-2024 firmware) with the admin password the farm set in
 # WhatsMinerTool (the simulator's default, farm-wm-api), writes switched on.
+# Braiins OS+ miners take every change through their gRPC API, served at the same port (login root/root; the real
+# one listens on 50051, so each miner's WebPort in agent.json overrides the profile's port).
 web_port="${DEMO_WEB_PORT:-8080}"
 control="127.0.0.1:$(free_port)"
 echo "demo: starting $miners simulated miners on $base and up ($racks racks x $per_rack, mixed firmwares)"
@@ -178,13 +180,14 @@ for r in range(racks):
         # The password comes from the environment (FARM_AGENT_Agent__Mqtt__Password), not from this file.
         "Mqtt": {"Host": "127.0.0.1", "Port": mqtt_port, "Username": f"agent-{site}-{rack}", "ReconnectMaxDelay": "00:00:05"},
         "Miners": miners,
-        # Stock Antminers' and VNish's web logins and the Whatsminers' API password (v2 account admin, v3 account
-        # super); the passwords come from the environment (FARM_AGENT_Agent__MinerCredentials__N__Password), not from
-        # this file.
+        # Stock Antminers' and VNish's web logins, Braiins OS+'s gRPC login and the Whatsminers' API password (v2
+        # account admin, v3 account super); the passwords come from the environment
+        # (FARM_AGENT_Agent__MinerCredentials__N__Password), not from this file.
         "MinerCredentials": [{"Miner": "*", "Profile": "antminer", "User": "root"},
                              {"Miner": "*", "Profile": "vnish", "User": "admin"},
                              {"Miner": "*", "Profile": "whatsminer", "User": "admin"},
-                             {"Miner": "*", "Profile": "whatsminer-v3", "User": "super"}]}}
+                             {"Miner": "*", "Profile": "whatsminer-v3", "User": "super"},
+                             {"Miner": "*", "Profile": "braiins-os", "User": "root"}]}}
     os.makedirs(os.path.join(state, rack), exist_ok=True)
     json.dump(config, open(os.path.join(state, rack, "agent.json"), "w"), indent=2)
     print(f"demo: wrote {state}/{rack}/agent.json with {len(miners)} miners")
@@ -197,6 +200,7 @@ for r in $(seq 1 "$racks"); do
   FARM_AGENT_Agent__MinerCredentials__1__Password=admin \
   FARM_AGENT_Agent__MinerCredentials__2__Password=farm-wm-api \
   FARM_AGENT_Agent__MinerCredentials__3__Password=farm-wm-api \
+  FARM_AGENT_Agent__MinerCredentials__4__Password=root \
     dotnet "$agent_dir/farm-agent.dll" run --config "$state/$rack/agent.json" >"$state/$rack/farm-agent.out" 2>&1 &
   agent_pids+=($!)
 done

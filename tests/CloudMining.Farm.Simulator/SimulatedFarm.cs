@@ -9,6 +9,7 @@ namespace CloudMining.Farm.Simulator;
 public sealed class SimulatedFarm : IAsyncDisposable
 {
     private readonly Dictionary<string, SimulatedMiner> _byId;
+    private Braiins.BraiinsGrpcServer? _braiinsGrpc;
 
     private SimulatedFarm(IReadOnlyList<SimulatedMiner> miners, PoolLedger ledger, FarmClocks clocks)
     {
@@ -68,6 +69,8 @@ public sealed class SimulatedFarm : IAsyncDisposable
             {
                 await m.StartAsync(cancellationToken);
             }
+
+            farm._braiinsGrpc = await Braiins.BraiinsGrpcServer.StartAsync(miners, cancellationToken);
         }
         catch
         {
@@ -134,6 +137,12 @@ public sealed class SimulatedFarm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_braiinsGrpc is not null)
+        {
+            await _braiinsGrpc.DisposeAsync();
+            _braiinsGrpc = null;
+        }
+
         foreach (SimulatedMiner m in Miners)
         {
             await m.DisposeAsync();

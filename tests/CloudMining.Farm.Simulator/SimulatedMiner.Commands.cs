@@ -76,6 +76,16 @@ public sealed partial class SimulatedMiner
         if (PoolCommands.IsPrivileged(command) || Personality.ExtraPrivilegedCommands.Contains(command))
         {
             Interlocked.Increment(ref _writeRequests);
+            if (!Spec.PermissiveRpcWrites && Personality.RefuseRpcWrite(command) is { } refusal)
+            {
+                return Error(refusal.Code, refusal.Message);
+            }
+
+            if (Personality.ServesBraiinsGrpc && command is "pause" or "resume")
+            {
+                return PauseFromRpc(command == "pause");
+            }
+
             if (!Spec.WriteAccess || !Personality.AcceptsCgminerWrites || (Personality.RefusesRpcWrites && !Spec.PermissiveRpcWrites))
             {
                 return Error(CgminerCodes.AccessDenied, $"Access denied to '{command}' command");
@@ -109,6 +119,7 @@ public sealed partial class SimulatedMiner
             {
                 AdvanceLocked(_clocks.Mining.GetUtcNow());
                 (string severity, int code, string msg) = PoolCommands.Apply(command, normalized, _pools, this);
+                LeavePoolGroupsLocked();
                 foreach (MinerPool p in _pools)
                 {
                     _ledger.Touch(p.Url, p.User);

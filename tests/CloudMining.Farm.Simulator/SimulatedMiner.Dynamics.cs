@@ -5,8 +5,8 @@ namespace CloudMining.Farm.Simulator;
 /// <summary>The hardware model: hashrate per 5-second window, pool split and shares, temperatures, fans, power, and the view replies are rendered from.</summary>
 public sealed partial class SimulatedMiner
 {
-    /// <summary>The share of nominal the chips work at: 0 asleep (miner-mode 1, power_off, curtail), else the hashrate-drop fault's factor under the power preset's or power limit's.</summary>
-    private double WorkFactor => _sleeping ? 0 : _hashrateFactor * _powerScale * PowerLimitFactor;
+    /// <summary>The share of nominal the chips work at: 0 asleep (miner-mode 1, power_off, curtail), else the hashrate-drop fault's factor under the power preset's, power limit's or tuner's.</summary>
+    private double WorkFactor => _sleeping ? 0 : _hashrateFactor * _powerScale * PowerLimitFactor * TuneFactor;
 
     private double DifficultyFor(MinerPool pool) => _ledger.ShareDifficulty(pool.Url) ?? Spec.ShareDifficulty;
 
@@ -56,6 +56,10 @@ public sealed partial class SimulatedMiner
                 weights[i] = groupSum > 0 ? Math.Max(0, quotas.GetValueOrDefault(group, 1)) / groupSum : 1.0 / leaders.Count;
                 _pools[i].Active = weights[i] > 0;
             }
+        }
+        else if (_poolGroups is { Count: > 0 })
+        {
+            GroupWeightsLocked(weights);
         }
         else if (Spec.Strategy == PoolStrategy.LoadBalance && Personality.SupportsQuota && quotaSum > 0)
         {

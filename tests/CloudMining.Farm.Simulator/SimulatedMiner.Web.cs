@@ -29,8 +29,8 @@ public sealed partial class SimulatedMiner
     private long _webWrites;
     private long _webLoginsRefused;
 
-    /// <summary>Where the web interface listens, or null when this miner has none (no WebPort, or a firmware without it).</summary>
-    public IPEndPoint? WebEndPoint => _web?.EndPoint;
+    /// <summary>Where the web interface (or Braiins OS+'s gRPC API) listens, or null when this miner has none (no WebPort, or a firmware without it).</summary>
+    public IPEndPoint? WebEndPoint => _web?.EndPoint ?? GrpcEndPoint;
 
     /// <summary>HTTP requests the web interface answered (challenges included).</summary>
     public long WebRequestsReceived => Interlocked.Read(ref _webRequests);

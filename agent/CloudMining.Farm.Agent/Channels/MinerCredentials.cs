@@ -87,7 +87,8 @@ public sealed class MinerCredentials
                 errors.Add($"{key}:Profile: is empty; write a firmware profile name (e.g. antminer) or \"*\".");
             }
 
-            if (string.IsNullOrEmpty(e.Password))
+            // "" is a password: Braiins OS+ ships root with an empty one (farm-agent check warns while a miner keeps it).
+            if (e.Password is null)
             {
                 errors.Add($"{key}:Password: is missing; write the miner's web/admin password (FARM_AGENT_Agent__MinerCredentials__{i}__Password keeps it out of the file).");
             }

@@ -32,12 +32,12 @@ public static partial class RackChecker
     }
 
     /// <summary>
-    /// For a firmware whose pools go through a logged-in channel (stock Antminer's web CGI, VNish's REST API): a login must be configured,
+    /// For a firmware whose pools go through a logged-in channel (stock Antminer's web CGI, VNish's REST API, Braiins OS+'s gRPC API): a login must be configured,
     /// and one still equal to the vendor's factory password is a warning with the fix. Never prints the password.
     /// </summary>
     private static CheckResult? CheckLogin(MinerOptions miner, FirmwareProfile profile, MinerCredentials logins)
     {
-        if (profile.Route(MinerOperation.SetPools) is not { Channel: WriteChannelKind.BitmainWeb or WriteChannelKind.VnishRest } route)
+        if (profile.Route(MinerOperation.SetPools) is not { Channel: WriteChannelKind.BitmainWeb or WriteChannelKind.VnishRest or WriteChannelKind.BraiinsGrpc } route)
         {
             return null;
         }

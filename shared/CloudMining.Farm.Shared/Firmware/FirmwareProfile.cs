@@ -66,11 +66,12 @@ public sealed class FirmwareProfile
     /// <summary>Whether the agent can change a miner's pools at all through some channel.</summary>
     public bool CanSetPools => Route(MinerOperation.SetPools) is { } r && (r.Channel != WriteChannelKind.CgminerRpc || Actions.ContainsKey(ProfileAction.AddPool));
 
-    /// <summary>Whether pool quotas can be set through the channel that changes pools (cgminer RPC with a setQuota action, or LuxOS pool groups: cgminer-session with a group quota command).</summary>
+    /// <summary>Whether pool quotas can be set through the channel that changes pools (cgminer RPC with a setQuota action, LuxOS pool groups: cgminer-session with a group quota command, Braiins OS+ pool groups).</summary>
     public bool CanSetQuota => Route(MinerOperation.SetPools) switch
     {
         { Channel: WriteChannelKind.CgminerRpc } => Actions.ContainsKey(ProfileAction.SetQuota),
         { Channel: WriteChannelKind.CgminerSession, Command: { Length: > 0 } } => true,
+        { Channel: WriteChannelKind.BraiinsGrpc } => true,
         _ => false,
     };
 

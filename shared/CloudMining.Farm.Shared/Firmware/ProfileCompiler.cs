@@ -100,7 +100,7 @@ internal sealed class ProfileCompiler
             Actions = CompileActions(doc.Actions, out SessionStep? session),
             Session = session,
             Routes = CompileRoutes(doc.Operations, doc.Actions),
-            Web = CompileWeb(doc.Web),
+            Web = CompileWeb(doc.Web, doc.Operations),
             ChannelPorts = CompilePorts(doc.Ports),
             Commands = [.. _commands],
         };
@@ -197,6 +197,11 @@ internal sealed class ProfileCompiler
                 throw Error(key + ".command", $"name the firmware's command for {name}, e.g. '{(channel == WriteChannelKind.WhatsminerV2 ? "command: restart_btminer" : "command: set.miner.service, value: restart")}'.");
             }
 
+            else if (channel == WriteChannelKind.BraiinsGrpc && (op.Command is not null || op.Field is not null || op.Value is not null))
+            {
+                throw Error(key, $"{name} through {WriteChannelNames.BraiinsGrpc} takes no command, field or value: the channel calls the API method for it (see docs/firmware-profiles.md).");
+            }
+
             routes[operation] = new OperationRoute(operation, channel, op.Command, op.Field, op.Value);
         }
 
@@ -224,11 +229,13 @@ internal sealed class ProfileCompiler
         return ports;
     }
 
-    private WebChannelSettings CompileWeb(ProfileDocument.WebDoc? doc)
+    /// <summary>The web: section; without one, a profile routing to braiins-grpc gets BOS+'s API port 50051 and its empty factory password.</summary>
+    private WebChannelSettings CompileWeb(ProfileDocument.WebDoc? doc, Dictionary<string, ProfileDocument.OperationDoc>? operations)
     {
         if (doc is null)
         {
-            return WebChannelSettings.Default;
+            bool grpc = operations?.Values.Any(o => WriteChannelNames.TryParse(o?.Channel, out WriteChannelKind k) && k == WriteChannelKind.BraiinsGrpc) == true;
+            return grpc ? WebChannelSettings.Default with { Port = BraiinsGrpcChannel.DefaultPort, VendorDefaultPassword = string.Empty } : WebChannelSettings.Default;
         }
 
         if (doc.Port is < 1 or > 65535)

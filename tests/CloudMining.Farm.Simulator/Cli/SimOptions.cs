@@ -18,7 +18,7 @@ internal sealed class SimOptions
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of noise and identities; same seed, same farm.", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _control = new("--control") { Description = "Loopback address:port of the HTTP control API, e.g. 127.0.0.1:8028." };
     private readonly Option<bool> _write = new("--write-access") { Description = "Allow privileged API commands (addpool, switchpool, restart...)." };
-    private readonly Option<int?> _webPort = new("--web-port") { Description = "Serve stock Antminer's web CGI (Digest login root/root) on every such miner's address at this port (0: kernel picks; with --shared-address, consecutive ports)." };
+    private readonly Option<int?> _webPort = new("--web-port") { Description = "Serve stock Antminer's web CGI (Digest login root/root) and Braiins OS+'s gRPC API (login root/root) on every such miner's address at this port (0: kernel picks; with --shared-address, consecutive ports)." };
     private readonly Option<bool> _permissive = new("--permissive-writes") { Description = "Let stock Antminer accept privileged RPC writes (with --write-access) as older simulators did; real stock firmware answers Code 45." };
     private readonly Option<bool> _loadBalance = new("--load-balance") { Description = "Split hashrate by pool quota instead of failover, where the firmware has quotas." };
     private readonly Option<string?> _manifest = new("--manifest") { Description = "Write a JSON manifest of the miners to this file instead of listing them." };

@@ -19,7 +19,7 @@ public sealed record MinerInfo(
     long Elapsed,
     double PowerWatts)
 {
-    /// <summary>Port of the miner's web interface on <see cref="Host"/>, when it serves one (stock Antminer).</summary>
+    /// <summary>Port of the miner's web interface on <see cref="Host"/>, when it serves one (stock Antminer's CGI, Braiins OS+'s gRPC API).</summary>
     public int? WebPort { get; init; }
 
     public static MinerInfo From(SimulatedMiner miner)

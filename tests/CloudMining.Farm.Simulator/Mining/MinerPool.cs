@@ -28,6 +28,9 @@ internal sealed class MinerPool
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>The uid of the Braiins OS+ pool group holding this pool, or null outside pool groups.</summary>
+    public string? Group { get; set; }
+
     public double Hashes { get; private set; }
 
     public double Diff1 { get; private set; }

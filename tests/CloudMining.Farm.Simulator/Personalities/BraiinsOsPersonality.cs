@@ -22,6 +22,19 @@ public sealed class BraiinsOsPersonality : FirmwarePersonality
     /// <summary>BOSminer is not cgminer; no NUL is assumed after its JSON (the captured replies end at the closing brace).</summary>
     public override bool TrailingNul => false;
 
+    /// <summary>BOS+ serves its public gRPC API (pool groups, actions, tuner) on 50051.</summary>
+    public override bool ServesBraiinsGrpc => true;
+
+    /// <summary>BOSminer's cgminer-compatible API changes nothing but pause and resume.</summary>
+    public override IReadOnlyCollection<string> ExtraPrivilegedCommands { get; } = ["pause", "resume"];
+
+    /// <summary>
+    /// BOSminer's cgminer-compatible API has no addpool, switchpool, poolquota, restart…: an unknown command gets
+    /// cgminer's Code 14 "Invalid command" (its API lists only reads plus pause/resume; see docs/simulator.md).
+    /// </summary>
+    public override (int Code, string Message)? RefuseRpcWrite(string command) =>
+        command is "pause" or "resume" ? null : (CgminerCodes.InvalidCommand, "Invalid command");
+
     public override IReadOnlyList<string> ReadCommands { get; } = ["version", "summary", "pools", "devs", "devdetails", "temps", "fans"];
 
     public override string Description(MinerView view) => "BOSminer " + Version;

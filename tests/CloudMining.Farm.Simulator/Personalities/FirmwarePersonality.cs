@@ -44,6 +44,15 @@ public abstract class FirmwarePersonality
         return null;
     }
 
+    /// <summary>Whether the firmware serves Braiins OS+'s public gRPC API (pool groups, actions, tuner) on the miner's web port.</summary>
+    public virtual bool ServesBraiinsGrpc => false;
+
+    /// <summary>
+    /// The firmware's own refusal of a privileged cgminer command (BOSminer: only pause and resume exist; anything else
+    /// is an unknown command), or null to let the usual write handling decide. Not consulted for permissive miners.
+    /// </summary>
+    public virtual (int Code, string Message)? RefuseRpcWrite(string command) => null;
+
     /// <summary>Firmware-specific privileged commands beyond cgminer's (Avalon's ascset, LuxOS's resetminer).</summary>
     public virtual IReadOnlyCollection<string> ExtraPrivilegedCommands => [];
 

@@ -40,6 +40,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
 
     /// <summary>The simulated VNish miners' web password (VNish's factory "admin").</summary>
     public const string VnishPassword = "admin";
+    /// <summary>The simulated Braiins OS+ miners' login password (changed from the empty factory one, as a farm would).</summary>
+    public const string BosPassword = "bos-e2e-Admin-7";
 
     private readonly SortedDictionary<int, IHost> agents = [];
     private IHost? controller;
@@ -105,10 +107,16 @@ public sealed class EndToEndFarm : IAsyncDisposable
             // Load balance: a miner with several pools splits its work by quota, which quota shares rely on.
             Strategy = PoolStrategy.LoadBalance,
             // A low share difficulty so the pools (and the controller's proof) see thousands of shares a second, not one per 20 s.
-            // Stock Antminer and VNish have no pool quotas (their web configurations hold none): LuxOS carries the quota
-            // shares through its pool groups (cgminer-session, groupquota); VNish runs S19 Pros and takes pools through REST.
-            // Every tenth Whatsminer runs late-2024 firmware (API v3).
-            Customize = (i, spec) => spec with { Firmware = spec.Firmware == "whatsminer" && i % 10 == 9 ? "whatsminer-v3" : spec.Firmware, Model = spec.Firmware == "vnish" ? "S19 Pro" : spec.Model, BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256 },
+            // Stock Antminer and VNish have no pool quotas (their web configurations hold none): LuxOS carries quota shares
+            // through its pool groups (cgminer-session, groupquota), Braiins OS+ through gRPC pool groups (its own
+            // non-default login); VNish runs S19 Pros and takes pools through REST. Every tenth Whatsminer runs late-2024
+            // firmware (API v3).
+            Customize = (i, spec) => spec with
+            {
+                Firmware = spec.Firmware == "whatsminer" && i % 10 == 9 ? "whatsminer-v3" : spec.Firmware,
+                Model = spec.Firmware == "vnish" ? "S19 Pro" : spec.Model, BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), ShareDifficulty = 256,
+                WebPassword = spec.Firmware == "braiins-os" ? BosPassword : spec.WebPassword,
+            },
         });
         var farm = new EndToEndFarm(folder, broker, sim);
         try
@@ -269,7 +277,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
                     new JsonObject { ["Miner"] = "*", ["Profile"] = "antminer", ["Password"] = WebPassword },
                     new JsonObject { ["Miner"] = "*", ["Profile"] = "vnish", ["Password"] = VnishPassword },
                     new JsonObject { ["Miner"] = "*", ["Profile"] = "whatsminer", ["Password"] = WhatsminerPassword },
-                    new JsonObject { ["Miner"] = "*", ["Profile"] = "whatsminer-v3", ["Password"] = WhatsminerPassword }),
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "whatsminer-v3", ["Password"] = WhatsminerPassword },
+                    new JsonObject { ["Miner"] = "*", ["Profile"] = "braiins-os", ["Password"] = BosPassword }),
                 ["Miners"] = miners,
             },
         };

@@ -26,6 +26,7 @@ public sealed class MinerWriter
             new VnishRestChannel(timeout),
             new WhatsminerV2Channel(timeout),
             new WhatsminerV3Channel(timeout),
+            new BraiinsGrpcChannel(timeout),
         ]);
 
     /// <summary>The channel the profile routes <paramref name="operation"/> to, or null when the profile has no route or the channel is not installed.</summary>

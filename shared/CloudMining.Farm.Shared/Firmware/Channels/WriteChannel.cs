@@ -66,6 +66,7 @@ public abstract class WriteChannel
         WriteChannelKind.BitmainWeb => new HashSet<MinerOperation> { MinerOperation.SetPools, MinerOperation.RestartMining, MinerOperation.Reboot, MinerOperation.Pause, MinerOperation.Resume, MinerOperation.LocateOn, MinerOperation.LocateOff },
         WriteChannelKind.VnishRest or WriteChannelKind.CgminerSession => new HashSet<MinerOperation>(Enum.GetValues<MinerOperation>()),
         WriteChannelKind.WhatsminerV2 or WriteChannelKind.WhatsminerV3 => new HashSet<MinerOperation>(Enum.GetValues<MinerOperation>()),
+        WriteChannelKind.BraiinsGrpc => new HashSet<MinerOperation>(Enum.GetValues<MinerOperation>()),
         _ => new HashSet<MinerOperation>(),
     };
 }

@@ -56,6 +56,7 @@ public sealed class StockAntminerPoolTests
         {
             o.MinerCredentials.Clear();
             o.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = wrong });
+            o.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "braiins-os", Password = PoolsRack.WebPassword });
         });
         string stock = rack[0].Id, bos = rack[1].Id;
         var before = rack.MiningOrder(0);

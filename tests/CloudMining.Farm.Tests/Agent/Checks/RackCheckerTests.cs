@@ -119,8 +119,11 @@ public sealed class RackCheckerTests
         CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
 
         Assert.True(report.Passed, Lines(report)); // a warning does not fail the check
-        CheckResult login = Assert.Single(report.Checks, c => c.Area == "login");
-        Assert.Equal(rack[0].Id, login.Subject); // the stock Antminer; the BOSminer's pools need no login
+        CheckResult login = Assert.Single(report.Checks, c => c.Area == "login" && c.Subject == rack[0].Id);
+        // The Braiins OS+ miner's pools go through its gRPC API, which needs a login too: none is configured for it.
+        CheckResult bos = Assert.Single(report.Checks, c => c.Area == "login" && c.Subject == rack[1].Id);
+        Assert.True(bos.Warning);
+        Assert.Contains("braiins-grpc", bos.Detail, StringComparison.Ordinal);
         Assert.True(login.Warning);
         Assert.Contains("vendor's default web password", login.Detail, StringComparison.Ordinal);
         Assert.Contains("Agent:MinerCredentials", login.Hint, StringComparison.Ordinal);

@@ -10,7 +10,8 @@ namespace CloudMining.Farm.Tests.Agent.Cli;
 /// <summary>
 /// `farm-agent miner ID …` through the real command against a realistic simulated rack (no agent service running): a
 /// stock Antminer whose cgminer API refuses writes (its web CGI with a non-default Digest login from secrets.json
-/// does them) and a Braiins OS miner whose profile routes no LED.
+/// does them), a Braiins OS+ miner changed through its gRPC API (same login), and a generic cgminer whose profile
+/// routes no LED.
 /// </summary>
 public sealed class MinerCommandTests : IAsyncLifetime
 {
@@ -23,12 +24,14 @@ public sealed class MinerCommandTests : IAsyncLifetime
 
     private SimulatedMiner Bos => farm.Miners[1];
 
+    private SimulatedMiner Generic => farm.Miners[2];
+
     public async Task InitializeAsync()
     {
         farm = await SimulatedFarm.StartAsync(new FarmOptions
         {
-            Miners = 2,
-            Firmwares = ["antminer", "braiins-os"],
+            Miners = 3,
+            Firmwares = ["antminer", "braiins-os", "generic-cgminer"],
             BaseAddress = IPAddress.Loopback,
             SharedAddress = true,
             Port = 0,
@@ -50,7 +53,7 @@ public sealed class MinerCommandTests : IAsyncLifetime
             },
         };
         await File.WriteAllTextAsync(Path.Combine(dir, "agent.json"), JsonSerializer.Serialize(config));
-        var secrets = new { Agent = new { MinerCredentials = new[] { new { Miner = "*", Profile = "antminer", Password } } } };
+        var secrets = new { Agent = new { MinerCredentials = new[] { new { Miner = "*", Profile = "antminer", Password }, new { Miner = "*", Profile = "braiins-os", Password } } } };
         await File.WriteAllTextAsync(Path.Combine(dir, "secrets.json"), JsonSerializer.Serialize(secrets));
     }
 
@@ -123,13 +126,28 @@ public sealed class MinerCommandTests : IAsyncLifetime
     [Fact]
     public async Task An_action_the_miners_route_does_not_offer_names_the_miner_its_profile_and_what_is_possible()
     {
-        (int code, string output, string error) = await RunAsync(Bos.Id, "led", "on");
+        (int code, string output, string error) = await RunAsync(Generic.Id, "led", "on");
 
         Assert.Equal(MinerCommand.ExitNotOffered, code);
         Assert.Empty(output);
-        Assert.Contains($"miner {Bos.Id} (firmware profile 'braiins-os') offers no 'led on'", error, StringComparison.Ordinal);
-        Assert.Contains($"Possible for {Bos.Id}: pools", error, StringComparison.Ordinal);
+        Assert.Contains($"miner {Generic.Id} (firmware profile 'generic-cgminer') offers no 'led on'", error, StringComparison.Ordinal);
+        Assert.Contains($"Possible for {Generic.Id}: pools", error, StringComparison.Ordinal);
+        Assert.Equal(0, Generic.WriteCommandsReceived);
+    }
+
+    [Fact]
+    public async Task Led_on_and_off_blink_the_braiins_miner_through_its_grpc_api()
+    {
+        (int code, string output, string error) = await RunAsync(Bos.Id, "led", "on");
+
+        Assert.True(code == 0, error);
+        Assert.True(Bos.Blinking);
+        Assert.Contains($"Done: led on on {Bos.Id} through braiins-grpc", output, StringComparison.Ordinal);
         Assert.Equal(0, Bos.WriteCommandsReceived);
+
+        (code, _, error) = await RunAsync(Bos.Id, "led", "off");
+        Assert.True(code == 0, error);
+        Assert.False(Bos.Blinking);
     }
 
     [Fact]

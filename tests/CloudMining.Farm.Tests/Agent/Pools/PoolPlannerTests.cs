@@ -40,7 +40,7 @@ public sealed class PoolPlannerTests
         PoolReading[] current = [Reading(0, "op"), Reading(1, "backup")];
         PoolTarget[] desired = [Target("cust", 0), Target("op", 1)];
 
-        PoolChangePlan plan = PoolPlanner.Plan(desired, current, Profile("braiins-os"), Password);
+        PoolChangePlan plan = PoolPlanner.Plan(desired, current, Profile("innosilicon"), Password);
 
         // op already follows where it should once cust is on top: one switch, not two.
         Assert.Equal(["AddPool:password=pw", "SwitchPool:index=2", "RemovePool:index=1"], Steps(plan));

@@ -93,8 +93,8 @@ public sealed class PoolReconciliationTests
         string[] ids = [.. rack.Farm.Miners.Select(m => m.Id)];
         await rack.PublishDesiredAsync(PoolsRack.Desired(4, CustomerFirst(ids[0]), CustomerFirst(ids[1])));
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 4, Applied: true }, Patience), Dump(rack));
-        // Stock Antminer takes pools through its web CGI, the others through cgminer RPC: count both.
-        long[] writes = [.. rack.Farm.Miners.Select(m => m.WriteCommandsReceived + m.WebWritesReceived)];
+        // Stock Antminer takes pools through its web CGI, Braiins OS+ through its gRPC API, the others through cgminer RPC: count all.
+        long[] writes = [.. rack.Farm.Miners.Select(m => m.WriteCommandsReceived + m.WebWritesReceived + m.GrpcWritesReceived)];
         Assert.All(writes, w => Assert.True(w > 0));
 
         // The same pools under a new generation: verified against the polled pools, acknowledged, nothing sent.
@@ -103,7 +103,7 @@ public sealed class PoolReconciliationTests
         long cycle = rack.Polling.LastCycle!.Cycle;
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 3, Patience));
 
-        Assert.Equal(writes, rack.Farm.Miners.Select(m => m.WriteCommandsReceived + m.WebWritesReceived).ToArray());
+        Assert.Equal(writes, rack.Farm.Miners.Select(m => m.WriteCommandsReceived + m.WebWritesReceived + m.GrpcWritesReceived).ToArray());
         Assert.Equal(2, rack.EventsOf("pools-applied").Count);
         Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 5 && r.Applied == true), Patience));
     }

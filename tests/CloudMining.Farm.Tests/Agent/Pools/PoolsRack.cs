@@ -125,6 +125,9 @@ public sealed class PoolsRack : IAsyncDisposable
         options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "whatsminer", Password = MinerSpec.DefaultApiPassword });
         options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "whatsminer-v3", Password = MinerSpec.DefaultApiPassword });
 
+        // The simulated Braiins OS+ miners' gRPC login (the simulator's default login, root/root).
+        options.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "braiins-os", Password = WebPassword });
+
         if (broker is not null)
         {
             options.Mqtt.Host = broker.Host;

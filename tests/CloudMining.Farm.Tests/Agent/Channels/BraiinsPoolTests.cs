@@ -1,0 +1,105 @@
+using System.Text;
+using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Tests.Agent.Pools;
+using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Agent.Channels;
+
+/// <summary>
+/// The agent enforcing desired pools on a realistic simulated Braiins OS+ miner: BOSminer's cgminer API changes
+/// nothing but pause/resume, so pools (and a quota split, as pool groups) go through its gRPC API; a wrong login is a
+/// typed, contained failure that never shows the password.
+/// </summary>
+public sealed class BraiinsPoolTests
+{
+    private const string Customer = "stratum+tcp://customer.pool.example:3333";
+    private const string House = "stratum+ssl://house.pool.example:443";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private static string Dump(PoolsRack rack) =>
+        string.Join(Environment.NewLine, rack.Logs.Records.Where(r => r.Level >= LogLevel.Information).TakeLast(30).Select(r => $"{r.Level} {r.Message}"));
+
+    [Fact]
+    public async Task A_quota_split_reaches_a_bos_miner_as_pool_groups_verified_by_read_back_and_at_the_pools()
+    {
+        const string poolSecret = "Bos-Pool-Secret-61";
+        await using PoolsRack rack = await PoolsRack.StartAsync(["braiins-os", "antminer"], permissiveRpcWrites: false,
+            configure: o => o.PoolCredentials.Add(new PoolCredentialOptions { Url = Customer, User = "*", Password = poolSecret }));
+        string bos = rack[0].Id;
+
+        await rack.PublishDesiredAsync(PoolsRack.Desired(1,
+            new MinerPoolAssignment(bos, [new PoolTarget(Customer, "cust." + bos, 0, 700), new PoolTarget(House, "house." + bos, 1, 300)], "c-1")));
+
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 1 && r.Applied == true), Patience), Dump(rack));
+        Assert.Equal([(Customer, "cust." + bos, 700), (House, "house." + bos, 300)], rack.MiningOrder(0).ToArray());
+        Assert.Equal([700u, 300u], rack[0].PoolGroupsSummary.Select(g => g.Quota!.Value));
+        Assert.True(rack[0].HasPoolPassword(Customer, "cust." + bos, poolSecret));
+        Assert.Equal(0, rack[0].WriteCommandsReceived); // not one cgminer write
+        Assert.InRange(rack[0].GrpcWritesReceived, 1, 2);
+        Assert.Contains(rack.EventsOf("pools-applied"), e => e.MinerId == bos && (e.Detail ?? string.Empty).Contains("braiins-grpc", StringComparison.Ordinal));
+
+        // The pool side sees the 70/30 split.
+        Assert.True(await Eventually.TrueAsync(() => rack.Farm.PoolView().Count(p => p.User.EndsWith("." + bos, StringComparison.Ordinal) && p.AcceptedShares > 20) == 2, Patience));
+        double customer = rack.Farm.PoolView().Single(p => p.Url == Customer && p.User == "cust." + bos).Hashes;
+        double house = rack.Farm.PoolView().Single(p => p.Url == House && p.User == "house." + bos).Hashes;
+        Assert.InRange(customer / (customer + house), 0.65, 0.75);
+
+        // Polls later, still applied and nothing more written.
+        long writes = rack[0].GrpcWritesReceived;
+        long cycle = rack.Polling.LastCycle!.Cycle;
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 3, Patience));
+        Assert.Equal(writes, rack[0].GrpcWritesReceived);
+
+        await rack.StopAgentAsync();
+        var written = new List<string>();
+        written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
+        written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
+        Assert.All(written, w => Assert.DoesNotContain(poolSecret, w, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_wrong_bos_password_fails_that_miner_alone_with_the_fix_and_never_shows_the_password()
+    {
+        const string wrong = "Wr0ng-Bos-Secret-28";
+        await using PoolsRack rack = await PoolsRack.StartAsync(["braiins-os", "antminer"], permissiveRpcWrites: false, configure: o =>
+        {
+            o.MinerCredentials.Clear();
+            o.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "antminer", Password = PoolsRack.WebPassword });
+            o.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "braiins-os", Password = wrong });
+        });
+        string bos = rack[0].Id, stock = rack[1].Id;
+        var before = rack.MiningOrder(0);
+
+        await rack.PublishDesiredAsync(PoolsRack.Desired(1,
+            new MinerPoolAssignment(bos, [new PoolTarget(Customer, "cust." + bos, 0)], "c-1"),
+            new MinerPoolAssignment(stock, [new PoolTarget(Customer, "cust." + stock, 0)], "c-1")));
+
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == stock && s.State == ReportedMinerStatus.Applied) == true, Patience), Dump(rack));
+        string reason = rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == bos).Reason!;
+        Assert.Contains($"miner {bos}, channel braiins-grpc", reason, StringComparison.Ordinal);
+        Assert.Contains("Bad credentials", reason, StringComparison.Ordinal);
+        Assert.Contains("Agent:MinerCredentials", reason, StringComparison.Ordinal);
+
+        // Nothing on the BOS miner changed, the other miner got its pools, and the refused login is not hammered.
+        Assert.Equal(before, rack.MiningOrder(0));
+        Assert.Equal((0L, 0L), (rack[0].GrpcWritesReceived, rack[0].WriteCommandsReceived));
+        Assert.Equal((Customer, "cust." + stock), (rack.MiningOrder(1)[0].Url, rack.MiningOrder(1)[0].User));
+        long cycle = rack.Polling.LastCycle!.Cycle;
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 5, Patience));
+        Assert.Equal(1, rack[0].GrpcLoginsRefused);
+
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerStatus.Failed) == true), Patience));
+        await rack.StopAgentAsync();
+        var written = new List<string>();
+        written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
+        written.AddRange(rack.AllEvents.Select(e => e.ToString()));
+        written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
+        written.AddRange(Directory.EnumerateFiles(rack.Options.StateDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        Assert.Contains(written, w => w.Contains("braiins-grpc", StringComparison.Ordinal));
+        Assert.All(written, w => Assert.DoesNotContain(wrong, w, StringComparison.Ordinal));
+    }
+}
