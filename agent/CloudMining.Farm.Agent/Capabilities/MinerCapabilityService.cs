@@ -257,7 +257,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
 
     private static bool Same(MinerCapabilities a, MinerCapabilities b) =>
         a.Profile == b.Profile && a.PoolQuota == b.PoolQuota && a.QuotaStep == b.QuotaStep && a.PowerTargetMinW == b.PowerTargetMinW
-        && a.PowerTargetMaxW == b.PowerTargetMaxW && a.VendorDefaultPassword == b.VendorDefaultPassword && a.Operations.SequenceEqual(b.Operations);
+        && a.PowerTargetMaxW == b.PowerTargetMaxW && a.VendorDefaultLogin == b.VendorDefaultLogin && a.Operations.SequenceEqual(b.Operations);
 
     private void LogChange(MinerCapabilities c)
     {

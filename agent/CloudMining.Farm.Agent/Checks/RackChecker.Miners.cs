@@ -73,7 +73,7 @@ public static partial class RackChecker
         }
 
         bool web = profile.Route(MinerOperation.SetPools)?.Channel == WriteChannelKind.BitmainWeb;
-        if (capabilities.VendorDefaultPassword == true)
+        if (capabilities.VendorDefaultLogin == true)
         {
             string page = web ? "on the miner's own web page (System > Administration)" : "with the firmware's own tool or web page";
             yield return CheckResult.Warn("login", miner.Id, $"still on the vendor's default {(web ? "web " : string.Empty)}password (user {login?.User ?? profile.Web.DefaultUser}); anyone on the network can change its pools",

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CloudMining.Farm.Shared.Firmware.Channels;
 
 namespace CloudMining.Farm.Shared.Contract;
@@ -35,7 +36,7 @@ public sealed record MinerCapabilities
     public double? PowerTargetMaxW { get; init; }
 
     /// <summary>True when the configured login is still the vendor's factory password (works, but anyone on the network can use it).</summary>
-    public bool? VendorDefaultPassword { get; init; }
+    public bool? VendorDefaultLogin { get; init; }
 
     /// <summary>The entry for <paramref name="operation"/>, or null when the agent did not report it.</summary>
     public OperationCapability? For(MinerOperation operation) => For(WriteChannelNames.Of(operation));
@@ -47,5 +48,6 @@ public sealed record MinerCapabilities
     public bool Can(MinerOperation operation) => For(operation)?.Available == true;
 
     /// <summary>Whether pools can be set with a quota or share split.</summary>
+    [JsonIgnore]
     public bool SupportsPoolQuota => Can(MinerOperation.SetPools) && PoolQuota is PoolQuotaStyles.CgminerQuota or PoolQuotaStyles.GroupRatio;
 }

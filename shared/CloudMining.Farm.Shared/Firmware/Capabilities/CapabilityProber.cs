@@ -78,7 +78,7 @@ public sealed class CapabilityProber
             QuotaStep = quota == PoolQuotaStyles.CgminerQuota ? 1 : null,
             PowerTargetMinW = power?.MinWatts,
             PowerTargetMaxW = power?.MaxWatts,
-            VendorDefaultPassword = vendorDefault ? true : null,
+            VendorDefaultLogin = vendorDefault ? true : null,
         };
     }
 

@@ -48,6 +48,9 @@ internal sealed class EngineFarm : IAsyncDisposable
 
     public IReadOnlyDictionary<string, SimMiner> Miners => miners;
 
+    /// <summary>Racks whose agent is older than capabilities: its statuses never carry them.</summary>
+    public ISet<string> OldAgentRacks { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>What the engine logged.</summary>
     public InMemoryLoggerProvider Log { get; } = new();
 
@@ -80,7 +83,9 @@ internal sealed class EngineFarm : IAsyncDisposable
     {
         if (freshFleet)
         {
+            // The agents' retained statuses (with their capabilities) reach the new process again with the next report.
             Fleet = new FleetState(Clock);
+            announced.Clear();
         }
 
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
@@ -126,9 +131,18 @@ internal sealed class EngineFarm : IAsyncDisposable
         Fleet.Apply(new AgentStatusPayload
         {
             Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = state,
-            Capabilities = [.. rackMiners.Select(m => m.Reported)],
+            Capabilities = OldAgentRacks.Contains(rack) ? null : [.. rackMiners.Select(m => m.Reported)],
+            AgentVersion = OldAgentRacks.Contains(rack) ? "0.9.0" : null,
         });
     }
+
+    /// <summary>A rack's agent reports every operation available for <paramref name="minerIds"/> (miners fed without <see cref="SimMiner"/>).</summary>
+    public void Capable(string rack, IEnumerable<string> minerIds) =>
+        Fleet.Apply(new AgentStatusPayload
+        {
+            Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = agentStates.GetValueOrDefault(rack, "online"),
+            Capabilities = [.. minerIds.Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
+        });
 
     /// <summary>The rack's agent reports its miners' capabilities again (after a test changed <see cref="SimMiner.Capabilities"/>).</summary>
     public void ReportCapabilities(string rack) => AgentStatus(rack, agentStates.GetValueOrDefault(rack, "online"));
