@@ -20,7 +20,8 @@ namespace CloudMining.Farm.Agent.Capabilities;
 /// Keeps every miner's <see cref="MinerCapabilities"/> current and hands them to the MQTT status: a miner is probed
 /// (read-only, <see cref="CapabilityProber"/>) once its firmware profile is known after a poll, again when its profile,
 /// address or login changes, soon after a pool change or a watchdog restart through its channel failed, and otherwise
-/// every <see cref="Interval"/>. Poll cycles only queue miner ids: the probes run on a few workers of their own, each
+/// every <see cref="Interval"/>; a channel that did not answer is probed again after 5 s, 10 s, 20 s… and what worked
+/// before is only withdrawn after <see cref="MissesBeforeWithdrawal"/> such probes. Poll cycles only queue miner ids: the probes run on a few workers of their own, each
 /// with a deadline, so a slow miner never delays polling.
 /// </summary>
 public sealed partial class MinerCapabilityService : BackgroundService
@@ -30,6 +31,12 @@ public sealed partial class MinerCapabilityService : BackgroundService
 
     /// <summary>A failed write asks for a new probe at most this often per miner (no probe storm from a retrying writer).</summary>
     public static readonly TimeSpan MinRetestInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>First wait before probing again a miner whose channel did not answer; doubles up to <see cref="Interval"/>.</summary>
+    public static readonly TimeSpan UnreachableRetry = TimeSpan.FromSeconds(5);
+
+    /// <summary>Probes in a row that must find a channel unreachable before capabilities that worked are withdrawn.</summary>
+    public const int MissesBeforeWithdrawal = 3;
 
     private const int MaxWorkers = 8;
 
@@ -103,7 +110,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
             {
                 bool changed = entry.Target is null || !SameMiner(entry.Target, target);
                 bool due = entry.ProbedAt is not { } at || now - at >= Interval;
-                bool retest = entry.Retest && (entry.ProbedAt is not { } last || now - last >= MinRetestInterval);
+                bool retest = (entry.Retest && (entry.ProbedAt is not { } last || now - last >= MinRetestInterval)) || (entry.RetryAt is { } retry && now >= retry);
                 entry.Target = target;
                 if ((changed || due || retest) && !entry.Queued)
                 {
@@ -191,21 +198,46 @@ public sealed partial class MinerCapabilityService : BackgroundService
         MinerCapabilities found = await prober.ProbeAsync(target, linked.Token);
         Interlocked.Increment(ref probes);
         MinerCapabilities? before;
+        bool replaced;
         lock (entry)
         {
             before = entry.Capabilities;
-            entry.Capabilities = found;
             entry.ProbedAt = found.ProbedAt;
             entry.Queued = false;
+            if (found.Operations.Any(o => o.Reason == CapabilityReasons.Unreachable))
+            {
+                // A channel that did not answer while the miner answers polls is most often a busy miner: probe again
+                // soon, and keep what worked until several probes in a row agree it is gone.
+                entry.Misses++;
+                entry.RetryAt = found.ProbedAt + Backoff(entry.Misses);
+                replaced = before is null || before.Operations.Any(o => o.Reason == CapabilityReasons.Unreachable) || entry.Misses >= MissesBeforeWithdrawal;
+            }
+            else
+            {
+                entry.Misses = 0;
+                entry.RetryAt = null;
+                replaced = true;
+            }
+
+            if (replaced)
+            {
+                entry.Capabilities = found;
+            }
         }
 
-        if (before is null || !Same(before, found))
+        if (replaced && (before is null || !Same(before, found)))
         {
             LogChange(found);
             Changed?.Invoke(this, EventArgs.Empty);
         }
 
         return found;
+    }
+
+    private TimeSpan Backoff(int misses)
+    {
+        double seconds = UnreachableRetry.TotalSeconds * Math.Pow(2, Math.Min(misses - 1, 16));
+        return seconds >= Interval.TotalSeconds ? Interval : TimeSpan.FromSeconds(seconds);
     }
 
     private TimeSpan ProbeDeadline => options.MinerTimeout * 4 + TimeSpan.FromSeconds(1);
@@ -292,5 +324,11 @@ public sealed partial class MinerCapabilityService : BackgroundService
         public bool Queued { get; set; }
 
         public bool Retest { get; set; }
+
+        /// <summary>Probes in a row that found a channel unreachable.</summary>
+        public int Misses { get; set; }
+
+        /// <summary>When to probe again after an unreachable channel.</summary>
+        public DateTimeOffset? RetryAt { get; set; }
     }
 }

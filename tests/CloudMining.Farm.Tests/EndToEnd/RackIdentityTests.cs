@@ -95,7 +95,7 @@ public sealed class RackIdentityTests
         // With R01's credentials its capabilities can be claimed too (the agent status is R01's own topic): still only R01's business.
         await PublishAsync(r01, FarmTopics.AgentStatus(EndToEndFarm.Site, "R01"), new AgentStatusPayload
         {
-            Publisher = "agent-e2e-R01", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EndToEndFarm.Site, Rack = "R01", State = "online",
+            Publisher = "intruder", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EndToEndFarm.Site, Rack = "R01", State = "online",
             Capabilities = [TestCapabilities.Writable(stranger, "braiins-os", quota: false)],
         });
 

@@ -100,6 +100,35 @@ public sealed class MinerCapabilityServiceTests
         await service.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task A_channel_that_does_not_answer_is_probed_again_after_5_then_10_seconds()
+    {
+        await using PoolsRack rack = await PoolsRack.StartAsync(["antminer"], mqtt: false, permissiveRpcWrites: false, configure: o => o.Miners[0].WebPort = FreeTcpPort.Next());
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        using MinerCapabilityService service = Service(rack, clock, polling: false);
+        await service.StartAsync(CancellationToken.None);
+        MinerOptions m = rack.Options.Miners[0];
+        var health = new MinerHealth { MinerId = m.Id, Endpoint = m.Endpoint, ConfiguredProfile = "antminer" };
+        long cycle = 0;
+        void Cycle() => service.OnCycleCompleted(this, new PollCycleCompletedEventArgs(new PollCycleResult(++cycle, clock.GetUtcNow(), TimeSpan.Zero, 1, 1), [health]));
+
+        Cycle();
+        Assert.True(await Eventually.TrueAsync(() => service.Probes == 1, Patience));
+        Assert.Equal(CapabilityReasons.Unreachable, service.Current.Single().For(MinerOperation.SetPools)!.Reason);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Cycle();
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Cycle();
+        Assert.True(await Eventually.TrueAsync(() => service.Probes == 2, Patience));
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Cycle();
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Cycle();
+        Assert.True(await Eventually.TrueAsync(() => service.Probes == 3, Patience));
+        Assert.Equal(3, service.Probes);
+        await service.StopAsync(CancellationToken.None);
+    }
+
     private static MinerCapabilityService Service(PoolsRack rack, TimeProvider time, bool polling = true) => new(
         polling ? rack.Polling : null,
         MinerChannels.Create(rack.Options),
