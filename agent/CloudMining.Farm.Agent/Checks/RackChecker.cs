@@ -60,15 +60,19 @@ public static partial class RackChecker
             results.Add(secrets);
         }
 
+        var capabilities = new System.Collections.Concurrent.ConcurrentBag<Shared.Contract.MinerCapabilities>();
         if (reader is not null)
         {
-            results.AddRange(await CheckMinersAsync(options, reader, cancellationToken));
+            results.AddRange(await CheckMinersAsync(options, reader, capabilities, cancellationToken));
         }
 
         results.AddRange(await CheckSensorsAsync(options.Hardware, cancellationToken));
         results.AddRange(CheckFans(options.Hardware));
         results.AddRange(CheckRelays(options));
-        return new CheckReport(Path.GetFullPath(configPath), results.All(r => r.Passed), results);
+        return new CheckReport(Path.GetFullPath(configPath), results.All(r => r.Passed), results)
+        {
+            Miners = [.. capabilities.OrderBy(c => c.MinerId, StringComparer.Ordinal)],
+        };
     }
 
     /// <summary>The secrets file, when there is one, must not be readable by the group or others.</summary>

@@ -17,7 +17,7 @@ internal static class CheckCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON for scripts." };
         var command = new Command(
             "check",
-            "Before going live: the config validates, every miner answers with its firmware, every sensor reads, the relay map is consistent and the GPIO chip opens. Switches nothing.")
+            "Before going live: the config validates, every miner answers with its firmware and lists the operations the agent can do to it (read-only probes of its write channels and logins), every sensor reads, the relay map is consistent and the GPIO chip opens. Changes nothing.")
         {
             config, json,
         };
@@ -68,7 +68,7 @@ internal static class CheckCommand
         int warnings = report.Checks.Count(c => c.Warning);
         if (warnings > 0)
         {
-            console.MarkupLine($"[yellow]{warnings} warning(s)[/]: keys the agent ignores; fix their spelling or remove them.");
+            console.MarkupLine($"[yellow]{warnings} warning(s)[/]: the agent runs, but read each one and its fix.");
         }
 
         console.MarkupLine(failed == 0

@@ -1,3 +1,4 @@
+using CloudMining.Farm.Agent.Capabilities;
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
@@ -82,6 +83,16 @@ public static class AgentHost
         builder.Services.AddSingleton<TelemetryPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryPublisher>());
         AddPowerAndWatchdog(builder.Services);
+        builder.Services.AddSingleton(sp => new MinerCapabilityService(
+            sp.GetRequiredService<PollingService>(),
+            sp.GetRequiredService<MinerChannels>(),
+            sp.GetRequiredService<FirmwareProfileCatalog>(),
+            sp.GetRequiredService<RackEventBus>(),
+            sp.GetRequiredService<TelemetryPublisher>(),
+            sp.GetRequiredService<IOptions<AgentOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<MinerCapabilityService>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MinerCapabilityService>());
         builder.Services.AddThermalControl(builder.Configuration);
         // Type=notify: the package's SystemdLifetime sends READY=1 and STOPPING=1; STATUS= and watchdog pings gated by the
         // poll loop's progress come from ProgressWatchdog (all no-ops outside systemd).

@@ -45,6 +45,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
     private long published;
     private Func<MqttApplicationMessage, CancellationToken, Task>? desiredHandler;
     private bool desiredSubscribed;
+    private Func<IReadOnlyList<MinerCapabilities>>? capabilities;
 
     public TelemetryPublisher(PollingService polling, RackEventBus events, IOptions<AgentOptions> options, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -80,6 +81,13 @@ public sealed partial class TelemetryPublisher : BackgroundService
     public void UseDesiredPoolState(Func<MqttApplicationMessage, CancellationToken, Task> handler) =>
         desiredHandler = handler ?? throw new ArgumentNullException(nameof(handler));
 
+    /// <summary>Puts the miners' capabilities (bounded by <see cref="CapabilityBudget"/>) into every online status; call before the service starts.</summary>
+    public void UseCapabilities(Func<IReadOnlyList<MinerCapabilities>> source) =>
+        capabilities = source ?? throw new ArgumentNullException(nameof(source));
+
+    /// <summary>Queues a fresh online status (retained) behind what is already queued: the capabilities changed.</summary>
+    public void QueueStatus() => work.Writer.TryWrite(Work.StatusChanged);
+
     /// <summary>Queues the rack's reported pool state (QoS 1, retained) behind what is already queued; publisher, seq and ts are stamped here.</summary>
     public void QueueReported(ReportedPoolStatePayload report)
     {
@@ -101,7 +109,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
         try
         {
             sequence = new PublisherSequence(Path.Combine(options.StateDirectory, "mqtt-seq"));
-            byte[] will = Serialize(Status("offline"), FarmJsonContext.Default.AgentStatusPayload);
+            byte[] will = Serialize(Status("offline", withCapabilities: false), FarmJsonContext.Default.AgentStatusPayload);
             client = new MqttClient(AgentMqttClientOptions.Build(options, will, time), loggerFactory.CreateLogger<MqttClient>());
         }
         catch (Exception e) when (e is MqttConfigurationException or IOException or UnauthorizedAccessException or InvalidDataException)
@@ -152,7 +160,10 @@ public sealed partial class TelemetryPublisher : BackgroundService
             else
             {
                 await PublishAsync(FarmTopics.AgentStatus(options.Site, options.RackId), Status("online"), FarmJsonContext.Default.AgentStatusPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stoppingToken);
-                await SubscribeDesiredAsync(stoppingToken);
+                if (!item.StatusOnly)
+                {
+                    await SubscribeDesiredAsync(stoppingToken);
+                }
             }
         }
     }
@@ -195,7 +206,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
 
     private void OnRackEvent(object? sender, RackEvent e) => work.Writer.TryWrite(new Work(null, e));
 
-    private AgentStatusPayload Status(string state) => new()
+    private AgentStatusPayload Status(string state, bool withCapabilities = true) => new()
     {
         Publisher = publisher,
         Seq = sequence!.Next(),
@@ -206,6 +217,9 @@ public sealed partial class TelemetryPublisher : BackgroundService
         AgentVersion = AgentVersion,
         MinersConfigured = options.Miners.Count,
         PollIntervalS = options.PollInterval.TotalSeconds,
+
+        // Not in the will (built before anything was probed): a consumer keeps the last capabilities it had.
+        Capabilities = withCapabilities && capabilities is { } source ? CapabilityBudget.Fit(source()) : null,
     };
 
     private FarmEventPayload Event(string kind, string severity, string action, string? minerId, string? detail) => new()
@@ -287,8 +301,11 @@ public sealed partial class TelemetryPublisher : BackgroundService
     }
 
     /// <summary>A unit of work for the publishing task: one finished cycle, a rack event, a reported pool state, or "the client (re)connected".</summary>
-    private sealed record Work(PollCycleCompletedEventArgs? Cycle, RackEvent? Event = null, ReportedPoolStatePayload? Reported = null)
+    private sealed record Work(PollCycleCompletedEventArgs? Cycle, RackEvent? Event = null, ReportedPoolStatePayload? Reported = null, bool StatusOnly = false)
     {
         public static readonly Work Connected = new((PollCycleCompletedEventArgs?)null);
+
+        /// <summary>Only a fresh status (the capabilities changed), no re-subscription.</summary>
+        public static readonly Work StatusChanged = new((PollCycleCompletedEventArgs?)null, StatusOnly: true);
     }
 }

@@ -174,7 +174,7 @@ internal sealed partial class AllocationRun
 
         if (m.PoolsReadOnly)
         {
-            return (MoveReason.MinerUnhealthy, $"miner {m.Id}'s firmware profile {m.FirmwareProfile} cannot change pools");
+            return (MoveReason.MinerUnhealthy, $"miner {m.Id}'s pools cannot be set: {m.PoolsReadOnlyReason ?? $"firmware profile {m.FirmwareProfile}"}");
         }
 
         if (_rackLostPower[_rackOf[i]])

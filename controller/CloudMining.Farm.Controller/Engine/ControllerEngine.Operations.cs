@@ -258,24 +258,33 @@ public sealed partial class ControllerEngine : IControllerOperations
 
     // The raw readings are shown, suspect or not (the operator needs to see the 1e300), but never a non-finite number,
     // which JSON cannot carry.
-    private MinerView MinerViewOf(MinerLiveState live) => new(
-        live.MinerId,
-        live.Rack,
-        live.Profile,
-        live.Model,
-        live.State,
-        Finite(live.HashrateAverageHs ?? live.Hashrate5sHs),
-        Finite(live.PowerW),
-        Finite(live.MaxChipTempC),
-        drained.Contains(live.MinerId),
-        assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, Enforcement.RejectionOf(live.Rack, live.MinerId) is null))] : [],
-        live.TelemetryAt,
-        Enforcement.RejectionOf(live.Rack, live.MinerId))
+    private MinerView MinerViewOf(MinerLiveState live)
     {
-        SuspectReason = readings.ReasonFor(live.MinerId),
-        Probation = admission.OnProbation.TryGetValue(live.MinerId, out Admission.MinerProbation? p) && p.Rack == live.Rack,
-        Conflict = ConflictOf(live),
-    };
+        RackLiveState? rack = lastRacks.FirstOrDefault(r => r.Rack == live.Rack);
+        MinerEnforceability can = CapabilityJudge.Judge(rack, live.MinerId);
+        return new(
+            live.MinerId,
+            live.Rack,
+            live.Profile,
+            live.Model,
+            live.State,
+            Finite(live.HashrateAverageHs ?? live.Hashrate5sHs),
+            Finite(live.PowerW),
+            Finite(live.MaxChipTempC),
+            drained.Contains(live.MinerId),
+            assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, Enforcement.RejectionOf(live.Rack, live.MinerId) is null))] : [],
+            live.TelemetryAt,
+            Enforcement.RejectionOf(live.Rack, live.MinerId))
+        {
+            SuspectReason = readings.ReasonFor(live.MinerId),
+            Probation = admission.OnProbation.TryGetValue(live.MinerId, out Admission.MinerProbation? p) && p.Rack == live.Rack,
+            Conflict = ConflictOf(live),
+            NotEnforceable = can.Why,
+            NotEnforceableFix = can.Fix,
+            SupportsPoolQuota = can.SupportsQuota,
+            Operations = rack?.Capabilities?.GetValueOrDefault(live.MinerId)?.Operations,
+        };
+    }
 
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 

@@ -31,7 +31,6 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private readonly IFarmPublisher? publisher;
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly QuotaSupport quotas;
     private readonly CapacityCalculator capacity;
     private readonly Allocator allocator = new();
     private readonly SuspectMiners readings;
@@ -69,7 +68,6 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         FleetState fleet,
         IControllerStore store,
         IFarmPublisher? publisher = null,
-        QuotaSupport? quotas = null,
         TimeProvider? time = null,
         ILogger<ControllerEngine>? logger = null,
         BrokerOutageGate? broker = null)
@@ -80,7 +78,6 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         this.fleet = fleet ?? throw new ArgumentNullException(nameof(fleet));
         this.store = store ?? throw new ArgumentNullException(nameof(store));
         this.publisher = publisher;
-        this.quotas = quotas ?? QuotaSupport.None;
         this.time = time ?? TimeProvider.System;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
         capacity = new CapacityCalculator(new CapacityOptions
@@ -226,8 +223,9 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             foreach (MinerLiveState live in rack.Miners)
             {
                 MinerLiveState judged = StalenessPolicy.Effective(live, judgement, now);
-                read.Add((live, FleetReader.ToMiner(judged, judgement.AgentLost, drained.Contains(live.MinerId), quotas.Supports(live.Profile), now, staleness.Stale, readings.Observe(live, now))
-                    with { PoolsReadOnly = quotas.PoolsReadOnly(live.Profile) }));
+                MinerEnforceability can = CapabilityJudge.Judge(rack, live.MinerId);
+                read.Add((live, FleetReader.ToMiner(judged, judgement.AgentLost, drained.Contains(live.MinerId), can.SupportsQuota, now, staleness.Stale, readings.Observe(live, now))
+                    with { PoolsReadOnly = !can.PoolsWritable, PoolsReadOnlyReason = can.Why }));
             }
         }
 

@@ -72,6 +72,6 @@ public sealed class EngineOptions
     /// <summary>The "Controller:Engine:Readings" section: the physical envelope of believable telemetry (suspect miners are not sold).</summary>
     public Fleet.ReadingEnvelopeOptions Readings { get; set; } = new();
 
-    /// <summary>Firmware profiles folder, read to know which firmwares support pool quotas; unset: located like the agent does.</summary>
+    /// <summary>No longer read: what a miner can do (pools, quotas) now comes from the capabilities its agent reports. Kept so existing configuration files still bind.</summary>
     public string? ProfilesDirectory { get; set; }
 }

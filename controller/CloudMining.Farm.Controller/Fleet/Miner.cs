@@ -25,10 +25,14 @@ public sealed record Miner(
     public const double HashrateLimitHs = 1e18;
 
     /// <summary>
-    /// The firmware profile cannot change pools (no addPool action, e.g. stock Whatsminer): the agent cannot point it at
-    /// a contract's pool, so it is sold to nobody and left out of the desired state; it keeps mining where it was set up.
+    /// Its agent reports that its pools cannot be set (no route in its firmware profile, no or a wrong login, API writes
+    /// off), or reports nothing about it yet: the agent cannot point it at a contract's pool, so it is sold to nobody and
+    /// left out of the desired state; it keeps mining where it was set up.
     /// </summary>
     public bool PoolsReadOnly { get; init; }
+
+    /// <summary>Why its pools cannot be set, from its agent's reported capabilities (or their absence); null when they can.</summary>
+    public string? PoolsReadOnlyReason { get; init; }
 
     /// <summary>Why the miner's readings are not believed (outside the physical envelope), or null; a suspect miner is sold to nobody.</summary>
     public string? SuspectReason { get; init; }

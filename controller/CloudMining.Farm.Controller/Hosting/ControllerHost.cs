@@ -204,7 +204,6 @@ public static class ControllerHost
     private static void AddEngine(IServiceCollection services, ControllerSettings settings)
     {
         ControllerOptions controller = settings.Controller;
-        services.AddSingleton(sp => QuotaSupport.Load(controller.Engine.ProfilesDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger<QuotaSupport>()));
         // The engine's own client, reached through its publisher (not registered as a bare MqttClient, which other
         // services may want for themselves).
         services.AddSingleton(sp => new MqttFarmPublisher(
@@ -218,7 +217,6 @@ public static class ControllerHost
             sp.GetRequiredService<FleetState>(),
             sp.GetRequiredService<IControllerStore>(),
             sp.GetRequiredService<IFarmPublisher>(),
-            sp.GetRequiredService<QuotaSupport>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<ControllerEngine>(),
             sp.GetRequiredService<BrokerOutageGate>()));

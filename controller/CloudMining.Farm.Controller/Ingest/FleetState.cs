@@ -39,8 +39,8 @@ public sealed class FleetState
             case AgentStatusPayload a:
                 agents.AddOrUpdate(
                     (a.Site, a.Rack),
-                    _ => new AgentPresence(a, now),
-                    (_, old) => new AgentPresence(a, old.Status.State == a.State ? old.Since : now));
+                    _ => new AgentPresence(a, now, Merge(null, a.Capabilities), a.AgentVersion),
+                    (_, old) => new AgentPresence(a, old.Status.State == a.State ? old.Since : now, Merge(old.Capabilities, a.Capabilities), a.AgentVersion ?? old.AgentVersion));
                 return true;
             default:
                 return false;
@@ -64,7 +64,12 @@ public sealed class FleetState
         {
             agents.TryGetValue(k, out AgentPresence? agent);
             MinerLiveState[] rackMiners = [.. miners.Values.Where(m => m.Site == k.Item1 && m.Rack == k.Item2).OrderBy(m => m.MinerId, StringComparer.Ordinal)];
-            return new RackLiveState(k.Item1, k.Item2, agent?.Status.State, agent?.Status.MinersConfigured, rackMiners) { AgentStateSince = agent?.Since };
+            return new RackLiveState(k.Item1, k.Item2, agent?.Status.State, agent?.Status.MinersConfigured, rackMiners)
+            {
+                AgentStateSince = agent?.Since,
+                Capabilities = agent?.Capabilities,
+                AgentVersion = agent?.AgentVersion,
+            };
         })];
     }
 
@@ -86,6 +91,26 @@ public sealed class FleetState
         Pools = t.Pools,
     };
 
-    /// <summary>An agent's latest status and since when (controller clock) it has been in that state.</summary>
-    private sealed record AgentPresence(AgentStatusPayload Status, DateTimeOffset Since);
+    /// <summary>
+    /// Capabilities are kept per miner: a status without them (the will, an agent that restarted and has not probed
+    /// yet) or listing only some miners leaves the others as they were, so an agent restart does not unsell its rack.
+    /// </summary>
+    private static IReadOnlyDictionary<string, MinerCapabilities>? Merge(IReadOnlyDictionary<string, MinerCapabilities>? old, IReadOnlyList<MinerCapabilities>? reported)
+    {
+        if (reported is null)
+        {
+            return old;
+        }
+
+        var merged = old is null ? new Dictionary<string, MinerCapabilities>(StringComparer.Ordinal) : new Dictionary<string, MinerCapabilities>(old, StringComparer.Ordinal);
+        foreach (MinerCapabilities c in reported)
+        {
+            merged[c.MinerId] = c;
+        }
+
+        return merged;
+    }
+
+    /// <summary>An agent's latest status, since when (controller clock) it has been in that state, and the capabilities it reported.</summary>
+    private sealed record AgentPresence(AgentStatusPayload Status, DateTimeOffset Since, IReadOnlyDictionary<string, MinerCapabilities>? Capabilities, string? AgentVersion);
 }

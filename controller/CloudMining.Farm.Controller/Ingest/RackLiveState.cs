@@ -1,3 +1,5 @@
+using CloudMining.Farm.Shared.Contract;
+
 namespace CloudMining.Farm.Controller.Ingest;
 
 /// <summary>One rack's totals and its agent's status, computed from <see cref="FleetState"/>.</summary>
@@ -12,6 +14,15 @@ public sealed record RackLiveState(
 
     /// <summary>Since when (controller clock) the agent has been in <see cref="AgentState"/>; null when no status was heard.</summary>
     public DateTimeOffset? AgentStateSince { get; init; }
+
+    /// <summary>
+    /// The capabilities the rack's agent reported per miner id (the latest for each, kept through its offline will);
+    /// null when its agent never sent any — an agent older than the field, or no status heard yet.
+    /// </summary>
+    public IReadOnlyDictionary<string, MinerCapabilities>? Capabilities { get; init; }
+
+    /// <summary>The version the agent last said it runs.</summary>
+    public string? AgentVersion { get; init; }
 
     public int MinersTotal => Math.Max(Miners.Count, MinersConfigured ?? 0);
 

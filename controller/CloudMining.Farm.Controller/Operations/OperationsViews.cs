@@ -62,6 +62,18 @@ public sealed record MinerView(
 
     /// <summary>True when the miner is suspect: its readings are outside the physical envelope and it is sold to nobody.</summary>
     public bool Suspect => SuspectReason is not null;
+
+    /// <summary>Why the controller cannot enforce contracts on it (its pools cannot be set, or its capabilities are not reported), so it is not sold; null when it can.</summary>
+    public string? NotEnforceable { get; init; }
+
+    /// <summary>What to do about <see cref="NotEnforceable"/>.</summary>
+    public string? NotEnforceableFix { get; init; }
+
+    /// <summary>Whether a quota split can go to it, per its agent's capabilities.</summary>
+    public bool SupportsPoolQuota { get; init; }
+
+    /// <summary>Its operations as its agent reported them (available or not, channel, why not); null when nothing was reported.</summary>
+    public IReadOnlyList<Shared.Contract.OperationCapability>? Operations { get; init; }
 }
 
 /// <summary>A share of one miner given to an assignee (contract id or "house"); not enforced while the rack's agent rejects the miner's entry.</summary>

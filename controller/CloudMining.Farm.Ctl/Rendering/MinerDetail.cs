@@ -29,6 +29,23 @@ public static class MinerDetail
         grid.AddRow("Hottest chip", miner.MaxChipTempC is { } t ? Figures.Number(t) + " °C" : "-");
         grid.AddRow("Telemetry at", Figures.Time(miner.TelemetryAt));
         grid.AddRow("Readings", miner.SuspectReason is { } why ? "[red]suspect, not sold[/]: " + Markup.Escape(why) : "plausible");
+        if (miner.NotEnforceable is { } notEnforceable)
+        {
+            grid.AddRow("Sold", "[red]no[/]: " + Markup.Escape(notEnforceable));
+            grid.AddRow("Fix", Markup.Escape(miner.NotEnforceableFix ?? "-"));
+        }
+        else
+        {
+            grid.AddRow("Enforceable", miner.SupportsPoolQuota ? "pools and quota shares" : "pools (whole miner, no quota shares)");
+        }
+
+        if (miner.Operations is { Count: > 0 } operations)
+        {
+            string available = string.Join(", ", operations.Where(o => o.Available).Select(o => o.Channel is { } c ? $"{o.Operation} ({c})" : o.Operation));
+            string missing = string.Join(", ", operations.Where(o => !o.Available).Select(o => $"{o.Operation} ({o.Reason})"));
+            grid.AddRow("Operations", Markup.Escape(available.Length == 0 ? "none available" : available) + (missing.Length == 0 ? string.Empty : "; [grey]not available: " + Markup.Escape(missing) + "[/]"));
+        }
+
         if (miner.PoolRejection is { } rejection)
         {
             grid.AddRow("Pools", "[yellow]rejected by the rack's agent, shares not enforced:[/] " + Markup.Escape(rejection));

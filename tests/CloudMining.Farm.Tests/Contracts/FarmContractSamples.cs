@@ -33,9 +33,25 @@ public static class FarmContractSamples
         Warnings = ["stats: fan3 missing"],
     };
 
+    /// <summary>A stock Antminer on its factory password (pools through the web CGI) and one whose login is refused.</summary>
+    public static IReadOnlyList<MinerCapabilities> Capabilities() =>
+    [
+        new MinerCapabilities
+        {
+            MinerId = "m-0042", Profile = "antminer", ProbedAt = At, VendorDefaultLogin = true,
+            Operations = [new OperationCapability("setPools", true, "bitmain-web", Verified: true), new OperationCapability("reboot", true, "bitmain-web", Verified: true),
+                new OperationCapability("setPowerTarget", false, Reason: CapabilityReasons.NoRoute, Why: "the firmware profile 'antminer' has no channel for setPowerTarget", Fix: "nothing to do if the firmware cannot setPowerTarget")],
+        },
+        new MinerCapabilities
+        {
+            MinerId = "m-0043", Profile = "braiins-os", ProbedAt = At, PoolQuota = PoolQuotaStyles.GroupRatio, PowerTargetMinW = 1500, PowerTargetMaxW = 3500,
+            Operations = [new OperationCapability("setPools", false, "braiins-grpc", Reason: CapabilityReasons.AuthenticationFailed, Why: "the miner refused the login of user 'root'", Fix: "set this miner's password in Agent:MinerCredentials")],
+        },
+    ];
+
     public static IEnumerable<FarmMessage> All()
     {
-        yield return new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = At, Site = "s1", Rack = "r07", State = "online", AgentVersion = "0.1.0", MinersConfigured = 40, PollIntervalS = 10 };
+        yield return new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = At, Site = "s1", Rack = "r07", State = "online", AgentVersion = "0.1.0", MinersConfigured = 40, PollIntervalS = 10, Capabilities = Capabilities() };
         yield return MinerTelemetryPayload.From(Snapshot(), "s1", "r07", "m-0042", "agent-s1-r07", 2, At);
         yield return new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = At, Site = "s1", Rack = "r07", MinerId = "m-0042", State = "restarting", PreviousState = "hashing", Reason = "watchdog: hashrate 0 for 10 min" };
         yield return new FarmEventPayload { Publisher = "agent-s1-r07", Seq = 4, Timestamp = At, Site = "s1", Rack = "r07", Kind = "relay", Severity = "warning", MinerId = "m-0042", Action = "power-cycle", Detail = "relay 12 off 10 s" };

@@ -52,7 +52,7 @@ public sealed class ContractedFarmFixture : IAsyncLifetime
                 last = now;
                 return steady;
             }, Converge, TimeSpan.FromSeconds(1)),
-            $"capacity never settled with every miner healthy: {last}");
+            $"capacity never settled with every miner healthy: {last}; not enforceable: {string.Join("; ", (await farm.Ops.GetFleetAsync(CancellationToken.None)).Miners.Where(m => m.NotEnforceable is not null).Select(m => $"{m.MinerId} ({m.Profile}): {m.NotEnforceable}"))}");
         return last!;
     }
 

@@ -92,6 +92,13 @@ public sealed class RackIdentityTests
         Assert.Empty(switches.Changes);
         Assert.DoesNotContain(LatestDesired(desired)?.Miners ?? [], m => m.MinerId == stranger);
 
+        // With R01's credentials its capabilities can be claimed too (the agent status is R01's own topic): still only R01's business.
+        await PublishAsync(r01, FarmTopics.AgentStatus(EndToEndFarm.Site, "R01"), new AgentStatusPayload
+        {
+            Publisher = "intruder", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EndToEndFarm.Site, Rack = "R01", State = "online",
+            Capabilities = [TestCapabilities.Writable(stranger, "braiins-os", quota: false)],
+        });
+
         // After probation (3 healthy readings over 3 s in this farm's config) it is sold: counted and in R01's desired state.
         bool sold = await Eventually.TrueAsync(
             async () =>

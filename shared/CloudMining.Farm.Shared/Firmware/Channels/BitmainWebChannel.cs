@@ -105,6 +105,57 @@ public sealed class BitmainWebChannel : WriteChannel
         }
     }
 
+    /// <summary>
+    /// Reads <c>get_miner_conf.cgi</c> with the Digest login and changes nothing: a readable configuration means the
+    /// login is accepted. The configuration read (it holds every pool password) is parsed and dropped, never echoed.
+    /// </summary>
+    public override async Task<ChannelProbe> ProbeAsync(ChannelTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (Missing(target, MinerOperation.SetPools) is { Error: { } missing })
+        {
+            return new ChannelProbe(Name, ChannelProbeStatus.MissingCredentials, missing.Message, missing.Fix);
+        }
+
+        const string command = "get_miner_conf";
+        bool vendorDefault = target.Profile.Web.VendorDefaultPassword is { } vendor && string.Equals(target.Credential!.Password, vendor, StringComparison.Ordinal);
+        try
+        {
+            using HttpClient client = Client(target);
+            using HttpResponseMessage read = await client.GetAsync(Cgi(target, command), cancellationToken);
+            if (Refused(target, MinerOperation.SetPools, command, read, 1) is { Error: { } refused })
+            {
+                ChannelProbeStatus status = refused.Kind switch
+                {
+                    ChannelErrorKind.AuthenticationFailed => ChannelProbeStatus.AuthenticationFailed,
+                    ChannelErrorKind.AccessDenied => ChannelProbeStatus.Disabled,
+                    _ => ChannelProbeStatus.Malformed,
+                };
+                return new ChannelProbe(Name, status, refused.Message, refused.Fix);
+            }
+
+            bool isObject;
+            try
+            {
+                isObject = JsonNode.Parse(await read.Content.ReadAsStringAsync(cancellationToken)) is JsonObject;
+            }
+            catch (JsonException)
+            {
+                isObject = false;
+            }
+
+            return isObject
+                ? new ChannelProbe(Name, ChannelProbeStatus.Ready, $"web login of user '{target.Credential!.User}' accepted (get_miner_conf.cgi read)") { VendorDefaultPassword = vendorDefault }
+                : new ChannelProbe(Name, ChannelProbeStatus.Malformed, "get_miner_conf.cgi did not answer a JSON object",
+                    "check that the miner runs Bitmain stock firmware (the profile's detection may have picked the wrong one)") { VendorDefaultPassword = vendorDefault };
+        }
+        catch (Exception e) when (Transport(e, cancellationToken))
+        {
+            ChannelError lost = Lost(target, MinerOperation.SetPools, command, e, 1).Error!;
+            return new ChannelProbe(Name, ChannelProbeStatus.Unreachable, lost.Message, lost.Fix);
+        }
+    }
+
     private async Task<ChannelResult> ChangeConfigurationAsync(ChannelTarget target, MinerOperation op, string setCommand, Action<JsonObject> change, CancellationToken cancellationToken)
     {
         using HttpClient client = Client(target);

@@ -48,6 +48,9 @@ public sealed class BraiinsGrpcChannel : WriteChannel
     public override bool WritesWholePoolList => true;
 
     /// <summary>BOS+ balances between pool groups by quota or fixed share ratio; each quota becomes a group.</summary>
+    /// <summary>Splits go through pool groups (Braiins OS+ pool groups, one per pool, quota = the pool's share), not cgminer's pool quotas.</summary>
+    public override string QuotaStyle(FirmwareProfile profile) => SupportsQuota(profile) ? Contract.PoolQuotaStyles.GroupRatio : Contract.PoolQuotaStyles.None;
+
     public override bool SupportsQuota(FirmwareProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);

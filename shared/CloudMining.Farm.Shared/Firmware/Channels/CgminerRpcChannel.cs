@@ -110,6 +110,35 @@ public sealed class CgminerRpcChannel : WriteChannel
         return levels;
     }
 
+    /// <summary>
+    /// Sends cgminer's <c>privileged</c> command, which changes nothing and answers whether this client may use the
+    /// privileged (write) commands: <c>S</c> Code 46 "Privileged access OK", or <c>E</c> Code 45 "Access denied"
+    /// (stock Antminer firmware answers that to every write, whatever its api-allow says).
+    /// </summary>
+    public override async Task<ChannelProbe> ProbeAsync(ChannelTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ActionResult result = await _runner.RunStepsAsync(target.Endpoint, target.Profile, ProfileAction.Restart, [new ActionStep("privileged", null)], NoValues, cancellationToken);
+        if (result.Succeeded)
+        {
+            return new ChannelProbe(Name, ChannelProbeStatus.Ready, "cgminer API grants privileged access (privileged: Code 46)");
+        }
+
+        MinerApiError error = result.Error ?? new MinerApiError(MinerApiErrorKind.CommandError, "failed");
+        return error.Kind switch
+        {
+            MinerApiErrorKind.AccessDenied => new ChannelProbe(Name, ChannelProbeStatus.Disabled,
+                $"the cgminer API at {target.Endpoint} refuses privileged commands (Code 45, access denied)",
+                $"allow this agent's address for writes (api-allow W:…) where the firmware has that setting, or route the operations to the firmware's own channel in {Path.GetFileName(target.Profile.SourceFile)} (stock Antminer: bitmain-web)"),
+            MinerApiErrorKind.Unreachable or MinerApiErrorKind.Timeout => new ChannelProbe(Name, ChannelProbeStatus.Unreachable,
+                $"the cgminer API at {target.Endpoint} did not answer the probe ({error.Kind})", "check the miner is powered and reachable; it is probed again once it answers"),
+
+            // A firmware without the 'privileged' command: nothing can be learnt without trying a real write.
+            MinerApiErrorKind.CommandError => new ChannelProbe(Name, ChannelProbeStatus.NotProbed, "the firmware has no 'privileged' command; writes are tried as they come"),
+            _ => new ChannelProbe(Name, ChannelProbeStatus.Malformed, $"the reply to 'privileged' could not be read ({error.Kind})", "check the firmware profile matches the firmware"),
+        };
+    }
+
     private ChannelResult From(MinerOperation operation, ChannelTarget target, ActionResult result)
     {
         if (result.Outcome == ActionOutcome.NotSupported)

@@ -24,6 +24,12 @@ public abstract class WriteChannel
     /// <summary>Whether pool quotas can be set through this channel for a miner of <paramref name="profile"/>.</summary>
     public virtual bool SupportsQuota(FirmwareProfile profile) => false;
 
+    /// <summary>
+    /// How a quota split looks through this channel (one of <see cref="Contract.PoolQuotaStyles"/>): cgminer's integer
+    /// quotas by default where <see cref="SupportsQuota"/>; a channel with pool groups and share ratios overrides it.
+    /// </summary>
+    public virtual string QuotaStyle(FirmwareProfile profile) => SupportsQuota(profile) ? Contract.PoolQuotaStyles.CgminerQuota : Contract.PoolQuotaStyles.None;
+
     /// <summary>Replaces the miner's pools with <paramref name="pools"/> (priority order); only whole-list channels do this.</summary>
     public virtual Task<ChannelResult> SetPoolsAsync(ChannelTarget target, IReadOnlyList<PoolEntry> pools, CancellationToken cancellationToken)
     {

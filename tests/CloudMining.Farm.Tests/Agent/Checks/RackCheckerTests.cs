@@ -4,6 +4,7 @@ using CloudMining.Farm.Agent.Cli;
 using CloudMining.Farm.Tests.Agent.Polling;
 using CloudMining.Farm.Tests.Infrastructure;
 using Spectre.Console;
+using CloudMining.Farm.Shared.Contract;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Checks;
@@ -137,6 +138,38 @@ public sealed class RackCheckerTests
         Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None));
         Assert.Contains("\"warning\": true", jsonOut.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("\"root\"", jsonOut.ToString(), StringComparison.Ordinal); // user root is named, the password value never
+    }
+
+    [Fact]
+    public async Task Check_lists_each_miners_operations_and_why_not_in_text_and_json_and_changes_nothing()
+    {
+        const string wrong = "Not-The-Web-Pw-58";
+        await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
+        RackFiles files = await RackFiles.WriteAsync(rack, minerCredentials: [new { Miner = "*", Profile = "antminer", Password = wrong }]);
+        string[] pools = [.. Enumerable.Range(0, 2).SelectMany(i => rack[i].Snapshot().Pools.Select(p => $"{i} {p.Url} {p.User} {p.Priority}"))];
+
+        using var output = new StringWriter();
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
+        console.Profile.Width = 400;
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None));
+        string text = output.ToString();
+        Assert.Contains($"! ops    {rack[0].Id}: no operation available", text, StringComparison.Ordinal); // this rack serves no stock web interface
+        Assert.Contains("setPools, restartMining, reboot, pause, resume, locateOn, locateOff unavailable through bitmain-web (", text, StringComparison.Ordinal);
+        Assert.Contains("fix:", text, StringComparison.Ordinal);
+        Assert.True(text.Contains($"! ops    {rack[1].Id}: setPools, restartMining unavailable through cgminer-rpc (disabled): ", StringComparison.Ordinal), text); // this rack's API has no write access: Code 45
+        Assert.Contains("Code 45", text, StringComparison.Ordinal);
+
+        using var jsonOut = new StringWriter();
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None));
+        using JsonDocument doc = JsonDocument.Parse(jsonOut.ToString());
+        JsonElement miners = doc.RootElement.GetProperty("miners");
+        Assert.Equal(2, miners.GetArrayLength());
+        JsonElement stockPools = miners.EnumerateArray().Single(m => m.GetProperty("minerId").GetString() == rack[0].Id).GetProperty("operations").EnumerateArray().Single(o => o.GetProperty("operation").GetString() == "setPools");
+        Assert.False(stockPools.GetProperty("available").GetBoolean());
+        Assert.Contains(stockPools.GetProperty("reason").GetString(), CapabilityReasons.All);
+        Assert.DoesNotContain(wrong, text + jsonOut, StringComparison.Ordinal);
+        Assert.Equal(pools, Enumerable.Range(0, 2).SelectMany(i => rack[i].Snapshot().Pools.Select(p => $"{i} {p.Url} {p.User} {p.Priority}")).ToArray()); // probes only: the refused 'privileged' changed nothing
+        Assert.Equal(0, rack[0].WebWritesReceived);
     }
 
     [Fact]

@@ -20,6 +20,8 @@ internal sealed class EngineFarm : IAsyncDisposable
     public const string HouseWorker = "op.house";
 
     private readonly Dictionary<string, SimMiner> miners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> agentStates = new(StringComparer.Ordinal);
+    private readonly HashSet<string> announced = new(StringComparer.Ordinal);
     private long seq;
 
     private EngineFarm(string directory, ManualTimeProvider clock, EngineOptions options)
@@ -45,6 +47,9 @@ internal sealed class EngineFarm : IAsyncDisposable
     public ControllerEngine Engine { get; private set; } = null!;
 
     public IReadOnlyDictionary<string, SimMiner> Miners => miners;
+
+    /// <summary>Racks whose agent is older than capabilities: its statuses never carry them.</summary>
+    public ISet<string> OldAgentRacks { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>What the engine logged.</summary>
     public InMemoryLoggerProvider Log { get; } = new();
@@ -78,11 +83,13 @@ internal sealed class EngineFarm : IAsyncDisposable
     {
         if (freshFleet)
         {
+            // The agents' retained statuses (with their capabilities) reach the new process again with the next report.
             Fleet = new FleetState(Clock);
+            announced.Clear();
         }
 
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
-        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, new QuotaSupport(["braiins-os", "antminer"]), Clock, Log.CreateLogger<ControllerEngine>(), Broker);
+        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, Clock, Log.CreateLogger<ControllerEngine>(), Broker);
     }
 
     /// <summary>Stops the engine and closes the store, keeping the file and the fleet (the agents keep reporting).</summary>
@@ -115,9 +122,30 @@ internal sealed class EngineFarm : IAsyncDisposable
         return miner;
     }
 
-    /// <summary>A rack's agent says online or offline (its last will), received now.</summary>
-    public void AgentStatus(string rack, string state) =>
-        Fleet.Apply(new AgentStatusPayload { Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = state });
+    /// <summary>A rack's agent says online or offline (its last will), received now, with its miners' capabilities.</summary>
+    public void AgentStatus(string rack, string state)
+    {
+        agentStates[rack] = state;
+        SimMiner[] rackMiners = [.. miners.Values.Where(m => m.Rack == rack)];
+        announced.UnionWith(rackMiners.Select(m => m.Id));
+        Fleet.Apply(new AgentStatusPayload
+        {
+            Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = state,
+            Capabilities = OldAgentRacks.Contains(rack) ? null : [.. rackMiners.Select(m => m.Reported)],
+            AgentVersion = OldAgentRacks.Contains(rack) ? "0.9.0" : null,
+        });
+    }
+
+    /// <summary>A rack's agent reports every operation available for <paramref name="minerIds"/> (miners fed without <see cref="SimMiner"/>).</summary>
+    public void Capable(string rack, IEnumerable<string> minerIds) =>
+        Fleet.Apply(new AgentStatusPayload
+        {
+            Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = agentStates.GetValueOrDefault(rack, "online"),
+            Capabilities = [.. minerIds.Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
+        });
+
+    /// <summary>The rack's agent reports its miners' capabilities again (after a test changed <see cref="SimMiner.Capabilities"/>).</summary>
+    public void ReportCapabilities(string rack) => AgentStatus(rack, agentStates.GetValueOrDefault(rack, "online"));
 
     /// <summary>Ticks the engine every <paramref name="step"/> for <paramref name="duration"/> while no telemetry arrives.</summary>
     public async Task TickSilentlyAsync(TimeSpan duration, TimeSpan? step = null)
@@ -154,6 +182,13 @@ internal sealed class EngineFarm : IAsyncDisposable
     public async Task ReportAsync(TimeSpan elapsed)
     {
         DateTimeOffset now = Clock.GetUtcNow();
+
+        // As a real agent does once it has probed them: capabilities before the controller may sell a miner.
+        foreach (string rack in miners.Values.Where(m => !announced.Contains(m.Id)).Select(m => m.Rack).Distinct().ToList())
+        {
+            ReportCapabilities(rack);
+        }
+
         AllocationView allocation = await Engine.GetAllocationAsync(CancellationToken.None);
         foreach (SimMiner m in miners.Values)
         {

@@ -26,6 +26,14 @@ internal sealed class SimMiner(string id, string rack, string profile, double ha
 
     public string State { get; set; } = "hashing";
 
+    /// <summary>What its agent reports it can do; null: every operation, with quotas on the quota-capable test profiles.</summary>
+    public MinerCapabilities? Capabilities { get; set; }
+
+    /// <summary>Profiles the engine tests treat as able to split by quota (as the old profile-file reading did).</summary>
+    public static IReadOnlySet<string> QuotaProfiles { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "braiins-os", "antminer" };
+
+    public MinerCapabilities Reported => Capabilities ?? Infrastructure.TestCapabilities.Writable(Id, Profile, QuotaProfiles.Contains(Profile));
+
     /// <summary>Difficulty accepted on a pool so far (what the pool credited the worker).</summary>
     public double AcceptedOn(string url, string user) => difficulty.GetValueOrDefault((url, user));
 

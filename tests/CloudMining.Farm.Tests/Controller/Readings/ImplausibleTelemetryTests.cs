@@ -191,8 +191,16 @@ public sealed class ImplausibleTelemetryTests
                     await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry(EngineFarm.Site, "r1", id), Payload = FakeTelemetry("r1", id, literal, ++seq, DateTimeOffset.UtcNow), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
                 }
 
+                // Every miner, the fakes too, reported with every operation available: only their readings keep the fakes unsold.
+                var status = new AgentStatusPayload
+                {
+                    Publisher = "agent-s1-r1", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EngineFarm.Site, Rack = "r1", State = "online",
+                    Capabilities = [.. Enumerable.Range(1, 3).Select(k => $"real-{k}").Concat(Probes.Select(p => p.MinerId)).Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
+                };
+                await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.AgentStatus(EngineFarm.Site, "r1"), Payload = JsonSerializer.SerializeToUtf8Bytes(status, FarmJsonContext.Default.AgentStatusPayload), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
+
                 IngestService ingest = host.Services.GetRequiredService<IngestService>();
-                Assert.True(await Eventually.TrueAsync(() => ingest.Subscriber!.Received == 8, TimeSpan.FromSeconds(15)), $"received {ingest.Subscriber!.Received}");
+                Assert.True(await Eventually.TrueAsync(() => ingest.Subscriber!.Received == 9, TimeSpan.FromSeconds(15)), $"received {ingest.Subscriber!.Received}");
                 Assert.Equal(3, ingest.Subscriber.Malformed);
                 CapacityView? capacity = null;
                 Assert.True(

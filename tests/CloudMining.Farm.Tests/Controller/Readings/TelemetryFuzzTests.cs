@@ -88,6 +88,11 @@ public sealed partial class TelemetryFuzzTests
             await FeedAsync(m, Payload(m, Contracts.FarmContractSamples.Snapshot()));
         }
 
+        foreach (IGrouping<string, int> rack in Enumerable.Range(0, MinerCount).GroupBy(Rack))
+        {
+            farm.Capable(rack.Key, rack.Select(m => $"m{m:00}"));
+        }
+
         await farm.Engine.TickAsync(CancellationToken.None);
         await farm.AddContractAsync("fuzzed", 300);
 
