@@ -64,7 +64,7 @@ public sealed partial class SimulatedMiner
             lock (_gate)
             {
                 return _poolGroups is null ? [] : [.. _poolGroups.Select(g => (g.Name, g.Quota, g.Ratio,
-                    (IReadOnlyList<string>)[.. _pools.Where(p => p.Group == g.Uid).OrderBy(p => p.Priority).Select(p => p.Url + " " + p.User)]))];
+                    (IReadOnlyList<string>)[.. _pools.Where(p => p.GroupUid == g.Uid).OrderBy(p => p.Priority).Select(p => p.Url + " " + p.User)]))];
             }
         }
     }
@@ -167,7 +167,7 @@ public sealed partial class SimulatedMiner
                     group.Quota = new Quota { Value = g.Quota ?? 1 };
                 }
 
-                foreach (MinerPool p in _pools.Where(p => g.Uid == (p.Group ?? DefaultGroupUid)).OrderBy(p => p.Priority))
+                foreach (MinerPool p in _pools.Where(p => g.Uid == (p.GroupUid ?? DefaultGroupUid)).OrderBy(p => p.Priority))
                 {
                     group.Pools.Add(new Pool
                     {
@@ -268,7 +268,7 @@ public sealed partial class SimulatedMiner
                         ?? new MinerPool(new PoolDefinition(p.Url, p.User, password), order);
                     pool.Priority = order++;
                     pool.Enabled = !p.HasEnabled || p.Enabled;
-                    pool.Group = uid;
+                    pool.GroupUid = uid;
                     pool.Quota = group.Ratio is { } share ? (int)Math.Round(share * 100) : (int)group.Quota!.Value;
                     next.Add(pool);
                     echoed.Pools.Add(new PoolConfiguration { Uid = PoolUid(pool), Url = pool.Url, User = pool.User, Enabled = pool.Enabled });
@@ -361,7 +361,7 @@ public sealed partial class SimulatedMiner
         _poolGroups = null;
         foreach (MinerPool p in _pools)
         {
-            p.Group = null;
+            p.GroupUid = null;
         }
     }
 
@@ -380,7 +380,7 @@ public sealed partial class SimulatedMiner
             int best = -1;
             for (int i = 0; i < _pools.Count; i++)
             {
-                if (_pools[i].Group == g.Uid && IsUsable(_pools[i]) && (best < 0 || _pools[i].Priority < _pools[best].Priority))
+                if (_pools[i].GroupUid == g.Uid && IsUsable(_pools[i]) && (best < 0 || _pools[i].Priority < _pools[best].Priority))
                 {
                     best = i;
                 }

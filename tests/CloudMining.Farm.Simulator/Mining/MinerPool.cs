@@ -29,7 +29,7 @@ internal sealed class MinerPool
     public bool Enabled { get; set; } = true;
 
     /// <summary>The uid of the Braiins OS+ pool group holding this pool, or null outside pool groups.</summary>
-    public string? Group { get; set; }
+    public string? GroupUid { get; set; }
 
     public double Hashes { get; private set; }
 

@@ -116,7 +116,7 @@ public sealed class FailureAndMaintenanceTests
         IEnumerable<string> shares = a.Contracts.SelectMany(c => c.Shares.Select(s => (c, s))).Where(x => x.c.Worker == worker).Select(x =>
         {
             SimulatedMiner m = farm.Sim[x.s.MinerId];
-            Simulator.Mining.MinerView v = m.Snapshot();
+            CloudMining.Farm.Simulator.Mining.MinerView v = m.Snapshot();
             string pools = string.Join(" ", v.Pools.Where(p => p.Enabled).Select(p => $"{p.User}:q{p.Quota}g{p.Group}"));
             return $"{x.s.MinerId} {m.Firmware} share {x.s.Fraction:P0} hashing {v.Hash5s / 1e12:F1} TH/s pools [{pools}]";
         });
