@@ -77,7 +77,8 @@ public sealed class StalenessPolicy
 
     /// <summary>
     /// True when the control loop may re-solve: connected, and either the calm after connecting has passed or every
-    /// miner of the current allocation has been received since the connection (and the fleet is not empty).
+    /// miner of the current allocation has been received since the connection, with its rack's capabilities (and the
+    /// fleet is not empty).
     /// </summary>
     public bool Settled(IEnumerable<string> allocatedMiners, IReadOnlyList<RackLiveState> racks, DateTimeOffset now)
     {
@@ -96,6 +97,11 @@ public sealed class StalenessPolicy
         var heard = new HashSet<string>(
             racks.SelectMany(r => r.Miners).Where(m => m.ReceivedAt >= connected).Select(m => m.MinerId),
             StringComparer.Ordinal);
-        return heard.Count > 0 && allocatedMiners.All(heard.Contains);
+        var allocated = new HashSet<string>(allocatedMiners, StringComparer.Ordinal);
+
+        // Telemetry can arrive before a rack's retained agent status: until the capabilities of every rack holding an
+        // allocated miner are heard, its miners would look unenforceable and be moved for nothing.
+        bool capabilitiesHeard = racks.Where(r => r.Miners.Any(m => allocated.Contains(m.MinerId))).All(r => r.Capabilities is not null);
+        return heard.Count > 0 && allocated.All(heard.Contains) && capabilitiesHeard;
     }
 }

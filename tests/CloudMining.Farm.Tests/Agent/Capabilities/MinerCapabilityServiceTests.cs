@@ -31,6 +31,7 @@ public sealed class MinerCapabilityServiceTests
             o.MinerCredentials.Clear();
             o.MinerCredentials.Add(new MinerCredentialOptions { Miner = o.Miners[0].Id, Profile = "antminer", Password = PoolsRack.WebPassword });
             o.MinerCredentials.Add(new MinerCredentialOptions { Miner = o.Miners[1].Id, Profile = "antminer", Password = WrongPassword });
+            o.MinerCredentials.Add(new MinerCredentialOptions { Miner = "*", Profile = "braiins-os", Password = PoolsRack.WebPassword });
         });
         using MinerCapabilityService service = Service(rack, TimeProvider.System);
         await service.StartAsync(CancellationToken.None);
@@ -47,7 +48,9 @@ public sealed class MinerCapabilityServiceTests
         OperationCapability refused = status.Capabilities!.Single(c => c.MinerId == rack[1].Id).For(MinerOperation.SetPools)!;
         Assert.Equal((false, CapabilityReasons.AuthenticationFailed), (refused.Available, refused.Reason));
         Assert.Contains("Agent:MinerCredentials", refused.Fix, StringComparison.Ordinal);
-        Assert.True(status.Capabilities!.Single(c => c.MinerId == rack[2].Id).For(MinerOperation.SetPools) is { Available: true, Channel: WriteChannelNames.CgminerRpc });
+        MinerCapabilities bos = status.Capabilities!.Single(c => c.MinerId == rack[2].Id);
+        Assert.True(bos.For(MinerOperation.SetPools) is { Available: true, Channel: WriteChannelNames.BraiinsGrpc, Verified: true });
+        Assert.Equal(PoolQuotaStyles.GroupRatio, bos.PoolQuota); // Braiins OS+ splits through pool groups
 
         // Probes change nothing, and the retained status a restarted controller reads carries them too.
         Assert.Equal(0, rack[0].WebWritesReceived + rack[1].WebWritesReceived + rack[0].WriteCommandsReceived + rack[1].WriteCommandsReceived);

@@ -122,9 +122,9 @@ public sealed class RackCheckerTests
         Assert.True(report.Passed, Lines(report)); // a warning does not fail the check
         CheckResult login = Assert.Single(report.Checks, c => c.Area == "login" && c.Subject == rack[0].Id);
         // The Braiins OS+ miner's pools go through its gRPC API, which needs a login too: none is configured for it.
-        CheckResult bos = Assert.Single(report.Checks, c => c.Area == "login" && c.Subject == rack[1].Id);
+        CheckResult bos = Assert.Single(report.Checks, c => c.Area == "ops" && c.Subject == rack[1].Id && c.Detail.Contains("braiins-grpc", StringComparison.Ordinal));
         Assert.True(bos.Warning);
-        Assert.Contains("braiins-grpc", bos.Detail, StringComparison.Ordinal);
+        Assert.Contains("missing-credentials", bos.Detail, StringComparison.Ordinal);
         Assert.True(login.Warning);
         Assert.Contains("vendor's default web password", login.Detail, StringComparison.Ordinal);
         Assert.Contains("Agent:MinerCredentials", login.Hint, StringComparison.Ordinal);
@@ -156,8 +156,9 @@ public sealed class RackCheckerTests
         Assert.Contains($"! ops    {rack[0].Id}: no operation available", text, StringComparison.Ordinal); // this rack serves no stock web interface
         Assert.Contains("setPools, restartMining, reboot, pause, resume, locateOn, locateOff unavailable through bitmain-web (", text, StringComparison.Ordinal);
         Assert.Contains("fix:", text, StringComparison.Ordinal);
-        Assert.True(text.Contains($"! ops    {rack[1].Id}: setPools, restartMining unavailable through cgminer-rpc (disabled): ", StringComparison.Ordinal), text); // this rack's API has no write access: Code 45
-        Assert.Contains("Code 45", text, StringComparison.Ordinal);
+        // The Braiins OS+ miner takes every change through its gRPC API, and no login is configured for it here.
+        Assert.True(text.Contains($"! ops    {rack[1].Id}: setPools, restartMining, reboot, pause, resume, setPowerTarget, locateOn, locateOff unavailable through braiins-grpc (missing-credentials): ", StringComparison.Ordinal), text);
+        Assert.Contains("\"\" is the Braiins OS+ factory password", text, StringComparison.Ordinal);
 
         using var jsonOut = new StringWriter();
         Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None));

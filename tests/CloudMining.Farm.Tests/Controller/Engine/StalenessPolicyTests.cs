@@ -68,7 +68,33 @@ public sealed class StalenessPolicyTests
         Report("m1");
         Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
         Report("m2");
+
+        // Telemetry alone is not enough: until the rack's agent status (with the miners' capabilities) is heard, the
+        // miners would look unenforceable and a re-solve would move them for nothing.
+        Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+        fleet.Apply(new AgentStatusPayload
+        {
+            Publisher = "agent-s1-r1",
+            Seq = ++seq,
+            Timestamp = clock.GetUtcNow(),
+            Site = "s1",
+            Rack = "r1",
+            State = "online",
+            Capabilities = [TestCapabilities.Writable("m1", "antminer", quota: false), TestCapabilities.Writable("m2", "antminer", quota: false)],
+        });
         Assert.True(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void An_agent_that_never_reports_capabilities_only_delays_the_loop_until_the_calm_has_passed()
+    {
+        Report("m1");
+        gate.Connected(clock.GetUtcNow());
+        Report("m1");
+        Agent("online");
+        Assert.False(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
+        clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.True(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
     }
 
     [Fact]
