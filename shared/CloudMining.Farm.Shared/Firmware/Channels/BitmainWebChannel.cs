@@ -35,16 +35,9 @@ public sealed class BitmainWebChannel : WriteChannel
         const MinerOperation op = MinerOperation.SetPools;
         OperationRoute route = target.Profile.Route(op) ?? new OperationRoute(op, Kind);
         int max = target.Profile.Web.MaxPools;
-        if (pools.Count == 0 || pools.Count > max)
+        if (RefuseFailoverList(target, pools, max, "the firmware's configuration holds", "the stock firmware's configuration has no pool quotas") is { } refused)
         {
-            return ChannelResult.NotSupported(op, Name, target, $"{pools.Count} pools asked but the firmware's configuration holds 1 to {max}",
-                $"send this miner at most {max} pools");
-        }
-
-        if (pools.FirstOrDefault(p => p.Quota is not null) is { } withQuota)
-        {
-            return ChannelResult.NotSupported(op, Name, target, $"a quota is asked for {withQuota.Url} ({withQuota.User}) but the stock firmware's configuration has no pool quotas",
-                "allocate this miner whole (no quota)");
+            return refused;
         }
 
         if (Missing(target, op) is { } missing)

@@ -37,16 +37,9 @@ public sealed class VnishRestChannel : WriteChannel
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(pools);
         const MinerOperation op = MinerOperation.SetPools;
-        int max = target.Profile.Web.MaxPools;
-        if (pools.Count == 0 || pools.Count > max)
+        if (RefuseFailoverList(target, pools, target.Profile.Web.MaxPools, "VNish's settings hold", "VNish's pool settings have no quota (url, user and pass only)") is { } refused)
         {
-            return ChannelResult.NotSupported(op, Name, target, $"{pools.Count} pools asked but VNish's settings hold 1 to {max}", $"send this miner at most {max} pools");
-        }
-
-        if (pools.FirstOrDefault(p => p.Quota is not null) is { } withQuota)
-        {
-            return ChannelResult.NotSupported(op, Name, target, $"a quota is asked for {withQuota.Url} ({withQuota.User}) but VNish's pool settings have no quota (url, user and pass only)",
-                "allocate this miner whole (no quota)");
+            return refused;
         }
 
         var list = new JsonArray();

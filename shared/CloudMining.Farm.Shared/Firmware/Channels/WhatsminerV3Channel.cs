@@ -39,14 +39,9 @@ public sealed class WhatsminerV3Channel : WriteChannel
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(pools);
         const MinerOperation op = MinerOperation.SetPools;
-        if (pools.Count is 0 or > MaxPools)
+        if (RefuseFailoverList(target, pools, MaxPools, "set.miner.pools holds", "Whatsminer has no pool quotas (failover only)") is { } refused)
         {
-            return Task.FromResult(ChannelResult.NotSupported(op, Name, target, $"{pools.Count} pools asked but set.miner.pools holds 1 to {MaxPools}", $"send this miner at most {MaxPools} pools"));
-        }
-
-        if (pools.FirstOrDefault(p => p.Quota is not null) is { } withQuota)
-        {
-            return Task.FromResult(ChannelResult.NotSupported(op, Name, target, $"a quota is asked for {withQuota.Url} ({withQuota.User}) but Whatsminer has no pool quotas (failover only)", "allocate this miner whole (no quota)"));
+            return Task.FromResult(refused);
         }
 
         var list = new JsonArray();

@@ -37,6 +37,26 @@ public abstract class WriteChannel
         return Task.FromResult(ChannelResult.NotSupported(MinerOperation.SetPools, Name, target, $"the {Name} channel changes pools command by command, not as a whole list", "plan the change with the pool planner"));
     }
 
+    /// <summary>
+    /// The refusal, before anything is sent, of a pool list a failover-only firmware cannot hold: empty, more pools
+    /// than <paramref name="max"/>, or a quota on any pool. <paramref name="holder"/> names what holds the list
+    /// ("update_pools holds", "VNish's settings hold"); <paramref name="noQuota"/> says why there are no quotas.
+    /// Null when the list fits.
+    /// </summary>
+    protected ChannelResult? RefuseFailoverList(ChannelTarget target, IReadOnlyList<PoolEntry> pools, int max, string holder, string noQuota)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(pools);
+        if (pools.Count == 0 || pools.Count > max)
+        {
+            return ChannelResult.NotSupported(MinerOperation.SetPools, Name, target, $"{pools.Count} pools asked but {holder} 1 to {max}", $"send this miner at most {max} pools");
+        }
+
+        return pools.FirstOrDefault(p => p.Quota is not null) is { } withQuota
+            ? ChannelResult.NotSupported(MinerOperation.SetPools, Name, target, $"a quota is asked for {withQuota.Url} ({withQuota.User}) but {noQuota}", "allocate this miner whole (no quota)")
+            : null;
+    }
+
     /// <summary>Runs one step of a planned pool change (a profile action with its placeholder values); only command-by-command channels do this.</summary>
     public virtual Task<ChannelResult> RunPoolStepAsync(ChannelTarget target, ProfileAction action, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
     {
