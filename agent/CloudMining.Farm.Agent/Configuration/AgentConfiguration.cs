@@ -52,6 +52,7 @@ public static class AgentConfiguration
         ArgumentNullException.ThrowIfNull(configuration);
         return new ConfigurationKeyAudit()
             .Bind(AgentOptions.SectionName, typeof(AgentOptions))
+            .KnownHostKeys()
             .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null && !FarmLogging.IsLoggingKey(kv.Key)).Select(kv => kv.Key));
     }
 

@@ -80,6 +80,7 @@ public static class ControllerHost
         ArgumentNullException.ThrowIfNull(configuration);
         return new ConfigurationKeyAudit()
             .Bind(ControllerOptions.SectionName, typeof(ControllerOptions))
+            .KnownHostKeys()
             .Bind(InfluxDBClientOptions.SectionName, typeof(InfluxDBClientOptions))
             .Bind(InfluxDBClientOptions.SectionName + ":Write", typeof(WriteOptions))
             .Check(configuration.AsEnumerable().Where(kv => kv.Value is not null && !FarmLogging.IsLoggingKey(kv.Key)).Select(kv => kv.Key));

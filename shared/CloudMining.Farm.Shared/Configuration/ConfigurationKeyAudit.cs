@@ -41,6 +41,12 @@ public sealed class ConfigurationKeyAudit
     }
 
     /// <summary>
+    /// Declares the keys the .NET host itself puts in every application's configuration (HostDefaults: contentRoot,
+    /// applicationName, environment), which no options class of ours reads but which are not typos either.
+    /// </summary>
+    public ConfigurationKeyAudit KnownHostKeys() => Known("contentRoot").Known("applicationName").Known("environment");
+
+    /// <summary>
     /// The unknown keys among <paramref name="keys"/> (configuration paths such as "Agent:Miners:0:Address"), each
     /// reported once at the first segment that is not known, with the nearest known sibling as the suggestion.
     /// </summary>

@@ -80,4 +80,17 @@ public sealed class ConfigurationKeyAuditTests
         UnknownConfigurationKey unknown = Assert.Single(AgentConfiguration.UnknownKeys(configuration));
         Assert.Equal("Agent:PollIntervall is not a known key and is ignored; did you mean Agent:PollInterval?", unknown.Message);
     }
+
+    [Fact]
+    public void The_keys_the_dotnet_host_adds_are_not_reported_but_a_typo_beside_them_is()
+    {
+        // HostApplicationBuilder puts these in every program's configuration; the running agent once warned about them.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("contentRoot", "/srv/farm"), new("applicationName", "farm-agent"), new("environment", "Production"), new("Agent:Miners:0:Id", "m1"), new("Agent:Miners:0:Adress", "10.0.0.1")])
+            .Build();
+        UnknownConfigurationKey unknown = Assert.Single(AgentConfiguration.UnknownKeys(configuration));
+        Assert.StartsWith("Agent:Miners:0:Adress is not a known key", unknown.Message, StringComparison.Ordinal);
+        Assert.Empty(CloudMining.Farm.Controller.Hosting.ControllerHost.UnknownKeys(new ConfigurationBuilder()
+            .AddInMemoryCollection([new("contentRoot", "/srv/farm"), new("applicationName", "farm-controller")]).Build()));
+    }
 }
