@@ -55,6 +55,20 @@ public sealed class FarmTopicsTests
     }
 
     [Fact]
+    public void One_absurd_seq_does_not_silence_the_topic_its_publisher_goes_on_after_it()
+    {
+        // A spoofed or corrupt status with seq 900003 once made every later real status (seq ~300) look like a replay.
+        var filter = new DuplicateFilter();
+        Assert.True(filter.Accept("agent-demo-R01", "status", 295));
+        Assert.True(filter.Accept("agent-demo-R01", "status", 900_003));
+        Assert.True(filter.Accept("agent-demo-R01", "status", 296));
+        Assert.Equal(1, filter.Restarts);
+        Assert.False(filter.Accept("agent-demo-R01", "status", 296)); // the re-delivery right after it is still a duplicate
+        Assert.True(filter.Accept("agent-demo-R01", "status", 297));
+        Assert.False(filter.Accept("agent-demo-R01", "status", 297 - DuplicateFilter.RestartGap)); // exactly the gap behind: still a duplicate; only beyond it is a restart
+    }
+
+    [Fact]
     public void Publisher_sequence_keeps_increasing_across_restarts()
     {
         string path = Path.Combine(Path.GetTempPath(), $"farm-seq-{Guid.NewGuid():N}", "seq");
