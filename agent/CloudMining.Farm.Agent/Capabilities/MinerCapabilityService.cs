@@ -5,7 +5,7 @@ using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Capabilities;
 using CloudMining.Farm.Shared.Firmware.Channels;
@@ -97,7 +97,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
     {
         ArgumentNullException.ThrowIfNull(cycle);
         DateTimeOffset now = time.GetUtcNow();
-        foreach (MinerHealth health in cycle.Miners)
+        foreach (MinerPollStatus health in cycle.Miners)
         {
             if (ProfileOf(health) is not { } profile)
             {
@@ -276,7 +276,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
         }
     }
 
-    private FirmwareProfile? ProfileOf(MinerHealth health)
+    private FirmwareProfile? ProfileOf(MinerPollStatus health)
     {
         string name = string.Equals(health.ConfiguredProfile, MinerOptions.AutoProfile, StringComparison.OrdinalIgnoreCase)
             ? health.Snapshot?.Identity.Profile ?? string.Empty

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Capabilities;
 using CloudMining.Farm.Shared.Firmware.Channels;

@@ -60,7 +60,7 @@ public static partial class RackChecker
             results.Add(secrets);
         }
 
-        var capabilities = new System.Collections.Concurrent.ConcurrentBag<Shared.Contract.MinerCapabilities>();
+        var capabilities = new System.Collections.Concurrent.ConcurrentBag<Shared.Wire.MinerCapabilities>();
         if (reader is not null)
         {
             results.AddRange(await CheckMinersAsync(options, reader, capabilities, cancellationToken));

@@ -1,4 +1,4 @@
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Agent.Events;

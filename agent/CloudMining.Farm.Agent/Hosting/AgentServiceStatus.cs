@@ -43,7 +43,7 @@ public sealed class AgentServiceStatus : IHostedService
     {
         ArgumentNullException.ThrowIfNull(e);
         Hashrate total = Hashrate.Zero;
-        foreach (MinerHealth m in e.Miners)
+        foreach (MinerPollStatus m in e.Miners)
         {
             if (m.LastSuccessAt >= e.Cycle.StartedAt && m.Snapshot?.Hashrate5s is { } rate)
             {

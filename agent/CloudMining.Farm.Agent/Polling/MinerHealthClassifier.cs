@@ -77,7 +77,7 @@ public static class MinerHealthClassifier
     }
 
     /// <summary>Exceptions only come from the resilience strategies (open circuit, attempt timeout) or from a reader bug.</summary>
-    public static MinerPollOutcome FromException(Exception exception, MinerHealth previous, TimeSpan breakDuration)
+    public static MinerPollOutcome FromException(Exception exception, MinerPollStatus previous, TimeSpan breakDuration)
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(previous);

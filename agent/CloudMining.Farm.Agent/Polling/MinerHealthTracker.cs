@@ -3,17 +3,17 @@ using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Agent.Polling;
 
-/// <summary>Holds the latest <see cref="MinerHealth"/> of every miner and logs exactly one line each time a miner's state changes.</summary>
+/// <summary>Holds the latest <see cref="MinerPollStatus"/> of every miner and logs exactly one line each time a miner's state changes.</summary>
 public sealed class MinerHealthTracker
 {
-    private readonly MinerHealth[] miners;
+    private readonly MinerPollStatus[] miners;
     private readonly ILogger logger;
 
     public MinerHealthTracker(IReadOnlyList<MinerOptions> configured, ILogger<MinerHealthTracker> logger)
     {
         ArgumentNullException.ThrowIfNull(configured);
         this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        miners = configured.Select(m => new MinerHealth
+        miners = configured.Select(m => new MinerPollStatus
         {
             MinerId = m.Id,
             Endpoint = m.Endpoint,
@@ -24,13 +24,13 @@ public sealed class MinerHealthTracker
     public int Count => miners.Length;
 
     /// <summary>Each slot is replaced whole, so readers on other threads see one poll's result or the next, never half of one.</summary>
-    public MinerHealth this[int index] => Volatile.Read(ref miners[index]);
+    public MinerPollStatus this[int index] => Volatile.Read(ref miners[index]);
 
-    public MinerHealth? Find(string minerId)
+    public MinerPollStatus? Find(string minerId)
     {
         for (int i = 0; i < miners.Length; i++)
         {
-            MinerHealth m = this[i];
+            MinerPollStatus m = this[i];
             if (string.Equals(m.MinerId, minerId, StringComparison.OrdinalIgnoreCase))
             {
                 return m;
@@ -41,9 +41,9 @@ public sealed class MinerHealthTracker
     }
 
     /// <summary>A copy of every miner's current health, in configuration order.</summary>
-    public IReadOnlyList<MinerHealth> Current()
+    public IReadOnlyList<MinerPollStatus> Current()
     {
-        var copy = new MinerHealth[miners.Length];
+        var copy = new MinerPollStatus[miners.Length];
         for (int i = 0; i < copy.Length; i++)
         {
             copy[i] = this[i];
@@ -53,11 +53,11 @@ public sealed class MinerHealthTracker
     }
 
     /// <summary>Folds one poll's outcome into the miner's health; only one poll per miner runs at a time.</summary>
-    public MinerHealth Record(int index, MinerPollOutcome outcome, DateTimeOffset at, TimeSpan duration)
+    public MinerPollStatus Record(int index, MinerPollOutcome outcome, DateTimeOffset at, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        MinerHealth previous = this[index];
-        MinerHealth next = outcome.IsSuccess
+        MinerPollStatus previous = this[index];
+        MinerPollStatus next = outcome.IsSuccess
             ? previous with
             {
                 State = outcome.State,

@@ -1,9 +1,9 @@
 namespace CloudMining.Farm.Agent.Polling;
 
 /// <summary>One finished poll cycle and every miner's health right after it, handed to listeners such as the MQTT publisher.</summary>
-public sealed class PollCycleCompletedEventArgs(PollCycleResult cycle, IReadOnlyList<MinerHealth> miners) : EventArgs
+public sealed class PollCycleCompletedEventArgs(PollCycleResult cycle, IReadOnlyList<MinerPollStatus> miners) : EventArgs
 {
     public PollCycleResult Cycle { get; } = cycle;
 
-    public IReadOnlyList<MinerHealth> Miners { get; } = miners;
+    public IReadOnlyList<MinerPollStatus> Miners { get; } = miners;
 }

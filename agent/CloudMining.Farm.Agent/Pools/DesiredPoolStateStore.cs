@@ -2,7 +2,7 @@ using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

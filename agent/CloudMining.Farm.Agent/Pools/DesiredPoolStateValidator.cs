@@ -1,5 +1,5 @@
 using CloudMining.Farm.Agent.Configuration;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 
 namespace CloudMining.Farm.Agent.Pools;

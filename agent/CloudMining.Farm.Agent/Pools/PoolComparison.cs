@@ -1,4 +1,4 @@
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Snapshots;
 
 namespace CloudMining.Farm.Agent.Pools;

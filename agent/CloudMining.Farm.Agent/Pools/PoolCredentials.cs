@@ -68,7 +68,7 @@ public sealed class PoolCredentials
             {
                 errors.Add($"{key}:Url: is empty; write the pool URL exactly as the controller sends it, or \"*\" for every pool.");
             }
-            else if (e.Url.Trim() != "*" && Shared.Contract.PoolEndpointRules.UrlProblem(e.Url.Trim(), out _) is { } problem)
+            else if (e.Url.Trim() != "*" && Shared.Wire.PoolEndpointRules.UrlProblem(e.Url.Trim(), out _) is { } problem)
             {
                 errors.Add($"{key}:Url: {problem}");
             }

@@ -6,7 +6,7 @@ using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.MinerApi;
@@ -178,7 +178,7 @@ public sealed partial class PoolReconciler : BackgroundService
 
     private void OnDesiredChanged(object? sender, EventArgs e) => wake.Writer.TryWrite(true);
 
-    private async Task GuardedAsync(MinerPoolAssignment assignment, long generation, MinerHealth? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
+    private async Task GuardedAsync(MinerPoolAssignment assignment, long generation, MinerPollStatus? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
     {
         try
         {
@@ -196,7 +196,7 @@ public sealed partial class PoolReconciler : BackgroundService
 
     private static bool Answers(MinerHealthState state) => state is MinerHealthState.Ok or MinerHealthState.Degraded or MinerHealthState.NotHashing;
 
-    private async Task ReconcileMinerAsync(MinerPoolAssignment assignment, long generation, MinerHealth? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
+    private async Task ReconcileMinerAsync(MinerPoolAssignment assignment, long generation, MinerPollStatus? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
     {
         MinerPoolState state = miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
         if (health?.Snapshot is not { } snapshot || !Answers(health.State) || health.LastSuccessAt < cycleStartedAt)
@@ -240,7 +240,7 @@ public sealed partial class PoolReconciler : BackgroundService
         await ApplyAsync(assignment, generation, health, snapshot, difference, state, cancellationToken);
     }
 
-    private async Task ApplyAsync(MinerPoolAssignment assignment, long generation, MinerHealth health, MinerSnapshot snapshot, string difference, MinerPoolState state, CancellationToken cancellationToken)
+    private async Task ApplyAsync(MinerPoolAssignment assignment, long generation, MinerPollStatus health, MinerSnapshot snapshot, string difference, MinerPoolState state, CancellationToken cancellationToken)
     {
         FirmwareProfile? profile = store.ProfileOf(assignment.MinerId);
         if (profile is null)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Agent.Pools;
 

@@ -10,7 +10,7 @@ public static class StatusDocumentFactory
 {
     public static AgentStatusDocument Create(
         AgentOptions options,
-        IReadOnlyList<MinerHealth> miners,
+        IReadOnlyList<MinerPollStatus> miners,
         PollCycleResult cycle,
         DateTimeOffset startedAt,
         DateTimeOffset now)
@@ -23,7 +23,7 @@ public static class StatusDocumentFactory
         int answering = 0;
         for (int i = 0; i < entries.Length; i++)
         {
-            MinerHealth h = miners[i];
+            MinerPollStatus h = miners[i];
             entries[i] = ToEntry(h);
             if (h.State is MinerHealthState.Ok or MinerHealthState.Degraded or MinerHealthState.NotHashing)
             {
@@ -49,7 +49,7 @@ public static class StatusDocumentFactory
         };
     }
 
-    public static MinerStatusEntry ToEntry(MinerHealth h)
+    public static MinerStatusEntry ToEntry(MinerPollStatus h)
     {
         ArgumentNullException.ThrowIfNull(h);
         MinerSnapshot? s = h.Snapshot;

@@ -1,6 +1,6 @@
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Mqtt.Packets;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Agent.Telemetry;
 
@@ -10,7 +10,7 @@ public sealed partial class TelemetryPublisher
     private async Task PublishCycleAsync(PollCycleCompletedEventArgs cycle, CancellationToken cancellationToken)
     {
         var telemetryQos = options.Mqtt.TelemetryQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
-        foreach (MinerHealth miner in cycle.Miners)
+        foreach (MinerPollStatus miner in cycle.Miners)
         {
             // Only a reading from this cycle: a stale snapshot kept after failures must not look like fresh telemetry.
             if (miner.Snapshot is { } snapshot && miner.LastSuccessAt >= cycle.Cycle.StartedAt)
@@ -24,13 +24,13 @@ public sealed partial class TelemetryPublisher
     }
 
     // The reason starts with the agent's detailed state so "unreachable" still says timeout, refused or garbled.
-    private static string Reason(MinerHealth miner)
+    private static string Reason(MinerPollStatus miner)
     {
         string state = miner.State.ToString();
         return miner.Reason.StartsWith(state, StringComparison.OrdinalIgnoreCase) ? miner.Reason : $"{state}: {miner.Reason}";
     }
 
-    private async Task PublishStateChangeAsync(MinerHealth miner, CancellationToken cancellationToken)
+    private async Task PublishStateChangeAsync(MinerPollStatus miner, CancellationToken cancellationToken)
     {
         if (MinerStateNames.For(miner.State) is not { } state)
         {

@@ -78,7 +78,7 @@ public sealed partial class FanController
     }
 
     /// <summary>Reads, decides and drives once.</summary>
-    public async Task<FanStep> StepAsync(IReadOnlyList<MinerHealth> miners, CancellationToken cancellationToken)
+    public async Task<FanStep> StepAsync(IReadOnlyList<MinerPollStatus> miners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miners);
         DateTimeOffset now = time.GetUtcNow();

@@ -11,7 +11,7 @@ public static class MinerHeat
     /// <paramref name="maxAge"/>: the tracker keeps the last good snapshot of a miner that went silent (or was switched
     /// off), and acting on that stale heat would cut or shed a miner for a temperature it no longer has.
     /// </summary>
-    public static Temperature? FreshMaxChip(MinerHealth miner, DateTimeOffset now, TimeSpan maxAge)
+    public static Temperature? FreshMaxChip(MinerPollStatus miner, DateTimeOffset now, TimeSpan maxAge)
     {
         ArgumentNullException.ThrowIfNull(miner);
         if (miner.Snapshot is null || miner.LastSuccessAt is not { } success || miner.LastPolledAt != success || now - success > maxAge)

@@ -43,11 +43,11 @@ public sealed partial class MinerOverheatGuard
 
     public bool IsTripped(string minerId) => tripped.ContainsKey(minerId);
 
-    public async Task StepAsync(IReadOnlyList<MinerHealth> miners, CancellationToken cancellationToken)
+    public async Task StepAsync(IReadOnlyList<MinerPollStatus> miners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miners);
         DateTimeOffset now = time.GetUtcNow();
-        foreach (MinerHealth miner in miners)
+        foreach (MinerPollStatus miner in miners)
         {
             if (tripped.ContainsKey(miner.MinerId))
             {

@@ -4,7 +4,7 @@ using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Agent.Power;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Units;
 using Microsoft.Extensions.Logging;
 
@@ -64,7 +64,7 @@ public sealed partial class RackLoadShedder
     private Temperature RestoreBelow => Temperature.FromCelsius(thermal.RackExhaustLimitCelsius - thermal.RackHysteresisCelsius);
 
     /// <param name="exhaust">The hottest exhaust sensor now; null when none could be read (the shedder then holds: it neither sheds nor restores blind).</param>
-    public async Task StepAsync(Temperature? exhaust, IReadOnlyList<MinerHealth> miners, CancellationToken cancellationToken)
+    public async Task StepAsync(Temperature? exhaust, IReadOnlyList<MinerPollStatus> miners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miners);
         if (exhaust is not { } air)
@@ -112,7 +112,7 @@ public sealed partial class RackLoadShedder
         }
     }
 
-    private async Task ShedStepAsync(Temperature air, TimeSpan over, IReadOnlyList<MinerHealth> miners, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task ShedStepAsync(Temperature air, TimeSpan over, IReadOnlyList<MinerPollStatus> miners, DateTimeOffset now, CancellationToken cancellationToken)
     {
         DesiredPoolStatePayload? state = desired?.Current;
         var candidates = miners
@@ -137,7 +137,7 @@ public sealed partial class RackLoadShedder
             return;
         }
 
-        foreach ((MinerHealth miner, string? contract, Temperature? chip) in candidates)
+        foreach ((MinerPollStatus miner, string? contract, Temperature? chip) in candidates)
         {
             string role = contract is null ? "unsold" : $"serving contract {contract}";
             string heat = chip is { } c ? $", hottest chip {c}" : string.Empty;

@@ -122,7 +122,7 @@ public sealed partial class ThermalService : BackgroundService
         {
             try
             {
-                IReadOnlyList<MinerHealth> miners = tracker.Current();
+                IReadOnlyList<MinerPollStatus> miners = tracker.Current();
                 await Guard.StepAsync(miners, stoppingToken);
                 // An air reading older than a few intervals means the fan loop is stuck: shed nothing on stale air.
                 RackAirReading air = Fans.LatestAir;

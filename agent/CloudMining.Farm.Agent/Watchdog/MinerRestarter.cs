@@ -31,7 +31,7 @@ public sealed class MinerRestarter
     }
 
     /// <summary>The restart's result, or null when the miner's firmware profile is unknown (never read, "auto").</summary>
-    public async Task<ChannelResult?> RestartAsync(MinerHealth miner, CancellationToken cancellationToken)
+    public async Task<ChannelResult?> RestartAsync(MinerPollStatus miner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miner);
         string? name = !string.Equals(miner.ConfiguredProfile, FirmwareProfileCatalog.Auto, StringComparison.OrdinalIgnoreCase)

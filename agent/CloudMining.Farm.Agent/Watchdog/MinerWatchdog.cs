@@ -77,7 +77,7 @@ public sealed partial class MinerWatchdog : IDisposable
     }
 
     /// <summary>Looks at one poll cycle's health of every miner and runs the steps that are due; returns when they are done.</summary>
-    public async Task ObserveAsync(IReadOnlyList<MinerHealth> miners, CancellationToken cancellationToken)
+    public async Task ObserveAsync(IReadOnlyList<MinerPollStatus> miners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miners);
         if (!options.Enabled)
@@ -92,7 +92,7 @@ public sealed partial class MinerWatchdog : IDisposable
             SyncQuarantine();
             UpdateHold(miners, now);
             var due = new List<Task>();
-            foreach (MinerHealth m in miners)
+            foreach (MinerPollStatus m in miners)
             {
                 if (Decide(m, now, cancellationToken) is { } action)
                 {
@@ -111,7 +111,7 @@ public sealed partial class MinerWatchdog : IDisposable
 
     public void Dispose() => observing.Dispose();
 
-    private Task? Decide(MinerHealth m, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task? Decide(MinerPollStatus m, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (quarantined.ContainsKey(m.MinerId))
         {
@@ -196,7 +196,7 @@ public sealed partial class MinerWatchdog : IDisposable
         }
     }
 
-    private async Task RestartAsync(MinerHealth m, Ladder l, string reason, CancellationToken cancellationToken)
+    private async Task RestartAsync(MinerPollStatus m, Ladder l, string reason, CancellationToken cancellationToken)
     {
         l.Step = WatchdogStep.Restarted;
         events.Raise(RackEvent.Warning("watchdog", "restart", m.MinerId,
@@ -221,7 +221,7 @@ public sealed partial class MinerWatchdog : IDisposable
         l.StepAt = time.GetUtcNow();
     }
 
-    private async Task PowerCycleAsync(MinerHealth m, Ladder l, string reason, int cycle, CancellationToken cancellationToken)
+    private async Task PowerCycleAsync(MinerPollStatus m, Ladder l, string reason, int cycle, CancellationToken cancellationToken)
     {
         l.Step = WatchdogStep.PowerCycled;
         l.Cycles.Add(time.GetUtcNow());
@@ -278,7 +278,7 @@ public sealed partial class MinerWatchdog : IDisposable
         return true;
     }
 
-    private void UpdateHold(IReadOnlyList<MinerHealth> miners, DateTimeOffset now)
+    private void UpdateHold(IReadOnlyList<MinerPollStatus> miners, DateTimeOffset now)
     {
         int known = miners.Count(m => m.State != MinerHealthState.Unknown && !SwitchedOff(m.MinerId));
         int dark = miners.Count(m => IsDark(m.State) && !SwitchedOff(m.MinerId));
@@ -301,7 +301,7 @@ public sealed partial class MinerWatchdog : IDisposable
         holding = hold;
     }
 
-    private (Verdict Verdict, string Reason) Judge(MinerHealth m)
+    private (Verdict Verdict, string Reason) Judge(MinerPollStatus m)
     {
         switch (m.State)
         {

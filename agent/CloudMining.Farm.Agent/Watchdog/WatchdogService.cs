@@ -11,7 +11,7 @@ public sealed partial class WatchdogService : BackgroundService
     private readonly PollingService polling;
     private readonly MinerWatchdog watchdog;
     private readonly ILogger<WatchdogService> logger;
-    private readonly Channel<IReadOnlyList<MinerHealth>> cycles = Channel.CreateBounded<IReadOnlyList<MinerHealth>>(
+    private readonly Channel<IReadOnlyList<MinerPollStatus>> cycles = Channel.CreateBounded<IReadOnlyList<MinerPollStatus>>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     public WatchdogService(PollingService polling, MinerWatchdog watchdog, ILogger<WatchdogService> logger)
@@ -26,7 +26,7 @@ public sealed partial class WatchdogService : BackgroundService
         polling.CycleCompleted += OnCycle;
         try
         {
-            await foreach (IReadOnlyList<MinerHealth> miners in cycles.Reader.ReadAllAsync(stoppingToken))
+            await foreach (IReadOnlyList<MinerPollStatus> miners in cycles.Reader.ReadAllAsync(stoppingToken))
             {
                 try
                 {

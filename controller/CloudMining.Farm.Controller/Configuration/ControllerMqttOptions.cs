@@ -1,5 +1,5 @@
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Configuration;
 

@@ -8,7 +8,7 @@ public sealed record Contract
     /// <summary>Longest contract id accepted; ids travel in MQTT topics and pool worker suffixes.</summary>
     public const int MaxIdLength = 64;
 
-    private Contract(string id, string customer, Hashrate target, PoolTarget pool, ContractTerm term, FeeTerms fees)
+    private Contract(string id, string customer, Hashrate target, PoolAccount pool, ContractTerm term, FeeTerms fees)
     {
         Id = id;
         Customer = customer;
@@ -27,14 +27,14 @@ public sealed record Contract
     public Hashrate Target { get; }
 
     /// <summary>The customer's own pool and worker, so the customer can see the hashrate on the pool's dashboard.</summary>
-    public PoolTarget Pool { get; }
+    public PoolAccount Pool { get; }
 
     public ContractTerm Term { get; }
 
     public FeeTerms Fees { get; }
 
     /// <summary>Validates every field and builds a contract; throws <see cref="ContractValidationException"/> naming the first bad field.</summary>
-    public static Contract Create(string? id, string? customer, Hashrate target, PoolTarget pool, ContractTerm term, FeeTerms fees)
+    public static Contract Create(string? id, string? customer, Hashrate target, PoolAccount pool, ContractTerm term, FeeTerms fees)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(term);

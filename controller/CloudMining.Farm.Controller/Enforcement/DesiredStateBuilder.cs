@@ -1,7 +1,7 @@
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
-using CloudMining.Farm.Shared.Contract;
-using WirePool = CloudMining.Farm.Shared.Contract.PoolTarget;
+using CloudMining.Farm.Shared.Wire;
+using WirePool = CloudMining.Farm.Shared.Wire.PoolTarget;
 
 namespace CloudMining.Farm.Controller.Enforcement;
 
@@ -45,10 +45,10 @@ public static class DesiredStateBuilder
         ArgumentNullException.ThrowIfNull(contracts);
 
         // A drained miner (no shares) mines for the house while it is still running: its work is then the operator's, never a customer's by accident.
-        var pools = new List<(PoolShare Share, Contracts.PoolTarget Pool)>();
+        var pools = new List<(PoolShare Share, Contracts.PoolAccount Pool)>();
         foreach (PoolShare share in shares.OrderByDescending(x => x.Fraction).ThenBy(x => x.Assignee, StringComparer.Ordinal))
         {
-            Contracts.PoolTarget? target = share.Assignee == HousePool.AssigneeId
+            Contracts.PoolAccount? target = share.Assignee == HousePool.AssigneeId
                 ? house?.Pool
                 : contracts.TryGetValue(share.Assignee, out Contract? c) ? c.Pool : null;
             if (target is not null)
@@ -65,7 +65,7 @@ public static class DesiredStateBuilder
         string? contractId = pools.Select(p => p.Share.Assignee).FirstOrDefault(a => a != HousePool.AssigneeId);
         if (pools.Count == 1)
         {
-            (PoolShare only, Contracts.PoolTarget pool) = pools[0];
+            (PoolShare only, Contracts.PoolAccount pool) = pools[0];
             return new MinerPoolAssignment(minerId, [new WirePool(pool.Url, pool.Worker, 0)], contractId);
         }
 

@@ -1,6 +1,6 @@
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Packets;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Enforcement;
 

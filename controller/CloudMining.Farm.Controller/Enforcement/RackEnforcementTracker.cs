@@ -1,4 +1,4 @@
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Enforcement;
 

@@ -1,5 +1,5 @@
 using CloudMining.Farm.Controller.Ingest;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware.Channels;
 
 namespace CloudMining.Farm.Controller.Engine;

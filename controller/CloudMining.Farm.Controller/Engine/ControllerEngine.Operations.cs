@@ -212,7 +212,7 @@ public sealed partial class ControllerEngine : IControllerOperations
     {
         Hashrate target = ContractTarget.Parse(request.Hashrate);
 
-        Contracts.PoolTarget pool = Contracts.PoolTarget.Create(request.PoolUrl, request.Worker);
+        Contracts.PoolAccount pool = Contracts.PoolAccount.Create(request.PoolUrl, request.Worker);
         DateTimeOffset start = request.Start ?? now;
         ContractTerm term;
         if (request.End is { } end)

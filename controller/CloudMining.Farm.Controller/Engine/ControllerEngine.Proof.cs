@@ -5,7 +5,7 @@ using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Store;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Units;
 using Microsoft.Extensions.Logging;
 

@@ -4,7 +4,7 @@ using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Enforcement;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Controller.Engine;

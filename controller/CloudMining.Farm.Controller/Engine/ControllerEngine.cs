@@ -9,7 +9,7 @@ using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Store;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Units;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -97,7 +97,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         admission = new MinerAdmission(options.ProbationReadings, TimeSpan.FromMinutes(options.ProbationMin), TimeSpan.FromMinutes(options.OwnerSilentMin), this.logger);
         if (!string.IsNullOrWhiteSpace(options.HousePoolUrl))
         {
-            house = new HousePool(Contracts.PoolTarget.Create(options.HousePoolUrl, options.HouseWorker));
+            house = new HousePool(Contracts.PoolAccount.Create(options.HousePoolUrl, options.HouseWorker));
         }
     }
 

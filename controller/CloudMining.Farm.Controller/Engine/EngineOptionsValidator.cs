@@ -39,7 +39,7 @@ public static class EngineOptionsValidator
         {
             try
             {
-                PoolTarget.Create(o.HousePoolUrl, o.HouseWorker);
+                PoolAccount.Create(o.HousePoolUrl, o.HouseWorker);
             }
             catch (ContractValidationException e)
             {

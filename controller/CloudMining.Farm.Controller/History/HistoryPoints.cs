@@ -2,7 +2,7 @@ using System.Globalization;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.LineProtocol;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using InfluxDB.Client.Api.Domain;
 using InfluxDB.Client.Writes;
 

@@ -3,7 +3,7 @@ using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using InfluxDB.Client.Writes;
 using CloudMining.Farm.Influx.Write;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -9,7 +9,7 @@ using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Shared.Configuration;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Logging;
 using System.Text.Json;
 using CloudMining.Farm.Systemd;

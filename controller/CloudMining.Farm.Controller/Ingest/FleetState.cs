@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Ingest;
 

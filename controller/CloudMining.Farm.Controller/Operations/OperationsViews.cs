@@ -73,7 +73,7 @@ public sealed record MinerView(
     public bool SupportsPoolQuota { get; init; }
 
     /// <summary>Its operations as its agent reported them (available or not, channel, why not); null when nothing was reported.</summary>
-    public IReadOnlyList<Shared.Contract.OperationCapability>? Operations { get; init; }
+    public IReadOnlyList<Shared.Wire.OperationCapability>? Operations { get; init; }
 }
 
 /// <summary>A share of one miner given to an assignee (contract id or "house"); not enforced while the rack's agent rejects the miner's entry.</summary>

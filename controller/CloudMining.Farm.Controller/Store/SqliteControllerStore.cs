@@ -131,7 +131,7 @@ public sealed partial class SqliteControllerStore : IControllerStore
                         id,
                         r.GetString(1),
                         new Hashrate(r.GetDouble(2)),
-                        PoolTarget.Create(r.GetString(3), r.GetString(4)),
+                        PoolAccount.Create(r.GetString(3), r.GetString(4)),
                         term,
                         FeeTerms.Create(decimal.Parse(r.GetString(9), CultureInfo.InvariantCulture), r.GetInt32(10) != 0)));
                 }

@@ -4,7 +4,7 @@ using CloudMining.Farm.Mqtt.Channel;
 using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Formatter;
 using CloudMining.Farm.Mqtt.Packets;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;

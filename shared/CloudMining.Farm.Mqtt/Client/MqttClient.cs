@@ -6,7 +6,7 @@ using CloudMining.Farm.Mqtt.Formatter;
 using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.OfflineQueue;
 using CloudMining.Farm.Mqtt.Packets;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.Packets;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Mqtt.Subscription;

@@ -43,7 +43,7 @@ public class AllocationBenchmarks
         // Sell 90 % of measured capacity, in whole 10 TH/s units, so a 1 % failure is covered by the unsold 10 %.
         double scale = capacity * 0.9 / raw.Sum();
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        PoolTarget pool = PoolTarget.Create("stratum+tcp://btc.pool.example:3333", "acct.w");
+        PoolAccount pool = PoolAccount.Create("stratum+tcp://btc.pool.example:3333", "acct.w");
         FeeTerms fees = FeeTerms.Create(0.05m, true);
         _contracts = [.. raw.Select((t, i) => Contract.Create(
             $"c{i:00000}",

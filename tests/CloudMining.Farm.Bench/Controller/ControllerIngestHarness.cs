@@ -10,7 +10,7 @@ using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Packets;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Bench.Controller;
 

@@ -14,7 +14,7 @@ public class ContractValidationTests
     [InlineData("STRATUM+TCP://btc.pool.example:1")]
     public void Valid_pool_urls_are_accepted_and_split(string url)
     {
-        PoolTarget p = PoolTarget.Create(url, "alice.rig_7-b");
+        PoolAccount p = PoolAccount.Create(url, "alice.rig_7-b");
 
         Assert.Equal(url, p.Url);
         Assert.StartsWith("stratum", p.Scheme, StringComparison.Ordinal);
@@ -34,7 +34,7 @@ public class ContractValidationTests
     [InlineData("stratum+tcp://bad host:3333", "not a valid host")]
     public void Invalid_pool_urls_are_rejected_naming_the_url_field(string? url, string expected)
     {
-        var ex = Assert.Throws<ContractValidationException>(() => PoolTarget.Create(url, "alice.rig1"));
+        var ex = Assert.Throws<ContractValidationException>(() => PoolAccount.Create(url, "alice.rig1"));
 
         Assert.Equal("pool.url", ex.Field);
         Assert.StartsWith("pool.url: ", ex.Message, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public class ContractValidationTests
     [InlineData("älice", "contains 'ä'")]
     public void Invalid_workers_are_rejected_naming_the_worker_field(string worker, string expected)
     {
-        var ex = Assert.Throws<ContractValidationException>(() => PoolTarget.Create("stratum+tcp://btc.pool.example:3333", worker));
+        var ex = Assert.Throws<ContractValidationException>(() => PoolAccount.Create("stratum+tcp://btc.pool.example:3333", worker));
 
         Assert.Equal("pool.worker", ex.Field);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
@@ -57,9 +57,9 @@ public class ContractValidationTests
     [Fact]
     public void Worker_names_longer_than_64_characters_are_rejected_and_64_is_accepted()
     {
-        PoolTarget.Create("stratum+tcp://btc.pool.example:3333", new string('w', 64));
+        PoolAccount.Create("stratum+tcp://btc.pool.example:3333", new string('w', 64));
 
-        var ex = Assert.Throws<ContractValidationException>(() => PoolTarget.Create("stratum+tcp://btc.pool.example:3333", new string('w', 65)));
+        var ex = Assert.Throws<ContractValidationException>(() => PoolAccount.Create("stratum+tcp://btc.pool.example:3333", new string('w', 65)));
         Assert.Equal("pool.worker", ex.Field);
         Assert.Contains("65 characters", ex.Message, StringComparison.Ordinal);
     }
@@ -73,7 +73,7 @@ public class ContractValidationTests
     [InlineData("c1", "customer", -5, "target")]
     public void Invalid_contract_fields_are_rejected_by_name(string id, string customer, double th, string field)
     {
-        PoolTarget pool = PoolTarget.Create("stratum+tcp://btc.pool.example:3333", "acct.w1");
+        PoolAccount pool = PoolAccount.Create("stratum+tcp://btc.pool.example:3333", "acct.w1");
         ContractTerm term = ContractTerm.Fixed(Epoch, Epoch.AddDays(30));
 
         var ex = Assert.Throws<ContractValidationException>(() =>

@@ -34,7 +34,7 @@ internal static class ControllerSamples
             id,
             "customer-" + id,
             Hashrate.FromTerahashes(th),
-            PoolTarget.Create("stratum+tcp://btc.pool.example:3333", "acct." + id),
+            PoolAccount.Create("stratum+tcp://btc.pool.example:3333", "acct." + id),
             ContractTerm.Fixed(Epoch.AddDays(startDay), Epoch.AddDays(startDay + 365)),
             FeeTerms.Create(0.05m, electricityAtCost: true));
 

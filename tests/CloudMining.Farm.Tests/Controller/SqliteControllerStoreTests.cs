@@ -67,7 +67,7 @@ public sealed class SqliteControllerStoreTests : IDisposable
             "c2",
             "bob",
             Hashrate.FromTerahashes(1200),
-            PoolTarget.Create("stratum+ssl://ssl.pool.example:443", "bob.farm-2"),
+            PoolAccount.Create("stratum+ssl://ssl.pool.example:443", "bob.farm-2"),
             ContractTerm.OpenEnded(Epoch, 5),
             FeeTerms.Create(0.0731m, electricityAtCost: false));
         var allocation = new Dictionary<string, IReadOnlyList<PoolShare>>

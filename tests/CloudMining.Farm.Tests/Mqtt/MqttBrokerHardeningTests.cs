@@ -6,8 +6,8 @@ using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Packets;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
-using CloudMining.Farm.Tests.Contracts;
+using CloudMining.Farm.Shared.Wire;
+using CloudMining.Farm.Tests.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
@@ -156,7 +156,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     {
         Topic = FarmTopics.MinerTelemetry("s1", "r1", "m1"),
         Payload = JsonSerializer.SerializeToUtf8Bytes(
-            MinerTelemetryPayload.From(FarmContractSamples.Snapshot(), "s1", "r1", "m1", "agent-s1-r1", seq, FarmContractSamples.At),
+            MinerTelemetryPayload.From(WireSamples.Snapshot(), "s1", "r1", "m1", "agent-s1-r1", seq, WireSamples.At),
             FarmJsonContext.Default.MinerTelemetryPayload),
         Qos = MqttQualityOfServiceLevel.AtLeastOnce,
     };

@@ -4,7 +4,7 @@ using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Exceptions;
 using System.Text.Json;
 using CloudMining.Farm.Mqtt.Packets;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 

@@ -2,7 +2,7 @@ using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.Packets;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 

@@ -36,9 +36,9 @@ public sealed record MqttClientOptions
     /// <summary>
     /// Largest whole packet sent or received, in bytes. A larger publish is refused locally
     /// (<see cref="Exceptions.MqttMessageTooLargeException"/>); a larger PUBLISH from the broker is read past, acknowledged
-    /// and logged, never delivered. Defaults to the farm's <see cref="Shared.Contract.FarmMqttLimits.MaxPacketSize"/>.
+    /// and logged, never delivered. Defaults to the farm's <see cref="Shared.Wire.FarmMqttLimits.MaxPacketSize"/>.
     /// </summary>
-    public int MaxPacketSize { get; init; } = Shared.Contract.FarmMqttLimits.MaxPacketSize;
+    public int MaxPacketSize { get; init; } = Shared.Wire.FarmMqttLimits.MaxPacketSize;
 
     public bool AutoReconnect { get; init; }
 

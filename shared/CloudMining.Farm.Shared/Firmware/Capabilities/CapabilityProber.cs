@@ -1,4 +1,4 @@
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware.Channels;
 
 namespace CloudMining.Farm.Shared.Firmware.Capabilities;

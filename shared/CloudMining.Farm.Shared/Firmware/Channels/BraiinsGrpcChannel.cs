@@ -49,7 +49,7 @@ public sealed class BraiinsGrpcChannel : WriteChannel
 
     /// <summary>BOS+ balances between pool groups by quota or fixed share ratio; each quota becomes a group.</summary>
     /// <summary>Splits go through pool groups (Braiins OS+ pool groups, one per pool, quota = the pool's share), not cgminer's pool quotas.</summary>
-    public override string QuotaStyle(FirmwareProfile profile) => SupportsQuota(profile) ? Contract.PoolQuotaStyles.GroupRatio : Contract.PoolQuotaStyles.None;
+    public override string QuotaStyle(FirmwareProfile profile) => SupportsQuota(profile) ? Wire.PoolQuotaStyles.GroupRatio : Wire.PoolQuotaStyles.None;
 
     public override bool SupportsQuota(FirmwareProfile profile)
     {

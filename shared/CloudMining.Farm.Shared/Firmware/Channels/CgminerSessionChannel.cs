@@ -33,7 +33,7 @@ public sealed class CgminerSessionChannel : WriteChannel
 
     /// <summary>Quotas are per pool group: the profile's setPools route names the group quota command.</summary>
     /// <summary>Splits go through pool groups (LuxOS pool groups, one per quota pool, groupquota = the pool's share), not cgminer's pool quotas.</summary>
-    public override string QuotaStyle(FirmwareProfile profile) => SupportsQuota(profile) ? Contract.PoolQuotaStyles.GroupRatio : Contract.PoolQuotaStyles.None;
+    public override string QuotaStyle(FirmwareProfile profile) => SupportsQuota(profile) ? Wire.PoolQuotaStyles.GroupRatio : Wire.PoolQuotaStyles.None;
 
     public override bool SupportsQuota(FirmwareProfile profile)
     {

@@ -25,10 +25,10 @@ public abstract class WriteChannel
     public virtual bool SupportsQuota(FirmwareProfile profile) => false;
 
     /// <summary>
-    /// How a quota split looks through this channel (one of <see cref="Contract.PoolQuotaStyles"/>): cgminer's integer
+    /// How a quota split looks through this channel (one of <see cref="Wire.PoolQuotaStyles"/>): cgminer's integer
     /// quotas by default where <see cref="SupportsQuota"/>; a channel with pool groups and share ratios overrides it.
     /// </summary>
-    public virtual string QuotaStyle(FirmwareProfile profile) => SupportsQuota(profile) ? Contract.PoolQuotaStyles.CgminerQuota : Contract.PoolQuotaStyles.None;
+    public virtual string QuotaStyle(FirmwareProfile profile) => SupportsQuota(profile) ? Wire.PoolQuotaStyles.CgminerQuota : Wire.PoolQuotaStyles.None;
 
     /// <summary>Replaces the miner's pools with <paramref name="pools"/> (priority order); only whole-list channels do this.</summary>
     public virtual Task<ChannelResult> SetPoolsAsync(ChannelTarget target, IReadOnlyList<PoolEntry> pools, CancellationToken cancellationToken)

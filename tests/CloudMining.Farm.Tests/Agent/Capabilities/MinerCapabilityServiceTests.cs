@@ -4,7 +4,7 @@ using CloudMining.Farm.Agent.Capabilities;
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Polling;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Tests.Agent.Pools;
@@ -72,9 +72,9 @@ public sealed class MinerCapabilityServiceTests
         using MinerCapabilityService service = Service(rack, clock, polling: false);
         await service.StartAsync(CancellationToken.None);
         MinerOptions m = rack.Options.Miners[0];
-        var health = new MinerHealth { MinerId = m.Id, Endpoint = m.Endpoint, ConfiguredProfile = "antminer" };
+        var health = new MinerPollStatus { MinerId = m.Id, Endpoint = m.Endpoint, ConfiguredProfile = "antminer" };
         long cycle = 0;
-        void Cycle(MinerHealth h) => service.OnCycleCompleted(this, new PollCycleCompletedEventArgs(new PollCycleResult(++cycle, clock.GetUtcNow(), TimeSpan.Zero, 1, 1), [h]));
+        void Cycle(MinerPollStatus h) => service.OnCycleCompleted(this, new PollCycleCompletedEventArgs(new PollCycleResult(++cycle, clock.GetUtcNow(), TimeSpan.Zero, 1, 1), [h]));
 
         Cycle(health);
         Assert.True(await Eventually.TrueAsync(() => service.Probes == 1, Patience));
@@ -111,7 +111,7 @@ public sealed class MinerCapabilityServiceTests
         using MinerCapabilityService service = Service(rack, clock, polling: false);
         await service.StartAsync(CancellationToken.None);
         MinerOptions m = rack.Options.Miners[0];
-        var health = new MinerHealth { MinerId = m.Id, Endpoint = m.Endpoint, ConfiguredProfile = "antminer" };
+        var health = new MinerPollStatus { MinerId = m.Id, Endpoint = m.Endpoint, ConfiguredProfile = "antminer" };
         long cycle = 0;
         void Cycle() => service.OnCycleCompleted(this, new PollCycleCompletedEventArgs(new PollCycleResult(++cycle, clock.GetUtcNow(), TimeSpan.Zero, 1, 1), [health]));
 

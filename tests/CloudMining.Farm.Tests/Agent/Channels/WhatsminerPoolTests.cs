@@ -1,6 +1,6 @@
 using System.Text;
 using CloudMining.Farm.Agent.Configuration;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Agent.Pools;
 using CloudMining.Farm.Tests.Infrastructure;

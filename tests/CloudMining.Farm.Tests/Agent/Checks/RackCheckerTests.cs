@@ -4,7 +4,7 @@ using CloudMining.Farm.Agent.Cli;
 using CloudMining.Farm.Tests.Agent.Polling;
 using CloudMining.Farm.Tests.Infrastructure;
 using Spectre.Console;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Checks;

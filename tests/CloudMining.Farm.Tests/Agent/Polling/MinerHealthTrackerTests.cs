@@ -40,7 +40,7 @@ public sealed class MinerHealthTrackerTests
         Assert.Equal("10.0.0.1", down.Property("Address"));
         Assert.Equal("Miner m1 at 10.0.0.1 is now Unreachable: Unreachable: connection refused", down.Message);
 
-        MinerHealth h = tracker[0];
+        MinerPollStatus h = tracker[0];
         Assert.Equal(T0.AddSeconds(40), h.LastSuccessAt);
         Assert.Equal("Unreachable: connection refused", h.LastError);
         Assert.Equal(0, h.ConsecutiveFailures);

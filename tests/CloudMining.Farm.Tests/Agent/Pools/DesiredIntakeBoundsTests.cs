@@ -3,7 +3,7 @@ using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Pools;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Telemetry;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Pools;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Snapshots;
 using CloudMining.Farm.Tests.Infrastructure;

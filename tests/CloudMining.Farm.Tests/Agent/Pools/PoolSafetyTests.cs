@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Pools;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Xunit;

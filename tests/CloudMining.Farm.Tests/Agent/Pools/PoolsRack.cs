@@ -10,7 +10,7 @@ using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Packets;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Simulator;

@@ -1,6 +1,6 @@
 using System.Text;
 using CloudMining.Farm.Agent.Pools;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Telemetry;
 using Xunit;
 

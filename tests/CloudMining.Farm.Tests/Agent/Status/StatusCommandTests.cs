@@ -21,7 +21,7 @@ public sealed class StatusCommandTests : IDisposable
     private static AgentStatusDocument Document(DateTimeOffset writtenAt)
     {
         var options = new AgentOptions { Site = "lab", RackId = "A-07", PollInterval = TimeSpan.FromSeconds(10) };
-        var ok = new MinerHealth
+        var ok = new MinerPollStatus
         {
             MinerId = "A07-01",
             Endpoint = new MinerEndpoint("127.0.1.1"),

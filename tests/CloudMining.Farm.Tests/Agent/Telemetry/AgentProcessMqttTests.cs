@@ -3,7 +3,7 @@ using System.Text.Json;
 using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Polling;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Mqtt;

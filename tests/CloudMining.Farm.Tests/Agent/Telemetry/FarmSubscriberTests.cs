@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Mqtt;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CloudMining.Farm.Tests.Contracts;
+using CloudMining.Farm.Tests.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 
 namespace CloudMining.Farm.Tests.Agent.Telemetry;

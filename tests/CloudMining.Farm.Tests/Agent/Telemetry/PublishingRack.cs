@@ -5,7 +5,7 @@ using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Polling;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Mqtt;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Simulator.Faults;
 using CloudMining.Farm.Tests.Agent.Polling;
 using CloudMining.Farm.Tests.Infrastructure;

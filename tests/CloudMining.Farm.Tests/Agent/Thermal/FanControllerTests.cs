@@ -11,7 +11,7 @@ namespace CloudMining.Farm.Tests.Agent.Thermal;
 public sealed class FanControllerTests
 {
     private const string ExhaustProbe = "28-0000000000e1";
-    private static readonly IReadOnlyList<MinerHealth> NoMiners = [];
+    private static readonly IReadOnlyList<MinerPollStatus> NoMiners = [];
 
     /// <summary>Two fan groups (front min 30 %, rear min 40 %), a DS18B20 at the exhaust and an hwmon input at the inlet.</summary>
     private static FanController Rig(ThermalTestRack rack, string? tachometer = null)

@@ -1,5 +1,5 @@
 using CloudMining.Farm.Agent.Pools;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Tests.Agent.Thermal;
 

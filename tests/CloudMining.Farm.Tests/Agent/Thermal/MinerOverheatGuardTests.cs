@@ -20,7 +20,7 @@ public sealed class MinerOverheatGuardTests
         return new MinerOverheatGuard(rack.Options, rack.Power, rack.Events, rack.Clock, rack.Logs.CreateLogger<MinerOverheatGuard>());
     }
 
-    private static Temperature? Chip(ThermalTestRack rack, IReadOnlyList<MinerHealth> miners, int index) =>
+    private static Temperature? Chip(ThermalTestRack rack, IReadOnlyList<MinerPollStatus> miners, int index) =>
         MinerHeat.FreshMaxChip(miners[index], rack.Clock.GetUtcNow(), ThermalTestRack.PollInterval * 3);
 
     /// <summary>Runs poll + guard cycles until the first power action, checking on the way that nothing was cut before the grace was over.</summary>
@@ -29,7 +29,7 @@ public sealed class MinerOverheatGuardTests
         DateTimeOffset? firstOver = null;
         for (int cycle = 0; cycle < 100; cycle++)
         {
-            IReadOnlyList<MinerHealth> miners = await rack.NextCycleAsync();
+            IReadOnlyList<MinerPollStatus> miners = await rack.NextCycleAsync();
             DateTimeOffset now = rack.Clock.GetUtcNow();
             if (Chip(rack, miners, index) is { Celsius: > 85 })
             {
@@ -59,7 +59,7 @@ public sealed class MinerOverheatGuardTests
     {
         await using ThermalTestRack rack = await ThermalTestRack.StartAsync(miners: 2);
         MinerOverheatGuard guard = Guard(rack, TimeSpan.FromMinutes(15));
-        IReadOnlyList<MinerHealth> start = await rack.PollAsync();
+        IReadOnlyList<MinerPollStatus> start = await rack.PollAsync();
         Assert.True(Chip(rack, start, 0)!.Value.Celsius < 80, $"starts cool: {Chip(rack, start, 0)}");
 
         rack[0].AmbientCelsius = 70; // its intake sits in a hot aisle: the chips climb toward ~100 °C
@@ -98,7 +98,7 @@ public sealed class MinerOverheatGuardTests
         DateTimeOffset? over = null;
         while (over is null || rack.Clock.GetUtcNow() - over < TimeSpan.FromSeconds(30))
         {
-            IReadOnlyList<MinerHealth> miners = await rack.NextCycleAsync();
+            IReadOnlyList<MinerPollStatus> miners = await rack.NextCycleAsync();
             await guard.StepAsync(miners, CancellationToken.None);
             if (over is null && Chip(rack, miners, 0) is { Celsius: > 85 })
             {
@@ -107,7 +107,7 @@ public sealed class MinerOverheatGuardTests
         }
 
         rack[0].AmbientCelsius = 20;
-        IReadOnlyList<MinerHealth> cooled;
+        IReadOnlyList<MinerPollStatus> cooled;
         do
         {
             cooled = await rack.NextCycleAsync();

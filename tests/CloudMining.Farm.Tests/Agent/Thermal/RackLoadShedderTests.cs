@@ -1,7 +1,7 @@
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Thermal;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Units;
 using CloudMining.Farm.Simulator.Mining;
 using Xunit;
@@ -57,7 +57,7 @@ public sealed class RackLoadShedderTests
     /// <summary>Thirty seconds of rack life: poll every 5 s, one shedder pass every 30 s at the given exhaust.</summary>
     private static async Task HalfMinuteAsync(ThermalTestRack rack, RackLoadShedder shedder, double? exhaustCelsius)
     {
-        IReadOnlyList<MinerHealth> miners = [];
+        IReadOnlyList<MinerPollStatus> miners = [];
         for (int i = 0; i < 6; i++)
         {
             miners = await rack.NextCycleAsync();
@@ -76,7 +76,7 @@ public sealed class RackLoadShedderTests
         (ThermalTestRack rack, RackLoadShedder shedder) = await RigAsync();
         await using ThermalTestRack _ = rack;
         string[] id = rack.Farm.Miners.Select(m => m.Id).ToArray();
-        IReadOnlyList<MinerHealth> start = await rack.PollAsync();
+        IReadOnlyList<MinerPollStatus> start = await rack.PollAsync();
         double[] chips = start.Select(m => m.Snapshot!.MaxChipTemperature!.Value.Celsius).ToArray();
         Assert.True(chips[2] > chips[1] && chips[1] > chips[3] && chips[3] > chips[0], "chips follow the intake air: " + string.Join(", ", chips));
 

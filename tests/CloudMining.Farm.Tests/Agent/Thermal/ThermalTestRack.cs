@@ -90,14 +90,14 @@ public sealed class ThermalTestRack : IAsyncDisposable
     }
 
     /// <summary>Moves the clock one poll interval on and polls every miner, as the agent would every cycle.</summary>
-    public async Task<IReadOnlyList<MinerHealth>> NextCycleAsync()
+    public async Task<IReadOnlyList<MinerPollStatus>> NextCycleAsync()
     {
         Clock.Advance(PollInterval);
         return await PollAsync();
     }
 
     /// <summary>Polls every miner once, as the polling service would, and returns their health.</summary>
-    public async Task<IReadOnlyList<MinerHealth>> PollAsync()
+    public async Task<IReadOnlyList<MinerPollStatus>> PollAsync()
     {
         await Poller.PollOnceAsync(CancellationToken.None);
         return Tracker.Current();

@@ -64,7 +64,7 @@ public sealed class WatchdogRig : IAsyncDisposable
 
     public MinerWatchdog Watchdog { get; private set; }
 
-    public IReadOnlyList<MinerHealth> Health => poller.Tracker.Current();
+    public IReadOnlyList<MinerPollStatus> Health => poller.Tracker.Current();
 
     /// <summary>The watchdog and relay events so far, as "kind:action" (optionally for one miner).</summary>
     public List<string> Trail(string? minerId = null) => Events.Recent

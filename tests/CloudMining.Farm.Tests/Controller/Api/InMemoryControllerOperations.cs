@@ -121,7 +121,7 @@ public sealed class InMemoryControllerOperations : IControllerOperations
             ContractTerm term = request.End is { } end
                 ? ContractTerm.Fixed(start, end)
                 : ContractTerm.OpenEnded(start, request.NegativeMarginDays ?? 0);
-            var contract = Contract.Create(request.Id, request.Customer, target, PoolTarget.Create(request.PoolUrl, request.Worker), term, FeeTerms.Create(request.MaintenancePerTerahashDay, request.ElectricityAtCost));
+            var contract = Contract.Create(request.Id, request.Customer, target, PoolAccount.Create(request.PoolUrl, request.Worker), term, FeeTerms.Create(request.MaintenancePerTerahashDay, request.ElectricityAtCost));
             if (contracts.ContainsKey(contract.Id))
             {
                 throw new InvalidOperationException($"Contract '{contract.Id}' already exists; choose another id or end the old one first.");

@@ -1,16 +1,16 @@
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Enforcement;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using Xunit;
-using WirePool = CloudMining.Farm.Shared.Contract.PoolTarget;
+using WirePool = CloudMining.Farm.Shared.Wire.PoolTarget;
 
 namespace CloudMining.Farm.Tests.Controller.Enforcement;
 
 /// <summary>Allocation shares become the pools each miner should mine on.</summary>
 public sealed class DesiredStateBuilderTests
 {
-    private static readonly HousePool House = new(CloudMining.Farm.Controller.Contracts.PoolTarget.Create("stratum+tcp://house.example:3333", "op.house"));
+    private static readonly HousePool House = new(CloudMining.Farm.Controller.Contracts.PoolAccount.Create("stratum+tcp://house.example:3333", "op.house"));
 
     private static readonly Dictionary<string, Contract> Sold = new()
     {

@@ -1,6 +1,6 @@
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Operations;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Controller.Engine;
 using Xunit;
 

@@ -3,7 +3,7 @@ using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Operations;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Controller.Ctl;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,7 +3,7 @@ using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 
 namespace CloudMining.Farm.Tests.Controller.Engine;

@@ -1,5 +1,5 @@
 using CloudMining.Farm.Controller.Proof;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Tests.Controller.Engine;
 

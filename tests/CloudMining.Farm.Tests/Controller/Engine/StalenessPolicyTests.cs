@@ -1,6 +1,6 @@
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 

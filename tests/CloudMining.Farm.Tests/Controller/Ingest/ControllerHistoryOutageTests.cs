@@ -4,7 +4,7 @@ using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Influx;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;

@@ -6,7 +6,7 @@ using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
-using TelemetryPool = CloudMining.Farm.Shared.Contract.TelemetryPool;
+using TelemetryPool = CloudMining.Farm.Shared.Wire.TelemetryPool;
 using CloudMining.Farm.Tests.Controller.Engine;
 using CloudMining.Farm.Shared.Units;
 using Xunit;
@@ -56,7 +56,7 @@ public sealed class ExtremeArithmeticTests
     {
         double target = Math.Abs(Figure(random));
         target = target is > 0 and < double.PositiveInfinity ? target : 1e12;
-        return SoldContract.Create($"c{k}", "customer", new Hashrate(target), PoolTarget.Create("stratum+tcp://btc.pool.example:3333", $"acct.c{k}"), ContractTerm.Fixed(Epoch.AddDays(k), Epoch.AddDays(365)), FeeTerms.Create(0, electricityAtCost: false));
+        return SoldContract.Create($"c{k}", "customer", new Hashrate(target), PoolAccount.Create("stratum+tcp://btc.pool.example:3333", $"acct.c{k}"), ContractTerm.Fixed(Epoch.AddDays(k), Epoch.AddDays(365)), FeeTerms.Create(0, electricityAtCost: false));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class ExtremeArithmeticTests
     {
         // need/capacity = 2e-12: Math.Ceiling(x / 0.001 - 1e-6) was 0 and the quota loop never progressed.
         List<FleetMiner> fleet = [Miner("plain", "r1", "p1", 10, quota: false), new FleetMiner("huge", "r2", "p1", "braiins-os", true, new Hashrate(FleetMiner.HashrateLimitHs), MinerHealth.Healthy, false)];
-        SoldContract contract = SoldContract.Create("c1", "customer", new Hashrate(10e12 + 2e6), PoolTarget.Create("stratum+tcp://btc.pool.example:3333", "acct.c1"), ContractTerm.Fixed(Epoch, Epoch.AddDays(365)), FeeTerms.Create(0, false));
+        SoldContract contract = SoldContract.Create("c1", "customer", new Hashrate(10e12 + 2e6), PoolAccount.Create("stratum+tcp://btc.pool.example:3333", "acct.c1"), ContractTerm.Fixed(Epoch, Epoch.AddDays(365)), FeeTerms.Create(0, false));
         var run = new AllocationRun(new AllocatorOptions(), fleet, [contract], None);
         AllocationPlan plan = run.Execute();
         Assert.True(run.Steps <= 6, $"{run.Steps} steps");

@@ -15,7 +15,7 @@ using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Packets;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Controller.Api;
 using CloudMining.Farm.Tests.Controller.Ctl;
 using CloudMining.Farm.Tests.Controller.Engine;
@@ -50,7 +50,7 @@ public sealed class ImplausibleTelemetryTests
     /// <summary>A real agent payload for <paramref name="minerId"/> whose hashrates are replaced by a JSON literal.</summary>
     public static byte[] FakeTelemetry(string rack, string minerId, string literal, long seq, DateTimeOffset at)
     {
-        MinerTelemetryPayload payload = MinerTelemetryPayload.From(Contracts.FarmContractSamples.Snapshot(), EngineFarm.Site, rack, minerId, "agent-s1-" + rack, seq, at) with { Pools = [] };
+        MinerTelemetryPayload payload = MinerTelemetryPayload.From(Wire.WireSamples.Snapshot(), EngineFarm.Site, rack, minerId, "agent-s1-" + rack, seq, at) with { Pools = [] };
         string json = JsonSerializer.Serialize(payload, FarmJsonContext.Default.MinerTelemetryPayload);
         using JsonDocument doc = JsonDocument.Parse(json);
         string five = doc.RootElement.GetProperty("hashrate5sHs").GetRawText();

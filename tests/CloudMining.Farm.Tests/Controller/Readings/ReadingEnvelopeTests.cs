@@ -1,7 +1,7 @@
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ingest;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Tests.Firmware;
 using CloudMining.Farm.Tests.Infrastructure;

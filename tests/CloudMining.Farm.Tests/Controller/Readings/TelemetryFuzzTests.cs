@@ -11,7 +11,7 @@ using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Subscription;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Tests.Controller.Engine;
 using CloudMining.Farm.Tests.Firmware;
@@ -40,7 +40,7 @@ public sealed partial class TelemetryFuzzTests
     /// <summary>Real payload shapes: the contract sample snapshot and every fixture that decodes to a snapshot.</summary>
     private static List<Shared.Snapshots.MinerSnapshot> Snapshots()
     {
-        var list = new List<Shared.Snapshots.MinerSnapshot> { Contracts.FarmContractSamples.Snapshot() };
+        var list = new List<Shared.Snapshots.MinerSnapshot> { Wire.WireSamples.Snapshot() };
         foreach (string folder in FixtureMiner.Folders())
         {
             (_, MinerReadResult result) = FixtureMiner.Decode(folder);
@@ -85,7 +85,7 @@ public sealed partial class TelemetryFuzzTests
         // A healthy fleet first, and a contract on it, so every tick below also runs the allocator with something to serve.
         for (int m = 0; m < MinerCount; m++)
         {
-            await FeedAsync(m, Payload(m, Contracts.FarmContractSamples.Snapshot()));
+            await FeedAsync(m, Payload(m, Wire.WireSamples.Snapshot()));
         }
 
         foreach (IGrouping<string, int> rack in Enumerable.Range(0, MinerCount).GroupBy(Rack))

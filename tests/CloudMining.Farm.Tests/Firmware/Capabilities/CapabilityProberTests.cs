@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CloudMining.Farm.Shared.Contract;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Capabilities;
 using CloudMining.Farm.Shared.Firmware.Channels;

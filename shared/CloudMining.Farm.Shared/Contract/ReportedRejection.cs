@@ -1,4 +1,0 @@
-namespace CloudMining.Farm.Shared.Contract;
-
-/// <summary>A desired pool state the agent refused to apply (it changed nothing), with the reason naming the miner and field; no generation when the payload could not be read at all.</summary>
-public sealed record ReportedRejection(long? Generation, string Reason);

@@ -1,4 +1,0 @@
-namespace CloudMining.Farm.Shared.Contract;
-
-/// <summary>One fan in a telemetry payload.</summary>
-public sealed record TelemetryFan(int Index, int Rpm, double? DutyPercent);

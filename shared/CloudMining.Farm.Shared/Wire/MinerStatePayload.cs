@@ -1,0 +1,26 @@
+namespace CloudMining.Farm.Shared.Wire;
+
+/// <summary>Published on farm/v1/{site}/{rack}/miners/{minerId}/state when a miner's state changes.</summary>
+public sealed record MinerStatePayload : FarmMessage
+{
+    public const string SchemaId = "farm.v1.miner-state";
+
+    public override string Schema => SchemaId;
+
+    public required string Site { get; init; }
+
+    public required string Rack { get; init; }
+
+    public required string MinerId { get; init; }
+
+    /// <summary>hashing, degraded, idle, unreachable, restarting, powered-off.</summary>
+    public required string State { get; init; }
+
+    public string? PreviousState { get; init; }
+
+    public string? Reason { get; init; }
+
+    /// <inheritdoc />
+    public override string? Malformation() =>
+        base.Malformation() ?? FirstNull(("site", Site), ("rack", Rack), ("minerId", MinerId), ("state", State));
+}
