@@ -111,20 +111,14 @@ public sealed class BitmainWebChannel : WriteChannel
         }
 
         const string command = "get_miner_conf";
-        bool vendorDefault = target.Profile.Web.VendorDefaultPassword is { } vendor && string.Equals(target.Credential!.Password, vendor, StringComparison.Ordinal);
+        bool vendorDefault = target.UsesVendorDefaultPassword;
         try
         {
             using HttpClient client = Client(target);
             using HttpResponseMessage read = await client.GetAsync(Cgi(target, command), cancellationToken);
             if (Refused(target, MinerOperation.SetPools, command, read, 1) is { Error: { } refused })
             {
-                ChannelProbeStatus status = refused.Kind switch
-                {
-                    ChannelErrorKind.AuthenticationFailed => ChannelProbeStatus.AuthenticationFailed,
-                    ChannelErrorKind.AccessDenied => ChannelProbeStatus.Disabled,
-                    _ => ChannelProbeStatus.Malformed,
-                };
-                return new ChannelProbe(Name, status, refused.Message, refused.Fix);
+                return ChannelProbe.Failed(Name, refused);
             }
 
             bool isObject;
@@ -144,8 +138,7 @@ public sealed class BitmainWebChannel : WriteChannel
         }
         catch (Exception e) when (Transport(e, cancellationToken))
         {
-            ChannelError lost = Lost(target, MinerOperation.SetPools, command, e, 1).Error!;
-            return new ChannelProbe(Name, ChannelProbeStatus.Unreachable, lost.Message, lost.Fix);
+            return ChannelProbe.Failed(Name, Lost(target, MinerOperation.SetPools, command, e, 1).Error!);
         }
     }
 

@@ -189,21 +189,13 @@ public sealed class BraiinsGrpcChannel : WriteChannel
                 ? string.Create(CultureInfo.InvariantCulture, $"the gRPC API accepts the login; power target {r.Item1:0}–{r.Item2:0} W")
                 : "the gRPC API accepts the login")
             {
-                VendorDefaultPassword = target.Profile.Web.VendorDefaultPassword is { } vendor && string.Equals(target.Credential.Password, vendor, StringComparison.Ordinal),
+                VendorDefaultPassword = target.UsesVendorDefaultPassword,
                 PowerTargetRange = range,
             };
         }
 
         ChannelError error = result.Error!;
-        ChannelProbeStatus status = error.Kind switch
-        {
-            ChannelErrorKind.AuthenticationFailed => ChannelProbeStatus.AuthenticationFailed,
-            ChannelErrorKind.MissingCredentials => ChannelProbeStatus.MissingCredentials,
-            ChannelErrorKind.Unreachable or ChannelErrorKind.Timeout => ChannelProbeStatus.Unreachable,
-            ChannelErrorKind.AccessDenied => ChannelProbeStatus.Disabled,
-            _ => ChannelProbeStatus.Malformed,
-        };
-        return new ChannelProbe(Name, status, error.Message, error.Fix);
+        return ChannelProbe.Failed(Name, error);
     }
 
     /// <summary>Without quotas: one group, the pools in priority order. With quotas: one group per pool with its quota, in priority order.</summary>

@@ -225,14 +225,7 @@ public sealed class CgminerSessionChannel : WriteChannel
         catch (MinerApiException e)
         {
             ChannelError error = run.From(e.Error, []).Error!;
-            ChannelProbeStatus status = error.Kind switch
-            {
-                ChannelErrorKind.Unreachable or ChannelErrorKind.Timeout => ChannelProbeStatus.Unreachable,
-                ChannelErrorKind.AccessDenied => ChannelProbeStatus.Disabled,
-                ChannelErrorKind.MalformedReply => ChannelProbeStatus.Malformed,
-                _ => ChannelProbeStatus.Disabled,
-            };
-            return new ChannelProbe(Name, status, error.Message, error.Fix);
+            return ChannelProbe.Failed(Name, error);
         }
     }
 

@@ -17,4 +17,24 @@ public sealed record ChannelProbe(string Channel, ChannelProbeStatus Status, str
     public (double MinWatts, double MaxWatts)? PowerTargetRange { get; init; }
 
     public static ChannelProbe NotProbed(string channel) => new(channel, ChannelProbeStatus.NotProbed);
+
+    /// <summary>The probe's finding from the error its read-only call met; <paramref name="fix"/> replaces the error's own fix when given.</summary>
+    public static ChannelProbe Failed(string channel, ChannelError error, string? fix = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new(channel, StatusOf(error.Kind), error.Message, fix ?? error.Fix);
+    }
+
+    /// <summary>
+    /// One mapping for every channel. A refusal the firmware answered in its own words (access denied, a command it
+    /// does not know, a command error) means the channel is there but will not take our writes: <see cref="ChannelProbeStatus.Disabled"/>.
+    /// </summary>
+    public static ChannelProbeStatus StatusOf(ChannelErrorKind kind) => kind switch
+    {
+        ChannelErrorKind.MissingCredentials => ChannelProbeStatus.MissingCredentials,
+        ChannelErrorKind.AuthenticationFailed => ChannelProbeStatus.AuthenticationFailed,
+        ChannelErrorKind.Unreachable or ChannelErrorKind.Timeout => ChannelProbeStatus.Unreachable,
+        ChannelErrorKind.AccessDenied or ChannelErrorKind.NotSupported or ChannelErrorKind.CommandError => ChannelProbeStatus.Disabled,
+        _ => ChannelProbeStatus.Malformed,
+    };
 }

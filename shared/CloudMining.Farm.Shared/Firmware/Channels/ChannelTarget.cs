@@ -18,5 +18,9 @@ public sealed record ChannelTarget(string MinerId, MinerEndpoint Endpoint, Firmw
     /// <summary>The web port to use: the miner's own, else the profile's default.</summary>
     public int EffectiveWebPort => WebPort ?? Profile.Web.Port;
 
+    /// <summary>The configured login's password is the vendor's factory password from the profile (works, but anyone on the network can use it too).</summary>
+    public bool UsesVendorDefaultPassword =>
+        Credential is { } login && Profile.Web.VendorDefaultPassword is { } vendor && string.Equals(login.Password, vendor, StringComparison.Ordinal);
+
     public override string ToString() => $"{MinerId} ({Endpoint.Host})";
 }

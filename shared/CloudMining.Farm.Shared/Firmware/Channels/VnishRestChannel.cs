@@ -192,7 +192,7 @@ public sealed class VnishRestChannel : WriteChannel
     public override async Task<ChannelProbe> ProbeAsync(ChannelTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (target.Credential is not { } login)
+        if (target.Credential is null)
         {
             return new ChannelProbe(Name, ChannelProbeStatus.MissingCredentials, "no VNish web password is configured for this miner", MissingFix(target));
         }
@@ -213,7 +213,7 @@ public sealed class VnishRestChannel : WriteChannel
             return ChannelResult.Ok(MinerOperation.SetPowerTarget, Name, session.Sent, [said]);
         }, cancellationToken);
 
-        bool vendorDefault = target.Profile.Web.VendorDefaultPassword is { } vendor && string.Equals(login.Password, vendor, StringComparison.Ordinal);
+        bool vendorDefault = target.UsesVendorDefaultPassword;
         if (result.Succeeded)
         {
             return new ChannelProbe(Name, ChannelProbeStatus.Ready, result.Messages[0], vendorDefault ? VendorDefaultFix(target) : null)
@@ -224,15 +224,7 @@ public sealed class VnishRestChannel : WriteChannel
         }
 
         ChannelError error = result.Error!;
-        ChannelProbeStatus status = error.Kind switch
-        {
-            ChannelErrorKind.AuthenticationFailed => ChannelProbeStatus.AuthenticationFailed,
-            ChannelErrorKind.MissingCredentials => ChannelProbeStatus.MissingCredentials,
-            ChannelErrorKind.Unreachable or ChannelErrorKind.Timeout => ChannelProbeStatus.Unreachable,
-            ChannelErrorKind.AccessDenied or ChannelErrorKind.NotSupported => ChannelProbeStatus.Disabled,
-            _ => ChannelProbeStatus.Malformed,
-        };
-        return new ChannelProbe(Name, status, error.Message, error.Fix);
+        return ChannelProbe.Failed(Name, error);
     }
 
     private async Task<(IReadOnlyList<(string Name, double Watts)>? Presets, ChannelResult? Failed)> PresetsAsync(Session session, MinerOperation op, CancellationToken ct)

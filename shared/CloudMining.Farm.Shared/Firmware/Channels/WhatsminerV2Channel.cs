@@ -17,37 +17,31 @@ namespace CloudMining.Farm.Shared.Firmware.Channels;
 /// needs the default password changed). A token lives 30 minutes on the miner and an address may hold 32, so tokens
 /// are kept per miner for 25 minutes. Neither password, key nor token ever reaches a message.
 /// </summary>
-public sealed class WhatsminerV2Channel : WriteChannel
+public sealed class WhatsminerV2Channel : WhatsminerChannel
 {
-    /// <summary>update_pools carries exactly three pool slots.</summary>
-    public const int MaxPools = 3;
-
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(25);
 
-    private readonly TimeSpan _timeout;
-    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Token> _tokens = new(StringComparer.Ordinal);
 
     public WhatsminerV2Channel(TimeSpan timeout, TimeProvider? time = null)
+        : base(timeout, time)
     {
-        _timeout = timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(5);
-        _time = time ?? TimeProvider.System;
     }
 
     public override WriteChannelKind Kind => WriteChannelKind.WhatsminerV2;
 
-    public override bool WritesWholePoolList => true;
+    protected override string PoolCommand => "update_pools";
 
-    public override Task<ChannelResult> SetPoolsAsync(ChannelTarget target, IReadOnlyList<PoolEntry> pools, CancellationToken cancellationToken)
+    protected override string PowerLimitCommand => "adjust_power_limit";
+
+    protected override string LoginStage => "get_token";
+
+    protected override string ProbeReadyText => "a token was issued and the encrypted login accepted";
+
+    /// <summary>update_pools carries exactly three slots: pool1…3, worker1…3, passwd1…3 (empty when unused).</summary>
+    protected override JsonNode PoolsParameter(IReadOnlyList<PoolEntry> pools)
     {
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(pools);
-        const MinerOperation op = MinerOperation.SetPools;
-        if (RefuseFailoverList(target, pools, MaxPools, "update_pools holds", "Whatsminer has no pool quotas (failover only)") is { } refused)
-        {
-            return Task.FromResult(refused);
-        }
-
         var parameters = new JsonObject();
         for (int i = 0; i < MaxPools; i++)
         {
@@ -58,15 +52,12 @@ public sealed class WhatsminerV2Channel : WriteChannel
             parameters["passwd" + n] = p?.Password ?? string.Empty;
         }
 
-        string command = target.Profile.Route(op)?.Command ?? "update_pools";
-        return ExecuteAsync(target, op, command, parameters, cancellationToken);
+        return parameters;
     }
 
-    public override Task<ChannelResult> RunAsync(ChannelTarget target, OperationRoute route, CancellationToken cancellationToken)
+    protected override JsonNode? RouteParameter(OperationRoute route)
     {
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(route);
-        string command = route.Command ?? throw new ArgumentException($"The {Name} route for {route.Operation} names no command.", nameof(route));
         var parameters = new JsonObject();
         if (route.Operation == MinerOperation.LocateOn && route.Field is null && route.Value is null)
         {
@@ -81,58 +72,25 @@ public sealed class WhatsminerV2Channel : WriteChannel
             parameters[route.Field ?? "param"] = value;
         }
 
-        return ExecuteAsync(target, route.Operation, command, parameters, cancellationToken);
+        return parameters;
     }
 
-    public override Task<ChannelResult> SetPowerTargetAsync(ChannelTarget target, OperationRoute route, Power power, CancellationToken cancellationToken)
+    // The document's example sends the limit as a string of whole watts.
+    protected override JsonNode PowerLimitParameter(OperationRoute route, long watts)
     {
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(route);
-        double watts = power.Watts;
-        if (!double.IsFinite(watts) || watts < 1)
-        {
-            return Task.FromResult(ChannelResult.NotSupported(MinerOperation.SetPowerTarget, Name, target, $"{watts} W is not a power limit", "ask for a positive power in watts"));
-        }
-
-        var parameters = new JsonObject
-        {
-            // The document's example sends the limit as a string of whole watts.
-            [route.Field ?? "power_limit"] = Math.Round(watts).ToString(CultureInfo.InvariantCulture),
-        };
-        return ExecuteAsync(target, MinerOperation.SetPowerTarget, route.Command ?? "adjust_power_limit", parameters, cancellationToken);
+        return new JsonObject { [route.Field ?? "power_limit"] = watts.ToString(CultureInfo.InvariantCulture) };
     }
 
-    /// <summary>Obtains a token and sends one encrypted read (summary): the login is checked and nothing changes.</summary>
-    public override async Task<ChannelProbe> ProbeAsync(ChannelTarget target, CancellationToken cancellationToken)
+    /// <summary>Obtains a token and sends one encrypted read (summary).</summary>
+    protected override Task<ChannelResult> ProbeCallAsync(ChannelTarget target, CancellationToken cancellationToken) =>
+        SendAsync(target, MinerOperation.RestartMining, "summary", new JsonObject(), secret: false, probe: true, cancellationToken);
+
+    /// <summary>Every v2 command travels encrypted, so <paramref name="secret"/> changes nothing here.</summary>
+    protected override async Task<ChannelResult> SendAsync(ChannelTarget target, MinerOperation op, string command, JsonNode? parameter, bool secret, bool probe, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        ChannelResult result = await ExecuteAsync(target, MinerOperation.RestartMining, "summary", new JsonObject(), cancellationToken, probe: true);
-        bool vendorDefault = target.Credential is { } c && target.Profile.Web.VendorDefaultPassword is { } vendor && c.Password == vendor;
-        if (result.Succeeded)
-        {
-            return new ChannelProbe(Name, ChannelProbeStatus.Ready, "a token was issued and the encrypted login accepted")
-            {
-                VendorDefaultPassword = vendorDefault,
-            };
-        }
-
-        ChannelError e = result.Error!;
-        ChannelProbeStatus status = e.Kind switch
-        {
-            ChannelErrorKind.MissingCredentials => ChannelProbeStatus.MissingCredentials,
-            ChannelErrorKind.AuthenticationFailed => ChannelProbeStatus.AuthenticationFailed,
-            ChannelErrorKind.AccessDenied or ChannelErrorKind.NotSupported => ChannelProbeStatus.Disabled,
-            ChannelErrorKind.Unreachable or ChannelErrorKind.Timeout => ChannelProbeStatus.Unreachable,
-            _ => ChannelProbeStatus.Malformed,
-        };
-        return new ChannelProbe(Name, status, e.Message, vendorDefault && status == ChannelProbeStatus.Disabled ? "the miner still has its factory password, with which the firmware refuses writes: " + e.Fix : e.Fix)
-        {
-            VendorDefaultPassword = vendorDefault,
-        };
-    }
-
-    private async Task<ChannelResult> ExecuteAsync(ChannelTarget target, MinerOperation op, string command, JsonObject parameters, CancellationToken cancellationToken, bool probe = false)
-    {
+        JsonObject parameters = parameter as JsonObject ?? new JsonObject();
         if (target.Credential is null)
         {
             return ChannelResult.Failed(op, Name, 0, [], Error(ChannelErrorKind.MissingCredentials, target,
@@ -147,12 +105,12 @@ public sealed class WhatsminerV2Channel : WriteChannel
         {
             for (int attempt = 0; ; attempt++)
             {
-                bool cached = _tokens.TryGetValue(cacheKey, out Token? token) && token.Expires > _time.GetUtcNow();
+                bool cached = _tokens.TryGetValue(cacheKey, out Token? token) && token.Expires > Clock.GetUtcNow();
                 if (!cached)
                 {
                     stage = "get_token";
                     sent++;
-                    string tokenText = await WhatsminerWire.ExchangeV2Async(target.Endpoint.Host, target.Endpoint.Port, """{"cmd":"get_token"}""", _timeout, cancellationToken);
+                    string tokenText = await WhatsminerWire.ExchangeV2Async(target.Endpoint.Host, target.Endpoint.Port, """{"cmd":"get_token"}""", ReplyTimeout, cancellationToken);
                     (token, ChannelError? refused) = ReadToken(target, tokenText, target.Credential);
                     if (token is null)
                     {
@@ -168,7 +126,7 @@ public sealed class WhatsminerV2Channel : WriteChannel
                 message["token"] = token!.Sign;
                 string envelope = new JsonObject { ["enc"] = 1, ["data"] = WhatsminerCrypto.EncryptBase64(token.AesKey, message.ToJsonString()) }.ToJsonString();
                 sent++;
-                string text = await WhatsminerWire.ExchangeV2Async(target.Endpoint.Host, target.Endpoint.Port, envelope, _timeout, cancellationToken);
+                string text = await WhatsminerWire.ExchangeV2Async(target.Endpoint.Host, target.Endpoint.Port, envelope, ReplyTimeout, cancellationToken);
                 if (text.Length == 0 && op is MinerOperation.Reboot or MinerOperation.Pause or MinerOperation.RestartMining && !probe)
                 {
                     // The firmware may go down before it answers a reboot or a power-off.
@@ -204,22 +162,14 @@ public sealed class WhatsminerV2Channel : WriteChannel
         }
         catch (Exception e) when (WhatsminerWire.Transport(e, cancellationToken))
         {
-            if (stage != "get_token" && op is MinerOperation.Reboot && !probe)
-            {
-                return ChannelResult.Ok(op, Name, sent, [$"{stage}: the connection dropped (the miner is rebooting)"]);
-            }
-
-            ChannelErrorKind kind = e is OperationCanceledException or TimeoutException ? ChannelErrorKind.Timeout : ChannelErrorKind.Unreachable;
-            string what = kind == ChannelErrorKind.Timeout
-                ? $"no answer to {stage} from {target.Endpoint.Host}:{target.Endpoint.Port} within {_timeout.TotalSeconds:0.#} s"
-                : $"cannot reach the API at {target.Endpoint.Host}:{target.Endpoint.Port} on {stage} ({e.GetType().Name})";
-            return ChannelResult.Failed(op, Name, sent, [], Error(kind, target, what, "check the miner is powered and reachable on its API port; the change is tried again once it answers"));
+            return TransportFailed(e, target, target.Endpoint.Port, op, stage, sent, probe, "the API",
+                "check the miner is powered and reachable on its API port; the change is tried again once it answers");
         }
     }
 
     private (Token? Token, ChannelError? Error) ReadToken(ChannelTarget target, string text, MinerCredential login)
     {
-        JsonObject? o = Parse(text);
+        JsonObject? o = ParseObject(text);
         WhatsminerReply? reply = o is null ? null : WhatsminerReply.ParseV2(o);
         if (reply is null)
         {
@@ -237,12 +187,12 @@ public sealed class WhatsminerV2Channel : WriteChannel
         }
 
         (byte[] key, string sign) = WhatsminerCrypto.DeriveV2(login.Password, salt, newSalt, time);
-        return (new Token(key, sign, _time.GetUtcNow() + TokenLifetime), null);
+        return (new Token(key, sign, Clock.GetUtcNow() + TokenLifetime), null);
     }
 
     private static WhatsminerReply? Decode(string text, byte[] key)
     {
-        JsonObject? o = Parse(text);
+        JsonObject? o = ParseObject(text);
         if (o is null)
         {
             return null;
@@ -251,23 +201,11 @@ public sealed class WhatsminerV2Channel : WriteChannel
         if (o["enc"] is JsonValue enc && enc.GetValueKind() == JsonValueKind.String)
         {
             string? plain = WhatsminerCrypto.DecryptBase64(key, enc.GetValue<string>());
-            JsonObject? inner = plain is null ? null : Parse(plain);
+            JsonObject? inner = plain is null ? null : ParseObject(plain);
             return inner is null ? null : WhatsminerReply.ParseV2(inner);
         }
 
         return WhatsminerReply.ParseV2(o);
-    }
-
-    private static JsonObject? Parse(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The firmware's codes (API v2.0.5): 14 invalid command, 23 invalid JSON, 45 permission denied, 132 command error, 135 check token error, 136 token over max times, 137 base64 decode error.</summary>
@@ -286,8 +224,6 @@ public sealed class WhatsminerV2Channel : WriteChannel
             _ => Error(ChannelErrorKind.CommandError, target, said, "see the miner's message; the change is retried after a backoff"),
         };
     }
-
-    private ChannelError Error(ChannelErrorKind kind, ChannelTarget target, string message, string fix) => new(kind, target.MinerId, Name, message, fix);
 
     /// <summary>Tokens are per miner and login: a changed password gets a new one.</summary>
     private static string CacheKey(ChannelTarget target) =>

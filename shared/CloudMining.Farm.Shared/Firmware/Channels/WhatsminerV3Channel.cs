@@ -14,50 +14,40 @@ namespace CloudMining.Farm.Shared.Firmware.Channels;
 /// below 0 are refusals (-1 bad JSON or login, -2 bad command or parameter, -3 a parameter missing), and writes not
 /// enabled in WhatsMinerTool answer "no permission". Neither password, key nor token ever reaches a message.
 /// </summary>
-public sealed class WhatsminerV3Channel : WriteChannel
+public sealed class WhatsminerV3Channel : WhatsminerChannel
 {
     public const int DefaultPort = 4433;
 
-    /// <summary>Pools the firmware keeps (three, failover).</summary>
-    public const int MaxPools = 3;
-
-    private readonly TimeSpan _timeout;
-    private readonly TimeProvider _time;
-
     public WhatsminerV3Channel(TimeSpan timeout, TimeProvider? time = null)
+        : base(timeout, time)
     {
-        _timeout = timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(5);
-        _time = time ?? TimeProvider.System;
     }
 
     public override WriteChannelKind Kind => WriteChannelKind.WhatsminerV3;
 
-    public override bool WritesWholePoolList => true;
+    protected override string PoolCommand => "set.miner.pools";
 
-    public override Task<ChannelResult> SetPoolsAsync(ChannelTarget target, IReadOnlyList<PoolEntry> pools, CancellationToken cancellationToken)
+    protected override string PowerLimitCommand => "set.miner.power_limit";
+
+    protected override string LoginStage => "get.device.info";
+
+    protected override string ProbeReadyText => "the salt was read and a signed command's login accepted";
+
+    protected override JsonNode PoolsParameter(IReadOnlyList<PoolEntry> pools)
     {
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(pools);
-        const MinerOperation op = MinerOperation.SetPools;
-        if (RefuseFailoverList(target, pools, MaxPools, "set.miner.pools holds", "Whatsminer has no pool quotas (failover only)") is { } refused)
-        {
-            return Task.FromResult(refused);
-        }
-
         var list = new JsonArray();
         foreach (PoolEntry p in pools)
         {
             list.Add(new JsonObject { ["pool"] = p.Url, ["worker"] = p.User, ["passwd"] = p.Password });
         }
 
-        return ExecuteAsync(target, op, target.Profile.Route(op)?.Command ?? "set.miner.pools", list, encrypt: true, cancellationToken);
+        return list;
     }
 
-    public override Task<ChannelResult> RunAsync(ChannelTarget target, OperationRoute route, CancellationToken cancellationToken)
+    protected override JsonNode? RouteParameter(OperationRoute route)
     {
-        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(route);
-        string command = route.Command ?? throw new ArgumentException($"The {Name} route for {route.Operation} names no command.", nameof(route));
         JsonNode? param = route.Value is { } value ? JsonValue.Create(value) : null;
         if (route.Operation == MinerOperation.LocateOn && param is null)
         {
@@ -65,58 +55,26 @@ public sealed class WhatsminerV3Channel : WriteChannel
             param = new JsonArray { new JsonObject { ["color"] = "red", ["period"] = 1000, ["duration"] = 500, ["start"] = 0 } };
         }
 
-        return ExecuteAsync(target, route.Operation, command, param, encrypt: false, cancellationToken);
+        return param;
     }
 
-    public override Task<ChannelResult> SetPowerTargetAsync(ChannelTarget target, OperationRoute route, Power power, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(route);
-        double watts = power.Watts;
-        if (!double.IsFinite(watts) || watts < 1)
-        {
-            return Task.FromResult(ChannelResult.NotSupported(MinerOperation.SetPowerTarget, Name, target, $"{watts} W is not a power limit", "ask for a positive power in watts"));
-        }
-
-        return ExecuteAsync(target, MinerOperation.SetPowerTarget, route.Command ?? "set.miner.power_limit", JsonValue.Create((long)Math.Round(watts)), encrypt: false, cancellationToken);
-    }
+    protected override JsonNode PowerLimitParameter(OperationRoute route, long watts) => JsonValue.Create(watts);
 
     /// <summary>
     /// Reads the salt, then signs a <c>set.system.led</c> whose parameter no firmware accepts: the login is checked
     /// ("-2" means the token was good and the parameter refused) and nothing changes.
     /// </summary>
-    public override async Task<ChannelProbe> ProbeAsync(ChannelTarget target, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        ChannelResult result = await ExecuteAsync(target, MinerOperation.LocateOff, "set.system.led", JsonValue.Create("probe"), encrypt: false, cancellationToken, probe: true);
-        bool vendorDefault = target.Credential is { } c && target.Profile.Web.VendorDefaultPassword is { } vendor && c.Password == vendor;
-        if (result.Succeeded)
-        {
-            return new ChannelProbe(Name, ChannelProbeStatus.Ready, "the salt was read and a signed command's login accepted")
-            {
-                VendorDefaultPassword = vendorDefault,
-            };
-        }
-
-        ChannelError e = result.Error!;
-        ChannelProbeStatus status = e.Kind switch
-        {
-            ChannelErrorKind.MissingCredentials => ChannelProbeStatus.MissingCredentials,
-            ChannelErrorKind.AuthenticationFailed => ChannelProbeStatus.AuthenticationFailed,
-            ChannelErrorKind.AccessDenied => ChannelProbeStatus.Disabled,
-            ChannelErrorKind.Unreachable or ChannelErrorKind.Timeout => ChannelProbeStatus.Unreachable,
-            _ => ChannelProbeStatus.Malformed,
-        };
-        return new ChannelProbe(Name, status, e.Message, vendorDefault && status == ChannelProbeStatus.Disabled ? "the miner still has its factory password, with which the firmware refuses writes: " + e.Fix : e.Fix)
-        {
-            VendorDefaultPassword = vendorDefault,
-        };
-    }
+    protected override Task<ChannelResult> ProbeCallAsync(ChannelTarget target, CancellationToken cancellationToken) =>
+        SendAsync(target, MinerOperation.LocateOff, "set.system.led", JsonValue.Create("probe"), secret: false, probe: true, cancellationToken);
 
     private int Port(ChannelTarget target) => target.ChannelPort ?? target.Profile.ChannelPort(Kind) ?? DefaultPort;
 
-    private async Task<ChannelResult> ExecuteAsync(ChannelTarget target, MinerOperation op, string command, JsonNode? param, bool encrypt, CancellationToken cancellationToken, bool probe = false)
+    /// <summary>Only a <paramref name="secret"/> parameter (the pool list, with its passwords) is encrypted, as the API document says.</summary>
+    protected override async Task<ChannelResult> SendAsync(ChannelTarget target, MinerOperation op, string command, JsonNode? parameter, bool secret, bool probe, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(target);
+        JsonNode? param = parameter;
+        bool encrypt = secret;
         if (target.Credential is not { } login)
         {
             return ChannelResult.Failed(op, Name, 0, [], Error(ChannelErrorKind.MissingCredentials, target,
@@ -130,8 +88,8 @@ public sealed class WhatsminerV3Channel : WriteChannel
         try
         {
             sent++;
-            string saltText = await WhatsminerWire.ExchangeV3Async(target.Endpoint.Host, port, """{"cmd":"get.device.info","param":"salt"}""", _timeout, cancellationToken);
-            JsonObject? saltAnswer = Parse(saltText);
+            string saltText = await WhatsminerWire.ExchangeV3Async(target.Endpoint.Host, port, """{"cmd":"get.device.info","param":"salt"}""", ReplyTimeout, cancellationToken);
+            JsonObject? saltAnswer = ParseObject(saltText);
             WhatsminerReply? saltReply = saltAnswer is null ? null : WhatsminerReply.ParseV3(saltAnswer);
             if (saltReply is null || !saltReply.Success || saltReply.Msg?["salt"] is not JsonValue saltValue || saltValue.GetValueKind() != JsonValueKind.String)
             {
@@ -140,7 +98,7 @@ public sealed class WhatsminerV3Channel : WriteChannel
                     : Error(ChannelErrorKind.MalformedReply, target, "get.device.info did not answer a salt", $"check that the miner runs Whatsminer firmware with API v3 on port {port}"));
             }
 
-            long ts = _time.GetUtcNow().ToUnixTimeSeconds();
+            long ts = Clock.GetUtcNow().ToUnixTimeSeconds();
             (string token, byte[] key) = WhatsminerCrypto.DeriveV3(command, login.Password, saltValue.GetValue<string>(), ts);
             var message = new JsonObject
             {
@@ -156,8 +114,8 @@ public sealed class WhatsminerV3Channel : WriteChannel
 
             stage = command;
             sent++;
-            string text = await WhatsminerWire.ExchangeV3Async(target.Endpoint.Host, port, message.ToJsonString(), _timeout, cancellationToken);
-            JsonObject? answer = Parse(text);
+            string text = await WhatsminerWire.ExchangeV3Async(target.Endpoint.Host, port, message.ToJsonString(), ReplyTimeout, cancellationToken);
+            JsonObject? answer = ParseObject(text);
             WhatsminerReply? reply = answer is null ? null : WhatsminerReply.ParseV3(answer);
             if (reply is null)
             {
@@ -174,17 +132,8 @@ public sealed class WhatsminerV3Channel : WriteChannel
         }
         catch (Exception e) when (WhatsminerWire.Transport(e, cancellationToken))
         {
-            if (stage != "get.device.info" && op is MinerOperation.Reboot && !probe)
-            {
-                return ChannelResult.Ok(op, Name, sent, [$"{stage}: the connection dropped (the miner is rebooting)"]);
-            }
-
-            ChannelErrorKind kind = e is OperationCanceledException or TimeoutException ? ChannelErrorKind.Timeout : ChannelErrorKind.Unreachable;
-            string what = kind == ChannelErrorKind.Timeout
-                ? $"no answer to {stage} from {target.Endpoint.Host}:{port} within {_timeout.TotalSeconds:0.#} s"
-                : $"cannot reach API v3 at {target.Endpoint.Host}:{port} on {stage} ({e.GetType().Name})";
-            return ChannelResult.Failed(op, Name, sent, [], Error(kind, target, what,
-                $"check the miner is powered and its firmware serves API v3 on port {port} (firmware from November 2024 on); older firmware needs the whatsminer profile (API v2 on 4028)"));
+            return TransportFailed(e, target, port, op, stage, sent, probe, "API v3",
+                $"check the miner is powered and its firmware serves API v3 on port {port} (firmware from November 2024 on); older firmware needs the whatsminer profile (API v2 on 4028)");
         }
     }
 
@@ -206,18 +155,4 @@ public sealed class WhatsminerV3Channel : WriteChannel
             _ => Error(ChannelErrorKind.CommandError, target, said, "see the miner's message; the change is retried after a backoff"),
         };
     }
-
-    private static JsonObject? Parse(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private ChannelError Error(ChannelErrorKind kind, ChannelTarget target, string message, string fix) => new(kind, target.MinerId, Name, message, fix);
 }

@@ -3,8 +3,8 @@ using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Pools;
 using CloudMining.Farm.Tests.Infrastructure;
-using Microsoft.Extensions.Logging;
 using Xunit;
+using static CloudMining.Farm.Tests.Agent.Channels.ChannelPools;
 
 namespace CloudMining.Farm.Tests.Agent.Channels;
 
@@ -15,13 +15,6 @@ namespace CloudMining.Farm.Tests.Agent.Channels;
 /// </summary>
 public sealed class BraiinsPoolTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+ssl://house.pool.example:443";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
-    private static string Dump(PoolsRack rack) =>
-        string.Join(Environment.NewLine, rack.Logs.Records.Where(r => r.Level >= LogLevel.Information).TakeLast(30).Select(r => $"{r.Level} {r.Message}"));
-
     [Fact]
     public async Task A_quota_split_reaches_a_bos_miner_as_pool_groups_verified_by_read_back_and_at_the_pools()
     {

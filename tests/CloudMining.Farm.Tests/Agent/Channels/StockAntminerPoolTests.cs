@@ -3,8 +3,8 @@ using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Pools;
 using CloudMining.Farm.Tests.Infrastructure;
-using Microsoft.Extensions.Logging;
 using Xunit;
+using static CloudMining.Farm.Tests.Agent.Channels.ChannelPools;
 
 namespace CloudMining.Farm.Tests.Agent.Channels;
 
@@ -14,16 +14,6 @@ namespace CloudMining.Farm.Tests.Agent.Channels;
 /// </summary>
 public sealed class StockAntminerPoolTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+ssl://house.pool.example:443";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
-    private static MinerPoolAssignment CustomerFirst(string minerId) =>
-        new(minerId, [new PoolTarget(Customer, "cust." + minerId, 0), new PoolTarget(House, "house." + minerId, 1)], "c-1");
-
-    private static string Dump(PoolsRack rack) =>
-        string.Join(Environment.NewLine, rack.Logs.Records.Where(r => r.Level >= LogLevel.Information).TakeLast(30).Select(r => $"{r.Level} {r.Message}"));
-
     [Fact]
     public async Task Desired_pools_reach_a_stock_antminer_through_its_web_cgi_without_one_rpc_write()
     {

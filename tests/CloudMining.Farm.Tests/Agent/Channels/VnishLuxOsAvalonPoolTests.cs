@@ -4,8 +4,8 @@ using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Simulator.Personalities;
 using CloudMining.Farm.Tests.Agent.Pools;
 using CloudMining.Farm.Tests.Infrastructure;
-using Microsoft.Extensions.Logging;
 using Xunit;
+using static CloudMining.Farm.Tests.Agent.Channels.ChannelPools;
 
 namespace CloudMining.Farm.Tests.Agent.Channels;
 
@@ -15,16 +15,6 @@ namespace CloudMining.Farm.Tests.Agent.Channels;
 /// </summary>
 public sealed class VnishLuxOsAvalonPoolTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+ssl://house.pool.example:443";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
-    private static MinerPoolAssignment CustomerFirst(string minerId, int? quota = null, int? houseQuota = null) =>
-        new(minerId, [new PoolTarget(Customer, "cust." + minerId, 0, quota), new PoolTarget(House, "house." + minerId, 1, houseQuota)], "c-1");
-
-    private static string Dump(PoolsRack rack) =>
-        string.Join(Environment.NewLine, rack.Logs.Records.Where(r => r.Level >= LogLevel.Information).TakeLast(30).Select(r => $"{r.Level} {r.Message}"));
-
     [Fact]
     public async Task Desired_pools_and_a_quota_split_reach_each_firmware_through_its_own_channel()
     {

@@ -4,8 +4,8 @@ using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Agent.Pools;
 using CloudMining.Farm.Tests.Infrastructure;
-using Microsoft.Extensions.Logging;
 using Xunit;
+using static CloudMining.Farm.Tests.Agent.Channels.ChannelPools;
 
 namespace CloudMining.Farm.Tests.Agent.Channels;
 
@@ -15,16 +15,6 @@ namespace CloudMining.Farm.Tests.Agent.Channels;
 /// </summary>
 public sealed class WhatsminerPoolTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+ssl://house.pool.example:443";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
-    private static MinerPoolAssignment CustomerFirst(string minerId) =>
-        new(minerId, [new PoolTarget(Customer, "cust." + minerId, 0), new PoolTarget(House, "house." + minerId, 1)], "c-1");
-
-    private static string Dump(PoolsRack rack) =>
-        string.Join(Environment.NewLine, rack.Logs.Records.Where(r => r.Level >= LogLevel.Information).TakeLast(30).Select(r => $"{r.Level} {r.Message}"));
-
     [Fact]
     public async Task Desired_pools_reach_whatsminers_of_both_api_versions_verified_by_read_back_and_the_pool_side()
     {

@@ -7,17 +7,16 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Xunit;
+using static CloudMining.Farm.Tests.Firmware.Channels.ChannelKit;
 
 namespace CloudMining.Farm.Tests.Firmware.Channels;
 
 /// <summary>Avalon's operations through cgminer RPC: ascset softoff/softon, worklevel and led, with the replies captured from real Avalon firmware.</summary>
 public sealed class AvalonChannelTests
 {
-    private static readonly FirmwareProfile Avalon = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles).Get("avalon");
+    private static readonly FirmwareProfile Avalon = Profiles.Get("avalon");
 
     private static ChannelTarget Target(SimulatedMiner m) => new(m.Id, m.Endpoint, Avalon);
-
-    private static MinerWriter Writer() => MinerWriter.Create(new MinerApiClient(new MinerApiClientOptions()), TimeSpan.FromSeconds(5));
 
     [Fact]
     public async Task Ascset_answers_as_real_avalon_firmware_does()

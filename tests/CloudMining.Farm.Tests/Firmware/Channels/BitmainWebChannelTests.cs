@@ -6,19 +6,17 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Xunit;
+using static CloudMining.Farm.Tests.Firmware.Channels.ChannelKit;
 
 namespace CloudMining.Farm.Tests.Firmware.Channels;
 
 /// <summary>The Bitmain web channel against the simulated stock Antminer's lighttpd CGI with Digest, read back through the normal read path.</summary>
 public sealed class BitmainWebChannelTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+tcp://house.pool.example:3333";
-
-    private static readonly FirmwareProfile Antminer = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles).Get("antminer");
+    private static readonly FirmwareProfile Antminer = Profiles.Get("antminer");
 
     private static Task<SimulatedFarm> StockAntminerAsync(string password = "root") =>
-        TestFarms.StartAsync("antminer", writeAccess: true, permissiveRpcWrites: false, customize: (_, s) => s with { WebPort = 0, PermissiveRpcWrites = false, WebPassword = password, ShareDifficulty = 256 });
+        RealisticAsync("antminer", customize: s => s with { WebPassword = password });
 
     private static ChannelTarget Target(SimulatedMiner m, string password) =>
         new(m.Id, m.Endpoint, Antminer) { WebPort = m.WebEndPoint!.Port, Credential = new MinerCredential("root", password) };

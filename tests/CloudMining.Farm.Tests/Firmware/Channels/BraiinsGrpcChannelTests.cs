@@ -7,27 +7,22 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Xunit;
+using static CloudMining.Farm.Tests.Firmware.Channels.ChannelKit;
 
 namespace CloudMining.Farm.Tests.Firmware.Channels;
 
 /// <summary>The braiins-grpc channel against the simulated Braiins OS+ gRPC API, read back through the normal read path (cgminer API on 4028).</summary>
 public sealed class BraiinsGrpcChannelTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+tcp://house.pool.example:3333";
     private const string Password = "Bos-Admin-Pw-7";
 
-    private static readonly FirmwareProfileCatalog Profiles = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
     private static readonly FirmwareProfile Bos = Profiles.Get("braiins-os");
 
     private static Task<SimulatedFarm> BosAsync(string password = Password) =>
-        TestFarms.StartAsync("braiins-os", writeAccess: true, permissiveRpcWrites: false, model: "Antminer S19 Pro",
-            customize: (_, s) => s with { WebPort = 0, PermissiveRpcWrites = false, WebPassword = password, ShareDifficulty = 256, NoisePercent = 0 });
+        RealisticAsync("braiins-os", "Antminer S19 Pro", s => s with { WebPassword = password, NoisePercent = 0 });
 
     private static ChannelTarget Target(SimulatedMiner m, string password) =>
         new(m.Id, m.Endpoint, Bos) { WebPort = m.GrpcEndPoint!.Port, Credential = new MinerCredential("root", password) };
-
-    private static MinerWriter Writer() => MinerWriter.Create(new MinerApiClient(new MinerApiClientOptions()), TimeSpan.FromSeconds(5));
 
     [Fact]
     public void The_profile_routes_every_operation_to_the_grpc_channel_on_port_50051()

@@ -9,24 +9,19 @@ using CloudMining.Farm.Simulator.Personalities;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Xunit;
+using static CloudMining.Farm.Tests.Firmware.Channels.ChannelKit;
 
 namespace CloudMining.Farm.Tests.Firmware.Channels;
 
 /// <summary>The cgminer-session channel against the simulated LuxOS (sessions required, pool groups), read back through the normal read path.</summary>
 public sealed class CgminerSessionChannelTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+tcp://house.pool.example:3333";
-
-    private static readonly FirmwareProfile LuxOs = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles).Get("luxos");
+    private static readonly FirmwareProfile LuxOs = Profiles.Get("luxos");
 
     private static Task<SimulatedFarm> LuxOsAsync(TimeSpan? sessionLifetime = null) =>
-        TestFarms.StartAsync("luxos", writeAccess: true, permissiveRpcWrites: false,
-            customize: (_, s) => s with { PermissiveRpcWrites = false, ShareDifficulty = 256, SessionLifetime = sessionLifetime ?? TimeSpan.FromMinutes(1) });
+        RealisticAsync("luxos", customize: s => s with { SessionLifetime = sessionLifetime ?? TimeSpan.FromMinutes(1) });
 
     private static ChannelTarget Target(SimulatedMiner m) => new(m.Id, m.Endpoint, LuxOs);
-
-    private static MinerWriter Writer() => MinerWriter.Create(new MinerApiClient(new MinerApiClientOptions()), TimeSpan.FromSeconds(5));
 
     [Fact]
     public async Task Pools_with_a_quota_split_become_pool_groups_and_the_pool_side_sees_the_split()

@@ -10,25 +10,20 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Xunit;
+using static CloudMining.Farm.Tests.Firmware.Channels.ChannelKit;
 
 namespace CloudMining.Farm.Tests.Firmware.Channels;
 
 /// <summary>The VNish REST channel against the simulated VNish web API (unlock, bearer token), read back through the normal read path.</summary>
 public sealed class VnishRestChannelTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+tcp://house.pool.example:3333";
-
-    private static readonly FirmwareProfile Vnish = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles).Get("vnish");
+    private static readonly FirmwareProfile Vnish = Profiles.Get("vnish");
 
     private static Task<SimulatedFarm> VnishAsync(string password = "admin") =>
-        TestFarms.StartAsync("vnish", writeAccess: true, permissiveRpcWrites: false, model: "S19 Pro",
-            customize: (_, s) => s with { WebPort = 0, PermissiveRpcWrites = false, VnishPassword = password, ShareDifficulty = 256 });
+        RealisticAsync("vnish", "S19 Pro", s => s with { VnishPassword = password });
 
     private static ChannelTarget Target(SimulatedMiner m, string? password) =>
         new(m.Id, m.Endpoint, Vnish) { WebPort = m.WebEndPoint!.Port, Credential = password is null ? null : new MinerCredential("admin", password) };
-
-    private static MinerWriter Writer() => MinerWriter.Create(new MinerApiClient(new MinerApiClientOptions()), TimeSpan.FromSeconds(5));
 
     [Fact]
     public async Task The_simulated_vnish_answers_like_its_api_description_wrong_password_403_missing_or_bad_token_401()

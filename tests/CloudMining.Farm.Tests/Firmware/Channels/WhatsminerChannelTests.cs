@@ -7,6 +7,7 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Xunit;
+using static CloudMining.Farm.Tests.Firmware.Channels.ChannelKit;
 
 namespace CloudMining.Farm.Tests.Firmware.Channels;
 
@@ -17,11 +18,9 @@ namespace CloudMining.Farm.Tests.Firmware.Channels;
 /// </summary>
 public sealed class WhatsminerChannelTests
 {
-    private const string Customer = "stratum+tcp://customer.pool.example:3333";
-    private const string House = "stratum+tcp://house.pool.example:3333";
     private const string Password = "Farm-Pw-7";
 
-    private static readonly FirmwareProfileCatalog Catalog = FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles);
+    private static readonly FirmwareProfileCatalog Catalog = Profiles;
 
     private static Task<SimulatedFarm> WhatsminerAsync(string firmware, int miners = 1, string password = Password, bool writesEnabled = true) =>
         TestFarms.StartAsync(firmware, miners, customize: (_, s) => s with { ApiPassword = password, ApiWritesEnabled = writesEnabled, ShareDifficulty = 256, RestartDelay = TimeSpan.FromMilliseconds(200) });
@@ -32,8 +31,6 @@ public sealed class WhatsminerChannelTests
             Credential = password is null ? null : new MinerCredential(Catalog.Get(m.Firmware).Web.DefaultUser, password),
             ChannelPort = m.ApiV3EndPoint?.Port,
         };
-
-    private static MinerWriter Writer() => MinerWriter.Create(new MinerApiClient(new MinerApiClientOptions()), TimeSpan.FromSeconds(5));
 
     [Theory]
     [InlineData("whatsminer", "whatsminer-v2")]
