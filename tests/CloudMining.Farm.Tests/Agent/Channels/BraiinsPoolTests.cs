@@ -1,4 +1,3 @@
-using System.Text;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Pools;
@@ -47,9 +46,7 @@ public sealed class BraiinsPoolTests
         Assert.Equal(writes, rack[0].GrpcWritesReceived);
 
         await rack.StopAgentAsync();
-        var written = new List<string>();
-        written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
-        written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
+        List<string> written = EverythingWritten(rack);
         Assert.All(written, w => Assert.DoesNotContain(poolSecret, w, StringComparison.Ordinal));
     }
 
@@ -87,11 +84,7 @@ public sealed class BraiinsPoolTests
 
         Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerStatus.Failed) == true), Patience));
         await rack.StopAgentAsync();
-        var written = new List<string>();
-        written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
-        written.AddRange(rack.AllEvents.Select(e => e.ToString()));
-        written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
-        written.AddRange(Directory.EnumerateFiles(rack.Options.StateDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        List<string> written = EverythingWritten(rack);
         Assert.Contains(written, w => w.Contains("braiins-grpc", StringComparison.Ordinal));
         Assert.All(written, w => Assert.DoesNotContain(wrong, w, StringComparison.Ordinal));
     }

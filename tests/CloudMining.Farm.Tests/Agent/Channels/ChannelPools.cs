@@ -1,3 +1,4 @@
+using System.Text;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Pools;
 using Microsoft.Extensions.Logging;
@@ -19,4 +20,18 @@ internal static class ChannelPools
     /// <summary>The rack's last 30 log lines at Information or above, for an assertion's message.</summary>
     public static string Dump(PoolsRack rack) =>
         string.Join(Environment.NewLine, rack.Logs.Records.Where(r => r.Level >= LogLevel.Information).TakeLast(30).Select(r => $"{r.Level} {r.Message}"));
+
+    /// <summary>
+    /// Everything the rack left behind where a secret could leak: its log lines with their properties and exceptions,
+    /// its events, every MQTT message it sent and every file in its state directory.
+    /// </summary>
+    public static List<string> EverythingWritten(PoolsRack rack)
+    {
+        var written = new List<string>();
+        written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
+        written.AddRange(rack.AllEvents.Select(e => e.ToString()));
+        written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
+        written.AddRange(Directory.EnumerateFiles(rack.Options.StateDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        return written;
+    }
 }

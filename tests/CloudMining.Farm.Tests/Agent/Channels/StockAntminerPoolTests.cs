@@ -1,4 +1,3 @@
-using System.Text;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Pools;
@@ -73,11 +72,7 @@ public sealed class StockAntminerPoolTests
 
         Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == stock && s.State == ReportedMinerStatus.Failed) == true), Patience));
         await rack.StopAgentAsync(); // its files are complete once it has stopped
-        var written = new List<string>();
-        written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
-        written.AddRange(rack.AllEvents.Select(e => e.ToString()));
-        written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
-        written.AddRange(Directory.EnumerateFiles(rack.Options.StateDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        List<string> written = EverythingWritten(rack);
         Assert.Contains(written, w => w.Contains("bitmain-web", StringComparison.Ordinal));
         Assert.All(written, w => Assert.DoesNotContain(wrong, w, StringComparison.Ordinal));
     }

@@ -58,19 +58,12 @@ public sealed class BitmainWebChannelTests
         Assert.True(m.HasPoolPassword(Customer, "cust.w1", "pool-pw"));
 
         // Read back through the normal read path (the agent's reader, the pools command).
-        var reader = new MinerReader(FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles), new MinerApiClient(new MinerApiClientOptions()));
-        MinerReadResult read = await reader.ReadAsync(m.Endpoint, "antminer", CancellationToken.None);
-        Assert.True(read.IsSuccess, read.Error?.ToString());
-        Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], read.Snapshot!.Pools.OrderBy(p => p.Priority).Select(p => (p.Url, p.User)).ToArray());
+        Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], PoolOrder(await ReadBackAsync(m, "antminer")));
 
         // The simulated pool side sees the customer worker's shares.
-        Assert.True(await Eventually.TrueAsync(() => farm.PoolView().Any(p => p.Url == Customer && p.User == "cust.w1" && p.AcceptedShares > 0), TimeSpan.FromSeconds(20)));
+        await AssertSharesAtPoolAsync(farm, Customer, "cust.w1");
 
-        Assert.True((await writer.RunAsync(target, MinerOperation.Pause, CancellationToken.None)).Succeeded);
-        Assert.True(m.Sleeping);
-        Assert.True(await Eventually.TrueAsync(() => m.Snapshot().Hash5s == 0, TimeSpan.FromSeconds(15)));
-        Assert.True((await writer.RunAsync(target, MinerOperation.Resume, CancellationToken.None)).Succeeded);
-        Assert.False(m.Sleeping);
+        await AssertPauseAndResumeAsync(writer, target, m);
         Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], m.Snapshot().Pools.OrderBy(p => p.Priority).Select(p => (p.Url, p.User)).ToArray()); // sleep kept the pools
 
         Assert.True((await writer.RunAsync(target, MinerOperation.LocateOn, CancellationToken.None)).Succeeded);

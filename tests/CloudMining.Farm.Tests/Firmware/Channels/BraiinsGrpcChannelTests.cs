@@ -88,11 +88,8 @@ public sealed class BraiinsGrpcChannelTests
         Assert.Equal((1u, (double?)null), (quota, ratio));
         Assert.Equal([$"{Customer} cust.w1", $"{House} house.w1"], pools);
 
-        var reader = new MinerReader(Profiles, new MinerApiClient(new MinerApiClientOptions()));
-        MinerReadResult read = await reader.ReadAsync(m.Endpoint, "braiins-os", CancellationToken.None);
-        Assert.True(read.IsSuccess, read.Error?.ToString());
-        Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], read.Snapshot!.Pools.OrderBy(p => p.Priority).Select(p => (p.Url, p.User)).ToArray());
-        Assert.True(await Eventually.TrueAsync(() => farm.PoolView().Any(p => p.Url == Customer && p.User == "cust.w1" && p.AcceptedShares > 0), TimeSpan.FromSeconds(20)));
+        Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], PoolOrder(await ReadBackAsync(m, "braiins-os")));
+        await AssertSharesAtPoolAsync(farm, Customer, "cust.w1");
         Assert.DoesNotContain(farm.PoolView(), p => p.Url == House && p.AcceptedShares > 0); // failover inside the group
 
         // The session is reused: the next call sends no second login.
@@ -112,9 +109,7 @@ public sealed class BraiinsGrpcChannelTests
 
         Assert.True(set.Succeeded, set.Error?.ToString());
         Assert.Equal([3u, 1u], m.PoolGroupsSummary.Select(g => g.Quota!.Value));
-        var reader = new MinerReader(Profiles, new MinerApiClient(new MinerApiClientOptions()));
-        MinerReadResult read = await reader.ReadAsync(m.Endpoint, "braiins-os", CancellationToken.None);
-        Assert.Equal([(Customer, 3), (House, 1)], read.Snapshot!.Pools.OrderBy(p => p.Priority).Select(p => (p.Url, p.Quota ?? 0)).ToArray());
+        Assert.Equal([(Customer, 3), (House, 1)], (await ReadBackAsync(m, "braiins-os")).Pools.OrderBy(p => p.Priority).Select(p => (p.Url, p.Quota ?? 0)).ToArray());
 
         // The simulated pool side sees three quarters of the work at the customer's pool.
         Assert.True(await Eventually.TrueAsync(() => farm.PoolView().Count(p => p.Url is Customer or House && p.AcceptedShares > 50) == 2, TimeSpan.FromSeconds(30)));

@@ -47,10 +47,7 @@ public sealed class CgminerSessionChannelTests
         Assert.True(m.HasPoolPassword(Customer, "cust.w1", "pool-pw"));
 
         // Read back through the normal read path: exactly the two pools, each in its group.
-        var reader = new MinerReader(FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles), new MinerApiClient(new MinerApiClientOptions()));
-        MinerReadResult read = await reader.ReadAsync(m.Endpoint, "luxos", CancellationToken.None);
-        Assert.True(read.IsSuccess, read.Error?.ToString());
-        Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], read.Snapshot!.Pools.OrderBy(p => p.Priority).Select(p => (p.Url, p.User)).ToArray());
+        Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], PoolOrder(await ReadBackAsync(m, "luxos")));
         using JsonDocument pools = JsonDocument.Parse(await MinerWire.JsonAsync(m.ListenEndPoint, "pools"));
         Assert.Equal([0, houseGroup], pools.RootElement.GetProperty("POOLS").EnumerateArray().Select(p => p.GetProperty("GROUP").GetInt32()).Order().ToArray());
 

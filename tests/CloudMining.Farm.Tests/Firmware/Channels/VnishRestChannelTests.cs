@@ -74,17 +74,10 @@ public sealed class VnishRestChannelTests
         Assert.Equal(0, m.WriteCommandsReceived);
         Assert.True(m.HasPoolPassword(Customer, "cust.w1", "pool-pw"));
 
-        var reader = new MinerReader(FirmwareProfileCatalog.Load(RepoPaths.FirmwareProfiles), new MinerApiClient(new MinerApiClientOptions()));
-        MinerReadResult read = await reader.ReadAsync(m.Endpoint, "vnish", CancellationToken.None);
-        Assert.True(read.IsSuccess, read.Error?.ToString());
-        Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], read.Snapshot!.Pools.OrderBy(p => p.Priority).Select(p => (p.Url, p.User)).ToArray());
-        Assert.True(await Eventually.TrueAsync(() => farm.PoolView().Any(p => p.Url == Customer && p.User == "cust.w1" && p.AcceptedShares > 0), TimeSpan.FromSeconds(20)));
+        Assert.Equal([(Customer, "cust.w1"), (House, "house.w1")], PoolOrder(await ReadBackAsync(m, "vnish")));
+        await AssertSharesAtPoolAsync(farm, Customer, "cust.w1");
 
-        Assert.True((await writer.RunAsync(target, MinerOperation.Pause, CancellationToken.None)).Succeeded);
-        Assert.True(m.Sleeping);
-        Assert.True(await Eventually.TrueAsync(() => m.Snapshot().Hash5s == 0, TimeSpan.FromSeconds(15)));
-        Assert.True((await writer.RunAsync(target, MinerOperation.Resume, CancellationToken.None)).Succeeded);
-        Assert.False(m.Sleeping);
+        await AssertPauseAndResumeAsync(writer, target, m);
 
         // A power target picks the nearest preset (the S19 Pro's are 2150…3350 W in the simulator).
         ChannelResult power = await writer.SetPowerTargetAsync(target, Power.FromWatts(2800), CancellationToken.None);
