@@ -205,31 +205,7 @@ public sealed partial class SimulatedMiner
         }
 
         string mode = conf["miner-mode"]?.ToString() ?? "0";
-        lock (_gate)
-        {
-            AdvanceLocked(_clocks.Mining.GetUtcNow());
-            var next = new List<MinerPool>(wanted.Count);
-            for (int i = 0; i < wanted.Count; i++)
-            {
-                PoolDefinition d = wanted[i];
-                // A pool kept as it was keeps its counters; a changed password makes it a new pool entry.
-                MinerPool pool = _pools.FirstOrDefault(p => p.Url == d.Url && p.User == d.User && p.Password == d.Password && !next.Contains(p))
-                    ?? new MinerPool(d, i);
-                pool.Priority = i;
-                pool.Enabled = true;
-                next.Add(pool);
-            }
-
-            _pools.Clear();
-            _pools.AddRange(next);
-            foreach (MinerPool p in _pools)
-            {
-                _ledger.Touch(p.Url, p.User);
-            }
-
-            _sleeping = mode == "1";
-            RecomputeActiveLocked();
-        }
+        ReplacePools(wanted, sleeping: mode == "1");
 
         return true;
     }

@@ -399,8 +399,12 @@ public sealed partial class SimulatedMiner
         }
     }
 
-    /// <summary>The new list in order; a pool kept as it was keeps its counters, so the pool ledger sees the hashrate move.</summary>
-    private void ReplacePools(List<PoolDefinition> wanted)
+    /// <summary>
+    /// The new list in order; a pool kept as it was (same URL, worker and password) keeps its counters, so the pool
+    /// ledger sees the hashrate move; a changed password makes it a new pool entry. <paramref name="sleeping"/>, when
+    /// given, is the work mode the same write sets (Bitmain's miner-mode).
+    /// </summary>
+    private void ReplacePools(List<PoolDefinition> wanted, bool? sleeping = null)
     {
         lock (_gate)
         {
@@ -421,6 +425,11 @@ public sealed partial class SimulatedMiner
             foreach (MinerPool p in _pools)
             {
                 _ledger.Touch(p.Url, p.User);
+            }
+
+            if (sleeping is { } mode)
+            {
+                _sleeping = mode;
             }
 
             RecomputeActiveLocked();
