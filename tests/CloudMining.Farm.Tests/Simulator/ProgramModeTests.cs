@@ -7,10 +7,12 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Simulator;
 
+[Trait("Category", "Integration")]
 public sealed class ProgramModeTests
 {
     private static Process Start(params string[] args)
     {
+        IntegrationGuard.Starting("farm-sim (a process)");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

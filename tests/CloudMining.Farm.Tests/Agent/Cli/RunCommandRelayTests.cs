@@ -1,4 +1,5 @@
 using CloudMining.Farm.Agent.Cli;
+using CloudMining.Farm.Simulator.Power;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
@@ -21,7 +22,7 @@ public sealed class RunCommandRelayTests : IDisposable
         using var error = new StringWriter();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var logs = new InMemoryLoggerProvider();
-        int code = await RunCommand.RunAsync(path, error, cts.Token, new CloudMining.Farm.Agent.Hosting.AgentHost.Overrides { ConsoleLog = false, ExtraLogger = logs });
+        int code = await RunCommand.RunAsync(path, error, cts.Token, new CloudMining.Farm.Agent.Hosting.AgentHost.Overrides { ConsoleLog = false, ExtraLogger = logs, RelayChips = SimulatedRelayChips.Factory });
         Assert.DoesNotContain(logs.Records, r => r.Exception is not null);
         return (code, error.ToString());
     }
