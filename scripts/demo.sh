@@ -86,7 +86,16 @@ for tool in "farmctl:$ctl_dir/farmctl.dll" "farm-controller:$controller_dir/farm
 done
 # The demo's racks switch their relays on farm-sim's simulated outlets ("GpioChip": "sim-http://…"), a chip the
 # product farm-agent does not have: `farm-sim agent …` is the same agent with the simulated chips registered.
-printf '#!/bin/sh\nexec dotnet "%s" agent "$@"\n' "$sim_dir/farm-sim.dll" > "$state/bin/farm-agent"
+# The simulated miners' factory logins (the same the agents get below), so `farm-agent check` and `relay test` work too.
+cat > "$state/bin/farm-agent" <<WRAPPER
+#!/bin/sh
+: "\${FARM_AGENT_Agent__MinerCredentials__0__Password:=root}" "\${FARM_AGENT_Agent__MinerCredentials__1__Password:=admin}"
+: "\${FARM_AGENT_Agent__MinerCredentials__2__Password:=farm-wm-api}" "\${FARM_AGENT_Agent__MinerCredentials__3__Password:=farm-wm-api}"
+: "\${FARM_AGENT_Agent__MinerCredentials__4__Password:=root}"
+export FARM_AGENT_Agent__MinerCredentials__0__Password FARM_AGENT_Agent__MinerCredentials__1__Password \\
+  FARM_AGENT_Agent__MinerCredentials__2__Password FARM_AGENT_Agent__MinerCredentials__3__Password FARM_AGENT_Agent__MinerCredentials__4__Password
+exec dotnet "$sim_dir/farm-sim.dll" agent "\$@"
+WRAPPER
 chmod +x "$state/bin/farm-agent"
 # The controller's local API wants the token it writes beside its database at start (Controller:Api:TokenFile);
 # the farmctl wrapper points at it unless FARMCTL_TOKEN_FILE says otherwise.
