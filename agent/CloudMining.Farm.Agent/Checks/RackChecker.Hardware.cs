@@ -1,11 +1,9 @@
-using System.Device.Gpio;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Agent.Thermal;
 using CloudMining.Farm.Gpio;
-using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Gpio.Sensors;
 using CloudMining.Farm.Shared.Units;
 
