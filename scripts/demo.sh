@@ -80,10 +80,23 @@ rand() { python3 -c 'import secrets; print(secrets.token_urlsafe(12))'; }
 rack_id() { printf 'R%02d' "$1"; }
 
 # Wrappers so the operator can type `farmctl …` and `farm-agent …` (see "What to type next").
-for tool in "farmctl:$ctl_dir/farmctl.dll" "farm-agent:$agent_dir/farm-agent.dll" "farm-controller:$controller_dir/farm-controller.dll"; do
+for tool in "farmctl:$ctl_dir/farmctl.dll" "farm-controller:$controller_dir/farm-controller.dll"; do
   printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "${tool#*:}" > "$state/bin/${tool%%:*}"
   chmod +x "$state/bin/${tool%%:*}"
 done
+# The demo's racks switch their relays on farm-sim's simulated outlets ("GpioChip": "sim-http://…"), a chip the
+# product farm-agent does not have: `farm-sim agent …` is the same agent with the simulated chips registered.
+# The simulated miners' factory logins (the same the agents get below), so `farm-agent check` and `relay test` work too.
+cat > "$state/bin/farm-agent" <<WRAPPER
+#!/bin/sh
+: "\${FARM_AGENT_Agent__MinerCredentials__0__Password:=root}" "\${FARM_AGENT_Agent__MinerCredentials__1__Password:=admin}"
+: "\${FARM_AGENT_Agent__MinerCredentials__2__Password:=farm-wm-api}" "\${FARM_AGENT_Agent__MinerCredentials__3__Password:=farm-wm-api}"
+: "\${FARM_AGENT_Agent__MinerCredentials__4__Password:=root}"
+export FARM_AGENT_Agent__MinerCredentials__0__Password FARM_AGENT_Agent__MinerCredentials__1__Password \\
+  FARM_AGENT_Agent__MinerCredentials__2__Password FARM_AGENT_Agent__MinerCredentials__3__Password FARM_AGENT_Agent__MinerCredentials__4__Password
+exec dotnet "$sim_dir/farm-sim.dll" agent "\$@"
+WRAPPER
+chmod +x "$state/bin/farm-agent"
 # The controller's local API wants the token it writes beside its database at start (Controller:Api:TokenFile);
 # the farmctl wrapper points at it unless FARMCTL_TOKEN_FILE says otherwise.
 token_file="$state/api-token"
@@ -152,9 +165,9 @@ manifest_ready() {
 wait_for 60 "the simulator's manifest" manifest_ready
 
 # --- one agent per rack: the manifest's miners cut into consecutive blocks --------------------------------------
-python3 - "$state" "$racks" "$per_rack" "$interval" "$mqtt_port" "$site" <<'PY'
+python3 - "$state" "$racks" "$per_rack" "$interval" "$mqtt_port" "$site" "$control" <<'PY'
 import json, os, sys
-state, racks, per_rack, interval, mqtt_port, site = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+state, racks, per_rack, interval, mqtt_port, site, control = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7]
 doc = json.load(open(os.path.join(state, "manifest.json")))
 items = doc.get("miners", doc) if isinstance(doc, dict) else doc
 def pick(m, *names):
@@ -180,6 +193,9 @@ for r in range(racks):
         # The password comes from the environment (FARM_AGENT_Agent__Mqtt__Password), not from this file.
         "Mqtt": {"Host": "127.0.0.1", "Port": mqtt_port, "Username": f"agent-{site}-{rack}", "ReconnectMaxDelay": "00:00:05"},
         "Miners": miners,
+        # One outlet per miner on farm-sim's simulated relay board: relay writes become its control-API power calls.
+        "Hardware": {"GpioChip": f"sim-http://{control}",
+                     "Relays": [{"Outlet": f"{rack}-PDU/{i + 1}", "Miner": m["Id"], "Line": i} for i, m in enumerate(miners)]},
         # Stock Antminers' and VNish's web logins, Braiins OS+'s gRPC login and the Whatsminers' API password (v2
         # account admin, v3 account super); the passwords come from the environment
         # (FARM_AGENT_Agent__MinerCredentials__N__Password), not from this file.
@@ -201,7 +217,7 @@ for r in $(seq 1 "$racks"); do
   FARM_AGENT_Agent__MinerCredentials__2__Password=farm-wm-api \
   FARM_AGENT_Agent__MinerCredentials__3__Password=farm-wm-api \
   FARM_AGENT_Agent__MinerCredentials__4__Password=root \
-    dotnet "$agent_dir/farm-agent.dll" run --config "$state/$rack/agent.json" >"$state/$rack/farm-agent.out" 2>&1 &
+    dotnet "$sim_dir/farm-sim.dll" agent run --config "$state/$rack/agent.json" >"$state/$rack/farm-agent.out" 2>&1 &
   agent_pids+=($!)
 done
 echo "demo: started $racks agents (logs: $state/R*/farm-agent.out)"

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using CloudMining.Farm.Agent.Cli;
 using CloudMining.Farm.Simulator.Cli;
 using CloudMining.Farm.Simulator.Control;
 using CloudMining.Farm.Simulator.Native;
+using CloudMining.Farm.Simulator.Power;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Simulator;
@@ -12,8 +14,18 @@ namespace CloudMining.Farm.Simulator;
 /// <summary>farm-sim entry point: simulated ASICs on loopback with a control API, until SIGTERM or Ctrl-C.</summary>
 internal static class Program
 {
+    /// <summary>The first argument that runs the real agent instead of a farm: `farm-sim agent run --config …`.</summary>
+    public const string AgentVerb = "agent";
+
     public static Task<int> Main(string[] args)
     {
+        // `farm-sim agent …` is farm-agent's own command line (run, status, check, relay test, …) with the simulated relay
+        // chips ("sim", "sim-http://HOST:PORT") registered: the product farm-agent carries none of them.
+        if (args.Length > 0 && string.Equals(args[0], AgentVerb, StringComparison.Ordinal))
+        {
+            return Task.FromResult(AgentCommandLine.Invoke(args[1..], SimulatedRelayChips.Factory));
+        }
+
         var options = new SimOptions();
         RootCommand root = options.CreateCommand();
         root.SetAction((parse, ct) => RunAsync(options.Bind(parse), ct));

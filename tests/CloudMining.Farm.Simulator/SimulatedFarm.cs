@@ -1,4 +1,3 @@
-using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Simulator.Personalities;
 using CloudMining.Farm.Simulator.Power;

@@ -1,10 +1,9 @@
-using System.Device.Gpio;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Agent.Thermal;
 using CloudMining.Farm.Gpio;
-using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Gpio.Sensors;
 using CloudMining.Farm.Shared.Units;
 
@@ -13,9 +12,6 @@ namespace CloudMining.Farm.Agent.Checks;
 /// <summary>The hardware checks: sensors read once, the relay map cross-checked, the GPIO chip opened — no line is requested or driven.</summary>
 public static partial class RackChecker
 {
-    /// <summary>The value of <see cref="HardwareOptions.GpioChip"/> that selects the simulated chip.</summary>
-    public const string SimulatedChip = "sim";
-
     private const string H = AgentOptions.SectionName + ":Hardware";
 
     private static async Task<IReadOnlyList<CheckResult>> CheckSensorsAsync(HardwareOptions hardware, CancellationToken cancellationToken)
@@ -64,7 +60,7 @@ public static partial class RackChecker
         return rackSensor.ReadAsync(cancellationToken);
     }
 
-    private static List<CheckResult> CheckRelays(AgentOptions options)
+    private static List<CheckResult> CheckRelays(AgentOptions options, RelayDriverFactory relayChips)
     {
         HardwareOptions hw = options.Hardware;
         var results = new List<CheckResult>();
@@ -137,62 +133,7 @@ public static partial class RackChecker
             results.Add(CheckResult.Pass("relay", $"{H}:Relays", $"{hw.Relays.Count} outlets, one line and one miner each, every miner has an outlet"));
         }
 
-        results.Add(CheckChip(hw, lines.Keys));
+        results.Add(relayChips.Check(hw.GpioChip ?? string.Empty, lines.Keys));
         return results;
-    }
-
-    /// <summary>Opens the chip through the libgpiod driver the agent will use and asks about it; requests no line, so nothing can switch.</summary>
-    private static CheckResult CheckChip(HardwareOptions hw, IEnumerable<int> lines)
-    {
-        string chip = (hw.GpioChip ?? "").Trim();
-        string subject = chip.Length == 0 ? $"{H}:GpioChip" : chip;
-        if (string.Equals(chip, SimulatedChip, StringComparison.OrdinalIgnoreCase))
-        {
-            return CheckResult.Pass("relay", subject, "simulated GPIO chip: no hardware to open");
-        }
-
-        if (chip.Length == 0)
-        {
-            return CheckResult.Fail("relay", subject, $"{H}:GpioChip: is empty", "write the relay board's chip, e.g. \"/dev/gpiochip0\" (`ls /dev/gpiochip*`)");
-        }
-
-        try
-        {
-            using (File.OpenHandle(chip, FileMode.Open, FileAccess.Read))
-            {
-            }
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return CheckResult.Fail("relay", subject, $"{chip} does not exist", "check the chip with `ls /dev/gpiochip*` and fix Agent:Hardware:GpioChip");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return CheckResult.Fail("relay", subject, $"{chip} cannot be opened: permission denied", "the agent's user needs the gpio group (`sudo usermod -aG gpio farm-agent`); run check as that user or with sudo");
-        }
-        catch (IOException e)
-        {
-            return CheckResult.Fail("relay", subject, $"{chip} cannot be opened: {e.Message}");
-        }
-
-        try
-        {
-            // Opening the chip requests no line: nothing can switch, and the running agent's lines are not disturbed.
-            using GpioDriver driver = LibgpiodDriverFactory.Open(chip);
-            GpioChipInfo info = driver.GetChipInfo();
-            int[] outOfRange = [.. lines.Where(l => l >= info.NumLines).Order()];
-            if (outOfRange.Length > 0)
-            {
-                return CheckResult.Fail("relay", subject, $"{chip} ({info.Label}) has lines 0..{info.NumLines - 1}; relay line(s) {string.Join(", ", outOfRange)} do not exist", "check the relay board's wiring against `gpioinfo`");
-            }
-
-            // The libgpiod drivers do not say who holds a line; a line held by another program fails the agent's start
-            // with a config error, and `gpioinfo` names the holder.
-            return CheckResult.Pass("relay", subject, $"{info.Name} ({info.Label}), {info.NumLines} lines, through System.Device.Gpio's {driver.GetType().Name}");
-        }
-        catch (Exception e) when (e is IOException or NotSupportedException)
-        {
-            return CheckResult.Fail("relay", subject, e.Message);
-        }
     }
 }

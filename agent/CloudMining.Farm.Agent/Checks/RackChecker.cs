@@ -1,5 +1,6 @@
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Hosting;
+using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Shared.Firmware;
 
 namespace CloudMining.Farm.Agent.Checks;
@@ -11,10 +12,14 @@ namespace CloudMining.Farm.Agent.Checks;
 /// </summary>
 public static partial class RackChecker
 {
-    /// <summary>Runs every check; a config that cannot be read at all is one failed line and nothing else.</summary>
-    public static async Task<CheckReport> RunAsync(string configPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs every check; a config that cannot be read at all is one failed line and nothing else. <paramref name="relayChips"/>
+    /// are the relay chips this build can open (null: farm-agent's, <see cref="RelayDriverFactory.Product"/>).
+    /// </summary>
+    public static async Task<CheckReport> RunAsync(string configPath, CancellationToken cancellationToken, RelayDriverFactory? relayChips = null)
     {
         ArgumentNullException.ThrowIfNull(configPath);
+        relayChips ??= RelayDriverFactory.Product;
         var results = new List<CheckResult>();
         AgentOptions options;
         try
@@ -29,7 +34,7 @@ public static partial class RackChecker
             return new CheckReport(Path.GetFullPath(configPath), false, results);
         }
 
-        List<string> errors = AgentOptionsValidator.Check(options);
+        List<string> errors = AgentOptionsValidator.Check(options, relayChips);
         MinerReader? reader = null;
         try
         {
@@ -68,7 +73,7 @@ public static partial class RackChecker
 
         results.AddRange(await CheckSensorsAsync(options.Hardware, cancellationToken));
         results.AddRange(CheckFans(options.Hardware));
-        results.AddRange(CheckRelays(options));
+        results.AddRange(CheckRelays(options, relayChips));
         return new CheckReport(Path.GetFullPath(configPath), results.All(r => r.Passed), results)
         {
             Miners = [.. capabilities.OrderBy(c => c.MinerId, StringComparer.Ordinal)],

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using CloudMining.Farm.Agent.Checks;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Power;
 using Spectre.Console;
 
 namespace CloudMining.Farm.Agent.Cli;
@@ -11,7 +12,7 @@ internal static class CheckCommand
 {
     public const int FailedExitCode = 1;
 
-    public static Command Create()
+    public static Command Create(RelayDriverFactory relayChips)
     {
         Option<string> config = RunCommand.ConfigOption();
         var json = new Option<bool>("--json") { Description = "Print the result as JSON for scripts." };
@@ -29,16 +30,16 @@ internal static class CheckCommand
                 console.Profile.Width = 200;
             }
 
-            return ExecuteAsync(parse.GetValue(config) ?? AgentOptions.DefaultConfigPath, parse.GetValue(json), console, Console.Out, ct);
+            return ExecuteAsync(parse.GetValue(config) ?? AgentOptions.DefaultConfigPath, parse.GetValue(json), console, Console.Out, ct, relayChips);
         });
         return command;
     }
 
-    public static async Task<int> ExecuteAsync(string configPath, bool json, IAnsiConsole console, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(string configPath, bool json, IAnsiConsole console, TextWriter output, CancellationToken cancellationToken, RelayDriverFactory? relayChips = null)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(output);
-        CheckReport report = await RackChecker.RunAsync(configPath, cancellationToken);
+        CheckReport report = await RackChecker.RunAsync(configPath, cancellationToken, relayChips);
         if (json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(report, CheckJsonContext.Default.CheckReport));

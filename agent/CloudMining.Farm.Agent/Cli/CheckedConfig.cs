@@ -1,4 +1,5 @@
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Power;
 
 namespace CloudMining.Farm.Agent.Cli;
 
@@ -8,9 +9,9 @@ internal static class CheckedConfig
     /// <summary>
     /// The bound, valid options; null after writing to <paramref name="error"/> what is wrong, prefixed by
     /// <paramref name="command"/> and saying <paramref name="nothingDone"/> (the caller exits with
-    /// <see cref="RunCommand.ConfigErrorExitCode"/>).
+    /// <see cref="RunCommand.ConfigErrorExitCode"/>). <paramref name="relayChips"/>: the relay chips this build can open (null: farm-agent's).
     /// </summary>
-    public static async Task<AgentOptions?> LoadAsync(string configPath, string command, string nothingDone, TextWriter error)
+    public static async Task<AgentOptions?> LoadAsync(string configPath, string command, string nothingDone, TextWriter error, RelayDriverFactory? relayChips = null)
     {
         ArgumentNullException.ThrowIfNull(error);
         AgentOptions options;
@@ -24,7 +25,7 @@ internal static class CheckedConfig
             return null;
         }
 
-        List<string> problems = AgentOptionsValidator.Check(options);
+        List<string> problems = AgentOptionsValidator.Check(options, relayChips);
         if (problems.Count > 0)
         {
             await error.WriteLineAsync($"{command}: config '{Path.GetFullPath(configPath)}' has problems; fix them first ({nothingDone}):");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Channels;
@@ -31,7 +32,7 @@ internal static class MinerCommand
         ("wake", MinerOperation.Resume),
     ];
 
-    public static Command Create()
+    public static Command Create(RelayDriverFactory relayChips)
     {
         var config = RunCommand.ConfigOption();
         var yes = new Option<bool>("--yes") { Description = "Do not ask before reboot, sleep or wake (scripts). Without it, a non-interactive stdin is refused." };
@@ -52,7 +53,8 @@ internal static class MinerCommand
             !Console.IsInputRedirected,
             Console.Out,
             Console.Error,
-            ct));
+            ct,
+            relayChips));
         return command;
     }
 
@@ -71,12 +73,13 @@ internal static class MinerCommand
         bool inputIsTerminal,
         TextWriter output,
         TextWriter error,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        RelayDriverFactory? relayChips = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (await CheckedConfig.LoadAsync(configPath, Name, "nothing was sent to any miner", error) is not { } options)
+        if (await CheckedConfig.LoadAsync(configPath, Name, "nothing was sent to any miner", error, relayChips) is not { } options)
         {
             return RunCommand.ConfigErrorExitCode;
         }

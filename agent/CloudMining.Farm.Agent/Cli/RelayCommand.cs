@@ -15,7 +15,7 @@ internal static class RelayCommand
     public const int ExitFailed = 1;
     public const int ExitUsage = 2;
 
-    public static Command Create()
+    public static Command Create(RelayDriverFactory relayChips)
     {
         var config = RunCommand.ConfigOption();
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (scripts). Without it, a non-interactive stdin is refused." };
@@ -33,8 +33,9 @@ internal static class RelayCommand
             Console.Out,
             Console.Error,
             TimeProvider.System,
-            RelayDriverFactory.Create,
-            ct));
+            relayChips.Create,
+            ct,
+            relayChips));
         return new Command("relay", "Relay board tools for the technician.") { test };
     }
 
@@ -49,13 +50,14 @@ internal static class RelayCommand
         TextWriter error,
         TimeProvider time,
         Func<AgentOptions, GpioDriver> createDriver,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        RelayDriverFactory? relayChips = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(createDriver);
-        if (await CheckedConfig.LoadAsync(configPath, "farm-agent relay test", "nothing was switched", error) is not { } options)
+        if (await CheckedConfig.LoadAsync(configPath, "farm-agent relay test", "nothing was switched", error, relayChips) is not { } options)
         {
             return RunCommand.ConfigErrorExitCode;
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Shared.Configuration;
 using CloudMining.Farm.Shared.Logging;
 using Microsoft.Extensions.Configuration;
@@ -19,14 +20,14 @@ internal static class RunCommand
     /// <summary>EX_CONFIG from sysexits.h: systemd shows it, and a wrapper script can tell "fix the file" from a crash.</summary>
     public const int ConfigErrorExitCode = 78;
 
-    public static Command Create()
+    public static Command Create(RelayDriverFactory relayChips)
     {
         var config = ConfigOption();
         var command = new Command("run", "Poll the rack's miners every interval and keep status.json current, until stopped (the systemd service runs this).")
         {
             config,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config) ?? AgentOptions.DefaultConfigPath, Console.Error, ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config) ?? AgentOptions.DefaultConfigPath, Console.Error, ct, new AgentHost.Overrides { RelayChips = relayChips }));
         return command;
     }
 

@@ -1,25 +1,27 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Shared.Units;
 using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Agent.Configuration;
 
 /// <summary>Checks agent.json before the agent starts: every failure names the exact key, what is wrong and how to fix it.</summary>
-public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOptions>
+/// <remarks>The relay chips this build can open come from the container (<see cref="RelayDriverFactory"/>): farm-agent's, or farm-sim agent's with the simulated ones.</remarks>
+public sealed partial class AgentOptionsValidator(RelayDriverFactory relayChips) : IValidateOptions<AgentOptions>
 {
     private const string S = AgentOptions.SectionName;
 
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        List<string> errors = Check(options);
+        List<string> errors = Check(options, relayChips);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     /// <summary>All problems in the options, one sentence each, in the order of the file.</summary>
-    public static List<string> Check(AgentOptions options)
+    public static List<string> Check(AgentOptions options, RelayDriverFactory? relayChips = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
@@ -183,7 +185,7 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
             }
         }
 
-        errors.AddRange(HardwareMapValidator.Check(options));
+        errors.AddRange(HardwareMapValidator.Check(options, relayChips));
         return errors;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudMining.Farm.Agent.Power;
 
 namespace CloudMining.Farm.Agent.Configuration;
 
@@ -9,48 +10,43 @@ namespace CloudMining.Farm.Agent.Configuration;
 /// </summary>
 public static class HardwareMapValidator
 {
-    /// <summary>The GpioChip value that selects the in-memory simulated chip (tests).</summary>
-    public const string SimulatedChip = "sim";
-
-    /// <summary>GpioChip prefix for the demo: relay actions become calls to farm-sim's control API at this address.</summary>
-    public const string SimulatorHttpPrefix = "sim-http://";
-
     private const string S = AgentOptions.SectionName;
     private const string H = S + ":Hardware";
 
-    public static List<string> Check(AgentOptions options)
+    /// <summary>Every problem, one sentence each; <paramref name="relayChips"/> are the chips this build can open (null: farm-agent's).</summary>
+    public static List<string> Check(AgentOptions options, RelayDriverFactory? relayChips = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        CheckRelays(options, errors);
+        CheckRelays(options, relayChips ?? RelayDriverFactory.Product, errors);
         CheckPower(options.Power, errors);
         CheckWatchdog(options, errors);
         return errors;
     }
 
-    private static void CheckRelays(AgentOptions options, List<string> errors)
+    private static void CheckRelays(AgentOptions options, RelayDriverFactory relayChips, List<string> errors)
     {
         IList<RelayOptions> relays = options.Hardware.Relays;
+        string chip = options.Hardware.GpioChip?.Trim() ?? string.Empty;
         if (relays.Count == 0)
         {
+            // No relay to switch, so the chip is never opened; a value this build cannot open (a simulated chip given
+            // to farm-agent) is still named at start rather than surprising whoever adds the first relay.
+            if (chip.Length > 0 && relayChips.Problem(chip) is { } unused)
+            {
+                errors.Add(unused);
+            }
+
             return;
         }
 
-        string chip = options.Hardware.GpioChip?.Trim() ?? string.Empty;
         if (chip.Length == 0)
         {
-            errors.Add($"{H}:GpioChip: is empty but {H}:Relays lists {relays.Count} relay(s); write the relay board's chip, e.g. \"/dev/gpiochip0\" (see `gpiodetect`), or \"sim\" for the simulated chip.");
+            errors.Add($"{H}:GpioChip: is empty but {H}:Relays lists {relays.Count} relay(s); write the relay board's chip, e.g. \"/dev/gpiochip0\" (see `gpiodetect`).");
         }
-        else if (chip.StartsWith(SimulatorHttpPrefix, StringComparison.OrdinalIgnoreCase))
+        else if (relayChips.Problem(chip) is { } problem)
         {
-            if (!Uri.TryCreate("http://" + chip[SimulatorHttpPrefix.Length..], UriKind.Absolute, out _))
-            {
-                errors.Add($"{H}:GpioChip: '{chip}' is not a usable address; write the simulator's control address, e.g. \"sim-http://127.0.0.1:8028\".");
-            }
-        }
-        else if (!string.Equals(chip, SimulatedChip, StringComparison.OrdinalIgnoreCase) && !chip.StartsWith('/'))
-        {
-            errors.Add($"{H}:GpioChip: '{chip}' is not a device path; write the relay board's chip as an absolute path, e.g. \"/dev/gpiochip0\", or \"sim\".");
+            errors.Add(problem);
         }
 
         var minerIds = new HashSet<string>(options.Miners.Where(m => m is not null).Select(m => m.Id), StringComparer.OrdinalIgnoreCase);

@@ -7,7 +7,7 @@ namespace CloudMining.Farm.Agent.Configuration;
 /// </summary>
 public sealed class HardwareOptions
 {
-    /// <summary>GPIO character device of the relay board (e.g. "/dev/gpiochip0"), or "sim" for the simulated chip.</summary>
+    /// <summary>GPIO character device of the relay board (e.g. "/dev/gpiochip0"), or a chip a registered <see cref="Power.IRelayChipProvider"/> claims (farm-sim agent: "sim", "sim-http://HOST:PORT").</summary>
     public string GpioChip { get; set; } = "/dev/gpiochip0";
 
     /// <summary>Root of sysfs; tests and the demo point it at a fake tree.</summary>

@@ -34,6 +34,9 @@ public static class AgentHost
 
         public ILoggerProvider? ExtraLogger { get; init; }
 
+        /// <summary>The relay chips Agent:Hardware:GpioChip may name; null is farm-agent's (<see cref="RelayDriverFactory.Product"/>). `farm-sim agent` adds the simulated ones.</summary>
+        public RelayDriverFactory? RelayChips { get; init; }
+
         /// <summary>What systemd told the process (run as a service, WATCHDOG_USEC, JOURNAL_STREAM); null reads it. NOTIFY_SOCKET is read by the package's notifier.</summary>
         public SystemdEnvironment? Systemd { get; init; }
 
@@ -71,6 +74,7 @@ public static class AgentHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         builder.Services.AddSingleton(overrides.Time ?? TimeProvider.System);
+        builder.Services.AddSingleton(overrides.RelayChips ?? RelayDriverFactory.Product);
         builder.Services.AddSingleton(sp => new MinerHealthTracker(
             sp.GetRequiredService<IOptions<AgentOptions>>().Value.Miners.ToArray(),
             sp.GetRequiredService<ILogger<MinerHealthTracker>>()));
@@ -110,7 +114,7 @@ public static class AgentHost
         services.AddSingleton(sp =>
         {
             AgentOptions o = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
-            var relays = new RelayController(RelayDriverFactory.Create(o), o.Hardware.Relays, o.Power, sp.GetRequiredService<RackEventBus>(),
+            var relays = new RelayController(sp.GetRequiredService<RelayDriverFactory>().Create(o), o.Hardware.Relays, o.Power, sp.GetRequiredService<RackEventBus>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RelayController>>(), o.StateDirectory);
             RelayStartupService.OpenLines(relays);
             return relays;

@@ -1,8 +1,8 @@
 using System.Device.Gpio;
 using BenchmarkDotNet.Attributes;
-using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Gpio.Sensors;
 using CloudMining.Farm.Shared.Units;
+using CloudMining.Farm.Simulator.Power;
 
 namespace CloudMining.Farm.Bench.Gpio;
 

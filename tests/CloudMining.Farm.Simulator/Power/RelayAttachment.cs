@@ -1,5 +1,4 @@
 using System.Device.Gpio;
-using CloudMining.Farm.Gpio.Drivers;
 
 namespace CloudMining.Farm.Simulator.Power;
 

@@ -6,10 +6,12 @@ namespace CloudMining.Farm.Tests.Deploy;
 
 // install.sh is a Linux installer; these tests run bash.
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait("Category", "Integration")]
 public sealed class InstallScriptTests
 {
     private static async Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null)
     {
+        IntegrationGuard.Starting($"{file} (a process)");
         var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = RepoPaths.Root };
         foreach (string a in args)
         {

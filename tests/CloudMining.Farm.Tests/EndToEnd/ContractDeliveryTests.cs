@@ -12,6 +12,7 @@ namespace CloudMining.Farm.Tests.EndToEnd;
 
 /// <summary>Issue 5 end to end on one shared farm: contracts delivered at the pools, capacity refusal, the platform's view.</summary>
 [Trait("Category", "EndToEnd")]
+[Trait("Category", "Integration")]
 public sealed class ContractDeliveryTests(ContractedFarmFixture fixture) : IClassFixture<ContractedFarmFixture>
 {
     private EndToEndFarm Farm => fixture.Farm;

@@ -13,6 +13,7 @@ namespace CloudMining.Farm.Tests.EndToEnd;
 
 /// <summary>Issue 5 end to end: `farm-controller run` as a real process, killed with SIGKILL mid-flight and started again.</summary>
 [Trait("Category", "EndToEnd")]
+[Trait("Category", "Integration")]
 public sealed class ControllerRestartTests
 {
     private static readonly TimeSpan Converge = ContractedFarmFixture.Converge;

@@ -7,6 +7,7 @@ namespace CloudMining.Farm.Tests.EndToEnd;
 
 /// <summary>Issue 5 end to end, each on its own farm (they change it): a rack going dark, a miner drained for maintenance.</summary>
 [Trait("Category", "EndToEnd")]
+[Trait("Category", "Integration")]
 public sealed class FailureAndMaintenanceTests
 {
     private static readonly TimeSpan Converge = ContractedFarmFixture.Converge;

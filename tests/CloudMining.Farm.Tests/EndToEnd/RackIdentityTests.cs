@@ -20,6 +20,7 @@ namespace CloudMining.Farm.Tests.EndToEnd;
 /// 60 s broker restart move nothing.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[Trait("Category", "Integration")]
 public sealed class RackIdentityTests
 {
     private static readonly TimeSpan Converge = ContractedFarmFixture.Converge;

@@ -4,6 +4,7 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Firmware;
@@ -21,7 +22,7 @@ public sealed class ActionRunnerTests
     [Fact]
     public async Task Restart_action_restarts_the_miner()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, writeAccess: true);
         SimulatedMiner miner = farm.Miners[0];
 
@@ -35,7 +36,7 @@ public sealed class ActionRunnerTests
     [Fact]
     public async Task Session_step_logs_on_and_fills_the_session_placeholder()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("luxos", clock: clock, writeAccess: true);
         SimulatedMiner miner = farm.Miners[0];
 

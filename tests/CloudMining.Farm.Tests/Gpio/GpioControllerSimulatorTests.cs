@@ -1,6 +1,6 @@
 using System.Device.Gpio;
 using CloudMining.Farm.Gpio;
-using CloudMining.Farm.Gpio.Drivers;
+using CloudMining.Farm.Simulator.Power;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Gpio;

@@ -6,6 +6,7 @@ using InfluxDB.Client.Writes;
 namespace CloudMining.Farm.Tests.Influx;
 
 /// <summary>Bad settings meet a real influxd with auth on: each fails before the first write, naming the key and the fix, never echoing a secret.</summary>
+[Trait("Category", "Integration")]
 public sealed class InfluxConfigurationTests : IAsyncLifetime
 {
     private const string WrongPassword = "not-the-Password-42";

@@ -8,6 +8,7 @@ using InfluxDB.Client.Writes;
 namespace CloudMining.Farm.Tests.Influx;
 
 /// <summary>influxd goes away in the middle of a write stream and comes back: every point arrives, none twice.</summary>
+[Trait("Category", "Integration")]
 public sealed class InfluxdOutageTests : IAsyncLifetime
 {
     private const long BaseTime = 1_763_700_000_000_000_000L;

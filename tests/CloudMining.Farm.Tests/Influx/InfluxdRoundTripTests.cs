@@ -12,6 +12,7 @@ using InfluxDB.Client.Writes;
 namespace CloudMining.Farm.Tests.Influx;
 
 /// <summary>Points written to a real influxd 1.x and queried back: exact names, values, types and timestamps.</summary>
+[Trait("Category", "Integration")]
 public sealed class InfluxdRoundTripTests(InfluxdFixture fixture) : IClassFixture<InfluxdFixture>
 {
     private const long BaseTime = 1_763_700_000_000_000_000L;

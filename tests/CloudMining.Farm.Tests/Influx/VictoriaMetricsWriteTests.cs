@@ -9,6 +9,7 @@ using InfluxDB.Client.Writes;
 namespace CloudMining.Farm.Tests.Influx;
 
 /// <summary>The v2 write path (<c>/api/v2/write</c>, token header) against a real VictoriaMetrics, read back through <c>/api/v1/export</c>.</summary>
+[Trait("Category", "Integration")]
 public sealed class VictoriaMetricsWriteTests : IAsyncLifetime
 {
     private VictoriaMetricsServer _server = null!;

@@ -93,6 +93,7 @@ public sealed class InfluxdServer : IAsyncDisposable
     /// <summary>Starts influxd and waits for <c>/ping</c>; with <paramref name="authEnabled"/> also creates <see cref="AdminUser"/>.</summary>
     public static async Task<InfluxdServer> StartAsync(bool authEnabled = false)
     {
+        IntegrationGuard.Starting("influxd");
         string binary = ServerBinary.Find("influxd");
         for (int attempt = 1; ; attempt++)
         {

@@ -63,6 +63,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Starts the broker process (again) on the same port with the same persistence.</summary>
     public async Task StartAgainAsync()
     {
+        IntegrationGuard.Starting("mosquitto");
         string executable = Executable;
         if (externalConfig is null)
         {

@@ -18,6 +18,7 @@ public sealed class MqttProbeProcess : IAsyncDisposable
 
     public static MqttProbeProcess Start(params string[] args)
     {
+        IntegrationGuard.Starting("farm-mqtt-probe (a process)");
         string dll = Path.Combine(AppContext.BaseDirectory, "farm-mqtt-probe.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);

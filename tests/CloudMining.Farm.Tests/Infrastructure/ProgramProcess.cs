@@ -32,6 +32,7 @@ public sealed class ProgramProcess : IDisposable
     /// <summary>Starts `dotnet NAME.dll ARGS` with the working directory <paramref name="workingDirectory"/>.</summary>
     public static ProgramProcess Start(string name, string workingDirectory, params string[] args)
     {
+        IntegrationGuard.Starting($"{name} (a process)");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, name + ".dll"));
         foreach (string arg in args)

@@ -29,6 +29,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
 
     public static async Task<VictoriaMetricsServer> StartAsync()
     {
+        IntegrationGuard.Starting("victoria-metrics");
         string binary = ServerBinary.Find("victoria-metrics");
         for (int attempt = 1; ; attempt++)
         {

@@ -17,6 +17,7 @@ namespace CloudMining.Farm.Tests.Mqtt;
 /// What one rack's broker credentials cannot do to the controller, on mosquitto configured by scripts/broker-setup.sh
 /// with the production roles: flood it with oversized messages, or take over its sessions by client id.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class MqttBrokerHardeningTests : IAsyncLifetime
 {
     private const string ControllerPassword = "ctl-pw";

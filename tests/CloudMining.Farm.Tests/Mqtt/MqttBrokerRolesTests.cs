@@ -11,6 +11,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Mqtt;
 
 /// <summary>The broker produced by scripts/broker-setup.sh enforces the three roles' ACLs on a real mosquitto.</summary>
+[Trait("Category", "Integration")]
 public sealed class MqttBrokerRolesTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);

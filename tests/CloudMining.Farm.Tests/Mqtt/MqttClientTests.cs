@@ -10,6 +10,7 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Mqtt;
 
+[Trait("Category", "Integration")]
 public sealed class MqttClientTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);

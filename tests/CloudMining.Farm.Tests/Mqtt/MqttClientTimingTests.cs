@@ -6,6 +6,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Mqtt;
 
 /// <summary>Keep-alive and reconnect backoff run on the injected TimeProvider, so a test can drive them without waiting.</summary>
+[Trait("Category", "Integration")]
 public sealed class MqttClientTimingTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
@@ -13,7 +14,7 @@ public sealed class MqttClientTimingTests
     [Fact]
     public async Task Keep_alive_declares_a_frozen_broker_dead_only_when_the_clock_passes_the_period()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new CountingFakeTimeProvider();
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         await using var client = new MqttClient(MqttTestClients.Options(broker, "ka-manual").WithKeepAlivePeriod(TimeSpan.FromSeconds(60)).WithTimeProvider(clock).Build());
         var reasons = new ConcurrentQueue<string>();
@@ -48,7 +49,7 @@ public sealed class MqttClientTimingTests
     [Fact]
     public async Task Reconnect_backoff_waits_on_the_injected_clock()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new CountingFakeTimeProvider();
         int port = FreeTcpPort.Next();
         var attempts = new ConcurrentQueue<string>();
         await using var client = new MqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder()

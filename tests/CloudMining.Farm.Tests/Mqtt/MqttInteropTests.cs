@@ -7,6 +7,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Mqtt;
 
 /// <summary>Our client against the reference implementations: mosquitto's C clients and python paho, byte for byte.</summary>
+[Trait("Category", "Integration")]
 public sealed class MqttInteropTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);

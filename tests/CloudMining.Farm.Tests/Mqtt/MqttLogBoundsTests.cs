@@ -4,6 +4,7 @@ using CloudMining.Farm.Mqtt.Packets;
 using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Mqtt;
@@ -14,7 +15,7 @@ public sealed class MqttLogBoundsTests
     [Fact]
     public void Throttle_allows_a_burst_then_one_line_per_interval_and_counts_what_it_held_back()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var throttle = new LogThrottle(clock, TimeSpan.FromMinutes(1), burst: 3);
         Assert.Equal([true, true, true, false, false], Enumerable.Range(0, 5).Select(i => throttle.TryAcquire(out long ignored)));
         Assert.Equal(2, throttle.Suppressed);
@@ -31,7 +32,7 @@ public sealed class MqttLogBoundsTests
     public async Task A_flood_of_malformed_messages_logs_a_few_short_lines_and_all_are_counted()
     {
         using var logs = new InMemoryLoggerProvider();
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using var client = new MqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithClientId("flood").WithTimeProvider(clock).Build());
         var subscriber = new FarmSubscriber(client, (_, _) => Task.CompletedTask, logs.CreateLogger<FarmSubscriber>());
         byte[] huge = System.Text.Encoding.UTF8.GetBytes("{\"schema\":\"" + new string('s', 2_000_000) + "\",\"seq\":1}");

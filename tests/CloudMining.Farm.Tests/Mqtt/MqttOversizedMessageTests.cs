@@ -14,6 +14,7 @@ namespace CloudMining.Farm.Tests.Mqtt;
 /// A PUBLISH over the client's packet limit — here from a broker without max_packet_size — is read past, acknowledged
 /// once and logged once; it never reaches the handler and never loops the client through reconnects.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class MqttOversizedMessageTests
 {
     private const int Limit = 64 * 1024;

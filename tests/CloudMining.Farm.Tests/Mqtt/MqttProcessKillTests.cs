@@ -6,6 +6,7 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Mqtt;
 
+[Trait("Category", "Integration")]
 public sealed class MqttProcessKillTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);

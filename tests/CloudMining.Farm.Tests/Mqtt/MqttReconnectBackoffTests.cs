@@ -9,6 +9,7 @@ namespace CloudMining.Farm.Tests.Mqtt;
 /// the backoff: reconnects come with growing delays on the injected clock, and only a connection that stayed up
 /// ReconnectHealthyAfter starts the backoff again from its shortest delay.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class MqttReconnectBackoffTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
@@ -40,7 +41,7 @@ public sealed class MqttReconnectBackoffTests
     [Fact]
     public async Task A_connection_closed_right_after_connack_reconnects_with_growing_delays_until_one_stays_healthy()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new CountingFakeTimeProvider();
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         await using var client = new MqttClient(MqttTestClients.Options(broker, "backoff-poison")
             .WithKeepAlivePeriod(TimeSpan.Zero)

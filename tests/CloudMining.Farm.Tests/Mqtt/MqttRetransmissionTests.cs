@@ -6,6 +6,7 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Mqtt;
 
+[Trait("Category", "Integration")]
 public sealed class MqttRetransmissionTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);

@@ -8,6 +8,7 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Mqtt;
 
+[Trait("Category", "Integration")]
 public sealed class MqttSubscribeDenialTests
 {
     private const string DynamicSecurityPlugin = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so";

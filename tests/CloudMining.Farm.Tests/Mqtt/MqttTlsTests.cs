@@ -8,6 +8,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Mqtt;
 
 /// <summary>TLS to a real mosquitto with certificates made by the openssl CLI for this test run.</summary>
+[Trait("Category", "Integration")]
 public sealed class MqttTlsTests : IAsyncLifetime
 {
     private readonly string folder = Directory.CreateTempSubdirectory("farm-tls-").FullName;

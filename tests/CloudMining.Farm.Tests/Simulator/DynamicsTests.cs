@@ -2,6 +2,7 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Faults;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Simulator;
@@ -11,7 +12,7 @@ public sealed class DynamicsTests
     [Fact]
     public async Task Hotter_intake_air_heats_the_chips_and_speeds_the_fans()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock);
         SimulatedMiner miner = farm.Miners[0];
         clock.Advance(TimeSpan.FromMinutes(10));
@@ -29,7 +30,7 @@ public sealed class DynamicsTests
     [Fact]
     public async Task Less_hashing_means_cooler_chips_and_less_power()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock);
         SimulatedMiner miner = farm.Miners[0];
         clock.Advance(TimeSpan.FromMinutes(10));
@@ -46,7 +47,7 @@ public sealed class DynamicsTests
     [Fact]
     public async Task Uptime_follows_the_clock_and_hardware_errors_grow_slowly()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock);
         SimulatedMiner miner = farm.Miners[0];
 

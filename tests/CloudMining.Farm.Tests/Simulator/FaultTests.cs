@@ -6,6 +6,7 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Faults;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Simulator;
@@ -116,7 +117,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Power_off_stops_listening_and_power_on_boots_with_uptime_and_counters_from_zero()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock,
             customize: (_, s) => s with { BootDelay = TimeSpan.FromSeconds(60), ShareDifficulty = 1024 });
         SimulatedMiner miner = farm.Miners[0];
@@ -157,7 +158,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Miner_that_starts_unpowered_answers_only_after_power_on_and_boot()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("braiins-os", clock: clock,
             customize: (_, s) => s with { PoweredOnAtStart = false, BootDelay = TimeSpan.FromSeconds(45) });
         SimulatedMiner miner = farm.Miners[0];

@@ -4,6 +4,7 @@ using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Simulator.Personalities;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Simulator;
@@ -88,7 +89,7 @@ public sealed partial class OtherPersonalityTests
     [Fact]
     public async Task Avalon_reboots_through_ascset()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("avalon", clock: clock, writeAccess: true);
         SimulatedMiner miner = farm.Miners[0];
 
@@ -114,7 +115,7 @@ public sealed partial class OtherPersonalityTests
     [Fact]
     public async Task LuxOS_resetminer_needs_the_session_from_logon()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("luxos", clock: clock, writeAccess: true, permissiveRpcWrites: false);
         SimulatedMiner miner = farm.Miners[0];
 

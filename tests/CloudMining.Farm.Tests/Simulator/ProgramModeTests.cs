@@ -7,10 +7,12 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Simulator;
 
+[Trait("Category", "Integration")]
 public sealed class ProgramModeTests
 {
     private static Process Start(params string[] args)
     {
+        IntegrationGuard.Starting("farm-sim (a process)");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -102,5 +104,40 @@ public sealed class ProgramModeTests
 
         Assert.Equal(2, sim.ExitCode);
         Assert.Contains("only listens on loopback", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Farm_sim_agent_runs_the_real_agent_with_the_simulated_chip_which_farm_agent_refuses()
+    {
+        string dir = Directory.CreateTempSubdirectory("farm-sim-agent-").FullName;
+        try
+        {
+            string config = Path.Combine(dir, "agent.json");
+            await File.WriteAllTextAsync(config, """
+                { "Agent": { "RackId": "A-07", "StateDirectory": "state", "Log": { "Directory": "" },
+                  "Power": { "MinOffTime": "00:00:00", "PowerUpGap": "00:00:00" },
+                  "Hardware": { "GpioChip": "sim", "Relays": [ { "Outlet": "PDU-A/7", "Miner": "S19-07", "Line": 7 } ] },
+                  "Miners": [ { "Id": "S19-07", "Address": "10.0.0.7" } ] } }
+                """);
+
+            // The simulator's build of the agent has the "sim" chip: the outlet is cycled on it.
+            using Process sim = Start("agent", "relay", "test", "PDU-A/7", "--yes", "--config", config);
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            Task<string> simError = sim.StandardError.ReadToEndAsync(exit.Token);
+            string simOutput = await sim.StandardOutput.ReadToEndAsync(exit.Token);
+            await sim.WaitForExitAsync(exit.Token);
+            Assert.True(sim.ExitCode == 0, $"farm-sim agent relay test exited {sim.ExitCode}: {await simError}{simOutput}");
+            Assert.Contains("PDU-A/7 (GPIO line 7 on sim) feeds miner S19-07", simOutput, StringComparison.Ordinal);
+
+            // The product farm-agent has no simulated chip and says where they are, switching nothing.
+            using ProgramProcess agent = ProgramProcess.Start("farm-agent", dir, "relay", "test", "PDU-A/7", "--yes", "--config", config);
+            Assert.Equal(78, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("Agent:Hardware:GpioChip: 'sim' is a simulated chip, and farm-agent has none: simulated chips are provided by `farm-sim agent", agent.Output, StringComparison.Ordinal);
+            Assert.Contains("nothing was switched", agent.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

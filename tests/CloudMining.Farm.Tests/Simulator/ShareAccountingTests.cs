@@ -2,6 +2,7 @@ using System.Text.Json;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Simulator;
@@ -15,7 +16,7 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task Accepted_difficulty_grows_at_hashes_over_two_to_the_32()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, model: "Antminer S19 Pro", customize: (_, s) => Exact(s));
         SimulatedMiner miner = farm.Miners[0];
 
@@ -39,7 +40,7 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task Reject_and_stale_rates_split_the_submitted_shares()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, model: "Antminer S19 Pro",
             customize: (_, s) => Exact(s) with { RejectRate = 0.01, StaleRate = 0.005, ShareDifficulty = 4096 });
         clock.Advance(TimeSpan.FromHours(2));
@@ -54,7 +55,7 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task Load_balance_splits_hashrate_by_quota()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, strategy: PoolStrategy.LoadBalance,
             customize: (_, s) => Exact(s) with
             {
@@ -71,7 +72,7 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task Failover_sends_everything_to_the_next_pool_when_the_first_is_dead()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, customize: (_, s) => Exact(s));
         farm.SetPoolAlive("stratum+tcp://pool.operator.example:3333", false);
 
@@ -89,7 +90,7 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task With_every_pool_dead_the_miner_does_not_hash()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, customize: (_, s) => Exact(s));
         farm.SetPoolAlive("stratum+tcp://pool.operator.example:3333", false);
         farm.SetPoolAlive("stratum+tcp://backup.operator.example:3333", false);
@@ -103,8 +104,8 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task Totals_do_not_depend_on_how_often_the_miner_is_asked()
     {
-        var clockA = new ManualTimeProvider();
-        var clockB = new ManualTimeProvider();
+        var clockA = new FakeTimeProvider();
+        var clockB = new FakeTimeProvider();
         await using SimulatedFarm a = await TestFarms.StartAsync("antminer", clock: clockA);
         await using SimulatedFarm b = await TestFarms.StartAsync("antminer", clock: clockB);
 
@@ -125,7 +126,7 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task Noise_varies_5s_hashrate_around_nominal_but_the_average_stays_close()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, model: "Antminer S19 Pro",
             customize: (_, s) => s with { NoisePercent = 3 });
         var samples = new List<double>();
@@ -143,7 +144,7 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task A_pool_changing_its_difficulty_keeps_accepted_difficulty_exact()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, model: "Antminer S19 Pro", customize: (_, s) => Exact(s));
         const string Url = "stratum+tcp://pool.operator.example:3333";
 
@@ -164,7 +165,7 @@ public sealed class ShareAccountingTests
     [Fact]
     public async Task Switching_pools_loses_the_unfinished_share_of_the_pool_left_behind()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, model: "Antminer S19 Pro", writeAccess: true,
             customize: (_, s) => Exact(s) with { ShareDifficulty = 1e9 });
         SimulatedMiner miner = farm.Miners[0];

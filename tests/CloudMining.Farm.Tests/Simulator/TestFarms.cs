@@ -2,6 +2,7 @@ using System.Net;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudMining.Farm.Tests.Simulator;
 
@@ -13,7 +14,7 @@ public static class TestFarms
     public static Task<SimulatedFarm> StartAsync(
         string firmware,
         int miners = 1,
-        ManualTimeProvider? clock = null,
+        FakeTimeProvider? clock = null,
         Func<int, MinerSpec, MinerSpec>? customize = null,
         string? model = null,
         bool writeAccess = false,

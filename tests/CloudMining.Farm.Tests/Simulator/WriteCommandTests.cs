@@ -2,6 +2,7 @@ using System.Text.Json;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Simulator;
@@ -34,7 +35,7 @@ public sealed class WriteCommandTests
     [Fact]
     public async Task Addpool_then_switchpool_moves_the_hashrate_to_the_new_pool()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, writeAccess: true,
             customize: (_, s) => s with { ShareDifficulty = 1024 });
         SimulatedMiner miner = farm.Miners[0];
@@ -100,7 +101,7 @@ public sealed class WriteCommandTests
     [Fact]
     public async Task Restart_answers_RESTART_then_is_gone_for_the_restart_delay()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, writeAccess: true,
             customize: (_, s) => s with { RestartDelay = TimeSpan.FromSeconds(20) });
         SimulatedMiner miner = farm.Miners[0];

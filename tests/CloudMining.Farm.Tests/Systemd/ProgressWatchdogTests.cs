@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Systemd;
@@ -14,7 +15,7 @@ namespace CloudMining.Farm.Tests.Systemd;
 public sealed class ProgressWatchdogTests : IDisposable
 {
     private readonly NotifySocketListener listener = NotifySocketListener.BindPath();
-    private readonly ManualTimeProvider time = new();
+    private readonly FakeTimeProvider time = new();
     private readonly ApplicationLifetime lifetime = new(NullLogger<ApplicationLifetime>.Instance);
     private readonly InMemoryLoggerProvider logs = new();
 

@@ -4,18 +4,20 @@ using CloudMining.Farm.Agent.Capabilities;
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Polling;
-using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Channels;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Pools;
 using CloudMining.Farm.Tests.Agent.Telemetry;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Capabilities;
 
 /// <summary>The agent probes its miners' write channels and reports what it can do to each in its retained MQTT status.</summary>
+[Trait("Category", "Integration")]
 public sealed class MinerCapabilityServiceTests
 {
     private const string WrongPassword = "Wrong-Web-Pw-993";
@@ -68,7 +70,7 @@ public sealed class MinerCapabilityServiceTests
     public async Task A_miner_is_probed_once_then_on_the_slow_period_on_an_address_change_and_after_a_failed_write_but_not_every_cycle()
     {
         await using PoolsRack rack = await PoolsRack.StartAsync(["antminer"], mqtt: false, permissiveRpcWrites: false);
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using MinerCapabilityService service = Service(rack, clock, polling: false);
         await service.StartAsync(CancellationToken.None);
         MinerOptions m = rack.Options.Miners[0];
@@ -107,7 +109,7 @@ public sealed class MinerCapabilityServiceTests
     public async Task A_channel_that_does_not_answer_is_probed_again_after_5_then_10_seconds()
     {
         await using PoolsRack rack = await PoolsRack.StartAsync(["antminer"], mqtt: false, permissiveRpcWrites: false, configure: o => o.Miners[0].WebPort = FreeTcpPort.Next());
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using MinerCapabilityService service = Service(rack, clock, polling: false);
         await service.StartAsync(CancellationToken.None);
         MinerOptions m = rack.Options.Miners[0];

@@ -12,6 +12,7 @@ namespace CloudMining.Farm.Tests.Agent.Channels;
 /// nothing but pause/resume, so pools (and a quota split, as pool groups) go through its gRPC API; a wrong login is a
 /// typed, contained failure that never shows the password.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class BraiinsPoolTests
 {
     [Fact]

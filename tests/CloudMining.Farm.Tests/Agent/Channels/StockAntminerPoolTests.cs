@@ -11,6 +11,7 @@ namespace CloudMining.Farm.Tests.Agent.Channels;
 /// The agent enforcing desired pools on a realistic simulated stock Antminer: its cgminer API refuses every write
 /// (Code 45), so the pools go through the web CGI with Digest; a wrong login is a typed, contained failure.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class StockAntminerPoolTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace CloudMining.Farm.Tests.Agent.Channels;
 /// The agent enforcing desired pools on realistic simulated VNish (REST with a bearer token), LuxOS (a session for
 /// configuration commands, pool groups for quotas) and Avalon (cgminer RPC), each through its own channel.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class VnishLuxOsAvalonPoolTests
 {
     [Fact]

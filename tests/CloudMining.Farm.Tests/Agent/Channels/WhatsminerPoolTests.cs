@@ -12,6 +12,7 @@ namespace CloudMining.Farm.Tests.Agent.Channels;
 /// The agent enforcing desired pools on realistic simulated Whatsminers: API v2 (token + AES) on older firmware, API v3
 /// on late-2024 firmware, never a cgminer write; a wrong password is a typed, contained failure that never shows it.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class WhatsminerPoolTests
 {
     [Fact]

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using CloudMining.Farm.Agent.Checks;
 using CloudMining.Farm.Agent.Cli;
+using CloudMining.Farm.Shared.Wire;
+using CloudMining.Farm.Simulator.Power;
 using CloudMining.Farm.Tests.Agent.Polling;
 using CloudMining.Farm.Tests.Infrastructure;
 using Spectre.Console;
-using CloudMining.Farm.Shared.Wire;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Checks;
@@ -85,7 +86,7 @@ public sealed class RackCheckerTests
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
         RackFiles files = await RackFiles.WriteAsync(rack);
 
-        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
 
         Assert.True(report.Passed, Lines(report));
         Assert.Equal(3, report.Checks.Count(c => c.Area == "miner" && c.Passed));
@@ -100,12 +101,12 @@ public sealed class RackCheckerTests
         using var output = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = 240;
-        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None));
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None, SimulatedRelayChips.Factory));
         Assert.Contains("✓ miner", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("checks passed", output.ToString(), StringComparison.Ordinal);
 
         using var jsonOut = new StringWriter();
-        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None));
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None, SimulatedRelayChips.Factory));
         using JsonDocument doc = JsonDocument.Parse(jsonOut.ToString());
         Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
         Assert.True(doc.RootElement.GetProperty("checks").GetArrayLength() >= 7);
@@ -117,7 +118,7 @@ public sealed class RackCheckerTests
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
         RackFiles files = await RackFiles.WriteAsync(rack, minerCredentials: [new { Miner = "*", Profile = "antminer", Password = "root" }]);
 
-        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
 
         Assert.True(report.Passed, Lines(report)); // a warning does not fail the check
         CheckResult login = Assert.Single(report.Checks, c => c.Area == "login" && c.Subject == rack[0].Id);
@@ -133,9 +134,9 @@ public sealed class RackCheckerTests
         using var output = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = 240;
-        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None));
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None, SimulatedRelayChips.Factory));
         Assert.Contains("! login", output.ToString(), StringComparison.Ordinal);
-        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None));
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None, SimulatedRelayChips.Factory));
         Assert.Contains("\"warning\": true", jsonOut.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("\"root\"", jsonOut.ToString(), StringComparison.Ordinal); // user root is named, the password value never
     }
@@ -151,7 +152,7 @@ public sealed class RackCheckerTests
         using var output = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = 400;
-        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None));
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None, SimulatedRelayChips.Factory));
         string text = output.ToString();
         Assert.Contains($"! ops    {rack[0].Id}: no operation available", text, StringComparison.Ordinal); // this rack serves no stock web interface
         Assert.Contains("setPools, restartMining, reboot, pause, resume, locateOn, locateOff unavailable through bitmain-web (", text, StringComparison.Ordinal);
@@ -161,7 +162,7 @@ public sealed class RackCheckerTests
         Assert.Contains("\"\" is the Braiins OS+ factory password", text, StringComparison.Ordinal);
 
         using var jsonOut = new StringWriter();
-        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None));
+        Assert.Equal(0, await CheckCommand.ExecuteAsync(files.ConfigPath, json: true, console, jsonOut, CancellationToken.None, SimulatedRelayChips.Factory));
         using JsonDocument doc = JsonDocument.Parse(jsonOut.ToString());
         JsonElement miners = doc.RootElement.GetProperty("miners");
         Assert.Equal(2, miners.GetArrayLength());
@@ -183,7 +184,7 @@ public sealed class RackCheckerTests
         await File.WriteAllTextAsync(secrets, "{\"Agent\":{\"MinerCredentials\":[{\"Miner\":\"*\",\"Password\":\"Changed-Web-Pw-5\"}]}}");
         File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-        CheckReport open = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport open = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
 
         Assert.True(Assert.Single(open.Checks, c => c.Subject == secrets).Warning, Lines(open));
         CheckResult login = Assert.Single(open.Checks, c => c.Area == "login");
@@ -191,7 +192,7 @@ public sealed class RackCheckerTests
         Assert.DoesNotContain("Changed-Web-Pw-5", Lines(open), StringComparison.Ordinal);
 
         File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        CheckReport closed = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport closed = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
         Assert.False(Assert.Single(closed.Checks, c => c.Subject == secrets).Warning);
     }
 
@@ -202,7 +203,7 @@ public sealed class RackCheckerTests
         rack[1].SetPower(false);
         RackFiles files = await RackFiles.WriteAsync(rack);
 
-        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
 
         Assert.False(report.Passed);
         CheckResult failed = Assert.Single(report.Checks, c => !c.Passed);
@@ -214,7 +215,7 @@ public sealed class RackCheckerTests
         using var output = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = 300;
-        Assert.Equal(CheckCommand.FailedExitCode, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None));
+        Assert.Equal(CheckCommand.FailedExitCode, await CheckCommand.ExecuteAsync(files.ConfigPath, json: false, console, TextWriter.Null, CancellationToken.None, SimulatedRelayChips.Factory));
         Assert.Contains($"✗ miner  {rack[1].Id}", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("fix:", output.ToString(), StringComparison.Ordinal);
     }
@@ -225,7 +226,7 @@ public sealed class RackCheckerTests
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
         RackFiles files = await RackFiles.WriteAsync(rack, profile: _ => "whatsminer");
 
-        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
 
         CheckResult failed = Assert.Single(report.Checks, c => !c.Passed);
         Assert.Contains("but the config says 'whatsminer'", failed.Detail, StringComparison.Ordinal);
@@ -241,7 +242,7 @@ public sealed class RackCheckerTests
             new { Name = "inlet-2", Position = "inlet", Kind = "ds18b20", Device = "28-00000badbad0" },
         ]);
 
-        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
 
         Assert.Contains(report.Checks, c => !c.Passed && c.Area == "config" && (c.Subject + c.Detail).Contains("Sensors:1", StringComparison.Ordinal));
         CheckResult failed = Assert.Single(report.Checks, c => !c.Passed && c.Area != "config");
@@ -257,7 +258,7 @@ public sealed class RackCheckerTests
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 1, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
         RackFiles files = await RackFiles.WriteAsync(rack, fans: [new { Name = "front", PwmChip = 0, PwmChannel = 3 }, new { Name = "top", PwmChip = 4, PwmChannel = 0 }]);
 
-        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
 
         // The agent's own start-up validation refuses this map too, so `check` lists it under config as well.
         Assert.Contains(report.Checks, c => !c.Passed && c.Area == "config" && (c.Subject + c.Detail).Contains("Fans:1", StringComparison.Ordinal));
@@ -276,7 +277,7 @@ public sealed class RackCheckerTests
             new { Outlet = "PDU-A/2", Miner = rack[1].Id, Line = 5 },
         ]);
 
-        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
 
         Assert.False(report.Passed);
         Assert.Contains(report.Checks, c => !c.Passed && c.Area == "config" && (c.Subject + c.Detail).Contains("Relays:1", StringComparison.Ordinal));
@@ -295,14 +296,14 @@ public sealed class RackCheckerTests
         string missing = Path.Combine(rack.Options.StateDirectory, "gpiochip9");
         RackFiles files = await RackFiles.WriteAsync(rack, gpioChip: missing);
 
-        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        CheckReport report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
         CheckResult failed = Assert.Single(report.Checks, c => !c.Passed);
         Assert.Equal(missing, failed.Subject);
         Assert.Contains("does not exist", failed.Detail, StringComparison.Ordinal);
 
         // A file that opens but is not /dev/gpiochipN: the libgpiod drivers open chips by number, so it is refused.
         await File.WriteAllTextAsync(missing, "not a chip");
-        report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None);
+        report = await RackChecker.RunAsync(files.ConfigPath, CancellationToken.None, SimulatedRelayChips.Factory);
         failed = Assert.Single(report.Checks, c => !c.Passed);
         Assert.Contains("is not a GPIO chip device", failed.Detail, StringComparison.Ordinal);
     }
@@ -319,7 +320,7 @@ public sealed class RackCheckerTests
                   "Miners": [ { "Id": "a", "Address": "10.0.0.300" }, { "Id": "b", "Address": "10.0.0.2", "Profile": "nosuch" } ] } }
                 """);
 
-            CheckReport report = await RackChecker.RunAsync(path, CancellationToken.None);
+            CheckReport report = await RackChecker.RunAsync(path, CancellationToken.None, SimulatedRelayChips.Factory);
 
             Assert.False(report.Passed);
             string[] subjects = [.. report.Checks.Where(c => !c.Passed).Select(c => c.Subject)];

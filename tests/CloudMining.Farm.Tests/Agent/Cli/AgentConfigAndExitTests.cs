@@ -8,6 +8,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Agent.Cli;
 
 /// <summary>farm-agent's config problems and its stop: a missing site with MQTT on exits 78, an unknown key is a warning naming the nearest one, SIGTERM exits 0.</summary>
+[Trait("Category", "Integration")]
 public sealed class AgentConfigAndExitTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-cfg-exit-").FullName;

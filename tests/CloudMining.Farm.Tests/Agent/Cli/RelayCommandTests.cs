@@ -1,6 +1,6 @@
 using System.Device.Gpio;
 using CloudMining.Farm.Agent.Cli;
-using CloudMining.Farm.Gpio.Drivers;
+using CloudMining.Farm.Simulator.Power;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Cli;
@@ -27,7 +27,7 @@ public sealed class RelayCommandTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int code = await RelayCommand.ExecuteAsync(config, outlet, yes, new StringReader(typed), terminal, output, error, TimeProvider.System, _ => chip, CancellationToken.None);
+        int code = await RelayCommand.ExecuteAsync(config, outlet, yes, new StringReader(typed), terminal, output, error, TimeProvider.System, _ => chip, CancellationToken.None, SimulatedRelayChips.Factory);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -1,4 +1,5 @@
 using CloudMining.Farm.Agent.Cli;
+using CloudMining.Farm.Simulator.Power;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
@@ -10,7 +11,7 @@ public sealed class RunCommandRelayTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private async Task<(int Code, string Error)> RunAsync(string chip, int line)
+    private async Task<(int Code, string Error)> RunAsync(string chip, int line, bool product = false)
     {
         string path = Path.Combine(dir, "agent.json");
         await File.WriteAllTextAsync(path, $$"""
@@ -21,7 +22,7 @@ public sealed class RunCommandRelayTests : IDisposable
         using var error = new StringWriter();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var logs = new InMemoryLoggerProvider();
-        int code = await RunCommand.RunAsync(path, error, cts.Token, new CloudMining.Farm.Agent.Hosting.AgentHost.Overrides { ConsoleLog = false, ExtraLogger = logs });
+        int code = await RunCommand.RunAsync(path, error, cts.Token, new CloudMining.Farm.Agent.Hosting.AgentHost.Overrides { ConsoleLog = false, ExtraLogger = logs, RelayChips = product ? null : SimulatedRelayChips.Factory });
         Assert.DoesNotContain(logs.Records, r => r.Exception is not null);
         return (code, error.ToString());
     }
@@ -44,5 +45,17 @@ public sealed class RunCommandRelayTests : IDisposable
         Assert.Equal(RunCommand.ConfigErrorExitCode, code);
         Assert.Contains("Agent:Hardware:Relays: cannot take the relay lines", error, StringComparison.Ordinal);
         Assert.Contains("0..63", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sim")]
+    [InlineData("sim-http://127.0.0.1:8028")]
+    public async Task The_product_agent_given_a_simulated_chip_stops_at_start_saying_where_simulated_chips_are(string chip)
+    {
+        (int code, string error) = await RunAsync(chip, 1, product: true);
+
+        Assert.Equal(RunCommand.ConfigErrorExitCode, code);
+        Assert.Contains($"Agent:Hardware:GpioChip: '{chip}' is a simulated chip, and farm-agent has none: simulated chips are provided by `farm-sim agent", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,7 @@ using CloudMining.Farm.Agent.Status;
 using CloudMining.Farm.Simulator.Faults;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Polling;
@@ -124,7 +125,7 @@ public sealed class PollingServiceTests
     public async Task Service_polls_once_at_start_then_once_per_interval_of_its_clock_and_stamps_status_with_it()
     {
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero));
         var logs = new InMemoryLoggerProvider();
         RackPoller poller = rack.CreatePoller(logs, time);
         using var service = new PollingService(poller, Options.Create(rack.Options), time, logs.CreateLogger<PollingService>());

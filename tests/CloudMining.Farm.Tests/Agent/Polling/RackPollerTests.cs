@@ -1,6 +1,7 @@
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Simulator.Faults;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using Xunit;
 
@@ -16,7 +17,7 @@ public sealed class RackPollerTests
     {
         // The poller's clock is manual, so the breaker's window and break pass only when the test says so.
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), retries: 0, failureThreshold: 3);
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var logs = new InMemoryLoggerProvider();
         RackPoller poller = rack.CreatePoller(logs, time);
         MinerHealthTracker tracker = poller.Tracker;

@@ -12,6 +12,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Agent.Pools;
 
 /// <summary>Hostile desired states (a 10 MB pool URL, megabyte ids, control characters) through the agent's intake: bounded echoes everywhere, no secret.</summary>
+[Trait("Category", "Integration")]
 public sealed class DesiredIntakeBoundsTests
 {
     private const string Customer = "stratum+tcp://customer.pool.example:3333";

@@ -10,6 +10,7 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Pools;
 
+[Trait("Category", "Integration")]
 public sealed class PoolReconciliationTests
 {
     private const string Customer = "stratum+tcp://customer.pool.example:3333";

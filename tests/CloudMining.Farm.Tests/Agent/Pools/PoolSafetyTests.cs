@@ -5,10 +5,12 @@ using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Pools;
 
+[Trait("Category", "Integration")]
 public sealed class PoolSafetyTests
 {
     private const string Customer = "stratum+tcp://customer.pool.example:3333";
@@ -134,7 +136,7 @@ public sealed class PoolSafetyTests
     [Fact]
     public async Task A_refusing_miner_is_reported_with_the_reason_and_not_retried_before_its_backoff()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
         // Every shipped profile has a pool channel now: a copy of the profiles where whatsminer has none stands for a read-only firmware.
         string profiles = Directory.CreateTempSubdirectory("farm-profiles-readonly-").FullName;
         foreach (string file in Directory.EnumerateFiles(RepoPaths.FirmwareProfiles, "*.yaml"))

@@ -6,7 +6,7 @@ namespace CloudMining.Farm.Tests.Agent.Power;
 /// <summary>Moves a manual clock forward in small steps while a task waits on it, until the task ends (or a real-time deadline fails the test).</summary>
 public static class ClockPump
 {
-    public static async Task RunAsync(Task task, ManualTimeProvider clock, TimeSpan step, TimeSpan? deadline = null)
+    public static async Task RunAsync(Task task, CountingFakeTimeProvider clock, TimeSpan step, TimeSpan? deadline = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(clock);

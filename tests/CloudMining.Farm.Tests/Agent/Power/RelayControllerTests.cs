@@ -3,7 +3,6 @@ using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Gpio;
-using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Mining;
 using CloudMining.Farm.Simulator.Power;
@@ -25,7 +24,7 @@ public sealed class RelayControllerTests
     [InlineData(true, false, 0, 1)]
     public async Task Wiring_truth_table_drives_the_simulated_miner_dark_and_back(bool activeLow, bool normallyClosed, int onLevel, int offLevel)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new CountingFakeTimeProvider();
         await using SimulatedFarm farm = await TestFarms.StartAsync("antminer", clock: clock, customize: (_, s) => s with { BootDelay = TimeSpan.FromSeconds(20) });
         SimulatedMiner miner = farm.Miners[0];
         var chip = new GpioDriverSimulator(8);
@@ -61,7 +60,7 @@ public sealed class RelayControllerTests
         chip.LineChanged += (_, e) => seen.Add(e.PhysicalLevel);
         var events = new RackEventBus(Microsoft.Extensions.Logging.Abstractions.NullLogger<RackEventBus>.Instance);
         using var relays = new RelayController(new RequestBeforeReadDriver(chip), [RelayRig.Relay(3, "m3", normallyClosed: normallyClosed)], new PowerOptions(), events,
-            new ManualTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RelayController>.Instance);
+            new CountingFakeTimeProvider(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RelayController>.Instance);
 
         Assert.Empty(relays.Open());
 
@@ -234,7 +233,7 @@ public sealed class RelayControllerTests
             RelayOptions[] relays = [RelayRig.Relay(0, "m0"), RelayRig.Relay(1, "m1")];
             var power = new PowerOptions { MinOffTime = TimeSpan.FromSeconds(10), PowerUpGap = TimeSpan.FromSeconds(5) };
             var chip = new GpioDriverSimulator(8);
-            var clock = new ManualTimeProvider();
+            var clock = new CountingFakeTimeProvider();
             using (var before = new RelayRig(relays, power, chip, clock, state))
             {
                 before.Controller.Open();

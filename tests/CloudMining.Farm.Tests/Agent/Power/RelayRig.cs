@@ -2,7 +2,7 @@ using System.Device.Gpio;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Power;
-using CloudMining.Farm.Gpio.Drivers;
+using CloudMining.Farm.Simulator.Power;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,9 +14,9 @@ public sealed class RelayRig : IDisposable
     private readonly Lock gate = new();
     private readonly List<(DateTimeOffset At, int Line, PinValue Level)> changes = [];
 
-    public RelayRig(IReadOnlyList<RelayOptions> relays, PowerOptions? power = null, GpioDriverSimulator? chip = null, ManualTimeProvider? clock = null, string? stateDirectory = null)
+    public RelayRig(IReadOnlyList<RelayOptions> relays, PowerOptions? power = null, GpioDriverSimulator? chip = null, CountingFakeTimeProvider? clock = null, string? stateDirectory = null)
     {
-        Clock = clock ?? new ManualTimeProvider();
+        Clock = clock ?? new CountingFakeTimeProvider();
         Chip = chip ?? new GpioDriverSimulator(16);
         Events = new RackEventBus(NullLogger<RackEventBus>.Instance);
         Power = power ?? new PowerOptions();
@@ -30,7 +30,7 @@ public sealed class RelayRig : IDisposable
         Controller = new RelayController(Chip, relays, Power, Events, Clock, NullLogger<RelayController>.Instance, stateDirectory);
     }
 
-    public ManualTimeProvider Clock { get; }
+    public CountingFakeTimeProvider Clock { get; }
 
     public GpioDriverSimulator Chip { get; }
 

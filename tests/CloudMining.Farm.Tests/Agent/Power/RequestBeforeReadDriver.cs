@@ -1,5 +1,6 @@
 using System.Device.Gpio;
 using CloudMining.Farm.Gpio.Drivers;
+using CloudMining.Farm.Simulator.Power;
 
 namespace CloudMining.Farm.Tests.Agent.Power;
 

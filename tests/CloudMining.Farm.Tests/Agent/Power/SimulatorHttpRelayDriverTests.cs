@@ -5,6 +5,7 @@ using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Control;
 using CloudMining.Farm.Simulator.Mining;
+using CloudMining.Farm.Simulator.Power;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,7 +27,7 @@ public sealed class SimulatorHttpRelayDriverTests
         options.Power.MinOffTime = TimeSpan.Zero;
         options.Power.PowerUpGap = TimeSpan.Zero;
 
-        using var relays = new RelayController(RelayDriverFactory.Create(options), options.Hardware.Relays, options.Power,
+        using var relays = new RelayController(SimulatedRelayChips.Factory.Create(options), options.Hardware.Relays, options.Power,
             new RackEventBus(NullLogger<RackEventBus>.Instance), TimeProvider.System, NullLogger<RelayController>.Instance);
         Assert.Empty(relays.Open());
         Assert.Equal(MinerPowerState.Running, miner.PowerState);
@@ -49,7 +50,7 @@ public sealed class SimulatorHttpRelayDriverTests
         options.Hardware.Relays.Add(new RelayOptions { Outlet = "PDU-A/1", Miner = miner.Id, Line = 1 });
         options.Power.MinOffTime = TimeSpan.Zero;
 
-        using var relays = new RelayController(RelayDriverFactory.Create(options), options.Hardware.Relays, options.Power,
+        using var relays = new RelayController(SimulatedRelayChips.Factory.Create(options), options.Hardware.Relays, options.Power,
             new RackEventBus(NullLogger<RackEventBus>.Instance), TimeProvider.System, NullLogger<RelayController>.Instance);
 
         Assert.Equal(miner.Id, Assert.Single(relays.Open()).Miner);

@@ -6,6 +6,7 @@ using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Shared.Snapshots;
 using CloudMining.Farm.Shared.Units;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Spectre.Console;
 using Xunit;
 
@@ -62,7 +63,7 @@ public sealed class StatusCommandTests : IDisposable
         using var error = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = 240;
-        int code = await StatusCommand.ExecuteAsync(null, dir, json, console, output, error, new ManualTimeProvider(Now), CancellationToken.None);
+        int code = await StatusCommand.ExecuteAsync(null, dir, json, console, output, error, new FakeTimeProvider(Now), CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -1,14 +1,15 @@
 using System.Text.Json;
-using CloudMining.Farm.Shared.Logging;
 using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Shared.Logging;
 using CloudMining.Farm.Systemd;
 using CloudMining.Farm.Tests.Agent.Polling;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Systemd;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Serilog.Events;
 using Xunit;
 
@@ -51,7 +52,7 @@ public sealed class AgentSystemdNotifyTests
         await using SimulatedRack rack = await SimulatedRack.StartAsync(miners: 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2));
         string configPath = await WriteConfigAsync(rack);
         using NotifySocketListener listener = abstractSocket ? NotifySocketListener.BindAbstract() : NotifySocketListener.BindPath();
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var env = new SystemdEnvironment { IsService = true, WatchdogInterval = TimeSpan.FromSeconds(2) };
 
         // The package's SystemdLifetime and SystemdNotifier, as under systemd; the notifier reads NOTIFY_SOCKET when built.

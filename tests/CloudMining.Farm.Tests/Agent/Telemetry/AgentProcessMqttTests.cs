@@ -12,6 +12,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Agent.Telemetry;
 
 /// <summary>The real farm-agent process against a broker made by scripts/broker-setup.sh (passwords, ACLs), killed with SIGKILL.</summary>
+[Trait("Category", "Integration")]
 public sealed class AgentProcessMqttTests
 {
     [Fact]

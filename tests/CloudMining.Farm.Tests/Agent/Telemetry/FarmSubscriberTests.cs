@@ -10,6 +10,7 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Telemetry;
 
+[Trait("Category", "Integration")]
 public sealed class FarmSubscriberTests
 {
     private static MinerStatePayload State(long seq) => new()

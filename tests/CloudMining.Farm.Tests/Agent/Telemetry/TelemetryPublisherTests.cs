@@ -13,6 +13,7 @@ using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Telemetry;
 
+[Trait("Category", "Integration")]
 public sealed class TelemetryPublisherTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

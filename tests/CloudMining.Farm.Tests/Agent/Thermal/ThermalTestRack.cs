@@ -5,6 +5,7 @@ using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudMining.Farm.Tests.Agent.Thermal;
 
@@ -17,7 +18,7 @@ public sealed class ThermalTestRack : IAsyncDisposable
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
 
-    private ThermalTestRack(SimulatedFarm farm, ManualTimeProvider clock, AgentOptions options, FakeThermalSysfs sysfs)
+    private ThermalTestRack(SimulatedFarm farm, FakeTimeProvider clock, AgentOptions options, FakeThermalSysfs sysfs)
     {
         Farm = farm;
         Clock = clock;
@@ -32,7 +33,7 @@ public sealed class ThermalTestRack : IAsyncDisposable
 
     public SimulatedFarm Farm { get; }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public AgentOptions Options { get; }
 
@@ -57,7 +58,7 @@ public sealed class ThermalTestRack : IAsyncDisposable
     /// <summary>Starts <paramref name="miners"/> antminers (none for fan-only tests) with fast boots on a manual clock, each in its own intake air.</summary>
     public static async Task<ThermalTestRack> StartAsync(int miners = 0, Func<int, double>? ambientCelsius = null)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider();
         var sysfs = new FakeThermalSysfs();
         SimulatedFarm farm = miners == 0
             ? await SimulatedFarm.StartAsync([], FarmClocks.WithMining(clock))

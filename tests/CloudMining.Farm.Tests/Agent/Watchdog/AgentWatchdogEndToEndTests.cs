@@ -5,6 +5,7 @@ using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Simulator.Control;
 using CloudMining.Farm.Simulator.Faults;
+using CloudMining.Farm.Simulator.Power;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Xunit;
@@ -50,7 +51,7 @@ public sealed class AgentWatchdogEndToEndTests
             var logs = new InMemoryLoggerProvider();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             using var error = new StringWriter();
-            Task<int> run = RunCommand.RunAsync(configPath, error, stop.Token, new AgentHost.Overrides { ConsoleLog = false, ExtraLogger = logs });
+            Task<int> run = RunCommand.RunAsync(configPath, error, stop.Token, new AgentHost.Overrides { ConsoleLog = false, ExtraLogger = logs, RelayChips = SimulatedRelayChips.Factory });
 
             SimulatedMiner sick = farm.Miners[0];
             Assert.True(await Eventually.TrueAsync(() => logs.Records.Any(r => r.Property("MinerId") == sick.Id && r.Property("State") == "Ok"), TimeSpan.FromSeconds(20)), "first good poll; " + error);

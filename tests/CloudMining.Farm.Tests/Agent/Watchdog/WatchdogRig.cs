@@ -5,7 +5,6 @@ using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Agent.Watchdog;
-using CloudMining.Farm.Gpio.Drivers;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Simulator;
@@ -29,7 +28,7 @@ public sealed class WatchdogRig : IAsyncDisposable
     private readonly RelayAttachment wiring;
     private readonly RackPoller poller;
 
-    private WatchdogRig(SimulatedFarm farm, AgentOptions options, ManualTimeProvider clock, bool relays)
+    private WatchdogRig(SimulatedFarm farm, AgentOptions options, CountingFakeTimeProvider clock, bool relays)
     {
         Farm = farm;
         Options = options;
@@ -54,7 +53,7 @@ public sealed class WatchdogRig : IAsyncDisposable
 
     public AgentOptions Options { get; }
 
-    public ManualTimeProvider Clock { get; }
+    public CountingFakeTimeProvider Clock { get; }
 
     public GpioDriverSimulator Chip { get; }
 
@@ -79,7 +78,7 @@ public sealed class WatchdogRig : IAsyncDisposable
     /// </summary>
     public static async Task<WatchdogRig> StartAsync(int miners = 1, bool relays = true, Action<AgentOptions>? configure = null, bool web = false, bool realistic = false)
     {
-        var clock = new ManualTimeProvider();
+        var clock = new CountingFakeTimeProvider();
         SimulatedFarm farm = await TestFarms.StartAsync("antminer", miners, clock, writeAccess: true, permissiveRpcWrites: !realistic,
             customize: (_, s) => s with { BootDelay = TimeSpan.FromSeconds(30), RestartDelay = TimeSpan.FromSeconds(10), NoisePercent = 0, WebPort = web ? 0 : null });
         var options = new AgentOptions

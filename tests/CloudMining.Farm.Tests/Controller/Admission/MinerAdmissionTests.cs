@@ -1,5 +1,6 @@
 using CloudMining.Farm.Controller.Admission;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Controller.Admission;
@@ -8,7 +9,7 @@ namespace CloudMining.Farm.Tests.Controller.Admission;
 public sealed class MinerAdmissionTests : IDisposable
 {
     private static readonly TimeSpan Reading = TimeSpan.FromSeconds(30);
-    private readonly ManualTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
     private readonly InMemoryLoggerProvider log = new();
     private readonly MinerAdmission admission;
 

@@ -9,6 +9,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Controller.Api;
 
 /// <summary>`farm-controller run` as a process: it serves the local API farmctl reaches, and a taken port stops it with a clear exit.</summary>
+[Trait("Category", "Integration")]
 public sealed class ControllerRunApiTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("ctl-run-api-").FullName;

@@ -1,6 +1,7 @@
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudMining.Farm.Tests.Controller.Api;
 
@@ -40,7 +41,7 @@ public sealed class TestApi : IAsyncDisposable
         string dir = Directory.CreateTempSubdirectory("local-api-").FullName;
         string tokenFile = Path.Combine(dir, LocalApiToken.DefaultFileName);
         var options = new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile };
-        LocalApiServer server = await LocalApiServer.StartAsync(operations, options, NullLoggerFactory.Instance, new ManualTimeProvider(Now), CancellationToken.None);
+        LocalApiServer server = await LocalApiServer.StartAsync(operations, options, NullLoggerFactory.Instance, new FakeTimeProvider(Now), CancellationToken.None);
         return new TestApi(operations, server, dir, tokenFile);
     }
 

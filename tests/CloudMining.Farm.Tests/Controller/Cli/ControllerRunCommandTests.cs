@@ -6,6 +6,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Controller.Cli;
 
 /// <summary>`farm-controller run` as a real process: a config it cannot use exits 78 with the key and the fix; SIGTERM exits 0.</summary>
+[Trait("Category", "Integration")]
 public sealed class ControllerRunCommandTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("ctl-run-cmd-").FullName;

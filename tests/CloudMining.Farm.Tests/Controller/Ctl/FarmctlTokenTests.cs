@@ -7,6 +7,7 @@ namespace CloudMining.Farm.Tests.Controller.Ctl;
 
 /// <summary>farmctl and the API token: it sends the token from the file, and says what to do when it cannot read it.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Integration")]
 public sealed class FarmctlTokenTests : IAsyncLifetime
 {
     private TestApi api = null!;

@@ -15,6 +15,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Controller.Enforcement;
 
 /// <summary>Desired pool state per rack on a real mosquitto: retained, versioned, only on change; applied generations tracked, laggards flagged.</summary>
+[Trait("Category", "Integration")]
 public sealed class DesiredStatePublishingTests : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);

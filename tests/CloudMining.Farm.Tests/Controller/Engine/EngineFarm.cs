@@ -1,10 +1,11 @@
-using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudMining.Farm.Tests.Controller.Engine;
 
@@ -24,7 +25,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     private readonly HashSet<string> announced = new(StringComparer.Ordinal);
     private long seq;
 
-    private EngineFarm(string directory, ManualTimeProvider clock, EngineOptions options)
+    private EngineFarm(string directory, FakeTimeProvider clock, EngineOptions options)
     {
         Directory = directory;
         Clock = clock;
@@ -36,7 +37,7 @@ internal sealed class EngineFarm : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(Directory, "controller.db");
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public EngineOptions Options { get; }
 
@@ -57,7 +58,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     /// <summary>The ingest client's connection as the engine sees it; null: the engine counts as connected from its first tick.</summary>
     public BrokerOutageGate? Broker { get; private set; }
 
-    public static async Task<EngineFarm> StartAsync(Action<EngineOptions>? configure = null, ManualTimeProvider? clock = null, string? directory = null, IFarmPublisher? publisher = null, BrokerOutageGate? broker = null)
+    public static async Task<EngineFarm> StartAsync(Action<EngineOptions>? configure = null, FakeTimeProvider? clock = null, string? directory = null, IFarmPublisher? publisher = null, BrokerOutageGate? broker = null)
     {
         var options = new EngineOptions
         {
@@ -73,7 +74,7 @@ internal sealed class EngineFarm : IAsyncDisposable
             ProbationMin = 0,
         };
         configure?.Invoke(options);
-        var farm = new EngineFarm(directory ?? System.IO.Directory.CreateTempSubdirectory("farm-engine-").FullName, clock ?? new ManualTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)), options) { Broker = broker };
+        var farm = new EngineFarm(directory ?? System.IO.Directory.CreateTempSubdirectory("farm-engine-").FullName, clock ?? new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)), options) { Broker = broker };
         await farm.OpenAsync(publisher);
         return farm;
     }

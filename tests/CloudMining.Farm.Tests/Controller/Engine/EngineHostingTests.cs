@@ -11,6 +11,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Controller.Engine;
 
 /// <summary>The engine inside farm-controller run: configured from Controller:Engine, resolvable as IControllerOperations.</summary>
+[Trait("Category", "Integration")]
 public sealed class EngineHostingTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("ctl-engine-host-").FullName;

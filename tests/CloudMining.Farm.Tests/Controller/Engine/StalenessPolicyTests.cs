@@ -2,6 +2,7 @@ using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Controller.Engine;
@@ -10,7 +11,7 @@ namespace CloudMining.Farm.Tests.Controller.Engine;
 public sealed class StalenessPolicyTests
 {
     private static readonly TimeSpan Stale = TimeSpan.FromSeconds(60);
-    private readonly ManualTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
     private readonly BrokerOutageGate gate = new();
     private readonly FleetState fleet;
     private readonly StalenessPolicy policy;

@@ -12,6 +12,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Controller.Ingest;
 
 /// <summary>influxd is down while telemetry arrives: the controller's history spills to disk and every point arrives later.</summary>
+[Trait("Category", "Integration")]
 public sealed class ControllerHistoryOutageTests : IAsyncLifetime
 {
     private InfluxdServer server = null!;

@@ -13,11 +13,13 @@ using CloudMining.Farm.Tests.Influx;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Mqtt;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Controller.Ingest;
 
 /// <summary>Agent payloads published to a real mosquitto, ingested by the controller, written to and queried back from a real influxd.</summary>
+[Trait("Category", "Integration")]
 public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixture<InfluxdFixture>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
@@ -29,7 +31,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         string db = await influx.NewDatabaseAsync();
-        var time = new ManualTimeProvider(T0.AddSeconds(30));
+        var time = new FakeTimeProvider(T0.AddSeconds(30));
         await using var history = new HistoryWriter(Enabled(db));
         using var service = new IngestService(Options(broker), new FleetState(), history, time: time);
         await service.StartAsync(CancellationToken.None);
@@ -165,7 +167,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
             await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(Path.Combine(dir, "c.db"), CancellationToken.None);
             await store.UpsertContractAsync(ControllerSamples.Contract("c1", 100), CancellationToken.None);
             await store.UpsertContractAsync(ControllerSamples.Contract("c2", 50), CancellationToken.None);
-            var time = new ManualTimeProvider(T0.AddMinutes(20));
+            var time = new FakeTimeProvider(T0.AddMinutes(20));
             await store.AppendLedgerAsync([new LedgerEntry("c1", T0, 100, 97.5, 2.5, 330, 1.2m, 30m)], CancellationToken.None);
             await using var history = new HistoryWriter(Enabled(db));
             using var service = new IngestService(new ControllerOptions { Site = "s1" }, new FleetState(), history, store, time);

@@ -16,6 +16,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Controller.Ingest;
 
 /// <summary>farm-controller run as configured from a JSON file: the host wiring, and the exit on a bad key.</summary>
+[Trait("Category", "Integration")]
 public sealed class ControllerRunTests(InfluxdFixture influx) : IClassFixture<InfluxdFixture>, IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("ctl-run-").FullName;

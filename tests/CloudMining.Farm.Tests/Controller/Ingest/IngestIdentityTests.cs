@@ -16,6 +16,7 @@ using Xunit;
 namespace CloudMining.Farm.Tests.Controller.Ingest;
 
 /// <summary>The ingest client on a real mosquitto: misattributed payloads never reach the fleet, and its connection state drives the outage gate.</summary>
+[Trait("Category", "Integration")]
 public sealed class IngestIdentityTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);

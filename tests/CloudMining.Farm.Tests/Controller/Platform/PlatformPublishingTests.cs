@@ -21,6 +21,7 @@ namespace CloudMining.Farm.Tests.Controller.Platform;
 /// reads nothing else, and cannot write.
 /// </summary>
 #pragma warning disable CA1001 // The MQTT client is asynchronously disposable only; IAsyncLifetime.DisposeAsync disposes it.
+[Trait("Category", "Integration")]
 public sealed class PlatformPublishingTests : IAsyncLifetime
 #pragma warning restore CA1001
 {

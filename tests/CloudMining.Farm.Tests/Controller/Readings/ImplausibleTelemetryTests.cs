@@ -33,6 +33,7 @@ namespace CloudMining.Farm.Tests.Controller.Readings;
 /// The probes of issue 10 (a fake miner at 1e300, 1e320, 1e999, negative or string H/s; a contract of 1e300 TH/s)
 /// through the real ingest (FarmSubscriber → IngestService → FleetState), the engine, the local API and farmctl.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ImplausibleTelemetryTests
 {
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;

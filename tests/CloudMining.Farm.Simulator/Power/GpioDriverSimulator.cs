@@ -1,6 +1,7 @@
 using System.Device.Gpio;
+using CloudMining.Farm.Gpio;
 
-namespace CloudMining.Farm.Gpio.Drivers;
+namespace CloudMining.Farm.Simulator.Power;
 
 /// <summary>A GPIO chip in memory, as a System.Device.Gpio <see cref="GpioDriver"/>: N lines with modes, values and active-low wiring, change events for the ASIC simulator, and injectable faults.</summary>
 /// <remarks>The rack simulator subscribes to <see cref="LineChanged"/> so a miner's power follows its relay line; tests use

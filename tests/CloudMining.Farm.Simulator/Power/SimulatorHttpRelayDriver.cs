@@ -2,12 +2,14 @@ using System.Device.Gpio;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Power;
 using CloudMining.Farm.Gpio;
+using CloudMining.Farm.Simulator.Control;
 
-namespace CloudMining.Farm.Agent.Power;
+namespace CloudMining.Farm.Simulator.Power;
 
 /// <summary>
-/// Demo only (GpioChip "sim-http://HOST:PORT"): a relay "chip" whose line writes become calls to farm-sim's control
+/// For `farm-sim agent` (GpioChip "sim-http://HOST:PORT", the demo): a relay "chip" whose line writes become calls to farm-sim's control
 /// API (POST /miners/{id}/power), because farm-sim runs in its own process and cannot see the agent's in-memory chip.
 /// The wire level is translated back to on/off with the same wiring table the relay board would apply.
 /// </summary>
@@ -82,8 +84,8 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
         // GpioDriver.Write is synchronous like the kernel's ioctl; the demo accepts a blocking loopback call here.
         using HttpResponseMessage response = http.PostAsJsonAsync(
             new Uri($"miners/{Uri.EscapeDataString(r.Miner)}/power", UriKind.Relative),
-            new PowerBody(on),
-            PowerBodyJsonContext.Default.PowerBody).GetAwaiter().GetResult();
+            new PowerRequest(on),
+            ControlJsonContext.Default.PowerRequest).GetAwaiter().GetResult();
         if (!response.IsSuccessStatusCode)
         {
             throw new GpioChipException($"farm-sim at {http.BaseAddress} refused to switch {r.Miner} {(on ? "on" : "off")}: HTTP {(int)response.StatusCode}.", http.BaseAddress?.ToString());

@@ -1,6 +1,6 @@
 using System.Device.Gpio;
 
-namespace CloudMining.Farm.Gpio.Drivers;
+namespace CloudMining.Farm.Simulator.Power;
 
 /// <summary>A simulated line changed level: what the program sees (logical) and what the wire carries (physical, after active-low).</summary>
 public sealed class SimulatedLineChangedEventArgs : EventArgs
