@@ -74,4 +74,46 @@ public sealed class EngineOptions
 
     /// <summary>No longer read: what a miner can do (pools, quotas) now comes from the capabilities its agent reports. Kept so existing configuration files still bind.</summary>
     public string? ProfilesDirectory { get; set; }
+
+    /// <summary>Between control-loop ticks (<see cref="IntervalS"/>).</summary>
+    public TimeSpan TickInterval => TimeSpan.FromSeconds(IntervalS);
+
+    /// <summary>Telemetry older than this marks a miner offline (<see cref="TelemetryStaleS"/>).</summary>
+    public TimeSpan TelemetryStale => TimeSpan.FromSeconds(TelemetryStaleS);
+
+    /// <summary>No miner judged stale this long after the ingest client (re)connects (<see cref="ReconnectCalmS"/>, default <see cref="TelemetryStale"/>).</summary>
+    public TimeSpan ReconnectCalm => TimeSpan.FromSeconds(ReconnectCalmS ?? TelemetryStaleS);
+
+    /// <summary>An offline agent's miners keep their allocation this long (<see cref="AgentOfflineGraceMin"/>).</summary>
+    public TimeSpan AgentOfflineGrace => TimeSpan.FromMinutes(AgentOfflineGraceMin);
+
+    /// <summary>A new miner id is healthy this long before it is sold (<see cref="ProbationMin"/>).</summary>
+    public TimeSpan ProbationSpan => TimeSpan.FromMinutes(ProbationMin);
+
+    /// <summary>A miner moves to a second rack only after its own has not reported it this long (<see cref="OwnerSilentMin"/>).</summary>
+    public TimeSpan OwnerSilent => TimeSpan.FromMinutes(OwnerSilentMin);
+
+    /// <summary>A rack that has not applied its desired generation this long lags (<see cref="LagAfterS"/>).</summary>
+    public TimeSpan LagAfter => TimeSpan.FromSeconds(LagAfterS);
+
+    /// <summary>Delivered hashrate is measured over this window (<see cref="ProofWindowMin"/>).</summary>
+    public TimeSpan ProofWindow => TimeSpan.FromMinutes(ProofWindowMin);
+
+    /// <summary>A deviation must last this long to trigger a rebalance (<see cref="ProofHoldMin"/>).</summary>
+    public TimeSpan ProofHold => TimeSpan.FromMinutes(ProofHoldMin);
+
+    /// <summary>The platform's topics are re-published this often when nothing changed (<see cref="PlatformPublishIntervalS"/>).</summary>
+    public TimeSpan PlatformPublishInterval => TimeSpan.FromSeconds(PlatformPublishIntervalS);
+
+    /// <summary>The house pool when both <see cref="HousePoolUrl"/> and <see cref="HouseWorker"/> are set, else null.</summary>
+    public Contracts.HousePool? HousePool() =>
+        string.IsNullOrWhiteSpace(HousePoolUrl) ? null : new Contracts.HousePool(Contracts.PoolAccount.Create(HousePoolUrl, HouseWorker));
+
+    /// <summary>Capacity carving from <see cref="UnitSizeTh"/>, <see cref="ReservePercent"/> and <see cref="ReserveAbsoluteTh"/>.</summary>
+    public Capacity.CapacityOptions CapacityOptions() => new()
+    {
+        UnitSize = Shared.Units.Hashrate.FromTerahashes(UnitSizeTh),
+        ReservePercent = ReservePercent,
+        ReserveAbsolute = Shared.Units.Hashrate.FromTerahashes(ReserveAbsoluteTh),
+    };
 }

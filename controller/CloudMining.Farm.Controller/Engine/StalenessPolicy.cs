@@ -25,9 +25,9 @@ public sealed class StalenessPolicy
     {
         this.broker = broker ?? throw new ArgumentNullException(nameof(broker));
         ArgumentNullException.ThrowIfNull(options);
-        stale = TimeSpan.FromSeconds(options.TelemetryStaleS);
-        calm = TimeSpan.FromSeconds(options.ReconnectCalmS ?? options.TelemetryStaleS);
-        grace = TimeSpan.FromMinutes(options.AgentOfflineGraceMin);
+        stale = options.TelemetryStale;
+        calm = options.ReconnectCalm;
+        grace = options.AgentOfflineGrace;
     }
 
     /// <summary>Telemetry older than this marks a miner stale once staleness may be judged.</summary>

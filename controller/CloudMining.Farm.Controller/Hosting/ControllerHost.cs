@@ -17,6 +17,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Controller.Hosting;
 
@@ -212,16 +213,9 @@ public static class ControllerHost
             new PublisherSequence(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "controller-mqtt-seq")),
             controller.Mqtt.ClientId!.Trim()));
         services.AddSingleton<IFarmPublisher>(sp => sp.GetRequiredService<MqttFarmPublisher>());
-        services.AddSingleton(sp => new ControllerEngine(
-            controller.Engine,
-            controller.Site,
-            sp.GetRequiredService<FleetState>(),
-            sp.GetRequiredService<IControllerStore>(),
-            sp.GetRequiredService<IFarmPublisher>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ControllerEngine>(),
-            sp.GetRequiredService<BrokerOutageGate>()));
-        services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());
+        services.AddSingleton(Options.Create(controller.Engine));
+        services.AddSingleton(new ControllerSite(controller.Site));
+        services.AddControllerEngine();
         services.AddSingleton(sp => new EngineService(
             controller,
             sp.GetRequiredService<ControllerEngine>(),
