@@ -1,17 +1,35 @@
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Contracts;
+using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Controller.Engine;
 
-/// <summary>Checks the "Controller:Engine" section at start, naming the key that is wrong and what to set.</summary>
-public static class EngineOptionsValidator
+/// <summary>Checks the "Controller:Engine" section at start, naming every key that is wrong and what to set.</summary>
+public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
 {
     private const string Section = "Controller:Engine:";
 
-    /// <summary>Throws <see cref="ControllerConfigurationException"/> for the first problem.</summary>
+    public ValidateOptionsResult Validate(string? name, EngineOptions options)
+    {
+        var errors = new ConfigurationErrors();
+        Check(options, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.All.Select(e => e.ToString()));
+    }
+
+    /// <summary>Throws one <see cref="ControllerConfigurationException"/> listing every problem (the first key as its setting).</summary>
     public static void Validate(EngineOptions o)
     {
+        var errors = new ConfigurationErrors();
+        Check(o, errors);
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>Adds every problem of <paramref name="o"/> to <paramref name="errors"/>, in the order of the keys.</summary>
+    public static void Check(EngineOptions o, ConfigurationErrors errors)
+    {
         ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(errors);
+        void Require(bool ok, string key, string message) => errors.Require(ok, Section + key, message);
         Require(o.IntervalS >= 0.1, "IntervalS", $"{o.IntervalS} is too short; use at least 0.1 s (10 s is the default).");
         Require(o.UnitSizeTh > 0 && double.IsFinite(o.UnitSizeTh), "UnitSizeTh", $"{o.UnitSizeTh} must be a positive TH/s figure such as 10.");
         Require(o.ReservePercent is >= 0 and <= 100, "ReservePercent", $"{o.ReservePercent} must be between 0 and 100.");
@@ -30,12 +48,19 @@ public static class EngineOptionsValidator
         Require(o.ElectricityPricePerKwh >= 0, "ElectricityPricePerKwh", $"{o.ElectricityPricePerKwh} cannot be negative.");
         Require(o.HashpricePerThDay is null or >= 0, "HashpricePerThDay", $"{o.HashpricePerThDay} cannot be negative.");
         Require(o.NominalJoulesPerTerahash >= 0, "NominalJoulesPerTerahash", $"{o.NominalJoulesPerTerahash} cannot be negative.");
-        Require(o.Readings is not null, "Readings", "is empty; remove the key to use the default reading envelope.");
-        Fleet.ReadingEnvelopeOptionsValidator.Validate(o.Readings!);
+        if (o.Readings is null)
+        {
+            errors.Add(Section + "Readings", "is empty; remove the key to use the default reading envelope.");
+        }
+        else
+        {
+            Fleet.ReadingEnvelopeOptionsValidator.Check(o.Readings, errors);
+        }
+
         bool hasUrl = !string.IsNullOrWhiteSpace(o.HousePoolUrl);
         bool hasWorker = !string.IsNullOrWhiteSpace(o.HouseWorker);
         Require(hasUrl == hasWorker, hasUrl ? "HouseWorker" : "HousePoolUrl", "set both the house pool URL and its worker, or neither.");
-        if (hasUrl)
+        if (hasUrl && hasWorker)
         {
             try
             {
@@ -43,16 +68,8 @@ public static class EngineOptionsValidator
             }
             catch (ContractValidationException e)
             {
-                throw new ControllerConfigurationException(Section + (e.Field == "pool.worker" ? "HouseWorker" : "HousePoolUrl"), e.Message);
+                errors.Add(Section + (e.Field == "pool.worker" ? "HouseWorker" : "HousePoolUrl"), e.Message);
             }
-        }
-    }
-
-    private static void Require(bool ok, string key, string message)
-    {
-        if (!ok)
-        {
-            throw new ControllerConfigurationException(Section + key, message);
         }
     }
 }
