@@ -31,7 +31,7 @@ public sealed partial class DesiredStatePublisher
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _publisher = publisher;
         House = options.Value.HousePool();
-        Tracker = new RackEnforcementTracker(options.Value.LagAfter);
+        Tracker = new RackEnforcementTracker(options.Value.Durations().LagAfter);
     }
 
     /// <summary>The operator's pool for unsold and drained miners; null: they are left out of the desired state.</summary>

@@ -39,7 +39,7 @@ public sealed partial class FleetJudge
         _broker = broker ?? new BrokerOutageGate();
         _staleness = new StalenessPolicy(_broker, _options);
         _readings = new SuspectMiners(_options.Readings, logger);
-        _admission = new MinerAdmission(_options.ProbationReadings, _options.ProbationSpan, _options.OwnerSilent, logger);
+        _admission = new MinerAdmission(_options.ProbationReadings, _options.Durations().ProbationPeriod, _options.Durations().OwnerSilent, logger);
     }
 
     /// <summary>The site whose racks are read.</summary>

@@ -76,7 +76,7 @@ public sealed partial class ContractLedger
             return;
         }
 
-        TimeSpan cap = _options.TickInterval * 3;
+        TimeSpan cap = _options.Durations().TickInterval * 3;
         DateTimeOffset from = now - previous > cap ? now - cap : previous;
         foreach ((string minerId, double watts) in powerW)
         {

@@ -31,7 +31,7 @@ public sealed class PlatformPublisher
         ArgumentNullException.ThrowIfNull(options);
         _site = site ?? throw new ArgumentNullException(nameof(site));
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
-        _interval = options.Value.PlatformPublishInterval;
+        _interval = options.Value.Durations().PlatformPublishInterval;
         _publisher = publisher;
     }
 

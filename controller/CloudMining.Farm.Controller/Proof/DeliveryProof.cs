@@ -27,8 +27,8 @@ public sealed partial class DeliveryProof
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _options = options.Value;
-        _meter = new DeliveryMeter(_options.ProofWindow);
-        _monitor = new DeliveryMonitor(_options.ProofTolerancePercent / 100, _options.ProofHold);
+        _meter = new DeliveryMeter(_options.Durations().ProofWindow);
+        _monitor = new DeliveryMonitor(_options.ProofTolerancePercent / 100, _options.Durations().ProofHold);
     }
 
     /// <summary>Rebalances triggered so far (sustained under- or over-delivery).</summary>
@@ -103,7 +103,7 @@ public sealed partial class DeliveryProof
             _corrections[c.Id] = corrected;
             Rebalances++;
             trigger = true;
-            LogRebalance(_logger, c.Id, new Hashrate(d), c.Target, verdict.Deviation, _options.ProofHold.TotalMinutes, corrected);
+            LogRebalance(_logger, c.Id, new Hashrate(d), c.Target, verdict.Deviation, _monitor.Hold.TotalMinutes, corrected);
         }
 
         return trigger;

@@ -50,6 +50,37 @@ public sealed class ControllerOptionsValidationTests
     }
 
     [Fact]
+    public void Durations_are_timespans_and_the_older_number_keys_still_work_but_not_both()
+    {
+        ControllerSettings settings = Bind(("Controller:Engine:TickInterval", "00:00:05"), ("Controller:Engine:ProofHoldMin", "3"), ("Controller:Engine:LagAfter", "00:01:30"));
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.Controller.Engine.Durations().TickInterval);
+        Assert.Equal(TimeSpan.FromMinutes(3), settings.Controller.Engine.Durations().ProofHold);
+        Assert.Equal(TimeSpan.FromSeconds(90), settings.Controller.Engine.Durations().LagAfter);
+        Assert.Equal(TimeSpan.FromMinutes(15), settings.Controller.Engine.Durations().ProofWindow);
+        Assert.Empty(ControllerHost.UnknownKeys(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?> { ["Controller:Site"] = "s1", ["Controller:Engine:TickInterval"] = "00:00:05" })));
+
+        var both = Assert.Throws<ControllerConfigurationException>(() => Bind(("Controller:Engine:TickInterval", "00:00:05"), ("Controller:Engine:IntervalS", "5")));
+        Assert.Equal("Controller:Engine:IntervalS", both.Setting);
+        Assert.Contains("keep only TickInterval", both.Message, StringComparison.Ordinal);
+
+        var shortTick = Assert.Throws<ControllerConfigurationException>(() => Bind(("Controller:Engine:TickInterval", "00:00:00.010")));
+        Assert.Equal("Controller:Engine:TickInterval", shortTick.Setting);
+        var calm = Assert.Throws<ControllerConfigurationException>(() => Bind(("Controller:Engine:TelemetryStale", "00:02:00"), ("Controller:Engine:ReconnectCalm", "00:01:00")));
+        Assert.Equal("Controller:Engine:ReconnectCalm", calm.Setting);
+    }
+
+    private static ControllerSettings Bind(params (string Key, string Value)[] pairs)
+    {
+        var values = new Dictionary<string, string?> { ["Controller:Site"] = "s1" };
+        foreach ((string key, string value) in pairs)
+        {
+            values[key] = value;
+        }
+
+        return ControllerHost.Bind(ControllerHost.LoadConfiguration(null, values));
+    }
+
+    [Fact]
     public async Task A_host_built_from_settings_that_were_never_checked_refuses_to_start_naming_the_key()
     {
         string dir = Directory.CreateTempSubdirectory("ctl-opts-").FullName;
