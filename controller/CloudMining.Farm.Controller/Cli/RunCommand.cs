@@ -79,6 +79,11 @@ internal static class RunCommand
                 await host.StartAsync(ct);
                 await host.WaitForShutdownAsync(ct);
             }
+            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            {
+                await Console.Error.WriteLineAsync($"farm-controller: cannot start:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", e.Failures)}");
+                return ConfigErrorExitCode;
+            }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // Stopped while starting: the host stops below like after a signal.

@@ -31,6 +31,34 @@ public sealed class ControllerConfigurationException : Exception
         Setting = "Controller";
     }
 
+    private ControllerConfigurationException(string setting, string fullMessage, bool _)
+        : base(fullMessage)
+    {
+        Setting = setting;
+    }
+
+    /// <summary>
+    /// One exception for every problem found: <see cref="Setting"/> is the first key; the message gives each key with
+    /// what is wrong and what to set, one per line.
+    /// </summary>
+    public static ControllerConfigurationException FromErrors(IReadOnlyList<ConfigurationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count == 0)
+        {
+            throw new ArgumentException("No configuration errors to report.", nameof(errors));
+        }
+
+        if (errors.Count == 1)
+        {
+            return new ControllerConfigurationException(errors[0].Key, errors[0].Message);
+        }
+
+        string message = string.Join(Environment.NewLine + "  ", errors.Select(e => e.ToString()))
+            + Environment.NewLine + $"  ({errors.Count} problems: fix each key named above, then start again.)";
+        return new ControllerConfigurationException(errors[0].Key, message, true);
+    }
+
     /// <summary>
     /// The binder says "Failed to convert configuration value 'x' at 'Controller:Mqtt:Port' to type 'System.Int32'.";
     /// name the key first and add what to write instead.

@@ -72,7 +72,7 @@ public sealed class EngineService : BackgroundService
         }
 
         subscribed.TrySetResult();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Engine.IntervalS), time);
+        using var timer = new PeriodicTimer(options.Engine.Durations().TickInterval, time);
         try
         {
             do

@@ -25,9 +25,10 @@ public sealed class StalenessPolicy
     {
         this.broker = broker ?? throw new ArgumentNullException(nameof(broker));
         ArgumentNullException.ThrowIfNull(options);
-        stale = TimeSpan.FromSeconds(options.TelemetryStaleS);
-        calm = TimeSpan.FromSeconds(options.ReconnectCalmS ?? options.TelemetryStaleS);
-        grace = TimeSpan.FromMinutes(options.AgentOfflineGraceMin);
+        EngineDurations durations = options.Durations();
+        stale = durations.TelemetryStale;
+        calm = durations.ReconnectCalm;
+        grace = durations.AgentOfflineGrace;
     }
 
     /// <summary>Telemetry older than this marks a miner stale once staleness may be judged.</summary>

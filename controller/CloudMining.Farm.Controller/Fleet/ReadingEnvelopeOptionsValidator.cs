@@ -7,10 +7,20 @@ public static class ReadingEnvelopeOptionsValidator
 {
     private const string Section = "Controller:Engine:Readings:";
 
-    /// <summary>Throws <see cref="ControllerConfigurationException"/> for the first problem.</summary>
+    /// <summary>Throws one <see cref="ControllerConfigurationException"/> listing every problem (the first key as its setting).</summary>
     public static void Validate(ReadingEnvelopeOptions o)
     {
+        var errors = new ConfigurationErrors();
+        Check(o, errors);
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>Adds every problem of <paramref name="o"/> to <paramref name="errors"/>.</summary>
+    public static void Check(ReadingEnvelopeOptions o, ConfigurationErrors errors)
+    {
         ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(errors);
+        void Require(bool ok, string key, string message) => errors.Require(ok, Section + key, message);
         Require(o.MaxHashrateTh is > 0 and <= ReadingEnvelopeOptions.HashrateLimitTh, "MaxHashrateTh", $"{o.MaxHashrateTh} must be a TH/s figure above 0 and at most {ReadingEnvelopeOptions.HashrateLimitTh:0} (2000 is the default).");
         Require(o.MaxOverNominal is >= 1 and <= 10, "MaxOverNominal", $"{o.MaxOverNominal} must be between 1 and 10 (2 is the default: twice the nameplate hashrate).");
         Require(o.MaxPowerW is > 0 and <= 1e6, "MaxPowerW", $"{o.MaxPowerW} must be a wattage above 0 and at most 1,000,000 (20000 is the default).");
@@ -20,17 +30,14 @@ public static class ReadingEnvelopeOptionsValidator
         Require(o.MaxLogLinesPerInterval >= 1, "MaxLogLinesPerInterval", $"{o.MaxLogLinesPerInterval} must be at least 1.");
         foreach ((string model, ModelReadingLimits limits) in o.Models)
         {
-            Require(limits is not null, $"Models:{model}", "is empty; give MaxHashrateTh and/or MaxPowerW.");
-            Require(limits!.MaxHashrateTh is null or (> 0 and <= ReadingEnvelopeOptions.HashrateLimitTh), $"Models:{model}:MaxHashrateTh", $"{limits.MaxHashrateTh} must be a TH/s figure above 0 and at most {ReadingEnvelopeOptions.HashrateLimitTh:0}.");
-            Require(limits.MaxPowerW is null or (> 0 and <= 1e6), $"Models:{model}:MaxPowerW", $"{limits.MaxPowerW} must be a wattage above 0 and at most 1,000,000.");
-        }
-    }
+            if (limits is null)
+            {
+                Require(false, $"Models:{model}", "is empty; give MaxHashrateTh and/or MaxPowerW.");
+                continue;
+            }
 
-    private static void Require(bool ok, string key, string message)
-    {
-        if (!ok)
-        {
-            throw new ControllerConfigurationException(Section + key, message);
+            Require(limits.MaxHashrateTh is null or (> 0 and <= ReadingEnvelopeOptions.HashrateLimitTh), $"Models:{model}:MaxHashrateTh", $"{limits.MaxHashrateTh} must be a TH/s figure above 0 and at most {ReadingEnvelopeOptions.HashrateLimitTh:0}.");
+            Require(limits.MaxPowerW is null or (> 0 and <= 1e6), $"Models:{model}:MaxPowerW", $"{limits.MaxPowerW} must be a wattage above 0 and at most 1,000,000.");
         }
     }
 }

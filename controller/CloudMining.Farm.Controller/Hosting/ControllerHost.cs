@@ -17,6 +17,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Controller.Hosting;
 
@@ -141,7 +142,6 @@ public static class ControllerHost
 
         if (controller.Api.Enabled)
         {
-            Api.LocalApiOptionsValidator.Validate(controller.Api);
             controller.Api.TokenFile = string.IsNullOrWhiteSpace(controller.Api.TokenFile)
                 ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", Api.LocalApiToken.DefaultFileName)
                 : Path.GetFullPath(controller.Api.TokenFile);
@@ -212,16 +212,11 @@ public static class ControllerHost
             new PublisherSequence(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "controller-mqtt-seq")),
             controller.Mqtt.ClientId!.Trim()));
         services.AddSingleton<IFarmPublisher>(sp => sp.GetRequiredService<MqttFarmPublisher>());
-        services.AddSingleton(sp => new ControllerEngine(
-            controller.Engine,
-            controller.Site,
-            sp.GetRequiredService<FleetState>(),
-            sp.GetRequiredService<IControllerStore>(),
-            sp.GetRequiredService<IFarmPublisher>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ControllerEngine>(),
-            sp.GetRequiredService<BrokerOutageGate>()));
-        services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());
+        // Options per feature through the options system, validated again when the host starts (every error named by its key).
+        AddValidated<ControllerOptions, ControllerOptionsValidator>(services, controller);
+        AddValidated<EngineOptions, EngineOptionsValidator>(services, controller.Engine);
+        services.AddSingleton(new ControllerSite(controller.Site));
+        services.AddControllerEngine();
         services.AddSingleton(sp => new EngineService(
             controller,
             sp.GetRequiredService<ControllerEngine>(),
@@ -229,5 +224,14 @@ public static class ControllerHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
+    }
+
+    private static void AddValidated<TOptions, TValidator>(IServiceCollection services, TOptions bound)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        services.AddSingleton<IOptionsFactory<TOptions>>(sp => new BoundOptionsFactory<TOptions>(bound, sp.GetServices<IValidateOptions<TOptions>>()));
     }
 }

@@ -6,6 +6,8 @@ using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Tests.Controller.Engine;
 
@@ -24,6 +26,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     private readonly Dictionary<string, string> agentStates = new(StringComparer.Ordinal);
     private readonly HashSet<string> announced = new(StringComparer.Ordinal);
     private long seq;
+    private ServiceProvider? provider;
 
     private EngineFarm(string directory, FakeTimeProvider clock, EngineOptions options)
     {
@@ -90,13 +93,39 @@ internal sealed class EngineFarm : IAsyncDisposable
         }
 
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
-        Engine = new ControllerEngine(Options, Site, Fleet, Store, publisher, Clock, Log.CreateLogger<ControllerEngine>(), Broker);
+
+        // As in farm-controller run: the container builds the engine and its parts.
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Log));
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
+        services.AddSingleton(new ControllerSite(Site));
+        services.AddSingleton(Fleet);
+        services.AddSingleton<IControllerStore>(Store);
+        services.AddSingleton<TimeProvider>(Clock);
+        if (publisher is not null)
+        {
+            services.AddSingleton(publisher);
+        }
+
+        if (Broker is not null)
+        {
+            services.AddSingleton(Broker);
+        }
+
+        services.AddControllerEngine();
+        provider = services.BuildServiceProvider();
+        Engine = provider.GetRequiredService<ControllerEngine>();
     }
 
     /// <summary>Stops the engine and closes the store, keeping the file and the fleet (the agents keep reporting).</summary>
     public async Task CloseAsync()
     {
-        await Engine.DisposeAsync();
+        if (provider is not null)
+        {
+            await provider.DisposeAsync();
+            provider = null;
+        }
+
         await Store.DisposeAsync();
     }
 

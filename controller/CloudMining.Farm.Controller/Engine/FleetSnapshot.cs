@@ -1,0 +1,17 @@
+using CloudMining.Farm.Controller.Fleet;
+using CloudMining.Farm.Controller.Ingest;
+
+namespace CloudMining.Farm.Controller.Engine;
+
+/// <summary>
+/// The fleet as one tick (or one operator request) judged it: the site's racks as heard, the admitted miners as the
+/// allocator sees them (ordered by id), and the power each healthy or degraded miner draws, W.
+/// </summary>
+public sealed record FleetSnapshot(IReadOnlyList<RackLiveState> Racks, IReadOnlyList<Miner> Miners, IReadOnlyDictionary<string, double> PowerW)
+{
+    /// <summary>Nothing heard yet.</summary>
+    public static FleetSnapshot Empty { get; } = new([], [], new Dictionary<string, double>(StringComparer.Ordinal));
+
+    /// <summary>The rack each admitted miner belongs to.</summary>
+    public Dictionary<string, string> RackOfMiner() => Miners.ToDictionary(m => m.Id, m => m.Rack, StringComparer.Ordinal);
+}

@@ -1,0 +1,185 @@
+using CloudMining.Farm.Controller.Allocation;
+using CloudMining.Farm.Controller.Capacity;
+using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Fleet;
+using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Proof;
+
+namespace CloudMining.Farm.Controller.Operations;
+
+/// <summary>
+/// The operator's read model: the views farmctl shows (fleet, miner, capacity, contracts, allocation), built from the
+/// engine's parts through their read-only APIs. Holds no state of its own; the engine calls it under its lock after
+/// reading the fleet.
+/// </summary>
+public sealed class OperatorReadModel(
+    ControllerSite site,
+    FleetJudge fleet,
+    ContractBook contracts,
+    CurrentAllocation allocation,
+    DeliveryProof proof,
+    DesiredStatePublisher enforcement,
+    CapacityCalculator capacity)
+{
+    private readonly RackEnforcementTracker _tracker = (enforcement ?? throw new ArgumentNullException(nameof(enforcement))).Tracker;
+
+    public FleetView DescribeFleet()
+    {
+        IReadOnlyList<RackLiveState> racks = fleet.Current.Racks;
+        var rackIds = new SortedSet<string>(racks.Select(r => r.Rack), StringComparer.Ordinal);
+        foreach (RackEnforcementState e in _tracker.All())
+        {
+            rackIds.Add(e.Rack);
+        }
+
+        var rackViews = new List<RackView>();
+        foreach (string rackId in rackIds)
+        {
+            RackLiveState? live = racks.FirstOrDefault(r => r.Rack == rackId);
+            RackEnforcementState? state = _tracker.Find(rackId);
+            IReadOnlyList<MinerLiveState> rackMiners = live?.Miners ?? [];
+            rackViews.Add(new RackView(
+                rackId,
+                live?.AgentOnline ?? false,
+                live?.MinersTotal ?? 0,
+                live?.MinersOk ?? 0,
+                rackMiners.Sum(PlausibleHashrateHs),
+                state?.DesiredGeneration,
+                state?.AppliedGeneration,
+                state?.Lagging ?? false,
+                live?.Miners.Max(m => m.TelemetryAt),
+                [.. (state?.RejectedMiners ?? []).Select(r => new RejectedMinerView(r.MinerId, r.Reason ?? "rejected by the agent"))])
+            {
+                MinersSuspect = rackMiners.Count(m => fleet.SuspectReasonOf(m.MinerId) is not null),
+            });
+        }
+
+        List<MinerView> miners = [.. racks.SelectMany(r => r.Miners).OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(DescribeMiner)];
+        return new FleetView(site.Id, rackViews, miners)
+        {
+            Conflicts = [.. fleet.Conflicts.Select(c => new ConflictView(c.MinerId, c.OwnerRack, c.ClaimingRack, c.Since))],
+        };
+    }
+
+    /// <summary>
+    /// One miner as heard. The raw readings are shown, suspect or not (the operator needs to see the 1e300), but never
+    /// a non-finite number, which JSON cannot carry.
+    /// </summary>
+    public MinerView DescribeMiner(MinerLiveState live)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        RackLiveState? rack = fleet.Current.Racks.FirstOrDefault(r => r.Rack == live.Rack);
+        MinerEnforceability can = CapabilityJudge.Judge(rack, live.MinerId);
+        return new(
+            live.MinerId,
+            live.Rack,
+            live.Profile,
+            live.Model,
+            live.State,
+            Finite(live.HashrateAverageHs ?? live.Hashrate5sHs),
+            Finite(live.PowerW),
+            Finite(live.MaxChipTempC),
+            fleet.Drained.Contains(live.MinerId),
+            allocation.Assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, _tracker.RejectionOf(live.Rack, live.MinerId) is null))] : [],
+            live.TelemetryAt,
+            _tracker.RejectionOf(live.Rack, live.MinerId))
+        {
+            SuspectReason = fleet.SuspectReasonOf(live.MinerId),
+            Probation = fleet.OnProbation(live.MinerId, live.Rack),
+            Conflict = ConflictOf(live),
+            NotEnforceable = can.Why,
+            NotEnforceableFix = can.Fix,
+            SupportsPoolQuota = can.SupportsQuota,
+            Operations = rack?.Capabilities?.GetValueOrDefault(live.MinerId)?.Operations,
+        };
+    }
+
+    public CapacityView DescribeCapacity(DateTimeOffset now)
+    {
+        FleetSnapshot current = fleet.Current;
+        CapacitySnapshot c = capacity.Compute(current.Miners, contracts.SoldAt(now));
+        return new(
+            c.MeasuredHealthy.HashesPerSecond,
+            c.Reserve.HashesPerSecond,
+            c.UnitSize.HashesPerSecond,
+            c.UnitsTotal,
+            c.UnitsSold,
+            c.UnitsFree,
+            c.FreeHashrate.HashesPerSecond,
+            current.Miners.Count(m => m.IsSellable),
+            current.Miners.Count)
+        {
+            // Every miner heard of, admitted or not: a suspect reading also keeps a new miner on probation, and the
+            // operator must still see it counted here.
+            MinersSuspect = current.Racks.SelectMany(r => r.Miners).Select(m => m.MinerId).Distinct(StringComparer.Ordinal).Count(id => fleet.SuspectReasonOf(id) is not null),
+        };
+    }
+
+    public ContractView DescribeContract(Contract c, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        string status = contracts.StatusOf(c, now);
+        bool ended = status == ContractBook.Ended;
+        return new ContractView(
+            c.Id,
+            c.Customer,
+            status,
+            c.Target.HashesPerSecond,
+            ended ? 0 : allocation.AllocatedHs(c.Id, fleet.Current.Miners),
+            ended ? null : proof.DeliveredHs(c.Id),
+            c.Pool.Url,
+            c.Pool.Worker,
+            c.Term.Kind == ContractTermKind.FixedTerm ? "fixed" : "open-ended",
+            c.Term.Start,
+            contracts.UntilOf(c),
+            c.Term.NegativeMarginDays,
+            c.Fees.MaintenancePerTerahashDay,
+            c.Fees.ElectricityAtCost,
+            ended ? [] : SharesOf(c.Id));
+    }
+
+    public IReadOnlyList<ContractView> DescribeContracts(DateTimeOffset now) =>
+        [.. contracts.All.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => DescribeContract(c, now))];
+
+    public AllocationView DescribeAllocation(DateTimeOffset now)
+    {
+        List<ContractView> views = [.. contracts.All.Where(c => contracts.StatusOf(c, now) != ContractBook.Ended).OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => DescribeContract(c, now))];
+        List<ShareView> houseShares = SharesOf(HousePool.AssigneeId);
+        IReadOnlyList<Miner> miners = fleet.Current.Miners;
+        double houseHs = houseShares.Sum(s => s.Fraction * (miners.FirstOrDefault(m => m.Id == s.MinerId)?.SellableHashrate.HashesPerSecond ?? 0));
+        return new AllocationView(allocation.Version, views, houseShares, houseHs);
+    }
+
+    private List<ShareView> SharesOf(string assignee)
+    {
+        Dictionary<string, string> racks = fleet.Current.RackOfMiner();
+        var list = new List<ShareView>();
+        foreach ((string minerId, PoolShare s) in allocation.SharesOf(assignee))
+        {
+            string rack = racks.GetValueOrDefault(minerId, string.Empty);
+            list.Add(new ShareView(minerId, rack, s.Assignee, s.Fraction, _tracker.RejectionOf(rack, minerId) is null));
+        }
+
+        return list;
+    }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    /// <summary>A miner's part of its rack's hashrate: its 5 s reading when believed, else nothing (a suspect 1e308 would overflow the sum).</summary>
+    private double PlausibleHashrateHs(MinerLiveState live) =>
+        fleet.SuspectReasonOf(live.MinerId) is null && (live.Hashrate5sHs ?? live.HashrateAverageHs) is { } hs && hs is > 0 and <= Miner.HashrateLimitHs ? hs : 0;
+
+    private string? ConflictOf(MinerLiveState live)
+    {
+        string? owner = fleet.OwnerOf(live.MinerId);
+        if (owner is not null && owner != live.Rack && fleet.Conflicts.Any(c => c.MinerId == live.MinerId && c.ClaimingRack == live.Rack))
+        {
+            return $"belongs to rack {owner}; rack {live.Rack}'s reports of it are ignored";
+        }
+
+        string[] claimants = [.. fleet.Conflicts.Where(c => c.MinerId == live.MinerId && c.OwnerRack == live.Rack).Select(c => c.ClaimingRack)];
+        return claimants.Length > 0 ? $"also reported by rack {string.Join(", ", claimants)} (ignored)" : null;
+    }
+}

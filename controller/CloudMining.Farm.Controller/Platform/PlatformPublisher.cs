@@ -1,0 +1,121 @@
+using System.Text.Json;
+using CloudMining.Farm.Controller.Allocation;
+using CloudMining.Farm.Controller.Capacity;
+using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Proof;
+using CloudMining.Farm.Shared.Wire;
+using Microsoft.Extensions.Options;
+
+namespace CloudMining.Farm.Controller.Platform;
+
+/// <summary>
+/// What the contract platform reads: per contract its allocation, status and delivered hashrate, and the site's
+/// capacity — retained, published when anything the platform shows changed and otherwise every
+/// Controller:Engine:PlatformPublishIntervalS (delivered hashrate moves). An ended contract's final status is published
+/// once. Owns when it last published what.
+/// </summary>
+public sealed class PlatformPublisher
+{
+    private readonly ControllerSite _site;
+    private readonly CapacityCalculator _capacity;
+    private readonly IFarmPublisher? _publisher;
+    private readonly TimeSpan _interval;
+    private readonly HashSet<string> _finalPublished = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastPublished;
+    private string? _lastSignature;
+
+    public PlatformPublisher(ControllerSite site, CapacityCalculator capacity, IOptions<EngineOptions> options, IFarmPublisher? publisher = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _site = site ?? throw new ArgumentNullException(nameof(site));
+        _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
+        _interval = options.Value.Durations().PlatformPublishInterval;
+        _publisher = publisher;
+    }
+
+    /// <summary>Publishes when due (or <paramref name="force"/>): every contract's allocation, then the capacity.</summary>
+    public async Task PublishAsync(FleetSnapshot fleet, ContractBook contracts, CurrentAllocation allocation, DeliveryProof proof, DateTimeOffset now, bool force, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(contracts);
+        ArgumentNullException.ThrowIfNull(allocation);
+        ArgumentNullException.ThrowIfNull(proof);
+        if (_publisher is null)
+        {
+            return;
+        }
+
+        CapacitySnapshot cap = _capacity.Compute(fleet.Miners, contracts.SoldAt(now));
+        long version = allocation.Version;
+        string signature = string.Join(
+            ';',
+            contracts.All.Select(c => c.Id + "=" + contracts.StatusOf(c, now)).Append($"v{version}").Append($"u{cap.UnitsTotal}/{cap.UnitsSold}"));
+        bool due = force || signature != _lastSignature || _lastPublished is null || now - _lastPublished.Value >= _interval;
+        if (!due)
+        {
+            return;
+        }
+
+        Dictionary<string, string> racks = fleet.RackOfMiner();
+        foreach (Contract c in contracts.All)
+        {
+            string status = contracts.StatusOf(c, now);
+
+            // An ended contract's final status is published once (retained) so the platform never shows stale data.
+            if (status == ContractBook.Ended && _finalPublished.Contains(c.Id))
+            {
+                continue;
+            }
+
+            bool ended = status == ContractBook.Ended;
+            IReadOnlyList<AllocationShare> shares = ended ? [] : [.. allocation.SharesOf(c.Id).Select(s => new AllocationShare(s.MinerId, racks.GetValueOrDefault(s.MinerId, string.Empty), s.Share.Fraction))];
+            double allocatedHs = ended ? 0 : allocation.AllocatedHs(c.Id, fleet.Miners);
+            var payload = new AllocationPayload
+            {
+                Publisher = _publisher.PublisherId,
+                Seq = _publisher.NextSeq(),
+                Timestamp = now,
+                Site = _site.Id,
+                ContractId = c.Id,
+                HashrateHs = allocatedHs,
+                MinerIds = [.. shares.Select(s => s.MinerId)],
+                ValidFrom = c.Term.Start,
+                ValidUntil = contracts.UntilOf(c),
+                Status = status,
+                TargetHs = c.Target.HashesPerSecond,
+                AllocatedHs = allocatedHs,
+                DeliveredHs = ended ? null : proof.DeliveredHs(c.Id),
+                Version = version,
+                Shares = shares,
+            };
+            await _publisher.PublishAsync(FarmTopics.Allocation(_site.Id, c.Id), JsonSerializer.SerializeToUtf8Bytes(payload, FarmJsonContext.Default.AllocationPayload), retain: true, cancellationToken);
+            if (ended)
+            {
+                _finalPublished.Add(c.Id);
+            }
+        }
+
+        var capacityPayload = new CapacityPayload
+        {
+            Publisher = _publisher.PublisherId,
+            Seq = _publisher.NextSeq(),
+            Timestamp = now,
+            Site = _site.Id,
+            TotalHashrateHs = cap.MeasuredHealthy.HashesPerSecond,
+            AllocatedHashrateHs = contracts.All.Where(c => contracts.StatusOf(c, now) == ContractBook.Active).Sum(c => allocation.AllocatedHs(c.Id, fleet.Miners)),
+            AvailableHashrateHs = cap.FreeHashrate.HashesPerSecond,
+            MinersOnline = fleet.Miners.Count(m => m.IsSellable),
+            MinersTotal = fleet.Miners.Count,
+            UnitSizeHs = cap.UnitSize.HashesPerSecond,
+            UnitsTotal = cap.UnitsTotal,
+            UnitsSold = cap.UnitsSold,
+            UnitsFree = cap.UnitsFree,
+            ReserveHs = cap.Reserve.HashesPerSecond,
+        };
+        await _publisher.PublishAsync(FarmTopics.Capacity(_site.Id), JsonSerializer.SerializeToUtf8Bytes(capacityPayload, FarmJsonContext.Default.CapacityPayload), retain: true, cancellationToken);
+        _lastSignature = signature;
+        _lastPublished = now;
+    }
+}

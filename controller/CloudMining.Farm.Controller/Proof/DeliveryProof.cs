@@ -1,0 +1,133 @@
+using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Shared.Units;
+using CloudMining.Farm.Shared.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudMining.Farm.Controller.Proof;
+
+/// <summary>
+/// Proof of delivery: accepted difficulty per pool account (<see cref="DeliveryMeter"/>) → delivered hashrate per
+/// contract; a deviation beyond the tolerance held long enough (<see cref="DeliveryMonitor"/>) sets an allocation factor
+/// for the contract and asks for a rebalance. Owns the meter, the monitor, the factors and the last delivered figures.
+/// </summary>
+public sealed partial class DeliveryProof
+{
+    private readonly ILogger _logger;
+    private readonly EngineOptions _options;
+    private readonly DeliveryMeter _meter;
+    private readonly DeliveryMonitor _monitor;
+    private readonly Dictionary<string, double> _corrections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double?> _delivered = new(StringComparer.Ordinal);
+
+    public DeliveryProof(IOptions<EngineOptions> options, ILogger<DeliveryProof> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _options = options.Value;
+        _meter = new DeliveryMeter(_options.Durations().ProofWindow);
+        _monitor = new DeliveryMonitor(_options.ProofTolerancePercent / 100, _options.Durations().ProofHold);
+    }
+
+    /// <summary>Rebalances triggered so far (sustained under- or over-delivery).</summary>
+    public int Rebalances { get; private set; }
+
+    /// <summary>
+    /// Feeds every miner's cumulative accepted difficulty per pool into the meter; returns what each contract's pool
+    /// account (<paramref name="pools"/>) gained since the previous reading.
+    /// </summary>
+    public IReadOnlyList<DeliveryCredit> Observe(IEnumerable<RackLiveState> racks, IReadOnlyDictionary<PoolKey, string> pools)
+    {
+        ArgumentNullException.ThrowIfNull(racks);
+        ArgumentNullException.ThrowIfNull(pools);
+        var credits = new List<DeliveryCredit>();
+        foreach (MinerLiveState live in racks.SelectMany(r => r.Miners))
+        {
+            if (live.TelemetryAt is not { } at)
+            {
+                continue;
+            }
+
+            foreach (TelemetryPool pool in live.Pools)
+            {
+                if (pool.DifficultyAccepted is not double diff)
+                {
+                    continue;
+                }
+
+                PoolKey key = PoolKey.Of(pool.Url, pool.User);
+                double delta = _meter.Observe(live.MinerId, key, diff, at, out DateTimeOffset since);
+                if (delta > 0 && pools.TryGetValue(key, out string? contractId))
+                {
+                    credits.Add(new DeliveryCredit(contractId, since, at, delta));
+                }
+            }
+        }
+
+        return credits;
+    }
+
+    /// <summary>
+    /// Judges each <paramref name="active"/> contract's delivery against what it holds (<paramref name="allocatedHs"/>);
+    /// true when one of them needs a rebalance (its allocation factor is then set).
+    /// </summary>
+    public bool Evaluate(IEnumerable<Contract> active, Func<string, double> allocatedHs, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(active);
+        ArgumentNullException.ThrowIfNull(allocatedHs);
+        bool trigger = false;
+        foreach (Contract c in active)
+        {
+            double? hs = _meter.DeliveredHs(PoolKey.Of(c.Pool.Url, c.Pool.Worker), now);
+            _delivered[c.Id] = hs;
+
+            // What the pool should see: the target, or more when whole miners rounded the allocation up (that surplus
+            // is the allocator's choice, not a delivery fault). A proof correction is taken out again, or the
+            // corrected allocation would itself look like a deviation.
+            double correction = _corrections.GetValueOrDefault(c.Id, 1.0);
+            double expected = Math.Max(c.Target.HashesPerSecond, allocatedHs(c.Id) / correction);
+            DeliveryVerdict verdict = _monitor.Evaluate(c.Id, expected, hs, now);
+            if (!verdict.Rebalance || hs is not double d)
+            {
+                continue;
+            }
+
+            // Measured hashrate said the contract was covered, the pool says otherwise (stale shares, a miner that
+            // over-reports, an agent not applying): the pool accepts delivered/allocated of what is allocated, so
+            // allocate target × allocated/delivered from now on, within bounds.
+            double allocated = allocatedHs(c.Id);
+            double basis = allocated > 0 ? allocated : c.Target.HashesPerSecond * _corrections.GetValueOrDefault(c.Id, 1.0);
+            double corrected = Math.Clamp(d > 0 ? basis / d : 2.0, 0.5, 2.0);
+            _corrections[c.Id] = corrected;
+            Rebalances++;
+            trigger = true;
+            LogRebalance(_logger, c.Id, new Hashrate(d), c.Target, verdict.Deviation, _monitor.Hold.TotalMinutes, corrected);
+        }
+
+        return trigger;
+    }
+
+    /// <summary>The contracts as the allocator should serve them: each target scaled by its allocation factor.</summary>
+    public IEnumerable<Contract> Corrected(IEnumerable<Contract> active)
+    {
+        ArgumentNullException.ThrowIfNull(active);
+        return active.Select(c => _corrections.TryGetValue(c.Id, out double f) && f != 1.0
+            ? Contract.Create(c.Id, c.Customer, c.Target * f, c.Pool, c.Term, c.Fees)
+            : c);
+    }
+
+    /// <summary>The delivered hashrate last measured for a contract, H/s; null: none measured (yet).</summary>
+    public double? DeliveredHs(string contractId) => _delivered.GetValueOrDefault(contractId);
+
+    /// <summary>An ended contract: its hysteresis and factor go.</summary>
+    public void Forget(string contractId)
+    {
+        _monitor.Forget(contractId);
+        _corrections.Remove(contractId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Contract {ContractId} delivered {Delivered} against a target of {Target} ({Deviation:P1}) for at least {HoldMin} min; rebalancing with an allocation factor of {Factor:0.000}")]
+    private static partial void LogRebalance(ILogger logger, string contractId, Hashrate delivered, Hashrate target, double deviation, double holdMin, double factor);
+}

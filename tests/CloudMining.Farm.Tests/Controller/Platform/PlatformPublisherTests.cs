@@ -1,0 +1,90 @@
+using System.Text.Json;
+using CloudMining.Farm.Controller.Allocation;
+using CloudMining.Farm.Controller.Capacity;
+using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Platform;
+using CloudMining.Farm.Controller.Proof;
+using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Shared.Units;
+using CloudMining.Farm.Shared.Wire;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace CloudMining.Farm.Tests.Controller.Platform;
+
+/// <summary>The platform-publishing part on its own: published on change or when the interval is due, an ended contract's final status once.</summary>
+public sealed class PlatformPublisherTests : IAsyncLifetime
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("ctl-platform-").FullName;
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly RecordingPublisher publisher = new();
+    private SqliteControllerStore store = null!;
+
+    public async Task InitializeAsync() => store = await SqliteControllerStore.OpenAsync(Path.Combine(dir, "c.db"), CancellationToken.None);
+
+    [Fact]
+    public async Task Publishes_on_change_or_when_due_and_an_ended_contract_once()
+    {
+        var options = Options.Create(new EngineOptions { PlatformPublishInterval = TimeSpan.FromMinutes(1) });
+        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), options, publisher);
+        var book = new ContractBook(store);
+        await book.LoadAsync(CancellationToken.None);
+        var allocation = new CurrentAllocation(store, NullLogger<CurrentAllocation>.Instance);
+        await allocation.LoadAsync(CancellationToken.None);
+        var proof = new DeliveryProof(options, NullLogger<DeliveryProof>.Instance);
+        DateTimeOffset now = clock.GetUtcNow();
+        await book.AddAsync(Contract.Create("c1", "cust", Hashrate.FromTerahashes(10), PoolAccount.Create("stratum+tcp://p.example:3333", "acct.c1"), ContractTerm.Fixed(now, now.AddDays(1)), FeeTerms.Create(0, false)), CancellationToken.None);
+
+        Task Publish(bool force = false) => platform.PublishAsync(FleetSnapshot.Empty, book, allocation, proof, clock.GetUtcNow(), force, CancellationToken.None);
+
+        await Publish();
+        Assert.Equal(["farm/v1/s1/allocation/c1", "farm/v1/s1/capacity"], publisher.Topics);
+
+        // Nothing changed and the interval has not passed: nothing; then due again.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await Publish();
+        Assert.Equal(2, publisher.Topics.Count);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await Publish();
+        Assert.Equal(4, publisher.Topics.Count);
+
+        // A status change publishes at once; the ended contract's final status goes out once, never again.
+        await book.EndAsync("c1", clock.GetUtcNow(), "ended by operator", CancellationToken.None);
+        await Publish();
+        Assert.Equal("ended", JsonSerializer.Deserialize(publisher.Payloads[^2], FarmJsonContext.Default.AllocationPayload)!.Status);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await Publish(force: true);
+        Assert.Equal("farm/v1/s1/capacity", Assert.Single(publisher.Topics.Skip(6)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await store.DisposeAsync();
+        Directory.Delete(dir, recursive: true);
+    }
+
+    private sealed class RecordingPublisher : IFarmPublisher
+    {
+        private long seq;
+
+        public List<string> Topics { get; } = [];
+
+        public List<byte[]> Payloads { get; } = [];
+
+        public string PublisherId => "controller";
+
+        public long NextSeq() => ++seq;
+
+        public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken)
+        {
+            Assert.True(retain, "the platform's topics are retained");
+            Topics.Add(topic);
+            Payloads.Add(payload.ToArray());
+            return Task.CompletedTask;
+        }
+    }
+}
