@@ -178,7 +178,7 @@ elif bench == "agent":
     m = re.search(r"^agent-process result: (.*)$", text, re.M)
     if m:
         kv = dict(p.split("=", 1) for p in m.group(1).split())
-        for k in ("cores", "cpu_per_miner_us", "cpu_per_message_us", "rss_mib", "rss_per_miner_kib", "cycle_wall_s", "telemetry", "expected"):
+        for k in ("cores", "cpu_per_miner_us", "cpu_per_message_us", "rss_mib", "rss_per_miner_kib", "cycle_wall_s", "telemetry", "expected", "backlog_end"):
             if k in kv: out.append((k, float(kv[k])))
 for k, v in out:
     print(f"{bench}\t{side}\t{round_}\t{k}\t{v}")
@@ -216,7 +216,8 @@ names = {
     "cores": ("agent cores (avg over interval)", "lower"), "cpu_per_miner_us": ("CPU per miner per cycle, µs", "lower"),
     "cpu_per_message_us": ("CPU per telemetry message, µs", "lower"), "rss_mib": ("RSS, MiB", "lower"),
     "rss_per_miner_kib": ("RSS per miner, KiB", "lower"), "cycle_wall_s": ("cycle wall, s", "lower"),
-    "telemetry": ("telemetry received", "="), "expected": ("telemetry expected", "="),
+    "telemetry": ("telemetry received in the windows", "="), "expected": ("telemetry expected", "="),
+    "backlog_end": ("telemetry backlog at the end", "lower"),
 }
 def fmt(v):
     if abs(v) >= 1000: return f"{v:,.0f}"
