@@ -41,6 +41,12 @@ internal static class Program
             return await Controller.ControllerIngestHarness.RunAsync(args[1..]);
         }
 
+        // The real farm-agent binary (any build) as a whole process against N simulated miners, measured from /proc.
+        if (args is ["agent-process", ..])
+        {
+            return await AgentProcess.AgentProcessBenchmark.RunAsync(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -133,7 +133,7 @@ internal static class PollBenchmark
         }
     }
 
-    private static Process StartSimulator(int miners, string baseAddress, string firmware, string manifest, string log)
+    internal static Process StartSimulator(int miners, string baseAddress, string firmware, string manifest, string log)
     {
         string root = FindRoot();
         string dll = Path.Combine(root, "tests", "CloudMining.Farm.Simulator", "bin", "Release", "net10.0", "farm-sim.dll");
@@ -155,7 +155,7 @@ internal static class PollBenchmark
         return Process.Start(start) ?? throw new InvalidOperationException("could not start farm-sim");
     }
 
-    private static async Task<List<MinerOptions>> WaitForManifestAsync(Process sim, string manifest, TimeSpan patience)
+    internal static async Task<List<MinerOptions>> WaitForManifestAsync(Process sim, string manifest, TimeSpan patience)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < patience)
@@ -190,7 +190,7 @@ internal static class PollBenchmark
         throw new TimeoutException($"farm-sim wrote no manifest within {patience}.");
     }
 
-    private static void Stop(Process sim)
+    internal static void Stop(Process sim)
     {
         if (sim.HasExited)
         {
@@ -208,7 +208,7 @@ internal static class PollBenchmark
         }
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
