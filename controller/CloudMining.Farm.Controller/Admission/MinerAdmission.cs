@@ -15,7 +15,7 @@ namespace CloudMining.Farm.Controller.Admission;
 /// </list>
 /// Not thread-safe: the engine calls it under its lock.
 /// </summary>
-public sealed class MinerAdmission
+public sealed partial class MinerAdmission
 {
     private readonly int probationReadings;
     private readonly TimeSpan probationSpan;
@@ -140,12 +140,7 @@ public sealed class MinerAdmission
 
             probation.Remove(id);
             Know(new KnownMiner(id, owner, now));
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                logger.LogInformation(
-                    "Miner {MinerId} on rack {Rack} passed probation ({Readings} healthy readings since {Since:O}); it is sellable from now on",
-                    id, owner, candidate.HealthyReadings, candidate.HealthySince);
-            }
+            LogPassedProbation(logger, id, owner, candidate.HealthyReadings, candidate.HealthySince);
         }
 
         return owner;
@@ -166,12 +161,7 @@ public sealed class MinerAdmission
         }
 
         probation[id] = new MinerProbation(first.Rack, now);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation(
-                "New miner {MinerId} reported by rack {Rack}: on probation, not sellable until {Readings} healthy readings over {Minutes} min",
-                id, first.Rack, probationReadings, probationSpan.TotalMinutes);
-        }
+        LogOnProbation(logger, id, first.Rack, probationReadings, probationSpan.TotalMinutes);
 
         return first.Rack;
     }
@@ -195,9 +185,7 @@ public sealed class MinerAdmission
             conflicts.Remove((miner, rack));
         }
 
-        logger.LogWarning(
-            "Miner {MinerId} now belongs to rack {Rack}: its rack {OldRack} has not reported it for {Minutes} min while {Rack} does",
-            id, to, from, ownerSilent.TotalMinutes, to);
+        LogTransferred(logger, id, to, from, ownerSilent.TotalMinutes);
     }
 
     private void TrackConflicts(string id, string owner, List<MinerSighting> claims, DateTimeOffset now)
@@ -207,19 +195,14 @@ public sealed class MinerAdmission
             if (!conflicts.ContainsKey((id, claim.Rack)))
             {
                 conflicts[(id, claim.Rack)] = new MinerConflict(id, owner, claim.Rack, now);
-                logger.LogWarning(
-                    "Miner id conflict: rack {ClaimingRack} reports miner {MinerId}, which belongs to rack {OwnerRack}; ignoring {ClaimingRack}'s reports (nothing moves) until {OwnerRack} has not reported it for {Minutes} min. Check both racks' miner lists for a duplicate or mistyped id",
-                    claim.Rack, id, owner, claim.Rack, owner, ownerSilent.TotalMinutes);
+                LogConflict(logger, claim.Rack, id, owner, ownerSilent.TotalMinutes);
             }
         }
 
         foreach ((string miner, string rack) in conflicts.Keys.Where(c => c.Miner == id && claims.All(x => x.Rack != c.Rack)).ToList())
         {
             conflicts.Remove((miner, rack));
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                logger.LogInformation("Miner id conflict over {MinerId} ended: rack {ClaimingRack} no longer reports it", miner, rack);
-            }
+            LogConflictEnded(logger, miner, rack);
         }
     }
 
@@ -231,4 +214,19 @@ public sealed class MinerAdmission
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Miner {MinerId} on rack {Rack} passed probation ({Readings} healthy readings since {Since:O}); it is sellable from now on")]
+    private static partial void LogPassedProbation(ILogger logger, string minerId, string rack, int readings, DateTimeOffset? since);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "New miner {MinerId} reported by rack {Rack}: on probation, not sellable until {Readings} healthy readings over {Minutes} min")]
+    private static partial void LogOnProbation(ILogger logger, string minerId, string rack, int readings, double minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Miner {MinerId} now belongs to rack {Rack}: its rack {OldRack} has not reported it for {Minutes} min while {Rack} does")]
+    private static partial void LogTransferred(ILogger logger, string minerId, string rack, string oldRack, double minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Miner id conflict: rack {ClaimingRack} reports miner {MinerId}, which belongs to rack {OwnerRack}; ignoring {ClaimingRack}'s reports (nothing moves) until {OwnerRack} has not reported it for {Minutes} min. Check both racks' miner lists for a duplicate or mistyped id")]
+    private static partial void LogConflict(ILogger logger, string claimingRack, string minerId, string ownerRack, double minutes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Miner id conflict over {MinerId} ended: rack {ClaimingRack} no longer reports it")]
+    private static partial void LogConflictEnded(ILogger logger, string minerId, string claimingRack);
 }

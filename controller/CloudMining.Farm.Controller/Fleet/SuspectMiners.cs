@@ -10,7 +10,7 @@ namespace CloudMining.Farm.Controller.Fleet;
 /// new telemetry timestamp counts once, however often the engine looks). Warns the operator, rate-limited per miner and
 /// for the fleet. Not thread-safe; the engine calls it under its lock.
 /// </summary>
-public sealed class SuspectMiners
+public sealed partial class SuspectMiners
 {
     private readonly ReadingEnvelope envelope;
     private readonly ReadingEnvelopeOptions options;
@@ -79,10 +79,7 @@ public sealed class SuspectMiners
 
         entry.Reason = null;
         entry.Plausible = 0;
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Miner {MinerId} on rack {Rack} is sellable again after {Count} plausible reading(s)", live.MinerId, live.Rack, options.PlausibleReadingsToClear);
-        }
+        LogCleared(logger, live.MinerId, live.Rack, options.PlausibleReadingsToClear);
 
         return null;
     }
@@ -117,7 +114,7 @@ public sealed class SuspectMiners
         {
             if (suppressed > 0)
             {
-                logger.LogWarning("{Count} more miner(s) became suspect in the last {Interval} without a line each; `farmctl fleet` lists them", suppressed, options.LogInterval);
+                LogSuppressed(logger, suppressed, options.LogInterval);
             }
 
             windowStart = now;
@@ -133,9 +130,7 @@ public sealed class SuspectMiners
 
         linesInWindow++;
         entry.LastWarned = now;
-        logger.LogWarning(
-            "Miner {MinerId} on rack {Rack} is suspect and not sold: {Problem}. Check its firmware's units and sensors; it is sold again after {Count} plausible reading(s)",
-            live.MinerId, live.Rack, problem, options.PlausibleReadingsToClear);
+        LogSuspect(logger, live.MinerId, live.Rack, problem, options.PlausibleReadingsToClear);
     }
 
     private sealed class Entry
@@ -148,4 +143,13 @@ public sealed class SuspectMiners
 
         public DateTimeOffset? LastWarned { get; set; }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Miner {MinerId} on rack {Rack} is sellable again after {Count} plausible reading(s)")]
+    private static partial void LogCleared(ILogger logger, string minerId, string rack, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more miner(s) became suspect in the last {Interval} without a line each; `farmctl fleet` lists them")]
+    private static partial void LogSuppressed(ILogger logger, int count, TimeSpan interval);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Miner {MinerId} on rack {Rack} is suspect and not sold: {Problem}. Check its firmware's units and sensors; it is sold again after {Count} plausible reading(s)")]
+    private static partial void LogSuspect(ILogger logger, string minerId, string rack, string problem, int count);
 }

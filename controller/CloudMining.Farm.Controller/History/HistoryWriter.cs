@@ -13,7 +13,7 @@ namespace CloudMining.Farm.Controller.History;
 /// Writes fleet history through the batching <see cref="WriteApi"/> (retry, then disk spill, so an InfluxDB outage loses
 /// nothing). When Influx:Enabled is false it holds no client and every call is a no-op.
 /// </summary>
-public sealed class HistoryWriter : IAsyncDisposable
+public sealed partial class HistoryWriter : IAsyncDisposable
 {
     private readonly InfluxDBClient? client;
     private readonly WriteApi? writeApi;
@@ -32,7 +32,7 @@ public sealed class HistoryWriter : IAsyncDisposable
         InfluxDBClientOptionsValidator.Validate(influx);
         client = new InfluxDBClient(influx, null, loggerFactory, time);
         writeApi = client.GetWriteApi(writeOptions);
-        writeApi.WriteFailed += (_, e) => logger.LogWarning(e.Exception, "InfluxDB write of {Points} history point(s) failed (dropped: {Dropped})", e.Points, e.Dropped);
+        writeApi.WriteFailed += (_, e) => LogWriteFailed(logger, e.Exception, e.Points, e.Dropped);
     }
 
     /// <summary>True when Influx:Enabled is set and points are written.</summary>
@@ -96,4 +96,7 @@ public sealed class HistoryWriter : IAsyncDisposable
 
         client?.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB write of {Points} history point(s) failed (dropped: {Dropped})")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, int points, bool dropped);
 }
