@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace CloudMining.Farm.Simulator;
 
 /// <summary>farm-sim entry point: simulated ASICs on loopback with a control API, until SIGTERM or Ctrl-C.</summary>
-internal static class Program
+internal static partial class Program
 {
     /// <summary>The first argument that runs the real agent instead of a farm: `farm-sim agent run --config …`.</summary>
     public const string AgentVerb = "agent";
@@ -45,11 +45,11 @@ internal static class Program
         (ulong before, ulong after, string? problem) = OpenFilesLimit.RaiseToHardLimit();
         if (problem is not null)
         {
-            log.LogWarning("Could not raise the open-files limit ({Problem}); each miner needs one descriptor, so large farms may fail to start", problem);
+            LogOpenFilesNotRaised(log, problem);
         }
         else if (after != before)
         {
-            log.LogInformation("Raised the open-files limit from {Before} to {After}", before, after);
+            LogOpenFilesRaised(log, before, after);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -78,14 +78,14 @@ internal static class Program
                 if (settings.Control is not null)
                 {
                     control = await ControlServer.StartAsync(farm, settings.Control, cancellationToken: stop.Token);
-                    log.LogInformation("Control API listening on {ControlUrl}", control.Url);
+                    LogControlListening(log, control.Url);
                 }
 
                 if (settings.ManifestPath is not null)
                 {
                     var manifest = new FarmManifest(control?.Url.ToString(), farm.Miners.Select(MinerInfo.From).ToList());
                     await File.WriteAllTextAsync(settings.ManifestPath, JsonSerializer.Serialize(manifest, ControlJsonContext.Default.FarmManifest), stop.Token);
-                    log.LogInformation("Wrote the manifest of {Miners} miners to {ManifestPath}", farm.Miners.Count, settings.ManifestPath);
+                    LogManifestWritten(log, farm.Miners.Count, settings.ManifestPath);
                 }
                 else
                 {
@@ -95,7 +95,7 @@ internal static class Program
                     }
                 }
 
-                log.LogInformation("{Miners} simulated miners running; stop with Ctrl-C or SIGTERM", farm.Miners.Count);
+                LogRunning(log, farm.Miners.Count);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, stop.Token);
@@ -104,7 +104,7 @@ internal static class Program
                 {
                 }
 
-                log.LogInformation("Stopping {Miners} simulated miners", farm.Miners.Count);
+                LogStopping(log, farm.Miners.Count);
             }
             catch (IOException ex)
             {
@@ -122,4 +122,22 @@ internal static class Program
 
         return 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not raise the open-files limit ({Problem}); each miner needs one descriptor, so large farms may fail to start")]
+    private static partial void LogOpenFilesNotRaised(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Raised the open-files limit from {Before} to {After}")]
+    private static partial void LogOpenFilesRaised(ILogger logger, ulong before, ulong after);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Control API listening on {ControlUrl}")]
+    private static partial void LogControlListening(ILogger logger, Uri controlUrl);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wrote the manifest of {Miners} miners to {ManifestPath}")]
+    private static partial void LogManifestWritten(ILogger logger, int miners, string manifestPath);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Miners} simulated miners running; stop with Ctrl-C or SIGTERM")]
+    private static partial void LogRunning(ILogger logger, int miners);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping {Miners} simulated miners")]
+    private static partial void LogStopping(ILogger logger, int miners);
 }

@@ -15,7 +15,7 @@ using CloudMining.Farm.Shared.MinerApi;
 namespace CloudMining.Farm.Agent.Cli;
 
 /// <summary>The `farm-agent run` command: the rack service itself, until SIGTERM or Ctrl-C.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     /// <summary>EX_CONFIG from sysexits.h: systemd shows it, and a wrapper script can tell "fix the file" from a crash.</summary>
     public const int ConfigErrorExitCode = 78;
@@ -55,7 +55,7 @@ internal static class RunCommand
             ILogger log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CloudMining.Farm.Agent.Configuration");
             foreach (UnknownConfigurationKey key in AgentConfiguration.UnknownKeys(host.Services.GetRequiredService<IConfiguration>()))
             {
-                log.LogWarning("{Warning}", key.Message);
+                LogUnknownKey(log, key.Message);
             }
         }
         catch (Exception e) when (ConfigErrors(e) is { Count: > 0 } messages)
@@ -153,4 +153,7 @@ internal static class RunCommand
                 break;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogUnknownKey(ILogger logger, string warning);
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace CloudMining.Farm.Agent.Polling;
 
 /// <summary>Holds the latest <see cref="MinerPollStatus"/> of every miner and logs exactly one line each time a miner's state changes.</summary>
-public sealed class MinerHealthTracker
+public sealed partial class MinerHealthTracker
 {
     private readonly MinerPollStatus[] miners;
     private readonly ILogger logger;
@@ -85,9 +85,14 @@ public sealed class MinerHealthTracker
         LogLevel level = next.State == MinerHealthState.Ok ? LogLevel.Information : LogLevel.Warning;
         if (next.State != previous.State && logger.IsEnabled(level))
         {
-            logger.Log(level, "Miner {MinerId} at {Address} is now {State}: {Reason}", next.MinerId, next.Endpoint.ToString(), next.State.ToString(), next.Reason);
+            string address = next.Endpoint.ToString();
+            string state = next.State.ToString();
+            LogStateChanged(logger, level, next.MinerId, address, state, next.Reason);
         }
 
         return next;
     }
+
+    [LoggerMessage(Message = "Miner {MinerId} at {Address} is now {State}: {Reason}")]
+    private static partial void LogStateChanged(ILogger logger, LogLevel level, string minerId, string address, string state, string reason);
 }

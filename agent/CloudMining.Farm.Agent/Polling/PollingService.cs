@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace CloudMining.Farm.Agent.Polling;
 
 /// <summary>The agent's heartbeat: polls the whole rack every interval and rewrites status.json after each cycle.</summary>
-public sealed class PollingService : BackgroundService
+public sealed partial class PollingService : BackgroundService
 {
     private readonly RackPoller poller;
     private readonly AgentOptions options;
@@ -37,9 +37,9 @@ public sealed class PollingService : BackgroundService
         DateTimeOffset startedAt = time.GetUtcNow();
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogInformation(
-            "Polling {MinerCount} miners of rack {RackId} at {Site} every {PollInterval} s, {MaxConcurrency} at a time; status in {StatusPath}",
-            poller.MinerCount, options.RackId, options.Site, Seconds(options.PollInterval), options.MaxConcurrency, StatusFile.PathIn(options.StateDirectory));
+            double interval = Seconds(options.PollInterval);
+            string statusPath = StatusFile.PathIn(options.StateDirectory);
+            LogStarted(logger, poller.MinerCount, options.RackId, options.Site, interval, options.MaxConcurrency, statusPath);
         }
 
         // The timer ticks on the interval grid; a cycle that overruns makes the next start at once rather than pile up,
@@ -59,10 +59,7 @@ public sealed class PollingService : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Polling stopped after {Cycles} cycles", LastCycle?.Cycle ?? 0);
-        }
+        LogStopped(logger, LastCycle?.Cycle ?? 0);
     }
 
     private void NoteOverrun(PollCycleResult cycle)
@@ -70,13 +67,14 @@ public sealed class PollingService : BackgroundService
         bool over = cycle.Duration > options.PollInterval;
         if (over && !overrunning && logger.IsEnabled(LogLevel.Warning))
         {
-            logger.LogWarning(
-                "Poll cycle {Cycle} took {Duration} s, longer than the {PollInterval} s interval; raise Agent:MaxConcurrency or Agent:PollInterval",
-                cycle.Cycle, Seconds(cycle.Duration), Seconds(options.PollInterval));
+            double duration = Seconds(cycle.Duration);
+            double interval = Seconds(options.PollInterval);
+            LogOverrun(logger, cycle.Cycle, duration, interval);
         }
         else if (!over && overrunning && logger.IsEnabled(LogLevel.Information))
         {
-            logger.LogInformation("Poll cycle {Cycle} took {Duration} s, within the interval again", cycle.Cycle, Seconds(cycle.Duration));
+            double duration = Seconds(cycle.Duration);
+            LogWithinInterval(logger, cycle.Cycle, duration);
         }
 
         overrunning = over;
@@ -90,7 +88,8 @@ public sealed class PollingService : BackgroundService
             await StatusFile.WriteAsync(options.StateDirectory, doc, cancellationToken);
             if (statusWriteFailing && logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation("Writing {StatusPath} works again", StatusFile.PathIn(options.StateDirectory));
+                string statusPath = StatusFile.PathIn(options.StateDirectory);
+                LogStatusWritable(logger, statusPath);
             }
 
             statusWriteFailing = false;
@@ -100,9 +99,8 @@ public sealed class PollingService : BackgroundService
             // Polling goes on without the file; say so once, not every cycle.
             if (!statusWriteFailing && logger.IsEnabled(LogLevel.Error))
             {
-                logger.LogError(
-                    "Cannot write {StatusPath}: {Error}; check that the agent may write Agent:StateDirectory",
-                    StatusFile.PathIn(options.StateDirectory), e.Message);
+                string statusPath = StatusFile.PathIn(options.StateDirectory);
+                LogStatusNotWritable(logger, statusPath, e.Message);
             }
 
             statusWriteFailing = true;
@@ -111,4 +109,22 @@ public sealed class PollingService : BackgroundService
 
     /// <summary>Durations as plain seconds: log sinks quote TimeSpan values, and "1.08 s" reads better than "00:00:01.0800007".</summary>
     private static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 3);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polling {MinerCount} miners of rack {RackId} at {Site} every {PollInterval} s, {MaxConcurrency} at a time; status in {StatusPath}")]
+    private static partial void LogStarted(ILogger logger, int minerCount, string rackId, string site, double pollInterval, int maxConcurrency, string statusPath);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polling stopped after {Cycles} cycles")]
+    private static partial void LogStopped(ILogger logger, long cycles);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Poll cycle {Cycle} took {Duration} s, longer than the {PollInterval} s interval; raise Agent:MaxConcurrency or Agent:PollInterval")]
+    private static partial void LogOverrun(ILogger logger, long cycle, double duration, double pollInterval);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Poll cycle {Cycle} took {Duration} s, within the interval again")]
+    private static partial void LogWithinInterval(ILogger logger, long cycle, double duration);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Writing {StatusPath} works again")]
+    private static partial void LogStatusWritable(ILogger logger, string statusPath);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write {StatusPath}: {Error}; check that the agent may write Agent:StateDirectory")]
+    private static partial void LogStatusNotWritable(ILogger logger, string statusPath, string error);
 }

@@ -116,9 +116,9 @@ public sealed partial class PoolReconciler : BackgroundService
         store.Changed += OnDesiredChanged;
         try
         {
-            if (store.Current is { } loaded && logger.IsEnabled(LogLevel.Information))
+            if (store.Current is { } loaded)
             {
-                logger.LogInformation("Enforcing desired pool state generation {Generation} for {MinerCount} miners; waiting for the first poll", loaded.Generation, loaded.Miners.Count);
+                LogEnforcingLoaded(logger, loaded.Generation, loaded.Miners.Count);
             }
 
             wake.Writer.TryWrite(true);
@@ -449,4 +449,7 @@ public sealed partial class PoolReconciler : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Miner {MinerId} did not take generation {Generation} yet: {Reason}; trying again once it answers")]
     private static partial void LogWaiting(ILogger logger, string minerId, long generation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enforcing desired pool state generation {Generation} for {MinerCount} miners; waiting for the first poll")]
+    private static partial void LogEnforcingLoaded(ILogger logger, long generation, int minerCount);
 }

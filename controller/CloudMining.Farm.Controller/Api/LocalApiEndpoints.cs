@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace CloudMining.Farm.Controller.Api;
 
 /// <summary>The routes of the local API, one per member of <see cref="IControllerOperations"/> (see docs/controller-api.md).</summary>
-public static class LocalApiEndpoints
+public static partial class LocalApiEndpoints
 {
     /// <summary>How far back `GET /v1/ledger` reads when no `from` is given: everything the store holds.</summary>
     public static readonly DateTimeOffset LedgerBeginning = DateTimeOffset.UnixEpoch;
@@ -158,7 +158,7 @@ public static class LocalApiEndpoints
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Local API {Method} {Path} failed", ctx.Request.Method, instance);
+            LogFailed(logger, e, ctx.Request.Method, instance);
             result = Problem(new ProblemDocument(
                 "urn:cloudmining-farm:problem:internal",
                 "Internal error",
@@ -167,13 +167,19 @@ public static class LocalApiEndpoints
                 instance));
         }
 
-        if (ctx.Request.Method != HttpMethods.Get && logger.IsEnabled(LogLevel.Information))
+        if (ctx.Request.Method != HttpMethods.Get)
         {
             // Changes made through the API belong in the service log: who sold, ended or drained what, and when.
             int status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
-            logger.LogInformation("Local API {Method} {Path} answered {Status}", ctx.Request.Method, instance, status);
+            LogAnswered(logger, ctx.Request.Method, instance, status);
         }
 
         await result.ExecuteAsync(ctx);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Local API {Method} {Path} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local API {Method} {Path} answered {Status}")]
+    private static partial void LogAnswered(ILogger logger, string method, string path, int status);
 }

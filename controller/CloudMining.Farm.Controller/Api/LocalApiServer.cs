@@ -17,7 +17,7 @@ namespace CloudMining.Farm.Controller.Api;
 /// keeps its generic host and the API can be started over any <see cref="IControllerOperations"/> (the engine, or a
 /// test's) on any port.
 /// </summary>
-public sealed class LocalApiServer : IAsyncDisposable
+public sealed partial class LocalApiServer : IAsyncDisposable
 {
     private readonly WebApplication app;
 
@@ -48,9 +48,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         ILogger logger = loggerFactory.CreateLogger("CloudMining.Farm.Controller.Api.LocalApi");
         if (!LocalApiOptionsValidator.IsLoopback(url.Host))
         {
-            logger.LogWarning(
-                "The local API listens on {Url}, beyond loopback, over plain HTTP: its token crosses the network unencrypted; keep it behind a TLS reverse proxy",
-                url);
+            LogBeyondLoopback(logger, url);
         }
 
         LocalApiToken token = LocalApiToken.LoadOrCreate(options.TokenFile, logger);
@@ -114,10 +112,7 @@ public sealed class LocalApiServer : IAsyncDisposable
         var address = new Uri(addresses.Addresses.First());
         boundPort = address.Port;
         string shown = address.ToString().TrimEnd('/');
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Local API listening on {Url} (farmctl --api {Url})", shown, shown);
-        }
+        LogListening(logger, shown);
 
         return new LocalApiServer(app, address);
     }
@@ -181,4 +176,10 @@ public sealed class LocalApiServer : IAsyncDisposable
 
         await app.DisposeAsync();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The local API listens on {Url}, beyond loopback, over plain HTTP: its token crosses the network unencrypted; keep it behind a TLS reverse proxy")]
+    private static partial void LogBeyondLoopback(ILogger logger, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local API listening on {Url} (farmctl --api {Url})")]
+    private static partial void LogListening(ILogger logger, string url);
 }

@@ -9,7 +9,7 @@ namespace CloudMining.Farm.Controller.Api;
 /// The bearer token of the local API, kept in a file only the controller's user and the operators' group may read
 /// (Controller:Api:TokenFile): whoever can read the file may sell and end contracts, nobody else can.
 /// </summary>
-public sealed class LocalApiToken
+public sealed partial class LocalApiToken
 {
     /// <summary>The file name beside the database when Controller:Api:TokenFile is not set.</summary>
     public const string DefaultFileName = "api-token";
@@ -53,12 +53,7 @@ public sealed class LocalApiToken
             if (!File.Exists(full))
             {
                 Create(full);
-                logger.LogWarning(
-                    "Created the local API token file {TokenFile} (mode 0640, group of the controller's user); farmctl users need read access: " +
-                    "chgrp {Group} {TokenFile} (scripts/install-service.sh does this at install)",
-                    full,
-                    OperatorsGroup,
-                    full);
+                LogTokenCreated(logger, full, OperatorsGroup);
             }
 
             if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(full) & OthersBits) != 0)
@@ -121,4 +116,10 @@ public sealed class LocalApiToken
     }
 
     private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0x1FF, 8);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Created the local API token file {TokenFile} (mode 0640, group of the controller's user); farmctl users need read access: " +
+            "chgrp {Group} {TokenFile} (scripts/install-service.sh does this at install)")]
+    private static partial void LogTokenCreated(ILogger logger, string tokenFile, string group);
 }

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace CloudMining.Farm.Controller.Cli;
 
 /// <summary>The `farm-controller run` command: ingest agent telemetry from MQTT and (optionally) write history to InfluxDB.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     /// <summary>EX_CONFIG from sysexits.h, as farm-agent: the unit does not restart on it (RestartPreventExitStatus=78).</summary>
     public const int ConfigErrorExitCode = 78;
@@ -53,7 +53,7 @@ internal static class RunCommand
         ILogger log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CloudMining.Farm.Controller.Configuration");
         foreach (UnknownConfigurationKey key in unknown)
         {
-            log.LogWarning("{Warning}", key.Message);
+            LogUnknownKey(log, key.Message);
         }
 
         LocalApiServer? api;
@@ -106,4 +106,7 @@ internal static class RunCommand
 
         return 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogUnknownKey(ILogger logger, string warning);
 }

@@ -14,7 +14,7 @@ namespace CloudMining.Farm.Influx.Write;
 /// batches stay in memory up to <see cref="WriteOptions.MaxBufferedPoints"/>, then spill to disk and are replayed oldest
 /// first; a batch is forgotten only once acknowledged (or refused with a 400, which is reported with the offending lines).
 /// </summary>
-public sealed class WriteApi : IAsyncDisposable, IDisposable
+public sealed partial class WriteApi : IAsyncDisposable, IDisposable
 {
     private readonly WriteEndpoint _http;
     private readonly ResiliencePipeline<WriteOutcome> _pipeline;
@@ -58,7 +58,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
             {
                 int files = _spill.Count;
                 string directory = options.SpillDirectory;
-                _logger.LogInformation("Found {SpillFiles} spilled InfluxDB batch file(s) in {SpillDirectory}; replaying them first", files, directory);
+                LogReplayingSpill(_logger, files, directory);
             }
         }
 
@@ -172,7 +172,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
             }
             catch (OperationCanceledException)
             {
-                _logger.LogWarning("InfluxDB did not take every queued point within {ShutdownTimeout}; the rest goes to the spill directory", _options.ShutdownTimeout);
+                LogShutdownTimedOut(_logger, _options.ShutdownTimeout);
             }
         }
 
@@ -246,16 +246,16 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
                     return;
                 }
 
-                _logger.LogError("InfluxDB spill directory {SpillDirectory} reached Influx:Write:MaxSpillBytes ({MaxSpillBytes} bytes); dropping a batch of {Points} point(s)", _options.SpillDirectory, _options.MaxSpillBytes, points);
+                LogSpillFull(_logger, _options.SpillDirectory, _options.MaxSpillBytes, points);
             }
             catch (IOException ex)
             {
-                _logger.LogError(ex, "Could not write an InfluxDB spill file in {SpillDirectory}; dropping a batch of {Points} point(s)", _options.SpillDirectory, points);
+                LogSpillFailed(_logger, ex, _options.SpillDirectory, points);
             }
         }
         else
         {
-            _logger.LogError("InfluxDB buffer is full (Influx:Write:MaxBufferedPoints = {MaxBufferedPoints}) and no Influx:Write:SpillDirectory is set; dropping a batch of {Points} point(s)", _options.MaxBufferedPoints, points);
+            LogBufferFull(_logger, _options.MaxBufferedPoints, points);
         }
 
         _dropped += points;
@@ -325,17 +325,17 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
                 Complete(batch);
                 Interlocked.Add(ref _rejected, batch.Points);
                 var refused = new InfluxWriteException(outcome, $"InfluxDB refused a batch of {batch.Points} point(s) ({(int?)outcome.StatusCode}): {outcome.ServerMessage}");
-                _logger.LogError("InfluxDB refused a batch of {Points} point(s) with {StatusCode}: {ServerMessage}; offending line(s): {OffendingLines}. Not retried: fix the data", batch.Points, (int?)outcome.StatusCode, outcome.ServerMessage, outcome.OffendingLines);
+                LogRefused(_logger, batch.Points, (int?)outcome.StatusCode, outcome.ServerMessage, outcome.OffendingLines);
                 Raise(new WriteErrorEventArgs(refused, batch.Points, dropped: true));
                 return null;
             case WriteOutcomeKind.Misconfigured:
                 var config = _http.DescribeMisconfiguration(outcome);
-                _logger.LogError("InfluxDB write blocked: {Problem} ({Setting}); {Points} point(s) stay queued and the write is retried every {Delay}", config.Message, config.Setting, batch.Points, _options.MaxRetryDelay);
+                LogMisconfigured(_logger, config.Message, config.Setting, batch.Points, _options.MaxRetryDelay);
                 Raise(new WriteErrorEventArgs(config, batch.Points, dropped: false));
                 return _options.MaxRetryDelay;
             default:
                 string reason = failure?.Message ?? $"{(int?)outcome?.StatusCode} {outcome?.ServerMessage}";
-                _logger.LogWarning("InfluxDB at {Endpoint} unavailable ({Reason}); {Points} point(s) stay queued, next try in {Delay}", _http.SafeEndpoint, reason, batch.Points, backoff);
+                LogUnavailable(_logger, _http.SafeEndpoint, reason, batch.Points, backoff);
                 Raise(new WriteErrorEventArgs(failure ?? new InfluxWriteException(outcome!, reason), batch.Points, dropped: false));
                 return backoff;
         }
@@ -394,7 +394,7 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "A WriteFailed handler threw; ignored so the writer keeps running");
+            LogHandlerFailed(_logger, ex);
         }
     }
 
@@ -403,4 +403,31 @@ public sealed class WriteApi : IAsyncDisposable, IDisposable
     {
         public ReadOnlyMemory<byte> Memory => Data.AsMemory(0, Length);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Found {SpillFiles} spilled InfluxDB batch file(s) in {SpillDirectory}; replaying them first")]
+    private static partial void LogReplayingSpill(ILogger logger, int spillFiles, string spillDirectory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB did not take every queued point within {ShutdownTimeout}; the rest goes to the spill directory")]
+    private static partial void LogShutdownTimedOut(ILogger logger, TimeSpan shutdownTimeout);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "InfluxDB spill directory {SpillDirectory} reached Influx:Write:MaxSpillBytes ({MaxSpillBytes} bytes); dropping a batch of {Points} point(s)")]
+    private static partial void LogSpillFull(ILogger logger, string? spillDirectory, long maxSpillBytes, int points);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write an InfluxDB spill file in {SpillDirectory}; dropping a batch of {Points} point(s)")]
+    private static partial void LogSpillFailed(ILogger logger, Exception exception, string? spillDirectory, int points);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "InfluxDB buffer is full (Influx:Write:MaxBufferedPoints = {MaxBufferedPoints}) and no Influx:Write:SpillDirectory is set; dropping a batch of {Points} point(s)")]
+    private static partial void LogBufferFull(ILogger logger, int maxBufferedPoints, int points);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "InfluxDB refused a batch of {Points} point(s) with {StatusCode}: {ServerMessage}; offending line(s): {OffendingLines}. Not retried: fix the data")]
+    private static partial void LogRefused(ILogger logger, int points, int? statusCode, string? serverMessage, IReadOnlyList<string> offendingLines);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "InfluxDB write blocked: {Problem} ({Setting}); {Points} point(s) stay queued and the write is retried every {Delay}")]
+    private static partial void LogMisconfigured(ILogger logger, string problem, string? setting, int points, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB at {Endpoint} unavailable ({Reason}); {Points} point(s) stay queued, next try in {Delay}")]
+    private static partial void LogUnavailable(ILogger logger, string endpoint, string reason, int points, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A WriteFailed handler threw; ignored so the writer keeps running")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception);
 }

@@ -6,7 +6,7 @@ using Polly.Retry;
 namespace CloudMining.Farm.Influx.Write;
 
 /// <summary>Builds the Polly pipeline around one write: retries 429/503/5xx and network errors with exponential backoff, honouring Retry-After.</summary>
-public static class WriteRetryPipeline
+public static partial class WriteRetryPipeline
 {
     public static ResiliencePipeline<WriteOutcome> Create(WriteOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -34,8 +34,8 @@ public static class WriteRetryPipeline
                     : null),
             OnRetry = args =>
             {
-                logger.LogWarning(
-                    "InfluxDB write attempt {Attempt} failed ({Reason}); retrying in {Delay}",
+                LogRetrying(
+                    logger,
                     args.AttemptNumber + 1,
                     args.Outcome.Exception?.Message ?? $"{(int?)args.Outcome.Result?.StatusCode} {args.Outcome.Result?.ServerMessage}",
                     args.RetryDelay);
@@ -53,4 +53,7 @@ public static class WriteRetryPipeline
         null => outcome.Result?.Kind == WriteOutcomeKind.Retryable,
         _ => false,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB write attempt {Attempt} failed ({Reason}); retrying in {Delay}")]
+    private static partial void LogRetrying(ILogger logger, int attempt, string reason, TimeSpan delay);
 }
