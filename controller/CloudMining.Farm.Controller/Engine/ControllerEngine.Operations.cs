@@ -7,6 +7,7 @@ using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Shared.Units;
+using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Controller.Engine;
@@ -115,7 +116,7 @@ public sealed partial class ControllerEngine : IControllerOperations
             {
                 Contract contract = contracts.FirstOrDefault(c => c.Id == contractId)
                     ?? throw new KeyNotFoundException($"No contract '{contractId}'; `farmctl contracts list` shows the ids.");
-                if (Status(contract, now) == "ended")
+                if (Status(contract, now) == ContractStatus.Ended)
                 {
                     throw new InvalidOperationException($"Contract '{contractId}' has already ended.");
                 }
@@ -136,7 +137,7 @@ public sealed partial class ControllerEngine : IControllerOperations
         LockedAsync(
             now =>
             {
-                List<ContractView> views = [.. contracts.Where(c => Status(c, now) != "ended").OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => ContractViewOf(c, now))];
+                List<ContractView> views = [.. contracts.Where(c => Status(c, now) != ContractStatus.Ended).OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => ContractViewOf(c, now))];
                 List<ShareView> houseShares = SharesFor(HousePool.AssigneeId);
                 double houseHs = houseShares.Sum(s => s.Fraction * (lastFleet.FirstOrDefault(m => m.Id == s.MinerId)?.SellableHashrate.HashesPerSecond ?? 0));
                 return Task.FromResult(new AllocationView(version, views, houseShares, houseHs));
@@ -267,7 +268,7 @@ public sealed partial class ControllerEngine : IControllerOperations
             live.Rack,
             live.Profile,
             live.Model,
-            live.State,
+            live.State?.ToWire(),
             Finite(live.HashrateAverageHs ?? live.Hashrate5sHs),
             Finite(live.PowerW),
             Finite(live.MaxChipTempC),
@@ -322,15 +323,15 @@ public sealed partial class ControllerEngine : IControllerOperations
 
     private ContractView ContractViewOf(Contract c, DateTimeOffset now)
     {
-        string status = Status(c, now);
+        ContractStatus status = Status(c, now);
         DateTimeOffset? end = endings.TryGetValue(c.Id, out ContractEnding? ending) ? ending.EndedAt : c.Term.End;
         return new ContractView(
             c.Id,
             c.Customer,
             status,
             c.Target.HashesPerSecond,
-            status == "ended" ? 0 : AllocatedHs(c.Id),
-            status == "ended" ? null : delivered.GetValueOrDefault(c.Id),
+            status == ContractStatus.Ended ? 0 : AllocatedHs(c.Id),
+            status == ContractStatus.Ended ? null : delivered.GetValueOrDefault(c.Id),
             c.Pool.Url,
             c.Pool.Worker,
             c.Term.Kind == ContractTermKind.FixedTerm ? "fixed" : "open-ended",
@@ -339,7 +340,7 @@ public sealed partial class ControllerEngine : IControllerOperations
             c.Term.NegativeMarginDays,
             c.Fees.MaintenancePerTerahashDay,
             c.Fees.ElectricityAtCost,
-            status == "ended" ? [] : SharesFor(c.Id));
+            status == ContractStatus.Ended ? [] : SharesFor(c.Id));
     }
 
     private List<ShareView> SharesFor(string assignee)

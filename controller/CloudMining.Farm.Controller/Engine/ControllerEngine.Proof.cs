@@ -51,7 +51,7 @@ public sealed partial class ControllerEngine
         var map = new Dictionary<PoolKey, string>();
         foreach (Contract c in contracts)
         {
-            if (Status(c, now) != "ended")
+            if (Status(c, now) != ContractStatus.Ended)
             {
                 map.TryAdd(PoolKey.Of(c.Pool.Url, c.Pool.Worker), c.Id);
             }

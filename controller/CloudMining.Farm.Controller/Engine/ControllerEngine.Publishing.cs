@@ -84,17 +84,17 @@ public sealed partial class ControllerEngine
 
         foreach (Contract c in contracts)
         {
-            string status = Status(c, now);
+            ContractStatus status = Status(c, now);
 
             // An ended contract's final status is published once (retained) so the platform never shows stale data.
-            if (status == "ended" && finalPublished.Contains(c.Id))
+            if (status == ContractStatus.Ended && finalPublished.Contains(c.Id))
             {
                 continue;
             }
 
             AllocationPayload payload = AllocationPayloadFor(c, status, now);
             await publisher!.PublishAsync(FarmTopics.Allocation(site, c.Id), JsonSerializer.SerializeToUtf8Bytes(payload, FarmJsonContext.Default.AllocationPayload), retain: true, cancellationToken);
-            if (status == "ended")
+            if (status == ContractStatus.Ended)
             {
                 finalPublished.Add(c.Id);
             }
@@ -107,7 +107,7 @@ public sealed partial class ControllerEngine
             Timestamp = now,
             Site = site,
             TotalHashrateHs = cap.MeasuredHealthy.HashesPerSecond,
-            AllocatedHashrateHs = contracts.Where(c => Status(c, now) == "active").Sum(c => AllocatedHs(c.Id)),
+            AllocatedHashrateHs = contracts.Where(c => Status(c, now) == ContractStatus.Active).Sum(c => AllocatedHs(c.Id)),
             AvailableHashrateHs = cap.FreeHashrate.HashesPerSecond,
             MinersOnline = lastFleet.Count(m => m.IsSellable),
             MinersTotal = lastFleet.Count,
@@ -122,11 +122,11 @@ public sealed partial class ControllerEngine
         lastPlatformPublish = now;
     }
 
-    private AllocationPayload AllocationPayloadFor(Contract c, string status, DateTimeOffset now)
+    private AllocationPayload AllocationPayloadFor(Contract c, ContractStatus status, DateTimeOffset now)
     {
-        IReadOnlyList<AllocationShare> shares = status == "ended" ? [] : SharesOf(c.Id);
+        IReadOnlyList<AllocationShare> shares = status == ContractStatus.Ended ? [] : SharesOf(c.Id);
         DateTimeOffset? until = endings.TryGetValue(c.Id, out Store.ContractEnding? ending) ? ending.EndedAt : c.Term.End;
-        double allocatedHs = status == "ended" ? 0 : AllocatedHs(c.Id);
+        double allocatedHs = status == ContractStatus.Ended ? 0 : AllocatedHs(c.Id);
         return new AllocationPayload
         {
             Publisher = publisher!.PublisherId,
@@ -141,7 +141,7 @@ public sealed partial class ControllerEngine
             Status = status,
             TargetHs = c.Target.HashesPerSecond,
             AllocatedHs = allocatedHs,
-            DeliveredHs = status == "ended" ? null : delivered.GetValueOrDefault(c.Id),
+            DeliveredHs = status == ContractStatus.Ended ? null : delivered.GetValueOrDefault(c.Id),
             Version = version,
             Shares = shares,
         };

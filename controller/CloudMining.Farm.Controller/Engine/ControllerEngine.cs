@@ -278,8 +278,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private IEnumerable<Contract> SoldContracts(DateTimeOffset now) =>
         contracts.Where(c => !endings.ContainsKey(c.Id) && (c.Term.End is null || c.Term.End > now));
 
-    private string Status(Contract c, DateTimeOffset now) =>
-        endings.ContainsKey(c.Id) || (c.Term.End is { } end && end <= now) ? "ended" : c.Term.Start > now ? "pending" : "active";
+    private ContractStatus Status(Contract c, DateTimeOffset now) =>
+        endings.ContainsKey(c.Id) || (c.Term.End is { } end && end <= now) ? ContractStatus.Ended : c.Term.Start > now ? ContractStatus.Pending : ContractStatus.Active;
 
     private AllocationPlan Solve(DateTimeOffset now)
     {
