@@ -5,7 +5,7 @@ namespace CloudMining.Farm.Agent.Pools;
 /// <summary>Where the reconciler stands with one miner: what it verified, what failed and when it may try again.</summary>
 internal sealed class MinerPoolState
 {
-    public string Status { get; set; } = ReportedMinerStatus.Pending;
+    public ReportedMinerState Status { get; set; } = ReportedMinerState.Pending;
 
     /// <summary>The generation the miner was last verified at.</summary>
     public long? AppliedGeneration { get; set; }

@@ -19,7 +19,7 @@ public sealed partial class PoolReconciler
 
         // A report says "generation G applied, except for errors[]": it goes out only once G was tried on every miner,
         // so that a controller never reads a generation as applied while miners have not even been tried.
-        if (desired is not null && desired.Miners.Any(a => !miners.TryGetValue(a.MinerId, out MinerPoolState? s) || s.Status == ReportedMinerStatus.Pending))
+        if (desired is not null && desired.Miners.Any(a => !miners.TryGetValue(a.MinerId, out MinerPoolState? s) || s.Status == ReportedMinerState.Pending))
         {
             return;
         }
@@ -37,9 +37,9 @@ public sealed partial class PoolReconciler
                 applied.Add(new MinerPoolAssignment(a.MinerId, read, a.ContractId));
             }
 
-            if (s.Status is ReportedMinerStatus.Failed or ReportedMinerStatus.Waiting)
+            if (s.Status is ReportedMinerState.Failed or ReportedMinerState.Waiting)
             {
-                errors.Add($"{a.MinerId}: {s.Status}: {reason}");
+                errors.Add($"{a.MinerId}: {s.Status.ToWire()}: {reason}");
             }
         }
 
@@ -50,10 +50,10 @@ public sealed partial class PoolReconciler
             string reason = BoundedText.Echo(Scrub(r.Reason), ReportedStateBudget.MaxReasonChars);
             if (r.MinerId is { } id && !statuses.Any(x => string.Equals(x.MinerId, id, StringComparison.OrdinalIgnoreCase)))
             {
-                statuses.Add(new ReportedMinerStatus(id, ReportedMinerStatus.Rejected, Reason: reason));
+                statuses.Add(new ReportedMinerStatus(id, ReportedMinerState.Rejected, Reason: reason));
             }
 
-            errors.Add($"{r.MinerId ?? $"miners[{r.Index}]"}: {ReportedMinerStatus.Rejected}: {reason}");
+            errors.Add($"{r.MinerId ?? $"miners[{r.Index}]"}: {ReportedMinerState.Rejected.ToWire()}: {reason}");
         }
 
         if (refused.Count > ReportedStateBudget.MaxRejectedListed)
@@ -77,7 +77,7 @@ public sealed partial class PoolReconciler
             Generation = generation,
             Miners = applied,
             Errors = errors,
-            Applied = desired is not null && refused.Count == 0 && statuses.All(s => s.State == ReportedMinerStatus.Applied && s.AppliedGeneration == generation),
+            Applied = desired is not null && refused.Count == 0 && statuses.All(s => s.State == ReportedMinerState.Applied && s.AppliedGeneration == generation),
             MinerStatus = statuses,
             Rejected = rejection,
         };

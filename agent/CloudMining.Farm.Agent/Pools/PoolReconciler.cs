@@ -157,7 +157,7 @@ public sealed partial class PoolReconciler : BackgroundService
                 workingGeneration = desired.Generation;
                 foreach (MinerPoolState state in miners.Values)
                 {
-                    state.Status = ReportedMinerStatus.Pending;
+                    state.Status = ReportedMinerState.Pending;
                     state.Reason = null;
                     state.Backoff = null;
                     state.NextRetryAt = null;
@@ -204,12 +204,12 @@ public sealed partial class PoolReconciler : BackgroundService
             // A miner verified at this generation stays applied through an outage: its pool settings survive it.
             if (state.AppliedGeneration != generation)
             {
-                state.Status = ReportedMinerStatus.Waiting;
+                state.Status = ReportedMinerState.Waiting;
                 state.Reason = BoundedText.Echo(Scrub($"not answering ({health?.Reason ?? "not polled yet"}); the pools are changed once it answers"), ReportedStateBudget.MaxReasonChars);
             }
-            else if (state.Status == ReportedMinerStatus.Pending)
+            else if (state.Status == ReportedMinerState.Pending)
             {
-                state.Status = ReportedMinerStatus.Applied;
+                state.Status = ReportedMinerState.Applied;
             }
 
             return;
@@ -224,7 +224,7 @@ public sealed partial class PoolReconciler : BackgroundService
         if (difference is null)
         {
             state.ReadPools = Applied(snapshot.Pools);
-            if (state.AppliedGeneration != generation || state.Status != ReportedMinerStatus.Applied)
+            if (state.AppliedGeneration != generation || state.Status != ReportedMinerState.Applied)
             {
                 Succeed(state, assignment, generation, commands: 0, steps: []);
             }
@@ -382,7 +382,7 @@ public sealed partial class PoolReconciler : BackgroundService
 
     private void Succeed(MinerPoolState state, MinerPoolAssignment assignment, long generation, int commands, IReadOnlyList<string> steps)
     {
-        state.Status = ReportedMinerStatus.Applied;
+        state.Status = ReportedMinerState.Applied;
         state.AppliedGeneration = generation;
         state.Reason = null;
         state.Backoff = null;
@@ -409,13 +409,13 @@ public sealed partial class PoolReconciler : BackgroundService
         if (kind is MinerApiErrorKind.Unreachable or MinerApiErrorKind.Timeout)
         {
             // Not a refusal: try again as soon as a poll finds it answering.
-            state.Status = ReportedMinerStatus.Waiting;
+            state.Status = ReportedMinerState.Waiting;
             state.NextRetryAt = null;
             LogWaiting(logger, minerId, generation, reason);
             return;
         }
 
-        state.Status = ReportedMinerStatus.Failed;
+        state.Status = ReportedMinerState.Failed;
         state.Backoff = state.Backoff is { } b ? TimeSpan.FromTicks(Math.Min(b.Ticks * 2, MaxRetryDelay.Ticks)) : FirstRetryDelay;
         state.NextRetryAt = time.GetUtcNow() + state.Backoff.Value;
         events.Raise(RackEvent.Warning("pools", "pools-failed", minerId, $"generation {generation}: {reason}; next try in {state.Backoff.Value.TotalMinutes:0.#} min"));

@@ -63,7 +63,7 @@ public static class ReportedStateBudget
         }
 
         // Then halves of the lists, miners not applied first: `applied` still says whether all of them are.
-        List<ReportedMinerStatus> ordered = [.. statuses.OrderBy(s => s.State == ReportedMinerStatus.Applied ? 1 : 0)];
+        List<ReportedMinerStatus> ordered = [.. statuses.OrderBy(s => s.State == ReportedMinerState.Applied ? 1 : 0)];
         int keepStatuses = ordered.Count;
         int keepErrors = errors.Count;
         do

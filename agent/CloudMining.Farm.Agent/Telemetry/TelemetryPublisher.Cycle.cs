@@ -32,12 +32,12 @@ public sealed partial class TelemetryPublisher
 
     private async Task PublishStateChangeAsync(MinerPollStatus miner, CancellationToken cancellationToken)
     {
-        if (MinerStateNames.For(miner.State) is not { } state)
+        if (miner.State.ToWireState() is not { } state)
         {
             return;
         }
 
-        string? previous = lastStates.GetValueOrDefault(miner.MinerId);
+        MinerState? previous = lastStates.TryGetValue(miner.MinerId, out MinerState last) ? last : null;
         if (previous == state)
         {
             return;
@@ -58,11 +58,11 @@ public sealed partial class TelemetryPublisher
         };
         await PublishAsync(FarmTopics.MinerState(options.Site, options.RackId, miner.MinerId), change, FarmJsonContext.Default.MinerStatePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
 
-        if (state == MinerStateNames.Unreachable)
+        if (state == MinerState.Unreachable)
         {
             await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event("alarm", "warning", "miner-unreachable", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
         }
-        else if (previous == MinerStateNames.Unreachable)
+        else if (previous == MinerState.Unreachable)
         {
             await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event("alarm", "info", "miner-recovered", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
         }

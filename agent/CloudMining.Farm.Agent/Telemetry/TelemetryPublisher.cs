@@ -35,7 +35,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger<TelemetryPublisher> logger;
     private readonly Channel<Work> work;
-    private readonly Dictionary<string, string> lastStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MinerState> lastStates = new(StringComparer.Ordinal);
     private readonly string publisher;
     private MqttClient? client;
     private PublisherSequence? sequence;
@@ -109,7 +109,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
         try
         {
             sequence = new PublisherSequence(Path.Combine(options.StateDirectory, "mqtt-seq"));
-            byte[] will = Serialize(Status("offline", withCapabilities: false), FarmJsonContext.Default.AgentStatusPayload);
+            byte[] will = Serialize(Status(AgentState.Offline, withCapabilities: false), FarmJsonContext.Default.AgentStatusPayload);
             client = new MqttClient(AgentMqttClientOptions.Build(options, will, time), loggerFactory.CreateLogger<MqttClient>());
         }
         catch (Exception e) when (e is MqttConfigurationException or IOException or UnauthorizedAccessException or InvalidDataException)
@@ -159,7 +159,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
             }
             else
             {
-                await PublishAsync(FarmTopics.AgentStatus(options.Site, options.RackId), Status("online"), FarmJsonContext.Default.AgentStatusPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stoppingToken);
+                await PublishAsync(FarmTopics.AgentStatus(options.Site, options.RackId), Status(AgentState.Online), FarmJsonContext.Default.AgentStatusPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stoppingToken);
                 if (!item.StatusOnly)
                 {
                     await SubscribeDesiredAsync(stoppingToken);
@@ -181,7 +181,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
         // Say goodbye through the same ordered queue, then give it a moment to reach the broker before DISCONNECT
         // (which suppresses the will, so "offline" must be sent by us).
         await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event("agent", "info", "agent-stopped", null, "graceful stop"), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
-        await PublishAsync(FarmTopics.AgentStatus(options.Site, options.RackId), Status("offline"), FarmJsonContext.Default.AgentStatusPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cancellationToken);
+        await PublishAsync(FarmTopics.AgentStatus(options.Site, options.RackId), Status(AgentState.Offline), FarmJsonContext.Default.AgentStatusPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cancellationToken);
         long deadline = time.GetTimestamp();
         while (client.IsConnected && client.OfflineQueue is { Count: > 0 } && time.GetElapsedTime(deadline) < DrainOnStop && !cancellationToken.IsCancellationRequested)
         {
@@ -206,7 +206,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
 
     private void OnRackEvent(object? sender, RackEvent e) => work.Writer.TryWrite(new Work(null, e));
 
-    private AgentStatusPayload Status(string state, bool withCapabilities = true) => new()
+    private AgentStatusPayload Status(AgentState state, bool withCapabilities = true) => new()
     {
         Publisher = publisher,
         Seq = sequence!.Next(),

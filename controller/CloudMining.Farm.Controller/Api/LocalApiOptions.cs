@@ -4,7 +4,7 @@ namespace CloudMining.Farm.Controller.Api;
 public sealed class LocalApiOptions
 {
     /// <summary>The default address: loopback only, a port no common service uses.</summary>
-    public const string DefaultUrl = "http://127.0.0.1:8650";
+    public const string DefaultUrl = ControlApiDefaults.Url;
 
     /// <summary>Whether `farm-controller run` serves the API at all.</summary>
     public bool Enabled { get; set; } = true;

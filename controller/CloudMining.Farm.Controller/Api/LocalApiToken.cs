@@ -12,10 +12,10 @@ namespace CloudMining.Farm.Controller.Api;
 public sealed partial class LocalApiToken
 {
     /// <summary>The file name beside the database when Controller:Api:TokenFile is not set.</summary>
-    public const string DefaultFileName = "api-token";
+    public const string DefaultFileName = ControlApiDefaults.TokenFileName;
 
     /// <summary>The group install-service.sh creates for operators who may use farmctl.</summary>
-    public const string OperatorsGroup = "farm-operators";
+    public const string OperatorsGroup = ControlApiDefaults.OperatorsGroup;
 
     private const string Key = "Controller:Api:TokenFile";
 

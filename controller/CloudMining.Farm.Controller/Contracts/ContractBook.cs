@@ -1,5 +1,6 @@
 using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Contracts;
 
@@ -10,15 +11,6 @@ namespace CloudMining.Farm.Controller.Contracts;
 /// </summary>
 public sealed class ContractBook(IControllerStore store)
 {
-    /// <summary>A contract's status before its start.</summary>
-    public const string Pending = "pending";
-
-    /// <summary>A contract's status within its term.</summary>
-    public const string Active = "active";
-
-    /// <summary>A contract's status once ended or past its term.</summary>
-    public const string Ended = "ended";
-
     private readonly IControllerStore _store = store ?? throw new ArgumentNullException(nameof(store));
     private List<Contract> _contracts = [];
     private Dictionary<string, ContractEnding> _endings = new(StringComparer.Ordinal);
@@ -49,11 +41,11 @@ public sealed class ContractBook(IControllerStore store)
     public Dictionary<string, Contract> NotEndedById() =>
         _contracts.Where(c => !_endings.ContainsKey(c.Id)).ToDictionary(c => c.Id, StringComparer.Ordinal);
 
-    /// <summary><see cref="Pending"/>, <see cref="Active"/> or <see cref="Ended"/> at <paramref name="now"/>.</summary>
-    public string StatusOf(Contract c, DateTimeOffset now)
+    /// <summary><see cref="ContractStatus.Pending"/>, <see cref="ContractStatus.Active"/> or <see cref="ContractStatus.Ended"/> at <paramref name="now"/>.</summary>
+    public ContractStatus StatusOf(Contract c, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return _endings.ContainsKey(c.Id) || (c.Term.End is { } end && end <= now) ? Ended : c.Term.Start > now ? Pending : Active;
+        return _endings.ContainsKey(c.Id) || (c.Term.End is { } end && end <= now) ? ContractStatus.Ended : c.Term.Start > now ? ContractStatus.Pending : ContractStatus.Active;
     }
 
     /// <summary>When the contract ends: when it was ended, else the end of its term (null: open-ended).</summary>
@@ -69,7 +61,7 @@ public sealed class ContractBook(IControllerStore store)
         var map = new Dictionary<PoolKey, string>();
         foreach (Contract c in _contracts)
         {
-            if (StatusOf(c, now) != Ended)
+            if (StatusOf(c, now) != ContractStatus.Ended)
             {
                 map.TryAdd(PoolKey.Of(c.Pool.Url, c.Pool.Worker), c.Id);
             }

@@ -55,7 +55,7 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
             e.AppliedGeneration = generation;
             e.ReportedAt = at;
             e.Errors = errors;
-            e.RejectedMiners = [.. (minerStatus ?? []).Where(s => s is not null && s.State == ReportedMinerStatus.Rejected && !string.IsNullOrEmpty(s.MinerId))];
+            e.RejectedMiners = [.. (minerStatus ?? []).Where(s => s is not null && s.State == ReportedMinerState.Rejected && !string.IsNullOrEmpty(s.MinerId))];
         }
     }
 

@@ -6,6 +6,7 @@ using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Shared.Units;
 using Microsoft.Extensions.Logging;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Engine;
 
@@ -59,7 +60,7 @@ public sealed partial class ControllerEngine : IControllerOperations
             {
                 Contract contract = _contracts.Find(contractId)
                     ?? throw new KeyNotFoundException($"No contract '{contractId}'; `farmctl contracts list` shows the ids.");
-                if (_contracts.StatusOf(contract, now) == ContractBook.Ended)
+                if (_contracts.StatusOf(contract, now) == ContractStatus.Ended)
                 {
                     throw new InvalidOperationException($"Contract '{contractId}' has already ended.");
                 }

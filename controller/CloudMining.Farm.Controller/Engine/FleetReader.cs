@@ -47,12 +47,6 @@ public static class FleetReader
             return MinerHealth.Offline;
         }
 
-        return live.State switch
-        {
-            null or "hashing" => measuredHs > 0 ? MinerHealth.Healthy : MinerHealth.Offline,
-            "degraded" => MinerHealth.Degraded,
-            "idle" or "unreachable" or "restarting" or "powered-off" => MinerHealth.Offline,
-            _ => MinerHealth.Degraded,
-        };
+        return MinerHealthMap.FromWire(live.State, measuredHs);
     }
 }

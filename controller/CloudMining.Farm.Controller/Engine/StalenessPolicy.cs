@@ -1,4 +1,5 @@
 using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Engine;
 
@@ -43,7 +44,7 @@ public sealed class StalenessPolicy
             return RackJudgement.Hold;
         }
 
-        if (rack.AgentState == "offline")
+        if (rack.AgentState == AgentState.Offline)
         {
             DateTimeOffset since = rack.AgentStateSince ?? connected;
             return now - since < grace ? RackJudgement.Hold : RackJudgement.Lost;
@@ -51,7 +52,7 @@ public sealed class StalenessPolicy
 
         // Telemetry is "heard no earlier than" the floor: a miner is stale only if nothing came for a full window after it.
         DateTimeOffset floor = connected + calm - stale;
-        if (rack.AgentState == "online" && rack.AgentStateSince is { } online && online > floor)
+        if (rack.AgentState == AgentState.Online && rack.AgentStateSince is { } online && online > floor)
         {
             floor = online;
         }

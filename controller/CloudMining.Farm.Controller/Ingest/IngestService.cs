@@ -18,7 +18,7 @@ namespace CloudMining.Farm.Controller.Ingest;
 /// Its connection state goes to the <see cref="BrokerOutageGate"/>, so the engine does not take the controller's own
 /// deafness during a broker outage for silent miners.
 /// </summary>
-public sealed class IngestService : BackgroundService
+public sealed partial class IngestService : BackgroundService
 {
     private readonly ControllerOptions options;
     private readonly HistoryWriter history;
@@ -28,6 +28,7 @@ public sealed class IngestService : BackgroundService
     private readonly ILogger logger;
     private readonly BrokerOutageGate? broker;
     private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly UnknownStateLog _unknownStates;
     private MqttClient? client;
 
     public IngestService(ControllerOptions options, FleetState fleet, HistoryWriter history, IControllerStore? store = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, BrokerOutageGate? broker = null)
@@ -40,6 +41,7 @@ public sealed class IngestService : BackgroundService
         this.time = time ?? TimeProvider.System;
         this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         logger = this.loggerFactory.CreateLogger<IngestService>();
+        _unknownStates = new UnknownStateLog(logger, this.time);
     }
 
     /// <summary>The fleet picture this service keeps up to date.</summary>
@@ -63,6 +65,7 @@ public sealed class IngestService : BackgroundService
     public Task HandleAsync(FarmReceivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        _unknownStates.Check(message.TopicName, message.Payload);
         if (Fleet.Apply(message.Payload) && message.Payload is MinerTelemetryPayload telemetry)
         {
             history.WriteTelemetry(telemetry);
@@ -106,10 +109,7 @@ public sealed class IngestService : BackgroundService
             return Task.CompletedTask;
         };
         Subscriber = new FarmSubscriber(client, HandleAsync, loggerFactory.CreateLogger<FarmSubscriber>(), time);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Connecting to MQTT broker {Broker}", mqtt.ToString());
-        }
+        LogConnecting(mqtt);
 
         try
         {
@@ -150,4 +150,7 @@ public sealed class IngestService : BackgroundService
             await client.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connecting to MQTT broker {Broker}")]
+    private partial void LogConnecting(ControllerMqttOptions broker);
 }

@@ -26,8 +26,8 @@ public sealed record MinerLiveState
 
     public double? PowerW { get; init; }
 
-    /// <summary>hashing, degraded, idle, unreachable, restarting, powered-off; null until a state message arrived.</summary>
-    public string? State { get; init; }
+    /// <summary>The miner's last reported state; null until a state message arrived.</summary>
+    public MinerState? State { get; init; }
 
     public DateTimeOffset? TelemetryAt { get; init; }
 
@@ -38,5 +38,5 @@ public sealed record MinerLiveState
     public IReadOnlyList<TelemetryPool> Pools { get; init; } = [];
 
     /// <summary>A miner counts as OK when it hashes and its last state (if any) is "hashing".</summary>
-    public bool IsOk => (State is null or "hashing") && (Hashrate5sHs ?? HashrateAverageHs ?? 0) > 0;
+    public bool IsOk => (State is null or MinerState.Hashing) && (Hashrate5sHs ?? HashrateAverageHs ?? 0) > 0;
 }

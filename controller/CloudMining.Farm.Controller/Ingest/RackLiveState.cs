@@ -6,11 +6,11 @@ namespace CloudMining.Farm.Controller.Ingest;
 public sealed record RackLiveState(
     string Site,
     string Rack,
-    string? AgentState,
+    AgentState? AgentState,
     int? MinersConfigured,
     IReadOnlyList<MinerLiveState> Miners)
 {
-    public bool AgentOnline => AgentState == "online";
+    public bool AgentOnline => AgentState == Shared.Wire.AgentState.Online;
 
     /// <summary>Since when (controller clock) the agent has been in <see cref="AgentState"/>; null when no status was heard.</summary>
     public DateTimeOffset? AgentStateSince { get; init; }

@@ -6,6 +6,7 @@ using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Proof;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Operations;
 
@@ -77,7 +78,7 @@ public sealed class OperatorReadModel(
             live.Rack,
             live.Profile,
             live.Model,
-            live.State,
+            live.State?.ToWire(),
             Finite(live.HashrateAverageHs ?? live.Hashrate5sHs),
             Finite(live.PowerW),
             Finite(live.MaxChipTempC),
@@ -120,8 +121,8 @@ public sealed class OperatorReadModel(
     public ContractView DescribeContract(Contract c, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(c);
-        string status = contracts.StatusOf(c, now);
-        bool ended = status == ContractBook.Ended;
+        ContractStatus status = contracts.StatusOf(c, now);
+        bool ended = status == ContractStatus.Ended;
         return new ContractView(
             c.Id,
             c.Customer,
@@ -145,7 +146,7 @@ public sealed class OperatorReadModel(
 
     public AllocationView DescribeAllocation(DateTimeOffset now)
     {
-        List<ContractView> views = [.. contracts.All.Where(c => contracts.StatusOf(c, now) != ContractBook.Ended).OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => DescribeContract(c, now))];
+        List<ContractView> views = [.. contracts.All.Where(c => contracts.StatusOf(c, now) != ContractStatus.Ended).OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => DescribeContract(c, now))];
         List<ShareView> houseShares = SharesOf(HousePool.AssigneeId);
         IReadOnlyList<Miner> miners = fleet.Current.Miners;
         double houseHs = houseShares.Sum(s => s.Fraction * (miners.FirstOrDefault(m => m.Id == s.MinerId)?.SellableHashrate.HashesPerSecond ?? 0));

@@ -61,15 +61,15 @@ public sealed class PlatformPublisher
         Dictionary<string, string> racks = fleet.RackOfMiner();
         foreach (Contract c in contracts.All)
         {
-            string status = contracts.StatusOf(c, now);
+            ContractStatus status = contracts.StatusOf(c, now);
 
             // An ended contract's final status is published once (retained) so the platform never shows stale data.
-            if (status == ContractBook.Ended && _finalPublished.Contains(c.Id))
+            if (status == ContractStatus.Ended && _finalPublished.Contains(c.Id))
             {
                 continue;
             }
 
-            bool ended = status == ContractBook.Ended;
+            bool ended = status == ContractStatus.Ended;
             IReadOnlyList<AllocationShare> shares = ended ? [] : [.. allocation.SharesOf(c.Id).Select(s => new AllocationShare(s.MinerId, racks.GetValueOrDefault(s.MinerId, string.Empty), s.Share.Fraction))];
             double allocatedHs = ended ? 0 : allocation.AllocatedHs(c.Id, fleet.Miners);
             var payload = new AllocationPayload
@@ -104,7 +104,7 @@ public sealed class PlatformPublisher
             Timestamp = now,
             Site = _site.Id,
             TotalHashrateHs = cap.MeasuredHealthy.HashesPerSecond,
-            AllocatedHashrateHs = contracts.All.Where(c => contracts.StatusOf(c, now) == ContractBook.Active).Sum(c => allocation.AllocatedHs(c.Id, fleet.Miners)),
+            AllocatedHashrateHs = contracts.All.Where(c => contracts.StatusOf(c, now) == ContractStatus.Active).Sum(c => allocation.AllocatedHs(c.Id, fleet.Miners)),
             AvailableHashrateHs = cap.FreeHashrate.HashesPerSecond,
             MinersOnline = fleet.Miners.Count(m => m.IsSellable),
             MinersTotal = fleet.Miners.Count,

@@ -1,4 +1,4 @@
-using CloudMining.Farm.Controller.Api;
+using CloudMining.Farm.ControlApi;
 
 namespace CloudMining.Farm.Ctl.Cli;
 
@@ -9,11 +9,11 @@ public static class ApiAddress
     {
         string text = !string.IsNullOrWhiteSpace(option) ? option
             : !string.IsNullOrWhiteSpace(environment) ? environment
-            : LocalApiOptions.DefaultUrl;
+            : ControlApiDefaults.Url;
         string source = !string.IsNullOrWhiteSpace(option) ? "--api" : !string.IsNullOrWhiteSpace(environment) ? "FARMCTL_API" : "the default";
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new CtlUsageException($"{source} '{text}' is not an http:// URL; use e.g. --api {LocalApiOptions.DefaultUrl} (the controller's Controller:Api:Url).");
+            throw new CtlUsageException($"{source} '{text}' is not an http:// URL; use e.g. --api {ControlApiDefaults.Url} (the controller's Controller:Api:Url).");
         }
 
         // A base address without a trailing slash would drop its last path segment when relative paths are resolved.

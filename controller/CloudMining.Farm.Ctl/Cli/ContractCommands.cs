@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Ctl.Rendering;
 using Spectre.Console;
 

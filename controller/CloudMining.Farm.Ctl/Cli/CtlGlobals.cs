@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Ctl.Client;
 using CloudMining.Farm.Ctl.Rendering;
 
@@ -16,13 +17,13 @@ public sealed class CtlGlobals
 
     public Option<string?> Api { get; } = new("--api")
     {
-        Description = $"The controller's local API (default: $FARMCTL_API, else {Controller.Api.LocalApiOptions.DefaultUrl}).",
+        Description = $"The controller's local API (default: $FARMCTL_API, else {ControlApiDefaults.Url}).",
         Recursive = true,
     };
 
     public Option<string?> TokenFile { get; } = new("--token-file")
     {
-        Description = $"The controller's API token file (default: ${ApiTokenFile.EnvironmentVariable}, else {ApiTokenFile.DefaultPath}); readable by the {Controller.Api.LocalApiToken.OperatorsGroup} group.",
+        Description = $"The controller's API token file (default: ${ApiTokenFile.EnvironmentVariable}, else {ApiTokenFile.DefaultPath}); readable by the {ControlApiDefaults.OperatorsGroup} group.",
         Recursive = true,
     };
 

@@ -57,7 +57,7 @@ public static class FleetCommands
         CtlGlobals g,
         string name,
         string description,
-        Func<Client.ControllerApiClient, string, CancellationToken, Task<Client.ApiResponse<Controller.Operations.MinerView>>> call)
+        Func<Client.ControllerApiClient, string, CancellationToken, Task<Client.ApiResponse<ControlApi.MinerView>>> call)
     {
         var id = new Argument<string>("ID") { Description = "The miner id, as `farmctl fleet --json` lists it." };
         var command = new Command(name, description) { id };

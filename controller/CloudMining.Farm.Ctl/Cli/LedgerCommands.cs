@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Ctl.Ledger;
 using CloudMining.Farm.Ctl.Rendering;
 using Spectre.Console;

@@ -1,4 +1,4 @@
-using CloudMining.Farm.Controller.Api;
+using CloudMining.Farm.ControlApi;
 
 namespace CloudMining.Farm.Ctl.Client;
 
@@ -12,7 +12,7 @@ public sealed record ApiTokenFile(string Path, string? Token, string? Problem)
     public const string EnvironmentVariable = "FARMCTL_TOKEN_FILE";
 
     /// <summary>Where the packaged controller keeps it: "api-token" beside its database in its state directory.</summary>
-    public const string DefaultPath = "/var/lib/farm-controller/" + LocalApiToken.DefaultFileName;
+    public const string DefaultPath = "/var/lib/farm-controller/" + ControlApiDefaults.TokenFileName;
 
     /// <summary>Reads --token-file, else $FARMCTL_TOKEN_FILE, else <see cref="DefaultPath"/>; never throws.</summary>
     public static ApiTokenFile Read(string? option, string? environment)
@@ -33,8 +33,8 @@ public sealed record ApiTokenFile(string Path, string? Token, string? Problem)
             return new ApiTokenFile(
                 full,
                 null,
-                $"cannot read the API token file {full}: permission denied. You are not in group {LocalApiToken.OperatorsGroup}: ask the admin to add you " +
-                $"(sudo usermod -aG {LocalApiToken.OperatorsGroup} $USER, then log in again), or run as the service user (sudo -u farm-controller farmctl ...)");
+                $"cannot read the API token file {full}: permission denied. You are not in group {ControlApiDefaults.OperatorsGroup}: ask the admin to add you " +
+                $"(sudo usermod -aG {ControlApiDefaults.OperatorsGroup} $USER, then log in again), or run as the service user (sudo -u farm-controller farmctl ...)");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -3,9 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using CloudMining.Farm.Controller.Api;
-using CloudMining.Farm.Controller.Operations;
-using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.ControlApi;
 
 namespace CloudMining.Farm.Ctl.Client;
 

@@ -1,4 +1,4 @@
-using CloudMining.Farm.Controller.Api;
+using CloudMining.Farm.ControlApi;
 
 namespace CloudMining.Farm.Ctl.Client;
 

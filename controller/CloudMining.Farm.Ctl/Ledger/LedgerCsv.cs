@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.ControlApi;
 
 namespace CloudMining.Farm.Ctl.Ledger;
 

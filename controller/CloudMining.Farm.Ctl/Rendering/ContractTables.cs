@@ -1,4 +1,5 @@
-using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.ControlApi;
+using CloudMining.Farm.Shared.Wire;
 using Spectre.Console;
 
 namespace CloudMining.Farm.Ctl.Rendering;
@@ -80,10 +81,11 @@ public static class ContractTables
             ? $"{Figures.Time(c.Start)} to {Figures.Time(end)}"
             : $"open-ended from {Figures.Time(c.Start)}, ends after {c.NegativeMarginDays} day(s) of negative margin";
 
-    public static string Status(string status) => status.ToLowerInvariant() switch
+    /// <summary>The status as the API spells it, coloured: green active, grey ended, yellow pending or a status this farmctl does not know.</summary>
+    public static string Status(ContractStatus status) => status switch
     {
-        "active" => "[green]active[/]",
-        "ended" or "terminated" or "expired" => $"[grey]{Markup.Escape(status)}[/]",
-        _ => $"[yellow]{Markup.Escape(status)}[/]",
+        ContractStatus.Active => $"[green]{status.ToWire()}[/]",
+        ContractStatus.Ended => $"[grey]{status.ToWire()}[/]",
+        _ => $"[yellow]{status.ToWire()}[/]",
     };
 }

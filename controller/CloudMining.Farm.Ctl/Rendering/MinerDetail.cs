@@ -1,4 +1,4 @@
-using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.ControlApi;
 using Spectre.Console;
 
 namespace CloudMining.Farm.Ctl.Rendering;

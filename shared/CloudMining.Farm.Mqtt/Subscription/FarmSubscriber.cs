@@ -76,7 +76,7 @@ public sealed class FarmSubscriber
 
         // A last will was built when the agent connected, so its seq is older than what the agent sent since; it is
         // still the newest truth about the agent, so it bypasses the duplicate filter (applying it twice is harmless).
-        bool will = parsed.Payload is AgentStatusPayload { State: "offline" };
+        bool will = parsed.Payload is AgentStatusPayload { State: AgentState.Offline };
         if (!will && !Duplicates.Accept(message.Topic, parsed.Payload))
         {
             return;

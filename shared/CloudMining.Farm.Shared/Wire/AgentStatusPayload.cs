@@ -11,8 +11,8 @@ public sealed record AgentStatusPayload : FarmMessage
 
     public required string Rack { get; init; }
 
-    /// <summary>"online" or "offline".</summary>
-    public required string State { get; init; }
+    /// <summary>"online" or "offline"; <see cref="AgentState.Unknown"/> for a state this program does not know.</summary>
+    public required AgentState State { get; init; }
 
     public string? AgentVersion { get; init; }
 
@@ -28,7 +28,10 @@ public sealed record AgentStatusPayload : FarmMessage
     public IReadOnlyList<MinerCapabilities>? Capabilities { get; init; }
 
     /// <inheritdoc />
-    public override string? Malformation() => base.Malformation() ?? FirstNull(("site", Site), ("rack", Rack), ("state", State))
+    public override IReadOnlyList<string> UnknownStates() => State == AgentState.Unknown ? ["state"] : [];
+
+    /// <inheritdoc />
+    public override string? Malformation() => base.Malformation() ?? FirstNull(("site", Site), ("rack", Rack))
         ?? (Capabilities is null ? null : NullItem("capabilities", Capabilities) ?? CapabilityMalformation(Capabilities));
 
     private static string? CapabilityMalformation(IReadOnlyList<MinerCapabilities> capabilities)

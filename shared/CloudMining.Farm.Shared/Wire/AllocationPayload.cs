@@ -22,7 +22,10 @@ public sealed record AllocationPayload : FarmMessage
     // Added within v1 as optional fields (issue 5): what the platform shows a customer.
 
     /// <summary>"pending" (term not started), "active", or "ended" (final; the retained message stays as the last word).</summary>
-    public string? Status { get; init; }
+    public ContractStatus? Status { get; init; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> UnknownStates() => Status == ContractStatus.Unknown ? ["status"] : [];
 
     /// <summary>The hashrate sold, H/s.</summary>
     public double? TargetHs { get; init; }

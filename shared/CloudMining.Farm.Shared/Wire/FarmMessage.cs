@@ -31,6 +31,13 @@ public abstract record FarmMessage
     /// </summary>
     public virtual string? Malformation() => Publisher is null ? "\"publisher\" is null" : null;
 
+    /// <summary>
+    /// The fields holding a state this program does not know (read as <c>Unknown</c>, e.g. <c>"minerStatus[3].state"</c>):
+    /// a newer publisher's additive value. The message is still used, each such state meaning "not known to be good";
+    /// receivers log these (rate-limited) so an operator learns that this program is older than its peers.
+    /// </summary>
+    public virtual IReadOnlyList<string> UnknownStates() => [];
+
     /// <summary>Names the first of <paramref name="fields"/> whose value is null, for <see cref="Malformation"/>.</summary>
     protected static string? FirstNull(params (string Name, object? Value)[] fields)
     {

@@ -13,14 +13,18 @@ public sealed record MinerStatePayload : FarmMessage
 
     public required string MinerId { get; init; }
 
-    /// <summary>hashing, degraded, idle, unreachable, restarting, powered-off.</summary>
-    public required string State { get; init; }
+    /// <summary>hashing, degraded, idle, unreachable, restarting, powered-off; <see cref="MinerState.Unknown"/> for a state this program does not know.</summary>
+    public required MinerState State { get; init; }
 
-    public string? PreviousState { get; init; }
+    public MinerState? PreviousState { get; init; }
 
     public string? Reason { get; init; }
 
     /// <inheritdoc />
+    public override IReadOnlyList<string> UnknownStates() =>
+        [.. new[] { ("state", (MinerState?)State), ("previousState", PreviousState) }.Where(f => f.Item2 == MinerState.Unknown).Select(f => f.Item1)];
+
+    /// <inheritdoc />
     public override string? Malformation() =>
-        base.Malformation() ?? FirstNull(("site", Site), ("rack", Rack), ("minerId", MinerId), ("state", State));
+        base.Malformation() ?? FirstNull(("site", Site), ("rack", Rack), ("minerId", MinerId));
 }

@@ -7,17 +7,6 @@ namespace CloudMining.Farm.Shared.Wire;
 /// (refused or not verified; <paramref name="Reason"/> says why, <paramref name="NextRetryAt"/> when it is tried again)
 /// or <c>rejected</c> (added within v1: the miner's entry of the desired state failed the agent's checks, or names a
 /// miner the agent does not have; it was not applied and is not retried for this generation, the miner keeps the pools
-/// it had; <paramref name="Reason"/> names the field).
+/// it had; <paramref name="Reason"/> names the field). See <see cref="ReportedMinerState"/>.
 /// </summary>
-public sealed record ReportedMinerStatus(string MinerId, string State, long? AppliedGeneration = null, string? Reason = null, DateTimeOffset? NextRetryAt = null)
-{
-    public const string Applied = "applied";
-
-    public const string Pending = "pending";
-
-    public const string Waiting = "waiting";
-
-    public const string Failed = "failed";
-
-    public const string Rejected = "rejected";
-}
+public sealed record ReportedMinerStatus(string MinerId, ReportedMinerState State, long? AppliedGeneration = null, string? Reason = null, DateTimeOffset? NextRetryAt = null);

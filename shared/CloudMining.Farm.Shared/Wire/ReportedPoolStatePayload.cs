@@ -32,6 +32,10 @@ public sealed record ReportedPoolStatePayload : FarmMessage
     public ReportedRejection? Rejected { get; init; }
 
     /// <inheritdoc />
+    public override IReadOnlyList<string> UnknownStates() =>
+        [.. (MinerStatus ?? []).Select((m, i) => (m, i)).Where(x => x.m is not null && x.m.State == ReportedMinerState.Unknown).Select(x => $"minerStatus[{x.i}].state")];
+
+    /// <inheritdoc />
     public override string? Malformation() =>
         base.Malformation()
         ?? FirstNull(("site", Site), ("rack", Rack))
@@ -39,5 +43,5 @@ public sealed record ReportedPoolStatePayload : FarmMessage
         ?? NullItem("errors", Errors)
         ?? (MinerStatus is null ? null : NullItem("minerStatus", MinerStatus))
         ?? Miners.Select((m, i) => m.MinerId is null ? $"\"miners[{i}].minerId\" is null" : NullItem($"miners[{i}].pools", m.Pools)).FirstOrDefault(p => p is not null)
-        ?? MinerStatus?.Select((m, i) => m.MinerId is null || m.State is null ? $"\"minerStatus[{i}]\" lacks minerId or state" : null).FirstOrDefault(p => p is not null);
+        ?? MinerStatus?.Select((m, i) => m.MinerId is null ? $"\"minerStatus[{i}]\" lacks minerId" : null).FirstOrDefault(p => p is not null);
 }

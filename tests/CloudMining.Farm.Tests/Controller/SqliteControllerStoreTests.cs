@@ -1,3 +1,4 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Admission;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;

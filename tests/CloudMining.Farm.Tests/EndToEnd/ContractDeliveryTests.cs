@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Mqtt.Client;
@@ -107,7 +108,7 @@ public sealed class ContractDeliveryTests(ContractedFarmFixture fixture) : IClas
         foreach ((string id, string _, string _, double target) in fixture.Contracts)
         {
             AllocationPayload a = JsonSerializer.Deserialize(seen.Messages.Last(m => m.Topic == FarmTopics.Allocation(EndToEndFarm.Site, id)).Payload.Span, FarmJsonContext.Default.AllocationPayload)!;
-            Assert.Equal((id, "active", target), (a.ContractId, a.Status, a.TargetHs!.Value));
+            Assert.Equal((id, ContractStatus.Active, target), (a.ContractId, a.Status, a.TargetHs!.Value));
             Assert.True(a.AllocatedHs >= target * 0.99, $"{id}: allocated {a.AllocatedHs} for {target}");
             Assert.NotEmpty(a.MinerIds);
         }

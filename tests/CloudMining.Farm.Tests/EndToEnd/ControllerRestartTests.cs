@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Tests.Controller.Api;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudMining.Farm.Agent.Hosting;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Hosting;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;

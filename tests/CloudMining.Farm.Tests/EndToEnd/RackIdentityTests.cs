@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Operations;
@@ -49,7 +50,7 @@ public sealed class RackIdentityTests
         long seq = 0;
 
         // 1. R01's topics, payloads claiming R02: its agent offline, its miner at 5000 TH/s.
-        await PublishAsync(r01, FarmTopics.AgentStatus(EndToEndFarm.Site, "R01"), new AgentStatusPayload { Publisher = user, Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EndToEndFarm.Site, Rack = "R02", State = "offline" });
+        await PublishAsync(r01, FarmTopics.AgentStatus(EndToEndFarm.Site, "R01"), new AgentStatusPayload { Publisher = user, Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EndToEndFarm.Site, Rack = "R02", State = AgentState.Offline });
         for (int i = 0; i < 5; i++)
         {
             await PublishAsync(r01, FarmTopics.MinerTelemetry(EndToEndFarm.Site, "R01", victim.Id), Telemetry("R02", victim.Id, 5000e12, ++seq));
@@ -96,7 +97,7 @@ public sealed class RackIdentityTests
         // With R01's credentials its capabilities can be claimed too (the agent status is R01's own topic): still only R01's business.
         await PublishAsync(r01, FarmTopics.AgentStatus(EndToEndFarm.Site, "R01"), new AgentStatusPayload
         {
-            Publisher = "intruder", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EndToEndFarm.Site, Rack = "R01", State = "online",
+            Publisher = "intruder", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EndToEndFarm.Site, Rack = "R01", State = AgentState.Online,
             Capabilities = [TestCapabilities.Writable(stranger, "braiins-os", quota: false)],
         });
 

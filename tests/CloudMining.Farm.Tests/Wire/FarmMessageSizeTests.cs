@@ -70,7 +70,7 @@ public sealed class FarmMessageSizeTests(ITestOutputHelper output)
         Publisher = "agent-" + Site + "-" + Rack, Seq = long.MaxValue, Timestamp = At, Site = Site, Rack = Rack, Generation = long.MaxValue, Miners = Assignments(),
         Errors = [.. Enumerable.Range(0, MinersPerRack).Select(i => MinerId(i) + ": " + Reason)],
         Applied = false,
-        MinerStatus = [.. Enumerable.Range(0, MinersPerRack).Select(i => new ReportedMinerStatus(MinerId(i), ReportedMinerStatus.Failed, long.MaxValue, Reason, At))],
+        MinerStatus = [.. Enumerable.Range(0, MinersPerRack).Select(i => new ReportedMinerStatus(MinerId(i), ReportedMinerState.Failed, long.MaxValue, Reason, At))],
         Rejected = new ReportedRejection(long.MaxValue, Reason),
     };
 
@@ -80,7 +80,7 @@ public sealed class FarmMessageSizeTests(ITestOutputHelper output)
         return new AllocationPayload
         {
             Publisher = "controller", Seq = long.MaxValue, Timestamp = At, Site = Site, ContractId = new string('c', FarmTopics.MaxIdLength), HashrateHs = 1.2345678901234e17,
-            MinerIds = miners, ValidFrom = At, ValidUntil = At.AddDays(365), Status = "active", TargetHs = 1.2345678901234e17, AllocatedHs = 1.2345678901234e17,
+            MinerIds = miners, ValidFrom = At, ValidUntil = At.AddDays(365), Status = ContractStatus.Active, TargetHs = 1.2345678901234e17, AllocatedHs = 1.2345678901234e17,
             DeliveredHs = 1.2345678901234e17, Version = long.MaxValue, Shares = [.. miners.Select(m => new AllocationShare(m, Rack, 0.123456789012345))],
         };
     }

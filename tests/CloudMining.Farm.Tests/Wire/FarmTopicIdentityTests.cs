@@ -19,7 +19,7 @@ public sealed class FarmTopicIdentityTests
     [Fact]
     public void A_status_on_one_racks_topic_claiming_another_rack_is_refused()
     {
-        var status = new AgentStatusPayload { Publisher = "agent-s1-r01", Seq = 1, Timestamp = WireSamples.At, Site = "s1", Rack = "r02", State = "offline" };
+        var status = new AgentStatusPayload { Publisher = "agent-s1-r01", Seq = 1, Timestamp = WireSamples.At, Site = "s1", Rack = "r02", State = AgentState.Offline };
         string? problem = FarmTopics.IdentityProblem(FarmTopics.TryParse(FarmTopics.AgentStatus("s1", "r01"))!, status);
         Assert.Equal("the payload says rack 'r02' but its topic is rack 'r01'; identity comes from the topic the broker authorized", problem);
     }
@@ -39,7 +39,7 @@ public sealed class FarmTopicIdentityTests
     [Fact]
     public void A_hostile_value_is_cut_and_stripped_of_control_characters_in_the_problem()
     {
-        var status = new AgentStatusPayload { Publisher = "x", Seq = 1, Timestamp = WireSamples.At, Site = "s1", Rack = new string('r', 5000) + "\n\u001b[2J", State = "online" };
+        var status = new AgentStatusPayload { Publisher = "x", Seq = 1, Timestamp = WireSamples.At, Site = "s1", Rack = new string('r', 5000) + "\n\u001b[2J", State = AgentState.Online };
         string problem = FarmTopics.IdentityProblem(FarmTopics.TryParse(FarmTopics.AgentStatus("s1", "r01"))!, status)!;
         Assert.True(problem.Length < 300, problem);
         Assert.DoesNotContain('\n', problem);

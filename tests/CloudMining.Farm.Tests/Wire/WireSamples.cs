@@ -51,19 +51,19 @@ public static class WireSamples
 
     public static IEnumerable<FarmMessage> All()
     {
-        yield return new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = At, Site = "s1", Rack = "r07", State = "online", AgentVersion = "0.1.0", MinersConfigured = 40, PollIntervalS = 10, Capabilities = Capabilities() };
+        yield return new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = At, Site = "s1", Rack = "r07", State = AgentState.Online, AgentVersion = "0.1.0", MinersConfigured = 40, PollIntervalS = 10, Capabilities = Capabilities() };
         yield return MinerTelemetryPayload.From(Snapshot(), "s1", "r07", "m-0042", "agent-s1-r07", 2, At);
-        yield return new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = At, Site = "s1", Rack = "r07", MinerId = "m-0042", State = "restarting", PreviousState = "hashing", Reason = "watchdog: hashrate 0 for 10 min" };
+        yield return new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = At, Site = "s1", Rack = "r07", MinerId = "m-0042", State = MinerState.Restarting, PreviousState = MinerState.Hashing, Reason = "watchdog: hashrate 0 for 10 min" };
         yield return new FarmEventPayload { Publisher = "agent-s1-r07", Seq = 4, Timestamp = At, Site = "s1", Rack = "r07", Kind = "relay", Severity = "warning", MinerId = "m-0042", Action = "power-cycle", Detail = "relay 12 off 10 s" };
         MinerPoolAssignment[] miners = [new("m-0042", [new PoolTarget("stratum+tcp://btc.example.com:3333", "contract-17.m0042", 0, Quota: 3)], ContractId: "c-17"), new("m-0043", [new PoolTarget("stratum+tcp://house.example.com:3333", "house.m0043", 0)])];
         yield return new DesiredPoolStatePayload { Publisher = "controller", Seq = 10, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners };
         yield return new ReportedPoolStatePayload { Publisher = "agent-s1-r07", Seq = 5, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners, Errors = ["m-0043: unreachable"], Applied = false,
-            MinerStatus = [new ReportedMinerStatus("m-0042", ReportedMinerStatus.Applied, 5), new ReportedMinerStatus("m-0043", ReportedMinerStatus.Failed, 4, "access denied to 'addpool'", At.AddMinutes(1)), new ReportedMinerStatus("m-9999", ReportedMinerStatus.Rejected, Reason: "miners[2].minerId: 'm-9999' is not a miner of rack r07")],
+            MinerStatus = [new ReportedMinerStatus("m-0042", ReportedMinerState.Applied, 5), new ReportedMinerStatus("m-0043", ReportedMinerState.Failed, 4, "access denied to 'addpool'", At.AddMinutes(1)), new ReportedMinerStatus("m-9999", ReportedMinerState.Rejected, Reason: "miners[2].minerId: 'm-9999' is not a miner of rack r07")],
             Rejected = new ReportedRejection(6, "miners[0].pools[0].url: must start with stratum+tcp://") };
         yield return new AllocationPayload
         {
             Publisher = "controller", Seq = 11, Timestamp = At, Site = "s1", ContractId = "contract-17", HashrateHs = 1e15, MinerIds = ["m-0042", "m-0043"], ValidFrom = At, ValidUntil = At.AddDays(30),
-            Status = "active", TargetHs = 1e15, AllocatedHs = 1e15, DeliveredHs = 0.98e15, Version = 7,
+            Status = ContractStatus.Active, TargetHs = 1e15, AllocatedHs = 1e15, DeliveredHs = 0.98e15, Version = 7,
             Shares = [new AllocationShare("m-0042", "r07", 1), new AllocationShare("m-0043", "r08", 0.25)],
         };
         yield return new CapacityPayload

@@ -68,8 +68,8 @@ public sealed class BraiinsPoolTests
             new MinerPoolAssignment(bos, [new PoolTarget(Customer, "cust." + bos, 0)], "c-1"),
             new MinerPoolAssignment(stock, [new PoolTarget(Customer, "cust." + stock, 0)], "c-1")));
 
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == stock && s.State == ReportedMinerStatus.Applied) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerState.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == stock && s.State == ReportedMinerState.Applied) == true, Patience), Dump(rack));
         string reason = rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == bos).Reason!;
         Assert.Contains($"miner {bos}, channel braiins-grpc", reason, StringComparison.Ordinal);
         Assert.Contains("Bad credentials", reason, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class BraiinsPoolTests
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 5, Patience));
         Assert.Equal(1, rack[0].GrpcLoginsRefused);
 
-        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerStatus.Failed) == true), Patience));
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerState.Failed) == true), Patience));
         await rack.StopAgentAsync();
         List<string> written = EverythingWritten(rack);
         Assert.Contains(written, w => w.Contains("braiins-grpc", StringComparison.Ordinal));

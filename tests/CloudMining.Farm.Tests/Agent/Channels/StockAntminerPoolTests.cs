@@ -53,8 +53,8 @@ public sealed class StockAntminerPoolTests
 
         await rack.PublishDesiredAsync(PoolsRack.Desired(1, CustomerFirst(stock), CustomerFirst(bos)));
 
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == stock && s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerStatus.Applied) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == stock && s.State == ReportedMinerState.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerState.Applied) == true, Patience), Dump(rack));
         string reason = rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == stock).Reason!;
         Assert.Contains($"miner {stock}, channel bitmain-web", reason, StringComparison.Ordinal);
         Assert.Contains("HTTP 401", reason, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class StockAntminerPoolTests
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 5, Patience));
         Assert.Equal(1, rack[0].WebLoginsRefused);
 
-        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == stock && s.State == ReportedMinerStatus.Failed) == true), Patience));
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == stock && s.State == ReportedMinerState.Failed) == true), Patience));
         await rack.StopAgentAsync(); // its files are complete once it has stopped
         List<string> written = EverythingWritten(rack);
         Assert.Contains(written, w => w.Contains("bitmain-web", StringComparison.Ordinal));

@@ -68,8 +68,8 @@ public sealed class VnishLuxOsAvalonPoolTests
 
         await rack.PublishDesiredAsync(PoolsRack.Desired(1, CustomerFirst(vnish), CustomerFirst(luxos)));
 
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == vnish && s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == luxos && s.State == ReportedMinerStatus.Applied) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == vnish && s.State == ReportedMinerState.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == luxos && s.State == ReportedMinerState.Applied) == true, Patience), Dump(rack));
         string reason = rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == vnish).Reason!;
         Assert.Contains($"miner {vnish}, channel vnish-rest", reason, StringComparison.Ordinal);
         Assert.Contains("HTTP 403", reason, StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class VnishLuxOsAvalonPoolTests
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 5, Patience));
         Assert.Equal(1, rack[0].VnishUnlocksRefused);
 
-        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == vnish && s.State == ReportedMinerStatus.Failed) == true), Patience));
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == vnish && s.State == ReportedMinerState.Failed) == true), Patience));
         await rack.StopAgentAsync();
         List<string> written = EverythingWritten(rack);
         Assert.Contains(written, w => w.Contains("vnish-rest", StringComparison.Ordinal));

@@ -34,7 +34,7 @@ public sealed class WhatsminerPoolTests
         Assert.Contains(rack.EventsOf("pools-applied"), e => e.MinerId == v2 && (e.Detail ?? string.Empty).Contains("whatsminer-v2", StringComparison.Ordinal));
         Assert.Contains(rack.EventsOf("pools-applied"), e => e.MinerId == v3 && (e.Detail ?? string.Empty).Contains("whatsminer-v3", StringComparison.Ordinal));
         ReportedPoolStatePayload report = rack.ReportedOnWire.Last(r => r.Applied == true);
-        Assert.All(report.MinerStatus!, s => Assert.Equal(ReportedMinerStatus.Applied, s.State));
+        Assert.All(report.MinerStatus!, s => Assert.Equal(ReportedMinerState.Applied, s.State));
 
         // Polls later, still applied and no further write: verified against the polled pools only.
         long writes0 = rack[0].WriteCommandsReceived, writes1 = rack[1].WriteCommandsReceived;
@@ -61,8 +61,8 @@ public sealed class WhatsminerPoolTests
 
         await rack.PublishDesiredAsync(PoolsRack.Desired(1, CustomerFirst(bad), CustomerFirst(v3), CustomerFirst(bos)));
 
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == bad && s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Count(s => s.State == ReportedMinerStatus.Applied) == 2, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == bad && s.State == ReportedMinerState.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Count(s => s.State == ReportedMinerState.Applied) == 2, Patience), Dump(rack));
         string reason = rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == bad).Reason!;
         Assert.Contains($"miner {bad}, channel whatsminer-v2", reason, StringComparison.Ordinal);
         Assert.Contains("check token error", reason, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public sealed class WhatsminerPoolTests
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 5, Patience));
         Assert.Equal(1, rack[0].ApiLoginsRefused);
 
-        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == bad && s.State == ReportedMinerStatus.Failed) == true), Patience));
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == bad && s.State == ReportedMinerState.Failed) == true), Patience));
         await rack.StopAgentAsync();
         List<string> written = EverythingWritten(rack);
         Assert.Contains(written, w => w.Contains("whatsminer-v2", StringComparison.Ordinal));

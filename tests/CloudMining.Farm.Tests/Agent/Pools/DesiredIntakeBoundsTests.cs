@@ -63,13 +63,13 @@ public sealed class DesiredIntakeBoundsTests
         Assert.InRange(hostileBytes.Length, 200_000, DesiredPoolStateStore.MaxPayloadBytes);
         Assert.Equal(DesiredIntakeOutcome.Accepted, rack.Store.Accept(hostileBytes, "MQTT " + PoolsRack.DesiredTopic));
         Assert.True(
-            await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 3 } r && r.MinerStatus!.Any(s => s.MinerId == b && s.State == ReportedMinerStatus.Applied), Patience),
+            await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 3 } r && r.MinerStatus!.Any(s => s.MinerId == b && s.State == ReportedMinerState.Applied), Patience),
             Dump(rack));
         Assert.Equal("stratum+tcp://new.pool.example:3333", rack.MiningOrder(1)[0].Url);
         Assert.Equal(Customer, rack.MiningOrder(0)[0].Url);
         ReportedPoolStatePayload report = rack.Reconciler.LastReport!;
         ReportedMinerStatus rejectedA = report.MinerStatus!.Single(s => s.MinerId == a);
-        Assert.Equal(ReportedMinerStatus.Rejected, rejectedA.State);
+        Assert.Equal(ReportedMinerState.Rejected, rejectedA.State);
         Assert.Contains("pools[0].url: is 150019 characters long; at most 256 are allowed", rejectedA.Reason, StringComparison.Ordinal);
         Assert.Contains("pools[1].url: 'stratum+tcp://pool.example:3333\\u0007' must be scheme://host:port", rejectedA.Reason, StringComparison.Ordinal);
         Assert.Contains("pools[1].user: 'w\\u000D\\u000A' contains", rejectedA.Reason, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class DesiredIntakeBoundsTests
         Assert.False(report.Applied);
 
         // The report on the wire (retained) is what the budget allows, valid, and names the rejected miner.
-        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 3 && r.MinerStatus!.Any(s => s.MinerId == b && s.State == ReportedMinerStatus.Applied)), Patience));
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 3 && r.MinerStatus!.Any(s => s.MinerId == b && s.State == ReportedMinerState.Applied)), Patience));
         string? retained = await rack.RetainedAsync(FarmTopics.Reported(PoolsRack.Site, PoolsRack.RackId));
         Assert.NotNull(retained);
         Assert.Contains("\"state\":\"rejected\"", retained, StringComparison.Ordinal);
@@ -126,12 +126,12 @@ public sealed class DesiredIntakeBoundsTests
                 {
                     retained = await rack.RetainedAsync(FarmTopics.Reported(PoolsRack.Site, PoolsRack.RackId));
                     return retained is not null && JsonSerializer.Deserialize(retained, FarmJsonContext.Default.ReportedPoolStatePayload) is { Generation: 2 } r
-                        && r.MinerStatus!.Count(s => s.State == ReportedMinerStatus.Applied && s.AppliedGeneration == 2) == 2;
+                        && r.MinerStatus!.Count(s => s.State == ReportedMinerState.Applied && s.AppliedGeneration == 2) == 2;
                 },
                 Patience),
             "retained report of generation 2: " + retained);
         ReportedPoolStatePayload report = JsonSerializer.Deserialize(retained!, FarmJsonContext.Default.ReportedPoolStatePayload)!;
-        ReportedMinerStatus ghost = Assert.Single(report.MinerStatus!, s => s.State == ReportedMinerStatus.Rejected);
+        ReportedMinerStatus ghost = Assert.Single(report.MinerStatus!, s => s.State == ReportedMinerState.Rejected);
         Assert.Equal("R01-ghost", ghost.MinerId);
         Assert.Contains("miners[1].minerId: 'R01-ghost' is not a miner of rack P-01", ghost.Reason, StringComparison.Ordinal);
         Assert.Equal("R01-ghost: rejected: " + ghost.Reason, Assert.Single(report.Errors));

@@ -74,7 +74,7 @@ public sealed class PoolReconciliationTests
         // The report: generation, per-miner applied pools and status, retained, valid against the schema.
         ReportedPoolStatePayload report = rack.ReportedOnWire.Last(r => r.Applied == true);
         Assert.Empty(report.Errors);
-        Assert.All(report.MinerStatus!, s => Assert.Equal((ReportedMinerStatus.Applied, 1L), (s.State, s.AppliedGeneration!.Value)));
+        Assert.All(report.MinerStatus!, s => Assert.Equal((ReportedMinerState.Applied, 1L), (s.State, s.AppliedGeneration!.Value)));
         Assert.Equal(ids.Order(), report.Miners.Select(m => m.MinerId).Order());
         Assert.All(report.Miners, m => Assert.Equal(Customer, m.Pools[0].Url));
         Assert.All(report.Miners, m => Assert.Equal("c-1", m.ContractId));
@@ -153,8 +153,8 @@ public sealed class PoolReconciliationTests
         Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 3), Patience), Dump(rack));
         ReportedPoolStatePayload first = rack.ReportedOnWire.First(r => r.Generation == 3);
         Assert.False(first.Applied);
-        Assert.Equal(ReportedMinerStatus.Applied, first.MinerStatus!.Single(m => m.MinerId == ids[0]).State);
-        Assert.Equal(ReportedMinerStatus.Waiting, first.MinerStatus!.Single(m => m.MinerId == ids[1]).State);
+        Assert.Equal(ReportedMinerState.Applied, first.MinerStatus!.Single(m => m.MinerId == ids[0]).State);
+        Assert.Equal(ReportedMinerState.Waiting, first.MinerStatus!.Single(m => m.MinerId == ids[1]).State);
         Assert.StartsWith($"{ids[1]}: waiting: not answering", Assert.Single(first.Errors), StringComparison.Ordinal);
         Assert.Equal(0, rack[1].WriteCommandsReceived);
         Assert.Empty(rack.EventsOf("pools-failed"));

@@ -104,12 +104,12 @@ public sealed class PoolSafetyTests
 
             // Reported at the new generation: the good miners applied (read back), the bad one rejected with the reason.
             Assert.True(
-                await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { } r && r.Generation == state.Generation && good.All(id => r.MinerStatus!.Any(s => s.MinerId == id && s.State == ReportedMinerStatus.Applied)), Patience),
+                await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { } r && r.Generation == state.Generation && good.All(id => r.MinerStatus!.Any(s => s.MinerId == id && s.State == ReportedMinerState.Applied)), Patience),
                 $"generation {state.Generation}: " + Dump(rack));
             ReportedPoolStatePayload report = rack.Reconciler.LastReport!;
             Assert.False(report.Applied);
             Assert.Null(report.Rejected);
-            ReportedMinerStatus rejected = Assert.Single(report.MinerStatus!, s => s.State == ReportedMinerStatus.Rejected);
+            ReportedMinerStatus rejected = Assert.Single(report.MinerStatus!, s => s.State == ReportedMinerState.Rejected);
             Assert.Equal(bad, rejected.MinerId);
             Assert.All(expected, text => Assert.Contains(text, rejected.Reason, StringComparison.Ordinal));
             Assert.Contains(report.Errors, e => e.StartsWith($"{bad}: rejected: ", StringComparison.Ordinal));
@@ -130,7 +130,7 @@ public sealed class PoolSafetyTests
         // A following state without the bad entries is applied whole again.
         await rack.PublishDesiredAsync(PoolsRack.Desired(13, Assignment(a), Assignment(b), Assignment(c)));
         Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport is { Generation: 13, Applied: true, Errors.Count: 0 }, Patience), Dump(rack));
-        Assert.DoesNotContain(rack.Reconciler.LastReport!.MinerStatus!, s => s.State == ReportedMinerStatus.Rejected);
+        Assert.DoesNotContain(rack.Reconciler.LastReport!.MinerStatus!, s => s.State == ReportedMinerState.Rejected);
     }
 
     [Fact]
@@ -150,14 +150,14 @@ public sealed class PoolSafetyTests
         Assert.True(await Eventually.TrueAsync(() => rack.Polling.LastCycle is { Cycle: 1 }, Patience));
 
         Assert.Equal(DesiredIntakeOutcome.Accepted, rack.Store.Accept(PoolsRack.Desired(1, Assignment(denied), Assignment(readOnly)), "test"));
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.State == ReportedMinerState.Failed) == true, Patience), Dump(rack));
         ReportedPoolStatePayload report = rack.Reconciler.LastReport!;
         ReportedMinerStatus deniedStatus = report.MinerStatus!.Single(s => s.MinerId == denied);
         Assert.Contains("Access denied to 'addpool'", deniedStatus.Reason, StringComparison.Ordinal);
         Assert.Equal(clock.GetUtcNow() + PoolReconciler.FirstRetryDelay, deniedStatus.NextRetryAt);
         // A firmware without pool actions is not tried at all: its entry is rejected when the state arrives.
         ReportedMinerStatus readOnlyStatus = report.MinerStatus!.Single(s => s.MinerId == readOnly);
-        Assert.Equal(ReportedMinerStatus.Rejected, readOnlyStatus.State);
+        Assert.Equal(ReportedMinerState.Rejected, readOnlyStatus.State);
         Assert.Contains("'whatsminer' has no channel that changes pools", readOnlyStatus.Reason, StringComparison.Ordinal);
         Assert.Equal(2, report.Errors.Count);
         Assert.False(report.Applied);
@@ -212,14 +212,14 @@ public sealed class PoolSafetyTests
         string a = rack[0].Id, b = rack[1].Id;
         await rack.PublishDesiredAsync(PoolsRack.Desired(1, Assignment(a), Assignment(b)));
 
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == a && s.State == ReportedMinerStatus.Applied) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == a && s.State == ReportedMinerState.Applied) == true, Patience), Dump(rack));
         Assert.True(rack[0].HasPoolPassword(Customer, "cust." + a, secret), "the configured password went to the miner");
         Assert.True(rack[0].HasPoolPassword(House, "house." + a, PoolCredentials.DefaultPassword), "no entry: the pools' usual \"x\"");
-        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == b && s.State == ReportedMinerStatus.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == b && s.State == ReportedMinerState.Failed) == true, Patience), Dump(rack));
         string reason = rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == b).Reason!;
         Assert.Contains("Invalid addpool details", reason, StringComparison.Ordinal);
         Assert.Contains("***", reason, StringComparison.Ordinal);
-        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.State == ReportedMinerStatus.Failed) == true), Patience));
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.State == ReportedMinerState.Failed) == true), Patience));
 
         // Everything the agent wrote anywhere: log lines with their properties, events, every MQTT payload, its files.
         var written = new List<string>();

@@ -20,8 +20,8 @@ public sealed class ReportedStateBudgetTests
         string Worst(int chars) => new('\u2028', chars); // escaped as \u2028 by System.Text.Json
         var pools = Enumerable.Range(0, ReportedStateBudget.MaxPoolsListed).Select(i => new PoolTarget(Worst(ReportedStateBudget.MaxEchoChars), Worst(ReportedStateBudget.MaxEchoChars), i, 1000)).ToList();
         string id(int i) => $"R01-{i:0000}-" + new string('x', FarmTopics.MaxIdLength - 10);
-        var statuses = Enumerable.Range(0, miners).Select(i => new ReportedMinerStatus(id(i), ReportedMinerStatus.Failed, long.MaxValue, Worst(ReportedStateBudget.MaxReasonChars), DateTimeOffset.MaxValue)).ToList();
-        statuses.AddRange(Enumerable.Range(0, ReportedStateBudget.MaxRejectedListed).Select(i => new ReportedMinerStatus(id(miners + i), ReportedMinerStatus.Rejected, Reason: Worst(ReportedStateBudget.MaxReasonChars))));
+        var statuses = Enumerable.Range(0, miners).Select(i => new ReportedMinerStatus(id(i), ReportedMinerState.Failed, long.MaxValue, Worst(ReportedStateBudget.MaxReasonChars), DateTimeOffset.MaxValue)).ToList();
+        statuses.AddRange(Enumerable.Range(0, ReportedStateBudget.MaxRejectedListed).Select(i => new ReportedMinerStatus(id(miners + i), ReportedMinerState.Rejected, Reason: Worst(ReportedStateBudget.MaxReasonChars))));
         return new ReportedPoolStatePayload
         {
             Publisher = new string('p', 128),
@@ -58,13 +58,13 @@ public sealed class ReportedStateBudgetTests
 
         // What is kept is the most useful first: miners that are not applied, each named with its state.
         Assert.All(fitted.MinerStatus!, s => Assert.Contains(worst.MinerStatus!, w => (w.MinerId, w.State) == (s.MinerId, s.State)));
-        Assert.All(fitted.MinerStatus!, s => Assert.NotEqual(ReportedMinerStatus.Applied, s.State));
+        Assert.All(fitted.MinerStatus!, s => Assert.NotEqual(ReportedMinerState.Applied, s.State));
     }
 
     [Fact]
     public void A_realistic_rack_report_is_left_whole()
     {
-        var statuses = Enumerable.Range(0, 200).Select(i => new ReportedMinerStatus($"R01-{i:000}", i % 10 == 0 ? ReportedMinerStatus.Failed : ReportedMinerStatus.Applied, 7, i % 10 == 0 ? "add stratum+tcp://customer.pool.example:3333 (cust.w): The miner refused 'addpool': Access denied to 'addpool' command" : null)).ToList();
+        var statuses = Enumerable.Range(0, 200).Select(i => new ReportedMinerStatus($"R01-{i:000}", i % 10 == 0 ? ReportedMinerState.Failed : ReportedMinerState.Applied, 7, i % 10 == 0 ? "add stratum+tcp://customer.pool.example:3333 (cust.w): The miner refused 'addpool': Access denied to 'addpool' command" : null)).ToList();
         var report = new ReportedPoolStatePayload
         {
             Publisher = string.Empty,

@@ -77,7 +77,7 @@ public sealed class AgentProcessMqttTests
             agent.BeginOutputReadLine();
             agent.BeginErrorReadLine();
 
-            int Count(string state)
+            int Count(AgentState state)
             {
                 lock (statuses)
                 {
@@ -86,12 +86,12 @@ public sealed class AgentProcessMqttTests
             }
 
             Assert.True(
-                await Eventually.TrueAsync(() => Count("online") >= 1 && subscriber.Delivered >= 4, TimeSpan.FromSeconds(45)),
+                await Eventually.TrueAsync(() => Count(AgentState.Online) >= 1 && subscriber.Delivered >= 4, TimeSpan.FromSeconds(45)),
                 $"the agent came online through the ACL (delivered {subscriber.Delivered}); broker log:\n{await broker.ReadLogAsync()}");
 
             agent.Kill(entireProcessTree: true);
             await agent.WaitForExitAsync();
-            Assert.True(await Eventually.TrueAsync(() => Count("offline") >= 1, TimeSpan.FromSeconds(20)), "the will said offline");
+            Assert.True(await Eventually.TrueAsync(() => Count(AgentState.Offline) >= 1, TimeSpan.FromSeconds(20)), "the will said offline");
 
             // The retained status now tells the truth to anyone who looks later.
             await using MqttClient late = await MqttTestClients.ConnectAsync(broker, "late", b => b.WithCredentials("controller", "ctrl-pw-1"));

@@ -21,7 +21,7 @@ public sealed class FarmSubscriberTests
         Site = "s1",
         Rack = "r07",
         MinerId = "m1",
-        State = "hashing",
+        State = MinerState.Hashing,
     };
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class FarmSubscriberTests
     [Fact]
     public async Task A_last_will_with_an_older_seq_still_reaches_the_handler()
     {
-        var handled = new List<string>();
+        var handled = new List<AgentState>();
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         await using MqttClient consumer = await MqttTestClients.ConnectAsync(broker, "consumer");
         var subscriber = new FarmSubscriber(consumer, (m, _) =>
@@ -90,11 +90,11 @@ public sealed class FarmSubscriberTests
             handled.Add(((AgentStatusPayload)m.Payload).State);
             return Task.CompletedTask;
         });
-        AgentStatusPayload Status(string state, long seq) => new() { Publisher = "agent-s1-r07", Seq = seq, Timestamp = DateTimeOffset.UtcNow, Site = "s1", Rack = "r07", State = state };
+        AgentStatusPayload Status(AgentState state, long seq) => new() { Publisher = "agent-s1-r07", Seq = seq, Timestamp = DateTimeOffset.UtcNow, Site = "s1", Rack = "r07", State = state };
         string topic = FarmTopics.AgentStatus("s1", "r07");
-        await subscriber.HandleAsync(new MqttApplicationMessage { Topic = topic, Payload = JsonSerializer.SerializeToUtf8Bytes(Status("online", 10), FarmJsonContext.Default.AgentStatusPayload) }, CancellationToken.None);
-        await subscriber.HandleAsync(new MqttApplicationMessage { Topic = topic, Payload = JsonSerializer.SerializeToUtf8Bytes(Status("offline", 1), FarmJsonContext.Default.AgentStatusPayload) }, CancellationToken.None);
-        Assert.Equal(["online", "offline"], handled);
+        await subscriber.HandleAsync(new MqttApplicationMessage { Topic = topic, Payload = JsonSerializer.SerializeToUtf8Bytes(Status(AgentState.Online, 10), FarmJsonContext.Default.AgentStatusPayload) }, CancellationToken.None);
+        await subscriber.HandleAsync(new MqttApplicationMessage { Topic = topic, Payload = JsonSerializer.SerializeToUtf8Bytes(Status(AgentState.Offline, 1), FarmJsonContext.Default.AgentStatusPayload) }, CancellationToken.None);
+        Assert.Equal([AgentState.Online, AgentState.Offline], handled);
     }
 
     [Theory]

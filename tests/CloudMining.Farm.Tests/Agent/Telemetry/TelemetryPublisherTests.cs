@@ -44,7 +44,7 @@ public sealed class TelemetryPublisherTests
         }
 
         Assert.All(p.Of<MinerTelemetryPayload>(), t => Assert.Equal(FarmTopics.MinerTelemetry("test", "T-01", t.MinerId), p.Received.First(r => r.Payload == t).TopicName));
-        Assert.All(ids, id => Assert.Contains(p.Of<MinerStatePayload>(), s => s.MinerId == id && s.State == MinerStateNames.Hashing && s.PreviousState is null));
+        Assert.All(ids, id => Assert.Contains(p.Of<MinerStatePayload>(), s => s.MinerId == id && s.State == MinerState.Hashing && s.PreviousState is null));
         Assert.Contains(p.Of<FarmEventPayload>(), e => e.Kind == "agent" && e.Action == "agent-started");
 
         // One publisher, one strictly increasing seq over everything it sent.
@@ -56,7 +56,7 @@ public sealed class TelemetryPublisherTests
         string? retained = await p.RetainedAsync(FarmTopics.AgentStatus("test", "T-01"));
         Assert.NotNull(retained);
         AgentStatusPayload status = JsonSerializer.Deserialize(retained, FarmJsonContext.Default.AgentStatusPayload)!;
-        Assert.Equal("online", status.State);
+        Assert.Equal(AgentState.Online, status.State);
         Assert.Equal(4, status.MinersConfigured);
         Assert.Equal(1.0, status.PollIntervalS);
         Assert.False(string.IsNullOrEmpty(status.AgentVersion));
@@ -85,13 +85,13 @@ public sealed class TelemetryPublisherTests
         string hung = p.Rack[1].Id;
         string off = p.Rack[2].Id;
         Assert.True(
-            await Eventually.TrueAsync(() => p.Of<MinerStatePayload>().Count(s => s.State == MinerStateNames.Hashing) == 4, Patience),
+            await Eventually.TrueAsync(() => p.Of<MinerStatePayload>().Count(s => s.State == MinerState.Hashing) == 4, Patience),
             "all hashing first: " + Dump(p));
 
         p.Rack[1].InjectFault(MinerFault.Hang());
         p.Rack[2].SetPower(false);
         bool Unreachable(string id) =>
-            p.Of<MinerStatePayload>().Any(s => s.MinerId == id && s.State == MinerStateNames.Unreachable && s.PreviousState == MinerStateNames.Hashing)
+            p.Of<MinerStatePayload>().Any(s => s.MinerId == id && s.State == MinerState.Unreachable && s.PreviousState == MinerState.Hashing)
             && p.Of<FarmEventPayload>().Any(e => e.MinerId == id && e.Kind == "alarm" && e.Action == "miner-unreachable" && e.Severity == "warning");
         Assert.True(await Eventually.TrueAsync(() => Unreachable(hung) && Unreachable(off), Patience), "unreachable state + event: " + Dump(p));
         Assert.Contains(p.Of<MinerStatePayload>(), s => s.MinerId == hung && s.Reason!.StartsWith("Timeout", StringComparison.Ordinal));
@@ -100,12 +100,12 @@ public sealed class TelemetryPublisherTests
         long mark = p.Of<MinerTelemetryPayload>().Max(t => t.Seq);
         Assert.True(await Eventually.TrueAsync(() => p.Of<MinerTelemetryPayload>().Count(t => t.Seq > mark && t.MinerId == p.Rack[0].Id) >= 2, Patience), Dump(p));
         Assert.DoesNotContain(p.Of<MinerTelemetryPayload>(), t => t.Seq > mark && (t.MinerId == hung || t.MinerId == off));
-        Assert.Single(p.Of<MinerStatePayload>(), s => s.MinerId == hung && s.State == MinerStateNames.Unreachable);
+        Assert.Single(p.Of<MinerStatePayload>(), s => s.MinerId == hung && s.State == MinerState.Unreachable);
 
         p.Rack[1].ClearFaults();
         p.Rack[2].SetPower(true);
         bool Recovered(string id) =>
-            p.Of<MinerStatePayload>().Any(s => s.MinerId == id && s.PreviousState == MinerStateNames.Unreachable)
+            p.Of<MinerStatePayload>().Any(s => s.MinerId == id && s.PreviousState == MinerState.Unreachable)
             && p.Of<FarmEventPayload>().Any(e => e.MinerId == id && e.Action == "miner-recovered" && e.Severity == "info");
         Assert.True(await Eventually.TrueAsync(() => Recovered(hung) && Recovered(off), Patience), "recovery: " + Dump(p));
         foreach (var m in p.Raw)
@@ -118,14 +118,14 @@ public sealed class TelemetryPublisherTests
     public async Task The_will_marks_the_agent_offline_when_its_connection_dies_and_it_says_online_again_after_reconnecting()
     {
         await using PublishingRack p = await PublishingRack.StartAsync(miners: 2);
-        bool StatusSaid(string state, int times) => p.Of<AgentStatusPayload>().Count(s => s.State == state) >= times;
-        Assert.True(await Eventually.TrueAsync(() => StatusSaid("online", 1), Patience), Dump(p));
+        bool StatusSaid(AgentState state, int times) => p.Of<AgentStatusPayload>().Count(s => s.State == state) >= times;
+        Assert.True(await Eventually.TrueAsync(() => StatusSaid(AgentState.Online, 1), Patience), Dump(p));
         Assert.True(p.Publisher.Client!.Options.WillMessage is { Retain: true } will && will.Topic == FarmTopics.AgentStatus("test", "T-01"));
 
         // A cut without DISCONNECT: the broker publishes the will (state offline) for the agent.
         await p.Publisher.Client!.AbortConnectionAsync();
-        Assert.True(await Eventually.TrueAsync(() => StatusSaid("offline", 1), Patience), "will arrived: " + Dump(p));
-        Assert.True(await Eventually.TrueAsync(() => StatusSaid("online", 2), Patience), "online re-asserted after reconnect: " + Dump(p));
+        Assert.True(await Eventually.TrueAsync(() => StatusSaid(AgentState.Offline, 1), Patience), "will arrived: " + Dump(p));
+        Assert.True(await Eventually.TrueAsync(() => StatusSaid(AgentState.Online, 2), Patience), "online re-asserted after reconnect: " + Dump(p));
         Assert.Contains("\"online\"", await p.RetainedAsync(FarmTopics.AgentStatus("test", "T-01")), StringComparison.Ordinal);
 
         // A graceful stop leaves a fresh, retained offline status and an agent-stopped event behind.
@@ -134,7 +134,7 @@ public sealed class TelemetryPublisherTests
         Assert.True(await Eventually.TrueAsync(() => p.Of<FarmEventPayload>().Any(e => e.Action == "agent-stopped"), Patience), Dump(p));
         string? retained = await p.RetainedAsync(FarmTopics.AgentStatus("test", "T-01"));
         AgentStatusPayload last = JsonSerializer.Deserialize(retained!, FarmJsonContext.Default.AgentStatusPayload)!;
-        Assert.Equal("offline", last.State);
+        Assert.Equal(AgentState.Offline, last.State);
         Assert.True(last.Seq > before, $"the goodbye status has a fresh seq ({last.Seq} > {before})");
     }
 
@@ -167,7 +167,7 @@ public sealed class TelemetryPublisherTests
         Assert.Equal(Enumerable.Range((int)seqs[0], seqs.Length).Select(i => (long)i), seqs);
 
         // In order: per topic, arrival order is seq order.
-        foreach (var topic in p.Received.Where(r => r.Payload is not AgentStatusPayload { State: "offline" }).GroupBy(r => r.TopicName))
+        foreach (var topic in p.Received.Where(r => r.Payload is not AgentStatusPayload { State: AgentState.Offline }).GroupBy(r => r.TopicName))
         {
             long[] arrival = [.. topic.Select(r => r.Payload.Seq)];
             Assert.Equal(arrival.Order(), arrival);

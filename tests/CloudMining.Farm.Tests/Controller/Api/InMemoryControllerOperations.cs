@@ -1,3 +1,4 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
@@ -5,6 +6,7 @@ using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Shared.Units;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Tests.Controller.Api;
 
@@ -243,7 +245,7 @@ public sealed class InMemoryControllerOperations : IControllerOperations
         return new ContractView(
             c.Id,
             c.Customer,
-            ended.Contains(c.Id) ? "ended" : allocated + 1 >= c.Target.HashesPerSecond ? "active" : "under-allocated",
+            ended.Contains(c.Id) ? ContractStatus.Ended : ContractStatus.Active,
             c.Target.HashesPerSecond,
             allocated,
             ended.Contains(c.Id) ? null : allocated * 0.98,

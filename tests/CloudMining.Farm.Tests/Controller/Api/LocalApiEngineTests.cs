@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;

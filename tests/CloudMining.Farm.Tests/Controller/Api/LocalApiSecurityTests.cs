@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Operations;

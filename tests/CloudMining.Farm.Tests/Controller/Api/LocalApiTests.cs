@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Shared.Wire;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Controller.Api;
@@ -92,7 +94,7 @@ public sealed class LocalApiTests : IAsyncLifetime
 
         HttpResponseMessage end = await api.Http.PostAsync("/v1/contracts/c1/end", null);
         Assert.Equal(HttpStatusCode.OK, end.StatusCode);
-        Assert.Equal("ended", (await end.Content.ReadFromJsonAsync(Json.ContractView))?.Status);
+        Assert.Equal(ContractStatus.Ended, (await end.Content.ReadFromJsonAsync(Json.ContractView))?.Status);
         ProblemDocument again = await ProblemAsync(await api.Http.PostAsync("/v1/contracts/c1/end", null), HttpStatusCode.Conflict);
         Assert.Contains("already ended", again.Detail, StringComparison.Ordinal);
         await ProblemAsync(await api.Http.GetAsync("/v1/contracts/zzz"), HttpStatusCode.NotFound);

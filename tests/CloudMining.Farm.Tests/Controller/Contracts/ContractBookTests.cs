@@ -1,3 +1,4 @@
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Store;
@@ -33,7 +34,7 @@ public sealed class ContractBookTests : IAsyncLifetime
         }
 
         Assert.Equal(
-            [ContractBook.Active, ContractBook.Pending, ContractBook.Ended],
+            [ContractStatus.Active, ContractStatus.Pending, ContractStatus.Ended],
             book.All.Select(c => book.StatusOf(c, now)));
         Assert.Equal(["running"], book.ActiveAt(now).Select(c => c.Id));
         Assert.Equal(["running", "later"], book.SoldAt(now).Select(c => c.Id));
@@ -44,7 +45,7 @@ public sealed class ContractBookTests : IAsyncLifetime
         var reloaded = new ContractBook(store);
         await reloaded.LoadAsync(CancellationToken.None);
         Contract again = reloaded.Find("running")!;
-        Assert.Equal(ContractBook.Ended, reloaded.StatusOf(again, clock.GetUtcNow()));
+        Assert.Equal(ContractStatus.Ended, reloaded.StatusOf(again, clock.GetUtcNow()));
         Assert.Equal(clock.GetUtcNow(), reloaded.UntilOf(again));
         Assert.DoesNotContain(PoolKey.Of(PoolUrl, "acct.running"), reloaded.PoolIndex(clock.GetUtcNow()).Keys);
         Assert.Equal("later", reloaded.PoolIndex(clock.GetUtcNow())[PoolKey.Of(PoolUrl, "acct.later")]);

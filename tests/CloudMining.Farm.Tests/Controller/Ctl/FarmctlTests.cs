@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Ctl.Cli;
@@ -41,7 +42,7 @@ public sealed class FarmctlTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Fleet_names_a_miner_id_conflict_for_the_operator_in_the_table_and_the_json()
     {
-        api.Operations.Conflicts = [new CloudMining.Farm.Controller.Operations.ConflictView("r2-m01", "r2", "r1", TestApi.Now)];
+        api.Operations.Conflicts = [new CloudMining.Farm.ControlApi.ConflictView("r2-m01", "r2", "r1", TestApi.Now)];
 
         (int code, string output, string error) = await Farmctl("fleet");
         Assert.True(code == 0, error);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CloudMining.Farm.Ctl.Cli;
 using CloudMining.Farm.Tests.Controller.Api;
+using CloudMining.Farm.Shared.Wire;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Controller.Ctl;
@@ -30,7 +31,7 @@ public sealed class FarmctlTokenTests : IAsyncLifetime
         Assert.Equal(ExitCodes.UsageOrConnection, code);
         Assert.Contains($"the API token file {missing} does not exist", error, StringComparison.Ordinal);
         Assert.Contains("--token-file", error, StringComparison.Ordinal);
-        Assert.NotEqual("ended", (await api.Operations.GetContractAsync("t1", CancellationToken.None))?.Status);
+        Assert.NotEqual(ContractStatus.Ended, (await api.Operations.GetContractAsync("t1", CancellationToken.None))?.Status);
     }
 
     [Fact]

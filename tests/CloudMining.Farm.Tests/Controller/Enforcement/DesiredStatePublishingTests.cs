@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;

@@ -1,3 +1,4 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Shared.Wire;
@@ -18,8 +19,8 @@ public sealed class RejectedMinerEnforcementTests
         tracker.Published("R01", 7, [new MinerPoolAssignment("R01-m1", [new PoolTarget("stratum+tcp://p.example:3333", "w1", 0)])], T0);
         ReportedMinerStatus[] statuses =
         [
-            new("R01-m1", ReportedMinerStatus.Applied, 7),
-            new("R01-ghost", ReportedMinerStatus.Rejected, Reason: "miners[1].minerId: 'R01-ghost' is not a miner of rack R01"),
+            new("R01-m1", ReportedMinerState.Applied, 7),
+            new("R01-ghost", ReportedMinerState.Rejected, Reason: "miners[1].minerId: 'R01-ghost' is not a miner of rack R01"),
         ];
 
         tracker.Reported("R01", 7, ["R01-ghost: rejected: miners[1].minerId: 'R01-ghost' is not a miner of rack R01"], T0.AddSeconds(5), statuses);
@@ -34,7 +35,7 @@ public sealed class RejectedMinerEnforcementTests
         Assert.Null(tracker.RejectionOf("R02", "R01-ghost"));
 
         // The next report without the rejection clears it; a report of an older generation (re-delivery) changes nothing.
-        tracker.Reported("R01", 8, [], T0.AddMinutes(11), [new("R01-m1", ReportedMinerStatus.Applied, 8)]);
+        tracker.Reported("R01", 8, [], T0.AddMinutes(11), [new("R01-m1", ReportedMinerState.Applied, 8)]);
         tracker.Reported("R01", 7, [], T0.AddMinutes(12), statuses);
         Assert.Empty(tracker.Find("R01")!.RejectedMiners);
         Assert.Null(tracker.RejectionOf("R01", "R01-ghost"));
@@ -45,7 +46,7 @@ public sealed class RejectedMinerEnforcementTests
     {
         var tracker = new RackEnforcementTracker(TimeSpan.FromMinutes(2));
         tracker.Published("R01", 7, [], T0);
-        tracker.Reported("R01", 6, ["desired generation 7 rejected: site/rack: …"], T0.AddSeconds(5), [new("R01-m1", ReportedMinerStatus.Applied, 6)]);
+        tracker.Reported("R01", 6, ["desired generation 7 rejected: site/rack: …"], T0.AddSeconds(5), [new("R01-m1", ReportedMinerState.Applied, 6)]);
 
         Assert.Equal("R01", Assert.Single(tracker.UpdateLagging(T0.AddMinutes(3))).Rack);
     }
@@ -71,7 +72,7 @@ public sealed class RejectedMinerEnforcementTests
             Miners = [],
             Errors = [$"{victim.MinerId}: rejected: {Reason}"],
             Applied = false,
-            MinerStatus = [new ReportedMinerStatus(victim.MinerId, ReportedMinerStatus.Rejected, Reason: Reason)],
+            MinerStatus = [new ReportedMinerStatus(victim.MinerId, ReportedMinerState.Rejected, Reason: Reason)],
         });
 
         FleetView fleet = await farm.Engine.GetFleetAsync(CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
@@ -96,13 +97,13 @@ public sealed class CapabilityJudgeTests
     public void Capabilities_survive_a_will_without_them_and_an_agent_restart_that_has_not_probed_yet()
     {
         var fleet = new FleetState();
-        AgentStatusPayload Status(long seq, string state, IReadOnlyList<MinerCapabilities>? caps) =>
+        AgentStatusPayload Status(long seq, AgentState state, IReadOnlyList<MinerCapabilities>? caps) =>
             new() { Publisher = "agent-s1-r1", Seq = seq, Timestamp = DateTimeOffset.UtcNow, Site = "s1", Rack = "r1", State = state, Capabilities = caps };
 
-        fleet.Apply(Status(1, "online", [TestCapabilities.Writable("m1", "antminer", quota: false), TestCapabilities.Writable("m2", "antminer", quota: true)]));
-        fleet.Apply(Status(2, "offline", null)); // the will
-        fleet.Apply(Status(3, "online", [])); // restarted, nothing probed yet
-        fleet.Apply(Status(4, "online", [TestCapabilities.PoolsUnavailable("m1", "antminer", CapabilityReasons.Unreachable, "no answer", "check it")]));
+        fleet.Apply(Status(1, AgentState.Online, [TestCapabilities.Writable("m1", "antminer", quota: false), TestCapabilities.Writable("m2", "antminer", quota: true)]));
+        fleet.Apply(Status(2, AgentState.Offline, null)); // the will
+        fleet.Apply(Status(3, AgentState.Online, [])); // restarted, nothing probed yet
+        fleet.Apply(Status(4, AgentState.Online, [TestCapabilities.PoolsUnavailable("m1", "antminer", CapabilityReasons.Unreachable, "no answer", "check it")]));
 
         RackLiveState rack = Assert.Single(fleet.Racks());
         Assert.False(CapabilityJudge.Judge(rack, "m1").PoolsWritable);

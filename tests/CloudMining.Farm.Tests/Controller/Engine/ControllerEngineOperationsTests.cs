@@ -1,6 +1,8 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Shared.Wire;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Controller.Engine;
@@ -22,7 +24,7 @@ public sealed class ControllerEngineOperationsTests
         Assert.Null(await farm.Engine.GetContractAsync("c2", CancellationToken.None));
 
         ContractView fits = await farm.AddContractAsync("c2", 150);
-        Assert.Equal("active", fits.Status);
+        Assert.Equal(ContractStatus.Active, fits.Status);
         CapacityView capacity = await farm.Engine.GetCapacityAsync(CancellationToken.None);
         Assert.Equal((60, 60, 0), (capacity.UnitsTotal, capacity.UnitsSold, capacity.UnitsFree));
     }
@@ -110,7 +112,7 @@ public sealed class ControllerEngineOperationsTests
 
         ContractView ended = await farm.Engine.EndContractAsync("c1", CancellationToken.None);
 
-        Assert.Equal("ended", ended.Status);
+        Assert.Equal(ContractStatus.Ended, ended.Status);
         Assert.Empty(ended.Shares);
         AllocationView allocation = await farm.Engine.GetAllocationAsync(CancellationToken.None);
         Assert.Empty(allocation.Contracts);
@@ -118,7 +120,7 @@ public sealed class ControllerEngineOperationsTests
         Assert.Equal(300e12, allocation.HouseHashrateHs, 1e9);
         await Assert.ThrowsAsync<InvalidOperationException>(() => farm.Engine.EndContractAsync("c1", CancellationToken.None));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => farm.Engine.EndContractAsync("nope", CancellationToken.None));
-        Assert.Equal("ended", Assert.Single(await farm.Engine.GetContractsAsync(CancellationToken.None)).Status);
+        Assert.Equal(ContractStatus.Ended, Assert.Single(await farm.Engine.GetContractsAsync(CancellationToken.None)).Status);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
@@ -23,7 +24,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     public const string HouseWorker = "op.house";
 
     private readonly Dictionary<string, SimMiner> miners = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> agentStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AgentState> agentStates = new(StringComparer.Ordinal);
     private readonly HashSet<string> announced = new(StringComparer.Ordinal);
     private long seq;
     private ServiceProvider? provider;
@@ -153,7 +154,7 @@ internal sealed class EngineFarm : IAsyncDisposable
     }
 
     /// <summary>A rack's agent says online or offline (its last will), received now, with its miners' capabilities.</summary>
-    public void AgentStatus(string rack, string state)
+    public void AgentStatus(string rack, AgentState state)
     {
         agentStates[rack] = state;
         SimMiner[] rackMiners = [.. miners.Values.Where(m => m.Rack == rack)];
@@ -170,12 +171,12 @@ internal sealed class EngineFarm : IAsyncDisposable
     public void Capable(string rack, IEnumerable<string> minerIds) =>
         Fleet.Apply(new AgentStatusPayload
         {
-            Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = agentStates.GetValueOrDefault(rack, "online"),
+            Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = agentStates.GetValueOrDefault(rack, AgentState.Online),
             Capabilities = [.. minerIds.Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
         });
 
     /// <summary>The rack's agent reports its miners' capabilities again (after a test changed <see cref="SimMiner.Capabilities"/>).</summary>
-    public void ReportCapabilities(string rack) => AgentStatus(rack, agentStates.GetValueOrDefault(rack, "online"));
+    public void ReportCapabilities(string rack) => AgentStatus(rack, agentStates.GetValueOrDefault(rack, AgentState.Online));
 
     /// <summary>Ticks the engine every <paramref name="step"/> for <paramref name="duration"/> while no telemetry arrives.</summary>
     public async Task TickSilentlyAsync(TimeSpan duration, TimeSpan? step = null)

@@ -1,3 +1,4 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Hosting;

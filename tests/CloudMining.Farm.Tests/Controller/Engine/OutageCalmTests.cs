@@ -1,5 +1,7 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Shared.Wire;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Controller.Engine;
@@ -71,15 +73,15 @@ public sealed class OutageCalmTests
     {
         await using EngineFarm farm = await EngineFarm.StartAsync(o => { o.TelemetryStaleS = 60; o.AgentOfflineGraceMin = 3; });
         farm.WithMiners(racks: 2, perRack: 4, th: 100);
-        farm.AgentStatus("r1", "online");
-        farm.AgentStatus("r2", "online");
+        farm.AgentStatus("r1", AgentState.Online);
+        farm.AgentStatus("r2", AgentState.Online);
         await farm.RunAsync(TimeSpan.FromMinutes(1), Tick);
         await farm.AddContractAsync("c1", 600);
         await farm.RunAsync(TimeSpan.FromMinutes(1), Tick);
         long version = farm.Engine.Version;
         Assert.Contains((await farm.Engine.GetContractAsync("c1", CancellationToken.None))!.Shares, s => s.Rack == "r1");
 
-        farm.AgentStatus("r1", "offline");
+        farm.AgentStatus("r1", AgentState.Offline);
         foreach (SimMiner m in farm.Miners.Values.Where(m => m.Rack == "r1"))
         {
             m.On = false;
@@ -98,20 +100,20 @@ public sealed class OutageCalmTests
     {
         await using EngineFarm farm = await EngineFarm.StartAsync(o => { o.TelemetryStaleS = 30; o.AgentOfflineGraceMin = 3; });
         farm.WithMiners(racks: 2, perRack: 4, th: 100);
-        farm.AgentStatus("r1", "online");
-        farm.AgentStatus("r2", "online");
+        farm.AgentStatus("r1", AgentState.Online);
+        farm.AgentStatus("r2", AgentState.Online);
         await farm.RunAsync(TimeSpan.FromMinutes(1), Tick);
         await farm.AddContractAsync("c1", 600);
         await farm.RunAsync(TimeSpan.FromMinutes(1), Tick);
         long version = farm.Engine.Version;
 
         List<SimMiner> r1 = [.. farm.Miners.Values.Where(m => m.Rack == "r1")];
-        farm.AgentStatus("r1", "offline");
+        farm.AgentStatus("r1", AgentState.Offline);
         r1.ForEach(m => m.On = false);
         await farm.RunAsync(TimeSpan.FromSeconds(50), Tick);
 
         // Back online; its first poll comes a while later, longer than TelemetryStaleS after the last one.
-        farm.AgentStatus("r1", "online");
+        farm.AgentStatus("r1", AgentState.Online);
         await farm.RunAsync(TimeSpan.FromSeconds(20), Tick);
         r1.ForEach(m => m.On = true);
         await farm.RunAsync(TimeSpan.FromMinutes(1), Tick);

@@ -80,7 +80,7 @@ public sealed class StalenessPolicyTests
             Timestamp = clock.GetUtcNow(),
             Site = "s1",
             Rack = "r1",
-            State = "online",
+            State = AgentState.Online,
             Capabilities = [TestCapabilities.Writable("m1", "antminer", quota: false), TestCapabilities.Writable("m2", "antminer", quota: false)],
         });
         Assert.True(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
@@ -92,7 +92,7 @@ public sealed class StalenessPolicyTests
         Report("m1");
         gate.Connected(clock.GetUtcNow());
         Report("m1");
-        Agent("online");
+        Agent(AgentState.Online);
         Assert.False(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
         clock.Advance(TimeSpan.FromMinutes(10));
         Assert.True(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
@@ -102,9 +102,9 @@ public sealed class StalenessPolicyTests
     public void An_agent_offline_keeps_its_miners_for_the_grace_period_then_they_are_lost()
     {
         gate.Connected(clock.GetUtcNow());
-        Agent("online");
+        Agent(AgentState.Online);
         Report("m1");
-        Agent("offline");
+        Agent(AgentState.Offline);
 
         clock.Advance(TimeSpan.FromMinutes(2.9));
         RackJudgement within = policy.Judge(Rack(), clock.GetUtcNow());
@@ -119,11 +119,11 @@ public sealed class StalenessPolicyTests
     public void An_agent_back_online_gets_a_full_window_to_report_its_miners()
     {
         gate.Connected(clock.GetUtcNow());
-        Agent("online");
+        Agent(AgentState.Online);
         Report("m1");
-        Agent("offline");
+        Agent(AgentState.Offline);
         clock.Advance(TimeSpan.FromSeconds(90));
-        Agent("online");
+        Agent(AgentState.Online);
 
         clock.Advance(TimeSpan.FromSeconds(59));
         Assert.False(IsStale("m1"));
@@ -178,7 +178,7 @@ public sealed class StalenessPolicyTests
         Hashrate5sHs = 100e12,
     });
 
-    private void Agent(string state) => fleet.Apply(new AgentStatusPayload
+    private void Agent(AgentState state) => fleet.Apply(new AgentStatusPayload
     {
         Publisher = "agent-s1-r1",
         Seq = ++seq,

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Ingest;
@@ -218,7 +219,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
         Timestamp = T0,
         Site = "s1",
         Rack = "r07",
-        State = "online",
+        State = AgentState.Online,
         MinersConfigured = 3,
     };
 

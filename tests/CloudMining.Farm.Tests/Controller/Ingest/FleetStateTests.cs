@@ -17,13 +17,13 @@ public sealed class FleetStateTests
         fleet.Apply(ControllerHistoryTests.Telemetry("m02", 2, 90e12, 2900));
         Assert.Equal(2, Assert.Single(fleet.Racks()).MinersOk);
 
-        fleet.Apply(new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = T0, Site = "s1", Rack = "r07", MinerId = "m02", State = "degraded" });
+        fleet.Apply(new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = T0, Site = "s1", Rack = "r07", MinerId = "m02", State = MinerState.Degraded });
 
         RackLiveState rack = Assert.Single(fleet.Racks());
         Assert.Equal(1, rack.MinersOk);
         Assert.Equal(2, rack.MinersTotal);
         Assert.Equal(190e12, rack.HashrateHs);
-        Assert.Equal("degraded", fleet.Miner("s1", "r07", "m02")!.State);
+        Assert.Equal(MinerState.Degraded, fleet.Miner("s1", "r07", "m02")!.State);
         Assert.Equal(90e12, fleet.Miner("s1", "r07", "m02")!.Hashrate5sHs);
     }
 
@@ -35,9 +35,9 @@ public sealed class FleetStateTests
         fleet.Apply(ControllerHistoryTests.Telemetry("m01", 4, 50e12, 3000));
         Assert.Equal(100e12, fleet.Miner("s1", "r07", "m01")!.Hashrate5sHs);
 
-        fleet.Apply(new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = T0, Site = "s1", Rack = "r07", State = "online" });
+        fleet.Apply(new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = T0, Site = "s1", Rack = "r07", State = AgentState.Online });
         Assert.True(Assert.Single(fleet.Racks()).AgentOnline);
-        fleet.Apply(new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = T0, Site = "s1", Rack = "r07", State = "offline" });
+        fleet.Apply(new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = T0, Site = "s1", Rack = "r07", State = AgentState.Offline });
         Assert.False(Assert.Single(fleet.Racks()).AgentOnline);
     }
 

@@ -35,7 +35,7 @@ public sealed class IngestIdentityTests
         {
             await service.Subscribed;
             await using MqttClient r01 = await MqttTestClients.ConnectAsync(broker, "agent-s1-r01");
-            var claim = new AgentStatusPayload { Publisher = "agent-s1-r01", Seq = 1, Timestamp = DateTimeOffset.UtcNow, Site = "s1", Rack = "r02", State = "offline" };
+            var claim = new AgentStatusPayload { Publisher = "agent-s1-r01", Seq = 1, Timestamp = DateTimeOffset.UtcNow, Site = "s1", Rack = "r02", State = AgentState.Offline };
             await PublishAsync(r01, FarmTopics.AgentStatus("s1", "r01"), JsonSerializer.SerializeToUtf8Bytes(claim, FarmJsonContext.Default.AgentStatusPayload));
             for (int i = 0; i < 20; i++)
             {

@@ -1,3 +1,5 @@
+using CloudMining.Farm.ControlApi;
+using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Engine;

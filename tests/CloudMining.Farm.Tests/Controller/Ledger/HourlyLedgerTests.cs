@@ -1,3 +1,4 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Tests.Controller.Engine;

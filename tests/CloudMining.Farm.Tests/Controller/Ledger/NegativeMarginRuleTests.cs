@@ -1,7 +1,9 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Tests.Controller.Engine;
+using CloudMining.Farm.Shared.Wire;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Controller.Ledger;
@@ -50,7 +52,7 @@ public sealed class NegativeMarginRuleTests
         await farm.RunAsync(TimeSpan.FromHours(38), TimeSpan.FromMinutes(5));
 
         ContractView c1 = (await farm.Engine.GetContractAsync("c1", CancellationToken.None))!;
-        Assert.Equal("ended", c1.Status);
+        Assert.Equal(ContractStatus.Ended, c1.Status);
         // Day 1 (from 10:00) is the contract's partial first day; day 2 is its first complete, negative one.
         Assert.Equal(new DateTimeOffset(2026, 3, 3, 0, 0, 0, TimeSpan.Zero), HourlyLedger.HourOf(c1.End!.Value));
         Assert.Empty((await farm.Engine.GetAllocationAsync(CancellationToken.None)).Contracts);

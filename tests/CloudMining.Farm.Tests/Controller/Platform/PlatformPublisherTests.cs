@@ -55,7 +55,7 @@ public sealed class PlatformPublisherTests : IAsyncLifetime
         // A status change publishes at once; the ended contract's final status goes out once, never again.
         await book.EndAsync("c1", clock.GetUtcNow(), "ended by operator", CancellationToken.None);
         await Publish();
-        Assert.Equal("ended", JsonSerializer.Deserialize(publisher.Payloads[^2], FarmJsonContext.Default.AllocationPayload)!.Status);
+        Assert.Equal(ContractStatus.Ended, JsonSerializer.Deserialize(publisher.Payloads[^2], FarmJsonContext.Default.AllocationPayload)!.Status);
         clock.Advance(TimeSpan.FromMinutes(5));
         await Publish(force: true);
         Assert.Equal("farm/v1/s1/capacity", Assert.Single(publisher.Topics.Skip(6)));

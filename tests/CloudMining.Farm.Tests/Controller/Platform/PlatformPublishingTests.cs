@@ -71,7 +71,7 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
 
         AllocationPayload allocation = JsonSerializer.Deserialize(seen.Messages.First(m => m.Topic == FarmTopics.Allocation("s1", "c1")).Payload.Span, FarmJsonContext.Default.AllocationPayload)!;
         Assert.True(seen.Messages.First(m => m.Topic == FarmTopics.Allocation("s1", "c1")).Retain);
-        Assert.Equal(("c1", "active", 250e12), (allocation.ContractId, allocation.Status, allocation.TargetHs!.Value));
+        Assert.Equal(("c1", ContractStatus.Active, 250e12), (allocation.ContractId, allocation.Status, allocation.TargetHs!.Value));
         Assert.True(allocation.AllocatedHs >= 250e12, $"allocated {allocation.AllocatedHs}");
         Assert.Equal(allocation.Shares!.Select(s => s.MinerId), allocation.MinerIds);
         Assert.Equal(3, allocation.Shares!.Count); // whole miners, rounded up: this firmware has no quotas
@@ -112,7 +112,7 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
         await late.SubscribeAsync([new MqttTopicFilter("farm/v1/+/allocation/#"), new MqttTopicFilter("farm/v1/+/capacity")]);
         Assert.True(await Eventually.TrueAsync(() => retained.Messages.Count >= 2, Wait));
         AllocationPayload final = JsonSerializer.Deserialize(retained.Messages.Single(m => m.Topic == FarmTopics.Allocation("s1", "c1")).Payload.Span, FarmJsonContext.Default.AllocationPayload)!;
-        Assert.Equal("ended", final.Status);
+        Assert.Equal(ContractStatus.Ended, final.Status);
         Assert.Empty(final.MinerIds);
         Assert.Equal(0, final.HashrateHs);
         Assert.Equal("controller", JsonSerializer.Deserialize(retained.Messages.Single(m => m.Topic == FarmTopics.Capacity("s1")).Payload.Span, FarmJsonContext.Default.CapacityPayload)!.Publisher);

@@ -92,7 +92,7 @@ public sealed class DeliveryProofTests
         CloudMining.Farm.Controller.Contracts.Contract.Create(id, "cust", Hashrate.FromTerahashes(th), PoolAccount.Create(PoolUrl, "acct." + id),
             ContractTerm.Fixed(clock.GetUtcNow().AddDays(-1), clock.GetUtcNow().AddDays(30)), FeeTerms.Create(0, false));
 
-    private static RackLiveState Rack(params MinerLiveState[] miners) => new("s1", "r1", "online", miners.Length, miners);
+    private static RackLiveState Rack(params MinerLiveState[] miners) => new("s1", "r1", AgentState.Online, miners.Length, miners);
 
     private static MinerLiveState Reading(string minerId, DateTimeOffset at, params (string User, double Difficulty)[] pools) => new()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
@@ -195,7 +196,7 @@ public sealed class ImplausibleTelemetryTests
                 // Every miner, the fakes too, reported with every operation available: only their readings keep the fakes unsold.
                 var status = new AgentStatusPayload
                 {
-                    Publisher = "agent-s1-r1", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EngineFarm.Site, Rack = "r1", State = "online",
+                    Publisher = "agent-s1-r1", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EngineFarm.Site, Rack = "r1", State = AgentState.Online,
                     Capabilities = [.. Enumerable.Range(1, 3).Select(k => $"real-{k}").Concat(Probes.Select(p => p.MinerId)).Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
                 };
                 await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.AgentStatus(EngineFarm.Site, "r1"), Payload = JsonSerializer.SerializeToUtf8Bytes(status, FarmJsonContext.Default.AgentStatusPayload), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CloudMining.Farm.Controller.Operations;
-using CloudMining.Farm.Controller.Store;
 
-namespace CloudMining.Farm.Controller.Api;
+namespace CloudMining.Farm.ControlApi;
 
-/// <summary>Source-generated JSON of the local API (camelCase, the web defaults); farmctl reads the same types with it.</summary>
+/// <summary>Source-generated JSON of the local API (camelCase, the web defaults): the controller writes and farmctl reads the same types with it.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false)]
 [JsonSerializable(typeof(FleetView))]
 [JsonSerializable(typeof(MinerView))]

@@ -1,4 +1,4 @@
-namespace CloudMining.Farm.Controller.Store;
+namespace CloudMining.Farm.ControlApi;
 
 /// <summary>One contract-hour of the ledger: what was owed, what was measurably delivered, the energy used and the fees.</summary>
 /// <param name="ContractId">The contract.</param>

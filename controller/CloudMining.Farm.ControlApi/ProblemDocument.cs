@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CloudMining.Farm.Controller.Api;
+namespace CloudMining.Farm.ControlApi;
 
 /// <summary>
 /// An RFC 7807 problem+json body: what went wrong and what to do, plus the field at fault (validation) or the free

@@ -1,0 +1,14 @@
+namespace CloudMining.Farm.ControlApi;
+
+/// <summary>Input of `farmctl contracts add`: the hashrate as text ("100 TH/s"); no End means open-ended.</summary>
+public sealed record NewContractRequest(
+    string Id,
+    string Customer,
+    string Hashrate,
+    string PoolUrl,
+    string Worker,
+    DateTimeOffset? Start,
+    DateTimeOffset? End,
+    int? NegativeMarginDays,
+    decimal MaintenancePerTerahashDay,
+    bool ElectricityAtCost);
