@@ -39,7 +39,8 @@ public sealed partial class FleetJudge
         _broker = broker ?? new BrokerOutageGate();
         _staleness = new StalenessPolicy(_broker, _options);
         _readings = new SuspectMiners(_options.Readings, logger);
-        _admission = new MinerAdmission(_options.ProbationReadings, _options.Durations().ProbationPeriod, _options.Durations().OwnerSilent, logger);
+        EngineDurations durations = _options.Durations();
+        _admission = new MinerAdmission(_options.ProbationReadings, durations.ProbationPeriod, durations.OwnerSilent, logger);
     }
 
     /// <summary>The site whose racks are read.</summary>

@@ -18,6 +18,9 @@ public sealed partial class ContractLedger
 {
     private readonly IControllerStore _store;
     private readonly EngineOptions _options;
+
+    // Energy is credited over at most three ticks after a gap (a stalled controller must not credit hours it slept).
+    private readonly TimeSpan _creditCap;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private HourlyLedger? _ledger;
@@ -29,6 +32,7 @@ public sealed partial class ContractLedger
         ArgumentNullException.ThrowIfNull(options);
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options.Value;
+        _creditCap = _options.Durations().TickInterval * 3;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
@@ -76,8 +80,7 @@ public sealed partial class ContractLedger
             return;
         }
 
-        TimeSpan cap = _options.Durations().TickInterval * 3;
-        DateTimeOffset from = now - previous > cap ? now - cap : previous;
+        DateTimeOffset from = now - previous > _creditCap ? now - _creditCap : previous;
         foreach ((string minerId, double watts) in powerW)
         {
             if (!assignments.TryGetValue(minerId, out IReadOnlyList<PoolShare>? shares))
