@@ -3,6 +3,8 @@ namespace CloudMining.Farm.Controller.Api;
 /// <summary>The "Controller:Api" section: where the local operator API (what farmctl talks to) listens.</summary>
 public sealed class LocalApiOptions
 {
+    public const string SectionName = "Controller:Api";
+
     /// <summary>The default address: loopback only, a port no common service uses.</summary>
     public const string DefaultUrl = ControlApiDefaults.Url;
 

@@ -46,7 +46,7 @@ internal static partial class RunCommand
             return ConfigErrorExitCode;
         }
 
-        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, ct);
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, ct);
 
         // Not RunAsync: it disposes the host on the way out, and the services' outcome is read from the host below.
         using IHost host = ControllerHost.Build(settings, store);
@@ -59,7 +59,7 @@ internal static partial class RunCommand
         LocalApiServer? api;
         try
         {
-            api = await LocalApiHost.StartAsync(host.Services, settings.Controller.Api, ct);
+            api = await LocalApiHost.StartAsync(host.Services, settings.Api, ct);
         }
         catch (LocalApiBindException e)
         {

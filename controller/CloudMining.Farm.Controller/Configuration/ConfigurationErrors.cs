@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace CloudMining.Farm.Controller.Configuration;
 
 /// <summary>Collects every configuration problem found at start, so the operator fixes them all in one go.</summary>
@@ -19,6 +21,10 @@ public sealed class ConfigurationErrors
             Add(key, message);
         }
     }
+
+    /// <summary>The outcome for the options system: success, or every problem as "key: message".</summary>
+    public ValidateOptionsResult ToResult() =>
+        _errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_errors.Select(e => e.ToString()));
 
     /// <summary>Throws one <see cref="ControllerConfigurationException"/> naming the first key and listing every problem.</summary>
     public void ThrowIfAny()

@@ -1,12 +1,11 @@
-using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Controller.Configuration;
 
 /// <summary>
-/// Checks the "Controller" section before anything starts — site, store, broker, history, the local API and the
-/// engine (<see cref="Engine.EngineOptionsValidator"/>) — collecting every problem, each named by its key.
+/// Checks the top of the "Controller" section (the site and the broker) at start, collecting every problem, each named by
+/// its key. The features' own keys have their own validators (store, history, Influx, local API, engine, readings).
 /// </summary>
 public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOptions>
 {
@@ -14,28 +13,10 @@ public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOpti
     {
         var errors = new ConfigurationErrors();
         Check(options, errors);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.All.Select(e => e.ToString()));
+        return errors.ToResult();
     }
 
-    /// <summary>
-    /// Throws one <see cref="ControllerConfigurationException"/> listing every problem of the Controller section (the
-    /// first key as its setting); then, when history is on, <see cref="InfluxConfigurationException"/> for the Influx section.
-    /// </summary>
-    public static void Validate(ControllerOptions options, InfluxDBClientOptions influx)
-    {
-        ArgumentNullException.ThrowIfNull(influx);
-        var errors = new ConfigurationErrors();
-        Check(options, errors);
-        errors.ThrowIfAny();
-
-        // History is off by default so the embedded config runs without InfluxDB; only then do Influx keys matter.
-        if (influx.Enabled)
-        {
-            InfluxDBClientOptionsValidator.Validate(influx);
-        }
-    }
-
-    /// <summary>Adds every problem of the Controller section to <paramref name="errors"/>, in the order of the keys.</summary>
+    /// <summary>Adds every problem of the site and broker keys to <paramref name="errors"/>, in the order of the keys.</summary>
     public static void Check(ControllerOptions options, ConfigurationErrors errors)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -49,24 +30,10 @@ public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOpti
             errors.Add("Controller:Site", $"\"{options.Site}\" is not a usable site id: {siteProblem}. Set it to the site the agents publish under, e.g. \"s1\".");
         }
 
-        errors.Require(!string.IsNullOrWhiteSpace(options.Database), "Controller:Database", "is empty; set the path of the controller's SQLite file.");
         errors.Require(!string.IsNullOrWhiteSpace(options.Mqtt.Host), "Controller:Mqtt:Host", "is empty; set the MQTT broker's host name or address.");
         errors.Require(options.Mqtt.Port is >= 1 and <= 65535, "Controller:Mqtt:Port", $"{options.Mqtt.Port} is not a TCP port (1-65535).");
         errors.Require(!string.IsNullOrWhiteSpace(options.Mqtt.ClientId), "Controller:Mqtt:ClientId", "is empty; set a client id unique on the broker, e.g. \"controller\".");
         errors.Require(options.Mqtt.Password is null || !string.IsNullOrEmpty(options.Mqtt.Username), "Controller:Mqtt:Username", "is empty but a password is set; set both or neither.");
-        errors.Require(options.RackHistoryIntervalS >= 1, "Controller:RackHistoryIntervalS", $"{options.RackHistoryIntervalS} is too short; use at least 1 second.");
-        if (options.Api.Enabled)
-        {
-            try
-            {
-                Api.LocalApiOptionsValidator.Validate(options.Api);
-            }
-            catch (ControllerConfigurationException e)
-            {
-                errors.Add(e.Setting, e.Message[(e.Setting.Length + 2)..]);
-            }
-        }
-
-        Engine.EngineOptionsValidator.Check(options.Engine, errors);
+        errors.Require(options.Engine is not null, "Controller:Engine", "is empty; remove the key to use the engine's defaults.");
     }
 }

@@ -13,7 +13,7 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
     {
         var errors = new ConfigurationErrors();
         Check(options, errors);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.All.Select(e => e.ToString()));
+        return errors.ToResult();
     }
 
     /// <summary>Throws one <see cref="ControllerConfigurationException"/> listing every problem (the first key as its setting).</summary>
@@ -33,42 +33,22 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
 
         // Each duration: the TimeSpan key, or its older number key (unit in the name), or the default; an error names
         // the key that was set.
-        Duration? D(string key, TimeSpan? value, string legacyKey, double? legacy, Func<double, TimeSpan> unit, TimeSpan fallback)
-        {
-            if (value is not null && legacy is not null)
-            {
-                errors.Add(Section + legacyKey, $"is set together with {Section}{key}; keep only {key} (a duration such as \"00:00:10\") and remove {legacyKey}, its older spelling.");
-                return null;
-            }
+        DurationSetting? D(string key, TimeSpan? value, string legacyKey, double? legacy, Func<double, TimeSpan> unit, TimeSpan fallback) =>
+            DurationSetting.Resolve(errors, Section + key, value, Section + legacyKey, legacy, unit, fallback);
 
-            if (legacy is { } v)
-            {
-                // A number no TimeSpan can hold (NaN, 1e300) fails the range check below.
-                return new Duration(legacyKey, v.ToString(System.Globalization.CultureInfo.InvariantCulture), double.IsFinite(v) && Math.Abs(v) < 1e9 ? unit(v) : null, true);
-            }
-
-            return new Duration(key, $"'{value ?? fallback}'", value ?? fallback, value is not null);
-        }
-
-        void CheckDuration(Duration? d, Func<TimeSpan, bool> ok, string message)
-        {
-            if (d is not null)
-            {
-                Require(d.Value is { } t && ok(t), d.Key, $"{d.Shown} {message}");
-            }
-        }
+        void CheckDuration(DurationSetting? d, Func<TimeSpan, bool> ok, string message) => d?.Check(errors, ok, message);
 
         EngineDurations defaults = EngineDurations.Default;
-        Duration? tick = D("TickInterval", o.TickInterval, "IntervalS", o.IntervalS, TimeSpan.FromSeconds, defaults.TickInterval);
-        Duration? stale = D("TelemetryStale", o.TelemetryStale, "TelemetryStaleS", o.TelemetryStaleS, TimeSpan.FromSeconds, defaults.TelemetryStale);
-        Duration? calm = D("ReconnectCalm", o.ReconnectCalm, "ReconnectCalmS", o.ReconnectCalmS, TimeSpan.FromSeconds, stale?.Value ?? defaults.TelemetryStale);
-        Duration? grace = D("AgentOfflineGrace", o.AgentOfflineGrace, "AgentOfflineGraceMin", o.AgentOfflineGraceMin, TimeSpan.FromMinutes, defaults.AgentOfflineGrace);
-        Duration? probation = D("ProbationPeriod", o.ProbationPeriod, "ProbationMin", o.ProbationMin, TimeSpan.FromMinutes, defaults.ProbationPeriod);
-        Duration? silent = D("OwnerSilent", o.OwnerSilent, "OwnerSilentMin", o.OwnerSilentMin, TimeSpan.FromMinutes, defaults.OwnerSilent);
-        Duration? lag = D("LagAfter", o.LagAfter, "LagAfterS", o.LagAfterS, TimeSpan.FromSeconds, defaults.LagAfter);
-        Duration? window = D("ProofWindow", o.ProofWindow, "ProofWindowMin", o.ProofWindowMin, TimeSpan.FromMinutes, defaults.ProofWindow);
-        Duration? hold = D("ProofHold", o.ProofHold, "ProofHoldMin", o.ProofHoldMin, TimeSpan.FromMinutes, defaults.ProofHold);
-        Duration? platform = D("PlatformPublishInterval", o.PlatformPublishInterval, "PlatformPublishIntervalS", o.PlatformPublishIntervalS, TimeSpan.FromSeconds, defaults.PlatformPublishInterval);
+        DurationSetting? tick = D("TickInterval", o.TickInterval, "IntervalS", o.IntervalS, TimeSpan.FromSeconds, defaults.TickInterval);
+        DurationSetting? stale = D("TelemetryStale", o.TelemetryStale, "TelemetryStaleS", o.TelemetryStaleS, TimeSpan.FromSeconds, defaults.TelemetryStale);
+        DurationSetting? calm = D("ReconnectCalm", o.ReconnectCalm, "ReconnectCalmS", o.ReconnectCalmS, TimeSpan.FromSeconds, stale?.Value ?? defaults.TelemetryStale);
+        DurationSetting? grace = D("AgentOfflineGrace", o.AgentOfflineGrace, "AgentOfflineGraceMin", o.AgentOfflineGraceMin, TimeSpan.FromMinutes, defaults.AgentOfflineGrace);
+        DurationSetting? probation = D("ProbationPeriod", o.ProbationPeriod, "ProbationMin", o.ProbationMin, TimeSpan.FromMinutes, defaults.ProbationPeriod);
+        DurationSetting? silent = D("OwnerSilent", o.OwnerSilent, "OwnerSilentMin", o.OwnerSilentMin, TimeSpan.FromMinutes, defaults.OwnerSilent);
+        DurationSetting? lag = D("LagAfter", o.LagAfter, "LagAfterS", o.LagAfterS, TimeSpan.FromSeconds, defaults.LagAfter);
+        DurationSetting? window = D("ProofWindow", o.ProofWindow, "ProofWindowMin", o.ProofWindowMin, TimeSpan.FromMinutes, defaults.ProofWindow);
+        DurationSetting? hold = D("ProofHold", o.ProofHold, "ProofHoldMin", o.ProofHoldMin, TimeSpan.FromMinutes, defaults.ProofHold);
+        DurationSetting? platform = D("PlatformPublishInterval", o.PlatformPublishInterval, "PlatformPublishIntervalS", o.PlatformPublishIntervalS, TimeSpan.FromSeconds, defaults.PlatformPublishInterval);
         TimeSpan? staleValue = stale?.Value;
         CheckDuration(tick, t => t >= TimeSpan.FromSeconds(0.1), "is too short; use at least 0.1 s (10 s is the default).");
         Require(o.UnitSizeTh > 0 && double.IsFinite(o.UnitSizeTh), "UnitSizeTh", $"{o.UnitSizeTh} must be a positive TH/s figure such as 10.");
@@ -92,14 +72,8 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         Require(o.ElectricityPricePerKwh >= 0, "ElectricityPricePerKwh", $"{o.ElectricityPricePerKwh} cannot be negative.");
         Require(o.HashpricePerThDay is null or >= 0, "HashpricePerThDay", $"{o.HashpricePerThDay} cannot be negative.");
         Require(o.NominalJoulesPerTerahash >= 0, "NominalJoulesPerTerahash", $"{o.NominalJoulesPerTerahash} cannot be negative.");
-        if (o.Readings is null)
-        {
-            errors.Add(Section + "Readings", "is empty; remove the key to use the default reading envelope.");
-        }
-        else
-        {
-            Fleet.ReadingEnvelopeOptionsValidator.Check(o.Readings, errors);
-        }
+        // The envelope itself ("Controller:Engine:Readings") has its own validator (ReadingEnvelopeOptionsValidator).
+        errors.Require(o.Readings is not null, Section + "Readings", "is empty; remove the key to use the default reading envelope.");
 
         bool hasUrl = !string.IsNullOrWhiteSpace(o.HousePoolUrl);
         bool hasWorker = !string.IsNullOrWhiteSpace(o.HouseWorker);
@@ -116,7 +90,4 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
             }
         }
     }
-
-    /// <summary>One duration as configured: the key that was set (the TimeSpan key when none), as shown in a message, its value (null: unrepresentable), whether it was set.</summary>
-    private sealed record Duration(string Key, string Shown, TimeSpan? Value, bool Set);
 }

@@ -1,7 +1,9 @@
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Operations;
@@ -14,9 +16,24 @@ using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Controller.Engine;
 
-/// <summary>Registers the engine and its parts, each a singleton built by the container.</summary>
+/// <summary>Registers the engine's options, and the engine and its parts, each a singleton built by the container.</summary>
 public static class EngineServiceCollectionExtensions
 {
+    /// <summary>
+    /// The engine's options as bound and checked by <see cref="Hosting.ControllerHost.Bind"/>, each validated again when
+    /// the host starts: <see cref="EngineOptions"/> (Controller:Engine) and <see cref="ReadingEnvelopeOptions"/>
+    /// (Controller:Engine:Readings, the instance the engine options hold); and the <see cref="ControllerSite"/>.
+    /// </summary>
+    public static IServiceCollection AddControllerEngineOptions(this IServiceCollection services, ControllerOptions controller)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(controller);
+        services.AddBoundOptions<EngineOptions, EngineOptionsValidator>(controller.Engine);
+        services.AddBoundOptions<ReadingEnvelopeOptions, ReadingEnvelopeOptionsValidator>(controller.Engine.Readings);
+        services.AddSingleton(new ControllerSite(controller.Site));
+        return services;
+    }
+
     /// <summary>
     /// The engine's parts and <see cref="ControllerEngine"/> (also as <see cref="IControllerOperations"/>). Expects
     /// <see cref="IOptions{EngineOptions}"/>, <see cref="ControllerSite"/>, <see cref="FleetState"/>,
@@ -27,29 +44,15 @@ public static class EngineServiceCollectionExtensions
     public static IServiceCollection AddControllerEngine(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(sp => new CapacityCalculator(sp.GetRequiredService<IOptions<EngineOptions>>().Value.CapacityOptions()));
-        services.AddSingleton(sp => new FleetJudge(
-            sp.GetRequiredService<ControllerSite>(),
-            sp.GetRequiredService<FleetState>(),
-            sp.GetRequiredService<IControllerStore>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>(),
-            sp.GetRequiredService<ILogger<FleetJudge>>(),
-            sp.GetService<BrokerOutageGate>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value.CapacityOptions());
+        services.AddSingleton<CapacityCalculator>();
+        services.AddSingleton<FleetJudge>();
         services.AddSingleton<ContractBook>();
         services.AddSingleton<CurrentAllocation>();
         services.AddSingleton<DeliveryProof>();
         services.AddSingleton<ContractLedger>();
-        services.AddSingleton(sp => new DesiredStatePublisher(
-            sp.GetRequiredService<ControllerSite>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<DesiredStatePublisher>>(),
-            sp.GetService<IFarmPublisher>()));
-        services.AddSingleton(sp => new PlatformPublisher(
-            sp.GetRequiredService<ControllerSite>(),
-            sp.GetRequiredService<CapacityCalculator>(),
-            sp.GetRequiredService<IOptions<EngineOptions>>(),
-            sp.GetService<IFarmPublisher>()));
+        services.AddSingleton<DesiredStatePublisher>();
+        services.AddSingleton<PlatformPublisher>();
         services.AddSingleton<OperatorReadModel>();
         services.AddSingleton<ControllerEngine>();
         services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());

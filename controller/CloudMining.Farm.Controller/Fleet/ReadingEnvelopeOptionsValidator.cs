@@ -1,11 +1,19 @@
 using CloudMining.Farm.Controller.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Controller.Fleet;
 
-/// <summary>Checks "Controller:Engine:Readings" at start, naming the key that is wrong and what to set.</summary>
-public static class ReadingEnvelopeOptionsValidator
+/// <summary>Checks "Controller:Engine:Readings" at start, naming every key that is wrong and what to set.</summary>
+public sealed class ReadingEnvelopeOptionsValidator : IValidateOptions<ReadingEnvelopeOptions>
 {
     private const string Section = "Controller:Engine:Readings:";
+
+    public ValidateOptionsResult Validate(string? name, ReadingEnvelopeOptions options)
+    {
+        var errors = new ConfigurationErrors();
+        Check(options, errors);
+        return errors.ToResult();
+    }
 
     /// <summary>Throws one <see cref="ControllerConfigurationException"/> listing every problem (the first key as its setting).</summary>
     public static void Validate(ReadingEnvelopeOptions o)

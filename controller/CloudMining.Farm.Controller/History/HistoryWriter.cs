@@ -6,6 +6,7 @@ using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Controller.History;
 
@@ -15,59 +16,65 @@ namespace CloudMining.Farm.Controller.History;
 /// </summary>
 public sealed partial class HistoryWriter : IAsyncDisposable
 {
-    private readonly InfluxDBClient? client;
-    private readonly WriteApi? writeApi;
-    private readonly ILogger logger;
-    private long minerPoints;
+    private readonly InfluxDBClient? _client;
+    private readonly WriteApi? _writeApi;
+    private readonly ILogger _logger;
+    private long _minerPoints;
+
+    /// <summary>The writer the container builds from the "Influx" and "Influx:Write" sections (checked at start).</summary>
+    public HistoryWriter(IOptions<InfluxDBClientOptions> influx, IOptions<WriteOptions> writeOptions, ILoggerFactory loggerFactory, TimeProvider time)
+        : this((influx ?? throw new ArgumentNullException(nameof(influx))).Value, (writeOptions ?? throw new ArgumentNullException(nameof(writeOptions))).Value, loggerFactory, time)
+    {
+    }
 
     public HistoryWriter(InfluxDBClientOptions influx, WriteOptions? writeOptions = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(influx);
-        logger = (ILogger?)loggerFactory?.CreateLogger<HistoryWriter>() ?? NullLogger.Instance;
+        _logger = (ILogger?)loggerFactory?.CreateLogger<HistoryWriter>() ?? NullLogger.Instance;
         if (!influx.Enabled)
         {
             return;
         }
 
         InfluxDBClientOptionsValidator.Validate(influx);
-        client = new InfluxDBClient(influx, null, loggerFactory, time);
-        writeApi = client.GetWriteApi(writeOptions);
-        writeApi.WriteFailed += (_, e) => LogWriteFailed(logger, e.Exception, e.Points, e.Dropped);
+        _client = new InfluxDBClient(influx, null, loggerFactory, time);
+        _writeApi = _client.GetWriteApi(writeOptions);
+        _writeApi.WriteFailed += (_, e) => LogWriteFailed(_logger, e.Exception, e.Points, e.Dropped);
     }
 
     /// <summary>True when Influx:Enabled is set and points are written.</summary>
-    public bool Enabled => writeApi is not null;
+    public bool Enabled => _writeApi is not null;
 
     /// <summary>Miner points handed to the writer so far.</summary>
-    public long MinerPoints => Interlocked.Read(ref minerPoints);
+    public long MinerPoints => Interlocked.Read(ref _minerPoints);
 
     /// <summary>The writer's counters, or null when history is off.</summary>
-    public WriteApiStatistics? Statistics => writeApi?.Statistics;
+    public WriteApiStatistics? Statistics => _writeApi?.Statistics;
 
     /// <summary>Queues the "miner" point of one telemetry message.</summary>
     public void WriteTelemetry(MinerTelemetryPayload telemetry)
     {
-        if (writeApi is null || HistoryPoints.Miner(telemetry) is not { } point)
+        if (_writeApi is null || HistoryPoints.Miner(telemetry) is not { } point)
         {
             return;
         }
 
-        writeApi.WritePoint(point);
-        Interlocked.Increment(ref minerPoints);
+        _writeApi.WritePoint(point);
+        Interlocked.Increment(ref _minerPoints);
     }
 
     /// <summary>Queues one "rack" point per known rack, stamped <paramref name="at"/>.</summary>
     public void WriteRacks(IEnumerable<RackLiveState> racks, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(racks);
-        writeApi?.WritePoints(racks.Select(r => HistoryPoints.Rack(r, at)));
+        _writeApi?.WritePoints(racks.Select(r => HistoryPoints.Rack(r, at)));
     }
 
     /// <summary>Queues "contract" points for the ledger hours the store holds in [from, to); rewriting an hour replaces it.</summary>
     public async Task WriteContractsAsync(IControllerStore store, string site, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (writeApi is null)
+        if (_writeApi is null)
         {
             return;
         }
@@ -81,20 +88,20 @@ public sealed partial class HistoryWriter : IAsyncDisposable
             }
         }
 
-        writeApi.WritePoints(points);
+        _writeApi.WritePoints(points);
     }
 
     /// <summary>Sends what is queued now.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken) => writeApi?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
+    public Task FlushAsync(CancellationToken cancellationToken) => _writeApi?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        if (writeApi is not null)
+        if (_writeApi is not null)
         {
-            await writeApi.DisposeAsync().ConfigureAwait(false);
+            await _writeApi.DisposeAsync().ConfigureAwait(false);
         }
 
-        client?.Dispose();
+        _client?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB write of {Points} history point(s) failed (dropped: {Dropped})")]

@@ -5,6 +5,7 @@ using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Client;
@@ -81,6 +82,9 @@ public static class ControllerHost
         ArgumentNullException.ThrowIfNull(configuration);
         return new ConfigurationKeyAudit()
             .Bind(ControllerOptions.SectionName, typeof(ControllerOptions))
+            .Bind(StoreOptions.SectionName, typeof(StoreOptions))
+            .Bind(HistoryOptions.SectionName, typeof(HistoryOptions))
+            .Bind(Api.LocalApiOptions.SectionName, typeof(Api.LocalApiOptions))
             .KnownHostKeys()
             .Bind(InfluxDBClientOptions.SectionName, typeof(InfluxDBClientOptions))
             .Bind(InfluxDBClientOptions.SectionName + ":Write", typeof(WriteOptions))
@@ -111,49 +115,105 @@ public static class ControllerHost
         }
     }
 
-    /// <summary>Binds and validates; throws <see cref="ControllerConfigurationException"/> or <see cref="InfluxConfigurationException"/> naming the key.</summary>
+    /// <summary>
+    /// Binds each feature's options from its own keys and checks them all, collecting every problem (a value the binder
+    /// cannot read, or one a validator refuses) into one <see cref="ControllerConfigurationException"/> that names each key.
+    /// </summary>
     public static ControllerSettings Bind(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var errors = new ConfigurationErrors();
         var controller = new ControllerOptions();
+        var store = new StoreOptions();
+        var history = new HistoryOptions();
+        var api = new Api.LocalApiOptions();
         var influx = new InfluxDBClientOptions();
         var write = new WriteOptions();
-        try
+
+        // One feature at a time, so a value one binder cannot read does not hide the other features' problems; a
+        // feature that could not be bound is not validated (its half-bound values would only add noise).
+        if (BindSection(configuration, ControllerOptions.SectionName, controller, errors))
         {
-            configuration.GetSection(ControllerOptions.SectionName).Bind(controller);
-            configuration.GetSection(InfluxDBClientOptions.SectionName).Bind(influx);
-            configuration.GetSection(InfluxDBClientOptions.SectionName + ":Write").Bind(write);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder's message names the key and the value it could not convert.
-            throw ControllerConfigurationException.FromBinder(e);
+            ControllerOptionsValidator.Check(controller, errors);
+            if (controller.Engine is not null)
+            {
+                EngineOptionsValidator.Check(controller.Engine, errors);
+                if (controller.Engine.Readings is not null)
+                {
+                    Fleet.ReadingEnvelopeOptionsValidator.Check(controller.Engine.Readings, errors);
+                }
+            }
         }
 
-        ControllerOptionsValidator.Validate(controller, influx);
+        if (BindSection(configuration, StoreOptions.SectionName, store, errors))
+        {
+            StoreOptionsValidator.Check(store, errors);
+        }
+
+        if (BindSection(configuration, HistoryOptions.SectionName, history, errors))
+        {
+            HistoryOptionsValidator.Check(history, errors);
+        }
+
+        if (BindSection(configuration, Api.LocalApiOptions.SectionName, api, errors))
+        {
+            Api.LocalApiOptionsValidator.Check(api, errors);
+        }
+
+        // History is off by default so the embedded config runs without InfluxDB; only then do Influx keys matter.
+        bool influxBound = BindSection(configuration, InfluxDBClientOptions.SectionName, influx, errors);
+        if (influxBound)
+        {
+            InfluxOptionsValidator.Check(influx, errors);
+        }
+
+        if (BindSection(configuration, InfluxDBClientOptions.SectionName + ":Write", write, errors) && influxBound)
+        {
+            InfluxWriteOptionsValidator.Check(write, influx.Enabled, errors);
+        }
+
         try
         {
             FarmLogging.Validate(configuration);
         }
         catch (LoggingConfigurationException e)
         {
-            throw new ControllerConfigurationException(e.Key, e.Message, e);
+            errors.Add(e.Key, e.Message.StartsWith(e.Key, StringComparison.Ordinal) ? e.Message[e.Key.Length..].TrimStart(':', ' ') : e.Message);
         }
 
-        if (controller.Api.Enabled)
+        errors.ThrowIfAny();
+        controller.RackHistoryIntervalS = history.RackInterval().TotalSeconds;
+        if (api.Enabled)
         {
-            controller.Api.TokenFile = string.IsNullOrWhiteSpace(controller.Api.TokenFile)
-                ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", Api.LocalApiToken.DefaultFileName)
-                : Path.GetFullPath(controller.Api.TokenFile);
+            api.TokenFile = string.IsNullOrWhiteSpace(api.TokenFile)
+                ? Path.Combine(store.Directory(), Api.LocalApiToken.DefaultFileName)
+                : Path.GetFullPath(api.TokenFile);
         }
 
         if (influx.Enabled && string.IsNullOrWhiteSpace(write.SpillDirectory))
         {
             // Spill beside the database so an InfluxDB outage loses nothing by default.
-            write.SpillDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "influx-spill");
+            write.SpillDirectory = Path.Combine(store.Directory(), "influx-spill");
         }
 
-        return new ControllerSettings(controller, influx, write) { Configuration = configuration };
+        return new ControllerSettings(controller, influx, write) { Configuration = configuration, Store = store, History = history, Api = api };
+    }
+
+    /// <summary>Binds <paramref name="section"/> into <paramref name="options"/>; a value the binder cannot read is added to <paramref name="errors"/> by its key.</summary>
+    private static bool BindSection(IConfiguration configuration, string section, object options, ConfigurationErrors errors)
+    {
+        try
+        {
+            configuration.GetSection(section).Bind(options);
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the value it could not convert.
+            ControllerConfigurationException named = ControllerConfigurationException.FromBinder(e);
+            errors.Add(named.Setting, named.Message.StartsWith(named.Setting + ": ", StringComparison.Ordinal) ? named.Message[(named.Setting.Length + 2)..] : named.Message);
+            return false;
+        }
     }
 
     /// <summary>
@@ -177,10 +237,11 @@ public static class ControllerHost
         logging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(settings.Controller);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(sp => new FleetState(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddControllerStore(settings.Store, store);
+        builder.Services.AddSingleton<FleetState>();
         builder.Services.AddSingleton<BrokerOutageGate>();
-        builder.Services.AddSingleton(sp => new HistoryWriter(settings.Influx, settings.InfluxWrite, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddControllerHistory(settings);
+        builder.Services.AddControllerApi(settings.Api);
         builder.Services.AddSingleton(sp => new IngestService(
             settings.Controller,
             sp.GetRequiredService<FleetState>(),
@@ -209,13 +270,12 @@ public static class ControllerHost
         // services may want for themselves).
         services.AddSingleton(sp => new MqttFarmPublisher(
             new MqttClient(EngineService.ClientOptions(controller.Mqtt), sp.GetRequiredService<ILoggerFactory>().CreateLogger<MqttClient>()),
-            new PublisherSequence(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(controller.Database)) ?? ".", "controller-mqtt-seq")),
+            new PublisherSequence(Path.Combine(settings.Store.Directory(), "controller-mqtt-seq")),
             controller.Mqtt.ClientId!.Trim()));
         services.AddSingleton<IFarmPublisher>(sp => sp.GetRequiredService<MqttFarmPublisher>());
         // Options per feature through the options system, validated again when the host starts (every error named by its key).
-        AddValidated<ControllerOptions, ControllerOptionsValidator>(services, controller);
-        AddValidated<EngineOptions, EngineOptionsValidator>(services, controller.Engine);
-        services.AddSingleton(new ControllerSite(controller.Site));
+        services.AddBoundOptions<ControllerOptions, ControllerOptionsValidator>(controller);
+        services.AddControllerEngineOptions(controller);
         services.AddControllerEngine();
         services.AddSingleton(sp => new EngineService(
             controller,
@@ -224,14 +284,5 @@ public static class ControllerHost
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
-    }
-
-    private static void AddValidated<TOptions, TValidator>(IServiceCollection services, TOptions bound)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
-        services.AddSingleton<IOptionsFactory<TOptions>>(sp => new BoundOptionsFactory<TOptions>(bound, sp.GetServices<IValidateOptions<TOptions>>()));
     }
 }

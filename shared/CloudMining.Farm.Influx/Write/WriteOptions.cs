@@ -36,26 +36,12 @@ public sealed class WriteOptions
     /// <summary>How long disposal keeps trying to deliver before it spills what is left.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for the first problem of <see cref="WriteOptionsValidator.Problems"/>.</summary>
     internal void Validate()
     {
-        if (BatchSize <= 0)
+        if (WriteOptionsValidator.Problems(this) is [var first, ..])
         {
-            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Influx:Write:BatchSize must be at least 1.");
-        }
-
-        if (FlushInterval <= TimeSpan.Zero || RetryInterval <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(FlushInterval), "Influx:Write:FlushInterval, RetryInterval and MaxRetryDelay must be positive durations.");
-        }
-
-        if (MaxConcurrentRequests < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentRequests), MaxConcurrentRequests, "Influx:Write:MaxConcurrentRequests must be at least 1.");
-        }
-
-        if (MaxRetries < 0 || MaxBufferedPoints < BatchSize)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxBufferedPoints), MaxBufferedPoints, "Influx:Write:MaxRetries must be >= 0 and MaxBufferedPoints >= BatchSize.");
+            throw new ArgumentOutOfRangeException(first.Key[(first.Key.LastIndexOf(':') + 1)..], first.ToString());
         }
     }
 }
