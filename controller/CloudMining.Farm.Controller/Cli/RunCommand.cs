@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Controller.Cli;
 
@@ -79,9 +80,10 @@ internal static partial class RunCommand
                 await host.StartAsync(ct);
                 await host.WaitForShutdownAsync(ct);
             }
-            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            catch (Exception e) when (ValidationFailures(e) is { } failures)
             {
-                await Console.Error.WriteLineAsync($"farm-controller: cannot start:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", e.Failures)}");
+                // ValidateOnStart: one feature's options fail as one exception, several as an AggregateException of them.
+                await Console.Error.WriteLineAsync($"farm-controller: cannot start:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", failures)}");
                 return ConfigErrorExitCode;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -106,6 +108,15 @@ internal static partial class RunCommand
 
         return 0;
     }
+
+    /// <summary>Every failure of the options validation that stopped the host from starting, or null when <paramref name="e"/> is something else.</summary>
+    internal static IReadOnlyList<string>? ValidationFailures(Exception e) => e switch
+    {
+        OptionsValidationException one => [.. one.Failures],
+        AggregateException many when many.InnerExceptions.Count > 0 && many.InnerExceptions.All(x => x is OptionsValidationException) =>
+            [.. many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(x => x.Failures)],
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogUnknownKey(ILogger logger, string warning);

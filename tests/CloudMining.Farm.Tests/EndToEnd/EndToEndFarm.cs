@@ -146,7 +146,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public async Task StartControllerAsync()
     {
         ControllerSettings settings = ControllerHost.Bind(ControllerHost.LoadConfiguration(ControllerConfigPath));
-        store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, CancellationToken.None);
+        store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
         IHost host = ControllerHost.Build(settings, store, logging =>
         {
             logging.ClearProviders();

@@ -53,7 +53,7 @@ public sealed class LocalApiBindingTests : IDisposable
     {
         var e = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, [new("Controller:Site", "s1"), new("Controller:Api:Url", "http://0.0.0.0:8650")])));
         Assert.Equal("Controller:Api:Url", e.Setting);
-        Assert.Equal(LocalApiOptions.DefaultUrl, ControllerHost.Bind(ControllerHost.LoadConfiguration(null, [new("Controller:Site", "s1")])).Controller.Api.Url);
+        Assert.Equal(LocalApiOptions.DefaultUrl, ControllerHost.Bind(ControllerHost.LoadConfiguration(null, [new("Controller:Site", "s1")])).Api.Url);
     }
 
     [Fact]

@@ -72,7 +72,81 @@ public sealed class ControllerRunCommandTests : IDisposable
 
         (code, output) = await RunToExitAsync(Write("""{ "Controller": { "Site": "s1", "RackHistoryIntervalS": 0 } }"""));
         Assert.True(code == 78, $"exit {code}: {output}");
-        Assert.Contains("Controller:RackHistoryIntervalS: 0 is too short", output, StringComparison.Ordinal);
+        Assert.Contains("Controller:RackHistoryIntervalS: 0 is outside 1 second to 1 day", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_broken_config_exits_78_naming_every_bad_key_of_every_feature_before_creating_anything()
+    {
+        string config = Write("""
+            {
+              "Controller": {
+                "Site": "s1", "Database": "c.db",
+                "RackHistoryInterval": "00:00:20", "RackHistoryIntervalS": 20,
+                "Mqtt": { "Port": 0 },
+                "Api": { "Url": "http://0.0.0.0:8080" },
+                "Engine": { "TickInterval": "00:00:05", "IntervalS": 5, "Readings": { "MaxPowerW": 0 } }
+              },
+              "Influx": { "Enabled": true, "Url": "http://127.0.0.1:8086", "Write": { "BatchSize": 0 } }
+            }
+            """);
+        (int code, string output) = await RunToExitAsync(config);
+        Assert.True(code == 78, $"exit {code}: {output}");
+        foreach (string key in new[]
+        {
+            "Controller:Mqtt:Port: ", "Controller:Engine:IntervalS: is set together with Controller:Engine:TickInterval",
+            "Controller:Engine:Readings:MaxPowerW: ", "Controller:RackHistoryIntervalS: is set together with Controller:RackHistoryInterval",
+            "Controller:Api:Url: ", "Influx:Database: ", "Influx:Write:BatchSize: ",
+        })
+        {
+            Assert.Contains(key, output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("(7 problems", output, StringComparison.Ordinal);
+        AssertNoStackTrace(output);
+        Assert.False(File.Exists(Path.Combine(dir, "c.db")), "nothing is created before the configuration is valid");
+    }
+
+    [Fact]
+    public async Task The_older_seconds_key_of_the_history_interval_still_starts_the_controller()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        int apiPort = FreeTcpPort.Next();
+        string config = Write($$"""
+            {
+              "Controller": {
+                "Site": "s1", "Database": "c.db", "RackHistoryIntervalS": 5,
+                "Mqtt": { "Host": "127.0.0.1", "Port": {{broker.Port}}, "ClientId": "controller-legacy-keys" },
+                "Api": { "Url": "http://127.0.0.1:{{apiPort}}" },
+                "Engine": { "IntervalS": 1, "ProofHoldMin": 3 }
+              }
+            }
+            """);
+        using var process = ProgramProcess.Start("farm-controller", dir, "run", "--config", config);
+        using HttpClient http = OperatorHttpHandler.Client(new Uri($"http://127.0.0.1:{apiPort}"), Path.Combine(dir, "api-token"), TimeSpan.FromSeconds(5));
+        Assert.True(
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    Assert.False(process.HasExited, "farm-controller exited: " + process.Output);
+                    try
+                    {
+                        using HttpResponseMessage response = await http.GetAsync("/v1/capacity");
+                        return response.StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(60),
+                TimeSpan.FromMilliseconds(200)),
+            "the local API never answered: " + process.Output);
+        Assert.DoesNotContain("is not a known key", process.Output, StringComparison.Ordinal);
+
+        await process.TerminateAsync();
+        int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, $"exit {code}: {process.Output}");
     }
 
     [Fact]

@@ -87,10 +87,13 @@ public sealed class ControllerOptionsValidationTests
         try
         {
             var settings = new ControllerSettings(
-                new ControllerOptions { Site = "s1", Database = Path.Combine(dir, "c.db"), Engine = new EngineOptions { TelemetryStaleS = 60, OwnerSilentMin = 0.5 } },
+                new ControllerOptions { Site = "s1", Engine = new EngineOptions { TelemetryStaleS = 60, OwnerSilentMin = 0.5 } },
                 new InfluxDBClientOptions(),
-                new CloudMining.Farm.Influx.Write.WriteOptions());
-            await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, CancellationToken.None);
+                new CloudMining.Farm.Influx.Write.WriteOptions())
+            {
+                Store = new StoreOptions { Database = Path.Combine(dir, "c.db") },
+            };
+            await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
             using IHost host = ControllerHost.Build(settings, store, logging => logging.ClearProviders());
             var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
             Assert.Contains(e.Failures, f => f.StartsWith("Controller:Engine:OwnerSilentMin: ", StringComparison.Ordinal));

@@ -31,7 +31,7 @@ public sealed class EngineHostingTests : IDisposable
             ["Controller:Engine:HouseWorker"] = "op.house",
         }));
         Assert.Equal(20, settings.Controller.Engine.UnitSizeTh);
-        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, CancellationToken.None);
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
         using IHost host = ControllerHost.Build(settings, store);
         await host.StartAsync();
         try

@@ -35,7 +35,7 @@ public sealed class ControllerRunTests(InfluxdFixture influx) : IClassFixture<In
             """);
         ControllerSettings settings = ControllerHost.Bind(ControllerHost.LoadConfiguration(config));
         Assert.Equal(Path.Combine(dir, "influx-spill"), settings.InfluxWrite.SpillDirectory);
-        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, CancellationToken.None);
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
         using IHost host = ControllerHost.Build(settings, store);
         await host.StartAsync();
         try

@@ -164,14 +164,16 @@ public sealed class ImplausibleTelemetryTests
                 new ControllerOptions
                 {
                     Site = EngineFarm.Site,
-                    Database = Path.Combine(dir, "c.db"),
                     Mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = "controller-fleetguard" },
                     // Probation on but one reading long: the real miners are sold after a healthy reading; the fakes never are.
                     Engine = new EngineOptions { IntervalS = 0.2, ReservePercent = 0, HousePoolUrl = EngineFarm.HouseUrl, HouseWorker = EngineFarm.HouseWorker, ProbationReadings = 1, ProbationMin = 0 },
                 },
                 new InfluxDBClientOptions(),
-                new CloudMining.Farm.Influx.Write.WriteOptions());
-            await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Controller.Database, CancellationToken.None);
+                new CloudMining.Farm.Influx.Write.WriteOptions())
+            {
+                Store = new StoreOptions { Database = Path.Combine(dir, "c.db") },
+            };
+            await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
             using IHost host = ControllerHost.Build(settings, store, logging => logging.ClearProviders());
             await host.StartAsync();
             try
