@@ -10,8 +10,7 @@ public sealed record EngineDurations(
     TimeSpan OwnerSilent,
     TimeSpan LagAfter,
     TimeSpan ProofWindow,
-    TimeSpan ProofHold,
-    TimeSpan PlatformPublishInterval)
+    TimeSpan ProofHold)
 {
     /// <summary>The defaults (ReconnectCalm: the telemetry window).</summary>
     public static EngineDurations Default { get; } = new(
@@ -23,6 +22,5 @@ public sealed record EngineDurations(
         TimeSpan.FromMinutes(10),
         TimeSpan.FromMinutes(2),
         TimeSpan.FromMinutes(15),
-        TimeSpan.FromMinutes(30),
-        TimeSpan.FromMinutes(1));
+        TimeSpan.FromMinutes(30));
 }

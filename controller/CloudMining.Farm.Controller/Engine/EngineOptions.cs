@@ -88,12 +88,6 @@ public sealed class EngineOptions
     /// <summary>Older spelling of <see cref="ProofHold"/>, minutes.</summary>
     public double? ProofHoldMin { get; set; }
 
-    /// <summary>Between re-publications of the platform's allocation and capacity topics when nothing changed (delivered hashrate moves); default 00:01:00.</summary>
-    public TimeSpan? PlatformPublishInterval { get; set; }
-
-    /// <summary>Older spelling of <see cref="PlatformPublishInterval"/>, seconds.</summary>
-    public double? PlatformPublishIntervalS { get; set; }
-
     /// <summary>Electricity price per kWh (settlement currency) for the ledger's at-cost electricity and the margin rule.</summary>
     public decimal ElectricityPricePerKwh { get; set; } = 0.06m;
 
@@ -125,8 +119,7 @@ public sealed class EngineOptions
             OwnerSilent ?? TimeSpan.FromMinutes(OwnerSilentMin ?? EngineDurations.Default.OwnerSilent.TotalMinutes),
             LagAfter ?? TimeSpan.FromSeconds(LagAfterS ?? EngineDurations.Default.LagAfter.TotalSeconds),
             ProofWindow ?? TimeSpan.FromMinutes(ProofWindowMin ?? EngineDurations.Default.ProofWindow.TotalMinutes),
-            ProofHold ?? TimeSpan.FromMinutes(ProofHoldMin ?? EngineDurations.Default.ProofHold.TotalMinutes),
-            PlatformPublishInterval ?? TimeSpan.FromSeconds(PlatformPublishIntervalS ?? EngineDurations.Default.PlatformPublishInterval.TotalSeconds));
+            ProofHold ?? TimeSpan.FromMinutes(ProofHoldMin ?? EngineDurations.Default.ProofHold.TotalMinutes));
     }
 
     /// <summary>The house pool when both <see cref="HousePoolUrl"/> and <see cref="HouseWorker"/> are set, else null.</summary>

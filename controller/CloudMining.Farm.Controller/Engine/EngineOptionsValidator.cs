@@ -48,7 +48,6 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         DurationSetting? lag = D("LagAfter", o.LagAfter, "LagAfterS", o.LagAfterS, TimeSpan.FromSeconds, defaults.LagAfter);
         DurationSetting? window = D("ProofWindow", o.ProofWindow, "ProofWindowMin", o.ProofWindowMin, TimeSpan.FromMinutes, defaults.ProofWindow);
         DurationSetting? hold = D("ProofHold", o.ProofHold, "ProofHoldMin", o.ProofHoldMin, TimeSpan.FromMinutes, defaults.ProofHold);
-        DurationSetting? platform = D("PlatformPublishInterval", o.PlatformPublishInterval, "PlatformPublishIntervalS", o.PlatformPublishIntervalS, TimeSpan.FromSeconds, defaults.PlatformPublishInterval);
         TimeSpan? staleValue = stale?.Value;
         CheckDuration(tick, t => t >= TimeSpan.FromSeconds(0.1), "is too short; use at least 0.1 s (10 s is the default).");
         Require(o.UnitSizeTh > 0 && double.IsFinite(o.UnitSizeTh), "UnitSizeTh", $"{o.UnitSizeTh} must be a positive TH/s figure such as 10.");
@@ -68,7 +67,6 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         CheckDuration(window, t => t > TimeSpan.Zero, "must be positive (the span of accepted difficulty to average over).");
         Require(o.ProofTolerancePercent is > 0 and < 100, "ProofTolerancePercent", $"{o.ProofTolerancePercent} must be between 0 and 100 (exclusive).");
         CheckDuration(hold, t => t >= TimeSpan.Zero, "cannot be negative.");
-        CheckDuration(platform, t => t > TimeSpan.Zero, "must be positive.");
         Require(o.ElectricityPricePerKwh >= 0, "ElectricityPricePerKwh", $"{o.ElectricityPricePerKwh} cannot be negative.");
         Require(o.HashpricePerThDay is null or >= 0, "HashpricePerThDay", $"{o.HashpricePerThDay} cannot be negative.");
         Require(o.NominalJoulesPerTerahash >= 0, "NominalJoulesPerTerahash", $"{o.NominalJoulesPerTerahash} cannot be negative.");

@@ -37,13 +37,16 @@ public static class EngineServiceCollectionExtensions
     /// <summary>
     /// The engine's parts and <see cref="ControllerEngine"/> (also as <see cref="IControllerOperations"/>). Expects
     /// <see cref="IOptions{EngineOptions}"/>, <see cref="ControllerSite"/>, <see cref="FleetState"/>,
-    /// <see cref="IControllerStore"/>, <see cref="TimeProvider"/> and logging; uses an <see cref="IFarmPublisher"/> and the
+    /// <see cref="IControllerStore"/>, <see cref="TimeProvider"/> and logging; reads
+    /// <see cref="IOptions{PlatformPublishingOptions}"/> (its defaults when not registered); uses an <see cref="IFarmPublisher"/> and the
     /// ingest client's <see cref="BrokerOutageGate"/> when registered (without a publisher nothing is published; without
     /// a gate the engine counts as connected from its first tick).
     /// </summary>
     public static IServiceCollection AddControllerEngine(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        // Options a host did not register (e.g. PlatformPublishingOptions in a test) resolve to their defaults.
+        services.AddOptions();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EngineOptions>>().Value.CapacityOptions());
         services.AddSingleton<CapacityCalculator>();
         services.AddSingleton<FleetJudge>();

@@ -5,6 +5,7 @@ using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Controller.Platform;
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
@@ -85,6 +86,7 @@ public static class ControllerHost
             .Bind(StoreOptions.SectionName, typeof(StoreOptions))
             .Bind(HistoryOptions.SectionName, typeof(HistoryOptions))
             .Bind(Api.LocalApiOptions.SectionName, typeof(Api.LocalApiOptions))
+            .Bind(PlatformPublishingOptions.SectionName, typeof(PlatformPublishingOptions))
             .KnownHostKeys()
             .Bind(InfluxDBClientOptions.SectionName, typeof(InfluxDBClientOptions))
             .Bind(InfluxDBClientOptions.SectionName + ":Write", typeof(WriteOptions))
@@ -127,6 +129,7 @@ public static class ControllerHost
         var store = new StoreOptions();
         var history = new HistoryOptions();
         var api = new Api.LocalApiOptions();
+        var platform = new PlatformPublishingOptions();
         var influx = new InfluxDBClientOptions();
         var write = new WriteOptions();
 
@@ -158,6 +161,11 @@ public static class ControllerHost
         if (BindSection(configuration, Api.LocalApiOptions.SectionName, api, errors))
         {
             Api.LocalApiOptionsValidator.Check(api, errors);
+        }
+
+        if (BindSection(configuration, PlatformPublishingOptions.SectionName, platform, errors))
+        {
+            PlatformPublishingOptionsValidator.Check(platform, errors);
         }
 
         // History is off by default so the embedded config runs without InfluxDB; only then do Influx keys matter.
@@ -196,7 +204,7 @@ public static class ControllerHost
             write.SpillDirectory = Path.Combine(store.Directory(), "influx-spill");
         }
 
-        return new ControllerSettings(controller, influx, write) { Configuration = configuration, Store = store, History = history, Api = api };
+        return new ControllerSettings(controller, influx, write) { Configuration = configuration, Store = store, History = history, Api = api, Platform = platform };
     }
 
     /// <summary>Binds <paramref name="section"/> into <paramref name="options"/>; a value the binder cannot read is added to <paramref name="errors"/> by its key.</summary>
@@ -242,6 +250,7 @@ public static class ControllerHost
         builder.Services.AddSingleton<BrokerOutageGate>();
         builder.Services.AddControllerHistory(settings);
         builder.Services.AddControllerApi(settings.Api);
+        builder.Services.AddControllerPlatformPublishing(settings.Platform);
         builder.Services.AddSingleton(sp => new IngestService(
             settings.Controller,
             sp.GetRequiredService<FleetState>(),

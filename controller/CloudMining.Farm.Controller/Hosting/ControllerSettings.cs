@@ -2,6 +2,7 @@ using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.History;
+using CloudMining.Farm.Controller.Platform;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
@@ -23,6 +24,9 @@ public sealed record ControllerSettings(ControllerOptions Controller, InfluxDBCl
 
     /// <summary>The local operator API (Controller:Api).</summary>
     public LocalApiOptions Api { get; init; } = new();
+
+    /// <summary>Publishing for the contract platform (Controller:Engine:PlatformPublishInterval).</summary>
+    public PlatformPublishingOptions Platform { get; init; } = new();
 
     /// <summary>The engine (Controller:Engine), the instance <see cref="ControllerOptions.Engine"/> holds.</summary>
     public EngineOptions Engine => Controller.Engine;

@@ -13,7 +13,7 @@ namespace CloudMining.Farm.Controller.Platform;
 /// <summary>
 /// What the contract platform reads: per contract its allocation, status and delivered hashrate, and the site's
 /// capacity — retained, published when anything the platform shows changed and otherwise every
-/// Controller:Engine:PlatformPublishIntervalS (delivered hashrate moves). An ended contract's final status is published
+/// Controller:Engine:PlatformPublishInterval (<see cref="PlatformPublishingOptions"/>; delivered hashrate moves). An ended contract's final status is published
 /// once. Owns when it last published what.
 /// </summary>
 public sealed class PlatformPublisher
@@ -26,12 +26,12 @@ public sealed class PlatformPublisher
     private DateTimeOffset? _lastPublished;
     private string? _lastSignature;
 
-    public PlatformPublisher(ControllerSite site, CapacityCalculator capacity, IOptions<EngineOptions> options, IFarmPublisher? publisher = null)
+    public PlatformPublisher(ControllerSite site, CapacityCalculator capacity, IOptions<PlatformPublishingOptions> options, IFarmPublisher? publisher = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _site = site ?? throw new ArgumentNullException(nameof(site));
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
-        _interval = options.Value.Durations().PlatformPublishInterval;
+        _interval = options.Value.Interval();
         _publisher = publisher;
     }
 

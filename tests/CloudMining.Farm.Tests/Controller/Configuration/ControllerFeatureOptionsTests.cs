@@ -4,6 +4,7 @@ using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Hosting;
+using CloudMining.Farm.Controller.Platform;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
@@ -93,6 +94,22 @@ public sealed class ControllerFeatureOptionsTests
     }
 
     [Fact]
+    public void The_platform_publishing_interval_is_its_own_options_with_both_spellings_but_not_together()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(1), Bind().Platform.Interval());
+        Assert.Equal(TimeSpan.FromSeconds(90), Bind(("Controller:Engine:PlatformPublishInterval", "00:01:30")).Platform.Interval());
+        Assert.Equal(TimeSpan.FromSeconds(2), Bind(("Controller:Engine:PlatformPublishIntervalS", "2")).Platform.Interval());
+        Assert.Empty(ControllerHost.UnknownKeys(Load(("Controller:Engine:PlatformPublishInterval", "00:01:30"), ("Controller:Engine:PlatformPublishIntervalS", "2"))));
+
+        var both = Assert.Throws<ControllerConfigurationException>(() => Bind(("Controller:Engine:PlatformPublishInterval", "00:01:30"), ("Controller:Engine:PlatformPublishIntervalS", "2")));
+        Assert.Equal("Controller:Engine:PlatformPublishIntervalS", both.Setting);
+        Assert.Contains("keep only PlatformPublishInterval", both.Message, StringComparison.Ordinal);
+
+        var zero = Assert.Throws<ControllerConfigurationException>(() => Bind(("Controller:Engine:PlatformPublishInterval", "00:00:00")));
+        Assert.Equal("Controller:Engine:PlatformPublishInterval: '00:00:00' must be positive.", zero.Message);
+    }
+
+    [Fact]
     public void Each_feature_validator_collects_every_problem_of_its_own_keys()
     {
         var errors = new ConfigurationErrors();
@@ -170,6 +187,7 @@ public sealed class ControllerFeatureOptionsTests
             Assert.Same(settings.Engine.Readings, services.GetRequiredService<IOptions<ReadingEnvelopeOptions>>().Value);
             Assert.Same(settings.Influx, services.GetRequiredService<IOptions<InfluxDBClientOptions>>().Value);
             Assert.Same(settings.InfluxWrite, services.GetRequiredService<IOptions<WriteOptions>>().Value);
+            Assert.Same(settings.Platform, services.GetRequiredService<IOptions<PlatformPublishingOptions>>().Value);
             Assert.Equal(TimeSpan.FromSeconds(30), services.GetRequiredService<IOptions<HistoryOptions>>().Value.RackInterval());
             Assert.Equal(TimeSpan.FromSeconds(7), services.GetRequiredService<IOptions<EngineOptions>>().Value.Durations().TickInterval);
             Assert.Equal(Path.Combine(dir, "influx-spill"), services.GetRequiredService<IOptions<WriteOptions>>().Value.SpillDirectory);

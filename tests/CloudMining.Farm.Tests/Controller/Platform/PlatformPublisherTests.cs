@@ -29,8 +29,8 @@ public sealed class PlatformPublisherTests : IAsyncLifetime
     [Fact]
     public async Task Publishes_on_change_or_when_due_and_an_ended_contract_once()
     {
-        var options = Options.Create(new EngineOptions { PlatformPublishInterval = TimeSpan.FromMinutes(1) });
-        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), options, publisher);
+        var options = Options.Create(new EngineOptions());
+        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), Options.Create(new PlatformPublishingOptions { PlatformPublishInterval = TimeSpan.FromMinutes(1) }), publisher);
         var book = new ContractBook(store);
         await book.LoadAsync(CancellationToken.None);
         var allocation = new CurrentAllocation(store, NullLogger<CurrentAllocation>.Instance);
