@@ -8,6 +8,8 @@ namespace CloudMining.Farm.Controller.Engine;
 /// <list type="bullet">
 /// <item>while the ingest client is disconnected from the broker (<see cref="BrokerOutageGate"/>), no miner is judged stale;</item>
 /// <item>after it (re)connects, none for <see cref="EngineOptions.ReconnectCalmS"/> (at least one telemetry window);</item>
+/// <item>a rack not heard from at all since the (re)connection is held for <see cref="EngineOptions.AgentOfflineGraceMin"/>
+/// from it (its agent may still be backing off after the same broker outage);</item>
 /// <item>an agent that went offline (will or graceful stop) keeps its miners as they were for
 /// <see cref="EngineOptions.AgentOfflineGraceMin"/>; only then do they count as lost;</item>
 /// <item>an agent that came back online gets one telemetry window to report before its miners can be stale.</item>
@@ -50,6 +52,15 @@ public sealed class StalenessPolicy
             return now - since < grace ? RackJudgement.Hold : RackJudgement.Lost;
         }
 
+        // A rack not heard from at all since the controller (re)connected tells nothing yet: its agent may still be in its
+        // own reconnect backoff (up to its ReconnectMaxDelay, 30 s by default) after the same broker blink. It is held
+        // like an agent that went offline, for the offline grace from the connection, so a blink of the broker moves no
+        // miner however slowly each agent comes back; a rack that stays silent past the grace is judged as usual.
+        if (now - connected < grace && !HeardSince(rack, connected))
+        {
+            return RackJudgement.Hold;
+        }
+
         // Telemetry is "heard no earlier than" the floor: a miner is stale only if nothing came for a full window after it.
         DateTimeOffset floor = connected + calm - stale;
         if (rack.AgentState == AgentState.Online && rack.AgentStateSince is { } online && online > floor)
@@ -59,6 +70,9 @@ public sealed class StalenessPolicy
 
         return new RackJudgement(false, floor);
     }
+
+    private static bool HeardSince(RackLiveState rack, DateTimeOffset connected) =>
+        rack.AgentStateSince >= connected || rack.Miners.Any(m => m.ReceivedAt >= connected);
 
     /// <summary>
     /// The reading to judge: <paramref name="live"/> itself, or a copy whose <see cref="MinerLiveState.TelemetryAt"/> is

@@ -145,13 +145,48 @@ public sealed class StalenessPolicyTests
     [Fact]
     public void A_calm_window_longer_than_the_stale_window_holds_staleness_that_long()
     {
-        var longCalm = new StalenessPolicy(gate, new EngineOptions { TelemetryStaleS = 60, ReconnectCalmS = 300 });
+        // A grace shorter than the calm, so the calm is what holds the silent rack here.
+        var longCalm = new StalenessPolicy(gate, new EngineOptions { TelemetryStaleS = 60, ReconnectCalmS = 300, AgentOfflineGraceMin = 1 });
         Report("m1");
         gate.Connected(clock.GetUtcNow());
         clock.Advance(TimeSpan.FromSeconds(299));
         Assert.False(StaleUnder(longCalm, "m1"));
         clock.Advance(TimeSpan.FromSeconds(2));
         Assert.True(StaleUnder(longCalm, "m1"));
+    }
+
+    [Fact]
+    public void A_rack_silent_since_the_reconnect_is_held_for_the_offline_grace_then_judged()
+    {
+        gate.Connected(clock.GetUtcNow());
+        Report("m1");
+        gate.Disconnected();
+        clock.Advance(TimeSpan.FromSeconds(61));
+        gate.Connected(clock.GetUtcNow());
+
+        // Its agent is still in its own reconnect backoff: well past the stale window, nothing from the rack yet.
+        clock.Advance(TimeSpan.FromSeconds(150));
+        Assert.False(IsStale("m1"));
+        Assert.False(policy.Judge(Rack(), clock.GetUtcNow()).AgentLost);
+
+        // Past the 3 min grace from the connection the silence counts.
+        clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.True(IsStale("m1"));
+    }
+
+    [Fact]
+    public void A_rack_heard_since_the_reconnect_is_judged_by_the_window_not_the_grace()
+    {
+        gate.Connected(clock.GetUtcNow());
+        Report("m1");
+        Report("m2");
+        gate.Disconnected();
+        clock.Advance(TimeSpan.FromSeconds(61));
+        gate.Connected(clock.GetUtcNow());
+        Report("m2");
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.True(IsStale("m1"));
     }
 
     private RackLiveState Rack() => Assert.Single(fleet.Racks());
