@@ -1,7 +1,7 @@
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Agent.Telemetry;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Logging;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +18,7 @@ namespace CloudMining.Farm.Mqtt.Subscription;
 /// </summary>
 public sealed class FarmSubscriber
 {
-    private readonly MqttClient client;
+    private readonly FarmMqttClient client;
     private readonly Func<FarmReceivedMessage, CancellationToken, Task> handler;
     private readonly ILogger logger;
     private readonly LogThrottle malformedLog;
@@ -29,7 +29,7 @@ public sealed class FarmSubscriber
     private long misattributed;
     private readonly LogThrottle misattributedLog;
 
-    public FarmSubscriber(MqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null, TimeProvider? time = null)
+    public FarmSubscriber(FarmMqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null, TimeProvider? time = null)
     {
         this.client = client ?? throw new ArgumentNullException(nameof(client));
         this.handler = handler ?? throw new ArgumentNullException(nameof(handler));

@@ -4,7 +4,7 @@ using System.Text.Json;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Wire;
@@ -57,7 +57,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     [Fact]
     public async Task Oversized_messages_from_a_rack_never_reach_the_controller_which_stays_connected_and_keeps_ingesting()
     {
-        await using var ingest = new MqttClient(Controller().ToClientOptions());
+        await using var ingest = new FarmMqttClient(Controller().ToClientOptions());
         var received = new List<FarmReceivedMessage>();
         var subscriber = new FarmSubscriber(ingest, (m, _) =>
         {
@@ -80,7 +80,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         Assert.Equal(0, await PublishFileAsRackAsync(topic, 1_000_000, retain: false));
         Assert.True(await Eventually.TrueAsync(() => subscriber.Malformed == 1, Wait));
 
-        await using (MqttClient rack = await ConnectAsync("agent-s1-r1", RackPassword, "rack"))
+        await using (FarmMqttClient rack = await ConnectAsync("agent-s1-r1", RackPassword, "rack"))
         {
             await rack.PublishAsync(Telemetry(seq: 1));
         }
@@ -97,7 +97,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         // The persistent session holds nothing to re-send: after a reconnect only new telemetry arrives.
         await ingest.AbortConnectionAsync();
         Assert.True(await Eventually.TrueAsync(() => ingest.IsConnected, Wait));
-        await using (MqttClient rack = await ConnectAsync("agent-s1-r1", RackPassword, "rack"))
+        await using (FarmMqttClient rack = await ConnectAsync("agent-s1-r1", RackPassword, "rack"))
         {
             await rack.PublishAsync(Telemetry(seq: 2));
         }
@@ -109,8 +109,8 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     [Fact]
     public async Task A_rack_connecting_with_the_controllers_client_ids_does_not_disconnect_the_controller()
     {
-        await using var ingest = new MqttClient(Controller().ToClientOptions());
-        await using var engine = new MqttClient(EngineService.ClientOptions(Controller()));
+        await using var ingest = new FarmMqttClient(Controller().ToClientOptions());
+        await using var engine = new FarmMqttClient(EngineService.ClientOptions(Controller()));
         var seen = new MqttMessageCollector(ingest);
         await ingest.ConnectAsync();
         await engine.ConnectAsync();
@@ -118,7 +118,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
 
         foreach (string stolenId in new[] { "controller", "controller-engine" })
         {
-            await using MqttClient rogue = await ConnectAsync("agent-s1-r1", RackPassword, stolenId);
+            await using FarmMqttClient rogue = await ConnectAsync("agent-s1-r1", RackPassword, stolenId);
             Assert.True(rogue.IsConnected);
         }
 
@@ -134,11 +134,11 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     [Fact]
     public async Task Operator_watches_everything_writes_nothing_and_does_not_disturb_the_controller()
     {
-        await using var ingest = new MqttClient(Controller().ToClientOptions());
+        await using var ingest = new FarmMqttClient(Controller().ToClientOptions());
         var controllerSeen = new MqttMessageCollector(ingest);
         await ingest.ConnectAsync();
         await ingest.SubscribeAsync("farm/v1/#");
-        await using MqttClient watch = await ConnectAsync("operator", OperatorPassword, "controller");
+        await using FarmMqttClient watch = await ConnectAsync("operator", OperatorPassword, "controller");
         var watched = new MqttMessageCollector(watch);
         await watch.SubscribeAsync("farm/v1/#");
 
@@ -162,9 +162,9 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         Qos = MqttQualityOfServiceLevel.AtLeastOnce,
     };
 
-    private async Task<MqttClient> ConnectAsync(string user, string password, string clientId)
+    private async Task<FarmMqttClient> ConnectAsync(string user, string password, string clientId)
     {
-        var client = new MqttClient(MqttTestClients.Options(broker, clientId).WithCredentials(user, password).Build());
+        var client = new FarmMqttClient(MqttTestClients.Options(broker, clientId).WithCredentials(user, password).Build());
         await client.ConnectAsync();
         return client;
     }

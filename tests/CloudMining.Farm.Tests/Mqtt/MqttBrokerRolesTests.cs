@@ -3,7 +3,7 @@ using System.Globalization;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Exceptions;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
@@ -40,10 +40,10 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
     [Fact]
     public async Task Agent_publishes_its_own_rack_but_writes_elsewhere_are_silently_dropped()
     {
-        await using MqttClient controller = await ConnectAsync("controller", "ctl-pw");
+        await using FarmMqttClient controller = await ConnectAsync("controller", "ctl-pw");
         var seen = new MqttMessageCollector(controller);
         Assert.True((await controller.SubscribeAsync("farm/v1/#")).AllGranted);
-        await using MqttClient agent = await ConnectAsync("agent-s1-r1", "r1-pw");
+        await using FarmMqttClient agent = await ConnectAsync("agent-s1-r1", "r1-pw");
 
         await agent.PublishAsync(Text(FarmTopics.MinerTelemetry("s1", "r1", "m1"), "own-telemetry"));
         await agent.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "forged-desired"));
@@ -60,14 +60,14 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
     [Fact]
     public async Task Agent_reads_only_its_own_desired_state()
     {
-        await using MqttClient agent = await ConnectAsync("agent-s1-r1", "r1-pw");
+        await using FarmMqttClient agent = await ConnectAsync("agent-s1-r1", "r1-pw");
         var received = new MqttMessageCollector(agent);
 
         // mosquitto's acl_file grants every SUBSCRIBE and applies "read" rules per message at delivery time, so the
         // proof is what arrives, not the SUBACK (the dynamic-security test below shows a real SUBACK 0x80).
         await agent.SubscribeAsync([new MqttTopicFilter(FarmTopics.Desired("s1", "r1")), new MqttTopicFilter(FarmTopics.Desired("s1", "r2")), new MqttTopicFilter("farm/v1/#")]);
 
-        await using MqttClient controller = await ConnectAsync("controller", "ctl-pw");
+        await using FarmMqttClient controller = await ConnectAsync("controller", "ctl-pw");
         await controller.PublishAsync(Text(FarmTopics.Desired("s1", "r2"), "for-r2") with { Retain = true });
         await controller.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "for-r1") with { Retain = true });
         Assert.True(await Eventually.TrueAsync(() => received.Texts.Contains("for-r1"), Wait));
@@ -77,11 +77,11 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
     [Fact]
     public async Task Contract_platform_reads_allocation_and_capacity_only_and_cannot_write()
     {
-        await using MqttClient controller = await ConnectAsync("controller", "ctl-pw");
+        await using FarmMqttClient controller = await ConnectAsync("controller", "ctl-pw");
         await controller.PublishAsync(Text(FarmTopics.Capacity("s1"), "capacity-1") with { Retain = true });
         await controller.PublishAsync(Text(FarmTopics.AgentStatus("s1", "r1"), "status") with { Retain = true });
 
-        await using MqttClient platform = await ConnectAsync("contract-platform", "plat-pw");
+        await using FarmMqttClient platform = await ConnectAsync("contract-platform", "plat-pw");
         var received = new MqttMessageCollector(platform);
         await platform.SubscribeAsync(
             [new MqttTopicFilter("farm/v1/+/capacity"), new MqttTopicFilter("farm/v1/+/allocation/#"), new MqttTopicFilter("farm/v1/#"), new MqttTopicFilter("farm/v1/s1/r1/status")]);
@@ -104,7 +104,7 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
     [Fact]
     public async Task Agent_password_of_another_rack_is_refused()
     {
-        await using var client = new MqttClient(Options("agent-s1-r1", "r2-pw").Build());
+        await using var client = new FarmMqttClient(Options("agent-s1-r1", "r2-pw").Build());
         var error = await Assert.ThrowsAsync<MqttConnectException>(() => client.ConnectAsync());
         Assert.Contains("agent-s1-r1", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("r2-pw", error.Message, StringComparison.Ordinal);
@@ -124,9 +124,9 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
 
     private MqttClientOptionsBuilder Options(string user, string password) => MqttTestClients.Options(broker, user + "-" + Guid.NewGuid().ToString("N")[..6]).WithCredentials(user, password);
 
-    private async Task<MqttClient> ConnectAsync(string user, string password)
+    private async Task<FarmMqttClient> ConnectAsync(string user, string password)
     {
-        var client = new MqttClient(Options(user, password).Build());
+        var client = new FarmMqttClient(Options(user, password).Build());
         await client.ConnectAsync();
         return client;
     }

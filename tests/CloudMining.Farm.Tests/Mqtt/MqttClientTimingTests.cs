@@ -16,7 +16,7 @@ public sealed class MqttClientTimingTests
     {
         var clock = new CountingFakeTimeProvider();
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using var client = new MqttClient(MqttTestClients.Options(broker, "ka-manual").WithKeepAlivePeriod(TimeSpan.FromSeconds(60)).WithTimeProvider(clock).Build());
+        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "ka-manual").WithKeepAlivePeriod(TimeSpan.FromSeconds(60)).WithTimeProvider(clock).Build());
         var reasons = new ConcurrentQueue<string>();
         client.DisconnectedAsync += e =>
         {
@@ -52,7 +52,7 @@ public sealed class MqttClientTimingTests
         var clock = new CountingFakeTimeProvider();
         int port = FreeTcpPort.Next();
         var attempts = new ConcurrentQueue<string>();
-        await using var client = new MqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder()
+        await using var client = new FarmMqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port).WithClientId("backoff")
             .WithAutoReconnect(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(40))
             .WithTimeProvider(clock).Build());

@@ -3,7 +3,7 @@ using CloudMining.Farm.Mqtt.Adapter;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Formatter;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Xunit;
@@ -27,11 +27,11 @@ public sealed class MqttOversizedMessageTests
         using var logs = new InMemoryLoggerProvider();
         var subscriberOptions = MqttTestClients.Options(broker, "bounded-sub").WithCleanSession(false).WithMaxPacketSize(Limit)
             .WithAutoReconnect(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)).Build();
-        await using var subscriber = new MqttClient(subscriberOptions, logs.CreateLogger<MqttClient>());
+        await using var subscriber = new FarmMqttClient(subscriberOptions, logs.CreateLogger<FarmMqttClient>());
         var seen = new MqttMessageCollector(subscriber);
         await subscriber.ConnectAsync();
         await subscriber.SubscribeAsync("big/#");
-        await using MqttClient publisher = await MqttTestClients.ConnectAsync(broker, "bounded-pub", b => b.WithMaxPacketSize(4 * 1024 * 1024));
+        await using FarmMqttClient publisher = await MqttTestClients.ConnectAsync(broker, "bounded-pub", b => b.WithMaxPacketSize(4 * 1024 * 1024));
 
         await publisher.PublishAsync(Message("big/one", new byte[Limit * 3], retain: false));
         await publisher.PublishAsync(Message("big/retained", new byte[Limit + 1], retain: true));
@@ -58,7 +58,7 @@ public sealed class MqttOversizedMessageTests
     public async Task Publishing_over_the_limit_is_refused_before_it_is_sent()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient client = await MqttTestClients.ConnectAsync(broker, "bounded-refuse", b => b.WithMaxPacketSize(Limit));
+        await using FarmMqttClient client = await MqttTestClients.ConnectAsync(broker, "bounded-refuse", b => b.WithMaxPacketSize(Limit));
         var error = await Assert.ThrowsAsync<MqttMessageTooLargeException>(() => client.PublishAsync(Message("big/refused", new byte[Limit], retain: true)));
         Assert.Contains($"the packet limit is {Limit} bytes", error.Message, StringComparison.Ordinal);
         Assert.Contains("big/refused", error.Message, StringComparison.Ordinal);

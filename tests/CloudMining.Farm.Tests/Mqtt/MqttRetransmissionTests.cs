@@ -16,7 +16,7 @@ public sealed class MqttRetransmissionTests
     {
         // mosquitto's debug log prints every PUBLISH it reads as "(d{dup}, q{qos}, r{retain}, m{id}, ...)".
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync("allow_anonymous true\nlog_type debug");
-        await using var client = new MqttClient(MqttTestClients.Options(broker, "dup-client")
+        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "dup-client")
             .WithCleanSession(false)
             .WithKeepAlivePeriod(TimeSpan.Zero)
             .WithAutoReconnect(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200))
@@ -50,7 +50,7 @@ public sealed class MqttRetransmissionTests
         await MosquittoBroker.WritePasswordFileAsync(passwords, [("agent-s1-r1", "good-secret")]);
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync($"allow_anonymous false\npassword_file {passwords}");
         var logger = new CapturingLogger();
-        await using var client = new MqttClient(
+        await using var client = new FarmMqttClient(
             MqttTestClients.Options(broker, "a").WithCredentials("agent-s1-r1", "hunter2-WRONG").WithAutoReconnect(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50)).Build(),
             logger);
         await client.StartAsync();
@@ -62,7 +62,7 @@ public sealed class MqttRetransmissionTests
         File.Delete(passwords);
     }
 
-    private sealed class CapturingLogger : ILogger<MqttClient>
+    private sealed class CapturingLogger : ILogger<FarmMqttClient>
     {
         private readonly ConcurrentQueue<string> lines = new();
 
