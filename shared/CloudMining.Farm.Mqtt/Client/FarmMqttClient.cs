@@ -426,7 +426,7 @@ public sealed partial class FarmMqttClient : IAsyncDisposable
                 return;
             }
 
-            if (result is null && !generation.IsAlive)
+            if (result is null && (!generation.IsAlive || IsConnectionLoss(failure)))
             {
                 // The connection is gone: the message stays unacknowledged and is re-sent when the next one is up.
                 return;
@@ -450,6 +450,10 @@ public sealed partial class FarmMqttClient : IAsyncDisposable
             entry.Completion.TrySetException(Refused(entry.Message.Topic, (int)result.ReasonCode, result.ReasonCode.ToString(), result.ReasonString));
         }
     }
+
+    // MQTTnet reports a lost connection to every pending request before its Disconnected event reaches our teardown.
+    private static bool IsConnectionLoss(Exception? failure) =>
+        failure is Net.Exceptions.MqttCommunicationException or Net.Exceptions.MqttClientNotConnectedException or ObjectDisposedException or OperationCanceledException;
 
     private MqttPublishRefusedException Refused(string topic, int code, string name, string? reasonString)
     {

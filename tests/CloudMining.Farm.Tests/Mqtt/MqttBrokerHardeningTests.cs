@@ -4,6 +4,7 @@ using System.Text.Json;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Wire;
@@ -142,7 +143,9 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         var watched = new MqttMessageCollector(watch);
         await watch.SubscribeAsync("farm/v1/#");
 
-        await watch.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Desired("s1", "r1"), Payload = "forged-by-operator"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
+        var refused = await Assert.ThrowsAsync<MqttPublishRefusedException>(
+            () => watch.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Desired("s1", "r1"), Payload = "forged-by-operator"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce }));
+        Assert.Contains("'operator'", refused.Message, StringComparison.Ordinal);
         await ingest.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Capacity("s1"), Payload = "from-controller"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
 
         Assert.True(await Eventually.TrueAsync(() => watched.Texts.Contains("from-controller") && controllerSeen.Texts.Contains("from-controller"), Wait));

@@ -6,6 +6,7 @@ using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Mqtt;
@@ -38,12 +39,46 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Agent_publishes_its_own_rack_but_writes_elsewhere_are_silently_dropped()
+    public async Task Agent_publishes_its_own_rack_and_writes_elsewhere_are_refused_errors_naming_topic_and_user()
     {
         await using FarmMqttClient controller = await ConnectAsync("controller", "ctl-pw");
         var seen = new MqttMessageCollector(controller);
         Assert.True((await controller.SubscribeAsync("farm/v1/#")).AllGranted);
-        await using FarmMqttClient agent = await ConnectAsync("agent-s1-r1", "r1-pw");
+        using var logs = new InMemoryLoggerProvider();
+        await using var agent = new FarmMqttClient(Options("agent-s1-r1", "r1-pw").Build(), logs.CreateLogger<FarmMqttClient>());
+        await agent.ConnectAsync();
+
+        await agent.PublishAsync(Text(FarmTopics.MinerTelemetry("s1", "r1", "m1"), "own-telemetry"));
+
+        // MQTT 5: mosquitto answers an ACL-denied QoS 1 PUBLISH with PUBACK 0x87 NotAuthorized; the publisher sees it.
+        foreach (string forbidden in new[] { FarmTopics.Desired("s1", "r1"), FarmTopics.Events("s1", "r2"), FarmTopics.Capacity("s1") })
+        {
+            var refused = await Assert.ThrowsAsync<MqttPublishRefusedException>(() => agent.PublishAsync(Text(forbidden, "forged")));
+            Assert.Equal(0x87, refused.ReasonCode);
+            Assert.Contains(forbidden, refused.Message, StringComparison.Ordinal);
+            Assert.Contains("agent-s1-r1", refused.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("r1-pw", refused.Message, StringComparison.Ordinal);
+        }
+
+        await agent.PublishAsync(Text(FarmTopics.Reported("s1", "r1"), "own-reported"));
+        Assert.True(await Eventually.TrueAsync(() => seen.Texts.Contains("own-reported"), Wait));
+        Assert.Equal(["own-telemetry", "own-reported"], seen.Texts);
+        Assert.Equal(3, agent.RefusedPublishCount);
+        InMemoryLoggerProvider.LogRecord[] errors = [.. logs.Records.Where(r => r.Level == LogLevel.Error && r.Message.Contains("refused the publish", StringComparison.Ordinal))];
+        Assert.Equal(3, errors.Length);
+        Assert.Contains(errors, r => r.Message.Contains(FarmTopics.Capacity("s1"), StringComparison.Ordinal) && r.Message.Contains("agent-s1-r1", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Records, r => r.Message.Contains("r1-pw", StringComparison.Ordinal));
+        Assert.True(agent.IsConnected);
+    }
+
+    [Fact]
+    public async Task Mqtt311_agent_writes_elsewhere_are_silently_dropped_by_the_broker()
+    {
+        await using FarmMqttClient controller = await ConnectAsync("controller", "ctl-pw");
+        var seen = new MqttMessageCollector(controller);
+        Assert.True((await controller.SubscribeAsync("farm/v1/#")).AllGranted);
+        await using var agent = new FarmMqttClient(Options("agent-s1-r1", "r1-pw").WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311).Build());
+        await agent.ConnectAsync();
 
         await agent.PublishAsync(Text(FarmTopics.MinerTelemetry("s1", "r1", "m1"), "own-telemetry"));
         await agent.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "forged-desired"));
@@ -51,10 +86,11 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
         await agent.PublishAsync(Text(FarmTopics.Capacity("s1"), "forged-capacity"));
         await agent.PublishAsync(Text(FarmTopics.Reported("s1", "r1"), "own-reported"));
 
-        // MQTT 3.1.1 has no negative PUBACK: mosquitto acknowledges and drops. The last allowed message arriving
-        // after the forbidden ones proves they had their chance to arrive and did not.
+        // MQTT 3.1.1 has no negative PUBACK: mosquitto acknowledges and drops (why the farm speaks MQTT 5 by default).
+        // The last allowed message arriving after the forbidden ones proves they had their chance to arrive and did not.
         Assert.True(await Eventually.TrueAsync(() => seen.Texts.Contains("own-reported"), Wait));
         Assert.Equal(["own-telemetry", "own-reported"], seen.Texts);
+        Assert.Equal(0, agent.RefusedPublishCount);
     }
 
     [Fact]
@@ -71,7 +107,8 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
         await controller.PublishAsync(Text(FarmTopics.Desired("s1", "r2"), "for-r2") with { Retain = true });
         await controller.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "for-r1") with { Retain = true });
         Assert.True(await Eventually.TrueAsync(() => received.Texts.Contains("for-r1"), Wait));
-        Assert.Equal(["for-r1"], received.Texts);
+        // Two of the filters match; mosquitto may deliver one copy per matching subscription (MQTT 5 allows it).
+        Assert.Equal(["for-r1"], received.Texts.Distinct());
     }
 
     [Fact]
@@ -88,7 +125,8 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
 
         var watch = new MqttMessageCollector(controller);
         await controller.SubscribeAsync("farm/v1/#");
-        await platform.PublishAsync(Text(FarmTopics.Capacity("s1"), "forged-by-platform"));
+        var refused = await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Capacity("s1"), "forged-by-platform")));
+        Assert.Contains("contract-platform", refused.Message, StringComparison.Ordinal);
         await controller.PublishAsync(Text(FarmTopics.Allocation("s1", "c-1"), "allocation-1"));
 
         Assert.True(await Eventually.TrueAsync(() => received.Texts.Contains("allocation-1"), Wait));
