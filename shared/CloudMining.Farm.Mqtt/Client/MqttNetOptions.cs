@@ -57,7 +57,7 @@ internal sealed class MqttNetOptions
             .WithClientId(_options.ClientId)
             .WithProtocolVersion(_options.ProtocolVersion)
             .WithCleanSession(_options.CleanSession)
-            .WithKeepAlivePeriod(_options.KeepAlivePeriod)
+            .WithKeepAlivePeriod(KeepAlive(_options))
             .WithTimeout(_options.Timeout)
             .WithoutPacketFragmentation();
         if (_options.ProtocolVersion == MqttProtocolVersion.V500)
@@ -99,6 +99,15 @@ internal sealed class MqttNetOptions
 
         return builder.Build();
     }
+
+    // MQTT 5 brokers answer a keep-alive of 0 with their own Server Keep Alive (mosquitto: max_keepalive, 65535 s by
+    // default). MQTTnet 5.2 then starts its ping loop but times each ping with the zero it was configured with, and
+    // closes the healthy connection ("NormalDisconnection: The operation has timed out") a moment after CONNACK. So
+    // under MQTT 5 "no keep-alive" is asked for as the longest one, which is what the broker would impose anyway.
+    private static TimeSpan KeepAlive(MqttClientOptions options) =>
+        options.KeepAlivePeriod == TimeSpan.Zero && options.ProtocolVersion == MqttProtocolVersion.V500
+            ? TimeSpan.FromSeconds(ushort.MaxValue)
+            : options.KeepAlivePeriod;
 
     private bool Validate(MqttClientTlsOptions tls, string targetHost, X509Certificate? certificate, SslPolicyErrors errors)
     {
