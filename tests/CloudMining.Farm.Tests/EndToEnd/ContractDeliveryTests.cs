@@ -3,6 +3,7 @@ using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -117,8 +118,9 @@ public sealed class ContractDeliveryTests(ContractedFarmFixture fixture) : IClas
         long soldUnits = (long)Math.Round(fixture.Contracts.Sum(c => c.TargetHs) / capacity.UnitSizeHs!.Value);
         Assert.Equal(soldUnits, capacity.UnitsSold);
 
-        // A forged capacity from the platform never replaces the controller's (mosquitto drops it under the ACL).
-        await platform.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Capacity(EndToEndFarm.Site), Payload = "forged"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
+        // A forged capacity from the platform never replaces the controller's: the broker's ACL refuses it (PUBACK 0x87).
+        await Assert.ThrowsAsync<MqttPublishRefusedException>(
+            () => platform.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Capacity(EndToEndFarm.Site), Payload = "forged"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true }));
         await using FarmMqttClient late = await MqttTestClients.ConnectAsync(Farm.Broker, "platform-late-" + Guid.NewGuid().ToString("N")[..6], b => b.WithCredentials("contract-platform", EndToEndFarm.PlatformPassword));
         var retained = new MqttMessageCollector(late);
         await late.SubscribeAsync(FarmTopics.Capacity(EndToEndFarm.Site));

@@ -6,6 +6,7 @@ using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
+using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Controller.Engine;
@@ -98,12 +99,12 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
         await controllerWatch.SubscribeAsync("farm/v1/#");
 
         await using FarmMqttClient platform = await ConnectAsync("contract-platform", "plat-pw");
-        await platform.PublishAsync(Text(FarmTopics.Capacity("s1"), "forged-capacity", retain: true));
-        await platform.PublishAsync(Text(FarmTopics.Allocation("s1", "c1"), "forged-allocation", retain: true));
-        await platform.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "forged-desired", retain: true));
+        await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Capacity("s1"), "forged-capacity", retain: true)));
+        await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Allocation("s1", "c1"), "forged-allocation", retain: true)));
+        await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "forged-desired", retain: true)));
         await farm.Engine.EndContractAsync("c1", CancellationToken.None);
 
-        // The engine's publishes after the forged ones arrive; the forged ones never do (mosquitto acknowledges and drops them).
+        // The engine's publishes after the forged ones arrive; the forged ones never do (the broker's ACL refused each with PUBACK 0x87).
         Assert.True(await Eventually.TrueAsync(() => watched.Messages.Any(m => m.Topic == FarmTopics.Allocation("s1", "c1")), Wait));
         Assert.DoesNotContain(watched.Texts, t => t.StartsWith("forged", StringComparison.Ordinal));
 
