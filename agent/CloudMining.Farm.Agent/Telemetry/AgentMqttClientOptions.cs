@@ -44,6 +44,9 @@ public static class AgentMqttClientOptions
         builder.WithTcpServer(mqtt.Host!.Trim(), mqtt.EffectivePort)
             .WithClientId(ClientId(options))
             .WithKeepAlivePeriod(mqtt.KeepAlive)
+            .WithProtocolVersion(MqttProtocolVersions.TryParse(mqtt.ProtocolVersion, out MQTTnet.Formatter.MqttProtocolVersion version)
+                ? version
+                : throw new Mqtt.Exceptions.MqttConfigurationException($"Agent:Mqtt:ProtocolVersion '{mqtt.ProtocolVersion}' is not {MqttProtocolVersions.Accepted}."))
 
             // The broker's max_packet_size: a bigger message is refused here, before it could reach the disk queue.
             .WithMaxPacketSize(FarmMqttLimits.MaxPacketSize)
