@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 
 namespace CloudMining.Farm.MqttProbe;
 
@@ -29,7 +29,7 @@ internal static class Program
             case "will":
             {
                 builder.WithWillMessage(new MqttApplicationMessage { Topic = args[4], Payload = Encoding.UTF8.GetBytes(args[5]), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
-                await using var client = new MqttClient(builder.Build());
+                await using var client = new FarmMqttClient(builder.Build());
                 await client.ConnectAsync();
                 Console.WriteLine("CONNECTED");
                 await Console.In.ReadLineAsync();
@@ -40,7 +40,7 @@ internal static class Program
             {
                 builder.WithAutoReconnect(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500))
                     .WithOfflineQueue(new MqttOfflineQueueOptions { Directory = args[4] });
-                await using var client = new MqttClient(builder.Build());
+                await using var client = new FarmMqttClient(builder.Build());
                 await client.StartAsync();
                 int from = int.Parse(args[6], CultureInfo.InvariantCulture);
                 int count = int.Parse(args[7], CultureInfo.InvariantCulture);

@@ -38,6 +38,9 @@ public sealed class AgentMqttOptions
 
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>"5" (MQTT 5, the default) or "3.1.1" for a broker without MQTT 5 (ACL refusals are then silent drops).</summary>
+    public string? ProtocolVersion { get; set; } = "5";
+
     /// <summary>Longest wait between reconnect attempts (the backoff starts at 200 ms and doubles up to this).</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 

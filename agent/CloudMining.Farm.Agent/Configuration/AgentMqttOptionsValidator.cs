@@ -1,3 +1,4 @@
+using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Agent.Configuration;
@@ -44,6 +45,11 @@ public static class AgentMqttOptionsValidator
             {
                 errors.Add($"{AgentOptions.SectionName}:RackId: '{options.RackId}' is reserved in the MQTT topic tree; choose another rack id.");
             }
+        }
+
+        if (!MqttProtocolVersions.TryParse(mqtt.ProtocolVersion, out _))
+        {
+            errors.Add($"{S}:ProtocolVersion: '{mqtt.ProtocolVersion}' is not a protocol version this agent speaks; write {MqttProtocolVersions.Accepted} (3.1.1 only for a broker without MQTT 5).");
         }
 
         if (!string.IsNullOrEmpty(mqtt.Password) && string.IsNullOrWhiteSpace(mqtt.Username))

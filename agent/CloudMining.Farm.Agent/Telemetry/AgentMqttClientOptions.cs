@@ -1,7 +1,7 @@
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Agent.Telemetry;
@@ -44,6 +44,9 @@ public static class AgentMqttClientOptions
         builder.WithTcpServer(mqtt.Host!.Trim(), mqtt.EffectivePort)
             .WithClientId(ClientId(options))
             .WithKeepAlivePeriod(mqtt.KeepAlive)
+            .WithProtocolVersion(MqttProtocolVersions.TryParse(mqtt.ProtocolVersion, out MQTTnet.Formatter.MqttProtocolVersion version)
+                ? version
+                : throw new Mqtt.Exceptions.MqttConfigurationException($"Agent:Mqtt:ProtocolVersion '{mqtt.ProtocolVersion}' is not {MqttProtocolVersions.Accepted}."))
 
             // The broker's max_packet_size: a bigger message is refused here, before it could reach the disk queue.
             .WithMaxPacketSize(FarmMqttLimits.MaxPacketSize)

@@ -1,5 +1,5 @@
 using CloudMining.Farm.Agent.Polling;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Agent.Telemetry;

@@ -8,7 +8,7 @@ using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Exceptions;
 using CloudMining.Farm.Mqtt.OfflineQueue;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,7 +37,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
     private readonly Channel<Work> work;
     private readonly Dictionary<string, MinerState> lastStates = new(StringComparer.Ordinal);
     private readonly string publisher;
-    private MqttClient? client;
+    private FarmMqttClient? client;
     private PublisherSequence? sequence;
     private bool publishFailing;
     private long droppedCycles;
@@ -63,7 +63,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
     }
 
     /// <summary>The MQTT client while publishing runs (tests: abort its connection, read its offline queue).</summary>
-    public MqttClient? Client => client;
+    public FarmMqttClient? Client => client;
 
     /// <summary>Messages handed to the client (queued on disk or sent).</summary>
     public long Published => Interlocked.Read(ref published);
@@ -110,7 +110,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
         {
             sequence = new PublisherSequence(Path.Combine(options.StateDirectory, "mqtt-seq"));
             byte[] will = Serialize(Status(AgentState.Offline, withCapabilities: false), FarmJsonContext.Default.AgentStatusPayload);
-            client = new MqttClient(AgentMqttClientOptions.Build(options, will, time), loggerFactory.CreateLogger<MqttClient>());
+            client = new FarmMqttClient(AgentMqttClientOptions.Build(options, will, time), loggerFactory.CreateLogger<FarmMqttClient>());
         }
         catch (Exception e) when (e is MqttConfigurationException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -240,7 +240,7 @@ public sealed partial class TelemetryPublisher : BackgroundService
 
     private async Task PublishAsync<T>(string topic, T payload, JsonTypeInfo<T> type, MqttQualityOfServiceLevel qos, bool retain, CancellationToken cancellationToken)
     {
-        MqttClient? current = client;
+        FarmMqttClient? current = client;
         if (current is null)
         {
             return;

@@ -17,6 +17,9 @@ public sealed class ControllerMqttOptions
 
     public string? ClientId { get; set; } = "controller";
 
+    /// <summary>"5" (MQTT 5, the default) or "3.1.1" for a broker without MQTT 5 (ACL refusals are then silent drops).</summary>
+    public string? ProtocolVersion { get; set; } = "5";
+
     /// <summary>
     /// Client options for one of the controller's connections: client id "{ClientId}{suffix}", persistent session,
     /// broker user "{Username}{suffix}" with the same password when a user is set, the farm's packet limit, and
@@ -31,6 +34,9 @@ public sealed class ControllerMqttOptions
             .WithTcpServer(Host!.Trim(), Port)
             .WithClientId(ClientId!.Trim() + connectionSuffix)
             .WithCleanSession(false)
+            .WithProtocolVersion(MqttProtocolVersions.TryParse(ProtocolVersion, out MQTTnet.Formatter.MqttProtocolVersion version)
+                ? version
+                : throw new Mqtt.Exceptions.MqttConfigurationException($"Controller:Mqtt:ProtocolVersion '{ProtocolVersion}' is not {MqttProtocolVersions.Accepted}."))
             .WithMaxPacketSize(FarmMqttLimits.MaxPacketSize)
             .WithAutoReconnect(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
         if (!string.IsNullOrEmpty(Username))

@@ -33,6 +33,10 @@ public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOpti
         errors.Require(!string.IsNullOrWhiteSpace(options.Mqtt.Host), "Controller:Mqtt:Host", "is empty; set the MQTT broker's host name or address.");
         errors.Require(options.Mqtt.Port is >= 1 and <= 65535, "Controller:Mqtt:Port", $"{options.Mqtt.Port} is not a TCP port (1-65535).");
         errors.Require(!string.IsNullOrWhiteSpace(options.Mqtt.ClientId), "Controller:Mqtt:ClientId", "is empty; set a client id unique on the broker, e.g. \"controller\".");
+        errors.Require(
+            CloudMining.Farm.Mqtt.Client.Options.MqttProtocolVersions.TryParse(options.Mqtt.ProtocolVersion, out _),
+            "Controller:Mqtt:ProtocolVersion",
+            $"'{options.Mqtt.ProtocolVersion}' is not a protocol version the controller speaks; write {CloudMining.Farm.Mqtt.Client.Options.MqttProtocolVersions.Accepted} (3.1.1 only for a broker without MQTT 5).");
         errors.Require(options.Mqtt.Password is null || !string.IsNullOrEmpty(options.Mqtt.Username), "Controller:Mqtt:Username", "is empty but a password is set; set both or neither.");
         errors.Require(options.Engine is not null, "Controller:Engine", "is empty; remove the key to use the engine's defaults.");
     }

@@ -1,16 +1,16 @@
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Enforcement;
 
-/// <summary>Publishes the engine's messages with its own <see cref="MqttClient"/> (QoS 1; the client queues while the broker is away).</summary>
-public sealed class MqttFarmPublisher(MqttClient client, PublisherSequence sequence, string publisherId) : IFarmPublisher
+/// <summary>Publishes the engine's messages with its own <see cref="FarmMqttClient"/> (QoS 1; the client queues while the broker is away).</summary>
+public sealed class MqttFarmPublisher(FarmMqttClient client, PublisherSequence sequence, string publisherId) : IFarmPublisher
 {
     public string PublisherId { get; } = publisherId;
 
     /// <summary>The client it publishes with (the engine service also subscribes to reported state on it).</summary>
-    public MqttClient Client { get; } = client;
+    public FarmMqttClient Client { get; } = client;
 
     public long NextSeq() => sequence.Next();
 

@@ -17,13 +17,13 @@ public sealed class EngineService : BackgroundService
 {
     private readonly ControllerOptions options;
     private readonly ControllerEngine engine;
-    private readonly MqttClient client;
+    private readonly FarmMqttClient client;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public EngineService(ControllerOptions options, ControllerEngine engine, MqttClient client, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    public EngineService(ControllerOptions options, ControllerEngine engine, FarmMqttClient client, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
         this.options = options ?? throw new ArgumentNullException(nameof(options));
         this.engine = engine ?? throw new ArgumentNullException(nameof(engine));

@@ -275,10 +275,10 @@ public static class ControllerHost
     private static void AddEngine(IServiceCollection services, ControllerSettings settings)
     {
         ControllerOptions controller = settings.Controller;
-        // The engine's own client, reached through its publisher (not registered as a bare MqttClient, which other
+        // The engine's own client, reached through its publisher (not registered as a bare FarmMqttClient, which other
         // services may want for themselves).
         services.AddSingleton(sp => new MqttFarmPublisher(
-            new MqttClient(EngineService.ClientOptions(controller.Mqtt), sp.GetRequiredService<ILoggerFactory>().CreateLogger<MqttClient>()),
+            new FarmMqttClient(EngineService.ClientOptions(controller.Mqtt), sp.GetRequiredService<ILoggerFactory>().CreateLogger<FarmMqttClient>()),
             new PublisherSequence(Path.Combine(settings.Store.Directory(), "controller-mqtt-seq")),
             controller.Mqtt.ClientId!.Trim()));
         services.AddSingleton<IFarmPublisher>(sp => sp.GetRequiredService<MqttFarmPublisher>());

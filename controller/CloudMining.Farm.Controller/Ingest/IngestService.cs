@@ -29,7 +29,7 @@ public sealed partial class IngestService : BackgroundService
     private readonly BrokerOutageGate? broker;
     private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UnknownStateLog _unknownStates;
-    private MqttClient? client;
+    private FarmMqttClient? client;
 
     public IngestService(ControllerOptions options, FleetState fleet, HistoryWriter history, IControllerStore? store = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, BrokerOutageGate? broker = null)
     {
@@ -95,7 +95,7 @@ public sealed partial class IngestService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         ControllerMqttOptions mqtt = options.Mqtt;
-        client = new MqttClient(mqtt.ToClientOptions(), loggerFactory.CreateLogger<MqttClient>());
+        client = new FarmMqttClient(mqtt.ToClientOptions(), loggerFactory.CreateLogger<FarmMqttClient>());
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.ConnectedAsync += _ =>
         {

@@ -1,4 +1,4 @@
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 
 namespace CloudMining.Farm.Mqtt.Client;
 

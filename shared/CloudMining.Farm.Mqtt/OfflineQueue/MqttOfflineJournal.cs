@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Mqtt.OfflineQueue;

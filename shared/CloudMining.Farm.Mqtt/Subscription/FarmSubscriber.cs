@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Logging;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -16,58 +16,58 @@ namespace CloudMining.Farm.Mqtt.Subscription;
 /// A payload that claims another site, rack, miner or contract than its topic (<see cref="FarmTopics.IdentityProblem"/>)
 /// is dropped and counted in <see cref="Misattributed"/>, with at most one log line a minute.
 /// </summary>
-public sealed class FarmSubscriber
+public sealed partial class FarmSubscriber
 {
-    private readonly MqttClient client;
-    private readonly Func<FarmReceivedMessage, CancellationToken, Task> handler;
-    private readonly ILogger logger;
-    private readonly LogThrottle malformedLog;
-    private long received;
-    private long delivered;
-    private long malformed;
-    private long handlerFailures;
-    private long misattributed;
-    private readonly LogThrottle misattributedLog;
+    private readonly FarmMqttClient _client;
+    private readonly Func<FarmReceivedMessage, CancellationToken, Task> _handler;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _malformedLog;
+    private long _received;
+    private long _delivered;
+    private long _malformed;
+    private long _handlerFailures;
+    private long _misattributed;
+    private readonly LogThrottle _misattributedLog;
 
-    public FarmSubscriber(MqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null, TimeProvider? time = null)
+    public FarmSubscriber(FarmMqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null, TimeProvider? time = null)
     {
-        this.client = client ?? throw new ArgumentNullException(nameof(client));
-        this.handler = handler ?? throw new ArgumentNullException(nameof(handler));
-        this.logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        malformedLog = new LogThrottle(time ?? client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 10);
-        misattributedLog = new LogThrottle(time ?? client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 1);
-        client.ApplicationMessageReceivedAsync += e => HandleAsync(e.ApplicationMessage, CancellationToken.None);
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _malformedLog = new LogThrottle(time ?? _client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 10);
+        _misattributedLog = new LogThrottle(time ?? _client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 1);
+        _client.ApplicationMessageReceivedAsync += e => HandleAsync(e.ApplicationMessage, CancellationToken.None);
     }
 
     public DuplicateFilter Duplicates { get; } = new();
 
     /// <summary>Messages that arrived, before any filtering.</summary>
-    public long Received => Interlocked.Read(ref received);
+    public long Received => Interlocked.Read(ref _received);
 
     /// <summary>Messages handed to the handler.</summary>
-    public long Delivered => Interlocked.Read(ref delivered);
+    public long Delivered => Interlocked.Read(ref _delivered);
 
     /// <summary>Messages dropped because their topic or payload did not follow the contract.</summary>
-    public long Malformed => Interlocked.Read(ref malformed);
+    public long Malformed => Interlocked.Read(ref _malformed);
 
     /// <summary>Messages dropped because the payload named another site, rack, miner or contract than the topic it came on.</summary>
-    public long Misattributed => Interlocked.Read(ref misattributed);
+    public long Misattributed => Interlocked.Read(ref _misattributed);
 
     /// <summary>Messages whose handler threw; the exception was logged and the next message still handled.</summary>
-    public long HandlerFailures => Interlocked.Read(ref handlerFailures);
+    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
 
     /// <summary>Subscribes with QoS 1 to each filter (e.g. "farm/v1/#"); check <see cref="MqttClientSubscribeResult.AllGranted"/>.</summary>
     public Task<MqttClientSubscribeResult> SubscribeAsync(IEnumerable<string> filters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filters);
-        return client.SubscribeAsync([.. filters.Select(f => new MqttTopicFilter(f, MqttQualityOfServiceLevel.AtLeastOnce))], cancellationToken);
+        return _client.SubscribeAsync([.. filters.Select(f => new MqttTopicFilter(f, MqttQualityOfServiceLevel.AtLeastOnce))], cancellationToken);
     }
 
     /// <summary>Processes one received message; public so a caller with its own client loop can feed it.</summary>
     public async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Interlocked.Increment(ref received);
+        Interlocked.Increment(ref _received);
         FarmReceivedMessage? parsed = Parse(message);
         if (parsed is null)
         {
@@ -82,17 +82,17 @@ public sealed class FarmSubscriber
             return;
         }
 
-        Interlocked.Increment(ref delivered);
+        Interlocked.Increment(ref _delivered);
         try
         {
-            await handler(parsed, cancellationToken).ConfigureAwait(false);
+            await _handler(parsed, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A consumer bug on one message must not stop the subscription; it is logged and counted.
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref handlerFailures);
-            logger.LogError(e, "The handler failed for the message on {Topic} (seq {Seq} from {Publisher}); continuing with the next message", BoundedText.Echo(message.Topic), parsed.Payload.Seq, BoundedText.Echo(parsed.Payload.Publisher));
+            Interlocked.Increment(ref _handlerFailures);
+            LogHandlerFailed(_logger, e, BoundedText.Echo(message.Topic), parsed.Payload.Seq, BoundedText.Echo(parsed.Payload.Publisher));
         }
     }
 
@@ -158,15 +158,10 @@ public sealed class FarmSubscriber
 
     private FarmReceivedMessage? Reject(string topic, string problem)
     {
-        long count = Interlocked.Increment(ref malformed);
-        if (malformedLog.TryAcquire(out long heldBack))
+        long count = Interlocked.Increment(ref _malformed);
+        if (_malformedLog.TryAcquire(out long heldBack))
         {
-            logger.LogError(
-                "Dropped a malformed message on {Topic}: {Problem} ({Malformed} malformed so far, {HeldBack} not logged since the last line)",
-                BoundedText.Echo(topic),
-                BoundedText.Echo(problem, 300),
-                count,
-                heldBack);
+            LogMalformed(_logger, BoundedText.Echo(topic), BoundedText.Echo(problem, 300), count, heldBack);
         }
 
         return null;
@@ -174,16 +169,23 @@ public sealed class FarmSubscriber
 
     private FarmReceivedMessage? RejectForeign(string topic, string problem)
     {
-        long count = Interlocked.Increment(ref misattributed);
-        if (misattributedLog.TryAcquire(out long heldBack))
+        long count = Interlocked.Increment(ref _misattributed);
+        if (_misattributedLog.TryAcquire(out long heldBack))
         {
-            logger.LogWarning(
-                "Rejected a message on {Topic}: {Problem} ({Rejected} rejected so far, {HeldBack} not logged since the last line); check who holds that rack's broker credentials",
-                topic, problem, count, heldBack);
+            LogForeign(_logger, topic, problem, count, heldBack);
         }
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The handler failed for the message on {Topic} (seq {Seq} from {Publisher}); continuing with the next message")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string topic, long seq, string publisher);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dropped a malformed message on {Topic}: {Problem} ({Malformed} malformed so far, {HeldBack} not logged since the last line)")]
+    private static partial void LogMalformed(ILogger logger, string topic, string problem, long malformed, long heldBack);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a message on {Topic}: {Problem} ({Rejected} rejected so far, {HeldBack} not logged since the last line); check who holds that rack's broker credentials")]
+    private static partial void LogForeign(ILogger logger, string topic, string problem, long rejected, long heldBack);
 
     private static (string Schema, JsonTypeInfo Type) Expected(FarmTopicKind kind) => kind switch
     {

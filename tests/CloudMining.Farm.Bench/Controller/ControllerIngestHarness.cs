@@ -8,7 +8,7 @@ using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Wire;
 
@@ -85,7 +85,7 @@ public static class ControllerIngestHarness
         var ingest = new IngestService(new ControllerOptions { Site = "s1" }, fleet, history);
 
         // The subscriber needs a client to attach to; it is never connected: messages are handed to it directly.
-        await using var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("bench").Build());
+        await using var client = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("bench").Build());
         var subscriber = new FarmSubscriber(client, ingest.HandleAsync);
         using Process self = Process.GetCurrentProcess();
         TimeSpan cpuBefore = self.TotalProcessorTime;
@@ -111,7 +111,7 @@ public static class ControllerIngestHarness
         using var ingest = new IngestService(options, fleet, history);
         await ingest.StartAsync(CancellationToken.None);
         await ingest.Subscribed;
-        await using var publisher = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).WithClientId("bench-agents").WithMaxInflight(1024).Build());
+        await using var publisher = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).WithClientId("bench-agents").WithMaxInflight(1024).Build());
         await publisher.ConnectAsync();
         var clock = Stopwatch.StartNew();
         foreach (MqttApplicationMessage message in data)

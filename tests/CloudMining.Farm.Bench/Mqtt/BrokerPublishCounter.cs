@@ -14,10 +14,10 @@ internal sealed class BrokerPublishCounter : IAsyncDisposable
 {
     // mosquitto refreshes $SYS on whole-second ticks of its clock: two ticks plus a margin.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
-    private readonly MqttClient client;
+    private readonly FarmMqttClient client;
     private long received;
 
-    private BrokerPublishCounter(MqttClient client)
+    private BrokerPublishCounter(FarmMqttClient client)
     {
         this.client = client;
         client.ApplicationMessageReceivedAsync += e =>
@@ -31,7 +31,7 @@ internal sealed class BrokerPublishCounter : IAsyncDisposable
 
     public static async Task<BrokerPublishCounter> StartAsync(BenchBroker broker)
     {
-        var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("bench-sys-counter").Build());
+        var client = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("bench-sys-counter").Build());
         await client.ConnectAsync();
         var counter = new BrokerPublishCounter(client);
         await client.SubscribeAsync("$SYS/broker/publish/messages/received");

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 
 namespace CloudMining.Farm.Bench.Mqtt;
 
@@ -160,7 +160,7 @@ internal static class MqttBenchHarness
     // QoS 1 "fence" published after the batch is awaited: the broker acks it only after reading everything before it.
     private static async Task<double> OursThroughputAsync(BenchBroker broker, int count, MqttQualityOfServiceLevel qos)
     {
-        await using var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-" + (int)qos).WithMaxInflight(1024).Build());
+        await using var client = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-" + (int)qos).WithMaxInflight(1024).Build());
         await client.ConnectAsync();
         var message = new MqttApplicationMessage { Topic = "bench/ours", Payload = new byte[PayloadSize], Qos = qos };
         var window = new Queue<Task>();
@@ -187,7 +187,7 @@ internal static class MqttBenchHarness
     {
         var samples = new List<double>(count);
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var subscriber = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-lat-sub").Build());
+        await using var subscriber = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-lat-sub").Build());
         subscriber.ApplicationMessageReceivedAsync += e =>
         {
             long sent = BitConverter.ToInt64(e.ApplicationMessage.Payload.Span);
@@ -204,7 +204,7 @@ internal static class MqttBenchHarness
         };
         await subscriber.ConnectAsync();
         await subscriber.SubscribeAsync("bench/ours-lat");
-        await using var publisher = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-lat-pub").Build());
+        await using var publisher = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("ours-lat-pub").Build());
         await publisher.ConnectAsync();
         // The pacing loop spins, so it gets its own thread: spinning on a thread-pool thread would starve the
         // client's own I/O continuations on a 2-core machine and measure the harness instead of the client.

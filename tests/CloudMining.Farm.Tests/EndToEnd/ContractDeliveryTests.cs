@@ -3,7 +3,8 @@ using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Exceptions;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Mqtt;
@@ -97,7 +98,7 @@ public sealed class ContractDeliveryTests(ContractedFarmFixture fixture) : IClas
     {
         // Platform_cannot_write_and_an_ended_contract_leaves_its_final_status_retained (Controller/Platform) covers the
         // ACL in detail; here: the same broker-setup.sh roles on the running system show the platform these contracts.
-        await using MqttClient platform = await MqttTestClients.ConnectAsync(Farm.Broker, "platform-" + Guid.NewGuid().ToString("N")[..6], b => b.WithCredentials("contract-platform", EndToEndFarm.PlatformPassword));
+        await using FarmMqttClient platform = await MqttTestClients.ConnectAsync(Farm.Broker, "platform-" + Guid.NewGuid().ToString("N")[..6], b => b.WithCredentials("contract-platform", EndToEndFarm.PlatformPassword));
         var seen = new MqttMessageCollector(platform);
         await platform.SubscribeAsync([new MqttTopicFilter($"farm/v1/{EndToEndFarm.Site}/allocation/#"), new MqttTopicFilter($"farm/v1/{EndToEndFarm.Site}/capacity")]);
         Assert.True(await Eventually.TrueAsync(
@@ -117,9 +118,10 @@ public sealed class ContractDeliveryTests(ContractedFarmFixture fixture) : IClas
         long soldUnits = (long)Math.Round(fixture.Contracts.Sum(c => c.TargetHs) / capacity.UnitSizeHs!.Value);
         Assert.Equal(soldUnits, capacity.UnitsSold);
 
-        // A forged capacity from the platform never replaces the controller's (mosquitto drops it under the ACL).
-        await platform.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Capacity(EndToEndFarm.Site), Payload = "forged"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
-        await using MqttClient late = await MqttTestClients.ConnectAsync(Farm.Broker, "platform-late-" + Guid.NewGuid().ToString("N")[..6], b => b.WithCredentials("contract-platform", EndToEndFarm.PlatformPassword));
+        // A forged capacity from the platform never replaces the controller's: the broker's ACL refuses it (PUBACK 0x87).
+        await Assert.ThrowsAsync<MqttPublishRefusedException>(
+            () => platform.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Capacity(EndToEndFarm.Site), Payload = "forged"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true }));
+        await using FarmMqttClient late = await MqttTestClients.ConnectAsync(Farm.Broker, "platform-late-" + Guid.NewGuid().ToString("N")[..6], b => b.WithCredentials("contract-platform", EndToEndFarm.PlatformPassword));
         var retained = new MqttMessageCollector(late);
         await late.SubscribeAsync(FarmTopics.Capacity(EndToEndFarm.Site));
         Assert.True(await Eventually.TrueAsync(() => retained.Messages.Count > 0, TimeSpan.FromSeconds(5)));

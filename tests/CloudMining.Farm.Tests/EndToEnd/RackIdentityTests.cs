@@ -5,7 +5,7 @@ using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -35,7 +35,7 @@ public sealed class RackIdentityTests
         Assert.True(await farm.AllRacksAppliedAsync(Converge), await ContractedFarmFixture.FleetTextAsync(farm));
         long version = farm.Ops is ControllerEngine engine ? engine.Version : throw new InvalidOperationException("not the engine");
         await using PoolSwitchCounter switches = PoolSwitchCounter.Start(farm.Sim);
-        await using MqttClient watcher = await MqttTestClients.ConnectAsync(farm.Broker, "e2e-desired-watcher", b => b.WithCredentials("operator", EndToEndFarm.OperatorPassword));
+        await using FarmMqttClient watcher = await MqttTestClients.ConnectAsync(farm.Broker, "e2e-desired-watcher", b => b.WithCredentials("operator", EndToEndFarm.OperatorPassword));
         var desired = new MqttMessageCollector(watcher);
         await watcher.SubscribeAsync(FarmTopics.Desired(EndToEndFarm.Site, "R01"));
         (string user, string password) = EndToEndFarm.AgentCredentials(1);
@@ -43,7 +43,7 @@ public sealed class RackIdentityTests
         // The intruder holds R01's credentials as if it had taken the rack's computer. The broker allows one connection
         // per user (client id = user name), so the real agent goes first — gracefully: its grace period moves nothing.
         await farm.StopAgentAsync(1);
-        await using MqttClient r01 = await MqttTestClients.ConnectAsync(farm.Broker, "e2e-r01-intruder", b => b.WithCredentials(user, password));
+        await using FarmMqttClient r01 = await MqttTestClients.ConnectAsync(farm.Broker, "e2e-r01-intruder", b => b.WithCredentials(user, password));
         SimulatedMiner victim = farm.RackMiners(2).First(m => m.Firmware != "whatsminer");
         MinerView victimBefore = (await farm.Ops.GetMinerAsync(victim.Id, CancellationToken.None))!;
         IngestService ingest = farm.ControllerService<IngestService>();
@@ -191,7 +191,7 @@ public sealed class RackIdentityTests
         MaxChipTempC = 70,
     };
 
-    private static Task PublishAsync(MqttClient client, string topic, FarmMessage payload) =>
+    private static Task PublishAsync(FarmMqttClient client, string topic, FarmMessage payload) =>
         client.PublishAsync(new MqttApplicationMessage
         {
             Topic = topic,

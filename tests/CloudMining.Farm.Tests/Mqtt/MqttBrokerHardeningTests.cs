@@ -4,7 +4,8 @@ using System.Text.Json;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Exceptions;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Wire;
@@ -57,7 +58,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     [Fact]
     public async Task Oversized_messages_from_a_rack_never_reach_the_controller_which_stays_connected_and_keeps_ingesting()
     {
-        await using var ingest = new MqttClient(Controller().ToClientOptions());
+        await using var ingest = new FarmMqttClient(Controller().ToClientOptions());
         var received = new List<FarmReceivedMessage>();
         var subscriber = new FarmSubscriber(ingest, (m, _) =>
         {
@@ -80,7 +81,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         Assert.Equal(0, await PublishFileAsRackAsync(topic, 1_000_000, retain: false));
         Assert.True(await Eventually.TrueAsync(() => subscriber.Malformed == 1, Wait));
 
-        await using (MqttClient rack = await ConnectAsync("agent-s1-r1", RackPassword, "rack"))
+        await using (FarmMqttClient rack = await ConnectAsync("agent-s1-r1", RackPassword, "rack"))
         {
             await rack.PublishAsync(Telemetry(seq: 1));
         }
@@ -97,7 +98,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         // The persistent session holds nothing to re-send: after a reconnect only new telemetry arrives.
         await ingest.AbortConnectionAsync();
         Assert.True(await Eventually.TrueAsync(() => ingest.IsConnected, Wait));
-        await using (MqttClient rack = await ConnectAsync("agent-s1-r1", RackPassword, "rack"))
+        await using (FarmMqttClient rack = await ConnectAsync("agent-s1-r1", RackPassword, "rack"))
         {
             await rack.PublishAsync(Telemetry(seq: 2));
         }
@@ -109,8 +110,8 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     [Fact]
     public async Task A_rack_connecting_with_the_controllers_client_ids_does_not_disconnect_the_controller()
     {
-        await using var ingest = new MqttClient(Controller().ToClientOptions());
-        await using var engine = new MqttClient(EngineService.ClientOptions(Controller()));
+        await using var ingest = new FarmMqttClient(Controller().ToClientOptions());
+        await using var engine = new FarmMqttClient(EngineService.ClientOptions(Controller()));
         var seen = new MqttMessageCollector(ingest);
         await ingest.ConnectAsync();
         await engine.ConnectAsync();
@@ -118,7 +119,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
 
         foreach (string stolenId in new[] { "controller", "controller-engine" })
         {
-            await using MqttClient rogue = await ConnectAsync("agent-s1-r1", RackPassword, stolenId);
+            await using FarmMqttClient rogue = await ConnectAsync("agent-s1-r1", RackPassword, stolenId);
             Assert.True(rogue.IsConnected);
         }
 
@@ -134,15 +135,17 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     [Fact]
     public async Task Operator_watches_everything_writes_nothing_and_does_not_disturb_the_controller()
     {
-        await using var ingest = new MqttClient(Controller().ToClientOptions());
+        await using var ingest = new FarmMqttClient(Controller().ToClientOptions());
         var controllerSeen = new MqttMessageCollector(ingest);
         await ingest.ConnectAsync();
         await ingest.SubscribeAsync("farm/v1/#");
-        await using MqttClient watch = await ConnectAsync("operator", OperatorPassword, "controller");
+        await using FarmMqttClient watch = await ConnectAsync("operator", OperatorPassword, "controller");
         var watched = new MqttMessageCollector(watch);
         await watch.SubscribeAsync("farm/v1/#");
 
-        await watch.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Desired("s1", "r1"), Payload = "forged-by-operator"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
+        var refused = await Assert.ThrowsAsync<MqttPublishRefusedException>(
+            () => watch.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Desired("s1", "r1"), Payload = "forged-by-operator"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce }));
+        Assert.Contains("'operator'", refused.Message, StringComparison.Ordinal);
         await ingest.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Capacity("s1"), Payload = "from-controller"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
 
         Assert.True(await Eventually.TrueAsync(() => watched.Texts.Contains("from-controller") && controllerSeen.Texts.Contains("from-controller"), Wait));
@@ -162,9 +165,9 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         Qos = MqttQualityOfServiceLevel.AtLeastOnce,
     };
 
-    private async Task<MqttClient> ConnectAsync(string user, string password, string clientId)
+    private async Task<FarmMqttClient> ConnectAsync(string user, string password, string clientId)
     {
-        var client = new MqttClient(MqttTestClients.Options(broker, clientId).WithCredentials(user, password).Build());
+        var client = new FarmMqttClient(MqttTestClients.Options(broker, clientId).WithCredentials(user, password).Build());
         await client.ConnectAsync();
         return client;
     }

@@ -3,7 +3,7 @@ using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Exceptions;
 using System.Text.Json;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
@@ -19,13 +19,13 @@ public sealed class MqttClientTests
     public async Task Published_messages_reach_a_subscriber_byte_for_byte_at_qos0_and_qos1()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient subscriber = await MqttTestClients.ConnectAsync(broker, "sub");
+        await using FarmMqttClient subscriber = await MqttTestClients.ConnectAsync(broker, "sub");
         var received = new MqttMessageCollector(subscriber);
         MqttClientSubscribeResult result = await subscriber.SubscribeAsync("farm/v1/+/r1/#");
         Assert.True(result.AllGranted);
         Assert.Equal(MqttSubscribeReturnCode.GrantedQos1, result.Items[0].ReturnCode);
 
-        await using MqttClient publisher = await MqttTestClients.ConnectAsync(broker, "pub");
+        await using FarmMqttClient publisher = await MqttTestClients.ConnectAsync(broker, "pub");
         byte[] binary = [.. Enumerable.Range(0, 256).Select(i => (byte)i)];
         await publisher.PublishAsync(new MqttApplicationMessage { Topic = "farm/v1/s1/r1/telemetry", Payload = binary, Qos = MqttQualityOfServiceLevel.AtMostOnce });
         await publisher.PublishAsync(new MqttApplicationMessage { Topic = "farm/v1/s1/r1/events", Payload = "qos1"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
@@ -43,12 +43,12 @@ public sealed class MqttClientTests
     public async Task Retained_message_is_delivered_to_a_late_subscriber_with_the_retain_flag()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using (MqttClient publisher = await MqttTestClients.ConnectAsync(broker, "pub"))
+        await using (FarmMqttClient publisher = await MqttTestClients.ConnectAsync(broker, "pub"))
         {
             await publisher.PublishAsync(new MqttApplicationMessage { Topic = "farm/v1/s1/r1/desired", Payload = "{\"pool\":\"a\"}"u8.ToArray(), Retain = true });
         }
 
-        await using MqttClient late = await MqttTestClients.ConnectAsync(broker, "late");
+        await using FarmMqttClient late = await MqttTestClients.ConnectAsync(broker, "late");
         var received = new MqttMessageCollector(late);
         await late.SubscribeAsync("farm/v1/s1/r1/desired");
         Assert.True(await Eventually.TrueAsync(() => received.Messages.Count == 1, Wait));
@@ -60,7 +60,7 @@ public sealed class MqttClientTests
     public async Task Unsubscribed_topic_is_no_longer_delivered()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient client = await MqttTestClients.ConnectAsync(broker, "self");
+        await using FarmMqttClient client = await MqttTestClients.ConnectAsync(broker, "self");
         var received = new MqttMessageCollector(client);
         await client.SubscribeAsync("a/#");
         await client.PublishAsync(new MqttApplicationMessage { Topic = "a/1", Payload = "1"u8.ToArray() });
@@ -81,7 +81,7 @@ public sealed class MqttClientTests
         string passwords = Path.Combine(Path.GetTempPath(), $"farm-passwd-{Guid.NewGuid():N}");
         await MosquittoBroker.WritePasswordFileAsync(passwords, [("controller", "right-horse-battery")]);
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync($"allow_anonymous false\npassword_file {passwords}");
-        await using var client = new MqttClient(MqttTestClients.Options(broker, "c1").WithCredentials("controller", "wrong-staple-9").Build());
+        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "c1").WithCredentials("controller", "wrong-staple-9").Build());
 
         var error = await Assert.ThrowsAsync<MqttConnectException>(() => client.ConnectAsync());
         Assert.Equal(MqttConnectReturnCode.NotAuthorized, error.ReturnCode);
@@ -89,7 +89,7 @@ public sealed class MqttClientTests
         Assert.DoesNotContain("wrong-staple-9", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-staple-9", client.Options.ToString(), StringComparison.Ordinal);
 
-        await using var good = new MqttClient(MqttTestClients.Options(broker, "c2").WithCredentials("controller", "right-horse-battery").Build());
+        await using var good = new FarmMqttClient(MqttTestClients.Options(broker, "c2").WithCredentials("controller", "right-horse-battery").Build());
         await good.ConnectAsync();
         Assert.True(good.IsConnected);
         File.Delete(passwords);
@@ -101,7 +101,7 @@ public sealed class MqttClientTests
         string passwords = Path.Combine(Path.GetTempPath(), $"farm-passwd-{Guid.NewGuid():N}");
         await MosquittoBroker.WritePasswordFileAsync(passwords, [("u", "p")]);
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync($"allow_anonymous false\npassword_file {passwords}");
-        await using var client = new MqttClient(MqttTestClients.Options(broker, "anon").Build());
+        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "anon").Build());
         var error = await Assert.ThrowsAsync<MqttConnectException>(() => client.ConnectAsync());
         Assert.Equal(MqttConnectReturnCode.NotAuthorized, error.ReturnCode);
         Assert.Contains("not authorized", error.Message, StringComparison.Ordinal);
@@ -112,7 +112,7 @@ public sealed class MqttClientTests
     public async Task Unreachable_broker_is_a_communication_error_naming_the_endpoint()
     {
         int port = FreeTcpPort.Next();
-        await using var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("x").Build());
+        await using var client = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("x").Build());
         var error = await Assert.ThrowsAsync<MqttCommunicationException>(() => client.ConnectAsync());
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }
@@ -135,7 +135,7 @@ public sealed class MqttClientTests
     public async Task Invalid_topics_are_refused_locally()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient client = await MqttTestClients.ConnectAsync(broker, "c");
+        await using FarmMqttClient client = await MqttTestClients.ConnectAsync(broker, "c");
         await Assert.ThrowsAsync<ArgumentException>(() => client.PublishAsync(new MqttApplicationMessage { Topic = "farm/#" }));
         await Assert.ThrowsAsync<ArgumentException>(() => client.SubscribeAsync("farm/#/x"));
         Assert.True(client.IsConnected);
@@ -145,18 +145,18 @@ public sealed class MqttClientTests
     public async Task Disconnected_client_refuses_to_connect_again_with_a_clear_message()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient client = await MqttTestClients.ConnectAsync(broker, "once");
+        await using FarmMqttClient client = await MqttTestClients.ConnectAsync(broker, "once");
         await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync());
         await client.DisconnectAsync();
         Assert.False(client.IsConnected);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ConnectAsync());
-        Assert.Contains("Create a new MqttClient", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Create a new FarmMqttClient", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Qos0_publish_without_a_connection_says_not_connected()
     {
-        await using var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("x").Build());
+        await using var client = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("x").Build());
         await Assert.ThrowsAsync<MqttClientNotConnectedException>(() => client.PublishAsync(new MqttApplicationMessage { Topic = "a", Qos = MqttQualityOfServiceLevel.AtMostOnce }));
     }
 
@@ -164,7 +164,7 @@ public sealed class MqttClientTests
     public async Task Frozen_broker_is_detected_by_keep_alive_and_the_client_reconnects_when_it_thaws()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using var client = new MqttClient(MqttTestClients.Options(broker, "ka").WithKeepAlivePeriod(TimeSpan.FromSeconds(1)).WithAutoReconnect(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500)).Build());
+        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "ka").WithKeepAlivePeriod(TimeSpan.FromSeconds(1)).WithAutoReconnect(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500)).Build());
         var reasons = new System.Collections.Concurrent.ConcurrentQueue<string>();
         client.DisconnectedAsync += e =>
         {
@@ -192,7 +192,7 @@ public sealed class MqttClientTests
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         var fast = (MqttClientOptionsBuilder b) => b.WithCleanSession(false).WithAutoReconnect(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300));
-        await using MqttClient subscriber = await MqttTestClients.ConnectAsync(broker, "restart-sub", fast);
+        await using FarmMqttClient subscriber = await MqttTestClients.ConnectAsync(broker, "restart-sub", fast);
         var filter = new DuplicateFilter();
         var accepted = new System.Collections.Concurrent.ConcurrentQueue<long>();
         var raw = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -209,7 +209,7 @@ public sealed class MqttClientTests
         };
         string topic = FarmTopics.Events("s1", "r1");
         await subscriber.SubscribeAsync(topic);
-        await using MqttClient publisher = await MqttTestClients.ConnectAsync(broker, "restart-pub", b => fast(b).WithMaxInflight(64));
+        await using FarmMqttClient publisher = await MqttTestClients.ConnectAsync(broker, "restart-pub", b => fast(b).WithMaxInflight(64));
         var sequence = new PublisherSequence(Path.Combine(broker.Directory, "agent-s1-r1.seq"));
 
         const int total = 3000;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
@@ -19,7 +19,7 @@ public sealed class MqttInteropTests
     public async Task Mosquitto_sub_receives_our_binary_payload_byte_for_byte()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using (MqttClient publisher = await MqttTestClients.ConnectAsync(broker, "ours"))
+        await using (FarmMqttClient publisher = await MqttTestClients.ConnectAsync(broker, "ours"))
         {
             // Retained, so mosquitto_sub receives it whenever it finishes subscribing: no race to wait out.
             await publisher.PublishAsync(new MqttApplicationMessage { Topic = "interop/to-c", Payload = Binary, Retain = true });
@@ -34,7 +34,7 @@ public sealed class MqttInteropTests
     public async Task Our_client_receives_mosquitto_pub_binary_file_byte_for_byte()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient subscriber = await MqttTestClients.ConnectAsync(broker, "ours");
+        await using FarmMqttClient subscriber = await MqttTestClients.ConnectAsync(broker, "ours");
         var received = new MqttMessageCollector(subscriber);
         await subscriber.SubscribeAsync("interop/from-c");
         string file = Path.GetTempFileName();
@@ -60,7 +60,7 @@ public sealed class MqttInteropTests
         using Process paho = Process.Start(receive)!;
         string? ready = await paho.StandardOutput.ReadLineAsync().WaitAsync(Wait);
         Assert.Equal("READY", ready);
-        await using MqttClient ours = await MqttTestClients.ConnectAsync(broker, "ours");
+        await using FarmMqttClient ours = await MqttTestClients.ConnectAsync(broker, "ours");
         await ours.PublishAsync(new MqttApplicationMessage { Topic = "interop/to-paho", Payload = Binary });
         await paho.WaitForExitAsync().WaitAsync(Wait);
         Assert.True(paho.ExitCode == 0, await paho.StandardError.ReadToEndAsync());

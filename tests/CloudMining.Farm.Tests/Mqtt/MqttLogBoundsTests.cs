@@ -1,6 +1,6 @@
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Logging;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -33,7 +33,7 @@ public sealed class MqttLogBoundsTests
     {
         using var logs = new InMemoryLoggerProvider();
         var clock = new FakeTimeProvider();
-        await using var client = new MqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithClientId("flood").WithTimeProvider(clock).Build());
+        await using var client = new FarmMqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithClientId("flood").WithTimeProvider(clock).Build());
         var subscriber = new FarmSubscriber(client, (_, _) => Task.CompletedTask, logs.CreateLogger<FarmSubscriber>());
         byte[] huge = System.Text.Encoding.UTF8.GetBytes("{\"schema\":\"" + new string('s', 2_000_000) + "\",\"seq\":1}");
         string topic = FarmTopics.MinerTelemetry("s1", "r1", "m1");

@@ -8,7 +8,7 @@ public sealed class MqttMessageCollector
 {
     private readonly ConcurrentQueue<MqttApplicationMessage> messages = new();
 
-    public MqttMessageCollector(MqttClient client)
+    public MqttMessageCollector(FarmMqttClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
         client.ApplicationMessageReceivedAsync += e =>

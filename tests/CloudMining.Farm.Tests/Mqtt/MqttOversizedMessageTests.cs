@@ -1,18 +1,17 @@
-using System.Buffers;
-using CloudMining.Farm.Mqtt.Adapter;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Exceptions;
-using CloudMining.Farm.Mqtt.Formatter;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using MQTTnet.Formatter;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Mqtt;
 
 /// <summary>
-/// A PUBLISH over the client's packet limit — here from a broker without max_packet_size — is read past, acknowledged
-/// once and logged once; it never reaches the handler and never loops the client through reconnects.
+/// A PUBLISH over the client's packet limit never reaches the handler and never loops the client through reconnects:
+/// with MQTT 5 the client announces its Maximum Packet Size at CONNECT and the broker does not send it at all; with
+/// MQTT 3.1.1 (no such announcement) it is acknowledged once, counted and logged once.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class MqttOversizedMessageTests
@@ -21,17 +20,17 @@ public sealed class MqttOversizedMessageTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task Oversized_publish_in_a_persistent_session_is_skipped_and_acknowledged_once_not_looped()
+    public async Task Mqtt311_oversized_publish_in_a_persistent_session_is_skipped_and_acknowledged_once_not_looped()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         using var logs = new InMemoryLoggerProvider();
-        var subscriberOptions = MqttTestClients.Options(broker, "bounded-sub").WithCleanSession(false).WithMaxPacketSize(Limit)
+        var subscriberOptions = MqttTestClients.Options(broker, "bounded-sub").WithProtocolVersion(MqttProtocolVersion.V311).WithCleanSession(false).WithMaxPacketSize(Limit)
             .WithAutoReconnect(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)).Build();
-        await using var subscriber = new MqttClient(subscriberOptions, logs.CreateLogger<MqttClient>());
+        await using var subscriber = new FarmMqttClient(subscriberOptions, logs.CreateLogger<FarmMqttClient>());
         var seen = new MqttMessageCollector(subscriber);
         await subscriber.ConnectAsync();
         await subscriber.SubscribeAsync("big/#");
-        await using MqttClient publisher = await MqttTestClients.ConnectAsync(broker, "bounded-pub", b => b.WithMaxPacketSize(4 * 1024 * 1024));
+        await using FarmMqttClient publisher = await MqttTestClients.ConnectAsync(broker, "bounded-pub", b => b.WithMaxPacketSize(4 * 1024 * 1024));
 
         await publisher.PublishAsync(Message("big/one", new byte[Limit * 3], retain: false));
         await publisher.PublishAsync(Message("big/retained", new byte[Limit + 1], retain: true));
@@ -55,46 +54,45 @@ public sealed class MqttOversizedMessageTests
     }
 
     [Fact]
+    public async Task Mqtt5_broker_never_sends_a_packet_over_the_announced_maximum_packet_size()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync("allow_anonymous true\nlog_type all");
+        using var logs = new InMemoryLoggerProvider();
+        var subscriberOptions = MqttTestClients.Options(broker, "announced-sub").WithCleanSession(false).WithMaxPacketSize(Limit)
+            .WithAutoReconnect(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200)).Build();
+        await using var subscriber = new FarmMqttClient(subscriberOptions, logs.CreateLogger<FarmMqttClient>());
+        var seen = new MqttMessageCollector(subscriber);
+        await subscriber.ConnectAsync();
+        await subscriber.SubscribeAsync("big/#");
+        await using FarmMqttClient publisher = await MqttTestClients.ConnectAsync(broker, "announced-pub", b => b.WithMaxPacketSize(4 * 1024 * 1024));
+
+        await publisher.PublishAsync(Message("big/one", new byte[Limit * 3], retain: false));
+        await publisher.PublishAsync(Message("big/retained", new byte[Limit + 1], retain: true));
+        await publisher.PublishAsync(Message("big/after", "small"u8.ToArray(), retain: false));
+
+        Assert.True(await Eventually.TrueAsync(() => seen.Texts.Contains("small"), Wait));
+        Assert.Equal(["big/after"], seen.Messages.Select(m => m.Topic));
+
+        // The broker kept them from us (it knows our limit from CONNECT): nothing to skip, no reconnect.
+        Assert.Equal(0, subscriber.OversizedSkippedCount);
+        Assert.Equal(0, subscriber.ReconnectCount);
+        Assert.True(subscriber.IsConnected);
+    }
+
+    [Fact]
     public async Task Publishing_over_the_limit_is_refused_before_it_is_sent()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient client = await MqttTestClients.ConnectAsync(broker, "bounded-refuse", b => b.WithMaxPacketSize(Limit));
+        await using FarmMqttClient client = await MqttTestClients.ConnectAsync(broker, "bounded-refuse", b => b.WithMaxPacketSize(Limit));
         var error = await Assert.ThrowsAsync<MqttMessageTooLargeException>(() => client.PublishAsync(Message("big/refused", new byte[Limit], retain: true)));
         Assert.Contains($"the packet limit is {Limit} bytes", error.Message, StringComparison.Ordinal);
         Assert.Contains("big/refused", error.Message, StringComparison.Ordinal);
 
         // Exactly at the limit still goes out: the limit counts the whole packet.
-        int fits = Limit - (int)(MqttPacketEncoder.PublishPacketSize("big/fits", Limit, MqttQualityOfServiceLevel.AtLeastOnce) - Limit);
-        Assert.Equal(Limit, MqttPacketEncoder.PublishPacketSize("big/fits", fits, MqttQualityOfServiceLevel.AtLeastOnce));
+        int fits = Limit - (int)(MqttPublishPacketSize.Of("big/fits", Limit, MqttQualityOfServiceLevel.AtLeastOnce, MqttProtocolVersion.V500) - Limit);
+        Assert.Equal(Limit, MqttPublishPacketSize.Of("big/fits", fits, MqttQualityOfServiceLevel.AtLeastOnce, MqttProtocolVersion.V500));
         await client.PublishAsync(Message("big/fits", new byte[fits], retain: false));
         Assert.True(client.IsConnected);
-    }
-
-    [Fact]
-    public async Task Adapter_reads_past_an_oversized_publish_and_returns_the_next_packet()
-    {
-        var wire = new ArrayBufferWriter<byte>();
-        MqttPacketEncoder.EncodePublish("t/huge", new byte[300_000], MqttQualityOfServiceLevel.AtLeastOnce, retain: true, dup: true, packetIdentifier: 77, wire);
-        MqttPacketEncoder.Encode(MqttPingRespPacket.Instance, wire);
-        MqttPacketEncoder.EncodePublish("t/small", "ok"u8, MqttQualityOfServiceLevel.AtMostOnce, retain: false, dup: false, packetIdentifier: 0, wire);
-        await using var adapter = new MqttChannelAdapter(new TrickleStream(wire.WrittenMemory.ToArray(), 1000), Limit);
-
-        var skipped = Assert.IsType<MqttOversizedPublishPacket>(await adapter.ReceivePacketAsync(CancellationToken.None));
-        Assert.Equal(("t/huge", MqttQualityOfServiceLevel.AtLeastOnce, (ushort)77, true, true), (skipped.Topic, skipped.Qos, skipped.PacketIdentifier, skipped.Retain, skipped.Dup));
-        Assert.Equal(MqttPacketEncoder.PublishPacketSize("t/huge", 300_000, MqttQualityOfServiceLevel.AtLeastOnce), skipped.Size);
-        Assert.IsType<MqttPingRespPacket>(await adapter.ReceivePacketAsync(CancellationToken.None));
-        var small = Assert.IsType<MqttPublishPacket>(await adapter.ReceivePacketAsync(CancellationToken.None));
-        Assert.Equal("ok"u8.ToArray(), small.Payload.ToArray());
-        Assert.Null(await adapter.ReceivePacketAsync(CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Adapter_refuses_an_oversized_packet_that_is_not_a_publish()
-    {
-        byte[] suback = [0x90, 0xFF, 0xFF, 0x7F, 0x00, 0x01];
-        await using var adapter = new MqttChannelAdapter(new MemoryStream(suback), Limit);
-        var error = await Assert.ThrowsAsync<MqttProtocolException>(async () => await adapter.ReceivePacketAsync(CancellationToken.None));
-        Assert.Contains("only a PUBLISH may be skipped", error.Message, StringComparison.Ordinal);
     }
 
     private static void LogRecordsAreBounded(InMemoryLoggerProvider logs, int expectedLines)
@@ -107,11 +105,4 @@ public sealed class MqttOversizedMessageTests
 
     private static MqttApplicationMessage Message(string topic, byte[] payload, bool retain) =>
         new() { Topic = topic, Payload = payload, Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = retain };
-
-    /// <summary>A read-only stream that hands out at most <c>chunk</c> bytes per read, like a socket.</summary>
-    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
-    }
 }

@@ -15,7 +15,7 @@ public sealed class MqttProcessKillTests
     public async Task Will_message_is_published_when_the_client_process_is_killed()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient watcher = await MqttTestClients.ConnectAsync(broker, "watcher");
+        await using FarmMqttClient watcher = await MqttTestClients.ConnectAsync(broker, "watcher");
         var received = new MqttMessageCollector(watcher);
         await watcher.SubscribeAsync("farm/v1/s1/r1/status");
 
@@ -33,7 +33,7 @@ public sealed class MqttProcessKillTests
     {
         string queueDirectory = Directory.CreateTempSubdirectory("farm-queue-").FullName;
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient subscriber = await MqttTestClients.ConnectAsync(broker, "queue-sub", b => b.WithCleanSession(false).WithAutoReconnect(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300)));
+        await using FarmMqttClient subscriber = await MqttTestClients.ConnectAsync(broker, "queue-sub", b => b.WithCleanSession(false).WithAutoReconnect(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300)));
         var received = new MqttMessageCollector(subscriber);
         await subscriber.SubscribeAsync("farm/v1/s1/r1/events");
         await broker.StopAsync();

@@ -43,7 +43,7 @@ public sealed class MqttReconnectBackoffTests
     {
         var clock = new CountingFakeTimeProvider();
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using var client = new MqttClient(MqttTestClients.Options(broker, "backoff-poison")
+        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "backoff-poison")
             .WithKeepAlivePeriod(TimeSpan.Zero)
             .WithAutoReconnect(MinDelay, MaxDelay)
             .WithReconnectHealthyAfter(HealthyAfter)

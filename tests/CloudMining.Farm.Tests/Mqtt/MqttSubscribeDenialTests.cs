@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Tests.Infrastructure;
 using Xunit;
 
@@ -34,7 +34,7 @@ public sealed class MqttSubscribeDenialTests
         await File.WriteAllTextAsync(config, doc.ToJsonString());
 
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync($"allow_anonymous false\nplugin {DynamicSecurityPlugin}\nplugin_opt_config_file {config}");
-        await using var client = new MqttClient(MqttTestClients.Options(broker, "platform-1").WithCredentials("platform", "plat-pw").Build());
+        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "platform-1").WithCredentials("platform", "plat-pw").Build());
         await client.ConnectAsync();
         MqttClientSubscribeResult result = await client.SubscribeAsync([new MqttTopicFilter("farm/v1/+/capacity"), new MqttTopicFilter("farm/v1/#")]);
 

@@ -13,10 +13,10 @@ public static class MqttTestClients
         return new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port).WithClientId(clientId).WithTimeout(TimeSpan.FromSeconds(5));
     }
 
-    public static async Task<MqttClient> ConnectAsync(MosquittoBroker broker, string clientId, Func<MqttClientOptionsBuilder, MqttClientOptionsBuilder>? configure = null)
+    public static async Task<FarmMqttClient> ConnectAsync(MosquittoBroker broker, string clientId, Func<MqttClientOptionsBuilder, MqttClientOptionsBuilder>? configure = null)
     {
         MqttClientOptionsBuilder builder = Options(broker, clientId);
-        var client = new MqttClient((configure?.Invoke(builder) ?? builder).Build());
+        var client = new FarmMqttClient((configure?.Invoke(builder) ?? builder).Build());
         await client.ConnectAsync();
         return client;
     }

@@ -35,7 +35,7 @@ public sealed class MqttTlsTests : IAsyncLifetime
     public async Task Client_trusting_the_right_ca_connects_over_tls_and_exchanges_messages()
     {
         await using MosquittoBroker broker = await StartTlsBrokerAsync(requireClientCertificate: false);
-        await using MqttClient client = await ConnectAsync(broker, new MqttClientTlsOptions { CaFile = File("ca.crt") });
+        await using FarmMqttClient client = await ConnectAsync(broker, new MqttClientTlsOptions { CaFile = File("ca.crt") });
         var received = new MqttMessageCollector(client);
         await client.SubscribeAsync("tls/echo");
         await client.PublishAsync(new MqttApplicationMessage { Topic = "tls/echo", Payload = "over tls"u8.ToArray() });
@@ -64,7 +64,7 @@ public sealed class MqttTlsTests : IAsyncLifetime
     public async Task Broker_requiring_a_client_certificate_accepts_ours_and_refuses_none()
     {
         await using MosquittoBroker broker = await StartTlsBrokerAsync(requireClientCertificate: true);
-        await using MqttClient withCertificate = await ConnectAsync(broker, new MqttClientTlsOptions { CaFile = File("ca.crt"), ClientCertificateFile = File("client.crt"), ClientKeyFile = File("client.key") });
+        await using FarmMqttClient withCertificate = await ConnectAsync(broker, new MqttClientTlsOptions { CaFile = File("ca.crt"), ClientCertificateFile = File("client.crt"), ClientKeyFile = File("client.key") });
         Assert.True(withCertificate.IsConnected);
 
         await Assert.ThrowsAnyAsync<MqttCommunicationException>(() => ConnectAsync(broker, new MqttClientTlsOptions { CaFile = File("ca.crt") }));
@@ -74,9 +74,9 @@ public sealed class MqttTlsTests : IAsyncLifetime
         await MosquittoBroker.StartAsync(
             $"allow_anonymous true\ncertfile {File("server.crt")}\nkeyfile {File("server.key")}\ncafile {File("ca.crt")}\nrequire_certificate {(requireClientCertificate ? "true" : "false")}");
 
-    private static async Task<MqttClient> ConnectAsync(MosquittoBroker broker, MqttClientTlsOptions tls)
+    private static async Task<FarmMqttClient> ConnectAsync(MosquittoBroker broker, MqttClientTlsOptions tls)
     {
-        var client = new MqttClient(MqttTestClients.Options(broker, "tls-" + Guid.NewGuid().ToString("N")[..6]).WithTls(tls).Build());
+        var client = new FarmMqttClient(MqttTestClients.Options(broker, "tls-" + Guid.NewGuid().ToString("N")[..6]).WithTls(tls).Build());
         try
         {
             await client.ConnectAsync();

@@ -1,5 +1,5 @@
 using System.Text;
-using CloudMining.Farm.Mqtt.Client;
+using MQTTnet.Formatter;
 
 namespace CloudMining.Farm.Mqtt.Client.Options;
 
@@ -11,6 +11,9 @@ public sealed record MqttClientOptions
     public int Port { get; init; } = 1883;
 
     public string ClientId { get; init; } = string.Empty;
+
+    /// <summary>MQTT 5 (the default) or 3.1.1 for brokers that lack 5; see <see cref="MqttProtocolVersions"/>.</summary>
+    public MqttProtocolVersion ProtocolVersion { get; init; } = MqttProtocolVersion.V500;
 
     public string? Username { get; init; }
 
@@ -35,8 +38,9 @@ public sealed record MqttClientOptions
 
     /// <summary>
     /// Largest whole packet sent or received, in bytes. A larger publish is refused locally
-    /// (<see cref="Exceptions.MqttMessageTooLargeException"/>); a larger PUBLISH from the broker is read past, acknowledged
-    /// and logged, never delivered. Defaults to the farm's <see cref="Shared.Wire.FarmMqttLimits.MaxPacketSize"/>.
+    /// (<see cref="Exceptions.MqttMessageTooLargeException"/>). With MQTT 5 it is announced at CONNECT (Maximum Packet
+    /// Size), so the broker never sends more; with 3.1.1 a larger PUBLISH from the broker is acknowledged, counted and
+    /// logged, never delivered. Defaults to the farm's <see cref="Shared.Wire.FarmMqttLimits.MaxPacketSize"/>.
     /// </summary>
     public int MaxPacketSize { get; init; } = Shared.Wire.FarmMqttLimits.MaxPacketSize;
 
@@ -62,6 +66,7 @@ public sealed record MqttClientOptions
     {
         builder.Append("Endpoint = ").Append(Endpoint)
             .Append(", ClientId = ").Append(ClientId)
+            .Append(", ProtocolVersion = ").Append(MqttProtocolVersions.Name(ProtocolVersion))
             .Append(", Username = ").Append(Username ?? "(none)")
             .Append(", Password = ").Append(Password is null ? "(none)" : "***")
             .Append(", CleanSession = ").Append(CleanSession)

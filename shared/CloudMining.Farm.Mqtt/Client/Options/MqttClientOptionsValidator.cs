@@ -1,7 +1,7 @@
 using System.Text;
 using CloudMining.Farm.Mqtt.Exceptions;
-using CloudMining.Farm.Mqtt.Formatter;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
+using MQTTnet.Formatter;
 
 namespace CloudMining.Farm.Mqtt.Client.Options;
 
@@ -35,9 +35,14 @@ public static class MqttClientOptionsValidator
             problems.Add("A persistent session (CleanSession = false) needs a ClientId so the broker can find the session again.");
         }
 
+        if (options.ProtocolVersion is not (MqttProtocolVersion.V500 or MqttProtocolVersion.V311))
+        {
+            problems.Add($"ProtocolVersion {options.ProtocolVersion} is not supported; use {MqttProtocolVersions.Accepted}.");
+        }
+
         if (options.Password is not null && options.Username is null)
         {
-            problems.Add("A password is set without a user name; MQTT 3.1.1 needs both.");
+            problems.Add("A password is set without a user name; MQTT needs both.");
         }
 
         if (options.KeepAlivePeriod < TimeSpan.Zero || options.KeepAlivePeriod.TotalSeconds > ushort.MaxValue)
@@ -70,9 +75,9 @@ public static class MqttClientOptionsValidator
             problems.Add("ReconnectHealthyAfter must be positive.");
         }
 
-        if (options.MaxPacketSize < MinMaxPacketSize || options.MaxPacketSize > MqttPacketEncoder.MaxRemainingLength + 5)
+        if (options.MaxPacketSize < MinMaxPacketSize || options.MaxPacketSize > MqttPublishPacketSize.MaxRemainingLength + 5)
         {
-            problems.Add($"MaxPacketSize {options.MaxPacketSize} is outside {MinMaxPacketSize}-{MqttPacketEncoder.MaxRemainingLength + 5} bytes.");
+            problems.Add($"MaxPacketSize {options.MaxPacketSize} is outside {MinMaxPacketSize}-{MqttPublishPacketSize.MaxRemainingLength + 5} bytes.");
         }
 
         if (options.WillMessage is { } will)

@@ -9,7 +9,7 @@ using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.MinerApi;
@@ -39,8 +39,8 @@ public sealed class PoolsRack : IAsyncDisposable
 
     private readonly ILoggerFactory loggerFactory;
     private readonly TimeProvider time;
-    private MqttClient? controller;
-    private MqttClient? observer;
+    private FarmMqttClient? controller;
+    private FarmMqttClient? observer;
     private long controllerSeq;
     private bool agentRunning;
 
@@ -217,7 +217,7 @@ public sealed class PoolsRack : IAsyncDisposable
     /// <summary>The retained payload on a topic as a fresh client sees it now.</summary>
     public async Task<string?> RetainedAsync(string topic)
     {
-        await using MqttClient fresh = await MqttTestClients.ConnectAsync(Broker!, "retained-" + Guid.NewGuid().ToString("N")[..8]);
+        await using FarmMqttClient fresh = await MqttTestClients.ConnectAsync(Broker!, "retained-" + Guid.NewGuid().ToString("N")[..8]);
         var collector = new MqttMessageCollector(fresh);
         await fresh.SubscribeAsync(topic);
         await Eventually.TrueAsync(() => collector.Messages.Count > 0, TimeSpan.FromSeconds(3));

@@ -32,7 +32,7 @@ public sealed class AgentProcessMqttTests
             broker = await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(folder, "broker", "mosquitto.conf"), Path.Combine(folder, "data"), port);
 
             var statuses = new List<AgentStatusPayload>();
-            await using MqttClient controller = new(MqttTestClients.Options(broker, "controller-e2e").WithCredentials("controller", "ctrl-pw-1").Build());
+            await using FarmMqttClient controller = new(MqttTestClients.Options(broker, "controller-e2e").WithCredentials("controller", "ctrl-pw-1").Build());
             var subscriber = new FarmSubscriber(controller, (m, _) =>
             {
                 lock (statuses)
@@ -94,7 +94,7 @@ public sealed class AgentProcessMqttTests
             Assert.True(await Eventually.TrueAsync(() => Count(AgentState.Offline) >= 1, TimeSpan.FromSeconds(20)), "the will said offline");
 
             // The retained status now tells the truth to anyone who looks later.
-            await using MqttClient late = await MqttTestClients.ConnectAsync(broker, "late", b => b.WithCredentials("controller", "ctrl-pw-1"));
+            await using FarmMqttClient late = await MqttTestClients.ConnectAsync(broker, "late", b => b.WithCredentials("controller", "ctrl-pw-1"));
             var collector = new MqttMessageCollector(late);
             await late.SubscribeAsync(FarmTopics.AgentStatus("e2e", "K-01"));
             Assert.True(await Eventually.TrueAsync(() => collector.Texts.Count > 0, TimeSpan.FromSeconds(10)));

@@ -31,7 +31,7 @@ public sealed class FarmSubscriberTests
         var logs = new InMemoryLoggerProvider();
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
         var handled = new List<FarmReceivedMessage>();
-        await using MqttClient consumer = await MqttTestClients.ConnectAsync(broker, "consumer");
+        await using FarmMqttClient consumer = await MqttTestClients.ConnectAsync(broker, "consumer");
         var subscriber = new FarmSubscriber(
             consumer,
             (m, _) =>
@@ -46,7 +46,7 @@ public sealed class FarmSubscriberTests
             factory.CreateLogger<FarmSubscriber>());
         Assert.True((await subscriber.SubscribeAsync(["farm/v1/#"])).AllGranted);
 
-        await using MqttClient producer = await MqttTestClients.ConnectAsync(broker, "producer");
+        await using FarmMqttClient producer = await MqttTestClients.ConnectAsync(broker, "producer");
         string topic = FarmTopics.MinerState("s1", "r07", "m1");
         byte[] Json(long seq) => JsonSerializer.SerializeToUtf8Bytes(State(seq), FarmJsonContext.Default.MinerStatePayload);
         async Task SendAsync(string t, byte[] payload) => await producer.PublishAsync(new MqttApplicationMessage { Topic = t, Payload = payload });
@@ -84,7 +84,7 @@ public sealed class FarmSubscriberTests
     {
         var handled = new List<AgentState>();
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        await using MqttClient consumer = await MqttTestClients.ConnectAsync(broker, "consumer");
+        await using FarmMqttClient consumer = await MqttTestClients.ConnectAsync(broker, "consumer");
         var subscriber = new FarmSubscriber(consumer, (m, _) =>
         {
             handled.Add(((AgentStatusPayload)m.Payload).State);
@@ -107,7 +107,7 @@ public sealed class FarmSubscriberTests
         var logs = new InMemoryLoggerProvider();
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
         int handled = 0;
-        await using var client = new MqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
+        await using var client = new FarmMqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
         var subscriber = new FarmSubscriber(client, (_, _) => { handled++; return Task.CompletedTask; }, factory.CreateLogger<FarmSubscriber>());
         string json = "{\"schema\":\"farm.v1.telemetry\",\"publisher\":\"agent-s1-r07\",\"seq\":1,\"ts\":\"2026-12-05T12:00:00Z\","
             + "\"site\":\"s1\",\"rack\":\"r07\",\"minerId\":\"m1\",\"profile\":\"antminer\"," + member + "}";
@@ -123,7 +123,7 @@ public sealed class FarmSubscriberTests
     public async Task Telemetry_whose_lists_are_absent_or_null_reads_them_as_empty()
     {
         FarmReceivedMessage? received = null;
-        await using var client = new MqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
+        await using var client = new FarmMqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
         var subscriber = new FarmSubscriber(client, (m, _) => { received = m; return Task.CompletedTask; });
         string json = "{\"schema\":\"farm.v1.telemetry\",\"publisher\":\"agent-s1-r07\",\"seq\":1,\"ts\":\"2026-12-05T12:00:00Z\","
             + "\"site\":\"s1\",\"rack\":\"r07\",\"minerId\":\"m1\",\"profile\":\"antminer\",\"pools\":null,\"fans\":null}";

@@ -46,7 +46,7 @@ public sealed class PublishingRack : IAsyncDisposable
 
     public CloudMining.Farm.Agent.Events.RackEventBus Events { get; private set; } = null!;
 
-    public MqttClient Observer { get; private set; } = null!;
+    public FarmMqttClient Observer { get; private set; } = null!;
 
     public FarmSubscriber Subscriber { get; private set; } = null!;
 
@@ -86,12 +86,12 @@ public sealed class PublishingRack : IAsyncDisposable
 
     private async Task StartObserverAsync()
     {
-        Observer = new MqttClient(
+        Observer = new FarmMqttClient(
             MqttTestClients.Options(Broker, "observer-" + Guid.NewGuid().ToString("N")[..8])
                 .WithCleanSession(false)
                 .WithAutoReconnect(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500))
                 .Build(),
-            loggerFactory.CreateLogger<MqttClient>());
+            loggerFactory.CreateLogger<FarmMqttClient>());
         Observer.ApplicationMessageReceivedAsync += e =>
         {
             raw.Enqueue(e.ApplicationMessage);
@@ -112,7 +112,7 @@ public sealed class PublishingRack : IAsyncDisposable
     /// <summary>The retained payload on a topic as a fresh client sees it now.</summary>
     public async Task<string?> RetainedAsync(string topic)
     {
-        await using MqttClient fresh = await MqttTestClients.ConnectAsync(Broker, "retained-" + Guid.NewGuid().ToString("N")[..8]);
+        await using FarmMqttClient fresh = await MqttTestClients.ConnectAsync(Broker, "retained-" + Guid.NewGuid().ToString("N")[..8]);
         var collector = new MqttMessageCollector(fresh);
         await fresh.SubscribeAsync(topic);
         await Eventually.TrueAsync(() => collector.Messages.Count > 0, TimeSpan.FromSeconds(3));

@@ -6,7 +6,7 @@ using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Controller.Engine;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -30,7 +30,7 @@ public sealed class DesiredStatePublishingTests : IAsyncLifetime, IDisposable
     {
         broker = await MosquittoBroker.StartAsync();
         var mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = "controller-test" };
-        var client = new MqttClient(EngineService.ClientOptions(mqtt));
+        var client = new FarmMqttClient(EngineService.ClientOptions(mqtt));
         var publisher = new MqttFarmPublisher(client, new PublisherSequence(Path.Combine(dir, "seq")), "controller");
 
         // The service's own timer is set far out: the test drives ticks with the manual clock.
@@ -53,7 +53,7 @@ public sealed class DesiredStatePublishingTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Desired_state_is_retained_per_rack_with_a_new_generation_only_where_it_changed()
     {
-        await using MqttClient watcher = await MqttTestClients.ConnectAsync(broker, "watcher");
+        await using FarmMqttClient watcher = await MqttTestClients.ConnectAsync(broker, "watcher");
         var seen = new MqttMessageCollector(watcher);
         await watcher.SubscribeAsync($"farm/v1/{EngineFarm.Site}/+/desired");
         farm.WithMiners(racks: 2, perRack: 2, th: 100);
@@ -71,7 +71,7 @@ public sealed class DesiredStatePublishingTests : IAsyncLifetime, IDisposable
         await farm.RunAsync(TimeSpan.FromMinutes(1), Step);
 
         // The flush marker: a later publish on the same topic tree proves nothing else was on its way.
-        await using MqttClient marker = await MqttTestClients.ConnectAsync(broker, "marker");
+        await using FarmMqttClient marker = await MqttTestClients.ConnectAsync(broker, "marker");
         await marker.PublishAsync(new MqttApplicationMessage { Topic = $"farm/v1/{EngineFarm.Site}/zz/desired", Payload = "{}"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
         Assert.True(await Eventually.TrueAsync(() => seen.Messages.Any(m => m.Topic.Contains("/zz/", StringComparison.Ordinal)), Wait));
         List<DesiredPoolStatePayload> all = Desired(seen);
@@ -83,7 +83,7 @@ public sealed class DesiredStatePublishingTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, farm.Engine.Version);
 
         // Retained: an agent connecting now gets the latest state of each rack at once.
-        await using MqttClient late = await MqttTestClients.ConnectAsync(broker, "late-agent");
+        await using FarmMqttClient late = await MqttTestClients.ConnectAsync(broker, "late-agent");
         var retained = new MqttMessageCollector(late);
         await late.SubscribeAsync($"farm/v1/{EngineFarm.Site}/+/desired");
         Assert.True(await Eventually.TrueAsync(() => retained.Messages.Count >= 2, Wait));
@@ -100,7 +100,7 @@ public sealed class DesiredStatePublishingTests : IAsyncLifetime, IDisposable
         await farm.RunAsync(Step, Step);
         Assert.Equal(1, farm.Engine.Version);
 
-        await using MqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r1");
+        await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r1");
         var report = new ReportedPoolStatePayload
         {
             Publisher = "agent-s1-r1",

@@ -8,7 +8,7 @@ using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Influx;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -39,7 +39,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
         try
         {
             await service.Subscribed;
-            await using MqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
+            await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
             await PublishAsync(agent, FarmTopics.AgentStatus("s1", "r07"), JsonSerializer.SerializeToUtf8Bytes(Status(1), FarmJsonContext.Default.AgentStatusPayload));
             await PublishAsync(agent, FarmTopics.MinerTelemetry("s1", "r07", "m01"), Json(Telemetry("m01", 2, 110e12, 3250)));
             await PublishAsync(agent, FarmTopics.MinerTelemetry("s1", "r07", "m02"), Json(Telemetry("m02", 3, 0, 90) with { Hashrate5sHs = 0, HashrateAverageHs = 0 }));
@@ -108,7 +108,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
         try
         {
             await service.Subscribed;
-            await using MqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
+            await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
             string topic = FarmTopics.MinerTelemetry("s1", "r07", "m01");
             await PublishAsync(agent, topic, Encoding.UTF8.GetBytes("{\"schema\":\"farm.v1.telemetry\",\"publisher\":"));
             await PublishAsync(agent, topic, Encoding.UTF8.GetBytes("[1,2,3]"));
@@ -142,7 +142,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
         try
         {
             await service.Subscribed;
-            await using MqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
+            await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
             await PublishAsync(agent, FarmTopics.MinerTelemetry("s1", "r07", "m01"), Json(Telemetry("m01", 1, 100e12, 3000)));
             Assert.True(await Eventually.TrueAsync(() => service.Fleet.Miner("s1", "r07", "m01") is not null, Deadline));
             await service.WritePeriodicHistoryAsync(CancellationToken.None);
@@ -207,7 +207,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
     private async Task<IReadOnlyList<Dictionary<string, JsonElement>>> RowsAsync(string db, string query) =>
         [.. InfluxQueryResult.Rows(await influx.Server.QueryAsync(db, query)).Select(r => r.Row)];
 
-    private static Task PublishAsync(MqttClient client, string topic, byte[] payload) =>
+    private static Task PublishAsync(FarmMqttClient client, string topic, byte[] payload) =>
         client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = payload, Qos = MqttQualityOfServiceLevel.AtLeastOnce });
 
     private static byte[] Json(MinerTelemetryPayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, FarmJsonContext.Default.MinerTelemetryPayload);

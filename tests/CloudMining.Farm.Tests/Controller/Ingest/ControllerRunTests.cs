@@ -4,7 +4,7 @@ using CloudMining.Farm.Controller.Hosting;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Influx;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -41,7 +41,7 @@ public sealed class ControllerRunTests(InfluxdFixture influx) : IClassFixture<In
         try
         {
             await host.Services.GetRequiredService<IngestService>().Subscribed;
-            await using MqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
+            await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
             MinerTelemetryPayload telemetry = ControllerHistoryTests.Telemetry("m09", 1, 101e12, 3010);
             await agent.PublishAsync(new MqttApplicationMessage
             {

@@ -6,7 +6,7 @@ using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Influx.Write;
 using CloudMining.Farm.Mqtt.Client;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Mqtt;
@@ -34,7 +34,7 @@ public sealed class IngestIdentityTests
         try
         {
             await service.Subscribed;
-            await using MqttClient r01 = await MqttTestClients.ConnectAsync(broker, "agent-s1-r01");
+            await using FarmMqttClient r01 = await MqttTestClients.ConnectAsync(broker, "agent-s1-r01");
             var claim = new AgentStatusPayload { Publisher = "agent-s1-r01", Seq = 1, Timestamp = DateTimeOffset.UtcNow, Site = "s1", Rack = "r02", State = AgentState.Offline };
             await PublishAsync(r01, FarmTopics.AgentStatus("s1", "r01"), JsonSerializer.SerializeToUtf8Bytes(claim, FarmJsonContext.Default.AgentStatusPayload));
             for (int i = 0; i < 20; i++)
@@ -102,6 +102,6 @@ public sealed class IngestIdentityTests
         Mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = clientId },
     };
 
-    private static Task PublishAsync(MqttClient client, string topic, byte[] payload) =>
+    private static Task PublishAsync(FarmMqttClient client, string topic, byte[] payload) =>
         client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = payload, Qos = MqttQualityOfServiceLevel.AtLeastOnce });
 }

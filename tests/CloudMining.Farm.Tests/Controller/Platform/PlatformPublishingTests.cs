@@ -6,7 +6,8 @@ using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Exceptions;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Controller.Engine;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -29,7 +30,7 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
     private readonly string folder = Directory.CreateTempSubdirectory("farm-platform-").FullName;
     private MosquittoBroker broker = null!;
-    private MqttClient engineClient = null!;
+    private FarmMqttClient engineClient = null!;
     private EngineFarm farm = null!;
 
     public async Task InitializeAsync()
@@ -41,7 +42,7 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
             "--out", Path.Combine(folder, "out"), "--credentials", credentials, "--port", port.ToString(CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1", "--data-dir", Path.Combine(folder, "data"), "--run-as", Environment.UserName);
         broker = await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(folder, "out", "mosquitto.conf"), Path.Combine(folder, "data"), port);
-        engineClient = new MqttClient(EngineService.ClientOptions(new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = "controller", Username = "controller", Password = "ctl-pw" }));
+        engineClient = new FarmMqttClient(EngineService.ClientOptions(new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = "controller", Username = "controller", Password = "ctl-pw" }));
         await engineClient.ConnectAsync();
         var publisher = new MqttFarmPublisher(engineClient, new PublisherSequence(Path.Combine(folder, "seq")), "controller");
         farm = await EngineFarm.StartAsync(publisher: publisher);
@@ -64,7 +65,7 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
         await farm.RunAsync(TimeSpan.FromMinutes(3), Step);
 
         // Connects after the fact: everything it needs is retained.
-        await using MqttClient platform = await ConnectAsync("contract-platform", "plat-pw");
+        await using FarmMqttClient platform = await ConnectAsync("contract-platform", "plat-pw");
         var seen = new MqttMessageCollector(platform);
         await platform.SubscribeAsync([new MqttTopicFilter("farm/v1/+/allocation/#"), new MqttTopicFilter("farm/v1/+/capacity"), new MqttTopicFilter("farm/v1/#")]);
         Assert.True(await Eventually.TrueAsync(() => seen.Messages.Any(m => m.Topic.EndsWith("/capacity", StringComparison.Ordinal)) && seen.Messages.Any(m => m.Topic.Contains("/allocation/", StringComparison.Ordinal)), Wait));
@@ -93,21 +94,21 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
         await farm.RunAsync(Step, Step);
         await farm.AddContractAsync("c1", 100);
         await farm.RunAsync(Step, Step);
-        await using MqttClient controllerWatch = await ConnectAsync("controller", "ctl-pw");
+        await using FarmMqttClient controllerWatch = await ConnectAsync("controller", "ctl-pw");
         var watched = new MqttMessageCollector(controllerWatch);
         await controllerWatch.SubscribeAsync("farm/v1/#");
 
-        await using MqttClient platform = await ConnectAsync("contract-platform", "plat-pw");
-        await platform.PublishAsync(Text(FarmTopics.Capacity("s1"), "forged-capacity", retain: true));
-        await platform.PublishAsync(Text(FarmTopics.Allocation("s1", "c1"), "forged-allocation", retain: true));
-        await platform.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "forged-desired", retain: true));
+        await using FarmMqttClient platform = await ConnectAsync("contract-platform", "plat-pw");
+        await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Capacity("s1"), "forged-capacity", retain: true)));
+        await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Allocation("s1", "c1"), "forged-allocation", retain: true)));
+        await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "forged-desired", retain: true)));
         await farm.Engine.EndContractAsync("c1", CancellationToken.None);
 
-        // The engine's publishes after the forged ones arrive; the forged ones never do (mosquitto acknowledges and drops them).
+        // The engine's publishes after the forged ones arrive; the forged ones never do (the broker's ACL refused each with PUBACK 0x87).
         Assert.True(await Eventually.TrueAsync(() => watched.Messages.Any(m => m.Topic == FarmTopics.Allocation("s1", "c1")), Wait));
         Assert.DoesNotContain(watched.Texts, t => t.StartsWith("forged", StringComparison.Ordinal));
 
-        await using MqttClient late = await ConnectAsync("contract-platform", "plat-pw");
+        await using FarmMqttClient late = await ConnectAsync("contract-platform", "plat-pw");
         var retained = new MqttMessageCollector(late);
         await late.SubscribeAsync([new MqttTopicFilter("farm/v1/+/allocation/#"), new MqttTopicFilter("farm/v1/+/capacity")]);
         Assert.True(await Eventually.TrueAsync(() => retained.Messages.Count >= 2, Wait));
@@ -121,9 +122,9 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
     private static MqttApplicationMessage Text(string topic, string text, bool retain) =>
         new() { Topic = topic, Payload = System.Text.Encoding.UTF8.GetBytes(text), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = retain };
 
-    private async Task<MqttClient> ConnectAsync(string user, string password)
+    private async Task<FarmMqttClient> ConnectAsync(string user, string password)
     {
-        var client = new MqttClient(MqttTestClients.Options(broker, user + "-" + Guid.NewGuid().ToString("N")[..6]).WithCredentials(user, password).Build());
+        var client = new FarmMqttClient(MqttTestClients.Options(broker, user + "-" + Guid.NewGuid().ToString("N")[..6]).WithCredentials(user, password).Build());
         await client.ConnectAsync();
         return client;
     }

@@ -14,7 +14,7 @@ using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
-using CloudMining.Farm.Mqtt.Packets;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Controller.Api;
@@ -68,7 +68,7 @@ public sealed class ImplausibleTelemetryTests
         await farm.RunAsync(TimeSpan.FromSeconds(30));
         await using var history = new HistoryWriter(new InfluxDBClientOptions());
         using var ingest = new IngestService(new ControllerOptions { Site = EngineFarm.Site }, farm.Fleet, history, time: farm.Clock);
-        await using var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
+        await using var client = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
         var subscriber = new FarmSubscriber(client, ingest.HandleAsync);
 
         long seq = 1000;
@@ -182,7 +182,7 @@ public sealed class ImplausibleTelemetryTests
                 string tokenFile = Path.Combine(dir, LocalApiToken.DefaultFileName);
                 await using LocalApiServer server = await LocalApiServer.StartAsync(host.Services.GetRequiredService<ControllerEngine>(), new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
                 using HttpClient http = OperatorHttpHandler.Client(server.Address, tokenFile);
-                await using MqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r1");
+                await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r1");
                 long seq = 0;
                 for (int k = 1; k <= 3; k++)
                 {

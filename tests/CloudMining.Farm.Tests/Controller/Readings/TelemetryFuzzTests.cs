@@ -69,7 +69,7 @@ public sealed partial class TelemetryFuzzTests
         await using EngineFarm farm = await EngineFarm.StartAsync();
         await using var history = new HistoryWriter(new InfluxDBClientOptions());
         using var ingest = new IngestService(new ControllerOptions { Site = EngineFarm.Site }, farm.Fleet, history, time: farm.Clock);
-        await using var client = new MqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
+        await using var client = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
         var subscriber = new FarmSubscriber(client, ingest.HandleAsync);
         var envelope = new ReadingEnvelope();
         long seq = 0;

@@ -1,6 +1,6 @@
-namespace CloudMining.Farm.Mqtt.Formatter;
+namespace CloudMining.Farm.Mqtt.Messages;
 
-/// <summary>MQTT 3.1.1 rules for topic names (publish) and topic filters (subscribe, with + and # wildcards).</summary>
+/// <summary>MQTT rules (3.1.1 and 5 agree) for topic names (publish) and topic filters (subscribe, with + and # wildcards).</summary>
 public static class MqttTopicValidator
 {
     /// <summary>Longest UTF-8 encoded string an MQTT packet can carry.</summary>
@@ -93,7 +93,7 @@ public static class MqttTopicValidator
         int bytes;
         try
         {
-            bytes = MqttStrings.Utf8.GetByteCount(value);
+            bytes = System.Text.Encoding.UTF8.GetByteCount(value);
         }
         catch (System.Text.EncoderFallbackException)
         {

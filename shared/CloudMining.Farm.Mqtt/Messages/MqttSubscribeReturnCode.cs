@@ -1,4 +1,4 @@
-namespace CloudMining.Farm.Mqtt.Packets;
+namespace CloudMining.Farm.Mqtt.Messages;
 
 /// <summary>The broker's answer to one topic filter of a SUBSCRIBE; 0x80 means refused (e.g. by an ACL).</summary>
 public enum MqttSubscribeReturnCode : byte

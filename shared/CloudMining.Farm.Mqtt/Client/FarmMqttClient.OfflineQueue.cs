@@ -1,24 +1,23 @@
 using CloudMining.Farm.Mqtt.Exceptions;
+using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Mqtt.OfflineQueue;
-using CloudMining.Farm.Mqtt.Packets;
-using Microsoft.Extensions.Logging;
 
 namespace CloudMining.Farm.Mqtt.Client;
 
 /// <summary>Store and forward: with an offline queue every publish goes to disk first and a pump sends it in order.</summary>
-public sealed partial class MqttClient
+public sealed partial class FarmMqttClient
 {
     private void OpenOfflineQueue()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (options.OfflineQueue is null || offlineQueue is not null)
+            if (_options.OfflineQueue is null || _offlineQueue is not null)
             {
                 return;
             }
 
-            offlineQueue = MqttOfflineJournal.Open(options.OfflineQueue, logger);
-            pumpTask = Task.Run(() => PumpAsync(offlineQueue, lifetime.Token), CancellationToken.None);
+            _offlineQueue = MqttOfflineJournal.Open(_options.OfflineQueue, _logger);
+            _pumpTask = Task.Run(() => PumpAsync(_offlineQueue, _lifetime.Token), CancellationToken.None);
         }
     }
 
@@ -32,14 +31,14 @@ public sealed partial class MqttClient
             {
                 await queue.WaitForRecordsAsync(cancellationToken).ConfigureAwait(false);
                 await WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-                MqttOfflineQueueBatch batch = queue.TakeBatch(options.MaxInflight);
+                MqttOfflineQueueBatch batch = queue.TakeBatch(_options.MaxInflight);
                 var acknowledgements = new List<Task>(batch.Records.Count);
                 foreach (MqttOfflineQueueRecord record in batch.Records)
                 {
                     // Queued before the limit existed (or under a larger one): sending it would only get us disconnected, forever.
                     if (TooLarge(record.Message) is { } tooLarge)
                     {
-                        logger.LogError("Dropped a queued message: {Problem}", tooLarge);
+                        LogQueuedDropped(_logger, tooLarge);
                         continue;
                     }
 
@@ -49,7 +48,7 @@ public sealed partial class MqttClient
                     }
                     else
                     {
-                        acknowledgements.Add(SendQos1(record.Message));
+                        acknowledgements.Add(AcknowledgedOrRefusedAsync(SendQos1(record.Message)));
                     }
                 }
 
@@ -64,7 +63,20 @@ public sealed partial class MqttClient
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            logger.LogError(ex, "Offline queue pump for {Endpoint} stopped; queued messages stay on disk until the next start", endpoint);
+            LogPumpStopped(_logger, ex, _endpoint);
+        }
+    }
+
+    // A message the broker refused (already logged as an error with topic and user) is done: re-sending it would be
+    // refused again and hold up everything queued behind it.
+    private static async Task AcknowledgedOrRefusedAsync(Task acknowledged)
+    {
+        try
+        {
+            await acknowledged.ConfigureAwait(false);
+        }
+        catch (MqttPublishRefusedException)
+        {
         }
     }
 

@@ -1,4 +1,4 @@
-namespace CloudMining.Farm.Mqtt.Packets;
+namespace CloudMining.Farm.Mqtt.Messages;
 
 /// <summary>The broker's answer to CONNECT (MQTT 3.1.1 section 3.2.2.3).</summary>
 public enum MqttConnectReturnCode : byte

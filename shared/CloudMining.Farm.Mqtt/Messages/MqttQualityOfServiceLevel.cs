@@ -1,4 +1,4 @@
-namespace CloudMining.Farm.Mqtt.Packets;
+namespace CloudMining.Farm.Mqtt.Messages;
 
 /// <summary>MQTT delivery guarantee of one message.</summary>
 public enum MqttQualityOfServiceLevel : byte
