@@ -1,6 +1,7 @@
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Ledger;
@@ -51,8 +52,14 @@ public static class EngineServiceCollectionExtensions
             sp.GetRequiredService<IOptions<EngineOptions>>(),
             sp.GetService<IFarmPublisher>()));
         services.AddSingleton<OperatorReadModel>();
+        services.AddSingleton(sp => new CurtailmentDesk(
+            sp.GetRequiredService<ControllerSite>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CurtailmentDesk>>(),
+            sp.GetService<IOptions<CurtailmentOptions>>()));
         services.AddSingleton<ControllerEngine>();
         services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());
+        services.AddSingleton<ICurtailmentOperations>(sp => sp.GetRequiredService<ControllerEngine>());
         return services;
     }
 }
