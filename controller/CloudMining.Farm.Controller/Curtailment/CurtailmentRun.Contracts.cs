@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CloudMining.Farm.Controller.Curtailment;
 
 // Curtailable contracts, once the house ran out: the rest of the goal is split pro rata to each contract's measured
@@ -22,7 +24,7 @@ internal sealed partial class CurtailmentRun
                 // Pro rata converges in a few rounds; past that, whoever still has room takes the rest in id order.
                 foreach (Group g in open)
                 {
-                    _need -= g.Shed(this, _need);
+                    _need -= ShedPart(g, _need, double.PositiveInfinity);
                 }
 
                 break;
@@ -34,15 +36,7 @@ internal sealed partial class CurtailmentRun
             foreach (Group g in open)
             {
                 double part = double.IsPositiveInfinity(round) ? double.PositiveInfinity : round * weight[g.Assignee] / total;
-                int before = _order.Count;
-                double shed = g.Shed(this, part);
-                shedThisRound += shed;
-                for (int k = before; k < _order.Count; k++)
-                {
-                    _contractWhy[_order[k]] = double.IsPositiveInfinity(part)
-                        ? "the house ran out"
-                        : $"the house ran out; its pro-rata part {part / 1000:0.0} kW of {round / 1000:0.0} kW by measured power";
-                }
+                shedThisRound += ShedPart(g, part, round);
             }
 
             _need -= shedThisRound;
@@ -52,5 +46,24 @@ internal sealed partial class CurtailmentRun
                 break;
             }
         }
+    }
+
+    /// <summary>Sheds a contract's part and records, for each new step, whose hashrate it is and why.</summary>
+    private double ShedPart(Group g, double part, double round)
+    {
+        int before = _order.Count;
+        double shed = g.Shed(this, part);
+        if (_order.Count > before)
+        {
+            CurtailmentContract c = _contracts[g.Assignee];
+            string why = string.Create(CultureInfo.InvariantCulture, $"contract {c.Id} is curtailable ({c.Terms}, {c.AllowanceLeft.TotalHours:0.##} h left); the house ran out")
+                + (double.IsPositiveInfinity(part) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; its pro-rata part {part / 1000:0.0} kW of {round / 1000:0.0} kW by measured power"));
+            for (int k = before; k < _order.Count; k++)
+            {
+                _whose[_order[k]] = why;
+            }
+        }
+
+        return shed;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
 
@@ -8,6 +9,9 @@ namespace CloudMining.Farm.Controller.Curtailment;
 // that explain what the plan left alone.
 internal sealed partial class CurtailmentRun
 {
+    private const string HouseWhose = "house (unsold) hashrate";
+    private const int MaxNamedInNote = 10;
+
     private CurtailmentPlan Explain(double measured)
     {
         var steps = new List<MinerCurtailment>(_order.Count);
@@ -28,10 +32,11 @@ internal sealed partial class CurtailmentRun
                 action == CurtailmentAction.LowerPower ? Math.Round(_planned[i]) : null,
                 owner,
                 m.PowerW,
-                m.JoulesPerTerahash,
+                _joulesPerTerahash[i],
                 saved,
                 lost,
-                Reason(i, action, owner)));
+                owner == HousePool.AssigneeId ? HouseWhose : _whose[i]!,
+                KindOf(i, action)));
             if (m.Shares.Count == 0)
             {
                 Add(impact, HousePool.AssigneeId, saved, lost);
@@ -54,38 +59,37 @@ internal sealed partial class CurtailmentRun
 
     private static void Add(Dictionary<string, (int Miners, double SavedW, double LostHs)> impact, string assignee, double saved, double lost)
     {
-        (int miners, double s, double l) = impact.GetValueOrDefault(assignee);
-        impact[assignee] = (miners + 1, s + saved, l + lost);
+        ref (int Miners, double SavedW, double LostHs) entry = ref CollectionsMarshal.GetValueRefOrAddDefault(impact, assignee, out _);
+        entry = (entry.Miners + 1, entry.SavedW + saved, entry.LostHs + lost);
     }
 
-    private string Reason(int i, CurtailmentAction action, string owner)
+    private CurtailmentStepKind KindOf(int i, CurtailmentAction action) => action switch
     {
-        CurtailmentCandidate m = _miners[i];
-        string whose = owner == HousePool.AssigneeId
-            ? "house (unsold) hashrate"
-            : $"contract {owner} is curtailable ({_contracts[owner].Terms}, {_contracts[owner].AllowanceLeft.TotalHours:0.##} h left); {_contractWhy.GetValueOrDefault(i, "the house ran out")}";
-        string efficiency = double.IsPositiveInfinity(m.JoulesPerTerahash)
-            ? "draws power and hashes nothing"
-            : string.Create(CultureInfo.InvariantCulture, $"{m.JoulesPerTerahash:0.0} J/TH, least efficient first");
-        string what = action switch
-        {
-            CurtailmentAction.LowerPower when _planned[i] <= _floor[i] + Epsilon =>
-                string.Create(CultureInfo.InvariantCulture, $"power target {_planned[i]:0} W of {m.PowerW:0} W (its floor) before sleeping anything"),
-            CurtailmentAction.LowerPower =>
-                string.Create(CultureInfo.InvariantCulture, $"power target {_planned[i]:0} W of {m.PowerW:0} W: enough to meet the goal"),
-            _ when double.IsPositiveInfinity(_goal.ShedW) => "sleep: the whole house stops",
-            _ when !m.CanSetPowerTarget => "sleep: its firmware takes no power target",
-            _ => "sleep: power targets did not shed enough",
-        };
-        return $"{whose}; {efficiency}; {what}";
-    }
+        CurtailmentAction.LowerPower when _planned[i] <= _floor[i] + Epsilon => CurtailmentStepKind.LoweredToFloor,
+        CurtailmentAction.LowerPower => CurtailmentStepKind.LoweredEnough,
+        _ when double.IsPositiveInfinity(_goal.ShedW) => CurtailmentStepKind.SleptWholeHouse,
+        _ when !_miners[i].CanSetPowerTarget => CurtailmentStepKind.SleptNoPowerTarget,
+        _ => CurtailmentStepKind.SleptAfterPowerTargets,
+    };
 
     private List<string> Notes(double shortfall)
     {
         var notes = new List<string>();
-        foreach ((string id, int miners) in _protectedMiners.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        // One note per reason: a 10,000-contract farm gets a line per kind of protection, naming the first few contracts.
+        foreach (IGrouping<string, KeyValuePair<string, int>> why in _protectedMiners
+            .GroupBy(kv => _notCurtailableWhy.GetValueOrDefault(kv.Key, "protected"), StringComparer.Ordinal)
+            .OrderBy(g => g.Min(kv => kv.Key), StringComparer.Ordinal))
         {
-            notes.Add($"contract {id} untouched ({miners} miner(s)): {_notCurtailableWhy.GetValueOrDefault(id, "protected")}");
+            KeyValuePair<string, int>[] contracts = [.. why.OrderBy(kv => kv.Key, StringComparer.Ordinal)];
+            if (contracts.Length == 1)
+            {
+                notes.Add($"contract {contracts[0].Key} untouched ({contracts[0].Value} miner(s)): {why.Key}");
+                continue;
+            }
+
+            string named = string.Join(", ", contracts.Take(MaxNamedInNote).Select(kv => $"{kv.Key} ({kv.Value})"));
+            string more = contracts.Length > MaxNamedInNote ? $" and {contracts.Length - MaxNamedInNote} more" : string.Empty;
+            notes.Add($"{contracts.Length} contracts untouched ({contracts.Sum(kv => kv.Value)} miner(s)): {why.Key}: {named}{more}");
         }
 
         if (_incapable > 0)

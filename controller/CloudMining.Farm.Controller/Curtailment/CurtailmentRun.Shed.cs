@@ -88,11 +88,15 @@ internal sealed partial class CurtailmentRun
             return done;
         }
 
-        public void Sort(CurtailmentCandidate[] miners) =>
+        public void Sort(CurtailmentRun run)
+        {
+            double[] jth = run._joulesPerTerahash;
+            CurtailmentCandidate[] miners = run._miners;
             Members.Sort((a, b) =>
             {
-                int byEfficiency = miners[b].JoulesPerTerahash.CompareTo(miners[a].JoulesPerTerahash);
-                return byEfficiency != 0 ? byEfficiency : a.CompareTo(b);
+                int byEfficiency = jth[b].CompareTo(jth[a]);
+                return byEfficiency != 0 ? byEfficiency : string.CompareOrdinal(miners[a].MinerId, miners[b].MinerId);
             });
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
 
@@ -11,6 +12,7 @@ internal sealed partial class CurtailmentRun
     private readonly CurtailmentGoal _goal;
     private readonly CurtailmentSettings _settings;
     private readonly CurtailmentCandidate[] _miners;
+    private readonly double[] _joulesPerTerahash;
     private readonly double[] _planned;
     private readonly double[] _floor;
     private readonly CurtailmentAction?[] _action;
@@ -20,7 +22,9 @@ internal sealed partial class CurtailmentRun
     private readonly Dictionary<string, Group> _contractGroups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _protectedMiners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _notCurtailableWhy = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, string> _contractWhy = [];
+    private readonly Dictionary<string, bool> _mayCurtail = new(StringComparer.Ordinal);
+    // Per contract step: whose hashrate and why (one string per contract and pro-rata round, shared by its steps).
+    private readonly string?[] _whose;
     private readonly Group _house = new(HousePool.AssigneeId);
     private int _incapable;
     private int _unmeasured;
@@ -32,19 +36,36 @@ internal sealed partial class CurtailmentRun
         _settings = settings;
         _need = goal.ShedW;
 
-        // Canonical order (id) so the plan does not depend on the order the fleet was read in.
-        _miners = [.. miners.DistinctBy(m => m.MinerId, StringComparer.Ordinal).OrderBy(m => m.MinerId, StringComparer.Ordinal)];
+        // Groups sort by efficiency with the miner id as tie-break, so the plan does not depend on the order the fleet was read in.
+        var seen = new HashSet<string>(miners.Count, StringComparer.Ordinal);
+        var unique = new List<CurtailmentCandidate>(miners.Count);
+        foreach (CurtailmentCandidate m in miners)
+        {
+            if (seen.Add(m.MinerId))
+            {
+                unique.Add(m);
+            }
+        }
+
+        _miners = [.. unique];
+        _joulesPerTerahash = [.. _miners.Select(m => m.JoulesPerTerahash)];
         _planned = new double[_miners.Length];
         _floor = new double[_miners.Length];
         _action = new CurtailmentAction?[_miners.Length];
         _owner = new string?[_miners.Length];
+        _whose = new string?[_miners.Length];
         _contracts = contracts.DistinctBy(c => c.Id, StringComparer.Ordinal).ToDictionary(c => c.Id, StringComparer.Ordinal);
         Classify();
     }
 
     public CurtailmentPlan Run()
     {
-        double measured = _miners.Where(m => IsMeasured(m)).Sum(m => m.PowerW);
+        double measured = 0;
+        foreach (CurtailmentCandidate m in _miners)
+        {
+            measured += IsMeasured(m) ? m.PowerW : 0;
+        }
+
         if (_need > Epsilon)
         {
             _need -= _house.Shed(this, _need);
@@ -85,8 +106,10 @@ internal sealed partial class CurtailmentRun
             string? dominant = null;
             double dominantFraction = 0;
             bool blocked = false;
-            foreach (PoolShare share in m.Shares)
+            IReadOnlyList<PoolShare> shares = m.Shares;
+            for (int k = 0; k < shares.Count; k++)
             {
+                PoolShare share = shares[k];
                 if (share.Assignee == HousePool.AssigneeId)
                 {
                     continue;
@@ -95,7 +118,7 @@ internal sealed partial class CurtailmentRun
                 if (!MayCurtail(share.Assignee))
                 {
                     // One protected share keeps the whole miner running: sleeping it or lowering it would take that contract's hashrate too.
-                    _protectedMiners[share.Assignee] = _protectedMiners.GetValueOrDefault(share.Assignee) + 1;
+                    CollectionsMarshal.GetValueRefOrAddDefault(_protectedMiners, share.Assignee, out _)++;
                     blocked = true;
                 }
                 else if (share.Fraction > dominantFraction || (share.Fraction == dominantFraction && string.CompareOrdinal(share.Assignee, dominant) < 0))
@@ -126,21 +149,28 @@ internal sealed partial class CurtailmentRun
         }
 
         // Least efficient first: most joules per terahash sheds the most power per terahash lost.
-        _house.Sort(_miners);
+        _house.Sort(this);
         foreach (Group g in _contractGroups.Values)
         {
-            g.Sort(_miners);
+            g.Sort(this);
         }
     }
 
     /// <summary>Whether the plan may touch a contract's hashrate; when not, why (for the notes).</summary>
     private bool MayCurtail(string contractId)
     {
-        if (_notCurtailableWhy.ContainsKey(contractId))
+        if (_mayCurtail.TryGetValue(contractId, out bool known))
         {
-            return false;
+            return known;
         }
 
+        bool may = Judge(contractId);
+        _mayCurtail[contractId] = may;
+        return may;
+    }
+
+    private bool Judge(string contractId)
+    {
         string? why = null;
         if (_goal.HouseOnly)
         {

@@ -33,8 +33,7 @@ public sealed class CurtailmentPlannerTests
         Assert.Equal(["h2", "h1"], plan.Steps.Select(s => s.MinerId));
         Assert.All(plan.Steps, s => Assert.Equal((CurtailmentAction.Sleep, "house"), (s.Action, s.Owner)));
         Assert.Equal(6500, plan.ShedW, 6);
-        Assert.Contains(plan.Notes, n => n.StartsWith("contract curt untouched (1 miner(s)): this plan sheds the house only", StringComparison.Ordinal));
-        Assert.Contains(plan.Notes, n => n.StartsWith("contract prot untouched (1 miner(s))", StringComparison.Ordinal));
+        Assert.Contains("2 contracts untouched (2 miner(s)): this plan sheds the house only: curt (1), prot (1)", plan.Notes);
     }
 
     [Fact]
@@ -104,8 +103,19 @@ public sealed class CurtailmentPlannerTests
         Assert.Equal(["h1"], plan.Steps.Select(s => s.MinerId));
         Assert.Equal(17000, plan.ShortfallW, 6);
         Assert.DoesNotContain(plan.Assignees, a => a.Assignee is "prot" or "not-in-the-book");
-        Assert.Contains(plan.Notes, n => n.StartsWith("contract prot untouched (2 miner(s)): protected", StringComparison.Ordinal));
-        Assert.Contains(plan.Notes, n => n.StartsWith("contract not-in-the-book untouched (1 miner(s)): protected", StringComparison.Ordinal));
+        Assert.Contains("2 contracts untouched (3 miner(s)): protected: its term does not allow curtailment: not-in-the-book (1), prot (2)", plan.Notes);
+    }
+
+    [Fact]
+    public void Many_protected_contracts_make_one_note_naming_the_first_ten()
+    {
+        CurtailmentCandidate[] fleet = [Miner("h1", 3000), .. Enumerable.Range(0, 25).Select(i => Miner($"p{i:00}", 3000, shares: ($"k{i:00}", 1)))];
+
+        CurtailmentPlan plan = Plan(CurtailmentGoal.Reduce(100, null, "grid"), fleet);
+
+        Assert.Equal(
+            "25 contracts untouched (25 miner(s)): protected: its term does not allow curtailment: k00 (1), k01 (1), k02 (1), k03 (1), k04 (1), k05 (1), k06 (1), k07 (1), k08 (1), k09 (1) and 15 more",
+            plan.Notes[0]);
     }
 
     [Fact]

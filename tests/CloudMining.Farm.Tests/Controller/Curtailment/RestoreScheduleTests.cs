@@ -8,7 +8,7 @@ public sealed class RestoreScheduleTests
     private static readonly DateTimeOffset Start = new(2026, 12, 6, 18, 0, 0, TimeSpan.Zero);
 
     private static MinerCurtailment Step(string id, string owner, double watts, double jth) =>
-        new(id, "r1", CurtailmentAction.Sleep, null, owner, watts, jth, watts, 100e12, "test");
+        new(id, "r1", CurtailmentAction.Sleep, null, owner, watts, jth, watts, 100e12, "test", CurtailmentStepKind.SleptWholeHouse);
 
     [Fact]
     public void Restore_comes_in_waves_within_the_power_budget_contracts_first_then_the_most_efficient_house_miners()
