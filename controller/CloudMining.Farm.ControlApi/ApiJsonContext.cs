@@ -15,4 +15,7 @@ namespace CloudMining.Farm.ControlApi;
 [JsonSerializable(typeof(RebalanceView))]
 [JsonSerializable(typeof(IReadOnlyList<LedgerEntry>))]
 [JsonSerializable(typeof(ProblemDocument))]
+[JsonSerializable(typeof(CurtailmentRequest))]
+[JsonSerializable(typeof(CurtailmentPlanView))]
+[JsonSerializable(typeof(CurtailmentStatusView))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -2,7 +2,7 @@ using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.ControlApi;
 
-/// <summary>A contract with what it was promised, what it got allocated, and what it was measured to receive.</summary>
+/// <summary>A contract with what it was promised, what it got allocated, and what it was measured to receive; whether it may be curtailed and for how long per period.</summary>
 public sealed record ContractView(
     string Id,
     string Customer,
@@ -18,4 +18,7 @@ public sealed record ContractView(
     int? NegativeMarginDays,
     decimal MaintenancePerTerahashDay,
     bool ElectricityAtCost,
-    IReadOnlyList<ShareView> Shares);
+    IReadOnlyList<ShareView> Shares,
+    bool Curtailable = false,
+    double? CurtailAllowanceHours = null,
+    string? CurtailPeriod = null);

@@ -1,6 +1,10 @@
 namespace CloudMining.Farm.ControlApi;
 
-/// <summary>Input of `farmctl contracts add`: the hashrate as text ("100 TH/s"); no End means open-ended.</summary>
+/// <summary>
+/// Input of `farmctl contracts add`: the hashrate as text ("100 TH/s"); no End means open-ended. No
+/// CurtailAllowanceHours means protected (never curtailed); with it, curtailable for that many hours per
+/// CurtailPeriod ("day", "week" or "month", default "month").
+/// </summary>
 public sealed record NewContractRequest(
     string Id,
     string Customer,
@@ -11,4 +15,6 @@ public sealed record NewContractRequest(
     DateTimeOffset? End,
     int? NegativeMarginDays,
     decimal MaintenancePerTerahashDay,
-    bool ElectricityAtCost);
+    bool ElectricityAtCost,
+    double? CurtailAllowanceHours = null,
+    string? CurtailPeriod = null);

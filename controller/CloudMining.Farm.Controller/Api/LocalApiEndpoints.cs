@@ -94,6 +94,11 @@ public static partial class LocalApiEndpoints
             IReadOnlyList<LedgerEntry> rows = await operations.GetLedgerAsync(string.IsNullOrEmpty(contract) ? null : contract, from, to, ct);
             return Ok(rows, json.IReadOnlyListLedgerEntry);
         }));
+
+        if (operations is ICurtailmentOperations curtailment)
+        {
+            MapCurtailment(routes, curtailment, logger);
+        }
     }
 
     private static string RouteId(HttpContext ctx) => (string)ctx.Request.RouteValues["id"]!;

@@ -8,8 +8,9 @@ public sealed record Contract
     /// <summary>Longest contract id accepted; ids travel in MQTT topics and pool worker suffixes.</summary>
     public const int MaxIdLength = 64;
 
-    private Contract(string id, string customer, Hashrate target, PoolAccount pool, ContractTerm term, FeeTerms fees)
+    private Contract(string id, string customer, Hashrate target, PoolAccount pool, ContractTerm term, FeeTerms fees, CurtailmentTerms curtailment)
     {
+        Curtailment = curtailment;
         Id = id;
         Customer = customer;
         Target = target;
@@ -33,8 +34,11 @@ public sealed record Contract
 
     public FeeTerms Fees { get; }
 
+    /// <summary>Whether and how much the operator may curtail it; <see cref="CurtailmentTerms.Protected"/> unless sold curtailable.</summary>
+    public CurtailmentTerms Curtailment { get; }
+
     /// <summary>Validates every field and builds a contract; throws <see cref="ContractValidationException"/> naming the first bad field.</summary>
-    public static Contract Create(string? id, string? customer, Hashrate target, PoolAccount pool, ContractTerm term, FeeTerms fees)
+    public static Contract Create(string? id, string? customer, Hashrate target, PoolAccount pool, ContractTerm term, FeeTerms fees, CurtailmentTerms? curtailment = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(term);
@@ -56,7 +60,7 @@ public sealed record Contract
             throw new ContractValidationException("target", $"{target} must be a positive hashrate such as '100 TH/s'.");
         }
 
-        return new Contract(id!, customer.Trim(), target, pool, term, fees);
+        return new Contract(id!, customer.Trim(), target, pool, term, fees, curtailment ?? CurtailmentTerms.Protected);
     }
 
     /// <summary>Checks an id against the charset and length rule shared by contracts and miners in topics.</summary>

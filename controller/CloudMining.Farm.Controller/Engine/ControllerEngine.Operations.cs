@@ -151,7 +151,19 @@ public sealed partial class ControllerEngine : IControllerOperations
                 ?? throw new ContractValidationException("negativeMarginDays", "is required for an open-ended contract (no end): the number of days (1-365) of negative margin after which it terminates."));
         }
 
-        return Contract.Create(request.Id, request.Customer, target, pool, term, FeeTerms.Create(request.MaintenancePerTerahashDay, request.ElectricityAtCost));
+        CurtailmentTerms curtailment;
+        if (request.CurtailAllowanceHours is { } hours)
+        {
+            curtailment = CurtailmentTerms.Allow(hours, CurtailmentTerms.ParsePeriod(request.CurtailPeriod));
+        }
+        else
+        {
+            curtailment = request.CurtailPeriod is null
+                ? CurtailmentTerms.Protected
+                : throw new ContractValidationException("curtailAllowanceHours", "is required with curtailPeriod: the hours per period the contract may be curtailed; leave both out for a protected contract.");
+        }
+
+        return Contract.Create(request.Id, request.Customer, target, pool, term, FeeTerms.Create(request.MaintenancePerTerahashDay, request.ElectricityAtCost), curtailment);
     }
 
     private async Task<T> LockedAsync<T>(Func<DateTimeOffset, Task<T>> work, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Operations;
@@ -35,6 +36,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private readonly PlatformPublisher _platform;
     private readonly OperatorReadModel _views;
     private readonly CapacityCalculator _capacity;
+    private readonly CurtailmentDesk _curtailment;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _initialized;
 
@@ -50,7 +52,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         DesiredStatePublisher desired,
         PlatformPublisher platform,
         OperatorReadModel views,
-        CapacityCalculator capacity)
+        CapacityCalculator capacity,
+        CurtailmentDesk? curtailment = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -66,6 +69,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         _platform = platform ?? throw new ArgumentNullException(nameof(platform));
         _views = views ?? throw new ArgumentNullException(nameof(views));
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
+        _curtailment = curtailment ?? new CurtailmentDesk(new ControllerSite(_fleet.Site), _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<CurtailmentDesk>.Instance);
     }
 
     /// <summary>Desired generations published per rack and what the agents reported applied.</summary>
@@ -109,6 +113,9 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             // Ledger: energy of the shares since the last tick, completed hours closed.
             _ledger.CreditEnergy(now, fleet.PowerW, _allocation.Assignments);
             await _ledger.CloseCompletedHoursAsync(now, _contracts.All, _contracts.Endings, cancellationToken);
+
+            // Curtailment: the price in force through the site's strike gate (enforcement comes later; see docs/curtailment.md).
+            _curtailment.Observe(now);
 
             // Enforce and publish: lagging racks, desired state, the platform's view.
             _desired.CheckLagging(now);

@@ -2,6 +2,7 @@ using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ingest;
@@ -57,8 +58,14 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DesiredStatePublisher>();
         services.AddSingleton<PlatformPublisher>();
         services.AddSingleton<OperatorReadModel>();
+        services.AddSingleton(sp => new CurtailmentDesk(
+            sp.GetRequiredService<ControllerSite>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CurtailmentDesk>>(),
+            sp.GetService<IOptions<CurtailmentOptions>>()));
         services.AddSingleton<ControllerEngine>();
         services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());
+        services.AddSingleton<ICurtailmentOperations>(sp => sp.GetRequiredService<ControllerEngine>());
         return services;
     }
 }

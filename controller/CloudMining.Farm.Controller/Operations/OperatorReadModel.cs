@@ -138,7 +138,10 @@ public sealed class OperatorReadModel(
             c.Term.NegativeMarginDays,
             c.Fees.MaintenancePerTerahashDay,
             c.Fees.ElectricityAtCost,
-            ended ? [] : SharesOf(c.Id));
+            ended ? [] : SharesOf(c.Id),
+            c.Curtailment.Curtailable,
+            c.Curtailment.Curtailable ? c.Curtailment.AllowanceHours : null,
+            c.Curtailment.Curtailable ? CurtailmentTerms.Name(c.Curtailment.Period) : null);
     }
 
     public IReadOnlyList<ContractView> DescribeContracts(DateTimeOffset now) =>

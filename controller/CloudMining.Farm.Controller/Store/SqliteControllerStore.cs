@@ -71,8 +71,8 @@ public sealed partial class SqliteControllerStore : IControllerStore
             {
                 using SqliteCommand cmd = Command(tx, """
                     INSERT OR REPLACE INTO contracts
-                        (id, customer, target_hs, pool_url, pool_worker, term_kind, term_start, term_end, negative_margin_days, maintenance_per_th_day, electricity_at_cost)
-                    VALUES ($id, $customer, $target, $url, $worker, $kind, $start, $end, $days, $fee, $elec);
+                        (id, customer, target_hs, pool_url, pool_worker, term_kind, term_start, term_end, negative_margin_days, maintenance_per_th_day, electricity_at_cost, curtail_allowance_hours, curtail_period)
+                    VALUES ($id, $customer, $target, $url, $worker, $kind, $start, $end, $days, $fee, $elec, $curtailHours, $curtailPeriod);
                     """);
                 cmd.Parameters.AddWithValue("$id", contract.Id);
                 cmd.Parameters.AddWithValue("$customer", contract.Customer);
@@ -85,6 +85,8 @@ public sealed partial class SqliteControllerStore : IControllerStore
                 cmd.Parameters.AddWithValue("$days", contract.Term.NegativeMarginDays is { } d ? d : DBNull.Value);
                 cmd.Parameters.AddWithValue("$fee", contract.Fees.MaintenancePerTerahashDay.ToString(CultureInfo.InvariantCulture));
                 cmd.Parameters.AddWithValue("$elec", contract.Fees.ElectricityAtCost ? 1 : 0);
+                cmd.Parameters.AddWithValue("$curtailHours", contract.Curtailment.Curtailable ? contract.Curtailment.AllowanceHours : DBNull.Value);
+                cmd.Parameters.AddWithValue("$curtailPeriod", contract.Curtailment.Curtailable ? CurtailmentTerms.Name(contract.Curtailment.Period) : DBNull.Value);
                 await cmd.ExecuteNonQueryAsync(cancellationToken);
             },
             cancellationToken);
@@ -113,7 +115,7 @@ public sealed partial class SqliteControllerStore : IControllerStore
         try
         {
             using SqliteCommand cmd = Command(null, """
-                SELECT id, customer, target_hs, pool_url, pool_worker, term_kind, term_start, term_end, negative_margin_days, maintenance_per_th_day, electricity_at_cost
+                SELECT id, customer, target_hs, pool_url, pool_worker, term_kind, term_start, term_end, negative_margin_days, maintenance_per_th_day, electricity_at_cost, curtail_allowance_hours, curtail_period
                 FROM contracts ORDER BY id;
                 """);
             using SqliteDataReader r = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -133,7 +135,8 @@ public sealed partial class SqliteControllerStore : IControllerStore
                         new Hashrate(r.GetDouble(2)),
                         PoolAccount.Create(r.GetString(3), r.GetString(4)),
                         term,
-                        FeeTerms.Create(decimal.Parse(r.GetString(9), CultureInfo.InvariantCulture), r.GetInt32(10) != 0)));
+                        FeeTerms.Create(decimal.Parse(r.GetString(9), CultureInfo.InvariantCulture), r.GetInt32(10) != 0),
+                        r.IsDBNull(11) ? CurtailmentTerms.Protected : CurtailmentTerms.Allow(r.GetDouble(11), CurtailmentTerms.ParsePeriod(r.IsDBNull(12) ? null : r.GetString(12)))));
                 }
                 catch (ContractValidationException ex)
                 {

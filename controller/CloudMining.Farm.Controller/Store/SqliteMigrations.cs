@@ -74,5 +74,11 @@ public static class SqliteMigrations
                 admitted_at TEXT NOT NULL
             );
             """),
+
+        // NULL allowance: protected (never curtailed), which every contract sold before this step is.
+        new(6, "contract curtailment terms", """
+            ALTER TABLE contracts ADD COLUMN curtail_allowance_hours REAL NULL;
+            ALTER TABLE contracts ADD COLUMN curtail_period TEXT NULL;
+            """),
     ];
 }

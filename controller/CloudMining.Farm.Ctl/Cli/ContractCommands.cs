@@ -30,9 +30,11 @@ public static class ContractCommands
         var negativeDays = new Option<int?>("--negative-margin-days") { Description = "Days of negative margin after which an open-ended contract ends (1-365)." };
         var fee = new Option<decimal>("--maintenance-fee") { Description = "Maintenance fee per TH/s per day, in the settlement currency (default 0)." };
         var electricity = new Option<bool>("--electricity-at-cost") { Description = "Bill the measured energy of the contract's miners at cost." };
+        var curtailHours = new Option<double?>("--curtail-allowance-hours") { Description = "Make the contract curtailable for up to this many hours per --curtail-period; without it the contract is protected (never curtailed)." };
+        var curtailPeriod = new Option<string?>("--curtail-period") { Description = "The period the curtailment allowance renews over: day, week or month (default month)." };
         var command = new Command("add", "Sell a contract: validated, refused beyond free capacity, allocated at once.")
         {
-            id, customer, hashrate, poolUrl, worker, start, end, openEnded, negativeDays, fee, electricity,
+            id, customer, hashrate, poolUrl, worker, start, end, openEnded, negativeDays, fee, electricity, curtailHours, curtailPeriod,
         };
         command.SetAction((parse, ct) => g.RunAsync(parse, async (client, json) =>
         {
@@ -56,6 +58,13 @@ public static class ContractCommands
                 throw new CtlUsageException("--negative-margin-days only applies to --open-ended contracts.");
             }
 
+            double? allowance = parse.GetValue(curtailHours);
+            string? period = parse.GetValue(curtailPeriod);
+            if (period is not null && allowance is null)
+            {
+                throw new CtlUsageException("--curtail-period needs --curtail-allowance-hours N: the hours per period the contract may be curtailed.");
+            }
+
             var request = new NewContractRequest(
                 parse.GetRequiredValue(id),
                 parse.GetRequiredValue(customer),
@@ -66,7 +75,9 @@ public static class ContractCommands
                 CtlDates.Parse(endText, "--end"),
                 days,
                 parse.GetValue(fee),
-                parse.GetValue(electricity));
+                parse.GetValue(electricity),
+                allowance,
+                period);
             var answer = await client.AddContractAsync(request, ct);
             if (json)
             {

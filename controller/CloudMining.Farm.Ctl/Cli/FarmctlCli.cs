@@ -10,7 +10,7 @@ public static class FarmctlCli
     {
         ArgumentNullException.ThrowIfNull(g);
         var root = new RootCommand(
-            "farmctl: the operator's view of farm-controller through its local API — fleet, capacity, contracts, allocation, rebalance, maintenance drain, ledger. " +
+            "farmctl: the operator's view of farm-controller through its local API — fleet, capacity, contracts, allocation, rebalance, maintenance drain, ledger, curtailment. " +
             "Exit codes: 0 done, 1 the controller refused (the reason is printed), 2 usage error, controller unreachable or its API token unreadable.")
         {
             FleetCommands.Fleet(g),
@@ -20,6 +20,7 @@ public static class FarmctlCli
             AllocationCommands.Allocation(g),
             AllocationCommands.Rebalance(g),
             LedgerCommands.Create(g),
+            CurtailCommands.Create(g),
         };
         root.Options.Add(g.Api);
         root.Options.Add(g.TokenFile);

@@ -52,6 +52,16 @@ public sealed class ControllerApiClient : IDisposable
     public Task<ApiResponse<RebalanceView>> RebalanceAsync(bool apply, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"v1/rebalance?apply={(apply ? "true" : "false")}", Json.RebalanceView, ct);
 
+    public Task<ApiResponse<CurtailmentStatusView>> GetCurtailmentAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "v1/curtailment", Json.CurtailmentStatusView, ct);
+
+    public Task<ApiResponse<CurtailmentPlanView>> PlanCurtailmentAsync(CurtailmentRequest request, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "v1/curtailment/plan", Json.CurtailmentPlanView, ct, JsonSerializer.Serialize(request, Json.CurtailmentRequest));
+
+    public Task<ApiResponse<CurtailmentPlanView>> ApplyCurtailmentAsync(CurtailmentRequest request, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "v1/curtailment/apply", Json.CurtailmentPlanView, ct, JsonSerializer.Serialize(request, Json.CurtailmentRequest));
+
+    public Task<ApiResponse<CurtailmentPlanView>> EndCurtailmentAsync(CancellationToken ct) => SendAsync(HttpMethod.Post, "v1/curtailment/end", Json.CurtailmentPlanView, ct);
+
     public Task<ApiResponse<MinerView>> SetDrainedAsync(string id, bool drained, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"v1/miners/{Escape(id)}/{(drained ? "drain" : "undrain")}", Json.MinerView, ct);
 

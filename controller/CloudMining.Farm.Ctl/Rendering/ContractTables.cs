@@ -52,6 +52,7 @@ public static class ContractTables
                 : "not measured yet (needs a few telemetry cycles of accepted shares)");
         grid.AddRow("Pool", Markup.Escape($"{c.PoolUrl}  worker {c.Worker}"));
         grid.AddRow("Term", Markup.Escape(Term(c)));
+        grid.AddRow("Curtailment", Markup.Escape(Curtailment(c)));
         grid.AddRow("Fees", Markup.Escape($"maintenance {c.MaintenancePerTerahashDay.ToString(System.Globalization.CultureInfo.InvariantCulture)} per TH/s per day; electricity {(c.ElectricityAtCost ? "at cost" : "included")}"));
         console.Write(grid);
         if (c.Shares.Count == 0)
@@ -74,6 +75,15 @@ public static class ContractTables
 
         int racks = c.Shares.Select(s => s.Rack).Distinct().Count();
         console.MarkupLine($"{c.Shares.Count(s => s.Fraction >= 1 - 1e-9)} whole miner(s) and {c.Shares.Count(s => s.Fraction < 1 - 1e-9)} quota share(s) over {racks} rack(s).");
+    }
+
+    /// <summary>"protected (never curtailed)" or "curtailable, up to 4 h per month".</summary>
+    public static string Curtailment(ContractView c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.Curtailable && c.CurtailAllowanceHours is { } h
+            ? $"curtailable, up to {h.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} h per {c.CurtailPeriod ?? "month"}"
+            : "protected (never curtailed)";
     }
 
     public static string Term(ContractView c) =>

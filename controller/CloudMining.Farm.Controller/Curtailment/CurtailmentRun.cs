@@ -1,0 +1,200 @@
+using System.Runtime.InteropServices;
+using CloudMining.Farm.Controller.Allocation;
+using CloudMining.Farm.Controller.Contracts;
+
+namespace CloudMining.Farm.Controller.Curtailment;
+
+/// <summary>One plan: classify the miners (house, curtailable contract, protected), shed the house, then the contracts pro rata, explain.</summary>
+internal sealed partial class CurtailmentRun
+{
+    private const double Epsilon = 1e-6;
+
+    private readonly CurtailmentGoal _goal;
+    private readonly CurtailmentSettings _settings;
+    private readonly CurtailmentCandidate[] _miners;
+    private readonly double[] _joulesPerTerahash;
+    private readonly double[] _planned;
+    private readonly double[] _floor;
+    private readonly CurtailmentAction?[] _action;
+    private readonly string?[] _owner;
+    private readonly List<int> _order = [];
+    private readonly Dictionary<string, CurtailmentContract> _contracts;
+    private readonly Dictionary<string, Group> _contractGroups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _protectedMiners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _notCurtailableWhy = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _mayCurtail = new(StringComparer.Ordinal);
+    // Per contract step: whose hashrate and why (one string per contract and pro-rata round, shared by its steps).
+    private readonly string?[] _whose;
+    private readonly Group _house = new(HousePool.AssigneeId);
+    private int _incapable;
+    private int _unmeasured;
+    private double _need;
+
+    public CurtailmentRun(CurtailmentGoal goal, IReadOnlyList<CurtailmentCandidate> miners, IReadOnlyList<CurtailmentContract> contracts, CurtailmentSettings settings)
+    {
+        _goal = goal;
+        _settings = settings;
+        _need = goal.ShedW;
+
+        // Groups sort by efficiency with the miner id as tie-break, so the plan does not depend on the order the fleet was read in.
+        var seen = new HashSet<string>(miners.Count, StringComparer.Ordinal);
+        var unique = new List<CurtailmentCandidate>(miners.Count);
+        foreach (CurtailmentCandidate m in miners)
+        {
+            if (seen.Add(m.MinerId))
+            {
+                unique.Add(m);
+            }
+        }
+
+        _miners = [.. unique];
+        _joulesPerTerahash = [.. _miners.Select(m => m.JoulesPerTerahash)];
+        _planned = new double[_miners.Length];
+        _floor = new double[_miners.Length];
+        _action = new CurtailmentAction?[_miners.Length];
+        _owner = new string?[_miners.Length];
+        _whose = new string?[_miners.Length];
+        _contracts = contracts.DistinctBy(c => c.Id, StringComparer.Ordinal).ToDictionary(c => c.Id, StringComparer.Ordinal);
+        Classify();
+    }
+
+    public CurtailmentPlan Run()
+    {
+        double measured = 0;
+        foreach (CurtailmentCandidate m in _miners)
+        {
+            measured += IsMeasured(m) ? m.PowerW : 0;
+        }
+
+        if (_need > Epsilon)
+        {
+            _need -= _house.Shed(this, _need);
+        }
+
+        if (_need > Epsilon && !_goal.HouseOnly)
+        {
+            ShedContractsProRata();
+        }
+
+        return Explain(measured);
+    }
+
+    private static bool IsMeasured(CurtailmentCandidate m) =>
+        double.IsFinite(m.PowerW) && m.PowerW > 0 && double.IsFinite(m.HashrateHs) && m.HashrateHs >= 0;
+
+    private void Classify()
+    {
+        for (int i = 0; i < _miners.Length; i++)
+        {
+            CurtailmentCandidate m = _miners[i];
+            _planned[i] = m.PowerW;
+            if (!IsMeasured(m))
+            {
+                _unmeasured++;
+                continue;
+            }
+
+            bool target = m.CanSetPowerTarget;
+            double floor = target ? m.PowerTargetMinW ?? (m.PowerW * _settings.PowerTargetFloor) : m.PowerW;
+            _floor[i] = target && floor < m.PowerW ? floor : m.PowerW;
+            if (!m.CanSleep && _floor[i] >= m.PowerW)
+            {
+                _incapable++;
+                continue;
+            }
+
+            string? dominant = null;
+            double dominantFraction = 0;
+            bool blocked = false;
+            IReadOnlyList<PoolShare> shares = m.Shares;
+            for (int k = 0; k < shares.Count; k++)
+            {
+                PoolShare share = shares[k];
+                if (share.Assignee == HousePool.AssigneeId)
+                {
+                    continue;
+                }
+
+                if (!MayCurtail(share.Assignee))
+                {
+                    // One protected share keeps the whole miner running: sleeping it or lowering it would take that contract's hashrate too.
+                    CollectionsMarshal.GetValueRefOrAddDefault(_protectedMiners, share.Assignee, out _)++;
+                    blocked = true;
+                }
+                else if (share.Fraction > dominantFraction || (share.Fraction == dominantFraction && string.CompareOrdinal(share.Assignee, dominant) < 0))
+                {
+                    dominant = share.Assignee;
+                    dominantFraction = share.Fraction;
+                }
+            }
+
+            if (blocked)
+            {
+                continue;
+            }
+
+            if (dominant is null)
+            {
+                _house.Members.Add(i);
+            }
+            else
+            {
+                if (!_contractGroups.TryGetValue(dominant, out Group? group))
+                {
+                    _contractGroups[dominant] = group = new Group(dominant);
+                }
+
+                group.Members.Add(i);
+            }
+        }
+
+        // Least efficient first: most joules per terahash sheds the most power per terahash lost.
+        _house.Sort(this);
+        foreach (Group g in _contractGroups.Values)
+        {
+            g.Sort(this);
+        }
+    }
+
+    /// <summary>Whether the plan may touch a contract's hashrate; when not, why (for the notes).</summary>
+    private bool MayCurtail(string contractId)
+    {
+        if (_mayCurtail.TryGetValue(contractId, out bool known))
+        {
+            return known;
+        }
+
+        bool may = Judge(contractId);
+        _mayCurtail[contractId] = may;
+        return may;
+    }
+
+    private bool Judge(string contractId)
+    {
+        string? why = null;
+        if (_goal.HouseOnly)
+        {
+            why = "this plan sheds the house only";
+        }
+        else if (!_contracts.TryGetValue(contractId, out CurtailmentContract? c) || !c.Terms.Curtailable)
+        {
+            why = "protected: its term does not allow curtailment";
+        }
+        else if (c.AllowanceLeft <= TimeSpan.Zero)
+        {
+            why = $"curtailable {c.Terms}, but its allowance for this {CurtailmentTerms.Name(c.Terms.Period)} is used up";
+        }
+        else if (_goal.Duration is { } d && d > c.AllowanceLeft)
+        {
+            why = $"curtailable {c.Terms}, but only {c.AllowanceLeft.TotalHours:0.##} h are left this {CurtailmentTerms.Name(c.Terms.Period)} and the event lasts {d.TotalHours:0.##} h";
+        }
+
+        if (why is null)
+        {
+            return true;
+        }
+
+        _notCurtailableWhy[contractId] = why;
+        return false;
+    }
+}
