@@ -11,7 +11,7 @@ namespace CloudMining.Farm.Tests.Controller.Settlement;
 
 public sealed class SettlementCalculatorTests
 {
-    private static readonly DateTimeOffset Day = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Day = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void A_day_with_a_ten_percent_outage_is_made_good_with_the_extra_hours_the_terms_say()
@@ -63,7 +63,7 @@ public sealed class SettlementCalculatorTests
         Assert.Equal("settlement.creditPerTerahashHour", Assert.Throws<ContractValidationException>(() => SettlementTerms.Create(5, MakeGoodKind.Credit)).Field);
     }
 
-    private static Contract Contract100Th() => Contract.Create(
+    internal static Contract Contract100Th() => Contract.Create(
         "demo-1",
         "alice",
         Hashrate.FromTerahashes(100),
@@ -72,7 +72,7 @@ public sealed class SettlementCalculatorTests
         FeeTerms.Create(0.05m, electricityAtCost: true));
 
     /// <summary>The hourly ledger of a day at 100 TH/s delivered every minute except during the outage, energy alike.</summary>
-    private static IReadOnlyList<LedgerEntry> DayWithOutage(Contract c, DateTimeOffset outageStart, TimeSpan outage)
+    internal static IReadOnlyList<LedgerEntry> DayWithOutage(Contract c, DateTimeOffset outageStart, TimeSpan outage)
     {
         var ledger = new HourlyLedger(Day, 0.06m);
         double diffPerMinute = c.Target.HashesPerSecond * 60 / DeliveryMeter.HashesPerDifficulty;
