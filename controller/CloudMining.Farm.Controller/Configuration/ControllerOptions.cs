@@ -21,4 +21,10 @@ public sealed class ControllerOptions
 
     /// <summary>The "Controller:Engine" section: capacity, control loop, enforcement, proof and ledger.</summary>
     public Engine.EngineOptions Engine { get; set; } = new();
+
+    /// <summary>The "Controller:PoolSide" section: reading contracts' pool accounts from the pool's side (docs/pool-apis.md).</summary>
+    public PoolSide.PoolSideOptions PoolSide { get; set; } = new();
+
+    /// <summary>The "Controller:Settlement" section: the settlement period and default terms.</summary>
+    public Settlement.SettlementOptions Settlement { get; set; } = new();
 }

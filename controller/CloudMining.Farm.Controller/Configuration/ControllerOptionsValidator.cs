@@ -68,5 +68,7 @@ public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOpti
         }
 
         Engine.EngineOptionsValidator.Check(options.Engine, errors);
+        options.PoolSide.Check(errors);
+        options.Settlement.Check(errors);
     }
 }

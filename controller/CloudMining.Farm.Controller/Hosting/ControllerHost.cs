@@ -2,6 +2,7 @@ using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Controller.PoolSide;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
@@ -216,7 +217,9 @@ public static class ControllerHost
         AddValidated<ControllerOptions, ControllerOptionsValidator>(services, controller);
         AddValidated<EngineOptions, EngineOptionsValidator>(services, controller.Engine);
         services.AddSingleton(new ControllerSite(controller.Site));
+        services.AddSingleton(controller.Settlement);
         services.AddControllerEngine();
+        services.AddPoolSideVerification(controller.PoolSide);
         services.AddSingleton(sp => new EngineService(
             controller,
             sp.GetRequiredService<ControllerEngine>(),

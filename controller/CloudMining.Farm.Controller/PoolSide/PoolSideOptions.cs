@@ -15,30 +15,13 @@ public sealed class PoolSideOptions
     /// <summary>Per request to a pool API; default 00:00:20.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Every problem with the values, each naming its key; empty when valid.</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>Adds every problem with the values to <paramref name="errors"/>, each named by its key.</summary>
+    public void Check(Configuration.ConfigurationErrors errors)
     {
-        var problems = new List<string>();
-        if (PollInterval < TimeSpan.FromSeconds(5) || PollInterval > TimeSpan.FromHours(1))
-        {
-            problems.Add($"Controller:PoolSide:PollInterval is {PollInterval}; set it between 00:00:05 (Braiins Pool allows one request per five seconds) and 01:00:00.");
-        }
-
-        if (!(TolerancePercent is > 0 and < 100))
-        {
-            problems.Add($"Controller:PoolSide:TolerancePercent is {TolerancePercent}; set a percentage above 0 and below 100, e.g. 10.");
-        }
-
-        if (Hold < TimeSpan.Zero || Hold > TimeSpan.FromDays(1))
-        {
-            problems.Add($"Controller:PoolSide:Hold is {Hold}; set it between 00:00:00 and 1.00:00:00, e.g. 00:30:00.");
-        }
-
-        if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromMinutes(2))
-        {
-            problems.Add($"Controller:PoolSide:RequestTimeout is {RequestTimeout}; set it between 00:00:01 and 00:02:00.");
-        }
-
-        return problems;
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.Require(PollInterval >= TimeSpan.FromSeconds(5) && PollInterval <= TimeSpan.FromHours(1), "Controller:PoolSide:PollInterval", $"is {PollInterval}; set it between 00:00:05 (Braiins Pool allows one request per five seconds) and 01:00:00.");
+        errors.Require(TolerancePercent is > 0 and < 100, "Controller:PoolSide:TolerancePercent", $"is {TolerancePercent}; set a percentage above 0 and below 100, e.g. 10.");
+        errors.Require(Hold >= TimeSpan.Zero && Hold <= TimeSpan.FromDays(1), "Controller:PoolSide:Hold", $"is {Hold}; set it between 00:00:00 and 1.00:00:00, e.g. 00:30:00.");
+        errors.Require(RequestTimeout >= TimeSpan.FromSeconds(1) && RequestTimeout <= TimeSpan.FromMinutes(2), "Controller:PoolSide:RequestTimeout", $"is {RequestTimeout}; set it between 00:00:01 and 00:02:00.");
     }
 }

@@ -16,7 +16,7 @@ namespace CloudMining.Farm.Controller.Settlement;
 public sealed partial class ContractSettler
 {
     private readonly IControllerStore _store;
-    private readonly ISettlementStore _settlements;
+    private readonly ISettlementStore? _settlements;
     private readonly IPoolSideStore? _poolSide;
     private readonly SettlementOptions _options;
     private readonly TimeProvider _time;
@@ -24,10 +24,11 @@ public sealed partial class ContractSettler
     private readonly Dictionary<string, DateTimeOffset> _settledUntil = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastCheckHour;
 
-    public ContractSettler(IControllerStore store, ISettlementStore settlements, IPoolSideStore? poolSide, SettlementOptions options, TimeProvider time, ILogger<ContractSettler> logger)
+    /// <summary>A settler over <paramref name="settlements"/>; null (a store that keeps no settlements) settles nothing.</summary>
+    public ContractSettler(IControllerStore store, ISettlementStore? settlements, IPoolSideStore? poolSide, SettlementOptions options, TimeProvider time, ILogger<ContractSettler> logger)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
-        _settlements = settlements ?? throw new ArgumentNullException(nameof(settlements));
+        _settlements = settlements;
         _poolSide = poolSide;
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _options.DefaultTerms();
@@ -42,7 +43,7 @@ public sealed partial class ContractSettler
         ArgumentNullException.ThrowIfNull(contracts);
         ArgumentNullException.ThrowIfNull(endings);
         DateTimeOffset closedHours = HourlyLedger.HourOf(now);
-        if (_lastCheckHour == closedHours)
+        if (_settlements is null || _lastCheckHour == closedHours)
         {
             return [];
         }
@@ -88,6 +89,7 @@ public sealed partial class ContractSettler
 
     private async Task<DateTimeOffset> SettledUntilAsync(string contractId, DateTimeOffset first, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(_settlements);
         if (!_settledUntil.TryGetValue(contractId, out DateTimeOffset until))
         {
             IReadOnlyList<ContractSettlement> done = await _settlements.GetSettlementsAsync(contractId, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, cancellationToken);

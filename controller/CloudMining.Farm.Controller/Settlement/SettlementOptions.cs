@@ -17,4 +17,26 @@ public sealed class SettlementOptions
 
     /// <summary>The default terms; throws naming the settlement field when the defaults are inconsistent.</summary>
     public SettlementTerms DefaultTerms() => SettlementTerms.Create(DefaultTolerancePercent, DefaultMakeGood, DefaultCreditPerTerahashHour);
+
+    /// <summary>Adds every problem with the values to <paramref name="errors"/>, each named by its key.</summary>
+    public void Check(Configuration.ConfigurationErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        long day = TimeSpan.FromDays(1).Ticks;
+        errors.Require(Period >= TimeSpan.FromHours(1) && (day % Period.Ticks == 0 || Period.Ticks % day == 0), "Controller:Settlement:Period", $"is {Period}; set a whole number of days, or hours that divide a day (01:00:00, 06:00:00, 12:00:00…).");
+        try
+        {
+            DefaultTerms();
+        }
+        catch (Contracts.ContractValidationException e)
+        {
+            string key = e.Field switch
+            {
+                "settlement.tolerancePercent" => "Controller:Settlement:DefaultTolerancePercent",
+                "settlement.makeGood" => "Controller:Settlement:DefaultMakeGood",
+                _ => "Controller:Settlement:DefaultCreditPerTerahashHour",
+            };
+            errors.Add(key, e.Message);
+        }
+    }
 }
