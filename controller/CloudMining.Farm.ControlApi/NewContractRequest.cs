@@ -1,6 +1,9 @@
 namespace CloudMining.Farm.ControlApi;
 
-/// <summary>Input of `farmctl contracts add`: the hashrate as text ("100 TH/s"); no End means open-ended.</summary>
+/// <summary>
+/// Input of `farmctl contracts add`: the hashrate as text ("100 TH/s"); no End means open-ended. Optional: the
+/// customer's read-only pool key for pool-side verification, and settlement terms (else the controller's defaults).
+/// </summary>
 public sealed record NewContractRequest(
     string Id,
     string Customer,
@@ -11,4 +14,10 @@ public sealed record NewContractRequest(
     DateTimeOffset? End,
     int? NegativeMarginDays,
     decimal MaintenancePerTerahashDay,
-    bool ElectricityAtCost);
+    bool ElectricityAtCost,
+    PoolWatchRequest? PoolWatch = null,
+    SettlementTermsRequest? Settlement = null)
+{
+    /// <summary>Never prints the pool key.</summary>
+    public override string ToString() => $"contract {Id} for {Customer}: {Hashrate} to {Worker} at {PoolUrl}{(PoolWatch is null ? string.Empty : ", pool-side check " + PoolWatch)}";
+}
