@@ -46,6 +46,11 @@ public sealed partial class PoolSideVerifier
     {
         DateTimeOffset now = _time.GetUtcNow();
         IReadOnlyDictionary<string, PoolWatch> watches = await _poolStore.GetPoolWatchesAsync(cancellationToken);
+        if (watches.Count == 0)
+        {
+            return [];
+        }
+
         IReadOnlyDictionary<string, ContractEnding> endings = await _store.GetContractEndingsAsync(cancellationToken);
         Dictionary<string, Contract> contracts = (await _store.GetContractsAsync(cancellationToken)).ToDictionary(c => c.Id, StringComparer.Ordinal);
         var raised = new List<PoolDiscrepancy>();
