@@ -113,6 +113,17 @@ public sealed class SimulatedFarm : IAsyncDisposable
         Pools.SetAlive(url, alive);
     }
 
+    /// <summary>Makes a pool URL credit only part of the accepted work from now on, crediting every miner's work so far in full first.</summary>
+    public void SetPoolCreditFactor(string url, double factor)
+    {
+        foreach (SimulatedMiner m in Miners)
+        {
+            m.Snapshot();
+        }
+
+        Pools.SetCreditFactor(url, factor);
+    }
+
     /// <summary>
     /// Wires miners to relay lines of a simulated chip: from now on each miner's power follows its line's physical
     /// level as the relay board would (active-low, normally-closed), starting from where the line stands. Dispose the

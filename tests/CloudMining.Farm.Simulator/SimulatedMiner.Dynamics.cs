@@ -156,7 +156,7 @@ public sealed partial class SimulatedMiner
         {
             if (weights[i] > 0)
             {
-                _pools[i].AddHashes(hashes * weights[i], now, DifficultyFor(_pools[i]), Spec.RejectRate, Spec.StaleRate, _ledger);
+                _pools[i].AddHashes(hashes * weights[i], _lastUpdate, now, DifficultyFor(_pools[i]), Spec.RejectRate, Spec.StaleRate, _ledger);
             }
         }
 

@@ -26,4 +26,9 @@ public sealed class ControllerOptions
     /// configuration itself). Goes once the ingest service takes <c>IOptions&lt;HistoryOptions&gt;</c>.
     /// </summary>
     public double RackHistoryIntervalS { get; internal set; } = History.HistoryOptions.DefaultRackInterval.TotalSeconds;
+    /// <summary>The "Controller:PoolSide" section: reading contracts' pool accounts from the pool's side (docs/pool-apis.md).</summary>
+    public PoolSide.PoolSideOptions PoolSide { get; set; } = new();
+
+    /// <summary>The "Controller:Settlement" section: the settlement period and default terms.</summary>
+    public Settlement.SettlementOptions Settlement { get; set; } = new();
 }

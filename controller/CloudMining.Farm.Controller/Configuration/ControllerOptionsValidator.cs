@@ -39,5 +39,7 @@ public sealed class ControllerOptionsValidator : IValidateOptions<ControllerOpti
             $"'{options.Mqtt.ProtocolVersion}' is not a protocol version the controller speaks; write {CloudMining.Farm.Mqtt.Client.Options.MqttProtocolVersions.Accepted} (3.1.1 only for a broker without MQTT 5).");
         errors.Require(options.Mqtt.Password is null || !string.IsNullOrEmpty(options.Mqtt.Username), "Controller:Mqtt:Username", "is empty but a password is set; set both or neither.");
         errors.Require(options.Engine is not null, "Controller:Engine", "is empty; remove the key to use the engine's defaults.");
+        options.PoolSide.Check(errors);
+        options.Settlement.Check(errors);
     }
 }

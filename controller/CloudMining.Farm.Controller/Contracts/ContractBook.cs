@@ -92,10 +92,28 @@ public sealed class ContractBook(IControllerStore store)
     }
 
     /// <summary>Stores a contract (checked with <see cref="EnsureAddable"/>) and adds it.</summary>
-    public async Task AddAsync(Contract contract, CancellationToken cancellationToken)
+    public Task AddAsync(Contract contract, CancellationToken cancellationToken) => AddAsync(contract, null, null, cancellationToken);
+
+    /// <summary>As <see cref="AddAsync(Contract, CancellationToken)"/>, with the contract's pool watch and settlement terms when given.</summary>
+    public async Task AddAsync(Contract contract, PoolSide.PoolWatch? watch, Settlement.SettlementTerms? terms, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(contract);
+        if ((watch is not null && _store is not PoolSide.IPoolSideStore) || (terms is not null && _store is not Settlement.ISettlementStore))
+        {
+            throw new InvalidOperationException($"The controller store {_store.GetType().Name} keeps no pool watches or settlement terms; use the SQLite store.");
+        }
+
         await _store.UpsertContractAsync(contract, cancellationToken);
+        if (watch is not null)
+        {
+            await ((PoolSide.IPoolSideStore)_store).SetPoolWatchAsync(contract.Id, watch, cancellationToken);
+        }
+
+        if (terms is not null)
+        {
+            await ((Settlement.ISettlementStore)_store).SetSettlementTermsAsync(contract.Id, terms, cancellationToken);
+        }
+
         _contracts.Add(contract);
     }
 

@@ -37,10 +37,12 @@ public sealed partial class ControllerEngine : IControllerOperations
             async now =>
             {
                 Contract contract = Validate(request, now);
+                PoolSide.PoolWatch? watch = PoolSide.PoolWatchRequests.From(request.PoolWatch, contract.Pool.Worker);
+                Settlement.SettlementTerms? terms = Settlement.SettlementTermsRequests.From(request.Settlement);
                 _contracts.EnsureAddable(contract, _desired.House);
                 CapacitySnapshot snapshot = _capacity.Compute(_fleet.Current.Miners, _contracts.SoldAt(now));
                 _capacity.EnsureSellable(snapshot, contract.Target);
-                await _contracts.AddAsync(contract, cancellationToken);
+                await _contracts.AddAsync(contract, watch, terms, cancellationToken);
                 if (_logger.IsEnabled(LogLevel.Information))
                 {
                     long units = _capacity.UnitsFor(contract.Target);

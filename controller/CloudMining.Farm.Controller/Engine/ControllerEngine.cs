@@ -7,6 +7,7 @@ using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Platform;
 using CloudMining.Farm.Controller.Proof;
+using CloudMining.Farm.Controller.Settlement;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,8 +38,10 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private readonly OperatorReadModel _views;
     private readonly CapacityCalculator _capacity;
     private readonly CurtailmentDesk _curtailment;
+    private readonly ContractSettler? _settler;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _initialized;
+    private DateTimeOffset _ledgerOrigin;
 
     public ControllerEngine(
         IOptions<EngineOptions> options,
@@ -53,7 +56,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         PlatformPublisher platform,
         OperatorReadModel views,
         CapacityCalculator capacity,
-        CurtailmentDesk? curtailment = null)
+        CurtailmentDesk? curtailment = null,
+        ContractSettler? settler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -70,6 +74,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         _views = views ?? throw new ArgumentNullException(nameof(views));
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
         _curtailment = curtailment ?? new CurtailmentDesk(new ControllerSite(_fleet.Site), _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<CurtailmentDesk>.Instance);
+        _settler = settler;
     }
 
     /// <summary>Desired generations published per rack and what the agents reported applied.</summary>
@@ -110,9 +115,13 @@ public sealed partial class ControllerEngine : IAsyncDisposable
                 await SolveAndApplyAsync(now, proofTriggered ? "proof of delivery" : "control loop", cancellationToken);
             }
 
-            // Ledger: energy of the shares since the last tick, completed hours closed.
+            // Ledger: energy of the shares since the last tick, completed hours closed, finished settlement periods settled.
             _ledger.CreditEnergy(now, fleet.PowerW, _allocation.Assignments);
             await _ledger.CloseCompletedHoursAsync(now, _contracts.All, _contracts.Endings, cancellationToken);
+            if (_settler is not null)
+            {
+                await _settler.CloseDueAsync(now, _ledgerOrigin, _contracts.All, _contracts.Endings, cancellationToken);
+            }
 
             // Curtailment: the price in force through the site's strike gate (enforcement comes later; see docs/curtailment.md).
             _curtailment.Observe(now);
@@ -147,6 +156,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         await _contracts.LoadAsync(cancellationToken);
         await _allocation.LoadAsync(cancellationToken);
         DateTimeOffset origin = await _ledger.LoadAsync(cancellationToken);
+        _ledgerOrigin = origin;
         await _fleet.LoadAsync(_allocation.Assignments.Keys, _time.GetUtcNow(), cancellationToken);
         _initialized = true;
         LogLoaded(_logger, _contracts.All.Count, _allocation.Version, _allocation.Assignments.Count, _fleet.Drained.Count, origin);

@@ -9,6 +9,8 @@ using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Platform;
+using CloudMining.Farm.Controller.PoolSide;
+using CloudMining.Farm.Controller.Settlement;
 using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +41,9 @@ public static class EngineServiceCollectionExtensions
     /// The engine's parts and <see cref="ControllerEngine"/> (also as <see cref="IControllerOperations"/>). Expects
     /// <see cref="IOptions{EngineOptions}"/>, <see cref="ControllerSite"/>, <see cref="FleetState"/>,
     /// <see cref="IControllerStore"/>, <see cref="TimeProvider"/> and logging; reads
-    /// <see cref="IOptions{PlatformPublishingOptions}"/> (its defaults when not registered); uses an <see cref="IFarmPublisher"/> and the
+    /// <see cref="IOptions{PlatformPublishingOptions}"/> (its defaults when not registered); settles contracts when the store
+    /// also keeps settlements (<see cref="ISettlementStore"/>) under a registered <see cref="SettlementOptions"/> (else the
+    /// defaults); uses an <see cref="IFarmPublisher"/> and the
     /// ingest client's <see cref="BrokerOutageGate"/> when registered (without a publisher nothing is published; without
     /// a gate the engine counts as connected from its first tick).
     /// </summary>
@@ -55,6 +59,17 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<CurrentAllocation>();
         services.AddSingleton<DeliveryProof>();
         services.AddSingleton<ContractLedger>();
+        services.AddSingleton(sp =>
+        {
+            IControllerStore store = sp.GetRequiredService<IControllerStore>();
+            return new ContractSettler(
+                store,
+                store as ISettlementStore,
+                store as IPoolSideStore,
+                sp.GetService<SettlementOptions>() ?? new SettlementOptions(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ContractSettler>>());
+        });
         services.AddSingleton<DesiredStatePublisher>();
         services.AddSingleton<PlatformPublisher>();
         services.AddSingleton<OperatorReadModel>();

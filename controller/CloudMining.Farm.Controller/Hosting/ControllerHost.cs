@@ -2,6 +2,7 @@ using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Controller.PoolSide;
 using CloudMining.Farm.Controller.History;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
@@ -285,7 +286,9 @@ public static class ControllerHost
         // Options per feature through the options system, validated again when the host starts (every error named by its key).
         services.AddBoundOptions<ControllerOptions, ControllerOptionsValidator>(controller);
         services.AddControllerEngineOptions(controller);
+        services.AddSingleton(controller.Settlement);
         services.AddControllerEngine();
+        services.AddPoolSideVerification(controller.PoolSide);
         services.AddSingleton(sp => new EngineService(
             controller,
             sp.GetRequiredService<ControllerEngine>(),

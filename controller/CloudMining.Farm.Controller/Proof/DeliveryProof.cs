@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Ingest;
@@ -20,7 +21,8 @@ public sealed partial class DeliveryProof
     private readonly DeliveryMeter _meter;
     private readonly DeliveryMonitor _monitor;
     private readonly Dictionary<string, double> _corrections = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double?> _delivered = new(StringComparer.Ordinal);
+    // Read by the pool-side verification outside the engine's lock.
+    private readonly ConcurrentDictionary<string, double?> _delivered = new(StringComparer.Ordinal);
 
     public DeliveryProof(IOptions<EngineOptions> options, ILogger<DeliveryProof> logger)
     {
@@ -118,7 +120,7 @@ public sealed partial class DeliveryProof
             : c);
     }
 
-    /// <summary>The delivered hashrate last measured for a contract, H/s; null: none measured (yet).</summary>
+    /// <summary>The delivered hashrate last measured for a contract, H/s; null: none measured (yet). Safe from any thread.</summary>
     public double? DeliveredHs(string contractId) => _delivered.GetValueOrDefault(contractId);
 
     /// <summary>An ended contract: its hysteresis and factor go.</summary>

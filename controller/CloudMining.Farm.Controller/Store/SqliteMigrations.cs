@@ -80,5 +80,62 @@ public static class SqliteMigrations
             ALTER TABLE contracts ADD COLUMN curtail_allowance_hours REAL NULL;
             ALTER TABLE contracts ADD COLUMN curtail_period TEXT NULL;
             """),
+
+        new(7, "pool side and settlement", """
+            CREATE TABLE contract_pool_watch (
+                contract_id TEXT PRIMARY KEY,
+                kind INTEGER NOT NULL,
+                api_url TEXT NOT NULL,
+                account TEXT NOT NULL,
+                worker TEXT NOT NULL,
+                api_key TEXT NOT NULL
+            );
+            CREATE TABLE pool_side_hours (
+                contract_id TEXT NOT NULL,
+                hour TEXT NOT NULL,
+                pool_thh REAL NOT NULL,
+                observed_s REAL NOT NULL,
+                PRIMARY KEY (contract_id, hour)
+            );
+            CREATE TABLE pool_discrepancies (
+                contract_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                since TEXT NOT NULL,
+                worker TEXT NOT NULL,
+                ours_hs REAL NOT NULL,
+                pool_hs REAL NOT NULL,
+                deviation REAL NOT NULL,
+                PRIMARY KEY (contract_id, at)
+            );
+            CREATE TABLE contract_settlement_terms (
+                contract_id TEXT PRIMARY KEY,
+                tolerance_percent REAL NOT NULL,
+                make_good INTEGER NOT NULL,
+                credit_per_thh TEXT NOT NULL
+            );
+            CREATE TABLE settlements (
+                contract_id TEXT NOT NULL,
+                period_start TEXT NOT NULL,
+                period_end TEXT NOT NULL,
+                target_thh REAL NOT NULL,
+                delivered_thh REAL NOT NULL,
+                shortfall_thh REAL NOT NULL,
+                tolerated_thh REAL NOT NULL,
+                make_good INTEGER NOT NULL,
+                make_good_thh REAL NOT NULL,
+                extra_hours REAL NOT NULL,
+                credit TEXT NOT NULL,
+                energy_kwh REAL NOT NULL,
+                maintenance_fee TEXT NOT NULL,
+                electricity_cost TEXT NOT NULL,
+                pool_thh REAL NULL,
+                closed_at TEXT NOT NULL,
+                PRIMARY KEY (contract_id, period_start)
+            );
+            CREATE TRIGGER settlements_are_final_update BEFORE UPDATE ON settlements
+            BEGIN SELECT RAISE(ABORT, 'a closed settlement is final and cannot be changed'); END;
+            CREATE TRIGGER settlements_are_final_delete BEFORE DELETE ON settlements
+            BEGIN SELECT RAISE(ABORT, 'a closed settlement is final and cannot be deleted'); END;
+            """),
     ];
 }

@@ -61,9 +61,9 @@ internal sealed class MinerPool
     /// <summary>Difficulty-1 work found but not yet enough for a whole share.</summary>
     private double _pendingDiff1;
 
-    /// <summary>Credits hashes sent to this pool and turns whole shares into accepted/rejected/stale, deterministically.</summary>
+    /// <summary>Credits hashes sent to this pool over [since, at) and turns whole shares into accepted/rejected/stale, deterministically.</summary>
     /// <remarks>Shares are cut at the difficulty in force when they are found, so a pool changing difficulty (vardiff) keeps the totals exact.</remarks>
-    public void AddHashes(double hashes, DateTimeOffset at, double shareDifficulty, double rejectRate, double staleRate, PoolLedger ledger)
+    public void AddHashes(double hashes, DateTimeOffset since, DateTimeOffset at, double shareDifficulty, double rejectRate, double staleRate, PoolLedger ledger)
     {
         if (hashes <= 0)
         {
@@ -94,7 +94,7 @@ internal sealed class MinerPool
             LastShareDifficulty = shareDifficulty;
         }
 
-        ledger.Record(Url, User, hashes, accepted, rejected, stale, shareDifficulty);
+        ledger.Record(Url, User, hashes, accepted, rejected, stale, shareDifficulty, since, at);
     }
 
     /// <summary>Work towards a share that was not finished when the miner moved away: a pool switch loses it, as on real miners.</summary>
