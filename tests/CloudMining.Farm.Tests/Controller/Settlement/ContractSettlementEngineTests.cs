@@ -22,8 +22,8 @@ public sealed class ContractSettlementEngineTests
         DateTimeOffset now = farm.Clock.GetUtcNow();
         var request = new NewContractRequest(
             "c1", "bob", "100 TH/s", "stratum+tcp://p.example:3333", "bob.1", now, null, 30, 0.05m, true,
-            new PoolWatchRequest("braiins", "https://pool.braiins.com/", Key),
-            new SettlementTermsRequest(5, "credit", 0.002m));
+            PoolWatch: new PoolWatchRequest("braiins", "https://pool.braiins.com/", Key),
+            Settlement: new SettlementTermsRequest(5, "credit", 0.002m));
 
         ContractView added = await farm.Engine.AddContractAsync(request, CancellationToken.None);
 
@@ -52,7 +52,7 @@ public sealed class ContractSettlementEngineTests
         await farm.RunAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         var request = new NewContractRequest(
             "c2", "bob", "100 TH/s", "stratum+tcp://p.example:3333", "bob.2", farm.Clock.GetUtcNow(), null, 30, 0.05m, true,
-            new PoolWatchRequest("slushpool", "https://pool.example/", Key));
+            PoolWatch: new PoolWatchRequest("slushpool", "https://pool.example/", Key));
 
         ContractValidationException refused = await Assert.ThrowsAsync<ContractValidationException>(() => farm.Engine.AddContractAsync(request, CancellationToken.None));
 
