@@ -40,17 +40,17 @@ public sealed partial class MinerCapabilityService : BackgroundService
 
     private const int MaxWorkers = 8;
 
-    private readonly PollingService? polling;
-    private readonly MinerChannels channels;
-    private readonly FirmwareProfileCatalog catalog;
-    private readonly RackEventBus? events;
-    private readonly AgentOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger<MinerCapabilityService> logger;
-    private readonly CapabilityProber prober;
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Channel<string> queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleWriter = false });
-    private long probes;
+    private readonly PollingService? _polling;
+    private readonly MinerChannels _channels;
+    private readonly FirmwareProfileCatalog _catalog;
+    private readonly RackEventBus? _events;
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MinerCapabilityService> _logger;
+    private readonly CapabilityProber _prober;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleWriter = false });
+    private long _probes;
 
     public MinerCapabilityService(
         PollingService? polling,
@@ -64,15 +64,15 @@ public sealed partial class MinerCapabilityService : BackgroundService
         TimeSpan? interval = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.polling = polling;
-        this.channels = channels ?? throw new ArgumentNullException(nameof(channels));
-        this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
-        this.events = events;
-        this.options = options.Value;
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _polling = polling;
+        _channels = channels ?? throw new ArgumentNullException(nameof(channels));
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _events = events;
+        _options = options.Value;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         Interval = interval is { } i && i > TimeSpan.Zero ? i : DefaultInterval;
-        prober = new CapabilityProber(channels.Writer, time);
+        _prober = new CapabilityProber(channels.Writer, time);
         if (publisher is not null)
         {
             publisher.UseCapabilities(() => Current);
@@ -86,17 +86,17 @@ public sealed partial class MinerCapabilityService : BackgroundService
     public TimeSpan Interval { get; }
 
     /// <summary>Probes run so far.</summary>
-    public long Probes => Interlocked.Read(ref probes);
+    public long Probes => Interlocked.Read(ref _probes);
 
     /// <summary>The latest capabilities of every probed miner, by miner id.</summary>
     public IReadOnlyList<MinerCapabilities> Current =>
-        [.. entries.Values.Select(e => e.Capabilities).OfType<MinerCapabilities>().OrderBy(c => c.MinerId, StringComparer.Ordinal)];
+        [.. _entries.Values.Select(e => e.Capabilities).OfType<MinerCapabilities>().OrderBy(c => c.MinerId, StringComparer.Ordinal)];
 
     /// <summary>Queues the miners of a finished poll cycle that need a probe (new, changed, due, or asked for).</summary>
     public void OnCycleCompleted(object? sender, PollCycleCompletedEventArgs cycle)
     {
         ArgumentNullException.ThrowIfNull(cycle);
-        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset now = _time.GetUtcNow();
         foreach (MinerPollStatus health in cycle.Miners)
         {
             if (ProfileOf(health) is not { } profile)
@@ -104,8 +104,8 @@ public sealed partial class MinerCapabilityService : BackgroundService
                 continue;
             }
 
-            ChannelTarget target = channels.Target(health.MinerId, health.Endpoint, profile);
-            Entry entry = entries.GetOrAdd(health.MinerId, _ => new Entry());
+            ChannelTarget target = _channels.Target(health.MinerId, health.Endpoint, profile);
+            Entry entry = _entries.GetOrAdd(health.MinerId, _ => new Entry());
             lock (entry)
             {
                 bool changed = entry.Target is null || !SameMiner(entry.Target, target);
@@ -116,7 +116,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
                 {
                     entry.Queued = true;
                     entry.Retest = false;
-                    queue.Writer.TryWrite(health.MinerId);
+                    _queue.Writer.TryWrite(health.MinerId);
                 }
             }
         }
@@ -125,7 +125,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
     /// <summary>Asks for a new probe of one miner (a write through its channel failed), at most once per <see cref="MinRetestInterval"/>.</summary>
     public void Retest(string minerId)
     {
-        if (!entries.TryGetValue(minerId, out Entry? entry))
+        if (!_entries.TryGetValue(minerId, out Entry? entry))
         {
             return;
         }
@@ -137,10 +137,10 @@ public sealed partial class MinerCapabilityService : BackgroundService
                 return;
             }
 
-            if (entry.Target is not null && (entry.ProbedAt is not { } at || time.GetUtcNow() - at >= MinRetestInterval))
+            if (entry.Target is not null && (entry.ProbedAt is not { } at || _time.GetUtcNow() - at >= MinRetestInterval))
             {
                 entry.Queued = true;
-                queue.Writer.TryWrite(minerId);
+                _queue.Writer.TryWrite(minerId);
             }
             else
             {
@@ -151,19 +151,19 @@ public sealed partial class MinerCapabilityService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (polling is not null)
+        if (_polling is not null)
         {
-            polling.CycleCompleted += OnCycleCompleted;
+            _polling.CycleCompleted += OnCycleCompleted;
         }
 
-        if (events is not null)
+        if (_events is not null)
         {
-            events.Raised += OnRackEvent;
+            _events.Raised += OnRackEvent;
         }
 
         try
         {
-            int workers = Math.Clamp(options.MaxConcurrency, 1, MaxWorkers);
+            int workers = Math.Clamp(_options.MaxConcurrency, 1, MaxWorkers);
             await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => WorkAsync(stoppingToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -172,14 +172,14 @@ public sealed partial class MinerCapabilityService : BackgroundService
         }
         finally
         {
-            if (polling is not null)
+            if (_polling is not null)
             {
-                polling.CycleCompleted -= OnCycleCompleted;
+                _polling.CycleCompleted -= OnCycleCompleted;
             }
 
-            if (events is not null)
+            if (_events is not null)
             {
-                events.Raised -= OnRackEvent;
+                _events.Raised -= OnRackEvent;
             }
         }
     }
@@ -187,16 +187,16 @@ public sealed partial class MinerCapabilityService : BackgroundService
     /// <summary>Probes one miner now (tests, and the workers).</summary>
     public async Task<MinerCapabilities?> ProbeNowAsync(string minerId, CancellationToken cancellationToken)
     {
-        if (!entries.TryGetValue(minerId, out Entry? entry) || entry.Target is not { } target)
+        if (!_entries.TryGetValue(minerId, out Entry? entry) || entry.Target is not { } target)
         {
             return null;
         }
 
         // Each channel has its own timeouts; this deadline only bounds a probe that touches several of them.
-        using var deadline = new CancellationTokenSource(ProbeDeadline, time);
+        using var deadline = new CancellationTokenSource(ProbeDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        MinerCapabilities found = await prober.ProbeAsync(target, linked.Token);
-        Interlocked.Increment(ref probes);
+        MinerCapabilities found = await _prober.ProbeAsync(target, linked.Token);
+        Interlocked.Increment(ref _probes);
         MinerCapabilities? before;
         bool replaced;
         lock (entry)
@@ -240,11 +240,11 @@ public sealed partial class MinerCapabilityService : BackgroundService
         return seconds >= Interval.TotalSeconds ? Interval : TimeSpan.FromSeconds(seconds);
     }
 
-    private TimeSpan ProbeDeadline => options.MinerTimeout * 4 + TimeSpan.FromSeconds(1);
+    private TimeSpan ProbeDeadline => _options.MinerTimeout * 4 + TimeSpan.FromSeconds(1);
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        await foreach (string minerId in queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (string minerId in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
@@ -254,13 +254,13 @@ public sealed partial class MinerCapabilityService : BackgroundService
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
 #pragma warning restore CA1031
             {
-                LogProbeFailed(logger, minerId, e.GetType().Name);
-                if (entries.TryGetValue(minerId, out Entry? entry))
+                LogProbeFailed(_logger, minerId, e.GetType().Name);
+                if (_entries.TryGetValue(minerId, out Entry? entry))
                 {
                     lock (entry)
                     {
                         entry.Queued = false;
-                        entry.ProbedAt = time.GetUtcNow();
+                        entry.ProbedAt = _time.GetUtcNow();
                     }
                 }
             }
@@ -281,7 +281,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
         string name = string.Equals(health.ConfiguredProfile, MinerOptions.AutoProfile, StringComparison.OrdinalIgnoreCase)
             ? health.Snapshot?.Identity.Profile ?? string.Empty
             : health.ConfiguredProfile;
-        return catalog.TryGet(name, out FirmwareProfile profile) ? profile : null;
+        return _catalog.TryGet(name, out FirmwareProfile profile) ? profile : null;
     }
 
     private static bool SameMiner(ChannelTarget a, ChannelTarget b) =>
@@ -297,10 +297,10 @@ public sealed partial class MinerCapabilityService : BackgroundService
         string[] unavailable = [.. c.Operations.Where(o => !o.Available && o.Reason != CapabilityReasons.NoRoute).Select(o => $"{o.Operation} ({o.Reason})")];
         if (unavailable.Length > 0 && c.For(MinerOperation.SetPools) is { Available: false } pools)
         {
-            LogPoolsUnavailable(logger, c.MinerId, pools.Reason ?? string.Empty, pools.Why ?? string.Empty, pools.Fix ?? string.Empty);
+            LogPoolsUnavailable(_logger, c.MinerId, pools.Reason ?? string.Empty, pools.Why ?? string.Empty, pools.Fix ?? string.Empty);
         }
 
-        LogCapabilities(logger, c.MinerId, c.Profile ?? "-", available.Length == 0 ? "none" : string.Join(", ", available), unavailable.Length == 0 ? "none" : string.Join(", ", unavailable));
+        LogCapabilities(_logger, c.MinerId, c.Profile ?? "-", available.Length == 0 ? "none" : string.Join(", ", available), unavailable.Length == 0 ? "none" : string.Join(", ", unavailable));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Miner {MinerId} ({Profile}) capabilities: available {Available}; unavailable {Unavailable}")]

@@ -12,14 +12,14 @@ namespace CloudMining.Farm.Agent.Channels;
 /// </summary>
 public sealed class MinerChannels
 {
-    private readonly Dictionary<string, MinerOptions> miners;
+    private readonly Dictionary<string, MinerOptions> _miners;
 
     public MinerChannels(MinerWriter writer, MinerCredentials credentials, AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Writer = writer ?? throw new ArgumentNullException(nameof(writer));
         Credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
-        miners = options.Miners.Where(m => !string.IsNullOrWhiteSpace(m.Id)).GroupBy(m => m.Id, StringComparer.OrdinalIgnoreCase)
+        _miners = options.Miners.Where(m => !string.IsNullOrWhiteSpace(m.Id)).GroupBy(m => m.Id, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
     }
 
@@ -40,7 +40,7 @@ public sealed class MinerChannels
     {
         ArgumentNullException.ThrowIfNull(minerId);
         ArgumentNullException.ThrowIfNull(profile);
-        MinerOptions? configured = miners.GetValueOrDefault(minerId);
+        MinerOptions? configured = _miners.GetValueOrDefault(minerId);
         MinerEndpoint where = endpoint ?? configured?.Endpoint ?? throw new ArgumentException($"Miner '{minerId}' is not configured on this rack.", nameof(minerId));
         return new ChannelTarget(minerId, where, profile)
         {

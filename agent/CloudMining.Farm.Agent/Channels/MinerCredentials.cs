@@ -14,16 +14,16 @@ public sealed class MinerCredentials
 {
     private const string S = AgentOptions.SectionName + ":MinerCredentials";
 
-    private readonly MinerCredentialOptions[] entries;
+    private readonly MinerCredentialOptions[] _entries;
 
     public MinerCredentials(IEnumerable<MinerCredentialOptions> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        this.entries = entries.Where(e => e is not null).ToArray();
+        _entries = entries.Where(e => e is not null).ToArray();
     }
 
     /// <summary>Every password configured (for redaction and for tests that look for leaks).</summary>
-    public IEnumerable<string> Secrets => entries.Select(e => e.Password).OfType<string>().Where(p => p.Length > 0);
+    public IEnumerable<string> Secrets => _entries.Select(e => e.Password).OfType<string>().Where(p => p.Length > 0);
 
     public MinerCredential? For(string minerId, FirmwareProfile profile)
     {
@@ -31,7 +31,7 @@ public sealed class MinerCredentials
         ArgumentNullException.ThrowIfNull(profile);
         MinerCredentialOptions? best = null;
         int bestScore = -1;
-        foreach (MinerCredentialOptions e in entries)
+        foreach (MinerCredentialOptions e in _entries)
         {
             int minerScore = MinerScore(e.Miner.Trim(), minerId);
             int profileScore = e.Profile.Trim() == "*" ? 0 : string.Equals(e.Profile.Trim(), profile.Name, StringComparison.OrdinalIgnoreCase) ? 1 : -1;

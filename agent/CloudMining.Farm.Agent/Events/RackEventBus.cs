@@ -16,13 +16,13 @@ public sealed partial class RackEventBus
     /// <summary>Longest event detail kept; details quote rejected input and miner replies, so they are cut here once for all.</summary>
     public const int MaxDetailChars = 2000;
 
-    private readonly ILogger<RackEventBus> logger;
-    private readonly Queue<RackEvent> recent = new();
-    private readonly Lock gate = new();
+    private readonly ILogger<RackEventBus> _logger;
+    private readonly Queue<RackEvent> _recent = new();
+    private readonly Lock _gate = new();
 
     public RackEventBus(ILogger<RackEventBus> logger)
     {
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
     /// <summary>Raised after the event was logged, on the raising thread; handlers must be quick.</summary>
@@ -33,9 +33,9 @@ public sealed partial class RackEventBus
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return recent.ToArray();
+                return _recent.ToArray();
             }
         }
     }
@@ -48,14 +48,14 @@ public sealed partial class RackEventBus
             rackEvent = rackEvent with { Detail = BoundedText.Echo(rackEvent.Detail, MaxDetailChars), MinerId = rackEvent.MinerId is { Length: > FarmTopics.MaxIdLength } ? null : rackEvent.MinerId };
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            if (recent.Count == RecentCapacity)
+            if (_recent.Count == RecentCapacity)
             {
-                recent.Dequeue();
+                _recent.Dequeue();
             }
 
-            recent.Enqueue(rackEvent);
+            _recent.Enqueue(rackEvent);
         }
 
         LogLevel level = rackEvent.Severity switch
@@ -64,7 +64,7 @@ public sealed partial class RackEventBus
             "warning" => LogLevel.Warning,
             _ => LogLevel.Information,
         };
-        Log(logger, level, rackEvent.Kind, rackEvent.Action, rackEvent.MinerId ?? "-", rackEvent.Detail ?? string.Empty);
+        Log(_logger, level, rackEvent.Kind, rackEvent.Action, rackEvent.MinerId ?? "-", rackEvent.Detail ?? string.Empty);
 
         EventHandler<RackEvent>? handlers = Raised;
         if (handlers is null)
@@ -82,7 +82,7 @@ public sealed partial class RackEventBus
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                LogHandlerFailed(logger, e, rackEvent.Action);
+                LogHandlerFailed(_logger, e, rackEvent.Action);
             }
         }
     }

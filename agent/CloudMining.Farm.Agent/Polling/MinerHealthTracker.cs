@@ -6,14 +6,14 @@ namespace CloudMining.Farm.Agent.Polling;
 /// <summary>Holds the latest <see cref="MinerPollStatus"/> of every miner and logs exactly one line each time a miner's state changes.</summary>
 public sealed partial class MinerHealthTracker
 {
-    private readonly MinerPollStatus[] miners;
-    private readonly ILogger logger;
+    private readonly MinerPollStatus[] _miners;
+    private readonly ILogger _logger;
 
     public MinerHealthTracker(IReadOnlyList<MinerOptions> configured, ILogger<MinerHealthTracker> logger)
     {
         ArgumentNullException.ThrowIfNull(configured);
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        miners = configured.Select(m => new MinerPollStatus
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _miners = configured.Select(m => new MinerPollStatus
         {
             MinerId = m.Id,
             Endpoint = m.Endpoint,
@@ -21,14 +21,14 @@ public sealed partial class MinerHealthTracker
         }).ToArray();
     }
 
-    public int Count => miners.Length;
+    public int Count => _miners.Length;
 
     /// <summary>Each slot is replaced whole, so readers on other threads see one poll's result or the next, never half of one.</summary>
-    public MinerPollStatus this[int index] => Volatile.Read(ref miners[index]);
+    public MinerPollStatus this[int index] => Volatile.Read(ref _miners[index]);
 
     public MinerPollStatus? Find(string minerId)
     {
-        for (int i = 0; i < miners.Length; i++)
+        for (int i = 0; i < _miners.Length; i++)
         {
             MinerPollStatus m = this[i];
             if (string.Equals(m.MinerId, minerId, StringComparison.OrdinalIgnoreCase))
@@ -43,7 +43,7 @@ public sealed partial class MinerHealthTracker
     /// <summary>A copy of every miner's current health, in configuration order.</summary>
     public IReadOnlyList<MinerPollStatus> Current()
     {
-        var copy = new MinerPollStatus[miners.Length];
+        var copy = new MinerPollStatus[_miners.Length];
         for (int i = 0; i < copy.Length; i++)
         {
             copy[i] = this[i];
@@ -80,14 +80,14 @@ public sealed partial class MinerHealthTracker
                 ConsecutiveFailures = previous.ConsecutiveFailures + 1,
                 Failures = previous.Failures + 1,
             };
-        Volatile.Write(ref miners[index], next);
+        Volatile.Write(ref _miners[index], next);
 
         LogLevel level = next.State == MinerHealthState.Ok ? LogLevel.Information : LogLevel.Warning;
-        if (next.State != previous.State && logger.IsEnabled(level))
+        if (next.State != previous.State && _logger.IsEnabled(level))
         {
             string address = next.Endpoint.ToString();
             string state = next.State.ToString();
-            LogStateChanged(logger, level, next.MinerId, address, state, next.Reason);
+            LogStateChanged(_logger, level, next.MinerId, address, state, next.Reason);
         }
 
         return next;

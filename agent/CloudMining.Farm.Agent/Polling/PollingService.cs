@@ -9,49 +9,49 @@ namespace CloudMining.Farm.Agent.Polling;
 /// <summary>The agent's heartbeat: polls the whole rack every interval and rewrites status.json after each cycle.</summary>
 public sealed partial class PollingService : BackgroundService
 {
-    private readonly RackPoller poller;
-    private readonly AgentOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger<PollingService> logger;
-    private PollCycleResult? lastCycle;
-    private bool statusWriteFailing;
-    private bool overrunning;
+    private readonly RackPoller _poller;
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PollingService> _logger;
+    private PollCycleResult? _lastCycle;
+    private bool _statusWriteFailing;
+    private bool _overrunning;
 
     public PollingService(RackPoller poller, IOptions<AgentOptions> options, TimeProvider time, ILogger<PollingService> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.poller = poller ?? throw new ArgumentNullException(nameof(poller));
-        this.options = options.Value;
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _poller = poller ?? throw new ArgumentNullException(nameof(poller));
+        _options = options.Value;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
     /// <summary>Raised on the polling loop after each cycle; handlers must return at once (hand the work to another task).</summary>
     public event EventHandler<PollCycleCompletedEventArgs>? CycleCompleted;
 
     /// <summary>The most recent finished cycle, or null before the first one ends.</summary>
-    public PollCycleResult? LastCycle => Volatile.Read(ref lastCycle);
+    public PollCycleResult? LastCycle => Volatile.Read(ref _lastCycle);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        DateTimeOffset startedAt = time.GetUtcNow();
-        if (logger.IsEnabled(LogLevel.Information))
+        DateTimeOffset startedAt = _time.GetUtcNow();
+        if (_logger.IsEnabled(LogLevel.Information))
         {
-            double interval = Seconds(options.PollInterval);
-            string statusPath = StatusFile.PathIn(options.StateDirectory);
-            LogStarted(logger, poller.MinerCount, options.RackId, options.Site, interval, options.MaxConcurrency, statusPath);
+            double interval = Seconds(_options.PollInterval);
+            string statusPath = StatusFile.PathIn(_options.StateDirectory);
+            LogStarted(_logger, _poller.MinerCount, _options.RackId, _options.Site, interval, _options.MaxConcurrency, statusPath);
         }
 
         // The timer ticks on the interval grid; a cycle that overruns makes the next start at once rather than pile up,
         // because the loop awaits each cycle before waiting for the next tick: cycles never overlap.
-        using var timer = new PeriodicTimer(options.PollInterval, time);
+        using var timer = new PeriodicTimer(_options.PollInterval, _time);
         do
         {
-            PollCycleResult cycle = await poller.PollOnceAsync(stoppingToken);
-            Volatile.Write(ref lastCycle, cycle);
+            PollCycleResult cycle = await _poller.PollOnceAsync(stoppingToken);
+            Volatile.Write(ref _lastCycle, cycle);
             NoteOverrun(cycle);
             await WriteStatusAsync(cycle, startedAt, stoppingToken);
-            CycleCompleted?.Invoke(this, new PollCycleCompletedEventArgs(cycle, poller.Tracker.Current()));
+            CycleCompleted?.Invoke(this, new PollCycleCompletedEventArgs(cycle, _poller.Tracker.Current()));
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -59,51 +59,51 @@ public sealed partial class PollingService : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        LogStopped(logger, LastCycle?.Cycle ?? 0);
+        LogStopped(_logger, LastCycle?.Cycle ?? 0);
     }
 
     private void NoteOverrun(PollCycleResult cycle)
     {
-        bool over = cycle.Duration > options.PollInterval;
-        if (over && !overrunning && logger.IsEnabled(LogLevel.Warning))
+        bool over = cycle.Duration > _options.PollInterval;
+        if (over && !_overrunning && _logger.IsEnabled(LogLevel.Warning))
         {
             double duration = Seconds(cycle.Duration);
-            double interval = Seconds(options.PollInterval);
-            LogOverrun(logger, cycle.Cycle, duration, interval);
+            double interval = Seconds(_options.PollInterval);
+            LogOverrun(_logger, cycle.Cycle, duration, interval);
         }
-        else if (!over && overrunning && logger.IsEnabled(LogLevel.Information))
+        else if (!over && _overrunning && _logger.IsEnabled(LogLevel.Information))
         {
             double duration = Seconds(cycle.Duration);
-            LogWithinInterval(logger, cycle.Cycle, duration);
+            LogWithinInterval(_logger, cycle.Cycle, duration);
         }
 
-        overrunning = over;
+        _overrunning = over;
     }
 
     private async Task WriteStatusAsync(PollCycleResult cycle, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         try
         {
-            AgentStatusDocument doc = StatusDocumentFactory.Create(options, poller.Tracker.Current(), cycle, startedAt, time.GetUtcNow());
-            await StatusFile.WriteAsync(options.StateDirectory, doc, cancellationToken);
-            if (statusWriteFailing && logger.IsEnabled(LogLevel.Information))
+            AgentStatusDocument doc = StatusDocumentFactory.Create(_options, _poller.Tracker.Current(), cycle, startedAt, _time.GetUtcNow());
+            await StatusFile.WriteAsync(_options.StateDirectory, doc, cancellationToken);
+            if (_statusWriteFailing && _logger.IsEnabled(LogLevel.Information))
             {
-                string statusPath = StatusFile.PathIn(options.StateDirectory);
-                LogStatusWritable(logger, statusPath);
+                string statusPath = StatusFile.PathIn(_options.StateDirectory);
+                LogStatusWritable(_logger, statusPath);
             }
 
-            statusWriteFailing = false;
+            _statusWriteFailing = false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Polling goes on without the file; say so once, not every cycle.
-            if (!statusWriteFailing && logger.IsEnabled(LogLevel.Error))
+            if (!_statusWriteFailing && _logger.IsEnabled(LogLevel.Error))
             {
-                string statusPath = StatusFile.PathIn(options.StateDirectory);
-                LogStatusNotWritable(logger, statusPath, e.Message);
+                string statusPath = StatusFile.PathIn(_options.StateDirectory);
+                LogStatusNotWritable(_logger, statusPath, e.Message);
             }
 
-            statusWriteFailing = true;
+            _statusWriteFailing = true;
         }
     }
 

@@ -8,47 +8,47 @@ namespace CloudMining.Farm.Agent.Polling;
 /// <summary>Polls every miner of the rack once per call, with bounded concurrency and each miner behind its own resilience pipeline.</summary>
 public sealed class RackPoller
 {
-    private readonly AgentOptions options;
-    private readonly IMinerReader reader;
-    private readonly MinerHealthTracker tracker;
-    private readonly TimeProvider time;
-    private readonly MinerPollTarget[] targets;
-    private long cycles;
+    private readonly AgentOptions _options;
+    private readonly IMinerReader _reader;
+    private readonly MinerHealthTracker _tracker;
+    private readonly TimeProvider _time;
+    private readonly MinerPollTarget[] _targets;
+    private long _cycles;
 
     public RackPoller(IOptions<AgentOptions> options, IMinerReader reader, MinerHealthTracker tracker, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.options = options.Value;
-        this.reader = reader ?? throw new ArgumentNullException(nameof(reader));
-        this.tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
+        _options = options.Value;
+        _reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        _tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
 
         // Composed once per miner: the breaker's memory must outlive a single poll.
-        targets = this.options.Miners.Select((m, i) =>
+        _targets = _options.Miners.Select((m, i) =>
         {
             var breaker = new CircuitBreakerStateProvider();
-            return new MinerPollTarget(i, m, MinerResiliencePipelineFactory.Create(this.options, time, breaker), breaker);
+            return new MinerPollTarget(i, m, MinerResiliencePipelineFactory.Create(_options, time, breaker), breaker);
         }).ToArray();
     }
 
-    public MinerHealthTracker Tracker => tracker;
+    public MinerHealthTracker Tracker => _tracker;
 
-    public int MinerCount => targets.Length;
+    public int MinerCount => _targets.Length;
 
     /// <summary>The breaker state of one miner, for tests and diagnostics.</summary>
-    public CircuitState CircuitState(int index) => targets[index].Breaker.CircuitState;
+    public CircuitState CircuitState(int index) => _targets[index].Breaker.CircuitState;
 
     /// <summary>Polls every miner once. Never throws for miner faults; only cancellation ends it early.</summary>
     public async Task<PollCycleResult> PollOnceAsync(CancellationToken cancellationToken)
     {
-        long cycle = Interlocked.Increment(ref cycles);
-        DateTimeOffset startedAt = time.GetUtcNow();
-        long started = time.GetTimestamp();
+        long cycle = Interlocked.Increment(ref _cycles);
+        DateTimeOffset startedAt = _time.GetUtcNow();
+        long started = _time.GetTimestamp();
         int succeeded = 0;
 
         await Parallel.ForEachAsync(
-            targets,
-            new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency, CancellationToken = cancellationToken },
+            _targets,
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
             async (target, ct) =>
             {
                 if (await PollMinerAsync(target, ct))
@@ -57,20 +57,20 @@ public sealed class RackPoller
                 }
             });
 
-        return new PollCycleResult(cycle, startedAt, time.GetElapsedTime(started), targets.Length, succeeded);
+        return new PollCycleResult(cycle, startedAt, _time.GetElapsedTime(started), _targets.Length, succeeded);
     }
 
     private async ValueTask<bool> PollMinerAsync(MinerPollTarget target, CancellationToken cancellationToken)
     {
-        long started = time.GetTimestamp();
+        long started = _time.GetTimestamp();
         MinerPollOutcome outcome;
         try
         {
             MinerReadResult result = await target.Pipeline.ExecuteAsync(
                 static (state, ct) => state.reader.ReadAsync(state.target.Endpoint, state.target.Miner.Profile, ct),
-                (reader, target),
+                (reader: _reader, target),
                 cancellationToken);
-            outcome = MinerHealthClassifier.FromResult(result, target.Nominal, options.DegradedBelowPercent);
+            outcome = MinerHealthClassifier.FromResult(result, target.Nominal, _options.DegradedBelowPercent);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -78,16 +78,16 @@ public sealed class RackPoller
         }
         catch (Exception e)
         {
-            outcome = MinerHealthClassifier.FromException(e, tracker[target.Index], options.CircuitBreaker.BreakDuration);
+            outcome = MinerHealthClassifier.FromException(e, _tracker[target.Index], _options.CircuitBreaker.BreakDuration);
         }
 
         // The poll that tripped the breaker already tells the technician the miner will now be skipped.
         if (!outcome.IsSuccess && outcome.State != MinerHealthState.CircuitOpen && target.Breaker.CircuitState == Polly.CircuitBreaker.CircuitState.Open)
         {
-            outcome = MinerHealthClassifier.CircuitOpened(outcome, tracker[target.Index].ConsecutiveFailures + 1, options.CircuitBreaker.BreakDuration);
+            outcome = MinerHealthClassifier.CircuitOpened(outcome, _tracker[target.Index].ConsecutiveFailures + 1, _options.CircuitBreaker.BreakDuration);
         }
 
-        tracker.Record(target.Index, outcome, time.GetUtcNow(), time.GetElapsedTime(started));
+        _tracker.Record(target.Index, outcome, _time.GetUtcNow(), _time.GetElapsedTime(started));
         return outcome.IsSuccess;
     }
 }

@@ -31,42 +31,42 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
     /// <summary>At most this many rejected entries are named in an event; the rest are counted.</summary>
     private const int MaxReasonsPerEvent = 5;
 
-    private readonly AgentOptions options;
-    private readonly FirmwareProfileCatalog catalog;
-    private readonly MinerHealthTracker? tracker;
-    private readonly RackEventBus events;
-    private readonly ILogger<DesiredPoolStateStore> logger;
-    private readonly Lock gate = new();
-    private DesiredPoolStatePayload? received;
-    private DesiredPoolStatePayload? current;
-    private IReadOnlyList<RejectedMinerEntry> rejectedMiners = [];
-    private long? storedGeneration;
-    private ReportedRejection? rejection;
+    private readonly AgentOptions _options;
+    private readonly FirmwareProfileCatalog _catalog;
+    private readonly MinerHealthTracker? _tracker;
+    private readonly RackEventBus _events;
+    private readonly ILogger<DesiredPoolStateStore> _logger;
+    private readonly Lock _gate = new();
+    private DesiredPoolStatePayload? _received;
+    private DesiredPoolStatePayload? _current;
+    private IReadOnlyList<RejectedMinerEntry> _rejectedMiners = [];
+    private long? _storedGeneration;
+    private ReportedRejection? _rejection;
 
     public DesiredPoolStateStore(IOptions<AgentOptions> options, FirmwareProfileCatalog catalog, MinerHealthTracker? tracker, RackEventBus events, ILogger<DesiredPoolStateStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.options = options.Value;
-        this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
-        this.tracker = tracker;
-        this.events = events ?? throw new ArgumentNullException(nameof(events));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _options = options.Value;
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _tracker = tracker;
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         Load();
     }
 
     /// <summary>Raised (on the caller's thread) after a new state was accepted or one was rejected.</summary>
     public event EventHandler? Changed;
 
-    public string FilePath => Path.Combine(options.StateDirectory, FileName);
+    public string FilePath => Path.Combine(_options.StateDirectory, FileName);
 
     /// <summary>The desired state held, with only the entries that passed validation (those the agent applies).</summary>
     public DesiredPoolStatePayload? Current
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return current;
+                return _current;
             }
         }
     }
@@ -76,9 +76,9 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return rejectedMiners;
+                return _rejectedMiners;
             }
         }
     }
@@ -88,9 +88,9 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return rejection;
+                return _rejection;
             }
         }
     }
@@ -98,7 +98,7 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
     /// <summary>The firmware profile of a configured miner: its configured name, or what detection found at the last poll.</summary>
     public FirmwareProfile? ProfileOf(string minerId)
     {
-        MinerOptions? miner = options.Miners.FirstOrDefault(m => string.Equals(m.Id, minerId, StringComparison.OrdinalIgnoreCase));
+        MinerOptions? miner = _options.Miners.FirstOrDefault(m => string.Equals(m.Id, minerId, StringComparison.OrdinalIgnoreCase));
         if (miner is null)
         {
             return null;
@@ -107,10 +107,10 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         string name = miner.Profile;
         if (string.Equals(name, MinerOptions.AutoProfile, StringComparison.OrdinalIgnoreCase))
         {
-            name = tracker?.Current().FirstOrDefault(h => string.Equals(h.MinerId, miner.Id, StringComparison.OrdinalIgnoreCase))?.Snapshot?.Identity.Profile ?? string.Empty;
+            name = _tracker?.Current().FirstOrDefault(h => string.Equals(h.MinerId, miner.Id, StringComparison.OrdinalIgnoreCase))?.Snapshot?.Identity.Profile ?? string.Empty;
         }
 
-        return catalog.TryGet(name, out FirmwareProfile profile) ? profile : null;
+        return _catalog.TryGet(name, out FirmwareProfile profile) ? profile : null;
     }
 
     /// <summary>Parses, validates and (when valid and new) stores a payload from the desired topic.</summary>
@@ -141,14 +141,14 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         ArgumentNullException.ThrowIfNull(desired);
         string? refused = null;
         DesiredPoolStateValidation validation;
-        lock (gate)
+        lock (_gate)
         {
-            validation = DesiredPoolStateValidator.Validate(desired, options, storedGeneration, ProfileOf);
+            validation = DesiredPoolStateValidator.Validate(desired, _options, _storedGeneration, ProfileOf);
             if (!validation.IsUsable)
             {
                 refused = Summary(validation.Problems);
             }
-            else if (received is not null && received.Generation == desired.Generation && SameContent(received, desired))
+            else if (_received is not null && _received.Generation == desired.Generation && SameContent(_received, desired))
             {
                 return DesiredIntakeOutcome.Unchanged;
             }
@@ -158,7 +158,7 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
                 {
                     Write(desired);
                     Hold(desired, validation);
-                    rejection = null;
+                    _rejection = null;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -174,10 +174,10 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
             return Reject(desired.Generation, refused, source);
         }
 
-        LogAccepted(logger, desired.Generation, validation.Accepted.Count, validation.Rejected.Count, source);
+        LogAccepted(_logger, desired.Generation, validation.Accepted.Count, validation.Rejected.Count, source);
         if (validation.Rejected.Count > 0)
         {
-            events.Raise(RackEvent.Warning(
+            _events.Raise(RackEvent.Warning(
                 "pools",
                 "desired-miners-rejected",
                 validation.Rejected.Count == 1 ? validation.Rejected[0].MinerId : null,
@@ -193,10 +193,10 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
 
     private void Hold(DesiredPoolStatePayload desired, DesiredPoolStateValidation validation)
     {
-        received = desired;
-        current = desired with { Miners = validation.Accepted };
-        rejectedMiners = validation.Rejected;
-        storedGeneration = desired.Generation;
+        _received = desired;
+        _current = desired with { Miners = validation.Accepted };
+        _rejectedMiners = validation.Rejected;
+        _storedGeneration = desired.Generation;
     }
 
     private static DesiredPoolStatePayload ParseDesired(ReadOnlyMemory<byte> json)
@@ -223,20 +223,20 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
 
     private DesiredIntakeOutcome Reject(long? generation, string reason, string source)
     {
-        lock (gate)
+        lock (_gate)
         {
-            rejection = new ReportedRejection(generation, BoundedText.Echo(reason, ReportedStateBudget.MaxReasonChars * 4));
+            _rejection = new ReportedRejection(generation, BoundedText.Echo(reason, ReportedStateBudget.MaxReasonChars * 4));
         }
 
         // One event per refused message; it is logged by the bus, so no second log line here.
-        events.Raise(RackEvent.Warning("pools", "desired-rejected", null, $"desired pool state{(generation is { } g ? $" generation {g}" : string.Empty)} from {source} rejected, nothing changed: {reason}"));
+        _events.Raise(RackEvent.Warning("pools", "desired-rejected", null, $"desired pool state{(generation is { } g ? $" generation {g}" : string.Empty)} from {source} rejected, nothing changed: {reason}"));
         Changed?.Invoke(this, EventArgs.Empty);
         return DesiredIntakeOutcome.Rejected;
     }
 
     private void Write(DesiredPoolStatePayload desired)
     {
-        Directory.CreateDirectory(options.StateDirectory);
+        Directory.CreateDirectory(_options.StateDirectory);
         string temp = FilePath + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -262,24 +262,24 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             // Kept on disk for a look; the controller's retained state replaces it once the broker is reachable.
-            LogLoadFailed(logger, FilePath, e.Message);
+            LogLoadFailed(_logger, FilePath, e.Message);
             return;
         }
 
-        storedGeneration = desired.Generation;
-        DesiredPoolStateValidation validation = DesiredPoolStateValidator.Validate(desired, options, null, ProfileOf);
+        _storedGeneration = desired.Generation;
+        DesiredPoolStateValidation validation = DesiredPoolStateValidator.Validate(desired, _options, null, ProfileOf);
         if (!validation.IsUsable)
         {
-            LogLoadFailed(logger, FilePath, Summary(validation.Problems));
+            LogLoadFailed(_logger, FilePath, Summary(validation.Problems));
             return;
         }
 
         Hold(desired, validation);
-        LogLoaded(logger, desired.Generation, validation.Accepted.Count, FilePath);
+        LogLoaded(_logger, desired.Generation, validation.Accepted.Count, FilePath);
         if (validation.Rejected.Count > 0)
         {
             // Re-checked against today's configuration: a miner since removed from Agent:Miners is rejected alone.
-            LogLoadedRejected(logger, validation.Rejected.Count, Summary(validation.Rejected.Select(r => r.Reason).ToList()));
+            LogLoadedRejected(_logger, validation.Rejected.Count, Summary(validation.Rejected.Select(r => r.Reason).ToList()));
         }
     }
 

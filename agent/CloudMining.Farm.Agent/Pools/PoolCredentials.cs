@@ -13,16 +13,16 @@ public sealed class PoolCredentials
 
     private const string S = AgentOptions.SectionName + ":PoolCredentials";
 
-    private readonly PoolCredentialOptions[] entries;
+    private readonly PoolCredentialOptions[] _entries;
 
     public PoolCredentials(IEnumerable<PoolCredentialOptions> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        this.entries = entries.Where(e => e is not null).ToArray();
+        _entries = entries.Where(e => e is not null).ToArray();
     }
 
     /// <summary>Every password configured (so tests and redaction can look for them).</summary>
-    public IEnumerable<string> Secrets => entries.Select(e => e.Password).OfType<string>().Where(p => p.Length > 0);
+    public IEnumerable<string> Secrets => _entries.Select(e => e.Password).OfType<string>().Where(p => p.Length > 0);
 
     public string PasswordFor(string url, string user)
     {
@@ -30,7 +30,7 @@ public sealed class PoolCredentials
         ArgumentNullException.ThrowIfNull(user);
         PoolCredentialOptions? best = null;
         int bestScore = -1;
-        foreach (PoolCredentialOptions e in entries)
+        foreach (PoolCredentialOptions e in _entries)
         {
             int urlScore = e.Url.Trim() == "*" ? 0 : string.Equals(e.Url.Trim(), url, StringComparison.OrdinalIgnoreCase) ? 4 : -1;
             int userScore = UserScore(e.User.Trim(), user);

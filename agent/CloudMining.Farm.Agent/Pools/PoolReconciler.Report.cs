@@ -11,7 +11,7 @@ public sealed partial class PoolReconciler
 {
     private void PublishReport(DesiredPoolStatePayload? desired)
     {
-        ReportedRejection? rejection = store.Rejection;
+        ReportedRejection? rejection = _store.Rejection;
         if (desired is null && rejection is null)
         {
             return;
@@ -19,7 +19,7 @@ public sealed partial class PoolReconciler
 
         // A report says "generation G applied, except for errors[]": it goes out only once G was tried on every miner,
         // so that a controller never reads a generation as applied while miners have not even been tried.
-        if (desired is not null && desired.Miners.Any(a => !miners.TryGetValue(a.MinerId, out MinerPoolState? s) || s.Status == ReportedMinerState.Pending))
+        if (desired is not null && desired.Miners.Any(a => !_miners.TryGetValue(a.MinerId, out MinerPoolState? s) || s.Status == ReportedMinerState.Pending))
         {
             return;
         }
@@ -29,7 +29,7 @@ public sealed partial class PoolReconciler
         var errors = new List<string>();
         foreach (MinerPoolAssignment a in desired?.Miners ?? [])
         {
-            MinerPoolState s = miners.GetOrAdd(a.MinerId, _ => new MinerPoolState());
+            MinerPoolState s = _miners.GetOrAdd(a.MinerId, _ => new MinerPoolState());
             string? reason = s.Reason is null ? null : BoundedText.Echo(s.Reason, ReportedStateBudget.MaxReasonChars);
             statuses.Add(new ReportedMinerStatus(a.MinerId, s.Status, s.AppliedGeneration, reason, s.NextRetryAt));
             if (s.ReadPools is { Count: > 0 } read)
@@ -44,7 +44,7 @@ public sealed partial class PoolReconciler
         }
 
         // Entries the agent would not apply: never tried, so never pending; named once each, up to a bound.
-        IReadOnlyList<RejectedMinerEntry> refused = desired is null ? [] : store.RejectedMiners;
+        IReadOnlyList<RejectedMinerEntry> refused = desired is null ? [] : _store.RejectedMiners;
         foreach (RejectedMinerEntry r in refused.Take(ReportedStateBudget.MaxRejectedListed))
         {
             string reason = BoundedText.Echo(Scrub(r.Reason), ReportedStateBudget.MaxReasonChars);
@@ -71,9 +71,9 @@ public sealed partial class PoolReconciler
         {
             Publisher = string.Empty,
             Seq = 1,
-            Timestamp = time.GetUtcNow(),
-            Site = options.Site,
-            Rack = options.RackId,
+            Timestamp = _time.GetUtcNow(),
+            Site = _options.Site,
+            Rack = _options.RackId,
             Generation = generation,
             Miners = applied,
             Errors = errors,
@@ -85,14 +85,14 @@ public sealed partial class PoolReconciler
 
         // Compare without the envelope: a report is re-sent only when something in it changed.
         string key = System.Text.Json.JsonSerializer.Serialize(report with { Timestamp = default }, FarmJsonContext.Default.ReportedPoolStatePayload);
-        if (key == lastReportKey)
+        if (key == _lastReportKey)
         {
             return;
         }
 
-        lastReportKey = key;
-        Volatile.Write(ref lastReport, report);
-        publisher?.QueueReported(report);
+        _lastReportKey = key;
+        Volatile.Write(ref _lastReport, report);
+        _publisher?.QueueReported(report);
         Reported?.Invoke(this, report);
     }
 }

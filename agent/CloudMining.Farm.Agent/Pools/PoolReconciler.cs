@@ -36,24 +36,24 @@ public sealed partial class PoolReconciler : BackgroundService
     /// <summary>Miners changed at the same time; each change is a handful of short API conversations.</summary>
     private const int MaxParallelMiners = 8;
 
-    private readonly DesiredPoolStateStore store;
-    private readonly PollingService? polling;
-    private readonly IMinerReader reader;
-    private readonly MinerChannels channels;
-    private readonly PoolCredentials credentials;
-    private readonly RackEventBus events;
-    private readonly TelemetryPublisher? publisher;
-    private readonly AgentOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger<PoolReconciler> logger;
-    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly ConcurrentDictionary<string, MinerPoolState> miners = new(StringComparer.OrdinalIgnoreCase);
-    private PollCycleCompletedEventArgs? latestCycle;
-    private long? workingGeneration;
-    private string? lastReportKey;
-    private long passes;
-    private long lastReconciledCycle;
-    private ReportedPoolStatePayload? lastReport;
+    private readonly DesiredPoolStateStore _store;
+    private readonly PollingService? _polling;
+    private readonly IMinerReader _reader;
+    private readonly MinerChannels _channels;
+    private readonly PoolCredentials _credentials;
+    private readonly RackEventBus _events;
+    private readonly TelemetryPublisher? _publisher;
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PoolReconciler> _logger;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly ConcurrentDictionary<string, MinerPoolState> _miners = new(StringComparer.OrdinalIgnoreCase);
+    private PollCycleCompletedEventArgs? _latestCycle;
+    private long? _workingGeneration;
+    private string? _lastReportKey;
+    private long _passes;
+    private long _lastReconciledCycle;
+    private ReportedPoolStatePayload? _lastReport;
 
     public PoolReconciler(
         DesiredPoolStateStore store,
@@ -68,16 +68,16 @@ public sealed partial class PoolReconciler : BackgroundService
         ILogger<PoolReconciler> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.store = store ?? throw new ArgumentNullException(nameof(store));
-        this.polling = polling;
-        this.reader = reader ?? throw new ArgumentNullException(nameof(reader));
-        this.channels = channels ?? throw new ArgumentNullException(nameof(channels));
-        this.credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
-        this.events = events ?? throw new ArgumentNullException(nameof(events));
-        this.publisher = publisher;
-        this.options = options.Value;
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _polling = polling;
+        _reader = reader ?? throw new ArgumentNullException(nameof(reader));
+        _channels = channels ?? throw new ArgumentNullException(nameof(channels));
+        _credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _publisher = publisher;
+        _options = options.Value;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
 
         // Wired here, not in ExecuteAsync: the publisher subscribes when it connects, which may be before we run.
         publisher?.UseDesiredPoolState((message, _) =>
@@ -91,40 +91,40 @@ public sealed partial class PoolReconciler : BackgroundService
     public event EventHandler<ReportedPoolStatePayload>? Reported;
 
     /// <summary>Finished reconciliation passes (tests wait on it instead of sleeping).</summary>
-    public long Passes => Interlocked.Read(ref passes);
+    public long Passes => Interlocked.Read(ref _passes);
 
     /// <summary>The number of the poll cycle the last finished pass worked from (0 before the first cycle).</summary>
-    public long LastReconciledCycle => Interlocked.Read(ref lastReconciledCycle);
+    public long LastReconciledCycle => Interlocked.Read(ref _lastReconciledCycle);
 
     /// <summary>The latest reported state built (envelope fields are filled by the publisher).</summary>
-    public ReportedPoolStatePayload? LastReport => Volatile.Read(ref lastReport);
+    public ReportedPoolStatePayload? LastReport => Volatile.Read(ref _lastReport);
 
     /// <summary>Feeds a finished poll cycle (the polling service does this through its event).</summary>
     public void OnCycleCompleted(object? sender, PollCycleCompletedEventArgs cycle)
     {
-        Volatile.Write(ref latestCycle, cycle);
-        wake.Writer.TryWrite(true);
+        Volatile.Write(ref _latestCycle, cycle);
+        _wake.Writer.TryWrite(true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (polling is not null)
+        if (_polling is not null)
         {
-            polling.CycleCompleted += OnCycleCompleted;
+            _polling.CycleCompleted += OnCycleCompleted;
         }
 
-        store.Changed += OnDesiredChanged;
+        _store.Changed += OnDesiredChanged;
         try
         {
-            if (store.Current is { } loaded)
+            if (_store.Current is { } loaded)
             {
-                LogEnforcingLoaded(logger, loaded.Generation, loaded.Miners.Count);
+                LogEnforcingLoaded(_logger, loaded.Generation, loaded.Miners.Count);
             }
 
-            wake.Writer.TryWrite(true);
-            while (await wake.Reader.WaitToReadAsync(stoppingToken))
+            _wake.Writer.TryWrite(true);
+            while (await _wake.Reader.WaitToReadAsync(stoppingToken))
             {
-                wake.Reader.TryRead(out _);
+                _wake.Reader.TryRead(out _);
                 await ReconcileOnceAsync(stoppingToken);
             }
         }
@@ -134,28 +134,28 @@ public sealed partial class PoolReconciler : BackgroundService
         }
         finally
         {
-            if (polling is not null)
+            if (_polling is not null)
             {
-                polling.CycleCompleted -= OnCycleCompleted;
+                _polling.CycleCompleted -= OnCycleCompleted;
             }
 
-            store.Changed -= OnDesiredChanged;
+            _store.Changed -= OnDesiredChanged;
         }
     }
 
     /// <summary>One pass over the desired miners with the latest poll cycle, then the reported state if it changed.</summary>
     public async Task ReconcileOnceAsync(CancellationToken cancellationToken)
     {
-        DesiredPoolStatePayload? desired = store.Current;
-        PollCycleCompletedEventArgs? cycle = Volatile.Read(ref latestCycle);
+        DesiredPoolStatePayload? desired = _store.Current;
+        PollCycleCompletedEventArgs? cycle = Volatile.Read(ref _latestCycle);
         if (desired is not null && cycle is not null)
         {
-            if (workingGeneration != desired.Generation)
+            if (_workingGeneration != desired.Generation)
             {
                 // A new desire is tried at once, whatever the backoff of the old one was; every miner is pending again
                 // until this generation has been tried on it.
-                workingGeneration = desired.Generation;
-                foreach (MinerPoolState state in miners.Values)
+                _workingGeneration = desired.Generation;
+                foreach (MinerPoolState state in _miners.Values)
                 {
                     state.Status = ReportedMinerState.Pending;
                     state.Reason = null;
@@ -172,11 +172,11 @@ public sealed partial class PoolReconciler : BackgroundService
         }
 
         PublishReport(desired);
-        Interlocked.Exchange(ref lastReconciledCycle, cycle?.Cycle.Cycle ?? 0);
-        Interlocked.Increment(ref passes);
+        Interlocked.Exchange(ref _lastReconciledCycle, cycle?.Cycle.Cycle ?? 0);
+        Interlocked.Increment(ref _passes);
     }
 
-    private void OnDesiredChanged(object? sender, EventArgs e) => wake.Writer.TryWrite(true);
+    private void OnDesiredChanged(object? sender, EventArgs e) => _wake.Writer.TryWrite(true);
 
     private async Task GuardedAsync(MinerPoolAssignment assignment, long generation, MinerPollStatus? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
     {
@@ -188,8 +188,8 @@ public sealed partial class PoolReconciler : BackgroundService
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            LogUnexpected(logger, e, assignment.MinerId);
-            MinerPoolState state = miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
+            LogUnexpected(_logger, e, assignment.MinerId);
+            MinerPoolState state = _miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
             Fail(state, assignment.MinerId, generation, $"unexpected {e.GetType().Name}: {e.Message}", MinerApiErrorKind.UnsupportedReply);
         }
     }
@@ -198,7 +198,7 @@ public sealed partial class PoolReconciler : BackgroundService
 
     private async Task ReconcileMinerAsync(MinerPoolAssignment assignment, long generation, MinerPollStatus? health, DateTimeOffset cycleStartedAt, CancellationToken cancellationToken)
     {
-        MinerPoolState state = miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
+        MinerPoolState state = _miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
         if (health?.Snapshot is not { } snapshot || !Answers(health.State) || health.LastSuccessAt < cycleStartedAt)
         {
             // A miner verified at this generation stays applied through an outage: its pool settings survive it.
@@ -232,7 +232,7 @@ public sealed partial class PoolReconciler : BackgroundService
             return;
         }
 
-        if (state.NextRetryAt is { } next && time.GetUtcNow() < next)
+        if (state.NextRetryAt is { } next && _time.GetUtcNow() < next)
         {
             return;
         }
@@ -242,7 +242,7 @@ public sealed partial class PoolReconciler : BackgroundService
 
     private async Task ApplyAsync(MinerPoolAssignment assignment, long generation, MinerPollStatus health, MinerSnapshot snapshot, string difference, MinerPoolState state, CancellationToken cancellationToken)
     {
-        FirmwareProfile? profile = store.ProfileOf(assignment.MinerId);
+        FirmwareProfile? profile = _store.ProfileOf(assignment.MinerId);
         if (profile is null)
         {
             Fail(state, assignment.MinerId, generation, $"its firmware profile '{snapshot.Identity.Profile}' is not known to this agent", MinerApiErrorKind.UnsupportedReply);
@@ -255,14 +255,14 @@ public sealed partial class PoolReconciler : BackgroundService
             return;
         }
 
-        WriteChannel? channel = channels.Writer.ChannelFor(profile, MinerOperation.SetPools);
+        WriteChannel? channel = _channels.Writer.ChannelFor(profile, MinerOperation.SetPools);
         if (channel is null)
         {
             Fail(state, assignment.MinerId, generation, $"the firmware profile '{profile.Name}' cannot add pools: it routes setPools to no write channel", MinerApiErrorKind.UnsupportedReply);
             return;
         }
 
-        ChannelTarget target = channels.Target(assignment.MinerId, health.Endpoint, profile);
+        ChannelTarget target = _channels.Target(assignment.MinerId, health.Endpoint, profile);
         (int commands, IReadOnlyList<string>? summaries) = channel.WritesWholePoolList
             ? await WriteWholeListAsync(channel, target, assignment, generation, difference, state, cancellationToken)
             : await RunPlanAsync(channel, target, assignment, generation, snapshot, difference, state, cancellationToken);
@@ -272,7 +272,7 @@ public sealed partial class PoolReconciler : BackgroundService
         }
 
         // Read back now rather than at the next poll: "applied" means seen on the miner, not merely sent.
-        MinerReadResult check = await reader.ReadAsync(health.Endpoint, profile.Name, cancellationToken);
+        MinerReadResult check = await _reader.ReadAsync(health.Endpoint, profile.Name, cancellationToken);
         if (!check.IsSuccess)
         {
             Fail(state, assignment.MinerId, generation, $"the pools were sent ({commands} commands) but the read-back failed: {check.Error!.Message}", check.Error.Kind);
@@ -294,17 +294,17 @@ public sealed partial class PoolReconciler : BackgroundService
     private async Task<(int Commands, IReadOnlyList<string>? Summaries)> RunPlanAsync(WriteChannel channel, ChannelTarget target, MinerPoolAssignment assignment, long generation, MinerSnapshot snapshot, string difference, MinerPoolState state, CancellationToken cancellationToken)
     {
         FirmwareProfile profile = target.Profile;
-        PoolChangePlan plan = PoolPlanner.Plan(assignment.Pools, snapshot.Pools, profile, credentials.PasswordFor);
+        PoolChangePlan plan = PoolPlanner.Plan(assignment.Pools, snapshot.Pools, profile, _credentials.PasswordFor);
         if (!plan.IsPossible)
         {
             Fail(state, assignment.MinerId, generation, plan.Problem!, MinerApiErrorKind.UnsupportedReply);
             return (0, null);
         }
 
-        if (logger.IsEnabled(LogLevel.Information))
+        if (_logger.IsEnabled(LogLevel.Information))
         {
             string steps = string.Join("; ", plan.Steps.Select(s => s.Summary));
-            LogApplying(logger, assignment.MinerId, generation, difference, steps);
+            LogApplying(_logger, assignment.MinerId, generation, difference, steps);
         }
 
         int commands = 0;
@@ -336,7 +336,7 @@ public sealed partial class PoolReconciler : BackgroundService
         {
             if (sent)
             {
-                state.LastWriteAt = time.GetUtcNow();
+                state.LastWriteAt = _time.GetUtcNow();
             }
         }
 
@@ -347,17 +347,17 @@ public sealed partial class PoolReconciler : BackgroundService
     private async Task<(int Commands, IReadOnlyList<string>? Summaries)> WriteWholeListAsync(WriteChannel channel, ChannelTarget target, MinerPoolAssignment assignment, long generation, string difference, MinerPoolState state, CancellationToken cancellationToken)
     {
         IReadOnlyList<PoolTarget> wanted = PoolComparison.InOrder(assignment.Pools);
-        var pools = wanted.Select(p => new PoolEntry(p.Url, p.User, credentials.PasswordFor(p.Url, p.User), p.Quota)).ToList();
+        var pools = wanted.Select(p => new PoolEntry(p.Url, p.User, _credentials.PasswordFor(p.Url, p.User), p.Quota)).ToList();
         string summary = $"write the pool list {string.Join(", ", pools.Select(p => p.ToString()))} through {channel.Name}";
-        if (logger.IsEnabled(LogLevel.Information))
+        if (_logger.IsEnabled(LogLevel.Information))
         {
-            LogApplying(logger, assignment.MinerId, generation, difference, summary);
+            LogApplying(_logger, assignment.MinerId, generation, difference, summary);
         }
 
         ChannelResult result = await channel.SetPoolsAsync(target, pools, cancellationToken);
         if (result.RequestsSent > 0)
         {
-            state.LastWriteAt = time.GetUtcNow();
+            state.LastWriteAt = _time.GetUtcNow();
         }
 
         if (!result.Succeeded)
@@ -390,11 +390,11 @@ public sealed partial class PoolReconciler : BackgroundService
         PoolTarget first = PoolComparison.InOrder(assignment.Pools)[0];
         if (commands == 0)
         {
-            LogAlreadyApplied(logger, assignment.MinerId, generation);
+            LogAlreadyApplied(_logger, assignment.MinerId, generation);
             return;
         }
 
-        events.Raise(RackEvent.Info(
+        _events.Raise(RackEvent.Info(
             "pools",
             "pools-applied",
             assignment.MinerId,
@@ -411,14 +411,14 @@ public sealed partial class PoolReconciler : BackgroundService
             // Not a refusal: try again as soon as a poll finds it answering.
             state.Status = ReportedMinerState.Waiting;
             state.NextRetryAt = null;
-            LogWaiting(logger, minerId, generation, reason);
+            LogWaiting(_logger, minerId, generation, reason);
             return;
         }
 
         state.Status = ReportedMinerState.Failed;
         state.Backoff = state.Backoff is { } b ? TimeSpan.FromTicks(Math.Min(b.Ticks * 2, MaxRetryDelay.Ticks)) : FirstRetryDelay;
-        state.NextRetryAt = time.GetUtcNow() + state.Backoff.Value;
-        events.Raise(RackEvent.Warning("pools", "pools-failed", minerId, $"generation {generation}: {reason}; next try in {state.Backoff.Value.TotalMinutes:0.#} min"));
+        state.NextRetryAt = _time.GetUtcNow() + state.Backoff.Value;
+        _events.Raise(RackEvent.Warning("pools", "pools-failed", minerId, $"generation {generation}: {reason}; next try in {state.Backoff.Value.TotalMinutes:0.#} min"));
     }
 
     /// <summary>The enabled pools as read, in use order, as contract pool targets (URLs without credentials).</summary>
@@ -430,7 +430,7 @@ public sealed partial class PoolReconciler : BackgroundService
     private string Scrub(string text)
     {
         string redacted = SecretRedactor.Redact(text);
-        foreach (string secret in credentials.Secrets.Concat(channels.Credentials.Secrets).Where(s => s.Length > 1))
+        foreach (string secret in _credentials.Secrets.Concat(_channels.Credentials.Secrets).Where(s => s.Length > 1))
         {
             redacted = redacted.Replace(secret, SecretRedactor.Mask, StringComparison.Ordinal);
         }

@@ -17,50 +17,50 @@ namespace CloudMining.Farm.Agent.Power;
 /// </remarks>
 public sealed partial class RelayController : IMinerPower, IDisposable
 {
-    private readonly GpioController gpio;
-    private readonly PowerOptions power;
-    private readonly RackEventBus events;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Dictionary<string, Outlet> byMiner = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Outlet> byOutlet = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<Outlet> outlets = [];
-    private readonly SemaphoreSlim cycleSlots;
-    private readonly SemaphoreSlim inrushGate = new(1, 1);
-    private readonly string? stateDirectory;
-    private readonly Dictionary<string, KeptOffOutlet> keptOff = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Lock keptOffGate = new();
-    private DateTimeOffset? lastPowerOnAt;
-    private int cyclesInProgress;
-    private bool opened;
+    private readonly GpioController _gpio;
+    private readonly PowerOptions _power;
+    private readonly RackEventBus _events;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, Outlet> _byMiner = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Outlet> _byOutlet = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Outlet> _outlets = [];
+    private readonly SemaphoreSlim _cycleSlots;
+    private readonly SemaphoreSlim _inrushGate = new(1, 1);
+    private readonly string? _stateDirectory;
+    private readonly Dictionary<string, KeptOffOutlet> _keptOff = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _keptOffGate = new();
+    private DateTimeOffset? _lastPowerOnAt;
+    private int _cyclesInProgress;
+    private bool _opened;
 
     /// <param name="stateDirectory">Where relays.json remembers outlets switched off on purpose; null keeps that in memory only.</param>
     public RelayController(GpioDriver driver, IEnumerable<RelayOptions> relays, PowerOptions power, RackEventBus events, TimeProvider time, ILogger<RelayController> logger, string? stateDirectory = null)
     {
-        this.stateDirectory = stateDirectory;
+        _stateDirectory = stateDirectory;
         ArgumentNullException.ThrowIfNull(driver);
         ArgumentNullException.ThrowIfNull(relays);
-        this.power = power ?? throw new ArgumentNullException(nameof(power));
-        this.events = events ?? throw new ArgumentNullException(nameof(events));
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        gpio = new GpioController(driver);
+        _power = power ?? throw new ArgumentNullException(nameof(power));
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _gpio = new GpioController(driver);
         foreach (RelayOptions r in relays)
         {
             var outlet = new Outlet(r);
-            outlets.Add(outlet);
-            byMiner[r.Miner] = outlet;
-            byOutlet[r.Outlet] = outlet;
+            _outlets.Add(outlet);
+            _byMiner[r.Miner] = outlet;
+            _byOutlet[r.Outlet] = outlet;
         }
 
-        cycleSlots = new SemaphoreSlim(Math.Max(1, power.MaxConcurrentCycles));
+        _cycleSlots = new SemaphoreSlim(Math.Max(1, power.MaxConcurrentCycles));
     }
 
     /// <summary>The outlets in map order.</summary>
-    public IReadOnlyList<RelayOptions> Relays => outlets.Select(o => o.Options).ToArray();
+    public IReadOnlyList<RelayOptions> Relays => _outlets.Select(o => o.Options).ToArray();
 
     /// <summary>Power-cycles running right now (never more than MaxConcurrentCycles).</summary>
-    public int CyclesInProgress => Volatile.Read(ref cyclesInProgress);
+    public int CyclesInProgress => Volatile.Read(ref _cyclesInProgress);
 
     /// <summary>
     /// Takes every relay line: reads where it stands and keeps it there as an output, so opening never switches an
@@ -70,16 +70,16 @@ public sealed partial class RelayController : IMinerPower, IDisposable
     public IReadOnlyList<RelayOptions> Open()
     {
         var off = new List<RelayOptions>();
-        DateTimeOffset now = time.GetUtcNow();
-        foreach (Outlet o in outlets)
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach (Outlet o in _outlets)
         {
             int line = o.Options.Line;
-            gpio.OpenPin(line);
+            _gpio.OpenPin(line);
             PinValue level = ReadAsFound(line);
-            gpio.Write(line, level); // an output keeps its level; an input remembers it for the switch below
-            if (gpio.GetPinMode(line) != PinMode.Output)
+            _gpio.Write(line, level); // an output keeps its level; an input remembers it for the switch below
+            if (_gpio.GetPinMode(line) != PinMode.Output)
             {
-                gpio.SetPinMode(line, PinMode.Output); // driven at `level` from the first instant
+                _gpio.SetPinMode(line, PinMode.Output); // driven at `level` from the first instant
             }
 
             o.PoweredOn = RelayWiring.IsPowered(level, o.Options.ActiveLow, o.Options.NormallyClosed);
@@ -91,10 +91,10 @@ public sealed partial class RelayController : IMinerPower, IDisposable
         }
 
         LoadKeptOff();
-        opened = true;
-        if (logger.IsEnabled(LogLevel.Information))
+        _opened = true;
+        if (_logger.IsEnabled(LogLevel.Information))
         {
-            LogOpened(logger, outlets.Count, outlets.Count - off.Count, off.Count);
+            LogOpened(_logger, _outlets.Count, _outlets.Count - off.Count, off.Count);
         }
 
         return off;
@@ -103,11 +103,11 @@ public sealed partial class RelayController : IMinerPower, IDisposable
     /// <summary>Switches on every outlet that is off, one at a time, <see cref="PowerOptions.PowerUpGap"/> apart; outlets already on are not touched, an outlet that fails is skipped.</summary>
     public async Task PowerUpRackAsync(string reason, CancellationToken cancellationToken)
     {
-        foreach (Outlet o in outlets)
+        foreach (Outlet o in _outlets)
         {
             if (!o.PoweredOn && KeptOff(o) is { } kept)
             {
-                events.Raise(RackEvent.Info("relay", "kept-off", o.Options.Miner,
+                _events.Raise(RackEvent.Info("relay", "kept-off", o.Options.Miner,
                     $"{Describe(o)} stays OFF: it was switched off on purpose at {kept.Since:u} ({kept.Reason}); whatever switched it off, or `farm-agent relay test {o.Options.Outlet}`, brings it back."));
             }
             else if (!o.PoweredOn)
@@ -124,12 +124,12 @@ public sealed partial class RelayController : IMinerPower, IDisposable
         }
     }
 
-    public bool HasRelay(string minerId) => minerId is not null && byMiner.ContainsKey(minerId);
+    public bool HasRelay(string minerId) => minerId is not null && _byMiner.ContainsKey(minerId);
 
     public bool IsPoweredOn(string minerId) => Find(minerId).PoweredOn;
 
     /// <summary>The relay entry of an outlet label ("PDU-A/7"), or null.</summary>
-    public RelayOptions? FindOutlet(string outlet) => byOutlet.TryGetValue(outlet, out Outlet? o) ? o.Options : null;
+    public RelayOptions? FindOutlet(string outlet) => _byOutlet.TryGetValue(outlet, out Outlet? o) ? o.Options : null;
 
     public async Task PowerOffAsync(string minerId, string reason, CancellationToken cancellationToken)
     {
@@ -151,8 +151,8 @@ public sealed partial class RelayController : IMinerPower, IDisposable
     public async Task PowerCycleAsync(string minerId, string reason, CancellationToken cancellationToken)
     {
         Outlet o = Find(minerId);
-        await cycleSlots.WaitAsync(cancellationToken);
-        Interlocked.Increment(ref cyclesInProgress);
+        await _cycleSlots.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _cyclesInProgress);
         try
         {
             await o.Gate.WaitAsync(cancellationToken);
@@ -168,18 +168,18 @@ public sealed partial class RelayController : IMinerPower, IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref cyclesInProgress);
-            cycleSlots.Release();
+            Interlocked.Decrement(ref _cyclesInProgress);
+            _cycleSlots.Release();
         }
     }
 
     /// <summary>Releases the lines without switching them (see the class remarks).</summary>
     public void Dispose()
     {
-        gpio.Dispose();
-        cycleSlots.Dispose();
-        inrushGate.Dispose();
-        foreach (Outlet o in outlets)
+        _gpio.Dispose();
+        _cycleSlots.Dispose();
+        _inrushGate.Dispose();
+        foreach (Outlet o in _outlets)
         {
             o.Gate.Dispose();
         }
@@ -208,8 +208,8 @@ public sealed partial class RelayController : IMinerPower, IDisposable
 
         Write(o, powered: false, reason);
         o.PoweredOn = false;
-        o.OffSince = time.GetUtcNow();
-        events.Raise(RackEvent.Warning("relay", "power-off", o.Options.Miner, $"{Describe(o)} switched OFF: {reason}"));
+        o.OffSince = _time.GetUtcNow();
+        _events.Raise(RackEvent.Warning("relay", "power-off", o.Options.Miner, $"{Describe(o)} switched OFF: {reason}"));
     }
 
     // Caller holds the outlet's gate: nobody else switches this outlet while we wait out its off time and our turn.
@@ -223,63 +223,63 @@ public sealed partial class RelayController : IMinerPower, IDisposable
 
         if (o.OffSince is { } offSince)
         {
-            TimeSpan wait = offSince + power.MinOffTime - time.GetUtcNow();
+            TimeSpan wait = offSince + _power.MinOffTime - _time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, time, cancellationToken);
+                await Task.Delay(wait, _time, cancellationToken);
             }
         }
 
         // Rack-wide: power-ons one at a time and PowerUpGap apart, whoever asks (start-up, watchdog, technician).
-        await inrushGate.WaitAsync(cancellationToken);
+        await _inrushGate.WaitAsync(cancellationToken);
         try
         {
-            if (lastPowerOnAt is { } last)
+            if (_lastPowerOnAt is { } last)
             {
-                TimeSpan wait = last + power.PowerUpGap - time.GetUtcNow();
+                TimeSpan wait = last + _power.PowerUpGap - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, time, cancellationToken);
+                    await Task.Delay(wait, _time, cancellationToken);
                 }
             }
 
             Write(o, powered: true, reason);
             o.PoweredOn = true;
             o.OffSince = null;
-            lastPowerOnAt = time.GetUtcNow();
+            _lastPowerOnAt = _time.GetUtcNow();
         }
         finally
         {
-            inrushGate.Release();
+            _inrushGate.Release();
         }
 
         ForgetKeptOff(o);
 
-        events.Raise(RackEvent.Info("relay", "power-on", o.Options.Miner, $"{Describe(o)} switched ON: {reason}"));
+        _events.Raise(RackEvent.Info("relay", "power-on", o.Options.Miner, $"{Describe(o)} switched ON: {reason}"));
     }
 
     private KeptOffOutlet? KeptOff(Outlet o)
     {
-        lock (keptOffGate)
+        lock (_keptOffGate)
         {
-            return keptOff.TryGetValue(o.Options.Outlet, out KeptOffOutlet? k) ? k : null;
+            return _keptOff.TryGetValue(o.Options.Outlet, out KeptOffOutlet? k) ? k : null;
         }
     }
 
     private void RememberKeptOff(Outlet o, string reason)
     {
-        lock (keptOffGate)
+        lock (_keptOffGate)
         {
-            keptOff[o.Options.Outlet] = new KeptOffOutlet(o.Options.Outlet, o.Options.Miner, time.GetUtcNow(), reason);
+            _keptOff[o.Options.Outlet] = new KeptOffOutlet(o.Options.Outlet, o.Options.Miner, _time.GetUtcNow(), reason);
             SaveKeptOffLocked();
         }
     }
 
     private void ForgetKeptOff(Outlet o)
     {
-        lock (keptOffGate)
+        lock (_keptOffGate)
         {
-            if (keptOff.Remove(o.Options.Outlet))
+            if (_keptOff.Remove(o.Options.Outlet))
             {
                 SaveKeptOffLocked();
             }
@@ -289,44 +289,44 @@ public sealed partial class RelayController : IMinerPower, IDisposable
     // Only outlets still in the map and found off count: a rewired rack or an outlet switched on by hand starts clean.
     private void LoadKeptOff()
     {
-        if (stateDirectory is null)
+        if (_stateDirectory is null)
         {
             return;
         }
 
         try
         {
-            lock (keptOffGate)
+            lock (_keptOffGate)
             {
-                foreach (KeptOffOutlet k in RelayStateFile.Read(stateDirectory).KeptOff)
+                foreach (KeptOffOutlet k in RelayStateFile.Read(_stateDirectory).KeptOff)
                 {
-                    if (byOutlet.TryGetValue(k.Outlet, out Outlet? o) && !o.PoweredOn)
+                    if (_byOutlet.TryGetValue(k.Outlet, out Outlet? o) && !o.PoweredOn)
                     {
-                        keptOff[k.Outlet] = k;
+                        _keptOff[k.Outlet] = k;
                     }
                 }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            LogStateFailed(logger, RelayStateFile.PathIn(stateDirectory), e.Message);
+            LogStateFailed(_logger, RelayStateFile.PathIn(_stateDirectory), e.Message);
         }
     }
 
     private void SaveKeptOffLocked()
     {
-        if (stateDirectory is null)
+        if (_stateDirectory is null)
         {
             return;
         }
 
         try
         {
-            RelayStateFile.Write(stateDirectory, new RelayStateDocument { KeptOff = keptOff.Values.OrderBy(k => k.Outlet, StringComparer.Ordinal).ToArray() });
+            RelayStateFile.Write(_stateDirectory, new RelayStateDocument { KeptOff = _keptOff.Values.OrderBy(k => k.Outlet, StringComparer.Ordinal).ToArray() });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogStateFailed(logger, RelayStateFile.PathIn(stateDirectory), e.Message);
+            LogStateFailed(_logger, RelayStateFile.PathIn(_stateDirectory), e.Message);
         }
     }
 
@@ -335,11 +335,11 @@ public sealed partial class RelayController : IMinerPower, IDisposable
         PinValue level = RelayWiring.LevelFor(powered, o.Options.ActiveLow, o.Options.NormallyClosed);
         try
         {
-            gpio.Write(o.Options.Line, level);
+            _gpio.Write(o.Options.Line, level);
         }
         catch (Exception e) when (e is GpioChipException or InvalidOperationException or IOException)
         {
-            events.Raise(RackEvent.Critical("relay", "relay-failed", o.Options.Miner,
+            _events.Raise(RackEvent.Critical("relay", "relay-failed", o.Options.Miner,
                 $"{Describe(o)} could not be switched {(powered ? "ON" : "OFF")} ({reason}): {e.Message}. Check the relay board and Agent:Hardware:GpioChip."));
             throw;
         }
@@ -353,18 +353,18 @@ public sealed partial class RelayController : IMinerPower, IDisposable
     {
         try
         {
-            return gpio.Read(line);
+            return _gpio.Read(line);
         }
         catch (IOException)
         {
-            gpio.SetPinMode(line, PinMode.Input);
-            return gpio.Read(line);
+            _gpio.SetPinMode(line, PinMode.Input);
+            return _gpio.Read(line);
         }
     }
 
     private void EnsureOpened()
     {
-        if (!opened)
+        if (!_opened)
         {
             throw new InvalidOperationException("The relay lines are not open yet; call Open() first.");
         }
@@ -373,7 +373,7 @@ public sealed partial class RelayController : IMinerPower, IDisposable
     private Outlet Find(string minerId)
     {
         ArgumentNullException.ThrowIfNull(minerId);
-        return byMiner.TryGetValue(minerId, out Outlet? o)
+        return _byMiner.TryGetValue(minerId, out Outlet? o)
             ? o
             : throw new InvalidOperationException($"Miner '{minerId}' has no relay in Agent:Hardware:Relays; it cannot be switched by the agent.");
     }

@@ -7,11 +7,11 @@ namespace CloudMining.Farm.Agent.Power;
 /// <remarks>Nothing happens at shutdown: relays stay as they are (normally-closed wiring keeps the miners powered without the agent).</remarks>
 public sealed class RelayStartupService : BackgroundService
 {
-    private readonly RelayController? relays;
+    private readonly RelayController? _relays;
 
     public RelayStartupService(IMinerPower power)
     {
-        relays = power as RelayController;
+        _relays = power as RelayController;
     }
 
     /// <summary>
@@ -35,14 +35,14 @@ public sealed class RelayStartupService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (relays is null)
+        if (_relays is null)
         {
             return;
         }
 
         try
         {
-            await relays.PowerUpRackAsync("staggered power-up after agent start", stoppingToken);
+            await _relays.PowerUpRackAsync("staggered power-up after agent start", stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -9,14 +9,14 @@ public sealed partial class TelemetryPublisher
 {
     private async Task PublishCycleAsync(PollCycleCompletedEventArgs cycle, CancellationToken cancellationToken)
     {
-        var telemetryQos = options.Mqtt.TelemetryQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
+        var telemetryQos = _options.Mqtt.TelemetryQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
         foreach (MinerPollStatus miner in cycle.Miners)
         {
             // Only a reading from this cycle: a stale snapshot kept after failures must not look like fresh telemetry.
             if (miner.Snapshot is { } snapshot && miner.LastSuccessAt >= cycle.Cycle.StartedAt)
             {
-                MinerTelemetryPayload payload = MinerTelemetryPayload.From(snapshot, options.Site, options.RackId, miner.MinerId, publisher, sequence!.Next(), time.GetUtcNow());
-                await PublishAsync(FarmTopics.MinerTelemetry(options.Site, options.RackId, miner.MinerId), payload, FarmJsonContext.Default.MinerTelemetryPayload, telemetryQos, retain: false, cancellationToken);
+                MinerTelemetryPayload payload = MinerTelemetryPayload.From(snapshot, _options.Site, _options.RackId, miner.MinerId, _publisher, _sequence!.Next(), _time.GetUtcNow());
+                await PublishAsync(FarmTopics.MinerTelemetry(_options.Site, _options.RackId, miner.MinerId), payload, FarmJsonContext.Default.MinerTelemetryPayload, telemetryQos, retain: false, cancellationToken);
             }
 
             await PublishStateChangeAsync(miner, cancellationToken);
@@ -37,34 +37,34 @@ public sealed partial class TelemetryPublisher
             return;
         }
 
-        MinerState? previous = lastStates.TryGetValue(miner.MinerId, out MinerState last) ? last : null;
+        MinerState? previous = _lastStates.TryGetValue(miner.MinerId, out MinerState last) ? last : null;
         if (previous == state)
         {
             return;
         }
 
-        lastStates[miner.MinerId] = state;
+        _lastStates[miner.MinerId] = state;
         var change = new MinerStatePayload
         {
-            Publisher = publisher,
-            Seq = sequence!.Next(),
-            Timestamp = time.GetUtcNow(),
-            Site = options.Site,
-            Rack = options.RackId,
+            Publisher = _publisher,
+            Seq = _sequence!.Next(),
+            Timestamp = _time.GetUtcNow(),
+            Site = _options.Site,
+            Rack = _options.RackId,
             MinerId = miner.MinerId,
             State = state,
             PreviousState = previous,
             Reason = Reason(miner),
         };
-        await PublishAsync(FarmTopics.MinerState(options.Site, options.RackId, miner.MinerId), change, FarmJsonContext.Default.MinerStatePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+        await PublishAsync(FarmTopics.MinerState(_options.Site, _options.RackId, miner.MinerId), change, FarmJsonContext.Default.MinerStatePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
 
         if (state == MinerState.Unreachable)
         {
-            await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event("alarm", "warning", "miner-unreachable", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+            await PublishAsync(FarmTopics.Events(_options.Site, _options.RackId), Event("alarm", "warning", "miner-unreachable", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
         }
         else if (previous == MinerState.Unreachable)
         {
-            await PublishAsync(FarmTopics.Events(options.Site, options.RackId), Event("alarm", "info", "miner-recovered", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+            await PublishAsync(FarmTopics.Events(_options.Site, _options.RackId), Event("alarm", "info", "miner-recovered", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
         }
     }
 }

@@ -17,47 +17,47 @@ namespace CloudMining.Farm.Agent.Thermal;
 /// </summary>
 public sealed partial class FanController
 {
-    private readonly ThermalOptions thermal;
-    private readonly TimeSpan minerMaxAge;
-    private readonly RackSensor[] sensors;
-    private readonly HysteresisFanDemand inlet;
-    private readonly HysteresisFanDemand exhaust;
-    private readonly HysteresisFanDemand chips;
-    private readonly RackEventBus events;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly HashSet<string> lostSensors = new(StringComparer.Ordinal);
-    private readonly HashSet<string> failingGroups = new(StringComparer.Ordinal);
-    private List<FanGroup> groups = [];
-    private RackAirReading latestAir = RackAirReading.None(DateTimeOffset.MinValue);
+    private readonly ThermalOptions _thermal;
+    private readonly TimeSpan _minerMaxAge;
+    private readonly RackSensor[] _sensors;
+    private readonly HysteresisFanDemand _inlet;
+    private readonly HysteresisFanDemand _exhaust;
+    private readonly HysteresisFanDemand _chips;
+    private readonly RackEventBus _events;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HashSet<string> _lostSensors = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failingGroups = new(StringComparer.Ordinal);
+    private List<FanGroup> _groups = [];
+    private RackAirReading _latestAir = RackAirReading.None(DateTimeOffset.MinValue);
 
     public FanController(AgentOptions options, RackEventBus events, TimeProvider time, ILogger<FanController> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.events = events ?? throw new ArgumentNullException(nameof(events));
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        thermal = options.Thermal;
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _thermal = options.Thermal;
         Layout = SysfsLayout.From(options.Hardware);
         FanOptions = options.Hardware.Fans.ToArray();
-        minerMaxAge = options.PollInterval * 3;
-        sensors = options.Hardware.Sensors.Select(s => RackSensor.Create(s, Layout)).ToArray();
-        inlet = new HysteresisFanDemand(FanCurve.FromOptions(thermal.InletCurve, ThermalOptions.DefaultInletCurve), thermal.HysteresisCelsius);
-        exhaust = new HysteresisFanDemand(FanCurve.FromOptions(thermal.ExhaustCurve, ThermalOptions.DefaultExhaustCurve), thermal.HysteresisCelsius);
-        chips = new HysteresisFanDemand(FanCurve.FromOptions(thermal.ChipCurve, ThermalOptions.DefaultChipCurve), thermal.HysteresisCelsius);
+        _minerMaxAge = options.PollInterval * 3;
+        _sensors = options.Hardware.Sensors.Select(s => RackSensor.Create(s, Layout)).ToArray();
+        _inlet = new HysteresisFanDemand(FanCurve.FromOptions(_thermal.InletCurve, ThermalOptions.DefaultInletCurve), _thermal.HysteresisCelsius);
+        _exhaust = new HysteresisFanDemand(FanCurve.FromOptions(_thermal.ExhaustCurve, ThermalOptions.DefaultExhaustCurve), _thermal.HysteresisCelsius);
+        _chips = new HysteresisFanDemand(FanCurve.FromOptions(_thermal.ChipCurve, ThermalOptions.DefaultChipCurve), _thermal.HysteresisCelsius);
     }
 
     public SysfsLayout Layout { get; }
 
-    public IReadOnlyList<FanGroup> Groups => groups;
+    public IReadOnlyList<FanGroup> Groups => _groups;
 
-    public IReadOnlyList<RackSensor> Sensors => sensors;
+    public IReadOnlyList<RackSensor> Sensors => _sensors;
 
     /// <summary>The latest pass over the air sensors, for thermal protection (read from another loop, hence volatile).</summary>
     public RackAirReading LatestAir
     {
-        get => Volatile.Read(ref latestAir);
-        private set => Volatile.Write(ref latestAir, value);
+        get => Volatile.Read(ref _latestAir);
+        private set => Volatile.Write(ref _latestAir, value);
     }
 
     private FanGroupOptions[] FanOptions { get; }
@@ -65,14 +65,14 @@ public sealed partial class FanController
     /// <summary>Exports and enables every group's PWM channel at 100 %; throws <see cref="PwmException"/> naming the channel when one cannot be driven.</summary>
     public void Start()
     {
-        groups = FanOptions.Select(f => FanGroup.Open(f, thermal, Layout, time)).ToList();
-        if (logger.IsEnabled(LogLevel.Information))
+        _groups = FanOptions.Select(f => FanGroup.Open(f, _thermal, Layout, _time)).ToList();
+        if (_logger.IsEnabled(LogLevel.Information))
         {
-            foreach (FanGroup g in groups)
+            foreach (FanGroup g in _groups)
             {
                 string output = g.ToString();
                 string tach = g.TachometerInput ?? "none";
-                LogGroupStarted(logger, g.Name, output, tach);
+                LogGroupStarted(_logger, g.Name, output, tach);
             }
         }
     }
@@ -81,17 +81,17 @@ public sealed partial class FanController
     public async Task<FanStep> StepAsync(IReadOnlyList<MinerPollStatus> miners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miners);
-        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset now = _time.GetUtcNow();
         RackAirReading air = await ReadAirAsync(now, cancellationToken);
         LatestAir = air;
 
-        Temperature? hottestChip = miners.Select(m => MinerHeat.FreshMaxChip(m, now, minerMaxAge)).Max();
-        double? inletDemand = inlet.Update(air.Inlet);
-        double? exhaustDemand = exhaust.Update(air.Exhaust);
-        double? chipDemand = chips.Update(hottestChip);
+        Temperature? hottestChip = miners.Select(m => MinerHeat.FreshMaxChip(m, now, _minerMaxAge)).Max();
+        double? inletDemand = _inlet.Update(air.Inlet);
+        double? exhaustDemand = _exhaust.Update(air.Exhaust);
+        double? chipDemand = _chips.Update(hottestChip);
 
         (double demand, string reason) = Decide(air, inletDemand, exhaustDemand, chipDemand, hottestChip);
-        foreach (FanGroup group in groups)
+        foreach (FanGroup group in _groups)
         {
             Drive(group, group.Clamp(demand), reason);
         }
@@ -103,7 +103,7 @@ public sealed partial class FanController
     /// <summary>Every group to 100 %, as far as each can be driven: the agent is stopping and nobody will watch the heat.</summary>
     public void FullSpeed()
     {
-        foreach (FanGroup group in groups)
+        foreach (FanGroup group in _groups)
         {
             try
             {
@@ -111,7 +111,7 @@ public sealed partial class FanController
             }
             catch (PwmException e)
             {
-                LogFullSpeedFailed(logger, e, group.Name);
+                LogFullSpeedFailed(_logger, e, group.Name);
             }
         }
     }
@@ -158,31 +158,31 @@ public sealed partial class FanController
             {
                 double from = Math.Round(before, 1);
                 double to = Math.Round(duty, 1);
-                LogDuty(logger, group.Name, from, to, reason);
+                LogDuty(_logger, group.Name, from, to, reason);
             }
 
-            if (failingGroups.Remove(group.Name))
+            if (_failingGroups.Remove(group.Name))
             {
-                events.Raise(RackEvent.Info("alarm", "fan-control-restored", null, $"Fan group {group.Name} can be driven again."));
+                _events.Raise(RackEvent.Info("alarm", "fan-control-restored", null, $"Fan group {group.Name} can be driven again."));
             }
         }
         catch (PwmException e)
         {
-            if (failingGroups.Add(group.Name))
+            if (_failingGroups.Add(group.Name))
             {
-                events.Raise(RackEvent.Critical("alarm", "fan-control-failed", null, $"Fan group {group.Name} cannot be driven: {e.Message}"));
+                _events.Raise(RackEvent.Critical("alarm", "fan-control-failed", null, $"Fan group {group.Name} cannot be driven: {e.Message}"));
             }
         }
     }
 
     private async Task<RackAirReading> ReadAirAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (sensors.Length == 0)
+        if (_sensors.Length == 0)
         {
             return RackAirReading.None(now);
         }
 
-        Task<Temperature>[] reads = sensors.Select(s => s.ReadAsync(cancellationToken)).ToArray();
+        Task<Temperature>[] reads = _sensors.Select(s => s.ReadAsync(cancellationToken)).ToArray();
         try
         {
             await Task.WhenAll(reads);
@@ -195,9 +195,9 @@ public sealed partial class FanController
         Temperature? maxInlet = null;
         Temperature? maxExhaust = null;
         var lost = new List<string>();
-        for (int i = 0; i < sensors.Length; i++)
+        for (int i = 0; i < _sensors.Length; i++)
         {
-            RackSensor sensor = sensors[i];
+            RackSensor sensor = _sensors[i];
             Task<Temperature> read = reads[i];
             if (read.IsCanceled)
             {
@@ -216,9 +216,9 @@ public sealed partial class FanController
                     maxExhaust = maxExhaust is { } m && m >= t ? m : t;
                 }
 
-                if (lostSensors.Remove(sensor.Name))
+                if (_lostSensors.Remove(sensor.Name))
                 {
-                    events.Raise(RackEvent.Info("alarm", "sensor-restored", null, $"Sensor {sensor} reads {t} again; fans follow the curve again."));
+                    _events.Raise(RackEvent.Info("alarm", "sensor-restored", null, $"Sensor {sensor} reads {t} again; fans follow the curve again."));
                 }
 
                 continue;
@@ -227,11 +227,11 @@ public sealed partial class FanController
             // Whatever the failure (a typed sensor error, or an I/O error enumerating hwmon), the sensor is lost.
             Exception error = read.Exception!.InnerException ?? read.Exception;
             lost.Add(sensor.Name);
-            if (lostSensors.Add(sensor.Name))
+            if (_lostSensors.Add(sensor.Name))
             {
-                bool blind = lost.Count == sensors.Length && lostSensors.Count == sensors.Length;
+                bool blind = lost.Count == _sensors.Length && _lostSensors.Count == _sensors.Length;
                 string detail = $"Sensor {sensor} cannot be read: {error.Message} Fans run at 100 % until it reads again.";
-                events.Raise(blind
+                _events.Raise(blind
                     ? RackEvent.Critical("alarm", "sensor-lost", null, detail)
                     : RackEvent.Warning("alarm", "sensor-lost", null, detail));
             }
@@ -242,7 +242,7 @@ public sealed partial class FanController
 
     private async Task CheckTachometersAsync(CancellationToken cancellationToken)
     {
-        foreach (FanGroup group in groups)
+        foreach (FanGroup group in _groups)
         {
             if (group.Detector is not { } detector)
             {
@@ -259,7 +259,7 @@ public sealed partial class FanController
                 if (!group.TachometerLost)
                 {
                     group.TachometerLost = true;
-                    events.Raise(RackEvent.Warning("alarm", "tachometer-lost", null, $"Tachometer {group.TachometerInput} of fan group {group.Name} cannot be read: {e.Message} Fan failure cannot be detected until it reads again."));
+                    _events.Raise(RackEvent.Warning("alarm", "tachometer-lost", null, $"Tachometer {group.TachometerInput} of fan group {group.Name} cannot be read: {e.Message} Fan failure cannot be detected until it reads again."));
                 }
 
                 continue;
@@ -268,18 +268,18 @@ public sealed partial class FanController
             if (group.TachometerLost)
             {
                 group.TachometerLost = false;
-                events.Raise(RackEvent.Info("alarm", "tachometer-restored", null, $"Tachometer {group.TachometerInput} of fan group {group.Name} reads {speed} again."));
+                _events.Raise(RackEvent.Info("alarm", "tachometer-restored", null, $"Tachometer {group.TachometerInput} of fan group {group.Name} reads {speed} again."));
             }
 
             string duty = group.DutyPercent.ToString("0.#", CultureInfo.InvariantCulture);
             switch (detector.Observe(speed, group.DutyPercent))
             {
                 case FanHealthChange.Failed:
-                    events.Raise(RackEvent.Critical("alarm", "fan-failed", null,
+                    _events.Raise(RackEvent.Critical("alarm", "fan-failed", null,
                         $"Fan group {group.Name} turns at {speed}, under its minimum {group.MinRpm} rpm, at {duty} % duty for {detector.LowReads} reads in a row ({group.TachometerInput}). Check the fans for a seized rotor, a loose plug or a cut sense wire."));
                     break;
                 case FanHealthChange.Recovered:
-                    events.Raise(RackEvent.Info("alarm", "fan-recovered", null, $"Fan group {group.Name} turns at {speed} again at {duty} % duty."));
+                    _events.Raise(RackEvent.Info("alarm", "fan-recovered", null, $"Fan group {group.Name} turns at {speed} again at {duty} % duty."));
                     break;
                 default:
                     break;

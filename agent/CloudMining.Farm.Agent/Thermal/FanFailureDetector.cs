@@ -9,30 +9,30 @@ namespace CloudMining.Farm.Agent.Thermal;
 /// </summary>
 public sealed class FanFailureDetector
 {
-    private readonly FanSpeed minimum;
-    private readonly double aboveDutyPercent;
-    private readonly int readsToFail;
-    private int lowReads;
+    private readonly FanSpeed _minimum;
+    private readonly double _aboveDutyPercent;
+    private readonly int _readsToFail;
+    private int _lowReads;
 
     public FanFailureDetector(int minRpm, double aboveDutyPercent, int readsToFail)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minRpm);
         ArgumentOutOfRangeException.ThrowIfLessThan(readsToFail, 1);
-        minimum = FanSpeed.FromRpm(minRpm);
-        this.aboveDutyPercent = aboveDutyPercent;
-        this.readsToFail = readsToFail;
+        _minimum = FanSpeed.FromRpm(minRpm);
+        _aboveDutyPercent = aboveDutyPercent;
+        _readsToFail = readsToFail;
     }
 
     public bool IsFailed { get; private set; }
 
     /// <summary>Low reads in a row so far.</summary>
-    public int LowReads => lowReads;
+    public int LowReads => _lowReads;
 
     public FanHealthChange Observe(FanSpeed speed, double dutyPercent)
     {
-        if (speed >= minimum)
+        if (speed >= _minimum)
         {
-            lowReads = 0;
+            _lowReads = 0;
             if (IsFailed)
             {
                 IsFailed = false;
@@ -42,14 +42,14 @@ public sealed class FanFailureDetector
             return FanHealthChange.None;
         }
 
-        if (dutyPercent <= aboveDutyPercent)
+        if (dutyPercent <= _aboveDutyPercent)
         {
-            lowReads = 0;
+            _lowReads = 0;
             return FanHealthChange.None;
         }
 
-        lowReads++;
-        if (!IsFailed && lowReads >= readsToFail)
+        _lowReads++;
+        if (!IsFailed && _lowReads >= _readsToFail)
         {
             IsFailed = true;
             return FanHealthChange.Failed;

@@ -11,20 +11,20 @@ public sealed class FanGroup
     /// <summary>Duty changes smaller than this are not written: sysfs takes whole nanoseconds anyway.</summary>
     private const double DutyResolutionPercent = 0.05;
 
-    private readonly PwmChannel channel;
-    private readonly HwmonInput? tachometer;
-    private readonly string hwmonRoot;
-    private readonly string output;
+    private readonly PwmChannel _channel;
+    private readonly HwmonInput? _tachometer;
+    private readonly string _hwmonRoot;
+    private readonly string _output;
 
     private FanGroup(FanGroupOptions options, PwmChannel channel, HwmonInput? tachometer, string hwmonRoot, FanFailureDetector? detector)
     {
         Name = options.Name;
         MinDutyPercent = options.MinDutyPercent;
         MinRpm = options.MinRpm;
-        this.channel = channel;
-        this.tachometer = tachometer;
-        this.hwmonRoot = hwmonRoot;
-        output = $"pwmchip{options.PwmChip}/pwm{options.PwmChannel}";
+        _channel = channel;
+        _tachometer = tachometer;
+        _hwmonRoot = hwmonRoot;
+        _output = $"pwmchip{options.PwmChip}/pwm{options.PwmChannel}";
         Detector = detector;
         DutyPercent = channel.DutyCycle * 100;
     }
@@ -38,9 +38,9 @@ public sealed class FanGroup
     /// <summary>The duty last written to the channel.</summary>
     public double DutyPercent { get; private set; }
 
-    public bool HasTachometer => tachometer is not null;
+    public bool HasTachometer => _tachometer is not null;
 
-    public string? TachometerInput => tachometer?.ToString();
+    public string? TachometerInput => _tachometer?.ToString();
 
     /// <summary>Null when the group has no tachometer.</summary>
     public FanFailureDetector? Detector { get; }
@@ -72,7 +72,7 @@ public sealed class FanGroup
             return false;
         }
 
-        channel.DutyCycle = percent / 100;
+        _channel.DutyCycle = percent / 100;
         DutyPercent = percent;
         return true;
     }
@@ -80,22 +80,22 @@ public sealed class FanGroup
     /// <summary>Full speed, and the output enabled in case something disabled it: what the agent leaves behind when it stops.</summary>
     public void FullSpeed()
     {
-        channel.DutyCycle = 1;
+        _channel.DutyCycle = 1;
         DutyPercent = 100;
-        channel.Start();
+        _channel.Start();
     }
 
     /// <summary>Reads the tachometer now; throws <see cref="SensorReadException"/> when it cannot.</summary>
     public async Task<FanSpeed> ReadSpeedAsync(CancellationToken cancellationToken)
     {
-        if (tachometer is null)
+        if (_tachometer is null)
         {
             throw new InvalidOperationException($"Fan group {Name} has no tachometer.");
         }
 
-        HwmonDevice device = tachometer.Resolve(hwmonRoot);
-        return await device.ReadFanSpeedAsync(tachometer.Channel, cancellationToken);
+        HwmonDevice device = _tachometer.Resolve(_hwmonRoot);
+        return await device.ReadFanSpeedAsync(_tachometer.Channel, cancellationToken);
     }
 
-    public override string ToString() => $"{Name} ({output})";
+    public override string ToString() => $"{Name} ({_output})";
 }

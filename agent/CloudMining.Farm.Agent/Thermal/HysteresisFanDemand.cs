@@ -10,38 +10,38 @@ namespace CloudMining.Farm.Agent.Thermal;
 /// </summary>
 public sealed class HysteresisFanDemand
 {
-    private readonly FanCurve curve;
-    private readonly double hysteresisCelsius;
-    private double? heldCelsius;
+    private readonly FanCurve _curve;
+    private readonly double _hysteresisCelsius;
+    private double? _heldCelsius;
 
     public HysteresisFanDemand(FanCurve curve, double hysteresisCelsius)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(hysteresisCelsius);
-        this.curve = curve ?? throw new ArgumentNullException(nameof(curve));
-        this.hysteresisCelsius = hysteresisCelsius;
+        _curve = curve ?? throw new ArgumentNullException(nameof(curve));
+        _hysteresisCelsius = hysteresisCelsius;
     }
 
     /// <summary>The temperature the demand is currently taken at; null while the input has no reading.</summary>
-    public Temperature? Held => heldCelsius is { } c ? Temperature.FromCelsius(c) : null;
+    public Temperature? Held => _heldCelsius is { } c ? Temperature.FromCelsius(c) : null;
 
     /// <summary>Folds in the latest reading and returns the duty this input asks for; null when it has no reading (it then starts afresh).</summary>
     public double? Update(Temperature? reading)
     {
         if (reading is not { } t)
         {
-            heldCelsius = null;
+            _heldCelsius = null;
             return null;
         }
 
-        if (heldCelsius is not { } held || t.Celsius > held)
+        if (_heldCelsius is not { } held || t.Celsius > held)
         {
-            heldCelsius = t.Celsius;
+            _heldCelsius = t.Celsius;
         }
-        else if (t.Celsius < held - hysteresisCelsius)
+        else if (t.Celsius < held - _hysteresisCelsius)
         {
-            heldCelsius = t.Celsius + hysteresisCelsius;
+            _heldCelsius = t.Celsius + _hysteresisCelsius;
         }
 
-        return curve.DutyAt(Temperature.FromCelsius(heldCelsius.Value));
+        return _curve.DutyAt(Temperature.FromCelsius(_heldCelsius.Value));
     }
 }

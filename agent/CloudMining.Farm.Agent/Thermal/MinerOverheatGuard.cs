@@ -15,46 +15,46 @@ namespace CloudMining.Farm.Agent.Thermal;
 /// </summary>
 public sealed partial class MinerOverheatGuard
 {
-    private readonly ThermalOptions thermal;
-    private readonly TimeSpan minerMaxAge;
-    private readonly IMinerPower power;
-    private readonly RackEventBus events;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Dictionary<string, DateTimeOffset> overSince = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, DateTimeOffset> tripped = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> reported = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ThermalOptions _thermal;
+    private readonly TimeSpan _minerMaxAge;
+    private readonly IMinerPower _power;
+    private readonly RackEventBus _events;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, DateTimeOffset> _overSince = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, DateTimeOffset> _tripped = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _reported = new(StringComparer.OrdinalIgnoreCase);
 
     public MinerOverheatGuard(AgentOptions options, IMinerPower power, RackEventBus events, TimeProvider time, ILogger<MinerOverheatGuard> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        thermal = options.Thermal;
-        minerMaxAge = options.PollInterval * 3;
-        this.power = power ?? throw new ArgumentNullException(nameof(power));
-        this.events = events ?? throw new ArgumentNullException(nameof(events));
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _thermal = options.Thermal;
+        _minerMaxAge = options.PollInterval * 3;
+        _power = power ?? throw new ArgumentNullException(nameof(power));
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
-    private Temperature Limit => Temperature.FromCelsius(thermal.MinerChipLimitCelsius);
+    private Temperature Limit => Temperature.FromCelsius(_thermal.MinerChipLimitCelsius);
 
     /// <summary>Miners this guard switched off and has not powered again.</summary>
-    public IReadOnlyCollection<string> Tripped => tripped.Keys;
+    public IReadOnlyCollection<string> Tripped => _tripped.Keys;
 
-    public bool IsTripped(string minerId) => tripped.ContainsKey(minerId);
+    public bool IsTripped(string minerId) => _tripped.ContainsKey(minerId);
 
     public async Task StepAsync(IReadOnlyList<MinerPollStatus> miners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miners);
-        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset now = _time.GetUtcNow();
         foreach (MinerPollStatus miner in miners)
         {
-            if (tripped.ContainsKey(miner.MinerId))
+            if (_tripped.ContainsKey(miner.MinerId))
             {
                 continue;
             }
 
-            Temperature? chip = MinerHeat.FreshMaxChip(miner, now, minerMaxAge);
+            Temperature? chip = MinerHeat.FreshMaxChip(miner, now, _minerMaxAge);
             if (chip is not { } hot)
             {
                 // No fresh reading: neither proof of heat nor of cooling, so the clock of an ongoing episode keeps running.
@@ -63,19 +63,19 @@ public sealed partial class MinerOverheatGuard
 
             if (hot <= Limit)
             {
-                overSince.Remove(miner.MinerId);
-                reported.Remove(miner.MinerId);
+                _overSince.Remove(miner.MinerId);
+                _reported.Remove(miner.MinerId);
                 continue;
             }
 
-            if (!overSince.TryGetValue(miner.MinerId, out DateTimeOffset since))
+            if (!_overSince.TryGetValue(miner.MinerId, out DateTimeOffset since))
             {
-                overSince[miner.MinerId] = now;
-                LogOverLimit(logger, miner.MinerId, hot.Celsius, Limit.Celsius, thermal.MinerGracePeriod.TotalSeconds);
+                _overSince[miner.MinerId] = now;
+                LogOverLimit(_logger, miner.MinerId, hot.Celsius, Limit.Celsius, _thermal.MinerGracePeriod.TotalSeconds);
                 continue;
             }
 
-            if (now - since >= thermal.MinerGracePeriod)
+            if (now - since >= _thermal.MinerGracePeriod)
             {
                 await CutAsync(miner.MinerId, hot, now - since, cancellationToken);
             }
@@ -88,11 +88,11 @@ public sealed partial class MinerOverheatGuard
     {
         string seconds = over.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
         string reason = $"over-temperature: hottest chip {hot} above the {Limit} limit for {seconds} s";
-        if (!power.HasRelay(minerId))
+        if (!_power.HasRelay(minerId))
         {
-            if (reported.Add(minerId))
+            if (_reported.Add(minerId))
             {
-                events.Raise(RackEvent.Critical("alarm", "over-temperature", minerId,
+                _events.Raise(RackEvent.Critical("alarm", "over-temperature", minerId,
                     $"Hottest chip {hot} has been above the {Limit} limit for {seconds} s, but the miner has no relay in Agent:Hardware:Relays. Switch it off by hand and map its outlet."));
             }
 
@@ -101,53 +101,53 @@ public sealed partial class MinerOverheatGuard
 
         try
         {
-            await power.PowerOffAsync(minerId, reason, cancellationToken);
+            await _power.PowerOffAsync(minerId, reason, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (reported.Add(minerId))
+            if (_reported.Add(minerId))
             {
-                events.Raise(RackEvent.Critical("alarm", "over-temperature", minerId,
+                _events.Raise(RackEvent.Critical("alarm", "over-temperature", minerId,
                     $"Hottest chip {hot} has been above the {Limit} limit for {seconds} s and cutting its relay failed: {e.Message} Switch it off by hand."));
             }
 
             return;
         }
 
-        DateTimeOffset now = time.GetUtcNow();
-        tripped[minerId] = now;
-        overSince.Remove(minerId);
-        reported.Remove(minerId);
-        string back = thermal.OverTemperatureCoolDown > TimeSpan.Zero
-            ? $"it is powered again after a cool-down of {thermal.OverTemperatureCoolDown}"
+        DateTimeOffset now = _time.GetUtcNow();
+        _tripped[minerId] = now;
+        _overSince.Remove(minerId);
+        _reported.Remove(minerId);
+        string back = _thermal.OverTemperatureCoolDown > TimeSpan.Zero
+            ? $"it is powered again after a cool-down of {_thermal.OverTemperatureCoolDown}"
             : "it stays off until the agent restarts or a technician powers it";
-        events.Raise(RackEvent.Critical("alarm", "over-temperature", minerId, $"Relay cut: hottest chip {hot} was above the {Limit} limit for {seconds} s; {back}. Check its fans, filters and intake."));
+        _events.Raise(RackEvent.Critical("alarm", "over-temperature", minerId, $"Relay cut: hottest chip {hot} was above the {Limit} limit for {seconds} s; {back}. Check its fans, filters and intake."));
     }
 
     private async Task RestoreCooledAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (thermal.OverTemperatureCoolDown <= TimeSpan.Zero)
+        if (_thermal.OverTemperatureCoolDown <= TimeSpan.Zero)
         {
             return;
         }
 
-        foreach ((string minerId, DateTimeOffset at) in tripped.Where(t => now - t.Value >= thermal.OverTemperatureCoolDown).ToArray())
+        foreach ((string minerId, DateTimeOffset at) in _tripped.Where(t => now - t.Value >= _thermal.OverTemperatureCoolDown).ToArray())
         {
             try
             {
-                if (!power.IsPoweredOn(minerId))
+                if (!_power.IsPoweredOn(minerId))
                 {
-                    await power.PowerOnAsync(minerId, $"over-temperature cool-down of {thermal.OverTemperatureCoolDown} elapsed", cancellationToken);
+                    await _power.PowerOnAsync(minerId, $"over-temperature cool-down of {_thermal.OverTemperatureCoolDown} elapsed", cancellationToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogRestoreFailed(logger, e, minerId);
+                LogRestoreFailed(_logger, e, minerId);
                 continue;
             }
 
-            tripped.Remove(minerId);
-            events.Raise(RackEvent.Info("alarm", "over-temperature-cleared", minerId,
+            _tripped.Remove(minerId);
+            _events.Raise(RackEvent.Info("alarm", "over-temperature-cleared", minerId,
                 $"Powered again after {(now - at).TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min off for over-temperature; it is cut again if it overheats again."));
         }
     }

@@ -19,19 +19,19 @@ namespace CloudMining.Farm.Agent.Thermal;
 /// </summary>
 public sealed partial class RackLoadShedder
 {
-    private readonly ThermalOptions thermal;
-    private readonly TimeSpan minerMaxAge;
-    private readonly IMinerPower power;
-    private readonly IDesiredPoolStateView? desired;
-    private readonly MinerOverheatGuard? guard;
-    private readonly RackEventBus events;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly List<string> shed = [];
-    private DateTimeOffset? overSince;
-    private DateTimeOffset? lastShedAt;
-    private DateTimeOffset? lastRestoreAt;
-    private bool exhausted;
+    private readonly ThermalOptions _thermal;
+    private readonly TimeSpan _minerMaxAge;
+    private readonly IMinerPower _power;
+    private readonly IDesiredPoolStateView? _desired;
+    private readonly MinerOverheatGuard? _guard;
+    private readonly RackEventBus _events;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<string> _shed = [];
+    private DateTimeOffset? _overSince;
+    private DateTimeOffset? _lastShedAt;
+    private DateTimeOffset? _lastRestoreAt;
+    private bool _exhausted;
 
     public RackLoadShedder(
         AgentOptions options,
@@ -43,25 +43,25 @@ public sealed partial class RackLoadShedder
         ILogger<RackLoadShedder> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        thermal = options.Thermal;
-        minerMaxAge = options.PollInterval * 3;
-        this.power = power ?? throw new ArgumentNullException(nameof(power));
-        this.desired = desired;
-        this.guard = guard;
-        this.events = events ?? throw new ArgumentNullException(nameof(events));
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _thermal = options.Thermal;
+        _minerMaxAge = options.PollInterval * 3;
+        _power = power ?? throw new ArgumentNullException(nameof(power));
+        _desired = desired;
+        _guard = guard;
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
     /// <summary>Miners switched off by shedding and not restored yet, in the order they were shed.</summary>
-    public IReadOnlyList<string> Shed => shed;
+    public IReadOnlyList<string> Shed => _shed;
 
     /// <summary>True from the moment the exhaust is first seen over the limit until it is under it again.</summary>
-    public bool IsOverLimit => overSince is not null;
+    public bool IsOverLimit => _overSince is not null;
 
-    private Temperature Limit => Temperature.FromCelsius(thermal.RackExhaustLimitCelsius);
+    private Temperature Limit => Temperature.FromCelsius(_thermal.RackExhaustLimitCelsius);
 
-    private Temperature RestoreBelow => Temperature.FromCelsius(thermal.RackExhaustLimitCelsius - thermal.RackHysteresisCelsius);
+    private Temperature RestoreBelow => Temperature.FromCelsius(_thermal.RackExhaustLimitCelsius - _thermal.RackHysteresisCelsius);
 
     /// <param name="exhaust">The hottest exhaust sensor now; null when none could be read (the shedder then holds: it neither sheds nor restores blind).</param>
     public async Task StepAsync(Temperature? exhaust, IReadOnlyList<MinerPollStatus> miners, CancellationToken cancellationToken)
@@ -72,39 +72,39 @@ public sealed partial class RackLoadShedder
             return;
         }
 
-        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset now = _time.GetUtcNow();
         if (air > Limit)
         {
-            if (overSince is null)
+            if (_overSince is null)
             {
-                overSince = now;
-                exhausted = false;
-                events.Raise(RackEvent.Warning("alarm", "rack-over-temperature", null,
-                    $"Exhaust {air} is above the {Limit} limit; load is shed if it stays there for {Seconds(thermal.RackGracePeriod)} s."));
+                _overSince = now;
+                _exhausted = false;
+                _events.Raise(RackEvent.Warning("alarm", "rack-over-temperature", null,
+                    $"Exhaust {air} is above the {Limit} limit; load is shed if it stays there for {Seconds(_thermal.RackGracePeriod)} s."));
                 return;
             }
 
-            bool graceOver = now - overSince.Value >= thermal.RackGracePeriod;
-            bool settled = lastShedAt is null || now - lastShedAt.Value >= thermal.ShedSettleTime;
+            bool graceOver = now - _overSince.Value >= _thermal.RackGracePeriod;
+            bool settled = _lastShedAt is null || now - _lastShedAt.Value >= _thermal.ShedSettleTime;
             if (graceOver && settled)
             {
-                await ShedStepAsync(air, now - overSince.Value, miners, now, cancellationToken);
+                await ShedStepAsync(air, now - _overSince.Value, miners, now, cancellationToken);
             }
 
             return;
         }
 
-        if (overSince is not null)
+        if (_overSince is not null)
         {
-            overSince = null;
-            events.Raise(RackEvent.Info("alarm", "rack-temperature-normal", null,
-                $"Exhaust {air} is under the {Limit} limit again; {shed.Count} shed miner(s) come back once it is under {RestoreBelow}."));
+            _overSince = null;
+            _events.Raise(RackEvent.Info("alarm", "rack-temperature-normal", null,
+                $"Exhaust {air} is under the {Limit} limit again; {_shed.Count} shed miner(s) come back once it is under {RestoreBelow}."));
         }
 
-        if (shed.Count > 0 && air < RestoreBelow)
+        if (_shed.Count > 0 && air < RestoreBelow)
         {
-            bool settled = lastShedAt is null || now - lastShedAt.Value >= thermal.ShedSettleTime;
-            bool gapOver = lastRestoreAt is null || now - lastRestoreAt.Value >= thermal.RestoreGap;
+            bool settled = _lastShedAt is null || now - _lastShedAt.Value >= _thermal.ShedSettleTime;
+            bool gapOver = _lastRestoreAt is null || now - _lastRestoreAt.Value >= _thermal.RestoreGap;
             if (settled && gapOver)
             {
                 await RestoreOneAsync(air, now, cancellationToken);
@@ -114,24 +114,24 @@ public sealed partial class RackLoadShedder
 
     private async Task ShedStepAsync(Temperature air, TimeSpan over, IReadOnlyList<MinerPollStatus> miners, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        DesiredPoolStatePayload? state = desired?.Current;
+        DesiredPoolStatePayload? state = _desired?.Current;
         var candidates = miners
-            .Where(m => !shed.Contains(m.MinerId, StringComparer.OrdinalIgnoreCase) && guard?.IsTripped(m.MinerId) != true)
-            .Where(m => power.HasRelay(m.MinerId) && power.IsPoweredOn(m.MinerId))
-            .Select(m => (Miner: m, Contract: ContractOf(state, m.MinerId), Chip: MinerHeat.FreshMaxChip(m, now, minerMaxAge)))
+            .Where(m => !_shed.Contains(m.MinerId, StringComparer.OrdinalIgnoreCase) && _guard?.IsTripped(m.MinerId) != true)
+            .Where(m => _power.HasRelay(m.MinerId) && _power.IsPoweredOn(m.MinerId))
+            .Select(m => (Miner: m, Contract: ContractOf(state, m.MinerId), Chip: MinerHeat.FreshMaxChip(m, now, _minerMaxAge)))
             .OrderBy(c => c.Contract is null ? 0 : 1)
             .ThenByDescending(c => c.Chip?.Celsius ?? double.NegativeInfinity)
-            .Take(Math.Max(1, thermal.ShedStep))
+            .Take(Math.Max(1, _thermal.ShedStep))
             .ToList();
 
-        lastShedAt = now;
+        _lastShedAt = now;
         if (candidates.Count == 0)
         {
-            if (!exhausted)
+            if (!_exhausted)
             {
-                exhausted = true;
-                events.Raise(RackEvent.Critical("alarm", "load-shed", null,
-                    $"Exhaust {air} has been above the {Limit} limit for {Seconds(over)} s and no miner with a relay is left to switch off ({shed.Count} shed). Check the room's cooling now."));
+                _exhausted = true;
+                _events.Raise(RackEvent.Critical("alarm", "load-shed", null,
+                    $"Exhaust {air} has been above the {Limit} limit for {Seconds(over)} s and no miner with a relay is left to switch off ({_shed.Count} shed). Check the room's cooling now."));
             }
 
             return;
@@ -144,40 +144,40 @@ public sealed partial class RackLoadShedder
             string reason = $"rack load shedding: exhaust {air} above the {Limit} limit for {Seconds(over)} s";
             try
             {
-                await power.PowerOffAsync(miner.MinerId, reason, cancellationToken);
+                await _power.PowerOffAsync(miner.MinerId, reason, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogShedFailed(logger, e, miner.MinerId);
+                LogShedFailed(_logger, e, miner.MinerId);
                 continue;
             }
 
-            shed.Add(miner.MinerId);
-            events.Raise(RackEvent.Warning("alarm", "load-shed", miner.MinerId,
-                $"Switched off ({role}{heat}): exhaust {air} has been above the {Limit} limit for {Seconds(over)} s; {shed.Count} miner(s) shed. They come back one every {Seconds(thermal.RestoreGap)} s once the exhaust is under {RestoreBelow}."));
+            _shed.Add(miner.MinerId);
+            _events.Raise(RackEvent.Warning("alarm", "load-shed", miner.MinerId,
+                $"Switched off ({role}{heat}): exhaust {air} has been above the {Limit} limit for {Seconds(over)} s; {_shed.Count} miner(s) shed. They come back one every {Seconds(_thermal.RestoreGap)} s once the exhaust is under {RestoreBelow}."));
         }
     }
 
     private async Task RestoreOneAsync(Temperature air, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        string minerId = shed[^1];
-        lastRestoreAt = now;
+        string minerId = _shed[^1];
+        _lastRestoreAt = now;
         try
         {
-            if (!power.IsPoweredOn(minerId))
+            if (!_power.IsPoweredOn(minerId))
             {
-                await power.PowerOnAsync(minerId, $"rack load restored: exhaust {air} under {RestoreBelow}", cancellationToken);
+                await _power.PowerOnAsync(minerId, $"rack load restored: exhaust {air} under {RestoreBelow}", cancellationToken);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogRestoreFailed(logger, e, minerId);
+            LogRestoreFailed(_logger, e, minerId);
             return;
         }
 
-        shed.RemoveAt(shed.Count - 1);
-        events.Raise(RackEvent.Info("alarm", "load-restored", minerId,
-            $"Powered again: exhaust {air} is under {RestoreBelow}; {shed.Count} miner(s) still shed."));
+        _shed.RemoveAt(_shed.Count - 1);
+        _events.Raise(RackEvent.Info("alarm", "load-restored", minerId,
+            $"Powered again: exhaust {air} is under {RestoreBelow}; {_shed.Count} miner(s) still shed."));
     }
 
     private static string? ContractOf(DesiredPoolStatePayload? state, string minerId) =>

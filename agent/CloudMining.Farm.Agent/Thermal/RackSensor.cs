@@ -7,17 +7,17 @@ namespace CloudMining.Farm.Agent.Thermal;
 /// <summary>One configured rack air sensor (DS18B20 or hwmon input) at the inlet or the exhaust; each read goes to sysfs afresh.</summary>
 public sealed class RackSensor
 {
-    private readonly Ds18b20Sensor? probe;
-    private readonly HwmonInput? hwmon;
-    private readonly string hwmonRoot;
+    private readonly Ds18b20Sensor? _probe;
+    private readonly HwmonInput? _hwmon;
+    private readonly string _hwmonRoot;
 
     private RackSensor(string name, SensorPosition position, Ds18b20Sensor? probe, HwmonInput? hwmon, string hwmonRoot)
     {
         Name = name;
         Position = position;
-        this.probe = probe;
-        this.hwmon = hwmon;
-        this.hwmonRoot = hwmonRoot;
+        _probe = probe;
+        _hwmon = hwmon;
+        _hwmonRoot = hwmonRoot;
     }
 
     public string Name { get; }
@@ -25,7 +25,7 @@ public sealed class RackSensor
     public SensorPosition Position { get; }
 
     /// <summary>What a technician looks for: the probe id or the hwmon input.</summary>
-    public string Device => probe?.DeviceId ?? hwmon!.ToString();
+    public string Device => _probe?.DeviceId ?? _hwmon!.ToString();
 
     /// <summary>Builds the sensor from a validated hardware map entry.</summary>
     public static RackSensor Create(SensorOptions options, SysfsLayout layout)
@@ -56,13 +56,13 @@ public sealed class RackSensor
     /// <summary>Reads the temperature now; failures are <see cref="SensorReadException"/> saying which file and what to check.</summary>
     public async Task<Temperature> ReadAsync(CancellationToken cancellationToken)
     {
-        if (probe is not null)
+        if (_probe is not null)
         {
-            return await probe.ReadTemperatureAsync(cancellationToken);
+            return await _probe.ReadTemperatureAsync(cancellationToken);
         }
 
-        HwmonDevice device = hwmon!.Resolve(hwmonRoot);
-        return await device.ReadTemperatureAsync(hwmon.Channel, cancellationToken);
+        HwmonDevice device = _hwmon!.Resolve(_hwmonRoot);
+        return await device.ReadTemperatureAsync(_hwmon.Channel, cancellationToken);
     }
 
     public override string ToString() => $"{Name} ({Position.ToString().ToLowerInvariant()}, {Device})";

@@ -16,12 +16,12 @@ namespace CloudMining.Farm.Agent.Thermal;
 /// </summary>
 public sealed partial class ThermalService : BackgroundService
 {
-    private readonly AgentOptions options;
-    private readonly MinerHealthTracker tracker;
-    private readonly TimeProvider time;
-    private readonly ILogger<ThermalService> logger;
-    private long fanPasses;
-    private long protectionPasses;
+    private readonly AgentOptions _options;
+    private readonly MinerHealthTracker _tracker;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ThermalService> _logger;
+    private long _fanPasses;
+    private long _protectionPasses;
 
     public ThermalService(
         IOptions<AgentOptions> options,
@@ -35,15 +35,15 @@ public sealed partial class ThermalService : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(loggers);
-        this.options = options.Value;
-        this.tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        logger = loggers.CreateLogger<ThermalService>();
-        Fans = new FanController(this.options, events, time, loggers.CreateLogger<FanController>());
+        _options = options.Value;
+        _tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = loggers.CreateLogger<ThermalService>();
+        Fans = new FanController(_options, events, time, loggers.CreateLogger<FanController>());
         if (power is not null)
         {
-            Guard = new MinerOverheatGuard(this.options, power, events, time, loggers.CreateLogger<MinerOverheatGuard>());
-            Shedder = new RackLoadShedder(this.options, power, desired, Guard, events, time, loggers.CreateLogger<RackLoadShedder>());
+            Guard = new MinerOverheatGuard(_options, power, events, time, loggers.CreateLogger<MinerOverheatGuard>());
+            Shedder = new RackLoadShedder(_options, power, desired, Guard, events, time, loggers.CreateLogger<RackLoadShedder>());
         }
     }
 
@@ -55,10 +55,10 @@ public sealed partial class ThermalService : BackgroundService
     public RackLoadShedder? Shedder { get; }
 
     /// <summary>Fan passes completed; lets tests wait for the loop.</summary>
-    public long FanPasses => Interlocked.Read(ref fanPasses);
+    public long FanPasses => Interlocked.Read(ref _fanPasses);
 
     /// <summary>Protection passes completed.</summary>
-    public long ProtectionPasses => Interlocked.Read(ref protectionPasses);
+    public long ProtectionPasses => Interlocked.Read(ref _protectionPasses);
 
     /// <summary>Opens every fan group at 100 % before the loops start, so a channel that cannot be driven stops the agent with its name.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -66,7 +66,7 @@ public sealed partial class ThermalService : BackgroundService
         Fans.Start();
         if (Guard is null)
         {
-            LogNoRelays(logger);
+            LogNoRelays(_logger);
         }
 
         return base.StartAsync(cancellationToken);
@@ -82,7 +82,7 @@ public sealed partial class ThermalService : BackgroundService
         finally
         {
             Fans.FullSpeed();
-            LogFullSpeed(logger, Fans.Groups.Count);
+            LogFullSpeed(_logger, Fans.Groups.Count);
         }
     }
 
@@ -91,21 +91,21 @@ public sealed partial class ThermalService : BackgroundService
 
     private async Task RunFansAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Thermal.ControlInterval, time);
+        using var timer = new PeriodicTimer(_options.Thermal.ControlInterval, _time);
         do
         {
             try
             {
-                await Fans.StepAsync(tracker.Current(), stoppingToken);
+                await Fans.StepAsync(_tracker.Current(), stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // An unexpected failure must not end the loop; the safe state meanwhile is full speed.
-                LogFanPassFailed(logger, e);
+                LogFanPassFailed(_logger, e);
                 Fans.FullSpeed();
             }
 
-            Interlocked.Increment(ref fanPasses);
+            Interlocked.Increment(ref _fanPasses);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -117,24 +117,24 @@ public sealed partial class ThermalService : BackgroundService
             return;
         }
 
-        using var timer = new PeriodicTimer(options.Thermal.ControlInterval, time);
+        using var timer = new PeriodicTimer(_options.Thermal.ControlInterval, _time);
         do
         {
             try
             {
-                IReadOnlyList<MinerPollStatus> miners = tracker.Current();
+                IReadOnlyList<MinerPollStatus> miners = _tracker.Current();
                 await Guard.StepAsync(miners, stoppingToken);
                 // An air reading older than a few intervals means the fan loop is stuck: shed nothing on stale air.
                 RackAirReading air = Fans.LatestAir;
-                bool fresh = time.GetUtcNow() - air.At <= options.Thermal.ControlInterval * 3;
+                bool fresh = _time.GetUtcNow() - air.At <= _options.Thermal.ControlInterval * 3;
                 await Shedder.StepAsync(fresh ? air.Exhaust : null, miners, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogProtectionPassFailed(logger, e);
+                LogProtectionPassFailed(_logger, e);
             }
 
-            Interlocked.Increment(ref protectionPasses);
+            Interlocked.Increment(ref _protectionPasses);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

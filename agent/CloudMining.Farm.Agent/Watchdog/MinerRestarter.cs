@@ -12,13 +12,13 @@ namespace CloudMining.Farm.Agent.Watchdog;
 /// </summary>
 public sealed class MinerRestarter
 {
-    private readonly FirmwareProfileCatalog catalog;
-    private readonly MinerChannels channels;
+    private readonly FirmwareProfileCatalog _catalog;
+    private readonly MinerChannels _channels;
 
     public MinerRestarter(FirmwareProfileCatalog catalog, MinerChannels channels)
     {
-        this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
-        this.channels = channels ?? throw new ArgumentNullException(nameof(channels));
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _channels = channels ?? throw new ArgumentNullException(nameof(channels));
     }
 
     /// <summary>The operation the restart step uses for <paramref name="profile"/>: restartMining where routed, else reboot.</summary>
@@ -37,12 +37,12 @@ public sealed class MinerRestarter
         string? name = !string.Equals(miner.ConfiguredProfile, FirmwareProfileCatalog.Auto, StringComparison.OrdinalIgnoreCase)
             ? miner.ConfiguredProfile
             : miner.Snapshot?.Identity.Profile;
-        if (name is null || !catalog.TryGet(name, out FirmwareProfile profile))
+        if (name is null || !_catalog.TryGet(name, out FirmwareProfile profile))
         {
             return null;
         }
 
-        ChannelTarget target = channels.Target(miner.MinerId, miner.Endpoint, profile);
-        return await channels.Writer.RunAsync(target, OperationFor(profile), cancellationToken);
+        ChannelTarget target = _channels.Target(miner.MinerId, miner.Endpoint, profile);
+        return await _channels.Writer.RunAsync(target, OperationFor(profile), cancellationToken);
     }
 }

@@ -21,57 +21,57 @@ namespace CloudMining.Farm.Agent.Watchdog;
 /// </summary>
 public sealed partial class MinerWatchdog : IDisposable
 {
-    private readonly WatchdogOptions options;
-    private readonly string stateDirectory;
-    private readonly IMinerPower power;
-    private readonly MinerRestarter restarter;
-    private readonly RackEventBus events;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly Dictionary<string, Hashrate> nominal = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Ladder> ladders = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, QuarantineEntry> quarantined = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Queue<DateTimeOffset> recentActions = new();
-    private readonly SemaphoreSlim observing = new(1, 1);
-    private bool holding;
-    private bool persistFailing;
-    private string? lastWritten;
+    private readonly WatchdogOptions _options;
+    private readonly string _stateDirectory;
+    private readonly IMinerPower _power;
+    private readonly MinerRestarter _restarter;
+    private readonly RackEventBus _events;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, Hashrate> _nominal = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Ladder> _ladders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, QuarantineEntry> _quarantined = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Queue<DateTimeOffset> _recentActions = new();
+    private readonly SemaphoreSlim _observing = new(1, 1);
+    private bool _holding;
+    private bool _persistFailing;
+    private string? _lastWritten;
 
     public MinerWatchdog(AgentOptions agent, IMinerPower power, MinerRestarter restarter, RackEventBus events, TimeProvider time, ILogger<MinerWatchdog> logger)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        options = agent.Watchdog;
-        stateDirectory = agent.StateDirectory;
-        this.power = power ?? throw new ArgumentNullException(nameof(power));
-        this.restarter = restarter ?? throw new ArgumentNullException(nameof(restarter));
-        this.events = events ?? throw new ArgumentNullException(nameof(events));
-        this.time = time ?? throw new ArgumentNullException(nameof(time));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _options = agent.Watchdog;
+        _stateDirectory = agent.StateDirectory;
+        _power = power ?? throw new ArgumentNullException(nameof(power));
+        _restarter = restarter ?? throw new ArgumentNullException(nameof(restarter));
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         foreach (MinerOptions m in agent.Miners)
         {
             if (m.NominalHashrate is not null && Hashrate.TryParse(m.NominalHashrate, out Hashrate h))
             {
-                nominal[m.Id] = h;
+                _nominal[m.Id] = h;
             }
         }
 
         // Quarantine survives restarts: whatever the file says is in force before the first cycle.
         foreach (QuarantineEntry q in ReadFile()?.Quarantined ?? [])
         {
-            quarantined[q.MinerId] = q;
+            _quarantined[q.MinerId] = q;
         }
     }
 
     /// <summary>True while the watchdog suspects the network and takes no action.</summary>
-    public bool Holding => holding;
+    public bool Holding => _holding;
 
     /// <summary>Where a miner stands on the ladder.</summary>
     public WatchdogStep StepOf(string minerId)
     {
-        lock (ladders)
+        lock (_ladders)
         {
-            return quarantined.ContainsKey(minerId) ? WatchdogStep.Quarantined
-                : ladders.TryGetValue(minerId, out Ladder? l) ? l.Step
+            return _quarantined.ContainsKey(minerId) ? WatchdogStep.Quarantined
+                : _ladders.TryGetValue(minerId, out Ladder? l) ? l.Step
                 : WatchdogStep.Healthy;
         }
     }
@@ -80,15 +80,15 @@ public sealed partial class MinerWatchdog : IDisposable
     public async Task ObserveAsync(IReadOnlyList<MinerPollStatus> miners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(miners);
-        if (!options.Enabled)
+        if (!_options.Enabled)
         {
             return;
         }
 
-        await observing.WaitAsync(cancellationToken);
+        await _observing.WaitAsync(cancellationToken);
         try
         {
-            DateTimeOffset now = time.GetUtcNow();
+            DateTimeOffset now = _time.GetUtcNow();
             SyncQuarantine();
             UpdateHold(miners, now);
             var due = new List<Task>();
@@ -105,25 +105,25 @@ public sealed partial class MinerWatchdog : IDisposable
         }
         finally
         {
-            observing.Release();
+            _observing.Release();
         }
     }
 
-    public void Dispose() => observing.Dispose();
+    public void Dispose() => _observing.Dispose();
 
     private Task? Decide(MinerPollStatus m, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (quarantined.ContainsKey(m.MinerId))
+        if (_quarantined.ContainsKey(m.MinerId))
         {
             return null;
         }
 
-        if (!ladders.TryGetValue(m.MinerId, out Ladder? l))
+        if (!_ladders.TryGetValue(m.MinerId, out Ladder? l))
         {
             l = new Ladder();
-            lock (ladders)
+            lock (_ladders)
             {
-                ladders[m.MinerId] = l;
+                _ladders[m.MinerId] = l;
             }
         }
 
@@ -144,7 +144,7 @@ public sealed partial class MinerWatchdog : IDisposable
         {
             if (l.Step is WatchdogStep.Retrying or WatchdogStep.Restarted or WatchdogStep.PowerCycled or WatchdogStep.NeedsHands)
             {
-                events.Raise(RackEvent.Info("watchdog", "recovered", m.MinerId,
+                _events.Raise(RackEvent.Info("watchdog", "recovered", m.MinerId,
                     $"answers and hashes again ({m.State}) after the ladder reached '{StepName(l.Step)}'; ladder reset."));
             }
 
@@ -160,7 +160,7 @@ public sealed partial class MinerWatchdog : IDisposable
             return null;
         }
 
-        if (holding || l.Step == WatchdogStep.NeedsHands || now - l.StepAt < options.Window)
+        if (_holding || l.Step == WatchdogStep.NeedsHands || now - l.StepAt < _options.Window)
         {
             return null;
         }
@@ -170,23 +170,23 @@ public sealed partial class MinerWatchdog : IDisposable
             case WatchdogStep.Watching:
                 l.Step = WatchdogStep.Retrying;
                 l.StepAt = now;
-                events.Raise(RackEvent.Warning("watchdog", "retry", m.MinerId,
-                    $"{reason} for {Minutes(options.Window)}; giving it one more window before restarting it."));
+                _events.Raise(RackEvent.Warning("watchdog", "retry", m.MinerId,
+                    $"{reason} for {Minutes(_options.Window)}; giving it one more window before restarting it."));
                 return null;
 
             case WatchdogStep.Retrying:
                 return TakeToken(m.MinerId, l, now) ? RestartAsync(m, l, reason, cancellationToken) : null;
 
-            case WatchdogStep.Restarted when !power.HasRelay(m.MinerId):
+            case WatchdogStep.Restarted when !_power.HasRelay(m.MinerId):
                 l.Step = WatchdogStep.NeedsHands;
                 l.StepAt = now;
-                events.Raise(RackEvent.Critical("watchdog", "needs-hands", m.MinerId,
+                _events.Raise(RackEvent.Critical("watchdog", "needs-hands", m.MinerId,
                     $"{reason}; the API restart did not help and it has no relay in Agent:Hardware:Relays to power-cycle it. A technician must power-cycle it by hand."));
                 return null;
 
             default:
-                int cycles = l.CyclesWithin(now, options.CycleWindow);
-                if (l.Step == WatchdogStep.PowerCycled && cycles >= options.MaxPowerCycles)
+                int cycles = l.CyclesWithin(now, _options.CycleWindow);
+                if (l.Step == WatchdogStep.PowerCycled && cycles >= _options.MaxPowerCycles)
                 {
                     Quarantine(m.MinerId, l, now, reason, cycles);
                     return null;
@@ -199,82 +199,82 @@ public sealed partial class MinerWatchdog : IDisposable
     private async Task RestartAsync(MinerPollStatus m, Ladder l, string reason, CancellationToken cancellationToken)
     {
         l.Step = WatchdogStep.Restarted;
-        events.Raise(RackEvent.Warning("watchdog", "restart", m.MinerId,
-            $"{reason} for {Minutes(options.Window * 2)}; restarting it through its API."));
-        ChannelResult? result = await restarter.RestartAsync(m, cancellationToken);
+        _events.Raise(RackEvent.Warning("watchdog", "restart", m.MinerId,
+            $"{reason} for {Minutes(_options.Window * 2)}; restarting it through its API."));
+        ChannelResult? result = await _restarter.RestartAsync(m, cancellationToken);
         if (result is null)
         {
-            events.Raise(RackEvent.Warning("watchdog", "restart-unavailable", m.MinerId,
+            _events.Raise(RackEvent.Warning("watchdog", "restart-unavailable", m.MinerId,
                 "its firmware profile is unknown (never read since the agent started), so it cannot be restarted through its API; the next step is a power-cycle."));
         }
         else if (result.Outcome == ActionOutcome.NotSupported)
         {
-            events.Raise(RackEvent.Warning("watchdog", "restart-unavailable", m.MinerId,
+            _events.Raise(RackEvent.Warning("watchdog", "restart-unavailable", m.MinerId,
                 $"it cannot be restarted through its API: {result.Error}; the next step is a power-cycle."));
         }
         else if (!result.Succeeded)
         {
-            events.Raise(RackEvent.Warning("watchdog", "restart-failed", m.MinerId,
+            _events.Raise(RackEvent.Warning("watchdog", "restart-failed", m.MinerId,
                 $"the restart through {result.Channel} did not go through after {result.RequestsSent} request(s): {result.Error}; the next step is a power-cycle."));
         }
 
-        l.StepAt = time.GetUtcNow();
+        l.StepAt = _time.GetUtcNow();
     }
 
     private async Task PowerCycleAsync(MinerPollStatus m, Ladder l, string reason, int cycle, CancellationToken cancellationToken)
     {
         l.Step = WatchdogStep.PowerCycled;
-        l.Cycles.Add(time.GetUtcNow());
-        events.Raise(RackEvent.Warning("watchdog", "power-cycle", m.MinerId,
-            $"{reason}; power-cycling it through its relay (cycle {cycle} of at most {options.MaxPowerCycles} within {Minutes(options.CycleWindow)})."));
+        l.Cycles.Add(_time.GetUtcNow());
+        _events.Raise(RackEvent.Warning("watchdog", "power-cycle", m.MinerId,
+            $"{reason}; power-cycling it through its relay (cycle {cycle} of at most {_options.MaxPowerCycles} within {Minutes(_options.CycleWindow)})."));
         try
         {
-            await power.PowerCycleAsync(m.MinerId, "watchdog: " + reason, cancellationToken);
+            await _power.PowerCycleAsync(m.MinerId, "watchdog: " + reason, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            events.Raise(RackEvent.Critical("watchdog", "power-cycle-failed", m.MinerId, $"the relay could not cycle it: {e.Message}"));
+            _events.Raise(RackEvent.Critical("watchdog", "power-cycle-failed", m.MinerId, $"the relay could not cycle it: {e.Message}"));
         }
 
-        l.StepAt = time.GetUtcNow();
+        l.StepAt = _time.GetUtcNow();
     }
 
     private void Quarantine(string minerId, Ladder l, DateTimeOffset now, string reason, int cycles)
     {
         var entry = new QuarantineEntry(minerId, now, reason, cycles);
-        lock (ladders)
+        lock (_ladders)
         {
-            quarantined[minerId] = entry;
+            _quarantined[minerId] = entry;
             l.Step = WatchdogStep.Quarantined;
             l.StepAt = now;
         }
 
-        events.Raise(RackEvent.Critical("watchdog", "quarantine", minerId,
-            $"{reason} after {cycles} power-cycle(s) within {Minutes(options.CycleWindow)}; the watchdog leaves it alone until released with `farm-agent watchdog release {minerId}`."));
+        _events.Raise(RackEvent.Critical("watchdog", "quarantine", minerId,
+            $"{reason} after {cycles} power-cycle(s) within {Minutes(_options.CycleWindow)}; the watchdog leaves it alone until released with `farm-agent watchdog release {minerId}`."));
     }
 
     // Rack-wide brake: a broken uplink must not turn into every miner being restarted and cycled at once.
     private bool TakeToken(string minerId, Ladder l, DateTimeOffset now)
     {
-        while (recentActions.Count > 0 && now - recentActions.Peek() >= TimeSpan.FromMinutes(1))
+        while (_recentActions.Count > 0 && now - _recentActions.Peek() >= TimeSpan.FromMinutes(1))
         {
-            recentActions.Dequeue();
+            _recentActions.Dequeue();
         }
 
-        if (recentActions.Count >= options.MaxActionsPerMinute)
+        if (_recentActions.Count >= _options.MaxActionsPerMinute)
         {
             if (!l.RateLimitedNoted)
             {
                 l.RateLimitedNoted = true;
-                events.Raise(RackEvent.Info("watchdog", "rate-limited", minerId,
-                    $"its next step waits: the rack already took {options.MaxActionsPerMinute} watchdog action(s) in the last minute (Agent:Watchdog:MaxActionsPerMinute)."));
+                _events.Raise(RackEvent.Info("watchdog", "rate-limited", minerId,
+                    $"its next step waits: the rack already took {_options.MaxActionsPerMinute} watchdog action(s) in the last minute (Agent:Watchdog:MaxActionsPerMinute)."));
             }
 
             return false;
         }
 
         l.RateLimitedNoted = false;
-        recentActions.Enqueue(now);
+        _recentActions.Enqueue(now);
         return true;
     }
 
@@ -282,23 +282,23 @@ public sealed partial class MinerWatchdog : IDisposable
     {
         int known = miners.Count(m => m.State != MinerHealthState.Unknown && !SwitchedOff(m.MinerId));
         int dark = miners.Count(m => IsDark(m.State) && !SwitchedOff(m.MinerId));
-        bool hold = dark >= options.NetworkHoldMinMiners && dark * 2 > known;
-        if (hold && !holding)
+        bool hold = dark >= _options.NetworkHoldMinMiners && dark * 2 > known;
+        if (hold && !_holding)
         {
-            events.Raise(RackEvent.Warning("watchdog", "network-suspected", null,
+            _events.Raise(RackEvent.Warning("watchdog", "network-suspected", null,
                 $"{dark} of {known} miners stopped answering at once; suspecting the network (switch, uplink) rather than the miners, so the watchdog holds every restart and power-cycle until they answer again."));
         }
-        else if (!hold && holding)
+        else if (!hold && _holding)
         {
-            events.Raise(RackEvent.Info("watchdog", "network-hold-ended", null,
+            _events.Raise(RackEvent.Info("watchdog", "network-hold-ended", null,
                 $"{dark} of {known} miners are dark now; the watchdog acts again, each sick miner getting a fresh window first."));
-            foreach (Ladder l in ladders.Values.Where(l => l.Step is not (WatchdogStep.Healthy or WatchdogStep.NeedsHands or WatchdogStep.Quarantined)))
+            foreach (Ladder l in _ladders.Values.Where(l => l.Step is not (WatchdogStep.Healthy or WatchdogStep.NeedsHands or WatchdogStep.Quarantined)))
             {
                 l.StepAt = now;
             }
         }
 
-        holding = hold;
+        _holding = hold;
     }
 
     private (Verdict Verdict, string Reason) Judge(MinerPollStatus m)
@@ -311,11 +311,11 @@ public sealed partial class MinerWatchdog : IDisposable
                 return (Verdict.Sick, $"not hashing ({m.Reason})");
             case MinerHealthState.Ok or MinerHealthState.Degraded:
                 Hashrate? rate = m.Snapshot?.Hashrate5s ?? m.Snapshot?.HashrateAverage;
-                Hashrate? nominalRate = nominal.TryGetValue(m.MinerId, out Hashrate n) ? n : m.Snapshot?.HashrateNominal;
-                if (rate is { } r && nominalRate is { } nom && nom > Hashrate.Zero && r < nom * (options.HashingBelowPercent / 100))
+                Hashrate? nominalRate = _nominal.TryGetValue(m.MinerId, out Hashrate n) ? n : m.Snapshot?.HashrateNominal;
+                if (rate is { } r && nominalRate is { } nom && nom > Hashrate.Zero && r < nom * (_options.HashingBelowPercent / 100))
                 {
                     return (Verdict.Sick, string.Create(CultureInfo.InvariantCulture,
-                        $"hashing {r}, under {options.HashingBelowPercent} % of its nominal {nom}"));
+                        $"hashing {r}, under {_options.HashingBelowPercent} % of its nominal {nom}"));
                 }
 
                 return (Verdict.Well, string.Empty);
@@ -327,7 +327,7 @@ public sealed partial class MinerWatchdog : IDisposable
 
     private void SyncQuarantine()
     {
-        if (persistFailing)
+        if (_persistFailing)
         {
             return;
         }
@@ -339,26 +339,26 @@ public sealed partial class MinerWatchdog : IDisposable
         }
 
         var inFile = doc.Quarantined.ToDictionary(q => q.MinerId, StringComparer.OrdinalIgnoreCase);
-        foreach (string id in quarantined.Keys.Where(id => !inFile.ContainsKey(id)).ToArray())
+        foreach (string id in _quarantined.Keys.Where(id => !inFile.ContainsKey(id)).ToArray())
         {
-            lock (ladders)
+            lock (_ladders)
             {
-                quarantined.Remove(id);
-                if (ladders.TryGetValue(id, out Ladder? l))
+                _quarantined.Remove(id);
+                if (_ladders.TryGetValue(id, out Ladder? l))
                 {
                     l.Reset();
                     l.Cycles.Clear();
                 }
             }
 
-            events.Raise(RackEvent.Info("watchdog", "released", id, "released from quarantine; the ladder starts again from the bottom."));
+            _events.Raise(RackEvent.Info("watchdog", "released", id, "released from quarantine; the ladder starts again from the bottom."));
         }
 
-        foreach (QuarantineEntry q in inFile.Values.Where(q => !quarantined.ContainsKey(q.MinerId)))
+        foreach (QuarantineEntry q in inFile.Values.Where(q => !_quarantined.ContainsKey(q.MinerId)))
         {
-            lock (ladders)
+            lock (_ladders)
             {
-                quarantined[q.MinerId] = q;
+                _quarantined[q.MinerId] = q;
             }
         }
     }
@@ -367,11 +367,11 @@ public sealed partial class MinerWatchdog : IDisposable
     {
         try
         {
-            return WatchdogStateFile.Read(stateDirectory);
+            return WatchdogStateFile.Read(_stateDirectory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            LogStateUnreadable(logger, WatchdogStateFile.PathIn(stateDirectory), e.Message);
+            LogStateUnreadable(_logger, WatchdogStateFile.PathIn(_stateDirectory), e.Message);
             return null;
         }
     }
@@ -379,42 +379,42 @@ public sealed partial class MinerWatchdog : IDisposable
     private void Persist()
     {
         WatchdogDocument doc;
-        lock (ladders)
+        lock (_ladders)
         {
             doc = new WatchdogDocument
             {
-                Quarantined = quarantined.Values.OrderBy(q => q.MinerId, StringComparer.Ordinal).ToArray(),
-                Miners = ladders.Where(kv => kv.Value.Step != WatchdogStep.Healthy)
+                Quarantined = _quarantined.Values.OrderBy(q => q.MinerId, StringComparer.Ordinal).ToArray(),
+                Miners = _ladders.Where(kv => kv.Value.Step != WatchdogStep.Healthy)
                     .OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                    .Select(kv => new WatchdogMinerState(kv.Key, quarantined.ContainsKey(kv.Key) ? WatchdogStep.Quarantined : kv.Value.Step, kv.Value.StepAt, kv.Value.Reason))
+                    .Select(kv => new WatchdogMinerState(kv.Key, _quarantined.ContainsKey(kv.Key) ? WatchdogStep.Quarantined : kv.Value.Step, kv.Value.StepAt, kv.Value.Reason))
                     .ToArray(),
             };
         }
 
         string text = JsonSerializer.Serialize(doc, WatchdogJsonContext.Default.WatchdogDocument);
-        if (text == lastWritten)
+        if (text == _lastWritten)
         {
             return;
         }
 
         try
         {
-            WatchdogStateFile.Write(stateDirectory, doc);
-            lastWritten = text;
-            persistFailing = false;
+            WatchdogStateFile.Write(_stateDirectory, doc);
+            _lastWritten = text;
+            _persistFailing = false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (!persistFailing)
+            if (!_persistFailing)
             {
-                LogPersistFailed(logger, WatchdogStateFile.PathIn(stateDirectory), e.Message);
+                LogPersistFailed(_logger, WatchdogStateFile.PathIn(_stateDirectory), e.Message);
             }
 
-            persistFailing = true;
+            _persistFailing = true;
         }
     }
 
-    private bool SwitchedOff(string minerId) => power.HasRelay(minerId) && !power.IsPoweredOn(minerId);
+    private bool SwitchedOff(string minerId) => _power.HasRelay(minerId) && !_power.IsPoweredOn(minerId);
 
     private static bool IsDark(MinerHealthState state) => state is MinerHealthState.Unreachable or MinerHealthState.Timeout or MinerHealthState.CircuitOpen;
 

@@ -8,34 +8,34 @@ namespace CloudMining.Farm.Agent.Watchdog;
 /// <summary>Runs the <see cref="MinerWatchdog"/> off the polling loop: each finished cycle is handed over at once; a cycle that arrives while steps are still running replaces any older one waiting.</summary>
 public sealed partial class WatchdogService : BackgroundService
 {
-    private readonly PollingService polling;
-    private readonly MinerWatchdog watchdog;
-    private readonly ILogger<WatchdogService> logger;
-    private readonly Channel<IReadOnlyList<MinerPollStatus>> cycles = Channel.CreateBounded<IReadOnlyList<MinerPollStatus>>(
+    private readonly PollingService _polling;
+    private readonly MinerWatchdog _watchdog;
+    private readonly ILogger<WatchdogService> _logger;
+    private readonly Channel<IReadOnlyList<MinerPollStatus>> _cycles = Channel.CreateBounded<IReadOnlyList<MinerPollStatus>>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     public WatchdogService(PollingService polling, MinerWatchdog watchdog, ILogger<WatchdogService> logger)
     {
-        this.polling = polling ?? throw new ArgumentNullException(nameof(polling));
-        this.watchdog = watchdog ?? throw new ArgumentNullException(nameof(watchdog));
-        this.logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _polling = polling ?? throw new ArgumentNullException(nameof(polling));
+        _watchdog = watchdog ?? throw new ArgumentNullException(nameof(watchdog));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        polling.CycleCompleted += OnCycle;
+        _polling.CycleCompleted += OnCycle;
         try
         {
-            await foreach (IReadOnlyList<MinerPollStatus> miners in cycles.Reader.ReadAllAsync(stoppingToken))
+            await foreach (IReadOnlyList<MinerPollStatus> miners in _cycles.Reader.ReadAllAsync(stoppingToken))
             {
                 try
                 {
-                    await watchdog.ObserveAsync(miners, stoppingToken);
+                    await _watchdog.ObserveAsync(miners, stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A bug in one step must not end the watchdog for the whole rack; the next cycle tries again.
-                    LogStepFailed(logger, e);
+                    LogStepFailed(_logger, e);
                 }
             }
         }
@@ -44,11 +44,11 @@ public sealed partial class WatchdogService : BackgroundService
         }
         finally
         {
-            polling.CycleCompleted -= OnCycle;
+            _polling.CycleCompleted -= OnCycle;
         }
     }
 
-    private void OnCycle(object? sender, PollCycleCompletedEventArgs e) => cycles.Writer.TryWrite(e.Miners);
+    private void OnCycle(object? sender, PollCycleCompletedEventArgs e) => _cycles.Writer.TryWrite(e.Miners);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A watchdog step failed; the watchdog goes on with the next poll cycle")]
     private static partial void LogStepFailed(ILogger logger, Exception exception);

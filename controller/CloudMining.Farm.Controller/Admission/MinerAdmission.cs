@@ -17,32 +17,32 @@ namespace CloudMining.Farm.Controller.Admission;
 /// </summary>
 public sealed partial class MinerAdmission
 {
-    private readonly int probationReadings;
-    private readonly TimeSpan probationSpan;
-    private readonly TimeSpan ownerSilent;
-    private readonly ILogger logger;
-    private readonly Dictionary<string, KnownMiner> known = new(StringComparer.Ordinal);
-    private readonly HashSet<string> knownWithoutRack = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MinerProbation> probation = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Miner, string Rack), MinerConflict> conflicts = [];
-    private readonly List<KnownMiner> changes = [];
-    private DateTimeOffset trackingStart;
+    private readonly int _probationReadings;
+    private readonly TimeSpan _probationSpan;
+    private readonly TimeSpan _ownerSilent;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, KnownMiner> _known = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _knownWithoutRack = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MinerProbation> _probation = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Miner, string Rack), MinerConflict> _conflicts = [];
+    private readonly List<KnownMiner> _changes = [];
+    private DateTimeOffset _trackingStart;
 
     public MinerAdmission(int probationReadings, TimeSpan probationSpan, TimeSpan ownerSilent, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(probationReadings, 1);
-        this.probationReadings = probationReadings;
-        this.probationSpan = probationSpan;
-        this.ownerSilent = ownerSilent;
-        this.logger = logger ?? NullLogger.Instance;
+        _probationReadings = probationReadings;
+        _probationSpan = probationSpan;
+        _ownerSilent = ownerSilent;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Miner ids on probation now, with their record.</summary>
-    public IReadOnlyDictionary<string, MinerProbation> OnProbation => probation;
+    public IReadOnlyDictionary<string, MinerProbation> OnProbation => _probation;
 
     /// <summary>Conflicts open now, ordered by miner and claiming rack.</summary>
     public IReadOnlyList<MinerConflict> Conflicts =>
-        [.. conflicts.Values.OrderBy(c => c.MinerId, StringComparer.Ordinal).ThenBy(c => c.ClaimingRack, StringComparer.Ordinal)];
+        [.. _conflicts.Values.OrderBy(c => c.MinerId, StringComparer.Ordinal).ThenBy(c => c.ClaimingRack, StringComparer.Ordinal)];
 
     /// <summary>
     /// Starts from what the store knows: admitted miners with their racks, and miner ids known without a rack (in the
@@ -54,34 +54,34 @@ public sealed partial class MinerAdmission
         ArgumentNullException.ThrowIfNull(alsoKnown);
         foreach (KnownMiner k in stored)
         {
-            known[k.MinerId] = k;
+            _known[k.MinerId] = k;
         }
 
         foreach (string id in alsoKnown)
         {
-            if (!known.ContainsKey(id))
+            if (!_known.ContainsKey(id))
             {
-                knownWithoutRack.Add(id);
+                _knownWithoutRack.Add(id);
             }
         }
 
-        trackingStart = now;
+        _trackingStart = now;
     }
 
     /// <summary>The rack a miner id belongs to (admitted or on probation); null when never heard.</summary>
     public string? OwnerOf(string minerId) =>
-        known.TryGetValue(minerId, out KnownMiner? k) ? k.Rack : probation.TryGetValue(minerId, out MinerProbation? p) ? p.Rack : null;
+        _known.TryGetValue(minerId, out KnownMiner? k) ? k.Rack : _probation.TryGetValue(minerId, out MinerProbation? p) ? p.Rack : null;
 
     /// <summary>Admitted or ownership changes not yet persisted; taking them clears the list.</summary>
     public IReadOnlyList<KnownMiner> TakeChanges()
     {
-        KnownMiner[] taken = [.. changes];
-        changes.Clear();
+        KnownMiner[] taken = [.. _changes];
+        _changes.Clear();
         return taken;
     }
 
     /// <summary>Puts changes back after a failed save, so the next tick saves them again.</summary>
-    public void ReturnChanges(IEnumerable<KnownMiner> unsaved) => changes.InsertRange(0, unsaved);
+    public void ReturnChanges(IEnumerable<KnownMiner> unsaved) => _changes.InsertRange(0, unsaved);
 
     /// <summary>
     /// Folds the current sightings into probation, ownership and conflicts, and returns the (miner, rack) sightings the
@@ -101,9 +101,9 @@ public sealed partial class MinerAdmission
             }
         }
 
-        foreach ((string miner, string rack) in conflicts.Keys.Where(k => !present.Contains(k.Miner)).ToList())
+        foreach ((string miner, string rack) in _conflicts.Keys.Where(k => !present.Contains(k.Miner)).ToList())
         {
-            conflicts.Remove((miner, rack));
+            _conflicts.Remove((miner, rack));
         }
 
         return admitted;
@@ -114,8 +114,8 @@ public sealed partial class MinerAdmission
         string owner = OwnerOf(id) ?? Adopt(id, sightings, now);
         MinerSighting? own = sightings.FirstOrDefault(s => s.Rack == owner);
         List<MinerSighting> claims = LiveClaims(sightings, owner, now);
-        DateTimeOffset ownerLast = Max(own?.TelemetryAt ?? DateTimeOffset.MinValue, trackingStart);
-        if (claims.Count > 0 && now - ownerLast >= ownerSilent)
+        DateTimeOffset ownerLast = Max(own?.TelemetryAt ?? DateTimeOffset.MinValue, _trackingStart);
+        if (claims.Count > 0 && now - ownerLast >= _ownerSilent)
         {
             MinerSighting to = claims.MaxBy(s => s.TelemetryAt)!;
             Transfer(id, owner, to.Rack, now);
@@ -130,17 +130,17 @@ public sealed partial class MinerAdmission
             return null;
         }
 
-        if (probation.TryGetValue(id, out MinerProbation? candidate))
+        if (_probation.TryGetValue(id, out MinerProbation? candidate))
         {
             candidate.Observe(own, now);
-            if (!candidate.Passed(probationReadings, probationSpan, now))
+            if (!candidate.Passed(_probationReadings, _probationSpan, now))
             {
                 return null;
             }
 
-            probation.Remove(id);
+            _probation.Remove(id);
             Know(new KnownMiner(id, owner, now));
-            LogProbationPassed(logger, id, owner, candidate.HealthyReadings, candidate.HealthySince);
+            LogProbationPassed(_logger, id, owner, candidate.HealthyReadings, candidate.HealthySince);
         }
 
         return owner;
@@ -154,63 +154,63 @@ public sealed partial class MinerAdmission
             .OrderByDescending(s => s.TelemetryAt ?? DateTimeOffset.MinValue)
             .ThenBy(s => s.Rack, StringComparer.Ordinal)
             .First();
-        if (knownWithoutRack.Remove(id))
+        if (_knownWithoutRack.Remove(id))
         {
             Know(new KnownMiner(id, first.Rack, now));
             return first.Rack;
         }
 
-        probation[id] = new MinerProbation(first.Rack, now);
-        LogOnProbation(logger, id, first.Rack, probationReadings, probationSpan.TotalMinutes);
+        _probation[id] = new MinerProbation(first.Rack, now);
+        LogOnProbation(_logger, id, first.Rack, _probationReadings, _probationSpan.TotalMinutes);
 
         return first.Rack;
     }
 
     private List<MinerSighting> LiveClaims(List<MinerSighting> sightings, string owner, DateTimeOffset now) =>
-        [.. sightings.Where(s => s.Rack != owner && s.TelemetryAt is { } at && now - at < ownerSilent)];
+        [.. sightings.Where(s => s.Rack != owner && s.TelemetryAt is { } at && now - at < _ownerSilent)];
 
     private void Transfer(string id, string from, string to, DateTimeOffset now)
     {
-        if (known.TryGetValue(id, out KnownMiner? k))
+        if (_known.TryGetValue(id, out KnownMiner? k))
         {
             Know(k with { Rack = to });
         }
         else
         {
-            probation[id] = new MinerProbation(to, now);
+            _probation[id] = new MinerProbation(to, now);
         }
 
-        foreach ((string miner, string rack) in conflicts.Keys.Where(c => c.Miner == id).ToList())
+        foreach ((string miner, string rack) in _conflicts.Keys.Where(c => c.Miner == id).ToList())
         {
-            conflicts.Remove((miner, rack));
+            _conflicts.Remove((miner, rack));
         }
 
-        LogTransferred(logger, id, to, from, ownerSilent.TotalMinutes);
+        LogTransferred(_logger, id, to, from, _ownerSilent.TotalMinutes);
     }
 
     private void TrackConflicts(string id, string owner, List<MinerSighting> claims, DateTimeOffset now)
     {
         foreach (MinerSighting claim in claims)
         {
-            if (!conflicts.ContainsKey((id, claim.Rack)))
+            if (!_conflicts.ContainsKey((id, claim.Rack)))
             {
-                conflicts[(id, claim.Rack)] = new MinerConflict(id, owner, claim.Rack, now);
-                LogConflict(logger, claim.Rack, id, owner, ownerSilent.TotalMinutes);
+                _conflicts[(id, claim.Rack)] = new MinerConflict(id, owner, claim.Rack, now);
+                LogConflict(_logger, claim.Rack, id, owner, _ownerSilent.TotalMinutes);
             }
         }
 
-        foreach ((string miner, string rack) in conflicts.Keys.Where(c => c.Miner == id && claims.All(x => x.Rack != c.Rack)).ToList())
+        foreach ((string miner, string rack) in _conflicts.Keys.Where(c => c.Miner == id && claims.All(x => x.Rack != c.Rack)).ToList())
         {
-            conflicts.Remove((miner, rack));
-            LogConflictEnded(logger, miner, rack);
+            _conflicts.Remove((miner, rack));
+            LogConflictEnded(_logger, miner, rack);
         }
     }
 
     private void Know(KnownMiner k)
     {
-        known[k.MinerId] = k;
-        changes.RemoveAll(c => c.MinerId == k.MinerId);
-        changes.Add(k);
+        _known[k.MinerId] = k;
+        _changes.RemoveAll(c => c.MinerId == k.MinerId);
+        _changes.Add(k);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

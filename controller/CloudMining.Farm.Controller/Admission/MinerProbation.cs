@@ -6,7 +6,7 @@ namespace CloudMining.Farm.Controller.Admission;
 /// </summary>
 public sealed class MinerProbation
 {
-    private DateTimeOffset? lastCounted;
+    private DateTimeOffset? _lastCounted;
 
     public MinerProbation(string rack, DateTimeOffset since)
     {
@@ -30,12 +30,12 @@ public sealed class MinerProbation
     public void Observe(MinerSighting sighting, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(sighting);
-        if (sighting.TelemetryAt is not { } at || (lastCounted is { } last && at <= last))
+        if (sighting.TelemetryAt is not { } at || (_lastCounted is { } last && at <= last))
         {
             return;
         }
 
-        lastCounted = at;
+        _lastCounted = at;
         if (sighting.Healthy)
         {
             HealthyReadings++;

@@ -11,18 +11,18 @@ namespace CloudMining.Farm.Controller.Api;
 /// </summary>
 public sealed class LocalApiGuard
 {
-    private readonly RequestDelegate next;
-    private readonly IReadOnlyList<string> hosts;
-    private readonly Func<int> port;
+    private readonly RequestDelegate _next;
+    private readonly IReadOnlyList<string> _hosts;
+    private readonly Func<int> _port;
 
     /// <param name="next">The rest of the pipeline.</param>
     /// <param name="hosts">The host names the Host header may carry (those host filtering allows).</param>
     /// <param name="port">The port the API listens on, known once Kestrel has bound it.</param>
     public LocalApiGuard(RequestDelegate next, IReadOnlyList<string> hosts, Func<int> port)
     {
-        this.next = next;
-        this.hosts = hosts;
-        this.port = port;
+        _next = next;
+        _hosts = hosts;
+        _port = port;
     }
 
     /// <summary>The origins a browser shows for pages served from the API's own address.</summary>
@@ -34,8 +34,8 @@ public sealed class LocalApiGuard
         ArgumentNullException.ThrowIfNull(context);
         HttpRequest request = context.Request;
         string instance = request.Path + request.QueryString;
-        int listening = port();
-        string address = $"http://{hosts[0]}:{listening.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        int listening = _port();
+        string address = $"http://{_hosts[0]}:{listening.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         if (request.Host.Port != listening)
         {
             await WriteProblemAsync(context, ApiProblems.WrongHost(
@@ -46,7 +46,7 @@ public sealed class LocalApiGuard
         }
 
         string? origin = request.Headers.Origin;
-        if (origin is not null && !Origins(hosts, listening).Contains(origin, StringComparer.OrdinalIgnoreCase))
+        if (origin is not null && !Origins(_hosts, listening).Contains(origin, StringComparer.OrdinalIgnoreCase))
         {
             await WriteProblemAsync(context, ApiProblems.ForeignOrigin(
                 $"The request comes from a web page at '{origin}', not from {address}; the local API is for farmctl and scripts, which send no Origin header.",
@@ -62,7 +62,7 @@ public sealed class LocalApiGuard
             return;
         }
 
-        await next(context);
+        await _next(context);
     }
 
     /// <summary>Writes <paramref name="problem"/> as application/problem+json with its status.</summary>

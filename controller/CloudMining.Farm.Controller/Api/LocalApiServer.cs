@@ -19,11 +19,11 @@ namespace CloudMining.Farm.Controller.Api;
 /// </summary>
 public sealed partial class LocalApiServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private LocalApiServer(WebApplication app, Uri address)
     {
-        this.app = app;
+        _app = app;
         Address = address;
     }
 
@@ -160,21 +160,21 @@ public sealed partial class LocalApiServer : IAsyncDisposable
     }
 
     /// <summary>Stops accepting requests and lets running ones finish (bounded by the token).</summary>
-    public async Task StopAsync(CancellationToken cancellationToken) => await app.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken) => await _app.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await app.StopAsync(timeout.Token);
+            await _app.StopAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
             // Requests still running after the grace period are cut; the operations they started are the engine's to finish.
         }
 
-        await app.DisposeAsync();
+        await _app.DisposeAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The local API listens on {Url}, beyond loopback, over plain HTTP: its token crosses the network unencrypted; keep it behind a TLS reverse proxy")]

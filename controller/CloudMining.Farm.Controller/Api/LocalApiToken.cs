@@ -24,12 +24,12 @@ public sealed partial class LocalApiToken
 
     private const UnixFileMode OthersBits = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    private readonly byte[] hash;
+    private readonly byte[] _hash;
 
     private LocalApiToken(string path, string value)
     {
         Path = path;
-        hash = SHA256.HashData(Encoding.UTF8.GetBytes(value));
+        _hash = SHA256.HashData(Encoding.UTF8.GetBytes(value));
     }
 
     /// <summary>The token file.</summary>
@@ -89,7 +89,7 @@ public sealed partial class LocalApiToken
         }
 
         // Hashing first makes both sides the same length, so not even the token's length leaks through timing.
-        return CryptographicOperations.FixedTimeEquals(hash, SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
+        return CryptographicOperations.FixedTimeEquals(_hash, SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
     }
 
     private static void Create(string full)

@@ -18,12 +18,12 @@ public sealed class LocalApiTokenHandler : AuthenticationHandler<AuthenticationS
     public const string SchemeName = "FarmApiToken";
 
     private const string BearerPrefix = "Bearer ";
-    private readonly LocalApiToken token;
+    private readonly LocalApiToken _token;
 
     public LocalApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, LocalApiToken token)
         : base(options, logger, encoder)
     {
-        this.token = token;
+        _token = token;
     }
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -34,7 +34,7 @@ public sealed class LocalApiTokenHandler : AuthenticationHandler<AuthenticationS
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) || !token.Matches(header[BearerPrefix.Length..]))
+        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) || !_token.Matches(header[BearerPrefix.Length..]))
         {
             // The presented value is never logged: a near miss could be a real token of another controller.
             return Task.FromResult(AuthenticateResult.Fail("the bearer token is not this controller's"));
@@ -48,7 +48,7 @@ public sealed class LocalApiTokenHandler : AuthenticationHandler<AuthenticationS
     {
         bool presented = !string.IsNullOrEmpty(Request.Headers.Authorization);
         string detail = (presented ? "The bearer token is wrong" : "The request carries no bearer token") +
-            $"; send \"Authorization: Bearer TOKEN\" with the token from {token.Path} (farmctl reads it itself; " +
+            $"; send \"Authorization: Bearer TOKEN\" with the token from {_token.Path} (farmctl reads it itself; " +
             $"its readers are the controller's user and the {LocalApiToken.OperatorsGroup} group).";
         Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
         await LocalApiGuard.WriteProblemAsync(Context, ApiProblems.Unauthorized(detail, Request.Path + Request.QueryString));

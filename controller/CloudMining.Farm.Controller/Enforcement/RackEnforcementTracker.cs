@@ -10,24 +10,24 @@ namespace CloudMining.Farm.Controller.Enforcement;
 /// </summary>
 public sealed class RackEnforcementTracker(TimeSpan lagAfter)
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, Entry> racks = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _racks = new(StringComparer.Ordinal);
 
     public TimeSpan LagAfter { get; } = lagAfter;
 
     /// <summary>True when <paramref name="miners"/> differs from what was last published for the rack.</summary>
     public bool HasChanged(string rack, IReadOnlyList<MinerPoolAssignment> miners)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return !racks.TryGetValue(rack, out Entry? e) || e.Content is null || !e.Content.SequenceEqual(miners, AssignmentComparer.Instance);
+            return !_racks.TryGetValue(rack, out Entry? e) || e.Content is null || !e.Content.SequenceEqual(miners, AssignmentComparer.Instance);
         }
     }
 
     /// <summary>Records a publish of generation <paramref name="generation"/> with this content.</summary>
     public void Published(string rack, long generation, IReadOnlyList<MinerPoolAssignment> miners, DateTimeOffset at)
     {
-        lock (gate)
+        lock (_gate)
         {
             Entry e = Get(rack);
             e.Content = miners;
@@ -44,7 +44,7 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
     /// <param name="minerStatus">Its <c>minerStatus[]</c> (absent from older agents): entries in state <c>rejected</c> are kept per miner.</param>
     public void Reported(string rack, long generation, IReadOnlyList<string> errors, DateTimeOffset at, IReadOnlyList<ReportedMinerStatus>? minerStatus = null)
     {
-        lock (gate)
+        lock (_gate)
         {
             Entry e = Get(rack);
             if (e.AppliedGeneration is { } applied && generation < applied)
@@ -62,9 +62,9 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
     /// <summary>The reason the agent of <paramref name="rack"/> rejected <paramref name="minerId"/>'s entry in its last report, or null.</summary>
     public string? RejectionOf(string rack, string minerId)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return racks.TryGetValue(rack, out Entry? e) && e.RejectedMiners.FirstOrDefault(s => string.Equals(s.MinerId, minerId, StringComparison.OrdinalIgnoreCase)) is { } s
+            return _racks.TryGetValue(rack, out Entry? e) && e.RejectedMiners.FirstOrDefault(s => string.Equals(s.MinerId, minerId, StringComparison.OrdinalIgnoreCase)) is { } s
                 ? s.Reason ?? "rejected by the agent"
                 : null;
         }
@@ -74,9 +74,9 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
     public IReadOnlyList<RackEnforcementState> UpdateLagging(DateTimeOffset now)
     {
         var started = new List<RackEnforcementState>();
-        lock (gate)
+        lock (_gate)
         {
-            foreach ((string rack, Entry e) in racks)
+            foreach ((string rack, Entry e) in _racks)
             {
                 bool lagging = e.DesiredGeneration is { } desired && e.DesiredAt is { } at
                     && (e.AppliedGeneration ?? long.MinValue) < desired && now - at >= LagAfter;
@@ -95,18 +95,18 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
     /// <summary>The rack's state, or null if nothing was published to or reported by it.</summary>
     public RackEnforcementState? Find(string rack)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return racks.TryGetValue(rack, out Entry? e) ? State(rack, e) : null;
+            return _racks.TryGetValue(rack, out Entry? e) ? State(rack, e) : null;
         }
     }
 
     /// <summary>Every rack's state, ordered by rack id.</summary>
     public IReadOnlyList<RackEnforcementState> All()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return [.. racks.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => State(p.Key, p.Value))];
+            return [.. _racks.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => State(p.Key, p.Value))];
         }
     }
 
@@ -115,10 +115,10 @@ public sealed class RackEnforcementTracker(TimeSpan lagAfter)
 
     private Entry Get(string rack)
     {
-        if (!racks.TryGetValue(rack, out Entry? e))
+        if (!_racks.TryGetValue(rack, out Entry? e))
         {
             e = new Entry();
-            racks[rack] = e;
+            _racks[rack] = e;
         }
 
         return e;

@@ -8,18 +8,18 @@ namespace CloudMining.Farm.Controller.Engine;
 /// </summary>
 public sealed class BrokerOutageGate
 {
-    private readonly Lock gate = new();
-    private DateTimeOffset? connectedSince;
-    private long disconnects;
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _connectedSince;
+    private long _disconnects;
 
     /// <summary>True while the ingest client holds a live session with the broker.</summary>
     public bool IsConnected
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return connectedSince is not null;
+                return _connectedSince is not null;
             }
         }
     }
@@ -29,36 +29,36 @@ public sealed class BrokerOutageGate
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return connectedSince;
+                return _connectedSince;
             }
         }
     }
 
     /// <summary>Connections lost so far.</summary>
-    public long Disconnects => Interlocked.Read(ref disconnects);
+    public long Disconnects => Interlocked.Read(ref _disconnects);
 
     /// <summary>The ingest client (re)connected at <paramref name="at"/>.</summary>
     public void Connected(DateTimeOffset at)
     {
-        lock (gate)
+        lock (_gate)
         {
-            connectedSince = at;
+            _connectedSince = at;
         }
     }
 
     /// <summary>The ingest client lost its session (it reconnects by itself).</summary>
     public void Disconnected()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (connectedSince is not null)
+            if (_connectedSince is not null)
             {
-                Interlocked.Increment(ref disconnects);
+                Interlocked.Increment(ref _disconnects);
             }
 
-            connectedSince = null;
+            _connectedSince = null;
         }
     }
 }

@@ -13,28 +13,28 @@ namespace CloudMining.Farm.Controller.Engine;
 /// Runs the engine's control loop every Controller:Engine:IntervalS on the <see cref="TimeProvider"/>, with the
 /// controller's publishing MQTT client (its own client id, "{ClientId}-engine"), subscribed to the agents' reported state.
 /// </summary>
-public sealed class EngineService : BackgroundService
+public sealed partial class EngineService : BackgroundService
 {
-    private readonly ControllerOptions options;
-    private readonly ControllerEngine engine;
-    private readonly FarmMqttClient client;
-    private readonly TimeProvider time;
-    private readonly ILoggerFactory loggerFactory;
-    private readonly ILogger logger;
-    private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ControllerOptions _options;
+    private readonly ControllerEngine _engine;
+    private readonly FarmMqttClient _client;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public EngineService(ControllerOptions options, ControllerEngine engine, FarmMqttClient client, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
-        this.options = options ?? throw new ArgumentNullException(nameof(options));
-        this.engine = engine ?? throw new ArgumentNullException(nameof(engine));
-        this.client = client ?? throw new ArgumentNullException(nameof(client));
-        this.time = time ?? TimeProvider.System;
-        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        logger = this.loggerFactory.CreateLogger<EngineService>();
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _time = time ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<EngineService>();
     }
 
     /// <summary>Completes once the reported-state subscription is granted.</summary>
-    public Task Subscribed => subscribed.Task;
+    public Task Subscribed => _subscribed.Task;
 
     /// <summary>Control-loop ticks that failed (logged); the loop continues.</summary>
     public long FailedTicks { get; private set; }
@@ -49,43 +49,43 @@ public sealed class EngineService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.ConnectedAsync += _ =>
+        _client.ConnectedAsync += _ =>
         {
             connected.TrySetResult();
             return Task.CompletedTask;
         };
-        var subscriber = new FarmSubscriber(client, HandleAsync, loggerFactory.CreateLogger<FarmSubscriber>());
+        var subscriber = new FarmSubscriber(_client, HandleAsync, _loggerFactory.CreateLogger<FarmSubscriber>());
         try
         {
-            await client.StartAsync(stoppingToken);
+            await _client.StartAsync(stoppingToken);
             await connected.Task.WaitAsync(stoppingToken);
-            MqttClientSubscribeResult result = await subscriber.SubscribeAsync([$"{FarmTopics.Root}/{options.Site}/+/reported"], stoppingToken);
+            MqttClientSubscribeResult result = await subscriber.SubscribeAsync([$"{FarmTopics.Root}/{_options.Site}/+/reported"], stoppingToken);
             if (!result.AllGranted)
             {
-                throw new InvalidOperationException($"The broker refused the controller's subscription to farm/v1/{options.Site}/+/reported; check the ACL of user {options.Mqtt.Username ?? "(anonymous)"}.");
+                throw new InvalidOperationException($"The broker refused the controller's subscription to farm/v1/{_options.Site}/+/reported; check the ACL of user {_options.Mqtt.Username ?? "(anonymous)"}.");
             }
         }
         catch (Exception e)
         {
-            subscribed.TrySetException(e);
+            _subscribed.TrySetException(e);
             throw;
         }
 
-        subscribed.TrySetResult();
-        using var timer = new PeriodicTimer(options.Engine.Durations().TickInterval, time);
+        _subscribed.TrySetResult();
+        using var timer = new PeriodicTimer(_options.Engine.Durations().TickInterval, _time);
         try
         {
             do
             {
                 try
                 {
-                    await engine.TickAsync(stoppingToken);
+                    await _engine.TickAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // One bad tick (a store hiccup) must not stop enforcement; the next tick starts from the stored state.
                     FailedTicks++;
-                    logger.LogError(e, "Control-loop tick failed ({Failed} so far); retrying on the next tick", FailedTicks);
+                    LogTickFailed(_logger, e, FailedTicks);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -99,16 +99,19 @@ public sealed class EngineService : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await client.DisposeAsync();
+        await _client.DisposeAsync();
     }
 
     private Task HandleAsync(FarmReceivedMessage message, CancellationToken cancellationToken)
     {
         if (message.Payload is ReportedPoolStatePayload reported)
         {
-            engine.OnReported(reported);
+            _engine.OnReported(reported);
         }
 
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Control-loop tick failed ({Failed} so far); retrying on the next tick")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception, long failed);
 }

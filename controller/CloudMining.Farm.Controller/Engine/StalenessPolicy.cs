@@ -19,29 +19,29 @@ namespace CloudMining.Farm.Controller.Engine;
 /// </summary>
 public sealed class StalenessPolicy
 {
-    private readonly BrokerOutageGate broker;
-    private readonly TimeSpan stale;
-    private readonly TimeSpan calm;
-    private readonly TimeSpan grace;
+    private readonly BrokerOutageGate _broker;
+    private readonly TimeSpan _stale;
+    private readonly TimeSpan _calm;
+    private readonly TimeSpan _grace;
 
     public StalenessPolicy(BrokerOutageGate broker, EngineOptions options)
     {
-        this.broker = broker ?? throw new ArgumentNullException(nameof(broker));
+        _broker = broker ?? throw new ArgumentNullException(nameof(broker));
         ArgumentNullException.ThrowIfNull(options);
         EngineDurations durations = options.Durations();
-        stale = durations.TelemetryStale;
-        calm = durations.ReconnectCalm;
-        grace = durations.AgentOfflineGrace;
+        _stale = durations.TelemetryStale;
+        _calm = durations.ReconnectCalm;
+        _grace = durations.AgentOfflineGrace;
     }
 
     /// <summary>Telemetry older than this marks a miner stale once staleness may be judged.</summary>
-    public TimeSpan Stale => stale;
+    public TimeSpan Stale => _stale;
 
     /// <summary>How one rack's miners are to be judged at <paramref name="now"/>.</summary>
     public RackJudgement Judge(RackLiveState rack, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(rack);
-        if (broker.ConnectedSince is not { } connected)
+        if (_broker.ConnectedSince is not { } connected)
         {
             return RackJudgement.Hold;
         }
@@ -49,20 +49,20 @@ public sealed class StalenessPolicy
         if (rack.AgentState == AgentState.Offline)
         {
             DateTimeOffset since = rack.AgentStateSince ?? connected;
-            return now - since < grace ? RackJudgement.Hold : RackJudgement.Lost;
+            return now - since < _grace ? RackJudgement.Hold : RackJudgement.Lost;
         }
 
         // A rack not heard from at all since the controller (re)connected tells nothing yet: its agent may still be in its
         // own reconnect backoff (up to its ReconnectMaxDelay, 30 s by default) after the same broker blink. It is held
         // like an agent that went offline, for the offline grace from the connection, so a blink of the broker moves no
         // miner however slowly each agent comes back; a rack that stays silent past the grace is judged as usual.
-        if (now - connected < grace && !HeardSince(rack, connected))
+        if (now - connected < _grace && !HeardSince(rack, connected))
         {
             return RackJudgement.Hold;
         }
 
         // Telemetry is "heard no earlier than" the floor: a miner is stale only if nothing came for a full window after it.
-        DateTimeOffset floor = connected + calm - stale;
+        DateTimeOffset floor = connected + _calm - _stale;
         if (rack.AgentState == AgentState.Online && rack.AgentStateSince is { } online && online > floor)
         {
             floor = online;
@@ -100,12 +100,12 @@ public sealed class StalenessPolicy
     {
         ArgumentNullException.ThrowIfNull(allocatedMiners);
         ArgumentNullException.ThrowIfNull(racks);
-        if (broker.ConnectedSince is not { } connected)
+        if (_broker.ConnectedSince is not { } connected)
         {
             return false;
         }
 
-        if (now - connected >= calm)
+        if (now - connected >= _calm)
         {
             return true;
         }

@@ -11,24 +11,24 @@ namespace CloudMining.Farm.Controller.Fleet;
 /// </summary>
 public sealed class ReadingEnvelope
 {
-    private readonly ReadingEnvelopeOptions options;
-    private readonly Dictionary<string, ModelReadingLimits> models;
+    private readonly ReadingEnvelopeOptions _options;
+    private readonly Dictionary<string, ModelReadingLimits> _models;
 
     public ReadingEnvelope(ReadingEnvelopeOptions? options = null)
     {
-        this.options = options ?? new ReadingEnvelopeOptions();
-        ReadingEnvelopeOptionsValidator.Validate(this.options);
+        _options = options ?? new ReadingEnvelopeOptions();
+        ReadingEnvelopeOptionsValidator.Validate(_options);
 
         // The configuration binder may replace the dictionary (and its comparer): models match case-insensitively here.
-        models = new Dictionary<string, ModelReadingLimits>(this.options.Models, StringComparer.OrdinalIgnoreCase);
+        _models = new Dictionary<string, ModelReadingLimits>(_options.Models, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>What is implausible about the reading, as a sentence for the operator; null when it is inside the envelope.</summary>
     public string? Problem(MinerLiveState live)
     {
         ArgumentNullException.ThrowIfNull(live);
-        double absolute = options.MaxHashrateTh * 1e12;
-        ModelReadingLimits? model = live.Model is { } name && models.TryGetValue(name, out ModelReadingLimits? l) ? l : null;
+        double absolute = _options.MaxHashrateTh * 1e12;
+        ModelReadingLimits? model = live.Model is { } name && _models.TryGetValue(name, out ModelReadingLimits? l) ? l : null;
         double ceiling = absolute;
         string ceilingText = $"the absolute ceiling of {Rate(absolute)}";
         if (live.HashrateNominalHs is { } nominal)
@@ -40,8 +40,8 @@ public sealed class ReadingEnvelope
 
             if (nominal > 0)
             {
-                ceiling = Math.Min(absolute, nominal * options.MaxOverNominal);
-                ceilingText = $"{options.MaxOverNominal.ToString("0.##", CultureInfo.InvariantCulture)}× its nominal {Rate(nominal)}";
+                ceiling = Math.Min(absolute, nominal * _options.MaxOverNominal);
+                ceilingText = $"{_options.MaxOverNominal.ToString("0.##", CultureInfo.InvariantCulture)}× its nominal {Rate(nominal)}";
             }
         }
 
@@ -58,16 +58,16 @@ public sealed class ReadingEnvelope
 
         if (live.PowerW is { } watts)
         {
-            double maxPower = model?.MaxPowerW ?? options.MaxPowerW;
+            double maxPower = model?.MaxPowerW ?? _options.MaxPowerW;
             if (!double.IsFinite(watts) || watts < 0 || watts > maxPower)
             {
                 return $"power {Number(watts)} W is outside 0..{Number(maxPower)} W";
             }
         }
 
-        if (live.MaxChipTempC is { } celsius && (!double.IsFinite(celsius) || celsius < options.MinChipTempC || celsius > options.MaxChipTempC))
+        if (live.MaxChipTempC is { } celsius && (!double.IsFinite(celsius) || celsius < _options.MinChipTempC || celsius > _options.MaxChipTempC))
         {
-            return $"chip temperature {Number(celsius)} °C is outside {Number(options.MinChipTempC)}..{Number(options.MaxChipTempC)} °C";
+            return $"chip temperature {Number(celsius)} °C is outside {Number(_options.MinChipTempC)}..{Number(_options.MaxChipTempC)} °C";
         }
 
         return null;

@@ -12,41 +12,41 @@ namespace CloudMining.Farm.Controller.Fleet;
 /// </summary>
 public sealed partial class SuspectMiners
 {
-    private readonly ReadingEnvelope envelope;
-    private readonly ReadingEnvelopeOptions options;
-    private readonly ILogger logger;
-    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
-    private DateTimeOffset windowStart = DateTimeOffset.MinValue;
-    private int linesInWindow;
-    private int suppressed;
+    private readonly ReadingEnvelope _envelope;
+    private readonly ReadingEnvelopeOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private DateTimeOffset _windowStart = DateTimeOffset.MinValue;
+    private int _linesInWindow;
+    private int _suppressed;
 
     public SuspectMiners(ReadingEnvelopeOptions? options = null, ILogger? logger = null)
     {
-        this.options = options ?? new ReadingEnvelopeOptions();
-        envelope = new ReadingEnvelope(this.options);
-        this.logger = logger ?? NullLogger.Instance;
+        _options = options ?? new ReadingEnvelopeOptions();
+        _envelope = new ReadingEnvelope(_options);
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Miners suspect now.</summary>
-    public int Count => entries.Values.Count(e => e.Reason is not null);
+    public int Count => _entries.Values.Count(e => e.Reason is not null);
 
     /// <summary>Judges the miner's latest reading and returns why it is suspect, or null when its readings are believed.</summary>
     public string? Observe(MinerLiveState live, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(live);
-        entries.TryGetValue(live.MinerId, out Entry? entry);
+        _entries.TryGetValue(live.MinerId, out Entry? entry);
         if (live.TelemetryAt is not { } at || (entry is not null && entry.LastAt == at))
         {
             return entry?.Reason;
         }
 
-        string? problem = envelope.Problem(live);
+        string? problem = _envelope.Problem(live);
         if (problem is not null)
         {
             if (entry is null)
             {
                 entry = new Entry();
-                entries[live.MinerId] = entry;
+                _entries[live.MinerId] = entry;
             }
 
             bool became = entry.Reason is null;
@@ -72,65 +72,65 @@ public sealed partial class SuspectMiners
             return null;
         }
 
-        if (++entry.Plausible < options.PlausibleReadingsToClear)
+        if (++entry.Plausible < _options.PlausibleReadingsToClear)
         {
             return entry.Reason;
         }
 
         entry.Reason = null;
         entry.Plausible = 0;
-        LogCleared(logger, live.MinerId, live.Rack, options.PlausibleReadingsToClear);
+        LogCleared(_logger, live.MinerId, live.Rack, _options.PlausibleReadingsToClear);
 
         return null;
     }
 
     /// <summary>Why the miner is suspect, or null.</summary>
-    public string? ReasonFor(string minerId) => entries.TryGetValue(minerId, out Entry? e) ? e.Reason : null;
+    public string? ReasonFor(string minerId) => _entries.TryGetValue(minerId, out Entry? e) ? e.Reason : null;
 
     /// <summary>Forgets miners no longer in the fleet, so ids that come and go cannot grow the table.</summary>
     public void Retain(IReadOnlyCollection<string> present)
     {
         ArgumentNullException.ThrowIfNull(present);
-        if (entries.Count == 0)
+        if (_entries.Count == 0)
         {
             return;
         }
 
         var keep = present as ISet<string> ?? new HashSet<string>(present, StringComparer.Ordinal);
-        foreach (string id in entries.Keys.Where(id => !keep.Contains(id)).ToList())
+        foreach (string id in _entries.Keys.Where(id => !keep.Contains(id)).ToList())
         {
-            entries.Remove(id);
+            _entries.Remove(id);
         }
     }
 
     private void WarnSuspect(MinerLiveState live, string problem, Entry entry, DateTimeOffset now)
     {
-        if (entry.LastWarned is { } last && now - last < options.LogInterval)
+        if (entry.LastWarned is { } last && now - last < _options.LogInterval)
         {
             return;
         }
 
-        if (now - windowStart >= options.LogInterval)
+        if (now - _windowStart >= _options.LogInterval)
         {
-            if (suppressed > 0)
+            if (_suppressed > 0)
             {
-                LogSuppressed(logger, suppressed, options.LogInterval);
+                LogSuppressed(_logger, _suppressed, _options.LogInterval);
             }
 
-            windowStart = now;
-            linesInWindow = 0;
-            suppressed = 0;
+            _windowStart = now;
+            _linesInWindow = 0;
+            _suppressed = 0;
         }
 
-        if (linesInWindow >= options.MaxLogLinesPerInterval)
+        if (_linesInWindow >= _options.MaxLogLinesPerInterval)
         {
-            suppressed++;
+            _suppressed++;
             return;
         }
 
-        linesInWindow++;
+        _linesInWindow++;
         entry.LastWarned = now;
-        LogSuspect(logger, live.MinerId, live.Rack, problem, options.PlausibleReadingsToClear);
+        LogSuspect(_logger, live.MinerId, live.Rack, problem, _options.PlausibleReadingsToClear);
     }
 
     private sealed class Entry

@@ -9,35 +9,35 @@ namespace CloudMining.Farm.Controller.Ingest;
 /// </summary>
 public sealed class FleetState
 {
-    private readonly ConcurrentDictionary<(string Site, string Rack, string Miner), MinerLiveState> miners = new();
-    private readonly ConcurrentDictionary<(string Site, string Rack), AgentPresence> agents = new();
-    private readonly TimeProvider time;
+    private readonly ConcurrentDictionary<(string Site, string Rack, string Miner), MinerLiveState> _miners = new();
+    private readonly ConcurrentDictionary<(string Site, string Rack), AgentPresence> _agents = new();
+    private readonly TimeProvider _time;
 
     public FleetState(TimeProvider? time = null)
     {
-        this.time = time ?? TimeProvider.System;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Applies one contract message; returns false for kinds the fleet state does not track.</summary>
     public bool Apply(FarmMessage message)
     {
-        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset now = _time.GetUtcNow();
         switch (message)
         {
             case MinerTelemetryPayload t:
-                miners.AddOrUpdate(
+                _miners.AddOrUpdate(
                     (t.Site, t.Rack, t.MinerId),
                     _ => FromTelemetry(t, null, now),
                     (_, old) => old.TelemetryAt > t.Timestamp ? old : FromTelemetry(t, old, now));
                 return true;
             case MinerStatePayload s:
-                miners.AddOrUpdate(
+                _miners.AddOrUpdate(
                     (s.Site, s.Rack, s.MinerId),
                     _ => new MinerLiveState { Site = s.Site, Rack = s.Rack, MinerId = s.MinerId, State = s.State },
                     (_, old) => old with { State = s.State });
                 return true;
             case AgentStatusPayload a:
-                agents.AddOrUpdate(
+                _agents.AddOrUpdate(
                     (a.Site, a.Rack),
                     _ => new AgentPresence(a, now, Merge(null, a.Capabilities), a.AgentVersion),
                     (_, old) => new AgentPresence(a, old.Status.State == a.State ? old.Since : now, Merge(old.Capabilities, a.Capabilities), a.AgentVersion ?? old.AgentVersion));
@@ -49,21 +49,21 @@ public sealed class FleetState
 
     /// <summary>The latest state of one miner, or null if nothing was heard from it.</summary>
     public MinerLiveState? Miner(string site, string rack, string minerId) =>
-        miners.TryGetValue((site, rack, minerId), out MinerLiveState? m) ? m : null;
+        _miners.TryGetValue((site, rack, minerId), out MinerLiveState? m) ? m : null;
 
     /// <summary>Every rack heard of (through its agent or its miners), with totals.</summary>
     public IReadOnlyList<RackLiveState> Racks()
     {
-        var keys = new HashSet<(string, string)>(agents.Keys);
-        foreach ((string site, string rack, _) in miners.Keys)
+        var keys = new HashSet<(string, string)>(_agents.Keys);
+        foreach ((string site, string rack, _) in _miners.Keys)
         {
             keys.Add((site, rack));
         }
 
         return [.. keys.Order().Select(k =>
         {
-            agents.TryGetValue(k, out AgentPresence? agent);
-            MinerLiveState[] rackMiners = [.. miners.Values.Where(m => m.Site == k.Item1 && m.Rack == k.Item2).OrderBy(m => m.MinerId, StringComparer.Ordinal)];
+            _agents.TryGetValue(k, out AgentPresence? agent);
+            MinerLiveState[] rackMiners = [.. _miners.Values.Where(m => m.Site == k.Item1 && m.Rack == k.Item2).OrderBy(m => m.MinerId, StringComparer.Ordinal)];
             return new RackLiveState(k.Item1, k.Item2, agent?.Status.State, agent?.Status.MinersConfigured, rackMiners)
             {
                 AgentStateSince = agent?.Since,

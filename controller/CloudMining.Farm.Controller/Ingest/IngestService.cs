@@ -20,28 +20,28 @@ namespace CloudMining.Farm.Controller.Ingest;
 /// </summary>
 public sealed partial class IngestService : BackgroundService
 {
-    private readonly ControllerOptions options;
-    private readonly HistoryWriter history;
-    private readonly IControllerStore? store;
-    private readonly TimeProvider time;
-    private readonly ILoggerFactory loggerFactory;
-    private readonly ILogger logger;
-    private readonly BrokerOutageGate? broker;
-    private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ControllerOptions _options;
+    private readonly HistoryWriter _history;
+    private readonly IControllerStore? _store;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly BrokerOutageGate? _broker;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UnknownStateLog _unknownStates;
-    private FarmMqttClient? client;
+    private FarmMqttClient? _client;
 
     public IngestService(ControllerOptions options, FleetState fleet, HistoryWriter history, IControllerStore? store = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, BrokerOutageGate? broker = null)
     {
-        this.broker = broker;
-        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        _broker = broker;
+        _options = options ?? throw new ArgumentNullException(nameof(options));
         Fleet = fleet ?? throw new ArgumentNullException(nameof(fleet));
-        this.history = history ?? throw new ArgumentNullException(nameof(history));
-        this.store = store;
-        this.time = time ?? TimeProvider.System;
-        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        logger = this.loggerFactory.CreateLogger<IngestService>();
-        _unknownStates = new UnknownStateLog(logger, this.time);
+        _history = history ?? throw new ArgumentNullException(nameof(history));
+        _store = store;
+        _time = time ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<IngestService>();
+        _unknownStates = new UnknownStateLog(_logger, _time);
     }
 
     /// <summary>The fleet picture this service keeps up to date.</summary>
@@ -51,7 +51,7 @@ public sealed partial class IngestService : BackgroundService
     public FarmSubscriber? Subscriber { get; private set; }
 
     /// <summary>Completes once the subscriptions are granted, so a caller knows publishes from now on are seen.</summary>
-    public Task Subscribed => subscribed.Task;
+    public Task Subscribed => _subscribed.Task;
 
     /// <summary>The topic filters of one site: telemetry, miner state, agent status.</summary>
     public static IReadOnlyList<string> Filters(string site) =>
@@ -68,7 +68,7 @@ public sealed partial class IngestService : BackgroundService
         _unknownStates.Check(message.TopicName, message.Payload);
         if (Fleet.Apply(message.Payload) && message.Payload is MinerTelemetryPayload telemetry)
         {
-            history.WriteTelemetry(telemetry);
+            _history.WriteTelemetry(telemetry);
         }
 
         return Task.CompletedTask;
@@ -77,58 +77,58 @@ public sealed partial class IngestService : BackgroundService
     /// <summary>Writes the periodic rack (and contract) history now.</summary>
     public async Task WritePeriodicHistoryAsync(CancellationToken cancellationToken)
     {
-        if (!history.Enabled)
+        if (!_history.Enabled)
         {
             return;
         }
 
-        DateTimeOffset now = time.GetUtcNow();
-        history.WriteRacks(Fleet.Racks(), now);
-        if (store is not null)
+        DateTimeOffset now = _time.GetUtcNow();
+        _history.WriteRacks(Fleet.Racks(), now);
+        if (_store is not null)
         {
             // The current and previous hour: a ledger row may still be rewritten while its hour closes.
             DateTimeOffset hour = new(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
-            await history.WriteContractsAsync(store, options.Site, hour.AddHours(-1), hour.AddHours(1), cancellationToken).ConfigureAwait(false);
+            await _history.WriteContractsAsync(_store, _options.Site, hour.AddHours(-1), hour.AddHours(1), cancellationToken).ConfigureAwait(false);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ControllerMqttOptions mqtt = options.Mqtt;
-        client = new FarmMqttClient(mqtt.ToClientOptions(), loggerFactory.CreateLogger<FarmMqttClient>());
+        ControllerMqttOptions mqtt = _options.Mqtt;
+        _client = new FarmMqttClient(mqtt.ToClientOptions(), _loggerFactory.CreateLogger<FarmMqttClient>());
         var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.ConnectedAsync += _ =>
+        _client.ConnectedAsync += _ =>
         {
-            broker?.Connected(time.GetUtcNow());
+            _broker?.Connected(_time.GetUtcNow());
             connected.TrySetResult();
             return Task.CompletedTask;
         };
-        client.DisconnectedAsync += _ =>
+        _client.DisconnectedAsync += _ =>
         {
-            broker?.Disconnected();
+            _broker?.Disconnected();
             return Task.CompletedTask;
         };
-        Subscriber = new FarmSubscriber(client, HandleAsync, loggerFactory.CreateLogger<FarmSubscriber>(), time);
+        Subscriber = new FarmSubscriber(_client, HandleAsync, _loggerFactory.CreateLogger<FarmSubscriber>(), _time);
         LogConnecting(mqtt);
 
         try
         {
-            await client.StartAsync(stoppingToken).ConfigureAwait(false);
+            await _client.StartAsync(stoppingToken).ConfigureAwait(false);
             await connected.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
-            MqttClientSubscribeResult result = await Subscriber.SubscribeAsync(Filters(options.Site), stoppingToken).ConfigureAwait(false);
+            MqttClientSubscribeResult result = await Subscriber.SubscribeAsync(Filters(_options.Site), stoppingToken).ConfigureAwait(false);
             if (!result.AllGranted)
             {
-                throw new InvalidOperationException($"The broker refused the controller's subscriptions to farm/v1/{options.Site}; check the ACL of user {mqtt.Username ?? "(anonymous)"}.");
+                throw new InvalidOperationException($"The broker refused the controller's subscriptions to farm/v1/{_options.Site}; check the ACL of user {mqtt.Username ?? "(anonymous)"}.");
             }
         }
         catch (Exception e)
         {
-            subscribed.TrySetException(e);
+            _subscribed.TrySetException(e);
             throw;
         }
 
-        subscribed.TrySetResult();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.RackHistoryIntervalS), time);
+        _subscribed.TrySetResult();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.RackHistoryIntervalS), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -145,9 +145,9 @@ public sealed partial class IngestService : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (client is not null)
+        if (_client is not null)
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            await _client.DisposeAsync().ConfigureAwait(false);
         }
     }
 

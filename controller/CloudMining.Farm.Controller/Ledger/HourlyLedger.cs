@@ -15,22 +15,22 @@ public sealed class HourlyLedger
     /// <summary>engine_meta key of the first hour the ledger covers (the engine's first start).</summary>
     public const string OriginKey = "ledger_origin";
 
-    private readonly Dictionary<(string Contract, DateTimeOffset Hour), Accumulator> open = [];
-    private readonly Dictionary<string, DateTimeOffset> lastClosed = new(StringComparer.Ordinal);
-    private readonly decimal electricityPricePerKwh;
+    private readonly Dictionary<(string Contract, DateTimeOffset Hour), Accumulator> _open = [];
+    private readonly Dictionary<string, DateTimeOffset> _lastClosed = new(StringComparer.Ordinal);
+    private readonly decimal _electricityPricePerKwh;
 
     public HourlyLedger(DateTimeOffset origin, decimal electricityPricePerKwh, IEnumerable<LedgerAccumulator>? openHours = null, IReadOnlyDictionary<string, DateTimeOffset>? lastStoredHours = null)
     {
         Origin = HourOf(origin);
-        this.electricityPricePerKwh = electricityPricePerKwh;
+        _electricityPricePerKwh = electricityPricePerKwh;
         foreach (LedgerAccumulator a in openHours ?? [])
         {
-            open[(a.ContractId, a.Hour)] = new Accumulator { Hashes = a.DeliveredHashes, WattHours = a.EnergyWattHours };
+            _open[(a.ContractId, a.Hour)] = new Accumulator { Hashes = a.DeliveredHashes, WattHours = a.EnergyWattHours };
         }
 
         foreach (KeyValuePair<string, DateTimeOffset> pair in lastStoredHours ?? new Dictionary<string, DateTimeOffset>())
         {
-            lastClosed[pair.Key] = pair.Value;
+            _lastClosed[pair.Key] = pair.Value;
         }
     }
 
@@ -85,7 +85,7 @@ public sealed class HourlyLedger
 
     /// <summary>The open hours as they stand, to save.</summary>
     public IReadOnlyList<LedgerAccumulator> OpenHours() =>
-        [.. open.OrderBy(p => p.Key.Hour).ThenBy(p => p.Key.Contract, StringComparer.Ordinal)
+        [.. _open.OrderBy(p => p.Key.Hour).ThenBy(p => p.Key.Contract, StringComparer.Ordinal)
             .Select(p => new LedgerAccumulator(p.Key.Contract, p.Key.Hour, p.Value.Hashes, p.Value.WattHours))];
 
     /// <summary>
@@ -107,19 +107,19 @@ public sealed class HourlyLedger
                 end = ending.EndedAt;
             }
 
-            DateTimeOffset first = lastClosed.TryGetValue(c.Id, out DateTimeOffset last) ? last.AddHours(1) : Max(HourOf(start), Origin);
+            DateTimeOffset first = _lastClosed.TryGetValue(c.Id, out DateTimeOffset last) ? last.AddHours(1) : Max(HourOf(start), Origin);
             for (DateTimeOffset h = first; h < current && (end is null || h < end); h = h.AddHours(1))
             {
                 rows.Add(Row(c, h, start, end));
-                lastClosed[c.Id] = h;
+                _lastClosed[c.Id] = h;
             }
 
-            if (lastClosed.TryGetValue(c.Id, out DateTimeOffset closed))
+            if (_lastClosed.TryGetValue(c.Id, out DateTimeOffset closed))
             {
                 // Closed hours, and hours after the contract's end (work reported after it ended), are dropped.
-                foreach ((string, DateTimeOffset) key in open.Keys.Where(k => k.Contract == c.Id && (k.Hour <= closed || (end is { } e && k.Hour >= e))).ToList())
+                foreach ((string, DateTimeOffset) key in _open.Keys.Where(k => k.Contract == c.Id && (k.Hour <= closed || (end is { } e && k.Hour >= e))).ToList())
                 {
-                    open.Remove(key);
+                    _open.Remove(key);
                 }
             }
         }
@@ -133,25 +133,25 @@ public sealed class HourlyLedger
         DateTimeOffset to = end is { } e && e < hour.AddHours(1) ? e : hour.AddHours(1);
         double activeHours = to > from ? (to - from).TotalHours : 0;
         double targetThh = c.Target.TerahashesPerSecond * activeHours;
-        open.TryGetValue((c.Id, hour), out Accumulator? acc);
+        _open.TryGetValue((c.Id, hour), out Accumulator? acc);
         double deliveredThh = (acc?.Hashes ?? 0) / 1e12 / 3600;
         double kwh = (acc?.WattHours ?? 0) / 1000;
 
         // Maintenance is billed on delivered (proven) TH·h, so a shortfall is never charged for.
         decimal maintenance = Math.Round(c.Fees.MaintenancePerTerahashDay * (decimal)deliveredThh / 24m, 8);
-        decimal electricity = c.Fees.ElectricityAtCost ? Math.Round((decimal)kwh * electricityPricePerKwh, 8) : 0m;
+        decimal electricity = c.Fees.ElectricityAtCost ? Math.Round((decimal)kwh * _electricityPricePerKwh, 8) : 0m;
         return new LedgerEntry(c.Id, hour, targetThh, deliveredThh, Math.Max(0, targetThh - deliveredThh), kwh, maintenance, electricity);
     }
 
     private DateTimeOffset FirstOpenHour(string contractId, DateTimeOffset hour) =>
-        lastClosed.TryGetValue(contractId, out DateTimeOffset closed) && hour <= closed ? closed.AddHours(1) : hour;
+        _lastClosed.TryGetValue(contractId, out DateTimeOffset closed) && hour <= closed ? closed.AddHours(1) : hour;
 
     private Accumulator Get(string contractId, DateTimeOffset hour)
     {
-        if (!open.TryGetValue((contractId, hour), out Accumulator? acc))
+        if (!_open.TryGetValue((contractId, hour), out Accumulator? acc))
         {
             acc = new Accumulator();
-            open[(contractId, hour)] = acc;
+            _open[(contractId, hour)] = acc;
         }
 
         return acc;

@@ -11,8 +11,8 @@ public sealed class DeliveryMeter
     /// <summary>Hashes per difficulty-1 share.</summary>
     public const double HashesPerDifficulty = 4294967296.0;
 
-    private readonly Dictionary<(string Miner, PoolKey Pool), Series> series = [];
-    private readonly Dictionary<PoolKey, List<Series>> byPool = [];
+    private readonly Dictionary<(string Miner, PoolKey Pool), Series> _series = [];
+    private readonly Dictionary<PoolKey, List<Series>> _byPool = [];
 
     public DeliveryMeter(TimeSpan window, TimeSpan? minimumSpan = null)
     {
@@ -50,14 +50,14 @@ public sealed class DeliveryMeter
             return 0;
         }
 
-        if (!series.TryGetValue((minerId, pool), out Series? s))
+        if (!_series.TryGetValue((minerId, pool), out Series? s))
         {
             s = new Series(difficultyAccepted, at);
-            series[(minerId, pool)] = s;
-            if (!byPool.TryGetValue(pool, out List<Series>? list))
+            _series[(minerId, pool)] = s;
+            if (!_byPool.TryGetValue(pool, out List<Series>? list))
             {
                 list = [];
-                byPool[pool] = list;
+                _byPool[pool] = list;
             }
 
             list.Add(s);
@@ -101,7 +101,7 @@ public sealed class DeliveryMeter
     /// <summary>Delivered hashrate to <paramref name="pool"/> over the window ending at <paramref name="now"/>, H/s; null until observed for <see cref="MinimumSpan"/>.</summary>
     public double? DeliveredHs(PoolKey pool, DateTimeOffset now)
     {
-        if (!byPool.TryGetValue(pool, out List<Series>? list) || list.Count == 0)
+        if (!_byPool.TryGetValue(pool, out List<Series>? list) || list.Count == 0)
         {
             return null;
         }

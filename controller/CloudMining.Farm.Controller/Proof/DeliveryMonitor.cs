@@ -7,7 +7,7 @@ namespace CloudMining.Farm.Controller.Proof;
 /// </summary>
 public sealed class DeliveryMonitor
 {
-    private readonly Dictionary<string, State> states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, State> _states = new(StringComparer.Ordinal);
 
     public DeliveryMonitor(double tolerance, TimeSpan hold)
     {
@@ -38,10 +38,10 @@ public sealed class DeliveryMonitor
             return new DeliveryVerdict(DeliveryStatus.Unknown, 0, false);
         }
 
-        if (!states.TryGetValue(contractId, out State? state))
+        if (!_states.TryGetValue(contractId, out State? state))
         {
             state = new State();
-            states[contractId] = state;
+            _states[contractId] = state;
         }
 
         double deviation = (delivered - targetHs) / targetHs;
@@ -74,7 +74,7 @@ public sealed class DeliveryMonitor
     }
 
     /// <summary>Forgets a contract (ended).</summary>
-    public void Forget(string contractId) => states.Remove(contractId);
+    public void Forget(string contractId) => _states.Remove(contractId);
 
     private sealed class State
     {

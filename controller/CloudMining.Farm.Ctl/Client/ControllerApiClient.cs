@@ -14,19 +14,19 @@ public sealed class ControllerApiClient : IDisposable
     public const string ApiEnvironmentVariable = "FARMCTL_API";
 
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
-    private readonly HttpClient http;
-    private readonly ApiTokenFile? token;
+    private readonly HttpClient _http;
+    private readonly ApiTokenFile? _token;
 
     public ControllerApiClient(Uri api, ApiTokenFile? token = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         Api = api;
-        this.token = token;
-        http = new HttpClient { BaseAddress = api, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        _token = token;
+        _http = new HttpClient { BaseAddress = api, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (token?.Token is { } value)
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", value);
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", value);
         }
     }
 
@@ -86,7 +86,7 @@ public sealed class ControllerApiClient : IDisposable
         return SendAsync(HttpMethod.Get, "v1/ledger" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query)), Json.IReadOnlyListLedgerEntry, ct);
     }
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 
     private static string Escape(string id) => Uri.EscapeDataString(id);
 
@@ -102,7 +102,7 @@ public sealed class ControllerApiClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, ct);
+            response = await _http.SendAsync(request, ct);
         }
         catch (HttpRequestException e)
         {
@@ -110,7 +110,7 @@ public sealed class ControllerApiClient : IDisposable
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new ControllerUnreachableException(Api, $"no answer within {http.Timeout.TotalSeconds:0} s", e);
+            throw new ControllerUnreachableException(Api, $"no answer within {_http.Timeout.TotalSeconds:0} s", e);
         }
 
         using (response)
@@ -118,7 +118,7 @@ public sealed class ControllerApiClient : IDisposable
             string text = await response.Content.ReadAsStringAsync(ct);
             if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             {
-                throw new ControllerTokenException(token switch
+                throw new ControllerTokenException(_token switch
                 {
                     { Problem: { } problem } => problem,
                     { Path: { } file } => $"farm-controller at {Api.ToString().TrimEnd('/')} does not accept the token in {file}; is that file this controller's Controller:Api:TokenFile? (set --token-file or {ApiTokenFile.EnvironmentVariable})",

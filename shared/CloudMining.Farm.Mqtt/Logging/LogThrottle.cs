@@ -7,24 +7,24 @@ namespace CloudMining.Farm.Mqtt.Logging;
 /// </summary>
 public sealed class LogThrottle
 {
-    private readonly TimeProvider time;
-    private readonly TimeSpan interval;
-    private readonly int burst;
-    private readonly Lock gate = new();
-    private double tokens;
-    private long lastRefill;
-    private long suppressed;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private readonly int _burst;
+    private readonly Lock _gate = new();
+    private double _tokens;
+    private long _lastRefill;
+    private long _suppressed;
 
     public LogThrottle(TimeProvider time, TimeSpan interval, int burst = 5)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
-        this.time = time;
-        this.interval = interval;
-        this.burst = burst;
-        tokens = burst;
-        lastRefill = time.GetTimestamp();
+        _time = time;
+        _interval = interval;
+        _burst = burst;
+        _tokens = burst;
+        _lastRefill = time.GetTimestamp();
     }
 
     /// <summary>Lines held back so far that were not yet reported by a line written since.</summary>
@@ -32,9 +32,9 @@ public sealed class LogThrottle
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return suppressed;
+                return _suppressed;
             }
         }
     }
@@ -42,20 +42,20 @@ public sealed class LogThrottle
     /// <summary>True when a line may be written now; <paramref name="heldBack"/> says how many were held back before it.</summary>
     public bool TryAcquire(out long heldBack)
     {
-        lock (gate)
+        lock (_gate)
         {
-            long now = time.GetTimestamp();
-            tokens = Math.Min(burst, tokens + (time.GetElapsedTime(lastRefill, now) / interval));
-            lastRefill = now;
-            if (tokens >= 1)
+            long now = _time.GetTimestamp();
+            _tokens = Math.Min(_burst, _tokens + (_time.GetElapsedTime(_lastRefill, now) / _interval));
+            _lastRefill = now;
+            if (_tokens >= 1)
             {
-                tokens -= 1;
-                heldBack = suppressed;
-                suppressed = 0;
+                _tokens -= 1;
+                heldBack = _suppressed;
+                _suppressed = 0;
                 return true;
             }
 
-            suppressed++;
+            _suppressed++;
             heldBack = 0;
             return false;
         }

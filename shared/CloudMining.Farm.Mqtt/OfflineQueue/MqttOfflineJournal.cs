@@ -14,29 +14,29 @@ namespace CloudMining.Farm.Mqtt.OfflineQueue;
 /// has acknowledged. After a crash the tail is re-validated and a torn last record is truncated, never fatal.
 /// Delivery is at-least-once: records sent but not yet checkpointed are sent again after a restart.
 /// </summary>
-public sealed class MqttOfflineJournal : IDisposable
+public sealed partial class MqttOfflineJournal : IDisposable
 {
     private const int FrameHeader = 8;
     private const byte BodyVersion = 1;
     private const string CheckpointName = "checkpoint";
 
-    private readonly MqttOfflineQueueOptions options;
-    private readonly ILogger logger;
-    private readonly object gate = new();
-    private readonly LinkedList<MqttOfflineQueueRecord> records = new();
-    private readonly SortedSet<long> segments = [];
-    private readonly Channel<bool> available = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private FileStream? active;
-    private long activeId;
-    private int handedOut;
-    private long bytes;
-    private long droppedCount;
-    private long rejectedCount;
+    private readonly MqttOfflineQueueOptions _options;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private readonly LinkedList<MqttOfflineQueueRecord> _records = new();
+    private readonly SortedSet<long> _segments = [];
+    private readonly Channel<bool> _available = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private FileStream? _active;
+    private long _activeId;
+    private int _handedOut;
+    private long _bytes;
+    private long _droppedCount;
+    private long _rejectedCount;
 
     private MqttOfflineJournal(MqttOfflineQueueOptions options, ILogger logger)
     {
-        this.options = options;
-        this.logger = logger;
+        _options = options;
+        _logger = logger;
     }
 
     /// <summary>Messages waiting (including those sent but not yet acknowledged).</summary>
@@ -44,21 +44,21 @@ public sealed class MqttOfflineJournal : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return records.Count;
+                return _records.Count;
             }
         }
     }
 
     /// <summary>Bytes the waiting messages occupy, the figure bounded by <see cref="MqttOfflineQueueOptions.MaxBytes"/>.</summary>
-    public long Bytes => Interlocked.Read(ref bytes);
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>Old messages discarded by the drop-oldest policy to make room.</summary>
-    public long DroppedCount => Interlocked.Read(ref droppedCount);
+    public long DroppedCount => Interlocked.Read(ref _droppedCount);
 
     /// <summary>New messages refused because the queue was full (reject-new, or nothing left to drop).</summary>
-    public long RejectedCount => Interlocked.Read(ref rejectedCount);
+    public long RejectedCount => Interlocked.Read(ref _rejectedCount);
 
     /// <summary>Bytes of torn or corrupt records cut off while opening (a crash mid-write leaves one).</summary>
     public long RecoveredTornBytes { get; private set; }
@@ -77,37 +77,37 @@ public sealed class MqttOfflineJournal : IDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         byte[] frame = Frame(message);
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(active is null, this);
-            if (frame.Length > options.MaxBytes)
+            ObjectDisposedException.ThrowIf(_active is null, this);
+            if (frame.Length > _options.MaxBytes)
             {
-                Interlocked.Increment(ref rejectedCount);
-                throw new MqttOfflineQueueFullException($"A {frame.Length}-byte message on '{message.Topic}' is larger than the whole offline queue ({options.MaxBytes} bytes).");
+                Interlocked.Increment(ref _rejectedCount);
+                throw new MqttOfflineQueueFullException($"A {frame.Length}-byte message on '{message.Topic}' is larger than the whole offline queue ({_options.MaxBytes} bytes).");
             }
 
             MakeRoom(frame.Length, message.Topic);
-            if (active.Length > 0 && active.Length + frame.Length > options.SegmentBytes)
+            if (_active.Length > 0 && _active.Length + frame.Length > _options.SegmentBytes)
             {
                 Roll();
             }
 
-            active.Write(frame);
-            active.Flush(flushToDisk: options.FsyncPolicy == MqttOfflineQueueFsyncPolicy.EveryRecord);
-            records.AddLast(new MqttOfflineQueueRecord(message, activeId, active.Length, frame.Length));
-            bytes += frame.Length;
+            _active.Write(frame);
+            _active.Flush(flushToDisk: _options.FsyncPolicy == MqttOfflineQueueFsyncPolicy.EveryRecord);
+            _records.AddLast(new MqttOfflineQueueRecord(message, _activeId, _active.Length, frame.Length));
+            _bytes += frame.Length;
         }
 
-        available.Writer.TryWrite(true);
+        _available.Writer.TryWrite(true);
     }
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            active?.Flush(flushToDisk: true);
-            active?.Dispose();
-            active = null;
+            _active?.Flush(flushToDisk: true);
+            _active?.Dispose();
+            _active = null;
         }
     }
 
@@ -116,25 +116,25 @@ public sealed class MqttOfflineJournal : IDisposable
     {
         while (true)
         {
-            lock (gate)
+            lock (_gate)
             {
-                if (records.Count > handedOut)
+                if (_records.Count > _handedOut)
                 {
                     return;
                 }
             }
 
-            await available.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await _available.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     internal MqttOfflineQueueBatch TakeBatch(int max)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var batch = new List<MqttOfflineQueueRecord>(Math.Min(max, records.Count - handedOut));
-            LinkedListNode<MqttOfflineQueueRecord>? node = records.First;
-            for (int i = 0; i < handedOut && node is not null; i++)
+            var batch = new List<MqttOfflineQueueRecord>(Math.Min(max, _records.Count - _handedOut));
+            LinkedListNode<MqttOfflineQueueRecord>? node = _records.First;
+            for (int i = 0; i < _handedOut && node is not null; i++)
             {
                 node = node.Next;
             }
@@ -144,7 +144,7 @@ public sealed class MqttOfflineJournal : IDisposable
                 batch.Add(node.Value);
             }
 
-            handedOut += batch.Count;
+            _handedOut += batch.Count;
             return new MqttOfflineQueueBatch(batch);
         }
     }
@@ -157,15 +157,15 @@ public sealed class MqttOfflineJournal : IDisposable
             return;
         }
 
-        lock (gate)
+        lock (_gate)
         {
             foreach (MqttOfflineQueueRecord record in batch.Records)
             {
-                if (records.First is { } first && ReferenceEquals(first.Value, record))
+                if (_records.First is { } first && ReferenceEquals(first.Value, record))
                 {
-                    records.RemoveFirst();
-                    bytes -= record.Size;
-                    handedOut--;
+                    _records.RemoveFirst();
+                    _bytes -= record.Size;
+                    _handedOut--;
                 }
             }
 
@@ -176,25 +176,25 @@ public sealed class MqttOfflineJournal : IDisposable
 
     private void MakeRoom(int needed, string topic)
     {
-        while (bytes + needed > options.MaxBytes)
+        while (_bytes + needed > _options.MaxBytes)
         {
-            LinkedListNode<MqttOfflineQueueRecord>? victim = records.First;
-            for (int i = 0; i < handedOut && victim is not null; i++)
+            LinkedListNode<MqttOfflineQueueRecord>? victim = _records.First;
+            for (int i = 0; i < _handedOut && victim is not null; i++)
             {
                 victim = victim.Next;
             }
 
-            if (options.FullPolicy == MqttOfflineQueueFullPolicy.RejectNew || victim is null)
+            if (_options.FullPolicy == MqttOfflineQueueFullPolicy.RejectNew || victim is null)
             {
-                Interlocked.Increment(ref rejectedCount);
+                Interlocked.Increment(ref _rejectedCount);
                 throw new MqttOfflineQueueFullException(
-                    $"Offline queue in '{options.Directory}' is full ({bytes} of {options.MaxBytes} bytes); the message on '{topic}' was not queued. Raise MaxBytes or restore the broker link.");
+                    $"Offline queue in '{_options.Directory}' is full ({_bytes} of {_options.MaxBytes} bytes); the message on '{topic}' was not queued. Raise MaxBytes or restore the broker link.");
             }
 
-            bool wasOldest = ReferenceEquals(records.First, victim);
-            records.Remove(victim);
-            bytes -= victim.Value.Size;
-            Interlocked.Increment(ref droppedCount);
+            bool wasOldest = ReferenceEquals(_records.First, victim);
+            _records.Remove(victim);
+            _bytes -= victim.Value.Size;
+            Interlocked.Increment(ref _droppedCount);
             if (wasOldest)
             {
                 // The victim was the oldest record on disk: move the checkpoint so it stays gone after a restart.
@@ -205,17 +205,17 @@ public sealed class MqttOfflineJournal : IDisposable
 
     private void Roll()
     {
-        active!.Flush(flushToDisk: true);
-        active.Dispose();
-        activeId++;
-        active = OpenSegment(activeId);
-        segments.Add(activeId);
+        _active!.Flush(flushToDisk: true);
+        _active.Dispose();
+        _activeId++;
+        _active = OpenSegment(_activeId);
+        _segments.Add(_activeId);
     }
 
     private FileStream OpenSegment(long id) =>
         new(SegmentPath(id), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
 
-    private string SegmentPath(long id) => Path.Combine(options.Directory, $"seg-{id.ToString("D10", CultureInfo.InvariantCulture)}.log");
+    private string SegmentPath(long id) => Path.Combine(_options.Directory, $"seg-{id.ToString("D10", CultureInfo.InvariantCulture)}.log");
 
     private static byte[] Frame(MqttApplicationMessage message)
     {
@@ -257,23 +257,23 @@ public sealed class MqttOfflineJournal : IDisposable
 
     private void Load()
     {
-        Directory.CreateDirectory(options.Directory);
-        foreach (string file in Directory.EnumerateFiles(options.Directory, "seg-*.log"))
+        Directory.CreateDirectory(_options.Directory);
+        foreach (string file in Directory.EnumerateFiles(_options.Directory, "seg-*.log"))
         {
             string name = Path.GetFileNameWithoutExtension(file);
             if (long.TryParse(name.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out long id))
             {
-                segments.Add(id);
+                _segments.Add(id);
             }
         }
 
-        (long cpSegment, long cpOffset) = ReadCheckpoint() ?? (segments.Count > 0 ? segments.Min : 1, 0);
-        foreach (long id in segments.ToList())
+        (long cpSegment, long cpOffset) = ReadCheckpoint() ?? (_segments.Count > 0 ? _segments.Min : 1, 0);
+        foreach (long id in _segments.ToList())
         {
             if (id < cpSegment)
             {
                 File.Delete(SegmentPath(id));
-                segments.Remove(id);
+                _segments.Remove(id);
                 continue;
             }
 
@@ -299,11 +299,7 @@ public sealed class MqttOfflineJournal : IDisposable
                     long torn = data.Length - pos;
                     string segmentPath = SegmentPath(id);
                     RecoveredTornBytes += torn;
-                    logger.LogWarning(
-                        "Offline queue segment {Segment} has a torn or corrupt record at offset {Offset}; truncating {Bytes} bytes",
-                        segmentPath,
-                        pos,
-                        torn);
+                    LogTornRecord(_logger, segmentPath, pos, torn);
                     using (var truncate = new FileStream(SegmentPath(id), FileMode.Open, FileAccess.Write))
                     {
                         truncate.SetLength(pos);
@@ -315,37 +311,34 @@ public sealed class MqttOfflineJournal : IDisposable
 
                 int size = FrameHeader + (int)length;
                 pos += size;
-                records.AddLast(new MqttOfflineQueueRecord(message, id, pos, size));
-                bytes += size;
+                _records.AddLast(new MqttOfflineQueueRecord(message, id, pos, size));
+                _bytes += size;
             }
         }
 
-        activeId = segments.Count > 0 ? segments.Max : cpSegment;
-        segments.Add(activeId);
-        active = OpenSegment(activeId);
-        while (bytes > options.MaxBytes && records.First is { } oldest && options.FullPolicy == MqttOfflineQueueFullPolicy.DropOldest)
+        _activeId = _segments.Count > 0 ? _segments.Max : cpSegment;
+        _segments.Add(_activeId);
+        _active = OpenSegment(_activeId);
+        while (_bytes > _options.MaxBytes && _records.First is { } oldest && _options.FullPolicy == MqttOfflineQueueFullPolicy.DropOldest)
         {
-            records.RemoveFirst();
-            bytes -= oldest.Value.Size;
-            droppedCount++;
+            _records.RemoveFirst();
+            _bytes -= oldest.Value.Size;
+            _droppedCount++;
             WriteCheckpoint(oldest.Value.SegmentId, oldest.Value.EndOffset);
         }
 
-        if (records.Count > 0)
+        if (_records.Count > 0)
         {
-            int count = records.Count;
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                logger.LogInformation("Offline queue {Directory} holds {Count} messages ({Bytes} bytes) from before the restart", options.Directory, count, bytes);
-            }
+            int count = _records.Count;
+            LogRecovered(_logger, _options.Directory, count, _bytes);
 
-            available.Writer.TryWrite(true);
+            _available.Writer.TryWrite(true);
         }
     }
 
     private (long Segment, long Offset)? ReadCheckpoint()
     {
-        string path = Path.Combine(options.Directory, CheckpointName);
+        string path = Path.Combine(_options.Directory, CheckpointName);
         if (!File.Exists(path))
         {
             return null;
@@ -354,7 +347,7 @@ public sealed class MqttOfflineJournal : IDisposable
         byte[] data = File.ReadAllBytes(path);
         if (data.Length != 20 || Crc32.Compute(data.AsSpan(0, 16)) != BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(16)))
         {
-            logger.LogWarning("Offline queue checkpoint {Path} is unreadable; replaying every segment (consumers drop duplicates by seq)", path);
+            LogCheckpointUnreadable(_logger, path);
             return null;
         }
 
@@ -368,19 +361,28 @@ public sealed class MqttOfflineJournal : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(data, segment);
         BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(8), offset);
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(16), Crc32.Compute(data.AsSpan(0, 16)));
-        string path = Path.Combine(options.Directory, CheckpointName);
+        string path = Path.Combine(_options.Directory, CheckpointName);
         string temp = path + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
             file.Write(data);
-            file.Flush(flushToDisk: options.FsyncPolicy == MqttOfflineQueueFsyncPolicy.EveryRecord);
+            file.Flush(flushToDisk: _options.FsyncPolicy == MqttOfflineQueueFsyncPolicy.EveryRecord);
         }
 
         File.Move(temp, path, overwrite: true);
-        foreach (long id in segments.Where(s => s < segment).ToList())
+        foreach (long id in _segments.Where(s => s < segment).ToList())
         {
             File.Delete(SegmentPath(id));
-            segments.Remove(id);
+            _segments.Remove(id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offline queue segment {Segment} has a torn or corrupt record at offset {Offset}; truncating {Bytes} bytes")]
+    private static partial void LogTornRecord(ILogger logger, string segment, long offset, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offline queue {Directory} holds {Count} messages ({Bytes} bytes) from before the restart")]
+    private static partial void LogRecovered(ILogger logger, string directory, int count, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offline queue checkpoint {Path} is unreadable; replaying every segment (consumers drop duplicates by seq)")]
+    private static partial void LogCheckpointUnreadable(ILogger logger, string path);
 }

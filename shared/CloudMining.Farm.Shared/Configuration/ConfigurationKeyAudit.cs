@@ -9,14 +9,14 @@ namespace CloudMining.Farm.Shared.Configuration;
 /// </summary>
 public sealed class ConfigurationKeyAudit
 {
-    private readonly KeyNode root = new();
+    private readonly KeyNode _root = new();
 
     /// <summary>Declares that <paramref name="section"/> (e.g. "Agent" or "Influx:Write") is bound to <paramref name="optionsType"/>.</summary>
     public ConfigurationKeyAudit Bind(string section, Type optionsType)
     {
         ArgumentException.ThrowIfNullOrEmpty(section);
         ArgumentNullException.ThrowIfNull(optionsType);
-        KeyNode node = root;
+        KeyNode node = _root;
         foreach (string segment in section.Split(':'))
         {
             node = node.Child(segment);
@@ -30,7 +30,7 @@ public sealed class ConfigurationKeyAudit
     public ConfigurationKeyAudit Known(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        KeyNode node = root;
+        KeyNode node = _root;
         foreach (string segment in key.Split(':'))
         {
             node = node.Child(segment);
@@ -58,7 +58,7 @@ public sealed class ConfigurationKeyAudit
         foreach (string key in keys)
         {
             string[] segments = key.Split(':');
-            KeyNode node = root;
+            KeyNode node = _root;
             for (int i = 0; i < segments.Length; i++)
             {
                 if (node.Any is { } any)

@@ -10,8 +10,8 @@ namespace CloudMining.Farm.Shared.Wire;
 /// </summary>
 public sealed class DuplicateFilter
 {
-    private readonly Dictionary<(string Publisher, string Topic), long> highest = [];
-    private readonly object gate = new();
+    private readonly Dictionary<(string Publisher, string Topic), long> _highest = [];
+    private readonly object _gate = new();
 
     /// <summary>How far behind the highest seq a message must be to count as a restarted count rather than a re-delivery.</summary>
     public const long RestartGap = 100_000;
@@ -27,9 +27,9 @@ public sealed class DuplicateFilter
     {
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(topic);
-        lock (gate)
+        lock (_gate)
         {
-            if (highest.TryGetValue((publisher, topic), out long seen) && seq <= seen)
+            if (_highest.TryGetValue((publisher, topic), out long seen) && seq <= seen)
             {
                 if (seen - seq <= RestartGap)
                 {
@@ -40,7 +40,7 @@ public sealed class DuplicateFilter
                 Restarts++;
             }
 
-            highest[(publisher, topic)] = seq;
+            _highest[(publisher, topic)] = seq;
             return true;
         }
     }

@@ -9,10 +9,10 @@ public sealed record MinerTelemetryPayload : FarmMessage
 
     // Absent or null lists read as empty: the serializer's generated code assigns every init-only member, so an
     // initializer alone would leave a list omitted from the JSON (or sent as null) null for every consumer.
-    private readonly IReadOnlyList<TelemetryBoard> boards = [];
-    private readonly IReadOnlyList<TelemetryFan> fans = [];
-    private readonly IReadOnlyList<TelemetryPool> pools = [];
-    private readonly IReadOnlyList<string> warnings = [];
+    private readonly IReadOnlyList<TelemetryBoard> _boards = [];
+    private readonly IReadOnlyList<TelemetryFan> _fans = [];
+    private readonly IReadOnlyList<TelemetryPool> _pools = [];
+    private readonly IReadOnlyList<string> _warnings = [];
 
     public override string Schema => SchemaId;
 
@@ -45,13 +45,13 @@ public sealed record MinerTelemetryPayload : FarmMessage
 
     public long? HardwareErrors { get; init; }
 
-    public IReadOnlyList<TelemetryBoard> Boards { get => boards; init => boards = value ?? []; }
+    public IReadOnlyList<TelemetryBoard> Boards { get => _boards; init => _boards = value ?? []; }
 
-    public IReadOnlyList<TelemetryFan> Fans { get => fans; init => fans = value ?? []; }
+    public IReadOnlyList<TelemetryFan> Fans { get => _fans; init => _fans = value ?? []; }
 
-    public IReadOnlyList<TelemetryPool> Pools { get => pools; init => pools = value ?? []; }
+    public IReadOnlyList<TelemetryPool> Pools { get => _pools; init => _pools = value ?? []; }
 
-    public IReadOnlyList<string> Warnings { get => warnings; init => warnings = value ?? []; }
+    public IReadOnlyList<string> Warnings { get => _warnings; init => _warnings = value ?? []; }
 
     /// <inheritdoc />
     public override string? Malformation() =>

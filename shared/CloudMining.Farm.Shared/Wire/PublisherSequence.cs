@@ -9,59 +9,59 @@ namespace CloudMining.Farm.Shared.Wire;
 /// </summary>
 public sealed class PublisherSequence
 {
-    private readonly string path;
-    private readonly long blockSize;
-    private readonly object gate = new();
-    private long next;
-    private long reservedUntil;
+    private readonly string _path;
+    private readonly long _blockSize;
+    private readonly object _gate = new();
+    private long _next;
+    private long _reservedUntil;
 
     public PublisherSequence(string path, long blockSize = 1000)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
-        this.path = path;
-        this.blockSize = blockSize;
-        next = ReadReserved();
-        reservedUntil = next;
+        _path = path;
+        _blockSize = blockSize;
+        _next = ReadReserved();
+        _reservedUntil = _next;
     }
 
     public long Next()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (next >= reservedUntil)
+            if (_next >= _reservedUntil)
             {
-                reservedUntil = next + blockSize;
-                Persist(reservedUntil);
+                _reservedUntil = _next + _blockSize;
+                Persist(_reservedUntil);
             }
 
-            return next++;
+            return _next++;
         }
     }
 
     private long ReadReserved()
     {
-        if (!File.Exists(path))
+        if (!File.Exists(_path))
         {
             return 1;
         }
 
-        string text = File.ReadAllText(path).Trim();
+        string text = File.ReadAllText(_path).Trim();
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0
             ? value
-            : throw new InvalidDataException($"Sequence file '{path}' does not hold a positive number ('{text}'); restore it or set it above the last seq consumers saw.");
+            : throw new InvalidDataException($"Sequence file '{_path}' does not hold a positive number ('{text}'); restore it or set it above the last seq consumers saw.");
     }
 
     private void Persist(long value)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string temp = path + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+        string temp = _path + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             file.Write(System.Text.Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture)));
             file.Flush(flushToDisk: true);
         }
 
-        File.Move(temp, path, overwrite: true);
+        File.Move(temp, _path, overwrite: true);
     }
 }

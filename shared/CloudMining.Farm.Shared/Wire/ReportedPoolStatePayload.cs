@@ -6,7 +6,7 @@ public sealed record ReportedPoolStatePayload : FarmMessage
     public const string SchemaId = "farm.v1.reported";
 
     // Absent or null reads as empty (see MinerTelemetryPayload).
-    private readonly IReadOnlyList<string> errors = [];
+    private readonly IReadOnlyList<string> _errors = [];
 
     public override string Schema => SchemaId;
 
@@ -20,7 +20,7 @@ public sealed record ReportedPoolStatePayload : FarmMessage
     public required IReadOnlyList<MinerPoolAssignment> Miners { get; init; }
 
     /// <summary>Miners the agent could not switch, with the reason (e.g. "unreachable").</summary>
-    public IReadOnlyList<string> Errors { get => errors; init => errors = value ?? []; }
+    public IReadOnlyList<string> Errors { get => _errors; init => _errors = value ?? []; }
 
     /// <summary>True when every miner of the desired state was read back and verified at <see cref="Generation"/> (added within v1).</summary>
     public bool? Applied { get; init; }

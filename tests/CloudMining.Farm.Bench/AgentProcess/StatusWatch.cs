@@ -9,8 +9,8 @@ namespace CloudMining.Farm.Bench.AgentProcess;
 /// </summary>
 internal sealed class StatusWatch(string path)
 {
-    private DateTime lastWrite = DateTime.MinValue;
-    private CycleMark last;
+    private DateTime _lastWrite = DateTime.MinValue;
+    private CycleMark _last;
 
     /// <summary>Waits until status.json reports cycle <paramref name="cycle"/> or later; fails when the agent exits or time runs out.</summary>
     public async Task<CycleMark> NextAsync(Process agent, long cycle, TimeSpan patience, string agentLog)
@@ -24,10 +24,10 @@ internal sealed class StatusWatch(string path)
             }
 
             DateTime written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
-            if (written != lastWrite && TryRead(out CycleMark mark))
+            if (written != _lastWrite && TryRead(out CycleMark mark))
             {
-                lastWrite = written;
-                last = mark;
+                _lastWrite = written;
+                _last = mark;
                 if (mark.Cycle >= cycle)
                 {
                     return mark;
@@ -36,7 +36,7 @@ internal sealed class StatusWatch(string path)
 
             if (clock.Elapsed > patience)
             {
-                throw new TimeoutException($"farm-agent reported no cycle {cycle} in {path} within {patience} (last: cycle {last.Cycle}); the end of {agentLog}:\n{Tail(agentLog)}");
+                throw new TimeoutException($"farm-agent reported no cycle {cycle} in {path} within {patience} (last: cycle {_last.Cycle}); the end of {agentLog}:\n{Tail(agentLog)}");
             }
 
             await Task.Delay(20);

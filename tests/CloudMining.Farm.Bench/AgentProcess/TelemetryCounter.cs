@@ -9,22 +9,22 @@ namespace CloudMining.Farm.Bench.AgentProcess;
 /// </summary>
 internal sealed class TelemetryCounter : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly Task reader;
-    private long telemetry;
-    private long all;
+    private readonly Process _process;
+    private readonly Task _reader;
+    private long _telemetry;
+    private long _all;
 
     private TelemetryCounter(Process process)
     {
-        this.process = process;
-        reader = Task.Run(ReadAsync);
+        _process = process;
+        _reader = Task.Run(ReadAsync);
     }
 
     /// <summary>Messages on .../miners/{id}/telemetry seen so far.</summary>
-    public long Telemetry => Interlocked.Read(ref telemetry);
+    public long Telemetry => Interlocked.Read(ref _telemetry);
 
     /// <summary>Every message on the rack's topics (telemetry, status, state changes, events).</summary>
-    public long All => Interlocked.Read(ref all);
+    public long All => Interlocked.Read(ref _all);
 
     public static async Task<TelemetryCounter> StartAsync(int port, string topicFilter, string probeTopic)
     {
@@ -74,38 +74,38 @@ internal sealed class TelemetryCounter : IAsyncDisposable
             await Eventually.TrueAsync(() => counter.All > 0, TimeSpan.FromMilliseconds(500));
         }
 
-        Interlocked.Exchange(ref counter.all, 0);
+        Interlocked.Exchange(ref counter._all, 0);
         return counter;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            process.Kill();
-            await process.WaitForExitAsync();
+            _process.Kill();
+            await _process.WaitForExitAsync();
         }
 
         try
         {
-            await reader;
+            await _reader;
         }
         catch (IOException)
         {
             // The pipe closed with the process.
         }
 
-        process.Dispose();
+        _process.Dispose();
     }
 
     private async Task ReadAsync()
     {
-        while (await process.StandardOutput.ReadLineAsync() is { } topic)
+        while (await _process.StandardOutput.ReadLineAsync() is { } topic)
         {
-            Interlocked.Increment(ref all);
+            Interlocked.Increment(ref _all);
             if (topic.EndsWith("/telemetry", StringComparison.Ordinal))
             {
-                Interlocked.Increment(ref telemetry);
+                Interlocked.Increment(ref _telemetry);
             }
         }
     }

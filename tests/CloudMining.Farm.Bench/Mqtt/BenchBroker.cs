@@ -8,13 +8,13 @@ namespace CloudMining.Farm.Bench.Mqtt;
 /// <summary>A throw-away mosquitto on a free loopback port for the MQTT benchmark (no persistence: we measure the wire).</summary>
 internal sealed class BenchBroker : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly string folder;
+    private readonly Process _process;
+    private readonly string _folder;
 
     private BenchBroker(Process process, string folder, int port)
     {
-        this.process = process;
-        this.folder = folder;
+        _process = process;
+        _folder = folder;
         Port = port;
     }
 
@@ -67,13 +67,13 @@ internal sealed class BenchBroker : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            process.Kill();
-            await process.WaitForExitAsync();
+            _process.Kill();
+            await _process.WaitForExitAsync();
         }
 
-        process.Dispose();
-        Directory.Delete(folder, recursive: true);
+        _process.Dispose();
+        Directory.Delete(_folder, recursive: true);
     }
 }

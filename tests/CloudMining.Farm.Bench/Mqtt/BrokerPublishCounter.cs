@@ -14,20 +14,20 @@ internal sealed class BrokerPublishCounter : IAsyncDisposable
 {
     // mosquitto refreshes $SYS on whole-second ticks of its clock: two ticks plus a margin.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
-    private readonly FarmMqttClient client;
-    private long received;
+    private readonly FarmMqttClient _client;
+    private long _received;
 
     private BrokerPublishCounter(FarmMqttClient client)
     {
-        this.client = client;
+        _client = client;
         client.ApplicationMessageReceivedAsync += e =>
         {
-            Interlocked.Exchange(ref received, long.Parse(Encoding.ASCII.GetString(e.ApplicationMessage.Payload.Span), CultureInfo.InvariantCulture));
+            Interlocked.Exchange(ref _received, long.Parse(Encoding.ASCII.GetString(e.ApplicationMessage.Payload.Span), CultureInfo.InvariantCulture));
             return Task.CompletedTask;
         };
     }
 
-    public long Received => Interlocked.Read(ref received);
+    public long Received => Interlocked.Read(ref _received);
 
     public static async Task<BrokerPublishCounter> StartAsync(BenchBroker broker)
     {
@@ -60,5 +60,5 @@ internal sealed class BrokerPublishCounter : IAsyncDisposable
         return seen;
     }
 
-    public ValueTask DisposeAsync() => client.DisposeAsync();
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
 }

@@ -15,17 +15,17 @@ namespace CloudMining.Farm.Simulator.Power;
 /// </summary>
 public sealed class SimulatorHttpRelayDriver : GpioDriver
 {
-    private readonly HttpClient http;
-    private readonly Dictionary<int, RelayOptions> byLine;
-    private readonly Dictionary<int, (PinMode Mode, PinValue Value)> lines = [];
-    private readonly Lock gate = new();
+    private readonly HttpClient _http;
+    private readonly Dictionary<int, RelayOptions> _byLine;
+    private readonly Dictionary<int, (PinMode Mode, PinValue Value)> _lines = [];
+    private readonly Lock _gate = new();
 
     public SimulatorHttpRelayDriver(Uri controlUrl, IEnumerable<RelayOptions> relays)
     {
         ArgumentNullException.ThrowIfNull(controlUrl);
         ArgumentNullException.ThrowIfNull(relays);
-        http = new HttpClient { BaseAddress = controlUrl, Timeout = TimeSpan.FromSeconds(5) };
-        byLine = relays.ToDictionary(r => r.Line);
+        _http = new HttpClient { BaseAddress = controlUrl, Timeout = TimeSpan.FromSeconds(5) };
+        _byLine = relays.ToDictionary(r => r.Line);
     }
 
     protected override int PinCount => 64;
@@ -36,33 +36,33 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
         // started unpowered (--start-off) is found off and powered up in turn.
         RelayOptions r = Relay(pinNumber);
         bool on = IsMinerPowered(r.Miner);
-        lock (gate)
+        lock (_gate)
         {
-            lines[pinNumber] = (PinMode.Input, RelayWiring.LevelFor(on, r.ActiveLow, r.NormallyClosed));
+            _lines[pinNumber] = (PinMode.Input, RelayWiring.LevelFor(on, r.ActiveLow, r.NormallyClosed));
         }
     }
 
     protected override void ClosePin(int pinNumber)
     {
-        lock (gate)
+        lock (_gate)
         {
-            lines.Remove(pinNumber);
+            _lines.Remove(pinNumber);
         }
     }
 
     protected override void SetPinMode(int pinNumber, PinMode mode)
     {
-        lock (gate)
+        lock (_gate)
         {
-            lines[pinNumber] = (mode, lines.TryGetValue(pinNumber, out var l) ? l.Value : PinValue.Low);
+            _lines[pinNumber] = (mode, _lines.TryGetValue(pinNumber, out var l) ? l.Value : PinValue.Low);
         }
     }
 
     protected override PinMode GetPinMode(int pinNumber)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return lines.TryGetValue(pinNumber, out var l) ? l.Mode : PinMode.Input;
+            return _lines.TryGetValue(pinNumber, out var l) ? l.Mode : PinMode.Input;
         }
     }
 
@@ -70,9 +70,9 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
 
     protected override PinValue Read(int pinNumber)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return lines.TryGetValue(pinNumber, out var l) ? l.Value : PinValue.Low;
+            return _lines.TryGetValue(pinNumber, out var l) ? l.Value : PinValue.Low;
         }
     }
 
@@ -82,18 +82,18 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
         bool on = RelayWiring.IsPowered(value, r.ActiveLow, r.NormallyClosed);
 
         // GpioDriver.Write is synchronous like the kernel's ioctl; the demo accepts a blocking loopback call here.
-        using HttpResponseMessage response = http.PostAsJsonAsync(
+        using HttpResponseMessage response = _http.PostAsJsonAsync(
             new Uri($"miners/{Uri.EscapeDataString(r.Miner)}/power", UriKind.Relative),
             new PowerRequest(on),
             ControlJsonContext.Default.PowerRequest).GetAwaiter().GetResult();
         if (!response.IsSuccessStatusCode)
         {
-            throw new GpioChipException($"farm-sim at {http.BaseAddress} refused to switch {r.Miner} {(on ? "on" : "off")}: HTTP {(int)response.StatusCode}.", http.BaseAddress?.ToString());
+            throw new GpioChipException($"farm-sim at {_http.BaseAddress} refused to switch {r.Miner} {(on ? "on" : "off")}: HTTP {(int)response.StatusCode}.", _http.BaseAddress?.ToString());
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            lines[pinNumber] = (PinMode.Output, value);
+            _lines[pinNumber] = (PinMode.Output, value);
         }
     }
 
@@ -110,10 +110,10 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
     {
         try
         {
-            using HttpResponseMessage response = http.GetAsync(new Uri($"miners/{Uri.EscapeDataString(minerId)}", UriKind.Relative)).GetAwaiter().GetResult();
+            using HttpResponseMessage response = _http.GetAsync(new Uri($"miners/{Uri.EscapeDataString(minerId)}", UriKind.Relative)).GetAwaiter().GetResult();
             if (!response.IsSuccessStatusCode)
             {
-                throw new GpioChipException($"farm-sim at {http.BaseAddress} does not know miner {minerId} (HTTP {(int)response.StatusCode}); check Agent:Hardware:Relays against the simulator's manifest.", http.BaseAddress?.ToString());
+                throw new GpioChipException($"farm-sim at {_http.BaseAddress} does not know miner {minerId} (HTTP {(int)response.StatusCode}); check Agent:Hardware:Relays against the simulator's manifest.", _http.BaseAddress?.ToString());
             }
 
             using JsonDocument doc = JsonDocument.Parse(response.Content.ReadAsStream());
@@ -121,7 +121,7 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
         }
         catch (HttpRequestException e)
         {
-            throw new GpioChipException($"farm-sim's control API at {http.BaseAddress} is not reachable ({e.Message}); start farm-sim with --control or fix Agent:Hardware:GpioChip.", http.BaseAddress?.ToString(), innerException: e);
+            throw new GpioChipException($"farm-sim's control API at {_http.BaseAddress} is not reachable ({e.Message}); start farm-sim with --control or fix Agent:Hardware:GpioChip.", _http.BaseAddress?.ToString(), innerException: e);
         }
     }
 
@@ -129,13 +129,13 @@ public sealed class SimulatorHttpRelayDriver : GpioDriver
     {
         if (disposing)
         {
-            http.Dispose();
+            _http.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
-    private RelayOptions Relay(int pinNumber) => byLine.TryGetValue(pinNumber, out RelayOptions? r)
+    private RelayOptions Relay(int pinNumber) => _byLine.TryGetValue(pinNumber, out RelayOptions? r)
         ? r
-        : throw new GpioChipException($"Line {pinNumber} feeds no miner in Agent:Hardware:Relays.", http.BaseAddress?.ToString());
+        : throw new GpioChipException($"Line {pinNumber} feeds no miner in Agent:Hardware:Relays.", _http.BaseAddress?.ToString());
 }

@@ -165,8 +165,8 @@ public sealed class ControllerRestartTests
     /// <summary>`dotnet farm-controller.dll run --config …` on the farm's controller config, output captured for failure messages.</summary>
     private sealed class ControllerProcess
     {
-        private readonly Process process;
-        private readonly System.Text.StringBuilder output = new();
+        private readonly Process _process;
+        private readonly System.Text.StringBuilder _output = new();
 
         public ControllerProcess(EndToEndFarm farm)
         {
@@ -176,51 +176,51 @@ public sealed class ControllerRestartTests
                 start.ArgumentList.Add(arg);
             }
 
-            process = Process.Start(start)!;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            _process = Process.Start(start)!;
+            _process.OutputDataReceived += (_, e) => Append(e.Data);
+            _process.ErrorDataReceived += (_, e) => Append(e.Data);
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
         }
 
         public string Output
         {
             get
             {
-                lock (output)
+                lock (_output)
                 {
-                    return "\n--- farm-controller output ---\n" + output;
+                    return "\n--- farm-controller output ---\n" + _output;
                 }
             }
         }
 
         public void ThrowIfExited()
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException($"farm-controller exited {process.ExitCode.ToString(CultureInfo.InvariantCulture)}{Output}");
+                throw new InvalidOperationException($"farm-controller exited {_process.ExitCode.ToString(CultureInfo.InvariantCulture)}{Output}");
             }
         }
 
         /// <summary>SIGKILL: no graceful stop, no flush, as a crash or the OOM killer would.</summary>
         public void Kill()
         {
-            if (!process.HasExited)
+            if (!_process.HasExited)
             {
-                process.Kill(entireProcessTree: false);
+                _process.Kill(entireProcessTree: false);
             }
 
-            process.WaitForExit(10_000);
-            process.Dispose();
+            _process.WaitForExit(10_000);
+            _process.Dispose();
         }
 
         private void Append(string? line)
         {
             if (line is not null)
             {
-                lock (output)
+                lock (_output)
                 {
-                    output.AppendLine(line);
+                    _output.AppendLine(line);
                 }
             }
         }

@@ -44,9 +44,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
     /// <summary>The simulated Braiins OS+ miners' login password (changed from the empty factory one, as a farm would).</summary>
     public const string BosPassword = "bos-e2e-Admin-7";
 
-    private readonly SortedDictionary<int, IHost> agents = [];
-    private IHost? controller;
-    private SqliteControllerStore? store;
+    private readonly SortedDictionary<int, IHost> _agents = [];
+    private IHost? _controller;
+    private SqliteControllerStore? _store;
 
     private EndToEndFarm(string folder, MosquittoBroker broker, SimulatedFarm sim)
     {
@@ -66,7 +66,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public string DatabasePath => Path.Combine(Folder, "controller", "controller.db");
 
     /// <summary>The in-process controller's operations (the engine); null while the controller runs as a process or is stopped.</summary>
-    public IControllerOperations? Operations => controller?.Services.GetRequiredService<IControllerOperations>();
+    public IControllerOperations? Operations => _controller?.Services.GetRequiredService<IControllerOperations>();
 
     public IControllerOperations Ops => Operations ?? throw new InvalidOperationException("The in-process controller is not running.");
 
@@ -146,8 +146,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public async Task StartControllerAsync()
     {
         ControllerSettings settings = ControllerHost.Bind(ControllerHost.LoadConfiguration(ControllerConfigPath));
-        store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
-        IHost host = ControllerHost.Build(settings, store, logging =>
+        _store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
+        IHost host = ControllerHost.Build(settings, _store, logging =>
         {
             logging.ClearProviders();
             logging.AddProvider(Logs);
@@ -162,22 +162,22 @@ public sealed class EndToEndFarm : IAsyncDisposable
             throw;
         }
 
-        controller = host;
+        _controller = host;
     }
 
     public async Task StopControllerAsync()
     {
-        if (controller is not null)
+        if (_controller is not null)
         {
-            await controller.StopAsync();
-            controller.Dispose();
-            controller = null;
+            await _controller.StopAsync();
+            _controller.Dispose();
+            _controller = null;
         }
 
-        if (store is not null)
+        if (_store is not null)
         {
-            await store.DisposeAsync();
-            store = null;
+            await _store.DisposeAsync();
+            _store = null;
         }
     }
 
@@ -204,7 +204,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (IHost agent in agents.Values)
+        foreach (IHost agent in _agents.Values)
         {
             try
             {
@@ -296,7 +296,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
             throw;
         }
 
-        agents[rack] = host;
+        _agents[rack] = host;
     }
 
     private async Task WriteControllerConfigAsync()
@@ -340,13 +340,13 @@ public sealed class EndToEndFarm : IAsyncDisposable
     /// <summary>A service of the in-process controller (e.g. its broker outage gate).</summary>
     public T ControllerService<T>()
         where T : notnull =>
-        (controller ?? throw new InvalidOperationException("The in-process controller is not running.")).Services.GetRequiredService<T>();
+        (_controller ?? throw new InvalidOperationException("The in-process controller is not running.")).Services.GetRequiredService<T>();
 
     /// <summary>Stops a rack's agent gracefully (it says offline and disconnects) and leaves it down.</summary>
     public async Task StopAgentAsync(int rack)
     {
-        IHost old = agents[rack];
-        agents.Remove(rack);
+        IHost old = _agents[rack];
+        _agents.Remove(rack);
         try
         {
             await old.StopAsync(TimeSpan.FromSeconds(10));
@@ -376,7 +376,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
             throw;
         }
 
-        agents[rack] = host;
+        _agents[rack] = host;
     }
 
     private static string AgentPassword(int rack) => $"agent-{rack}-e2e-pw";

@@ -9,18 +9,18 @@ namespace CloudMining.Farm.Tests.EndToEnd;
 /// </summary>
 public sealed class PoolSwitchCounter : IAsyncDisposable
 {
-    private readonly SimulatedFarm sim;
-    private readonly Dictionary<string, string> last = new(StringComparer.Ordinal);
-    private readonly List<string> changes = [];
-    private readonly Lock gate = new();
-    private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
+    private readonly SimulatedFarm _sim;
+    private readonly Dictionary<string, string> _last = new(StringComparer.Ordinal);
+    private readonly List<string> _changes = [];
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
 
     private PoolSwitchCounter(SimulatedFarm sim)
     {
-        this.sim = sim;
+        _sim = sim;
         Sample();
-        loop = Task.Run(() => RunAsync(stop.Token));
+        _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
     /// <summary>Pool changes seen so far, one line per change ("miner: before → after").</summary>
@@ -28,9 +28,9 @@ public sealed class PoolSwitchCounter : IAsyncDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. changes];
+                return [.. _changes];
             }
         }
     }
@@ -39,9 +39,9 @@ public sealed class PoolSwitchCounter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
-        await loop;
-        stop.Dispose();
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
     }
 
     private async Task RunAsync(CancellationToken token)
@@ -63,17 +63,17 @@ public sealed class PoolSwitchCounter : IAsyncDisposable
 
     private void Sample()
     {
-        foreach (SimulatedMiner m in sim.Miners)
+        foreach (SimulatedMiner m in _sim.Miners)
         {
             string now = string.Join(" + ", m.Snapshot().Pools.Where(p => p.Enabled).OrderBy(p => p.Priority).Select(p => $"{p.Url}|{p.User}|{p.Quota}"));
-            lock (gate)
+            lock (_gate)
             {
-                if (last.TryGetValue(m.Id, out string? before) && before != now)
+                if (_last.TryGetValue(m.Id, out string? before) && before != now)
                 {
-                    changes.Add($"{m.Id}: {before} → {now}");
+                    _changes.Add($"{m.Id}: {before} → {now}");
                 }
 
-                last[m.Id] = now;
+                _last[m.Id] = now;
             }
         }
     }

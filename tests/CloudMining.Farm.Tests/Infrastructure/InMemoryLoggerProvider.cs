@@ -6,9 +6,9 @@ namespace CloudMining.Farm.Tests.Infrastructure;
 /// <summary>Keeps every log event with its structured properties, so tests can count exactly which lines were written.</summary>
 public sealed class InMemoryLoggerProvider : ILoggerProvider
 {
-    private readonly ConcurrentQueue<LogRecord> records = new();
+    private readonly ConcurrentQueue<LogRecord> _records = new();
 
-    public IReadOnlyList<LogRecord> Records => records.ToArray();
+    public IReadOnlyList<LogRecord> Records => _records.ToArray();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -43,7 +43,7 @@ public sealed class InMemoryLoggerProvider : ILoggerProvider
                 }
             }
 
-            owner.records.Enqueue(new LogRecord(logLevel, category, formatter(state, exception), props, exception));
+            owner._records.Enqueue(new LogRecord(logLevel, category, formatter(state, exception), props, exception));
         }
     }
 

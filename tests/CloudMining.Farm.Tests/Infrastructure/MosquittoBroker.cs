@@ -11,15 +11,15 @@ namespace CloudMining.Farm.Tests.Infrastructure;
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {
-    private readonly string extraConfig;
-    private string? externalConfig;
-    private Process? process;
+    private readonly string _extraConfig;
+    private string? _externalConfig;
+    private Process? _process;
 
     private MosquittoBroker(string directory, int port, string extraConfig)
     {
         Directory = directory;
         Port = port;
-        this.extraConfig = extraConfig;
+        _extraConfig = extraConfig;
     }
 
 #pragma warning disable CA1822 // Instance member on purpose: a broker object answers where it listens.
@@ -31,11 +31,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Temp folder holding the config, the persistence database and the log.</summary>
     public string Directory { get; }
 
-    public string ConfigPath => externalConfig ?? Path.Combine(Directory, "mosquitto.conf");
+    public string ConfigPath => _externalConfig ?? Path.Combine(Directory, "mosquitto.conf");
 
     public string LogPath => Path.Combine(Directory, "mosquitto.log");
 
-    public int? ProcessId => process is { HasExited: false } ? process.Id : null;
+    public int? ProcessId => _process is { HasExited: false } ? _process.Id : null;
 
     private static readonly string[] Candidates = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/bin/mosquitto"];
 
@@ -55,7 +55,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Starts mosquitto with a complete config written elsewhere (e.g. by scripts/broker-setup.sh).</summary>
     public static async Task<MosquittoBroker> StartWithConfigFileAsync(string configPath, string dataDirectory, int port)
     {
-        var broker = new MosquittoBroker(dataDirectory, port, string.Empty) { externalConfig = configPath };
+        var broker = new MosquittoBroker(dataDirectory, port, string.Empty) { _externalConfig = configPath };
         await broker.StartAgainAsync();
         return broker;
     }
@@ -65,7 +65,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     {
         IntegrationGuard.Starting("mosquitto");
         string executable = Executable;
-        if (externalConfig is null)
+        if (_externalConfig is null)
         {
             await WriteConfigAsync();
         }
@@ -89,7 +89,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         config.AppendLine("max_queued_messages 1000000");
         config.AppendLine("max_inflight_messages 1000");
         config.AppendLine("set_tcp_nodelay true");
-        config.AppendLine(extraConfig);
+        config.AppendLine(_extraConfig);
         await File.WriteAllTextAsync(ConfigPath, config.ToString());
     }
 
@@ -101,13 +101,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        process.ErrorDataReceived += (_, _) => { };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        bool up = await Eventually.TrueAsync(async () => process.HasExited || await AcceptsAsync(), TimeSpan.FromSeconds(10));
-        if (!up || process.HasExited)
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        bool up = await Eventually.TrueAsync(async () => _process.HasExited || await AcceptsAsync(), TimeSpan.FromSeconds(10));
+        if (!up || _process.HasExited)
         {
             string log = File.Exists(LogPath) ? await File.ReadAllTextAsync(LogPath) : "(no log)";
             throw new InvalidOperationException($"mosquitto did not start listening on {Host}:{Port} within 10 s. Config {ConfigPath}. Log:\n{log}");
@@ -117,7 +117,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Graceful stop (SIGTERM): mosquitto saves its persistence database, like a service restart.</summary>
     public async Task StopAsync()
     {
-        if (process is not { HasExited: false } running)
+        if (_process is not { HasExited: false } running)
         {
             return;
         }
@@ -134,22 +134,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     /// <summary>Freezes the broker (SIGSTOP): sockets stay open but nothing answers, as with a dead link.</summary>
-    public void Pause() => Signal(process!.Id, "STOP");
+    public void Pause() => Signal(_process!.Id, "STOP");
 
-    public void Resume() => Signal(process!.Id, "CONT");
+    public void Resume() => Signal(_process!.Id, "CONT");
 
     public async Task<string> ReadLogAsync() => File.Exists(LogPath) ? await File.ReadAllTextAsync(LogPath) : string.Empty;
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false } running)
+        if (_process is { HasExited: false } running)
         {
             Signal(running.Id, "CONT");
             running.Kill(entireProcessTree: true);
             await running.WaitForExitAsync();
         }
 
-        process?.Dispose();
+        _process?.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -6,15 +6,15 @@ namespace CloudMining.Farm.Tests.Infrastructure;
 /// <summary>Runs farm-mqtt-probe as a real child process whose stdout lines the test can wait for, and SIGKILL it.</summary>
 public sealed class MqttProbeProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly ConcurrentQueue<string> lines = new();
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
 
     private MqttProbeProcess(Process process)
     {
-        this.process = process;
+        _process = process;
     }
 
-    public IReadOnlyCollection<string> Lines => lines;
+    public IReadOnlyCollection<string> Lines => _lines;
 
     public static MqttProbeProcess Start(params string[] args)
     {
@@ -33,14 +33,14 @@ public sealed class MqttProbeProcess : IAsyncDisposable
         {
             if (e.Data is not null)
             {
-                probe.lines.Enqueue(e.Data);
+                probe._lines.Enqueue(e.Data);
             }
         };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
             {
-                probe.lines.Enqueue("stderr: " + e.Data);
+                probe._lines.Enqueue("stderr: " + e.Data);
             }
         };
         process.BeginOutputReadLine();
@@ -50,26 +50,26 @@ public sealed class MqttProbeProcess : IAsyncDisposable
 
     public async Task WaitForLineAsync(string line, TimeSpan timeout)
     {
-        if (!await Eventually.TrueAsync(() => lines.Contains(line) || process.HasExited, timeout) || !lines.Contains(line))
+        if (!await Eventually.TrueAsync(() => _lines.Contains(line) || _process.HasExited, timeout) || !_lines.Contains(line))
         {
-            throw new TimeoutException($"farm-mqtt-probe did not print '{line}' within {timeout}; output:\n{string.Join('\n', lines)}");
+            throw new TimeoutException($"farm-mqtt-probe did not print '{line}' within {timeout}; output:\n{string.Join('\n', _lines)}");
         }
     }
 
     /// <summary>SIGKILL, like kill -9: no finally blocks, no DISCONNECT, no flush.</summary>
     public async Task KillAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: true);
         }
 
-        await process.WaitForExitAsync();
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
-        process.Dispose();
+        _process.Dispose();
     }
 }

@@ -7,12 +7,12 @@ namespace CloudMining.Farm.Tests.Infrastructure;
 /// <summary>One of our programs (farm-agent, farm-controller) run as a real process from the test's output folder: its output, signals and exit.</summary>
 public sealed class ProgramProcess : IDisposable
 {
-    private readonly Process process;
-    private readonly StringBuilder output = new();
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
 
     private ProgramProcess(Process process)
     {
-        this.process = process;
+        _process = process;
     }
 
     /// <summary>Everything written to stdout and stderr so far.</summary>
@@ -20,14 +20,14 @@ public sealed class ProgramProcess : IDisposable
     {
         get
         {
-            lock (output)
+            lock (_output)
             {
-                return output.ToString();
+                return _output.ToString();
             }
         }
     }
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts `dotnet NAME.dll ARGS` with the working directory <paramref name="workingDirectory"/>.</summary>
     public static ProgramProcess Start(string name, string workingDirectory, params string[] args)
@@ -53,7 +53,7 @@ public sealed class ProgramProcess : IDisposable
     /// <summary>Sends SIGTERM, as systemd's stop does.</summary>
     public async Task TerminateAsync()
     {
-        using Process kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
     }
 
@@ -63,27 +63,27 @@ public sealed class ProgramProcess : IDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(cts.Token);
+            await _process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: true);
             throw new TimeoutException($"the process did not exit within {timeout}; its output:\n{Output}");
         }
 
-        process.WaitForExit(); // flushes the asynchronous output readers
-        return process.ExitCode;
+        _process.WaitForExit(); // flushes the asynchronous output readers
+        return _process.ExitCode;
     }
 
     public void Dispose()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
         }
 
-        process.Dispose();
+        _process.Dispose();
     }
 
     private void Append(string? line)
@@ -93,9 +93,9 @@ public sealed class ProgramProcess : IDisposable
             return;
         }
 
-        lock (output)
+        lock (_output)
         {
-            output.AppendLine(line);
+            _output.AppendLine(line);
         }
     }
 }

@@ -16,9 +16,9 @@ namespace CloudMining.Farm.Tests.Logging;
 /// <summary>The one Serilog setup of both programs: the Serilog section's levels and sinks take effect, and a broken section fails at start naming its key.</summary>
 public sealed class FarmLoggingTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-logging-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-logging-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static IConfiguration Config(params (string Key, string Value)[] pairs) =>
         new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
@@ -83,7 +83,7 @@ public sealed class FarmLoggingTests : IDisposable
     [Fact]
     public void A_File_sink_from_the_section_gets_the_lines_at_its_own_level()
     {
-        string path = Path.Combine(dir, "extra.log");
+        string path = Path.Combine(_dir, "extra.log");
         (IHost host, InMemoryLoggerProvider _) = Host(Config(
             ("Serilog:WriteTo:0:Name", "File"),
             ("Serilog:WriteTo:0:Args:path", path),
@@ -144,7 +144,7 @@ public sealed class FarmLoggingTests : IDisposable
     [Fact]
     public async Task The_agent_exits_with_a_config_error_naming_the_key_of_a_broken_section()
     {
-        string path = Path.Combine(dir, "agent.json");
+        string path = Path.Combine(_dir, "agent.json");
         File.WriteAllText(path, JsonSerializer.Serialize(new
         {
             Agent = new

@@ -25,30 +25,30 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     private const string RackPassword = "r1-pw";
     private const string OperatorPassword = "ops-pw";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly string folder = Directory.CreateTempSubdirectory("farm-broker-hardening-").FullName;
-    private MosquittoBroker broker = null!;
+    private readonly string _folder = Directory.CreateTempSubdirectory("farm-broker-hardening-").FullName;
+    private MosquittoBroker _broker = null!;
 
     public async Task InitializeAsync()
     {
-        string credentials = Path.Combine(folder, "users.txt");
+        string credentials = Path.Combine(_folder, "users.txt");
         await File.WriteAllTextAsync(credentials, $"controller:{ControllerPassword}\ncontract-platform:plat-pw\nagent-s1-r1:{RackPassword}\noperator:{OperatorPassword}\n");
         int port = FreeTcpPort.Next();
         await RunAsync(
-            "bash", Path.Combine(RepoPaths.Root, "scripts", "broker-setup.sh"), "--out", Path.Combine(folder, "out"), "--credentials", credentials,
-            "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--data-dir", Path.Combine(folder, "data"), "--run-as", Environment.UserName);
-        broker = await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(folder, "out", "mosquitto.conf"), Path.Combine(folder, "data"), port);
+            "bash", Path.Combine(RepoPaths.Root, "scripts", "broker-setup.sh"), "--out", Path.Combine(_folder, "out"), "--credentials", credentials,
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--data-dir", Path.Combine(_folder, "data"), "--run-as", Environment.UserName);
+        _broker = await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(_folder, "out", "mosquitto.conf"), Path.Combine(_folder, "data"), port);
     }
 
     public async Task DisposeAsync()
     {
-        await broker.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
+        await _broker.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
     public async Task Generated_broker_config_enforces_the_clients_packet_limit_and_binds_client_ids_to_users()
     {
-        string[] config = await File.ReadAllLinesAsync(broker.ConfigPath);
+        string[] config = await File.ReadAllLinesAsync(_broker.ConfigPath);
         Assert.Contains($"max_packet_size {FarmMqttLimits.MaxPacketSize}", config);
         Assert.Contains("use_username_as_clientid true", config);
         Assert.Equal(FarmMqttLimits.MaxPacketSize, Controller().ToClientOptions().MaxPacketSize);
@@ -87,7 +87,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         }
 
         Assert.True(await Eventually.TrueAsync(() => subscriber.Delivered == 1, Wait));
-        string log = await broker.ReadLogAsync();
+        string log = await _broker.ReadLogAsync();
         Assert.Equal(2, log.Split("disconnected due to oversize packet").Length - 1);
         Assert.Equal((0, 0L, true), (ingest.OversizedSkippedCount, ingest.ReconnectCount, ingest.IsConnected));
         lock (received)
@@ -127,7 +127,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
         await engine.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.Desired("s1", "r1"), Payload = "after-takeover"u8.ToArray(), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
         Assert.True(await Eventually.TrueAsync(() => seen.Texts.Contains("after-takeover"), Wait));
         Assert.Equal((0L, 0L, true, true), (ingest.ReconnectCount, engine.ReconnectCount, ingest.IsConnected, engine.IsConnected));
-        string log = await broker.ReadLogAsync();
+        string log = await _broker.ReadLogAsync();
         Assert.Equal(2, log.Split("as agent-s1-r1 (").Length - 1);
         Assert.Single(log.Split('\n'), l => l.Contains("New client connected", StringComparison.Ordinal) && l.Contains(" as controller (", StringComparison.Ordinal));
     }
@@ -154,7 +154,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     }
 
     private ControllerMqttOptions Controller() =>
-        new() { Host = broker.Host, Port = broker.Port, ClientId = "controller", Username = "controller", Password = ControllerPassword };
+        new() { Host = _broker.Host, Port = _broker.Port, ClientId = "controller", Username = "controller", Password = ControllerPassword };
 
     private static MqttApplicationMessage Telemetry(long seq) => new()
     {
@@ -167,7 +167,7 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
 
     private async Task<FarmMqttClient> ConnectAsync(string user, string password, string clientId)
     {
-        var client = new FarmMqttClient(MqttTestClients.Options(broker, clientId).WithCredentials(user, password).Build());
+        var client = new FarmMqttClient(MqttTestClients.Options(_broker, clientId).WithCredentials(user, password).Build());
         await client.ConnectAsync();
         return client;
     }
@@ -175,9 +175,9 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
     /// <summary>mosquitto_pub, as an attacker holding the rack's credentials would use it; returns its exit code.</summary>
     private async Task<int> PublishFileAsRackAsync(string topic, int bytes, bool retain)
     {
-        string file = Path.Combine(folder, $"payload-{bytes}");
+        string file = Path.Combine(_folder, $"payload-{bytes}");
         await File.WriteAllBytesAsync(file, Enumerable.Repeat((byte)'x', bytes).ToArray());
-        var args = new List<string> { "-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-u", "agent-s1-r1", "-P", RackPassword, "-q", "1", "-t", topic, "-f", file };
+        var args = new List<string> { "-h", _broker.Host, "-p", _broker.Port.ToString(CultureInfo.InvariantCulture), "-u", "agent-s1-r1", "-P", RackPassword, "-q", "1", "-t", topic, "-f", file };
         if (retain)
         {
             args.Add("-r");

@@ -16,26 +16,26 @@ namespace CloudMining.Farm.Tests.Mqtt;
 public sealed class MqttBrokerRolesTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly string folder = Directory.CreateTempSubdirectory("farm-broker-setup-").FullName;
-    private MosquittoBroker broker = null!;
+    private readonly string _folder = Directory.CreateTempSubdirectory("farm-broker-setup-").FullName;
+    private MosquittoBroker _broker = null!;
 
     public async Task InitializeAsync()
     {
-        string credentials = Path.Combine(folder, "users.txt");
+        string credentials = Path.Combine(_folder, "users.txt");
         await File.WriteAllTextAsync(credentials, "controller:ctl-pw\ncontract-platform:plat-pw\nagent-s1-r1:r1-pw\nagent-s1-r2:r2-pw\n");
         int port = FreeTcpPort.Next();
         string output = await RunSetupAsync(
-            "--out", Path.Combine(folder, "out"), "--credentials", credentials, "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1", "--data-dir", Path.Combine(folder, "data"), "--run-as", Environment.UserName);
+            "--out", Path.Combine(_folder, "out"), "--credentials", credentials, "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1", "--data-dir", Path.Combine(_folder, "data"), "--run-as", Environment.UserName);
         Assert.Contains("4 users, hashed", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("r1-pw", await File.ReadAllTextAsync(Path.Combine(folder, "out", "passwd")), StringComparison.Ordinal);
-        broker = await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(folder, "out", "mosquitto.conf"), Path.Combine(folder, "data"), port);
+        Assert.DoesNotContain("r1-pw", await File.ReadAllTextAsync(Path.Combine(_folder, "out", "passwd")), StringComparison.Ordinal);
+        _broker = await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(_folder, "out", "mosquitto.conf"), Path.Combine(_folder, "data"), port);
     }
 
     public async Task DisposeAsync()
     {
-        await broker.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
+        await _broker.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
@@ -151,16 +151,16 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
     [Fact]
     public async Task Setup_script_rejects_unknown_roles_with_the_line_number()
     {
-        string credentials = Path.Combine(folder, "bad.txt");
+        string credentials = Path.Combine(_folder, "bad.txt");
         await File.WriteAllTextAsync(credentials, "controller:x\nroot:y\n");
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RunSetupAsync("--out", Path.Combine(folder, "bad"), "--credentials", credentials));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RunSetupAsync("--out", Path.Combine(_folder, "bad"), "--credentials", credentials));
         Assert.Contains("bad.txt:2: unknown role for user 'root'", error.Message, StringComparison.Ordinal);
     }
 
     private static MqttApplicationMessage Text(string topic, string text) =>
         new() { Topic = topic, Payload = System.Text.Encoding.UTF8.GetBytes(text), Qos = MqttQualityOfServiceLevel.AtLeastOnce };
 
-    private MqttClientOptionsBuilder Options(string user, string password) => MqttTestClients.Options(broker, user + "-" + Guid.NewGuid().ToString("N")[..6]).WithCredentials(user, password);
+    private MqttClientOptionsBuilder Options(string user, string password) => MqttTestClients.Options(_broker, user + "-" + Guid.NewGuid().ToString("N")[..6]).WithCredentials(user, password);
 
     private async Task<FarmMqttClient> ConnectAsync(string user, string password)
     {

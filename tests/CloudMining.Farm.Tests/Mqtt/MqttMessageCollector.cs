@@ -6,19 +6,19 @@ namespace CloudMining.Farm.Tests.Mqtt;
 /// <summary>Records every message a client receives, for tests to inspect.</summary>
 public sealed class MqttMessageCollector
 {
-    private readonly ConcurrentQueue<MqttApplicationMessage> messages = new();
+    private readonly ConcurrentQueue<MqttApplicationMessage> _messages = new();
 
     public MqttMessageCollector(FarmMqttClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
         client.ApplicationMessageReceivedAsync += e =>
         {
-            messages.Enqueue(e.ApplicationMessage);
+            _messages.Enqueue(e.ApplicationMessage);
             return Task.CompletedTask;
         };
     }
 
-    public IReadOnlyList<MqttApplicationMessage> Messages => [.. messages];
+    public IReadOnlyList<MqttApplicationMessage> Messages => [.. _messages];
 
-    public IReadOnlyList<string> Texts => [.. messages.Select(m => System.Text.Encoding.UTF8.GetString(m.Payload.Span))];
+    public IReadOnlyList<string> Texts => [.. _messages.Select(m => System.Text.Encoding.UTF8.GetString(m.Payload.Span))];
 }

@@ -9,9 +9,9 @@ namespace CloudMining.Farm.Tests.Mqtt;
 
 public sealed class MqttOfflineJournalTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("farm-journal-").FullName;
+    private readonly string _directory = Directory.CreateTempSubdirectory("farm-journal-").FullName;
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
     public void Queued_messages_survive_reopening_in_order_and_committed_ones_do_not_come_back()
@@ -42,7 +42,7 @@ public sealed class MqttOfflineJournalTests : IDisposable
             }
         }
 
-        string segment = Directory.GetFiles(directory, "seg-*.log").Single();
+        string segment = Directory.GetFiles(_directory, "seg-*.log").Single();
         long whole = new FileInfo(segment).Length;
 
         // What a kill -9 mid-append leaves: a length prefix promising more bytes than were written.
@@ -75,7 +75,7 @@ public sealed class MqttOfflineJournalTests : IDisposable
             }
         }
 
-        string segment = Directory.GetFiles(directory, "seg-*.log").Single();
+        string segment = Directory.GetFiles(_directory, "seg-*.log").Single();
         byte[] data = File.ReadAllBytes(segment);
         data[^1] ^= 0xFF; // flip the last payload byte of record 3
         File.WriteAllBytes(segment, data);
@@ -137,15 +137,15 @@ public sealed class MqttOfflineJournalTests : IDisposable
             journal.Enqueue(Message(i, padding: 100));
         }
 
-        Assert.True(Directory.GetFiles(directory, "seg-*.log").Length > 3);
+        Assert.True(Directory.GetFiles(_directory, "seg-*.log").Length > 3);
         journal.Commit(journal.TakeBatch(1000));
-        Assert.Single(Directory.GetFiles(directory, "seg-*.log"));
+        Assert.Single(Directory.GetFiles(_directory, "seg-*.log"));
         Assert.Equal(0, journal.Count);
     }
 
     private MqttOfflineJournal Open(long maxBytes = 1024 * 1024, MqttOfflineQueueFullPolicy policy = MqttOfflineQueueFullPolicy.DropOldest, long segmentBytes = 4096 * 1024) =>
         MqttOfflineJournal.Open(
-            new MqttOfflineQueueOptions { Directory = directory, MaxBytes = maxBytes, FullPolicy = policy, SegmentBytes = segmentBytes },
+            new MqttOfflineQueueOptions { Directory = _directory, MaxBytes = maxBytes, FullPolicy = policy, SegmentBytes = segmentBytes },
             NullLogger.Instance);
 
     private static MqttApplicationMessage Message(int seq, int padding = 0) =>

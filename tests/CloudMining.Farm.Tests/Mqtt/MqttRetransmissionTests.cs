@@ -70,9 +70,9 @@ public sealed class MqttRetransmissionTests
 
     private sealed class CapturingLogger : ILogger<FarmMqttClient>
     {
-        private readonly ConcurrentQueue<string> lines = new();
+        private readonly ConcurrentQueue<string> _lines = new();
 
-        public IReadOnlyCollection<string> Lines => lines;
+        public IReadOnlyCollection<string> Lines => _lines;
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -82,7 +82,7 @@ public sealed class MqttRetransmissionTests
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             ArgumentNullException.ThrowIfNull(formatter);
-            lines.Enqueue(formatter(state, exception) + " " + exception);
+            _lines.Enqueue(formatter(state, exception) + " " + exception);
         }
     }
 }

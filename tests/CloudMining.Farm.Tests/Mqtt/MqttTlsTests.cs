@@ -11,9 +11,9 @@ namespace CloudMining.Farm.Tests.Mqtt;
 [Trait("Category", "Integration")]
 public sealed class MqttTlsTests : IAsyncLifetime
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("farm-tls-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("farm-tls-").FullName;
 
-    private string File(string name) => Path.Combine(folder, name);
+    private string File(string name) => Path.Combine(_folder, name);
 
     public async Task InitializeAsync()
     {
@@ -27,7 +27,7 @@ public sealed class MqttTlsTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Directory.Delete(folder, recursive: true);
+        Directory.Delete(_folder, recursive: true);
         return Task.CompletedTask;
     }
 

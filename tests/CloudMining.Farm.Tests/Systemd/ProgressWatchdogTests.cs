@@ -14,22 +14,22 @@ namespace CloudMining.Farm.Tests.Systemd;
 [Collection(NotifySocketVariable.Name)]
 public sealed class ProgressWatchdogTests : IDisposable
 {
-    private readonly NotifySocketListener listener = NotifySocketListener.BindPath();
-    private readonly FakeTimeProvider time = new();
-    private readonly ApplicationLifetime lifetime = new(NullLogger<ApplicationLifetime>.Instance);
-    private readonly InMemoryLoggerProvider logs = new();
+    private readonly NotifySocketListener _listener = NotifySocketListener.BindPath();
+    private readonly FakeTimeProvider _time = new();
+    private readonly ApplicationLifetime _lifetime = new(NullLogger<ApplicationLifetime>.Instance);
+    private readonly InMemoryLoggerProvider _logs = new();
 
-    public void Dispose() => listener.Dispose();
+    public void Dispose() => _listener.Dispose();
 
     private ProgressWatchdog Start(TimeSpan watchdogInterval, TimeSpan? stallTimeout, ISystemdNotifier? notifier = null, bool useListener = true)
     {
         var watchdog = new ProgressWatchdog(
             new SystemdEnvironment { IsService = true, WatchdogInterval = watchdogInterval },
-            lifetime,
-            time,
+            _lifetime,
+            _time,
             Options.Create(new ProgressWatchdogOptions { StallTimeout = stallTimeout }),
-            logs.CreateLogger<ProgressWatchdog>(),
-            notifier ?? (useListener ? NotifySocketVariable.NotifierFor(listener.NotifySocket) : null));
+            _logs.CreateLogger<ProgressWatchdog>(),
+            notifier ?? (useListener ? NotifySocketVariable.NotifierFor(_listener.NotifySocket) : null));
         watchdog.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         return watchdog;
     }
@@ -40,16 +40,16 @@ public sealed class ProgressWatchdogTests : IDisposable
         using ProgressWatchdog watchdog = Start(TimeSpan.FromSeconds(60), stallTimeout: TimeSpan.FromSeconds(100));
         Assert.Equal(TimeSpan.FromSeconds(30), watchdog.PingInterval);
 
-        time.Advance(TimeSpan.FromSeconds(29));
-        Assert.Empty(listener.Drain());
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Empty(_listener.Drain());
         for (int i = 0; i < 5; i++)
         {
-            time.Advance(TimeSpan.FromSeconds(15));
+            _time.Advance(TimeSpan.FromSeconds(15));
             watchdog.ReportProgress();
-            time.Advance(TimeSpan.FromSeconds(15));
+            _time.Advance(TimeSpan.FromSeconds(15));
         }
 
-        List<string> sent = listener.Drain();
+        List<string> sent = _listener.Drain();
         Assert.Equal(5, sent.Count);
         Assert.All(sent, m => Assert.Equal("WATCHDOG=1", m));
         Assert.Equal(5, watchdog.Pings);
@@ -60,31 +60,31 @@ public sealed class ProgressWatchdogTests : IDisposable
     {
         using ProgressWatchdog watchdog = Start(TimeSpan.FromSeconds(20), stallTimeout: TimeSpan.FromSeconds(25));
 
-        time.Advance(TimeSpan.FromSeconds(20)); // pings at 10 s and 20 s: within 25 s of the start
-        Assert.Equal(["WATCHDOG=1", "WATCHDOG=1"], listener.Drain());
+        _time.Advance(TimeSpan.FromSeconds(20)); // pings at 10 s and 20 s: within 25 s of the start
+        Assert.Equal(["WATCHDOG=1", "WATCHDOG=1"], _listener.Drain());
 
-        time.Advance(TimeSpan.FromSeconds(60)); // no progress: 30 s, 40 s … are withheld
-        Assert.Empty(listener.Drain());
-        InMemoryLoggerProvider.LogRecord stalled = Assert.Single(logs.Records, r => r.Level == LogLevel.Error);
+        _time.Advance(TimeSpan.FromSeconds(60)); // no progress: 30 s, 40 s … are withheld
+        Assert.Empty(_listener.Drain());
+        InMemoryLoggerProvider.LogRecord stalled = Assert.Single(_logs.Records, r => r.Level == LogLevel.Error);
         Assert.Contains("no progress since", stalled.Message, StringComparison.Ordinal);
 
         watchdog.ReportProgress();
-        time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(["WATCHDOG=1"], listener.Drain());
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(["WATCHDOG=1"], _listener.Drain());
     }
 
     [Fact]
     public void Nothing_follows_the_start_of_shutdown()
     {
         using ProgressWatchdog watchdog = Start(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
-        time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(["WATCHDOG=1"], listener.Drain());
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["WATCHDOG=1"], _listener.Drain());
 
-        lifetime.StopApplication(); // SystemdLifetime sends STOPPING=1 here; the watchdog must be quiet from now on
+        _lifetime.StopApplication(); // SystemdLifetime sends STOPPING=1 here; the watchdog must be quiet from now on
         watchdog.ReportProgress();
         watchdog.ReportStatus("still here");
-        time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Empty(listener.Drain());
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Empty(_listener.Drain());
     }
 
     [Fact]
@@ -94,18 +94,18 @@ public sealed class ProgressWatchdogTests : IDisposable
 
         watchdog.ReportStatus("polling 3 miners\n2 answering");
 
-        Assert.Equal(["STATUS=polling 3 miners 2 answering"], listener.Drain());
+        Assert.Equal(["STATUS=polling 3 miners 2 answering"], _listener.Drain());
     }
 
     [Fact]
     public void Without_a_progress_signal_it_sends_no_ping_and_says_to_remove_WatchdogSec()
     {
         using ProgressWatchdog watchdog = Start(TimeSpan.FromSeconds(2), stallTimeout: null);
-        time.Advance(TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(10));
 
         Assert.Null(watchdog.PingInterval);
-        Assert.Empty(listener.Drain());
-        Assert.Contains(logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("remove WatchdogSec=", StringComparison.Ordinal));
+        Assert.Empty(_listener.Drain());
+        Assert.Contains(_logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("remove WatchdogSec=", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -113,11 +113,11 @@ public sealed class ProgressWatchdogTests : IDisposable
     {
         using ProgressWatchdog watchdog = Start(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), useListener: false);
         watchdog.ReportStatus("ignored");
-        time.Advance(TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(10));
 
         Assert.False(watchdog.IsEnabled);
         Assert.Null(watchdog.PingInterval);
-        Assert.Empty(listener.Drain());
+        Assert.Empty(_listener.Drain());
     }
 
     [Fact]
@@ -127,9 +127,9 @@ public sealed class ProgressWatchdogTests : IDisposable
         using ProgressWatchdog watchdog = Start(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), NotifySocketVariable.NotifierFor(missing));
 
         watchdog.ReportStatus("one");
-        time.Advance(TimeSpan.FromSeconds(3));
+        _time.Advance(TimeSpan.FromSeconds(3));
 
         Assert.Equal(0, watchdog.Pings);
-        Assert.Single(logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("sd_notify failed", StringComparison.Ordinal));
+        Assert.Single(_logs.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("sd_notify failed", StringComparison.Ordinal));
     }
 }

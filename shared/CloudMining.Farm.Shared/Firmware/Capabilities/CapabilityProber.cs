@@ -10,13 +10,13 @@ namespace CloudMining.Farm.Shared.Firmware.Capabilities;
 /// </summary>
 public sealed class CapabilityProber
 {
-    private readonly MinerWriter writer;
-    private readonly TimeProvider time;
+    private readonly MinerWriter _writer;
+    private readonly TimeProvider _time;
 
     public CapabilityProber(MinerWriter writer, TimeProvider? time = null)
     {
-        this.writer = writer ?? throw new ArgumentNullException(nameof(writer));
-        this.time = time ?? TimeProvider.System;
+        _writer = writer ?? throw new ArgumentNullException(nameof(writer));
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Probes the channels <paramref name="target"/>'s profile routes to; a probe that throws counts as an unreadable answer.</summary>
@@ -39,7 +39,7 @@ public sealed class CapabilityProber
             }
 
             string channelName = WriteChannelNames.Of(route.Channel);
-            if (writer.ChannelFor(profile, operation) is not { } channel)
+            if (_writer.ChannelFor(profile, operation) is not { } channel)
             {
                 operations.Add(new OperationCapability(name, false, channelName, Reason: CapabilityReasons.ChannelMissing,
                     Why: $"this agent has no {channelName} channel",
@@ -61,7 +61,7 @@ public sealed class CapabilityProber
         }
 
         bool pools = operations.Any(o => o.Operation == WriteChannelNames.Of(MinerOperation.SetPools) && o.Available);
-        WriteChannel? poolChannel = pools ? writer.ChannelFor(profile, MinerOperation.SetPools) : null;
+        WriteChannel? poolChannel = pools ? _writer.ChannelFor(profile, MinerOperation.SetPools) : null;
         string quota = poolChannel?.QuotaStyle(profile) ?? PoolQuotaStyles.None;
         (double MinWatts, double MaxWatts)? power = profile.Route(MinerOperation.SetPowerTarget) is { } powerRoute && probes.TryGetValue(powerRoute.Channel, out ChannelProbe? powerProbe)
             ? powerProbe.PowerTargetRange
@@ -72,7 +72,7 @@ public sealed class CapabilityProber
         {
             MinerId = target.MinerId,
             Profile = profile.Name,
-            ProbedAt = time.GetUtcNow(),
+            ProbedAt = _time.GetUtcNow(),
             Operations = operations,
             PoolQuota = quota,
             QuotaStep = quota == PoolQuotaStyles.CgminerQuota ? 1 : null,

@@ -11,13 +11,13 @@ namespace CloudMining.Farm.Tests.Agent.Cli;
 [Trait("Category", "Integration")]
 public sealed class AgentConfigAndExitTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-cfg-exit-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-cfg-exit-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Write(object agent)
     {
-        string path = Path.Combine(dir, "agent.json");
+        string path = Path.Combine(_dir, "agent.json");
         File.WriteAllText(path, JsonSerializer.Serialize(new { Agent = agent }));
         return path;
     }
@@ -63,8 +63,8 @@ public sealed class AgentConfigAndExitTests : IDisposable
     public async Task Run_warns_about_an_unknown_key_and_sigterm_exits_0_cleanly()
     {
         string path = Write(Config(typo: true));
-        using var process = ProgramProcess.Start("farm-agent", dir, "run", "--config", path);
-        string status = Path.Combine(dir, "state", "status.json");
+        using var process = ProgramProcess.Start("farm-agent", _dir, "run", "--config", path);
+        string status = Path.Combine(_dir, "state", "status.json");
         Assert.True(
             await Eventually.TrueAsync(() => Task.FromResult(process.HasExited || File.Exists(status)), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200)),
             "no status.json: " + process.Output);

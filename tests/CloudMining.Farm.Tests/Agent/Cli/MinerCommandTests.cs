@@ -17,18 +17,18 @@ public sealed class MinerCommandTests : IAsyncLifetime
 {
     private const string Password = "Rack-Web-S3cret-93";
 
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-miner-").FullName;
-    private SimulatedFarm farm = null!;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-miner-").FullName;
+    private SimulatedFarm _farm = null!;
 
-    private SimulatedMiner Stock => farm.Miners[0];
+    private SimulatedMiner Stock => _farm.Miners[0];
 
-    private SimulatedMiner Bos => farm.Miners[1];
+    private SimulatedMiner Bos => _farm.Miners[1];
 
-    private SimulatedMiner Generic => farm.Miners[2];
+    private SimulatedMiner Generic => _farm.Miners[2];
 
     public async Task InitializeAsync()
     {
-        farm = await SimulatedFarm.StartAsync(new FarmOptions
+        _farm = await SimulatedFarm.StartAsync(new FarmOptions
         {
             Miners = 3,
             Firmwares = ["antminer", "braiins-os", "generic-cgminer"],
@@ -49,25 +49,25 @@ public sealed class MinerCommandTests : IAsyncLifetime
                 MinerTimeout = "00:00:02",
                 ProfilesDirectory = RepoPaths.FirmwareProfiles,
                 Log = new { Directory = string.Empty },
-                Miners = farm.Miners.Select(m => new { m.Id, Address = m.Endpoint.Host, m.Endpoint.Port, Profile = m.Firmware, WebPort = m.WebEndPoint?.Port }).ToArray(),
+                Miners = _farm.Miners.Select(m => new { m.Id, Address = m.Endpoint.Host, m.Endpoint.Port, Profile = m.Firmware, WebPort = m.WebEndPoint?.Port }).ToArray(),
             },
         };
-        await File.WriteAllTextAsync(Path.Combine(dir, "agent.json"), JsonSerializer.Serialize(config));
+        await File.WriteAllTextAsync(Path.Combine(_dir, "agent.json"), JsonSerializer.Serialize(config));
         var secrets = new { Agent = new { MinerCredentials = new[] { new { Miner = "*", Profile = "antminer", Password }, new { Miner = "*", Profile = "braiins-os", Password } } } };
-        await File.WriteAllTextAsync(Path.Combine(dir, "secrets.json"), JsonSerializer.Serialize(secrets));
+        await File.WriteAllTextAsync(Path.Combine(_dir, "secrets.json"), JsonSerializer.Serialize(secrets));
     }
 
     public async Task DisposeAsync()
     {
-        await farm.DisposeAsync();
-        Directory.Delete(dir, recursive: true);
+        await _farm.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
     }
 
     private async Task<(int Code, string Output, string Error)> RunAsync(string minerId, string verb, string? state = null, bool yes = false, bool terminal = false, string typed = "")
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int code = await MinerCommand.ExecuteAsync(Path.Combine(dir, "agent.json"), minerId, verb, state, yes, new StringReader(typed), terminal, output, error, CancellationToken.None);
+        int code = await MinerCommand.ExecuteAsync(Path.Combine(_dir, "agent.json"), minerId, verb, state, yes, new StringReader(typed), terminal, output, error, CancellationToken.None);
         Assert.DoesNotContain(Password, output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Password, error.ToString(), StringComparison.Ordinal);
         return (code, output.ToString(), error.ToString());
@@ -165,7 +165,7 @@ public sealed class MinerCommandTests : IAsyncLifetime
     public async Task A_wrong_password_prints_the_channels_error_and_fix_but_never_the_password()
     {
         const string wrong = "Wr0ng-Cli-Secret-5";
-        await File.WriteAllTextAsync(Path.Combine(dir, "secrets.json"),
+        await File.WriteAllTextAsync(Path.Combine(_dir, "secrets.json"),
             JsonSerializer.Serialize(new { Agent = new { MinerCredentials = new[] { new { Miner = "*", Profile = "antminer", Password = wrong } } } }));
 
         (int code, string output, string error) = await RunAsync(Stock.Id, "led", "on");

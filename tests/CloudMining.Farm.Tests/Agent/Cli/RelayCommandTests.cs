@@ -7,13 +7,13 @@ namespace CloudMining.Farm.Tests.Agent.Cli;
 
 public sealed class RelayCommandTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-relay-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-relay-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Config(string relays = """[ { "Outlet": "PDU-A/7", "Miner": "S19-07", "Line": 7 } ]""", string minOff = "00:00:00")
     {
-        string path = Path.Combine(dir, "agent.json");
+        string path = Path.Combine(_dir, "agent.json");
         File.WriteAllText(path, $$"""
             { "Agent": { "RackId": "A-07", "StateDirectory": "state", "Log": { "Directory": "" },
               "Power": { "MinOffTime": "{{minOff}}", "PowerUpGap": "00:00:00" },
@@ -104,7 +104,7 @@ public sealed class RelayCommandTests : IDisposable
     public void Watchdog_release_clears_a_quarantined_miner_and_says_when_there_is_none()
     {
         string config = Config();
-        string state = Path.Combine(dir, "state");
+        string state = Path.Combine(_dir, "state");
         CloudMining.Farm.Agent.Watchdog.WatchdogStateFile.Write(state, new CloudMining.Farm.Agent.Watchdog.WatchdogDocument
         {
             Quarantined = [new CloudMining.Farm.Agent.Watchdog.QuarantineEntry("S19-07", DateTimeOffset.UnixEpoch, "not answering", 3)],

@@ -7,13 +7,13 @@ namespace CloudMining.Farm.Tests.Agent.Cli;
 
 public sealed class RunCommandRelayTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-run-relay-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-run-relay-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private async Task<(int Code, string Error)> RunAsync(string chip, int line, bool product = false)
     {
-        string path = Path.Combine(dir, "agent.json");
+        string path = Path.Combine(_dir, "agent.json");
         await File.WriteAllTextAsync(path, $$"""
             { "Agent": { "RackId": "A-07", "StateDirectory": "state", "Log": { "Directory": "" },
               "Hardware": { "GpioChip": "{{chip}}", "Relays": [ { "Outlet": "PDU-A/1", "Miner": "m1", "Line": {{line}} } ] },

@@ -6,13 +6,13 @@ namespace CloudMining.Farm.Tests.Agent.Cli;
 
 public sealed class RunCommandTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-run-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-run-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Write(string json)
     {
-        string path = Path.Combine(dir, "agent.json");
+        string path = Path.Combine(_dir, "agent.json");
         File.WriteAllText(path, json);
         return path;
     }
@@ -67,7 +67,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Missing_config_file_says_which_path_and_how_to_pass_another()
     {
-        (int code, string error) = await RunAsync(Path.Combine(dir, "nope.json"));
+        (int code, string error) = await RunAsync(Path.Combine(_dir, "nope.json"));
         Assert.Equal(RunCommand.ConfigErrorExitCode, code);
         Assert.Contains("nope.json' does not exist", error, StringComparison.Ordinal);
         Assert.Contains("--config", error, StringComparison.Ordinal);
@@ -90,7 +90,7 @@ public sealed class RunCommandTests : IDisposable
     public async Task Log_folder_that_cannot_be_created_is_a_config_error_naming_the_key()
     {
         // A regular file where a folder is expected fails for root too, unlike permissions.
-        string blocker = Path.Combine(dir, "not-a-folder");
+        string blocker = Path.Combine(_dir, "not-a-folder");
         await File.WriteAllTextAsync(blocker, "x");
         string path = Write($$"""
             { "Agent": { "RackId": "A-07", "StateDirectory": "state", "Log": { "Directory": "not-a-folder/logs" },

@@ -5,14 +5,14 @@ namespace CloudMining.Farm.Tests.Agent.Configuration;
 
 public sealed class AgentConfigurationTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-config-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-config-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void File_values_bind_with_defaults_and_relative_folders_resolve_from_the_file()
     {
-        string path = Path.Combine(dir, "agent.json");
+        string path = Path.Combine(_dir, "agent.json");
         File.WriteAllText(path, """
             { "Agent": { "RackId": "A-07", "StateDirectory": "state", "Log": { "Directory": "logs", "Level": "Debug" },
               "CircuitBreaker": { "FailureThreshold": 5 },
@@ -23,8 +23,8 @@ public sealed class AgentConfigurationTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(10), o.PollInterval);
         Assert.Equal(5, o.CircuitBreaker.FailureThreshold);
         Assert.Equal(TimeSpan.FromSeconds(60), o.CircuitBreaker.BreakDuration);
-        Assert.Equal(Path.Combine(dir, "state"), o.StateDirectory);
-        Assert.Equal(Path.Combine(dir, "logs"), o.Log.Directory);
+        Assert.Equal(Path.Combine(_dir, "state"), o.StateDirectory);
+        Assert.Equal(Path.Combine(_dir, "logs"), o.Log.Directory);
         Assert.Equal(Serilog.Events.LogEventLevel.Debug, o.Log.Level);
         Assert.Equal(2, o.Miners.Count);
         Assert.Equal(4028, o.Miners[0].Port);
@@ -36,7 +36,7 @@ public sealed class AgentConfigurationTests : IDisposable
     [Fact]
     public void Environment_variables_with_the_prefix_override_the_file()
     {
-        string path = Path.Combine(dir, "agent.json");
+        string path = Path.Combine(_dir, "agent.json");
         File.WriteAllText(path, """{ "Agent": { "RackId": "A-07", "Site": "from-file", "Miners": [ { "Id": "m1", "Address": "10.0.0.30" } ] } }""");
 
         // Site: a key no other test asserts on, so setting it process-wide cannot disturb tests running in parallel.

@@ -12,7 +12,7 @@ namespace CloudMining.Farm.Tests.Agent.Polling;
 public sealed class SimulatedRack : IAsyncDisposable
 {
     // 127.230.x.1 and up: away from the simulator tests' blocks (127.20-219) and the demo (127.0.1.x).
-    private static int block = Random.Shared.Next(0, 20 * 250);
+    private static int _block = Random.Shared.Next(0, 20 * 250);
 
     private SimulatedRack(SimulatedFarm farm, AgentOptions options)
     {
@@ -29,7 +29,7 @@ public sealed class SimulatedRack : IAsyncDisposable
     /// <summary>Starts the farm with a mix of firmwares and fast boots, and options polling it every <paramref name="interval"/>.</summary>
     public static async Task<SimulatedRack> StartAsync(int miners, TimeSpan interval, TimeSpan minerTimeout, int retries = 0, int failureThreshold = 100, bool nominal = false)
     {
-        int b = Interlocked.Increment(ref block);
+        int b = Interlocked.Increment(ref _block);
         SimulatedFarm farm = await SimulatedFarm.StartAsync(new FarmOptions
         {
             Miners = miners,

@@ -11,14 +11,14 @@ namespace CloudMining.Farm.Tests.Agent.Pools;
 
 public sealed class PoolConfigurationTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-pools-config-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-pools-config-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void The_agent_host_runs_the_reconciler_and_offers_the_desired_state_view_with_pool_credentials_bound()
     {
-        string path = Path.Combine(dir, "agent.json");
+        string path = Path.Combine(_dir, "agent.json");
         File.WriteAllText(path, $$"""
             { "Agent": { "Site": "s1", "RackId": "A-07", "StateDirectory": "state", "Log": { "Directory": "" },
               "ProfilesDirectory": "{{RepoPaths.FirmwareProfiles.Replace("\\", "\\\\", StringComparison.Ordinal)}}",

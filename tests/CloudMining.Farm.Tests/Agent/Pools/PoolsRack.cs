@@ -37,20 +37,20 @@ public sealed class PoolsRack : IAsyncDisposable
     /// <summary>The web password the rack's simulated VNish miners have (VNish's factory "admin").</summary>
     public const string VnishPassword = "admin";
 
-    private readonly ILoggerFactory loggerFactory;
-    private readonly TimeProvider time;
-    private FarmMqttClient? controller;
-    private FarmMqttClient? observer;
-    private long controllerSeq;
-    private bool agentRunning;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private FarmMqttClient? _controller;
+    private FarmMqttClient? _observer;
+    private long _controllerSeq;
+    private bool _agentRunning;
 
     private PoolsRack(SimulatedFarm farm, AgentOptions options, MosquittoBroker? broker, TimeProvider time)
     {
         Farm = farm;
         Options = options;
         Broker = broker;
-        this.time = time;
-        loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        _time = time;
+        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
     }
 
     public SimulatedFarm Farm { get; }
@@ -150,11 +150,11 @@ public sealed class PoolsRack : IAsyncDisposable
     /// <summary>Starts a fresh agent (new objects, same options and state directory), as after a restart.</summary>
     public async Task StartAgentAsync()
     {
-        var tracker = new MinerHealthTracker(Options.Miners.ToArray(), loggerFactory.CreateLogger<MinerHealthTracker>());
+        var tracker = new MinerHealthTracker(Options.Miners.ToArray(), _loggerFactory.CreateLogger<MinerHealthTracker>());
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         IMinerReader reader = MinerReaderFactory.Create(Options);
-        Polling = new PollingService(new RackPoller(options, reader, tracker, time), options, time, loggerFactory.CreateLogger<PollingService>());
-        Events = new RackEventBus(loggerFactory.CreateLogger<RackEventBus>());
+        Polling = new PollingService(new RackPoller(options, reader, tracker, _time), options, _time, _loggerFactory.CreateLogger<PollingService>());
+        Events = new RackEventBus(_loggerFactory.CreateLogger<RackEventBus>());
         Events.Raised += (_, e) =>
         {
             lock (AllEvents)
@@ -162,24 +162,24 @@ public sealed class PoolsRack : IAsyncDisposable
                 AllEvents.Add(e);
             }
         };
-        Publisher = new TelemetryPublisher(Polling, Events, options, time, loggerFactory);
+        Publisher = new TelemetryPublisher(Polling, Events, options, _time, _loggerFactory);
         FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(Options.ProfilesDirectory ?? RepoPaths.FirmwareProfiles);
-        Store = new DesiredPoolStateStore(options, catalog, tracker, Events, loggerFactory.CreateLogger<DesiredPoolStateStore>());
-        Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, time, loggerFactory.CreateLogger<PoolReconciler>());
+        Store = new DesiredPoolStateStore(options, catalog, tracker, Events, _loggerFactory.CreateLogger<DesiredPoolStateStore>());
+        Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, _time, _loggerFactory.CreateLogger<PoolReconciler>());
         await Polling.StartAsync(CancellationToken.None);
         await Publisher.StartAsync(CancellationToken.None);
         await Reconciler.StartAsync(CancellationToken.None);
-        agentRunning = true;
+        _agentRunning = true;
     }
 
     public async Task StopAgentAsync()
     {
-        if (!agentRunning)
+        if (!_agentRunning)
         {
             return;
         }
 
-        agentRunning = false;
+        _agentRunning = false;
         await Reconciler.StopAsync(CancellationToken.None);
         await Publisher.StopAsync(CancellationToken.None);
         await Polling.StopAsync(CancellationToken.None);
@@ -202,12 +202,12 @@ public sealed class PoolsRack : IAsyncDisposable
 
     /// <summary>Publishes a desired state retained on the rack's desired topic, as the controller does.</summary>
     public Task PublishDesiredAsync(DesiredPoolStatePayload desired) =>
-        PublishDesiredAsync(JsonSerializer.Serialize(desired with { Seq = Interlocked.Increment(ref controllerSeq) }, FarmJsonContext.Default.DesiredPoolStatePayload));
+        PublishDesiredAsync(JsonSerializer.Serialize(desired with { Seq = Interlocked.Increment(ref _controllerSeq) }, FarmJsonContext.Default.DesiredPoolStatePayload));
 
     public async Task PublishDesiredAsync(string json)
     {
-        Assert.NotNull(controller);
-        await controller.PublishAsync(new MqttApplicationMessage { Topic = DesiredTopic, Payload = Encoding.UTF8.GetBytes(json), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
+        Assert.NotNull(_controller);
+        await _controller.PublishAsync(new MqttApplicationMessage { Topic = DesiredTopic, Payload = Encoding.UTF8.GetBytes(json), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
     }
 
     /// <summary>Reported states the observer received, oldest first.</summary>
@@ -239,14 +239,14 @@ public sealed class PoolsRack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAgentAsync();
-        if (controller is not null)
+        if (_controller is not null)
         {
-            await controller.DisposeAsync();
+            await _controller.DisposeAsync();
         }
 
-        if (observer is not null)
+        if (_observer is not null)
         {
-            await observer.DisposeAsync();
+            await _observer.DisposeAsync();
         }
 
         await Farm.DisposeAsync();
@@ -255,7 +255,7 @@ public sealed class PoolsRack : IAsyncDisposable
             await Broker.DisposeAsync();
         }
 
-        loggerFactory.Dispose();
+        _loggerFactory.Dispose();
         if (Directory.Exists(Options.StateDirectory))
         {
             Directory.Delete(Options.StateDirectory, recursive: true);
@@ -264,9 +264,9 @@ public sealed class PoolsRack : IAsyncDisposable
 
     private async Task StartClientsAsync()
     {
-        controller = await MqttTestClients.ConnectAsync(Broker!, "controller-" + Guid.NewGuid().ToString("N")[..8]);
-        observer = await MqttTestClients.ConnectAsync(Broker!, "observer-" + Guid.NewGuid().ToString("N")[..8]);
-        Observed = new MqttMessageCollector(observer);
-        Assert.True((await observer.SubscribeAsync(FarmTopics.Root + "/#")).AllGranted);
+        _controller = await MqttTestClients.ConnectAsync(Broker!, "controller-" + Guid.NewGuid().ToString("N")[..8]);
+        _observer = await MqttTestClients.ConnectAsync(Broker!, "observer-" + Guid.NewGuid().ToString("N")[..8]);
+        Observed = new MqttMessageCollector(_observer);
+        Assert.True((await _observer.SubscribeAsync(FarmTopics.Root + "/#")).AllGranted);
     }
 }

@@ -11,8 +11,8 @@ namespace CloudMining.Farm.Tests.Agent.Power;
 /// <summary>A relay controller on a simulated chip and a manual clock, recording every line change with its time.</summary>
 public sealed class RelayRig : IDisposable
 {
-    private readonly Lock gate = new();
-    private readonly List<(DateTimeOffset At, int Line, PinValue Level)> changes = [];
+    private readonly Lock _gate = new();
+    private readonly List<(DateTimeOffset At, int Line, PinValue Level)> _changes = [];
 
     public RelayRig(IReadOnlyList<RelayOptions> relays, PowerOptions? power = null, GpioDriverSimulator? chip = null, CountingFakeTimeProvider? clock = null, string? stateDirectory = null)
     {
@@ -22,9 +22,9 @@ public sealed class RelayRig : IDisposable
         Power = power ?? new PowerOptions();
         Chip.LineChanged += (_, e) =>
         {
-            lock (gate)
+            lock (_gate)
             {
-                changes.Add((Clock.GetUtcNow(), e.PinNumber, e.PhysicalLevel));
+                _changes.Add((Clock.GetUtcNow(), e.PinNumber, e.PhysicalLevel));
             }
         };
         Controller = new RelayController(Chip, relays, Power, Events, Clock, NullLogger<RelayController>.Instance, stateDirectory);
@@ -44,9 +44,9 @@ public sealed class RelayRig : IDisposable
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return changes.ToArray();
+                return _changes.ToArray();
             }
         }
     }

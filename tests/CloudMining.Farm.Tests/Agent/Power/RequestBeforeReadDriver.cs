@@ -10,46 +10,46 @@ namespace CloudMining.Farm.Tests.Agent.Power;
 /// </summary>
 internal sealed class RequestBeforeReadDriver(GpioDriverSimulator chip) : GpioDriver
 {
-    private readonly GpioController inner = new(chip);
-    private readonly HashSet<int> requested = [];
+    private readonly GpioController _inner = new(chip);
+    private readonly HashSet<int> _requested = [];
 
-    protected override int PinCount => inner.PinCount;
+    protected override int PinCount => _inner.PinCount;
 
-    protected override void OpenPin(int pinNumber) => inner.OpenPin(pinNumber);
+    protected override void OpenPin(int pinNumber) => _inner.OpenPin(pinNumber);
 
     protected override void ClosePin(int pinNumber)
     {
-        requested.Remove(pinNumber);
-        inner.ClosePin(pinNumber);
+        _requested.Remove(pinNumber);
+        _inner.ClosePin(pinNumber);
     }
 
     protected override void SetPinMode(int pinNumber, PinMode mode)
     {
-        inner.SetPinMode(pinNumber, mode);
-        requested.Add(pinNumber);
+        _inner.SetPinMode(pinNumber, mode);
+        _requested.Add(pinNumber);
     }
 
     protected override void SetPinMode(int pinNumber, PinMode mode, PinValue initialValue)
     {
-        inner.Write(pinNumber, initialValue); // remembered, then driven from the first instant of the output request
-        inner.SetPinMode(pinNumber, mode);
-        requested.Add(pinNumber);
+        _inner.Write(pinNumber, initialValue); // remembered, then driven from the first instant of the output request
+        _inner.SetPinMode(pinNumber, mode);
+        _requested.Add(pinNumber);
     }
 
-    protected override PinMode GetPinMode(int pinNumber) => inner.GetPinMode(pinNumber);
+    protected override PinMode GetPinMode(int pinNumber) => _inner.GetPinMode(pinNumber);
 
-    protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => inner.IsPinModeSupported(pinNumber, mode);
+    protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => _inner.IsPinModeSupported(pinNumber, mode);
 
-    protected override PinValue Read(int pinNumber) => requested.Contains(pinNumber) ? inner.Read(pinNumber) : throw NotRequested(pinNumber);
+    protected override PinValue Read(int pinNumber) => _requested.Contains(pinNumber) ? _inner.Read(pinNumber) : throw NotRequested(pinNumber);
 
     protected override void Write(int pinNumber, PinValue value)
     {
-        if (!requested.Contains(pinNumber))
+        if (!_requested.Contains(pinNumber))
         {
             throw NotRequested(pinNumber);
         }
 
-        inner.Write(pinNumber, value);
+        _inner.Write(pinNumber, value);
     }
 
     protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -62,7 +62,7 @@ internal sealed class RequestBeforeReadDriver(GpioDriverSimulator chip) : GpioDr
     {
         if (disposing)
         {
-            inner.Dispose();
+            _inner.Dispose();
         }
 
         base.Dispose(disposing);

@@ -12,11 +12,11 @@ namespace CloudMining.Farm.Tests.Agent.Scan;
 public sealed class ScanCommandTests
 {
     // 127.250-253.x.0/29: away from the simulator tests (127.20-219), the polling racks (127.230-249) and the demo.
-    private static int block = Random.Shared.Next(0, 4 * 250);
+    private static int _block = Random.Shared.Next(0, 4 * 250);
 
     private static async Task<(SimulatedFarm Farm, string Cidr, int Port)> StartFarmAsync(params string[] firmwares)
     {
-        int b = Interlocked.Increment(ref block);
+        int b = Interlocked.Increment(ref _block);
         string prefix = $"127.{250 + (b / 250 % 4)}.{b % 250}";
         int port = FreeTcpPort.Next();
         SimulatedFarm farm = await SimulatedFarm.StartAsync(new FarmOptions

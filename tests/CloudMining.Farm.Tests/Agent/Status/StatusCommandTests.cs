@@ -15,9 +15,9 @@ namespace CloudMining.Farm.Tests.Agent.Status;
 public sealed class StatusCommandTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-status-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-status-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static AgentStatusDocument Document(DateTimeOffset writtenAt)
     {
@@ -63,14 +63,14 @@ public sealed class StatusCommandTests : IDisposable
         using var error = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = 240;
-        int code = await StatusCommand.ExecuteAsync(null, dir, json, console, output, error, new FakeTimeProvider(Now), CancellationToken.None);
+        int code = await StatusCommand.ExecuteAsync(null, _dir, json, console, output, error, new FakeTimeProvider(Now), CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 
     [Fact]
     public async Task Renders_every_miner_with_human_units_pool_and_state()
     {
-        await StatusFile.WriteAsync(dir, Document(Now.AddSeconds(-4)), CancellationToken.None);
+        await StatusFile.WriteAsync(_dir, Document(Now.AddSeconds(-4)), CancellationToken.None);
         (int code, string output, _) = await StatusAsync();
         Assert.Equal(0, code);
         Assert.Contains("A07-01", output, StringComparison.Ordinal);
@@ -90,7 +90,7 @@ public sealed class StatusCommandTests : IDisposable
     [Fact]
     public async Task Status_older_than_three_intervals_says_the_agent_is_not_running()
     {
-        await StatusFile.WriteAsync(dir, Document(Now.AddSeconds(-31)), CancellationToken.None);
+        await StatusFile.WriteAsync(_dir, Document(Now.AddSeconds(-31)), CancellationToken.None);
         (int code, string output, _) = await StatusAsync();
         Assert.Equal(StatusCommand.NotRunningExitCode, code);
         Assert.Contains("The agent is not running", output, StringComparison.Ordinal);
@@ -103,14 +103,14 @@ public sealed class StatusCommandTests : IDisposable
         (int code, _, string error) = await StatusAsync();
         Assert.Equal(StatusCommand.NotRunningExitCode, code);
         Assert.Contains("the agent is not running", error, StringComparison.Ordinal);
-        Assert.Contains(StatusFile.PathIn(dir), error, StringComparison.Ordinal);
+        Assert.Contains(StatusFile.PathIn(_dir), error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Json_output_round_trips_the_status_file()
     {
         AgentStatusDocument written = Document(Now.AddSeconds(-2));
-        await StatusFile.WriteAsync(dir, written, CancellationToken.None);
+        await StatusFile.WriteAsync(_dir, written, CancellationToken.None);
         (int code, string output, _) = await StatusAsync(json: true);
         Assert.Equal(0, code);
         AgentStatusDocument? read = System.Text.Json.JsonSerializer.Deserialize(output, StatusJsonContext.Default.AgentStatusDocument);
@@ -123,7 +123,7 @@ public sealed class StatusCommandTests : IDisposable
     [Fact]
     public async Task Garbage_status_file_is_reported_not_thrown()
     {
-        await File.WriteAllTextAsync(StatusFile.PathIn(dir), "{ not json");
+        await File.WriteAllTextAsync(StatusFile.PathIn(_dir), "{ not json");
         (int code, _, string error) = await StatusAsync();
         Assert.Equal(StatusCommand.UnreadableExitCode, code);
         Assert.Contains("cannot read", error, StringComparison.Ordinal);
@@ -132,8 +132,8 @@ public sealed class StatusCommandTests : IDisposable
     [Fact]
     public async Task Rewriting_leaves_no_temporary_files_behind()
     {
-        await StatusFile.WriteAsync(dir, Document(Now), CancellationToken.None);
-        await StatusFile.WriteAsync(dir, Document(Now.AddSeconds(10)), CancellationToken.None);
-        Assert.Equal([StatusFile.FileName], Directory.GetFiles(dir).Select(Path.GetFileName));
+        await StatusFile.WriteAsync(_dir, Document(Now), CancellationToken.None);
+        await StatusFile.WriteAsync(_dir, Document(Now.AddSeconds(10)), CancellationToken.None);
+        Assert.Equal([StatusFile.FileName], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 }

@@ -7,8 +7,8 @@ namespace CloudMining.Farm.Tests.Agent.Telemetry;
 /// <summary>The docs/schemas validators, loaded once, picked by a payload's own "schema" field.</summary>
 public sealed class JsonSchemaSubsetValidatorSet
 {
-    private readonly Dictionary<string, JsonSchemaSubsetValidator> validators = new(StringComparer.Ordinal);
-    private readonly object gate = new();
+    private readonly Dictionary<string, JsonSchemaSubsetValidator> _validators = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
 
     /// <summary>Problems of one payload against the schema it names; one entry if it names none or an unknown one.</summary>
     public IReadOnlyList<string> Validate(ReadOnlySpan<byte> payload)
@@ -26,13 +26,13 @@ public sealed class JsonSchemaSubsetValidatorSet
         }
 
         JsonSchemaSubsetValidator validator;
-        lock (gate)
+        lock (_gate)
         {
-            if (!validators.TryGetValue(id, out validator!))
+            if (!_validators.TryGetValue(id, out validator!))
             {
                 using JsonDocument s = JsonDocument.Parse(File.ReadAllText(file));
                 validator = new JsonSchemaSubsetValidator(s.RootElement.Clone());
-                validators[id] = validator;
+                _validators[id] = validator;
             }
         }
 

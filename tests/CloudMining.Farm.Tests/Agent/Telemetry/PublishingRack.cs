@@ -21,17 +21,17 @@ namespace CloudMining.Farm.Tests.Agent.Telemetry;
 /// </summary>
 public sealed class PublishingRack : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<FarmReceivedMessage> received = new();
-    private readonly ConcurrentQueue<MqttApplicationMessage> raw = new();
-    private readonly ILoggerFactory loggerFactory;
-    private bool agentStopped;
+    private readonly ConcurrentQueue<FarmReceivedMessage> _received = new();
+    private readonly ConcurrentQueue<MqttApplicationMessage> _raw = new();
+    private readonly ILoggerFactory _loggerFactory;
+    private bool _agentStopped;
 
     private PublishingRack(MosquittoBroker broker, SimulatedRack rack, InMemoryLoggerProvider logs)
     {
         Broker = broker;
         Rack = rack;
         Logs = logs;
-        loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
     }
 
     public MosquittoBroker Broker { get; }
@@ -51,10 +51,10 @@ public sealed class PublishingRack : IAsyncDisposable
     public FarmSubscriber Subscriber { get; private set; } = null!;
 
     /// <summary>Typed messages the observer accepted (duplicates already dropped), in arrival order.</summary>
-    public IReadOnlyList<FarmReceivedMessage> Received => [.. received];
+    public IReadOnlyList<FarmReceivedMessage> Received => [.. _received];
 
     /// <summary>Every raw message the observer got, duplicates included, for schema validation.</summary>
-    public IReadOnlyList<MqttApplicationMessage> Raw => [.. raw];
+    public IReadOnlyList<MqttApplicationMessage> Raw => [.. _raw];
 
     public IEnumerable<T> Of<T>() where T : FarmMessage => Received.Select(m => m.Payload).OfType<T>();
 
@@ -76,12 +76,12 @@ public sealed class PublishingRack : IAsyncDisposable
 
     private void StartAgent()
     {
-        var tracker = new MinerHealthTracker(Rack.Options.Miners.ToArray(), loggerFactory.CreateLogger<MinerHealthTracker>());
+        var tracker = new MinerHealthTracker(Rack.Options.Miners.ToArray(), _loggerFactory.CreateLogger<MinerHealthTracker>());
         IOptions<CloudMining.Farm.Agent.Configuration.AgentOptions> options = Options.Create(Rack.Options);
         var poller = new RackPoller(options, CloudMining.Farm.Agent.Hosting.MinerReaderFactory.Create(Rack.Options), tracker, TimeProvider.System);
-        Polling = new PollingService(poller, options, TimeProvider.System, loggerFactory.CreateLogger<PollingService>());
-        Events = new CloudMining.Farm.Agent.Events.RackEventBus(loggerFactory.CreateLogger<CloudMining.Farm.Agent.Events.RackEventBus>());
-        Publisher = new TelemetryPublisher(Polling, Events, options, TimeProvider.System, loggerFactory);
+        Polling = new PollingService(poller, options, TimeProvider.System, _loggerFactory.CreateLogger<PollingService>());
+        Events = new CloudMining.Farm.Agent.Events.RackEventBus(_loggerFactory.CreateLogger<CloudMining.Farm.Agent.Events.RackEventBus>());
+        Publisher = new TelemetryPublisher(Polling, Events, options, TimeProvider.System, _loggerFactory);
     }
 
     private async Task StartObserverAsync()
@@ -91,20 +91,20 @@ public sealed class PublishingRack : IAsyncDisposable
                 .WithCleanSession(false)
                 .WithAutoReconnect(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500))
                 .Build(),
-            loggerFactory.CreateLogger<FarmMqttClient>());
+            _loggerFactory.CreateLogger<FarmMqttClient>());
         Observer.ApplicationMessageReceivedAsync += e =>
         {
-            raw.Enqueue(e.ApplicationMessage);
+            _raw.Enqueue(e.ApplicationMessage);
             return Task.CompletedTask;
         };
         Subscriber = new FarmSubscriber(
             Observer,
             (m, _) =>
             {
-                received.Enqueue(m);
+                _received.Enqueue(m);
                 return Task.CompletedTask;
             },
-            loggerFactory.CreateLogger<FarmSubscriber>());
+            _loggerFactory.CreateLogger<FarmSubscriber>());
         await Observer.ConnectAsync();
         Assert.True((await Subscriber.SubscribeAsync([FarmTopics.Root + "/#"])).AllGranted);
     }
@@ -121,12 +121,12 @@ public sealed class PublishingRack : IAsyncDisposable
 
     public async Task StopAgentAsync()
     {
-        if (agentStopped)
+        if (_agentStopped)
         {
             return;
         }
 
-        agentStopped = true;
+        _agentStopped = true;
         await Publisher.StopAsync(CancellationToken.None);
         await Polling.StopAsync(CancellationToken.None);
     }
@@ -139,6 +139,6 @@ public sealed class PublishingRack : IAsyncDisposable
         await Observer.DisposeAsync();
         await Rack.DisposeAsync();
         await Broker.DisposeAsync();
-        loggerFactory.Dispose();
+        _loggerFactory.Dispose();
     }
 }

@@ -10,24 +10,24 @@ namespace CloudMining.Farm.Tests.Agent.Thermal;
 /// </summary>
 public sealed class SimulatedMinerPower : IMinerPower
 {
-    private readonly Dictionary<string, SimulatedMiner> miners;
-    private readonly ConcurrentDictionary<string, bool> on = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentQueue<PowerAction> actions = new();
+    private readonly Dictionary<string, SimulatedMiner> _miners;
+    private readonly ConcurrentDictionary<string, bool> _on = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<PowerAction> _actions = new();
 
     public SimulatedMinerPower(IEnumerable<SimulatedMiner> miners, params string[] withoutRelay)
     {
-        this.miners = miners.Where(m => !withoutRelay.Contains(m.Id)).ToDictionary(m => m.Id, StringComparer.OrdinalIgnoreCase);
-        foreach (string id in this.miners.Keys)
+        _miners = miners.Where(m => !withoutRelay.Contains(m.Id)).ToDictionary(m => m.Id, StringComparer.OrdinalIgnoreCase);
+        foreach (string id in _miners.Keys)
         {
-            on[id] = true;
+            _on[id] = true;
         }
     }
 
-    public IReadOnlyList<PowerAction> Actions => actions.ToArray();
+    public IReadOnlyList<PowerAction> Actions => _actions.ToArray();
 
-    public bool HasRelay(string minerId) => miners.ContainsKey(minerId);
+    public bool HasRelay(string minerId) => _miners.ContainsKey(minerId);
 
-    public bool IsPoweredOn(string minerId) => on.TryGetValue(minerId, out bool value) ? value : throw new InvalidOperationException($"{minerId} has no relay");
+    public bool IsPoweredOn(string minerId) => _on.TryGetValue(minerId, out bool value) ? value : throw new InvalidOperationException($"{minerId} has no relay");
 
     public Task PowerOffAsync(string minerId, string reason, CancellationToken cancellationToken) => Switch(minerId, false, "off", reason);
 
@@ -41,14 +41,14 @@ public sealed class SimulatedMinerPower : IMinerPower
 
     private Task Switch(string minerId, bool power, string action, string reason)
     {
-        if (!miners.TryGetValue(minerId, out SimulatedMiner? miner))
+        if (!_miners.TryGetValue(minerId, out SimulatedMiner? miner))
         {
             throw new InvalidOperationException($"Miner {minerId} has no relay in the hardware map.");
         }
 
         miner.SetPower(power);
-        on[minerId] = power;
-        actions.Enqueue(new PowerAction(action, minerId, reason));
+        _on[minerId] = power;
+        _actions.Enqueue(new PowerAction(action, minerId, reason));
         return Task.CompletedTask;
     }
 

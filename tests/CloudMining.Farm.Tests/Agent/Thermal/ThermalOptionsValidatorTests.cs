@@ -6,26 +6,26 @@ namespace CloudMining.Farm.Tests.Agent.Thermal;
 /// <summary>The fan/sensor part of the hardware map and Agent:Thermal, checked against a fake sysfs tree.</summary>
 public sealed class ThermalOptionsValidatorTests : IDisposable
 {
-    private readonly FakeThermalSysfs sys = new();
+    private readonly FakeThermalSysfs _sys = new();
 
     public ThermalOptionsValidatorTests()
     {
-        sys.AddPwmChannel(0, 0);
-        sys.AddPwmChannel(0, 1);
-        sys.SetDs18b20("28-0000000000e1", 40);
-        sys.AddHwmon(0, "nct6775");
-        sys.SetHwmonTemperature(0, 2, 22);
-        sys.AddHwmon(3, "emc2301");
-        sys.SetFanRpm(3, 1, 1500);
+        _sys.AddPwmChannel(0, 0);
+        _sys.AddPwmChannel(0, 1);
+        _sys.SetDs18b20("28-0000000000e1", 40);
+        _sys.AddHwmon(0, "nct6775");
+        _sys.SetHwmonTemperature(0, 2, 22);
+        _sys.AddHwmon(3, "emc2301");
+        _sys.SetFanRpm(3, 1, 1500);
     }
 
-    public void Dispose() => sys.Dispose();
+    public void Dispose() => _sys.Dispose();
 
     private AgentOptions Valid()
     {
         var o = new AgentOptions { RackId = "A-07", Site = "test" };
         o.Miners.Add(new MinerOptions { Id = "A07-01", Address = "10.0.0.30" });
-        o.Hardware.SysfsRoot = sys.Root;
+        o.Hardware.SysfsRoot = _sys.Root;
         o.Hardware.Fans.Add(new FanGroupOptions { Name = "front", PwmChip = 0, PwmChannel = 0, Tachometer = "emc2301/fan1_input" });
         o.Hardware.Fans.Add(new FanGroupOptions { Name = "rear", PwmChip = 0, PwmChannel = 1, Tachometer = "hwmon3/fan1_input" });
         o.Hardware.Sensors.Add(new SensorOptions { Name = "exhaust-top", Position = "exhaust", Kind = "ds18b20", Device = "28-0000000000e1" });
@@ -168,7 +168,7 @@ public sealed class ThermalOptionsValidatorTests : IDisposable
     public void A_rack_without_fans_or_sensors_needs_no_sysfs()
     {
         var o = new AgentOptions { RackId = "A-07" };
-        o.Hardware.SysfsRoot = Path.Combine(sys.Root, "does-not-exist");
+        o.Hardware.SysfsRoot = Path.Combine(_sys.Root, "does-not-exist");
 
         Assert.Empty(ThermalOptionsValidator.Check(o));
     }

@@ -25,8 +25,8 @@ public sealed class WatchdogRig : IAsyncDisposable
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMinutes(1);
 
-    private readonly RelayAttachment wiring;
-    private readonly RackPoller poller;
+    private readonly RelayAttachment _wiring;
+    private readonly RackPoller _poller;
 
     private WatchdogRig(SimulatedFarm farm, AgentOptions options, CountingFakeTimeProvider clock, bool relays)
     {
@@ -35,7 +35,7 @@ public sealed class WatchdogRig : IAsyncDisposable
         Clock = clock;
         Chip = new GpioDriverSimulator(16);
         var map = relays ? farm.Miners.Select((m, i) => new SimulatedRelay(m.Id, i)).ToList() : [];
-        wiring = farm.AttachRelays(Chip, map);
+        _wiring = farm.AttachRelays(Chip, map);
         foreach (SimulatedRelay r in map)
         {
             options.Hardware.Relays.Add(new RelayOptions { Outlet = $"PDU-A/{r.Line}", Miner = r.MinerId, Line = r.Line });
@@ -45,7 +45,7 @@ public sealed class WatchdogRig : IAsyncDisposable
         Relays = new RelayController(Chip, options.Hardware.Relays, options.Power, Events, clock, NullLogger<RelayController>.Instance);
         Relays.Open();
         var tracker = new MinerHealthTracker(options.Miners.ToArray(), NullLogger<MinerHealthTracker>.Instance);
-        poller = new RackPoller(Microsoft.Extensions.Options.Options.Create(options), MinerReaderFactory.Create(options), tracker, clock);
+        _poller = new RackPoller(Microsoft.Extensions.Options.Options.Create(options), MinerReaderFactory.Create(options), tracker, clock);
         Watchdog = NewWatchdog();
     }
 
@@ -63,7 +63,7 @@ public sealed class WatchdogRig : IAsyncDisposable
 
     public MinerWatchdog Watchdog { get; private set; }
 
-    public IReadOnlyList<MinerPollStatus> Health => poller.Tracker.Current();
+    public IReadOnlyList<MinerPollStatus> Health => _poller.Tracker.Current();
 
     /// <summary>The watchdog and relay events so far, as "kind:action" (optionally for one miner).</summary>
     public List<string> Trail(string? minerId = null) => Events.Recent
@@ -119,7 +119,7 @@ public sealed class WatchdogRig : IAsyncDisposable
     public async Task TickAsync()
     {
         Clock.Advance(PollInterval);
-        await poller.PollOnceAsync(CancellationToken.None);
+        await _poller.PollOnceAsync(CancellationToken.None);
         await ClockPump.RunAsync(Watchdog.ObserveAsync(Health, CancellationToken.None), Clock, TimeSpan.FromSeconds(1));
     }
 
@@ -133,7 +133,7 @@ public sealed class WatchdogRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        wiring.Dispose();
+        _wiring.Dispose();
         Relays.Dispose();
         Watchdog.Dispose();
         await Farm.DisposeAsync();

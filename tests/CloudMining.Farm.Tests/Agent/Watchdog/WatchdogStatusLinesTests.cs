@@ -6,16 +6,16 @@ namespace CloudMining.Farm.Tests.Agent.Watchdog;
 
 public sealed class WatchdogStatusLinesTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farm-agent-watchdog-status-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farm-agent-watchdog-status-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Render()
     {
         using var output = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(output) });
         console.Profile.Width = 240;
-        WatchdogStatusLines.Render(console, dir);
+        WatchdogStatusLines.Render(console, _dir);
         return output.ToString();
     }
 
@@ -23,7 +23,7 @@ public sealed class WatchdogStatusLinesTests : IDisposable
     public void Status_shows_quarantined_miners_with_how_to_release_them_and_miners_that_need_hands()
     {
         var since = new DateTimeOffset(2026, 11, 21, 3, 0, 0, TimeSpan.Zero);
-        WatchdogStateFile.Write(dir, new WatchdogDocument
+        WatchdogStateFile.Write(_dir, new WatchdogDocument
         {
             Quarantined = [new QuarantineEntry("S19-07", since, "not answering (Timeout: hung)", 3)],
             Miners =

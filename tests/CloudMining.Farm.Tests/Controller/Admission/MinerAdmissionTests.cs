@@ -9,14 +9,14 @@ namespace CloudMining.Farm.Tests.Controller.Admission;
 public sealed class MinerAdmissionTests : IDisposable
 {
     private static readonly TimeSpan Reading = TimeSpan.FromSeconds(30);
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
-    private readonly InMemoryLoggerProvider log = new();
-    private readonly MinerAdmission admission;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryLoggerProvider _log = new();
+    private readonly MinerAdmission _admission;
 
     public MinerAdmissionTests()
     {
-        admission = new MinerAdmission(probationReadings: 5, probationSpan: TimeSpan.FromMinutes(3), ownerSilent: TimeSpan.FromMinutes(10), log.CreateLogger("admission"));
-        admission.Load([new KnownMiner("known-1", "R01", clock.GetUtcNow())], ["allocated-1"], clock.GetUtcNow());
+        _admission = new MinerAdmission(probationReadings: 5, probationSpan: TimeSpan.FromMinutes(3), ownerSilent: TimeSpan.FromMinutes(10), _log.CreateLogger("admission"));
+        _admission.Load([new KnownMiner("known-1", "R01", _clock.GetUtcNow())], ["allocated-1"], _clock.GetUtcNow());
     }
 
     [Fact]
@@ -27,14 +27,14 @@ public sealed class MinerAdmissionTests : IDisposable
             Assert.Empty(Step(Sighting("new-1", "R01")));
         }
 
-        Assert.True(admission.OnProbation.ContainsKey("new-1"));
+        Assert.True(_admission.OnProbation.ContainsKey("new-1"));
 
         // Five readings, then six, but not yet three minutes of them.
         Assert.Empty(Step(Sighting("new-1", "R01")));
         Assert.Empty(Step(Sighting("new-1", "R01")));
         Assert.Contains(("new-1", "R01"), Step(Sighting("new-1", "R01")));
-        Assert.False(admission.OnProbation.ContainsKey("new-1"));
-        Assert.Equal("R01", Assert.Single(admission.TakeChanges()).Rack);
+        Assert.False(_admission.OnProbation.ContainsKey("new-1"));
+        Assert.Equal("R01", Assert.Single(_admission.TakeChanges()).Rack);
     }
 
     [Fact]
@@ -46,22 +46,22 @@ public sealed class MinerAdmissionTests : IDisposable
         }
 
         Step(Sighting("new-1", "R01", healthy: false));
-        Assert.Equal(0, admission.OnProbation["new-1"].HealthyReadings);
+        Assert.Equal(0, _admission.OnProbation["new-1"].HealthyReadings);
 
         MinerSighting same = Sighting("new-1", "R01");
-        admission.Admit([same], clock.GetUtcNow());
-        admission.Admit([same], clock.GetUtcNow());
-        Assert.Equal(1, admission.OnProbation["new-1"].HealthyReadings);
+        _admission.Admit([same], _clock.GetUtcNow());
+        _admission.Admit([same], _clock.GetUtcNow());
+        Assert.Equal(1, _admission.OnProbation["new-1"].HealthyReadings);
     }
 
     [Fact]
     public void Miners_the_store_knows_are_admitted_at_once_and_an_allocated_id_belongs_to_the_rack_reporting_it()
     {
-        DateTimeOffset at = clock.GetUtcNow();
+        DateTimeOffset at = _clock.GetUtcNow();
         IReadOnlySet<(string, string)> admitted = Step(Sighting("known-1", "R01"), Sighting("allocated-1", "R03"));
         Assert.Contains(("known-1", "R01"), admitted);
         Assert.Contains(("allocated-1", "R03"), admitted);
-        Assert.Equal(new KnownMiner("allocated-1", "R03", at), Assert.Single(admission.TakeChanges()));
+        Assert.Equal(new KnownMiner("allocated-1", "R03", at), Assert.Single(_admission.TakeChanges()));
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public sealed class MinerAdmissionTests : IDisposable
         IReadOnlySet<(string, string)> admitted = Step(Sighting("known-1", "R01"), Sighting("known-1", "R02"));
 
         Assert.Equal([("known-1", "R01")], admitted);
-        MinerConflict conflict = Assert.Single(admission.Conflicts);
+        MinerConflict conflict = Assert.Single(_admission.Conflicts);
         Assert.Equal(("known-1", "R01", "R02"), (conflict.MinerId, conflict.OwnerRack, conflict.ClaimingRack));
-        Assert.Contains(log.Records, e => e.Message.Contains("Miner id conflict", StringComparison.Ordinal) && e.Message.Contains("R02", StringComparison.Ordinal));
-        Assert.Empty(admission.TakeChanges());
+        Assert.Contains(_log.Records, e => e.Message.Contains("Miner id conflict", StringComparison.Ordinal) && e.Message.Contains("R02", StringComparison.Ordinal));
+        Assert.Empty(_admission.TakeChanges());
 
         // Still no move while its own rack keeps reporting it.
         for (int i = 0; i < 30; i++)
@@ -81,7 +81,7 @@ public sealed class MinerAdmissionTests : IDisposable
             Assert.Equal([("known-1", "R01")], Step(Sighting("known-1", "R01"), Sighting("known-1", "R02")));
         }
 
-        Assert.Single(admission.Conflicts);
+        Assert.Single(_admission.Conflicts);
     }
 
     [Fact]
@@ -95,13 +95,13 @@ public sealed class MinerAdmissionTests : IDisposable
             Assert.Equal([("known-1", "R01")], Step(last, Sighting("known-1", "R02")));
         }
 
-        Assert.Single(admission.Conflicts);
+        Assert.Single(_admission.Conflicts);
         IReadOnlySet<(string, string)> admitted = Step(last, Sighting("known-1", "R02"));
 
         Assert.Equal([("known-1", "R02")], admitted);
-        Assert.Empty(admission.Conflicts);
-        Assert.Equal("R02", Assert.Single(admission.TakeChanges()).Rack);
-        Assert.Equal("R02", admission.OwnerOf("known-1"));
+        Assert.Empty(_admission.Conflicts);
+        Assert.Equal("R02", Assert.Single(_admission.TakeChanges()).Rack);
+        Assert.Equal("R02", _admission.OwnerOf("known-1"));
     }
 
     [Fact]
@@ -114,17 +114,17 @@ public sealed class MinerAdmissionTests : IDisposable
         }
 
         Assert.Equal([("new-2", "R01")], admitted);
-        Assert.Equal("R02", Assert.Single(admission.Conflicts).ClaimingRack);
+        Assert.Equal("R02", Assert.Single(_admission.Conflicts).ClaimingRack);
     }
 
-    public void Dispose() => log.Dispose();
+    public void Dispose() => _log.Dispose();
 
     private IReadOnlySet<(string, string)> Step(params MinerSighting[] sightings)
     {
-        IReadOnlySet<(string, string)> admitted = admission.Admit(sightings, clock.GetUtcNow());
-        clock.Advance(Reading);
+        IReadOnlySet<(string, string)> admitted = _admission.Admit(sightings, _clock.GetUtcNow());
+        _clock.Advance(Reading);
         return admitted;
     }
 
-    private MinerSighting Sighting(string minerId, string rack, bool healthy = true) => new(minerId, rack, clock.GetUtcNow(), healthy);
+    private MinerSighting Sighting(string minerId, string rack, bool healthy = true) => new(minerId, rack, _clock.GetUtcNow(), healthy);
 }

@@ -12,17 +12,17 @@ namespace CloudMining.Farm.Tests.Controller.Api;
 [Trait("Category", "Integration")]
 public sealed class ControllerRunApiTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("ctl-run-api-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("ctl-run-api-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private async Task<string> ConfigAsync(int mqttPort, int apiPort)
     {
-        string config = Path.Combine(dir, "controller.json");
+        string config = Path.Combine(_dir, "controller.json");
         await File.WriteAllTextAsync(config, $$"""
             {
               "Controller": {
-                "Site": "s1", "Database": "{{Path.Combine(dir, "c.db")}}",
+                "Site": "s1", "Database": "{{Path.Combine(_dir, "c.db")}}",
                 "Mqtt": { "Host": "127.0.0.1", "Port": {{mqttPort}}, "ClientId": "controller-api-test" },
                 "Api": { "Url": "http://127.0.0.1:{{apiPort}}" }
               }
@@ -33,7 +33,7 @@ public sealed class ControllerRunApiTests : IDisposable
 
     private Process Start(string config)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = dir };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "farm-controller.dll"));
         start.ArgumentList.Add("run");
         start.ArgumentList.Add("--config");
@@ -57,7 +57,7 @@ public sealed class ControllerRunApiTests : IDisposable
                 await Eventually.TrueAsync(
                     async () =>
                     {
-                        (int code, string output, _) = await FarmctlRun.InvokeAsync("capacity", "--json", "--api", api, "--token-file", Path.Combine(dir, "api-token"));
+                        (int code, string output, _) = await FarmctlRun.InvokeAsync("capacity", "--json", "--api", api, "--token-file", Path.Combine(_dir, "api-token"));
                         json = code == 0 ? output : null;
                         return json is not null || process.HasExited;
                     },

@@ -17,21 +17,21 @@ namespace CloudMining.Farm.Tests.Controller.Api;
 /// </summary>
 public sealed class InMemoryControllerOperations : IControllerOperations
 {
-    private readonly object gate = new();
-    private readonly List<Miner> fleet;
-    private readonly Dictionary<string, Contract> contracts = new(StringComparer.Ordinal);
-    private readonly HashSet<string> ended = new(StringComparer.Ordinal);
-    private readonly List<LedgerEntry> ledger = [];
-    private readonly CapacityCalculator capacity = new(new CapacityOptions { UnitSize = Hashrate.FromTerahashes(10), ReservePercent = 5 });
-    private readonly Allocator allocator = new();
-    private readonly DateTimeOffset now;
-    private IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments = new Dictionary<string, IReadOnlyList<PoolShare>>();
-    private long version;
+    private readonly object _gate = new();
+    private readonly List<Miner> _fleet;
+    private readonly Dictionary<string, Contract> _contracts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ended = new(StringComparer.Ordinal);
+    private readonly List<LedgerEntry> _ledger = [];
+    private readonly CapacityCalculator _capacity = new(new CapacityOptions { UnitSize = Hashrate.FromTerahashes(10), ReservePercent = 5 });
+    private readonly Allocator _allocator = new();
+    private readonly DateTimeOffset _now;
+    private IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> _assignments = new Dictionary<string, IReadOnlyList<PoolShare>>();
+    private long _version;
 
     public InMemoryControllerOperations(IEnumerable<Miner> miners, DateTimeOffset now)
     {
-        fleet = [.. miners];
-        this.now = now;
+        _fleet = [.. miners];
+        _now = now;
     }
 
     /// <summary>Three racks of four 100 TH/s miners: 1,200 TH/s measured, 114 units of 10 TH/s after the 5 % reserve.</summary>
@@ -42,42 +42,42 @@ public sealed class InMemoryControllerOperations : IControllerOperations
 
     public void AddLedger(params LedgerEntry[] rows)
     {
-        lock (gate)
+        lock (_gate)
         {
-            ledger.AddRange(rows);
+            _ledger.AddRange(rows);
         }
     }
 
     public Task<FleetView> GetFleetAsync(CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            MinerView[] miners = [.. fleet.Select(View)];
-            RackView[] racks = [.. fleet.GroupBy(m => m.Rack).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new RackView(
+            MinerView[] miners = [.. _fleet.Select(View)];
+            RackView[] racks = [.. _fleet.GroupBy(m => m.Rack).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new RackView(
                 g.Key,
                 AgentOnline: g.Any(m => m.Health == MinerHealth.Healthy),
                 MinersTotal: g.Count(),
                 MinersHashing: g.Count(m => m.IsSellable),
                 HashrateHs: g.Sum(m => m.SellableHashrate.HashesPerSecond),
-                DesiredGeneration: version,
-                AppliedGeneration: version,
+                DesiredGeneration: _version,
+                AppliedGeneration: _version,
                 Lagging: false,
-                LastSeen: now))];
+                LastSeen: _now))];
             return Task.FromResult(new FleetView("s1", racks, miners) { Conflicts = Conflicts });
         }
     }
 
     public Task<MinerView?> GetMinerAsync(string minerId, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return Task.FromResult(fleet.FirstOrDefault(m => m.Id == minerId) is { } m ? View(m) : null);
+            return Task.FromResult(_fleet.FirstOrDefault(m => m.Id == minerId) is { } m ? View(m) : null);
         }
     }
 
     public Task<CapacityView> GetCapacityAsync(CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             CapacitySnapshot c = Capacity();
             return Task.FromResult(new CapacityView(
@@ -88,49 +88,49 @@ public sealed class InMemoryControllerOperations : IControllerOperations
                 c.UnitsSold,
                 c.UnitsFree,
                 c.FreeHashrate.HashesPerSecond,
-                fleet.Count(m => m.IsSellable),
-                fleet.Count));
+                _fleet.Count(m => m.IsSellable),
+                _fleet.Count));
         }
     }
 
     public Task<IReadOnlyList<ContractView>> GetContractsAsync(CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<ContractView>>([.. contracts.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(View)]);
+            return Task.FromResult<IReadOnlyList<ContractView>>([.. _contracts.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(View)]);
         }
     }
 
     public Task<ContractView?> GetContractAsync(string contractId, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return Task.FromResult(contracts.TryGetValue(contractId, out Contract? c) ? View(c) : null);
+            return Task.FromResult(_contracts.TryGetValue(contractId, out Contract? c) ? View(c) : null);
         }
     }
 
     public Task<ContractView> AddContractAsync(NewContractRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        lock (gate)
+        lock (_gate)
         {
             if (!Hashrate.TryParse(request.Hashrate, out Hashrate target))
             {
                 throw new ContractValidationException("hashrate", $"'{request.Hashrate}' is not a hashrate; write e.g. '100 TH/s'.");
             }
 
-            DateTimeOffset start = request.Start ?? now;
+            DateTimeOffset start = request.Start ?? _now;
             ContractTerm term = request.End is { } end
                 ? ContractTerm.Fixed(start, end)
                 : ContractTerm.OpenEnded(start, request.NegativeMarginDays ?? 0);
             var contract = Contract.Create(request.Id, request.Customer, target, PoolAccount.Create(request.PoolUrl, request.Worker), term, FeeTerms.Create(request.MaintenancePerTerahashDay, request.ElectricityAtCost));
-            if (contracts.ContainsKey(contract.Id))
+            if (_contracts.ContainsKey(contract.Id))
             {
                 throw new InvalidOperationException($"Contract '{contract.Id}' already exists; choose another id or end the old one first.");
             }
 
-            capacity.EnsureSellable(Capacity(), target);
-            contracts[contract.Id] = contract;
+            _capacity.EnsureSellable(Capacity(), target);
+            _contracts[contract.Id] = contract;
             Apply();
             return Task.FromResult(View(contract));
         }
@@ -138,14 +138,14 @@ public sealed class InMemoryControllerOperations : IControllerOperations
 
     public Task<ContractView> EndContractAsync(string contractId, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!contracts.TryGetValue(contractId, out Contract? c))
+            if (!_contracts.TryGetValue(contractId, out Contract? c))
             {
                 throw new KeyNotFoundException($"No contract '{contractId}'.");
             }
 
-            if (!ended.Add(contractId))
+            if (!_ended.Add(contractId))
             {
                 throw new InvalidOperationException($"Contract '{contractId}' has already ended.");
             }
@@ -157,17 +157,17 @@ public sealed class InMemoryControllerOperations : IControllerOperations
 
     public Task<AllocationView> GetAllocationAsync(CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             ShareView[] house = [.. Shares(HousePool.AssigneeId)];
-            double houseHs = house.Sum(s => s.Fraction * fleet.First(m => m.Id == s.MinerId).MeasuredHashrate.HashesPerSecond);
-            return Task.FromResult(new AllocationView(version, [.. contracts.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(View)], house, houseHs));
+            double houseHs = house.Sum(s => s.Fraction * _fleet.First(m => m.Id == s.MinerId).MeasuredHashrate.HashesPerSecond);
+            return Task.FromResult(new AllocationView(_version, [.. _contracts.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(View)], house, houseHs));
         }
     }
 
     public Task<RebalanceView> RebalanceAsync(bool apply, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
             AllocationPlan plan = Plan();
             if (apply)
@@ -176,54 +176,54 @@ public sealed class InMemoryControllerOperations : IControllerOperations
             }
 
             MoveView[] moves = [.. plan.Moves.Select(m => new MoveView(m.MinerId, m.Rack, Describe(m.From), Describe(m.To), m.Kind.ToString(), m.Reason, m.IsPoolSwitch))];
-            return Task.FromResult(new RebalanceView(apply, apply ? version : version + 1, plan.PoolSwitches, plan.QuotaAdjustments, plan.TotalShortfall.HashesPerSecond, moves));
+            return Task.FromResult(new RebalanceView(apply, apply ? _version : _version + 1, plan.PoolSwitches, plan.QuotaAdjustments, plan.TotalShortfall.HashesPerSecond, moves));
         }
     }
 
     public Task<MinerView> SetDrainedAsync(string minerId, bool drained, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            int i = fleet.FindIndex(m => m.Id == minerId);
+            int i = _fleet.FindIndex(m => m.Id == minerId);
             if (i < 0)
             {
                 throw new KeyNotFoundException($"No miner '{minerId}'.");
             }
 
-            if (fleet[i].Drained == drained)
+            if (_fleet[i].Drained == drained)
             {
                 throw new InvalidOperationException($"Miner '{minerId}' is already {(drained ? "drained" : "in service")}.");
             }
 
-            fleet[i] = fleet[i] with { Drained = drained };
+            _fleet[i] = _fleet[i] with { Drained = drained };
             Apply();
-            return Task.FromResult(View(fleet[i]));
+            return Task.FromResult(View(_fleet[i]));
         }
     }
 
     public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? contractId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<LedgerEntry>>([.. ledger
+            return Task.FromResult<IReadOnlyList<LedgerEntry>>([.. _ledger
                 .Where(e => (contractId is null || e.ContractId == contractId) && e.Hour >= from && e.Hour < to)
                 .OrderBy(e => e.ContractId, StringComparer.Ordinal).ThenBy(e => e.Hour)]);
         }
     }
 
-    private CapacitySnapshot Capacity() => capacity.Compute(fleet, contracts.Values.Where(c => !ended.Contains(c.Id)));
+    private CapacitySnapshot Capacity() => _capacity.Compute(_fleet, _contracts.Values.Where(c => !_ended.Contains(c.Id)));
 
-    private AllocationPlan Plan() => allocator.Solve(fleet, [.. contracts.Values.Where(c => !ended.Contains(c.Id)).OrderBy(c => c.Id, StringComparer.Ordinal)], assignments);
+    private AllocationPlan Plan() => _allocator.Solve(_fleet, [.. _contracts.Values.Where(c => !_ended.Contains(c.Id)).OrderBy(c => c.Id, StringComparer.Ordinal)], _assignments);
 
     private void Apply(AllocationPlan? plan = null)
     {
-        assignments = (plan ?? Plan()).Assignments;
-        version++;
+        _assignments = (plan ?? Plan()).Assignments;
+        _version++;
     }
 
     private IEnumerable<ShareView> Shares(string assignee) =>
-        assignments.OrderBy(a => a.Key, StringComparer.Ordinal)
-            .SelectMany(a => a.Value.Where(s => s.Assignee == assignee).Select(s => new ShareView(a.Key, fleet.First(m => m.Id == a.Key).Rack, assignee, s.Fraction)));
+        _assignments.OrderBy(a => a.Key, StringComparer.Ordinal)
+            .SelectMany(a => a.Value.Where(s => s.Assignee == assignee).Select(s => new ShareView(a.Key, _fleet.First(m => m.Id == a.Key).Rack, assignee, s.Fraction)));
 
     private MinerView View(Miner m) => new(
         m.Id,
@@ -235,20 +235,20 @@ public sealed class InMemoryControllerOperations : IControllerOperations
         3250,
         71,
         m.Drained,
-        [.. assignments.TryGetValue(m.Id, out IReadOnlyList<PoolShare>? shares) ? shares.Select(s => new ShareView(m.Id, m.Rack, s.Assignee, s.Fraction)) : []],
-        now);
+        [.. _assignments.TryGetValue(m.Id, out IReadOnlyList<PoolShare>? shares) ? shares.Select(s => new ShareView(m.Id, m.Rack, s.Assignee, s.Fraction)) : []],
+        _now);
 
     private ContractView View(Contract c)
     {
         ShareView[] shares = [.. Shares(c.Id)];
-        double allocated = ended.Contains(c.Id) ? 0 : shares.Sum(s => s.Fraction * fleet.First(m => m.Id == s.MinerId).MeasuredHashrate.HashesPerSecond);
+        double allocated = _ended.Contains(c.Id) ? 0 : shares.Sum(s => s.Fraction * _fleet.First(m => m.Id == s.MinerId).MeasuredHashrate.HashesPerSecond);
         return new ContractView(
             c.Id,
             c.Customer,
-            ended.Contains(c.Id) ? ContractStatus.Ended : ContractStatus.Active,
+            _ended.Contains(c.Id) ? ContractStatus.Ended : ContractStatus.Active,
             c.Target.HashesPerSecond,
             allocated,
-            ended.Contains(c.Id) ? null : allocated * 0.98,
+            _ended.Contains(c.Id) ? null : allocated * 0.98,
             c.Pool.Url,
             c.Pool.Worker,
             c.Term.Kind.ToString(),
@@ -257,7 +257,7 @@ public sealed class InMemoryControllerOperations : IControllerOperations
             c.Term.NegativeMarginDays,
             c.Fees.MaintenancePerTerahashDay,
             c.Fees.ElectricityAtCost,
-            ended.Contains(c.Id) ? [] : shares);
+            _ended.Contains(c.Id) ? [] : shares);
     }
 
     private static string Describe(IReadOnlyList<PoolShare> shares) =>

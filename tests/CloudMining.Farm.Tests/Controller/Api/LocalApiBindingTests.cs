@@ -12,13 +12,13 @@ namespace CloudMining.Farm.Tests.Controller.Api;
 /// <summary>Where the local API may listen: loopback only unless explicitly allowed, and a taken port is a clear error.</summary>
 public sealed class LocalApiBindingTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("local-api-bind-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("local-api-bind-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private Task<LocalApiServer> StartAsync(LocalApiOptions options)
     {
-        options.TokenFile = Path.Combine(dir, LocalApiToken.DefaultFileName);
+        options.TokenFile = Path.Combine(_dir, LocalApiToken.DefaultFileName);
         return LocalApiServer.StartAsync(InMemoryControllerOperations.ThreeRacks(TestApi.Now), options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
     }
 

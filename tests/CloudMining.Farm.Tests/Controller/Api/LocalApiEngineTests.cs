@@ -17,75 +17,75 @@ namespace CloudMining.Farm.Tests.Controller.Api;
 public sealed class LocalApiEngineTests : IAsyncLifetime, IDisposable
 {
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
-    private EngineFarm farm = null!;
-    private LocalApiServer server = null!;
-    private HttpClient http = null!;
-    private readonly string tokenDir = Directory.CreateTempSubdirectory("local-api-engine-").FullName;
+    private EngineFarm _farm = null!;
+    private LocalApiServer _server = null!;
+    private HttpClient _http = null!;
+    private readonly string _tokenDir = Directory.CreateTempSubdirectory("local-api-engine-").FullName;
 
-    private string tokenFile => Path.Combine(tokenDir, LocalApiToken.DefaultFileName);
+    private string tokenFile => Path.Combine(_tokenDir, LocalApiToken.DefaultFileName);
 
     public async Task InitializeAsync()
     {
-        farm = (await EngineFarm.StartAsync()).WithMiners(racks: 3, perRack: 4, th: 100);
-        await farm.RunAsync(TimeSpan.FromSeconds(30));
-        server = await LocalApiServer.StartAsync(farm.Engine, new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile }, NullLoggerFactory.Instance, farm.Clock, CancellationToken.None);
-        http = OperatorHttpHandler.Client(server.Address, tokenFile);
+        _farm = (await EngineFarm.StartAsync()).WithMiners(racks: 3, perRack: 4, th: 100);
+        await _farm.RunAsync(TimeSpan.FromSeconds(30));
+        _server = await LocalApiServer.StartAsync(_farm.Engine, new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile }, NullLoggerFactory.Instance, _farm.Clock, CancellationToken.None);
+        _http = OperatorHttpHandler.Client(_server.Address, tokenFile);
     }
 
     public void Dispose()
     {
-        http.Dispose();
-        Directory.Delete(tokenDir, recursive: true);
+        _http.Dispose();
+        Directory.Delete(_tokenDir, recursive: true);
     }
 
     public async Task DisposeAsync()
     {
-        await server.DisposeAsync();
-        await farm.DisposeAsync();
+        await _server.DisposeAsync();
+        await _farm.DisposeAsync();
     }
 
-    private string Url => server.Address.ToString().TrimEnd('/');
+    private string Url => _server.Address.ToString().TrimEnd('/');
 
     private Task<HttpResponseMessage> AddAsync(string id, string hashrate) =>
-        http.PostAsJsonAsync("/v1/contracts", new NewContractRequest(id, "cust-" + id, hashrate, "stratum+tcp://customer.pool.example:3333", "acct." + id, null, farm.Clock.GetUtcNow().AddDays(30), null, 0.05m, true), Json.NewContractRequest);
+        _http.PostAsJsonAsync("/v1/contracts", new NewContractRequest(id, "cust-" + id, hashrate, "stratum+tcp://customer.pool.example:3333", "acct." + id, null, _farm.Clock.GetUtcNow().AddDays(30), null, 0.05m, true), Json.NewContractRequest);
 
     [Fact]
     public async Task Every_endpoint_round_trips_over_the_engine()
     {
-        FleetView? fleet = await http.GetFromJsonAsync("/v1/fleet", Json.FleetView);
+        FleetView? fleet = await _http.GetFromJsonAsync("/v1/fleet", Json.FleetView);
         Assert.Equal(3, fleet!.Racks.Count);
         Assert.Equal(12, fleet.Miners.Count);
-        Assert.Equal("r1", (await http.GetFromJsonAsync("/v1/miners/r1-m01", Json.MinerView))!.Rack);
-        CapacityView? capacity = await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView);
+        Assert.Equal("r1", (await _http.GetFromJsonAsync("/v1/miners/r1-m01", Json.MinerView))!.Rack);
+        CapacityView? capacity = await _http.GetFromJsonAsync("/v1/capacity", Json.CapacityView);
         Assert.Equal(120, capacity!.UnitsFree);
 
         HttpResponseMessage added = await AddAsync("c1", "250 TH/s");
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        Assert.Equal(["c1"], (await http.GetFromJsonAsync("/v1/contracts", Json.IReadOnlyListContractView))!.Select(c => c.Id));
-        ContractView? c1 = await http.GetFromJsonAsync("/v1/contracts/c1", Json.ContractView);
+        Assert.Equal(["c1"], (await _http.GetFromJsonAsync("/v1/contracts", Json.IReadOnlyListContractView))!.Select(c => c.Id));
+        ContractView? c1 = await _http.GetFromJsonAsync("/v1/contracts/c1", Json.ContractView);
         // Whole 100 TH/s miners without quota support: the engine covers 250 TH/s with three of them.
         Assert.True(c1!.AllocatedHs >= 250e12, $"allocated {c1.AllocatedHs}");
         Assert.Equal(c1.AllocatedHs, c1.Shares.Sum(s => s.Fraction * 100e12), 1e6);
-        Assert.Equal(25, (await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView))!.UnitsSold);
-        AllocationView? allocation = await http.GetFromJsonAsync("/v1/allocation", Json.AllocationView);
+        Assert.Equal(25, (await _http.GetFromJsonAsync("/v1/capacity", Json.CapacityView))!.UnitsSold);
+        AllocationView? allocation = await _http.GetFromJsonAsync("/v1/allocation", Json.AllocationView);
         Assert.Equal(1200e12 - c1.AllocatedHs, allocation!.HouseHashrateHs, 1e6);
 
         string drainedId = c1.Shares.OrderByDescending(s => s.Fraction).First().MinerId;
-        MinerView? drained = await (await http.PostAsync($"/v1/miners/{drainedId}/drain", null)).Content.ReadFromJsonAsync(Json.MinerView);
+        MinerView? drained = await (await _http.PostAsync($"/v1/miners/{drainedId}/drain", null)).Content.ReadFromJsonAsync(Json.MinerView);
         Assert.True(drained!.Drained);
         Assert.Empty(drained.Shares);
-        RebalanceView? dry = await (await http.PostAsync("/v1/rebalance?apply=false", null)).Content.ReadFromJsonAsync(Json.RebalanceView);
+        RebalanceView? dry = await (await _http.PostAsync("/v1/rebalance?apply=false", null)).Content.ReadFromJsonAsync(Json.RebalanceView);
         Assert.False(dry!.Applied);
-        RebalanceView? applied = await (await http.PostAsync("/v1/rebalance?apply=true", null)).Content.ReadFromJsonAsync(Json.RebalanceView);
+        RebalanceView? applied = await (await _http.PostAsync("/v1/rebalance?apply=true", null)).Content.ReadFromJsonAsync(Json.RebalanceView);
         Assert.True(applied!.Applied);
-        Assert.DoesNotContain((await http.GetFromJsonAsync("/v1/contracts/c1", Json.ContractView))!.Shares, s => s.MinerId == drainedId);
-        Assert.False((await (await http.PostAsync($"/v1/miners/{drainedId}/undrain", null)).Content.ReadFromJsonAsync(Json.MinerView))!.Drained);
+        Assert.DoesNotContain((await _http.GetFromJsonAsync("/v1/contracts/c1", Json.ContractView))!.Shares, s => s.MinerId == drainedId);
+        Assert.False((await (await _http.PostAsync($"/v1/miners/{drainedId}/undrain", null)).Content.ReadFromJsonAsync(Json.MinerView))!.Drained);
 
-        ContractView? ended = await (await http.PostAsync("/v1/contracts/c1/end", null)).Content.ReadFromJsonAsync(Json.ContractView);
+        ContractView? ended = await (await _http.PostAsync("/v1/contracts/c1/end", null)).Content.ReadFromJsonAsync(Json.ContractView);
         Assert.Equal("c1", ended!.Id);
-        Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsync("/v1/contracts/c1/end", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/v1/miners/ghost/drain", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/ledger?contract=c1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _http.PostAsync("/v1/contracts/c1/end", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.PostAsync("/v1/miners/ghost/drain", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/v1/ledger?contract=c1")).StatusCode);
     }
 
     [Fact]
@@ -113,14 +113,14 @@ public sealed class LocalApiEngineTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, (await FarmctlRun.InvokeAsync("contracts", "add", "--id", "alpha", "--customer", "acme", "--hashrate", "200 TH/s", "--pool-url", "stratum+tcp://customer.pool.example:3333", "--worker", "acme.alpha", "--end", "2026-04-01", "--api", Url, "--token-file", tokenFile)).Code);
 
         // Past the top of the hour, so the engine closes the first ledger hour; one-minute steps keep it quick.
-        await farm.RunAsync(TimeSpan.FromMinutes(65), TimeSpan.FromMinutes(1));
+        await _farm.RunAsync(TimeSpan.FromMinutes(65), TimeSpan.FromMinutes(1));
 
         (int code, string output, string error) = await FarmctlRun.InvokeAsync("allocation", "show", "--api", Url, "--token-file", tokenFile);
         Assert.True(code == 0, error);
         Assert.Matches(@"│ alpha\s+│ 200\.0\s+│ 200\.0\s+│ \d+\.\d\s+│ \d+\.\d %", output);
         Assert.Matches(@"│ house\s+│ -\s+│ 1000\.0\s+│", output);
 
-        IReadOnlyList<LedgerEntry> rows = await farm.Engine.GetLedgerAsync("alpha", DateTimeOffset.UnixEpoch, farm.Clock.GetUtcNow().AddHours(1), CancellationToken.None);
+        IReadOnlyList<LedgerEntry> rows = await _farm.Engine.GetLedgerAsync("alpha", DateTimeOffset.UnixEpoch, _farm.Clock.GetUtcNow().AddHours(1), CancellationToken.None);
         Assert.NotEmpty(rows);
         (code, output, _) = await FarmctlRun.InvokeAsync("ledger", "export", "--contract", "alpha", "--csv", "--api", Url, "--token-file", tokenFile);
         Assert.Equal(0, code);

@@ -24,18 +24,18 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
          "end":"2026-12-21T00:00:00Z","maintenancePerTerahashDay":0.05,"electricityAtCost":true}
         """;
 
-    private TestApi api = null!;
-    private HttpClient raw = null!;
+    private TestApi _api = null!;
+    private HttpClient _raw = null!;
 
     public async Task InitializeAsync()
     {
-        api = await TestApi.StartAsync();
-        raw = new HttpClient { BaseAddress = api.Server.Address };
+        _api = await TestApi.StartAsync();
+        _raw = new HttpClient { BaseAddress = _api.Server.Address };
     }
 
-    public async Task DisposeAsync() => await api.DisposeAsync();
+    public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    public void Dispose() => raw.Dispose();
+    public void Dispose() => _raw.Dispose();
 
     private HttpRequestMessage Request(HttpMethod method, string path, string? body = null, string contentType = "application/json", bool token = true)
     {
@@ -47,7 +47,7 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
 
         if (token)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", api.Token);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _api.Token);
         }
 
         return request;
@@ -57,7 +57,7 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
     {
         using (request)
         {
-            using HttpResponseMessage response = await raw.SendAsync(request);
+            using HttpResponseMessage response = await _raw.SendAsync(request);
             Assert.True(status == response.StatusCode, $"{request.Method} {request.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             Assert.Equal(ProblemDocument.MediaType, response.Content.Headers.ContentType?.MediaType);
             ProblemDocument? problem = await response.Content.ReadFromJsonAsync(ApiJsonContext.Default.ProblemDocument);
@@ -68,7 +68,7 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
     }
 
     private async Task<IReadOnlyList<ContractView>> ContractsAsync() =>
-        (await api.Http.GetFromJsonAsync("/v1/contracts", ApiJsonContext.Default.IReadOnlyListContractView))!;
+        (await _api.Http.GetFromJsonAsync("/v1/contracts", ApiJsonContext.Default.IReadOnlyListContractView))!;
 
     [Fact]
     public async Task Text_plain_post_is_415_and_sells_nothing()
@@ -82,9 +82,9 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
 
         // Without a body and without a type (a no-cors fetch), a drain is refused too, and the miner keeps hashing.
         await ProblemAsync(Request(HttpMethod.Post, "/v1/miners/r1-m01/drain"), HttpStatusCode.UnsupportedMediaType);
-        Assert.False((await api.Http.GetFromJsonAsync("/v1/miners/r1-m01", ApiJsonContext.Default.MinerView))!.Drained);
+        Assert.False((await _api.Http.GetFromJsonAsync("/v1/miners/r1-m01", ApiJsonContext.Default.MinerView))!.Drained);
 
-        using HttpResponseMessage sold = await raw.SendAsync(Request(HttpMethod.Post, "/v1/contracts", ContractJson));
+        using HttpResponseMessage sold = await _raw.SendAsync(Request(HttpMethod.Post, "/v1/contracts", ContractJson));
         Assert.Equal(HttpStatusCode.Created, sold.StatusCode);
     }
 
@@ -103,8 +103,8 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
 
         // The API's own origin is not foreign.
         using HttpRequestMessage own = Request(HttpMethod.Get, "/v1/capacity");
-        own.Headers.Add("Origin", api.Url);
-        using HttpResponseMessage ok = await raw.SendAsync(own);
+        own.Headers.Add("Origin", _api.Url);
+        using HttpResponseMessage ok = await _raw.SendAsync(own);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
@@ -113,10 +113,10 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
     {
         // DNS rebinding: the attacker's name now resolves to 127.0.0.1, the browser still sends it as Host.
         HttpRequestMessage rebound = Request(HttpMethod.Get, "/v1/contracts");
-        rebound.Headers.Host = $"evil.example:{api.Server.Address.Port}";
+        rebound.Headers.Host = $"evil.example:{_api.Server.Address.Port}";
         ProblemDocument problem = await ProblemAsync(rebound, HttpStatusCode.BadRequest);
         Assert.Contains("evil.example", problem.Detail, StringComparison.Ordinal);
-        Assert.Contains(api.Url, problem.Detail, StringComparison.Ordinal);
+        Assert.Contains(_api.Url, problem.Detail, StringComparison.Ordinal);
 
         HttpRequestMessage otherPort = Request(HttpMethod.Get, "/v1/contracts");
         otherPort.Headers.Host = "127.0.0.1:1";
@@ -128,8 +128,8 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
         Assert.Empty(await ContractsAsync());
 
         using HttpRequestMessage localhost = Request(HttpMethod.Get, "/v1/capacity");
-        localhost.Headers.Host = $"localhost:{api.Server.Address.Port}";
-        using HttpResponseMessage ok = await raw.SendAsync(localhost);
+        localhost.Headers.Host = $"localhost:{_api.Server.Address.Port}";
+        using HttpResponseMessage ok = await _raw.SendAsync(localhost);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
@@ -138,29 +138,29 @@ public sealed class LocalApiSecurityTests : IAsyncLifetime, IDisposable
     {
         ProblemDocument problem = await ProblemAsync(Request(HttpMethod.Get, "/v1/fleet", token: false), HttpStatusCode.Unauthorized);
         Assert.Contains("no bearer token", problem.Detail, StringComparison.Ordinal);
-        Assert.Contains(api.TokenFile, problem.Detail, StringComparison.Ordinal);
+        Assert.Contains(_api.TokenFile, problem.Detail, StringComparison.Ordinal);
         Assert.Contains("farm-operators", problem.Detail, StringComparison.Ordinal);
 
         await ProblemAsync(Request(HttpMethod.Post, "/v1/contracts", ContractJson, token: false), HttpStatusCode.Unauthorized);
         HttpRequestMessage wrong = Request(HttpMethod.Post, "/v1/contracts", ContractJson, token: false);
-        wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", api.Token[..^1] + (api.Token[^1] == 'A' ? 'B' : 'A'));
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _api.Token[..^1] + (_api.Token[^1] == 'A' ? 'B' : 'A'));
         problem = await ProblemAsync(wrong, HttpStatusCode.Unauthorized);
         Assert.Contains("token is wrong", problem.Detail, StringComparison.Ordinal);
         HttpRequestMessage basic = Request(HttpMethod.Get, "/v1/fleet", token: false);
-        basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + api.Token)));
+        basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + _api.Token)));
         await ProblemAsync(basic, HttpStatusCode.Unauthorized);
         Assert.Empty(await ContractsAsync());
 
-        using HttpResponseMessage unauthorized = await raw.GetAsync("/v1/capacity");
+        using HttpResponseMessage unauthorized = await _raw.GetAsync("/v1/capacity");
         Assert.Equal("Bearer", unauthorized.Headers.WwwAuthenticate.Single().Scheme);
-        Assert.DoesNotContain(api.Token, await unauthorized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Token, await unauthorized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Token_file_is_created_random_and_readable_by_owner_and_group_only()
     {
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(api.TokenFile));
-        Assert.True(api.Token.Length >= 40, api.Token.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(_api.TokenFile));
+        Assert.True(_api.Token.Length >= 40, _api.Token.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

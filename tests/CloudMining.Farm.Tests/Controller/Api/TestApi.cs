@@ -10,13 +10,13 @@ public sealed class TestApi : IAsyncDisposable
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly string dir;
+    private readonly string _dir;
 
     private TestApi(InMemoryControllerOperations operations, LocalApiServer server, string dir, string tokenFile)
     {
         Operations = operations;
         Server = server;
-        this.dir = dir;
+        _dir = dir;
         TokenFile = tokenFile;
         Http = OperatorHttpHandler.Client(server.Address, tokenFile);
     }
@@ -49,6 +49,6 @@ public sealed class TestApi : IAsyncDisposable
     {
         Http.Dispose();
         await Server.DisposeAsync();
-        Directory.Delete(dir, recursive: true);
+        Directory.Delete(_dir, recursive: true);
     }
 }

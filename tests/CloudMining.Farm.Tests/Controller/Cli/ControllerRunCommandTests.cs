@@ -9,20 +9,20 @@ namespace CloudMining.Farm.Tests.Controller.Cli;
 [Trait("Category", "Integration")]
 public sealed class ControllerRunCommandTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("ctl-run-cmd-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("ctl-run-cmd-").FullName;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private string Write(string json)
     {
-        string path = Path.Combine(dir, "controller.json");
+        string path = Path.Combine(_dir, "controller.json");
         File.WriteAllText(path, json);
         return path;
     }
 
     private async Task<(int Code, string Output)> RunToExitAsync(string config)
     {
-        using var process = ProgramProcess.Start("farm-controller", dir, "run", "--config", config);
+        using var process = ProgramProcess.Start("farm-controller", _dir, "run", "--config", config);
         int code = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (code, process.Output);
     }
@@ -50,7 +50,7 @@ public sealed class ControllerRunCommandTests : IDisposable
         Assert.Contains($"{config} is not valid JSON at line 5", output, StringComparison.Ordinal);
         Assert.Contains("Fix the file and start again", output, StringComparison.Ordinal);
         AssertNoStackTrace(output);
-        Assert.False(File.Exists(Path.Combine(dir, "c.db")), "nothing is created before the configuration is valid");
+        Assert.False(File.Exists(Path.Combine(_dir, "c.db")), "nothing is created before the configuration is valid");
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class ControllerRunCommandTests : IDisposable
 
         Assert.Contains("(7 problems", output, StringComparison.Ordinal);
         AssertNoStackTrace(output);
-        Assert.False(File.Exists(Path.Combine(dir, "c.db")), "nothing is created before the configuration is valid");
+        Assert.False(File.Exists(Path.Combine(_dir, "c.db")), "nothing is created before the configuration is valid");
     }
 
     [Fact]
@@ -122,8 +122,8 @@ public sealed class ControllerRunCommandTests : IDisposable
               }
             }
             """);
-        using var process = ProgramProcess.Start("farm-controller", dir, "run", "--config", config);
-        using HttpClient http = OperatorHttpHandler.Client(new Uri($"http://127.0.0.1:{apiPort}"), Path.Combine(dir, "api-token"), TimeSpan.FromSeconds(5));
+        using var process = ProgramProcess.Start("farm-controller", _dir, "run", "--config", config);
+        using HttpClient http = OperatorHttpHandler.Client(new Uri($"http://127.0.0.1:{apiPort}"), Path.Combine(_dir, "api-token"), TimeSpan.FromSeconds(5));
         Assert.True(
             await Eventually.TrueAsync(
                 async () =>
@@ -163,8 +163,8 @@ public sealed class ControllerRunCommandTests : IDisposable
               }
             }
             """);
-        using var process = ProgramProcess.Start("farm-controller", dir, "run", "--config", config);
-        using HttpClient http = OperatorHttpHandler.Client(new Uri($"http://127.0.0.1:{apiPort}"), Path.Combine(dir, "api-token"), TimeSpan.FromSeconds(5));
+        using var process = ProgramProcess.Start("farm-controller", _dir, "run", "--config", config);
+        using HttpClient http = OperatorHttpHandler.Client(new Uri($"http://127.0.0.1:{apiPort}"), Path.Combine(_dir, "api-token"), TimeSpan.FromSeconds(5));
         Assert.True(
             await Eventually.TrueAsync(
                 async () =>

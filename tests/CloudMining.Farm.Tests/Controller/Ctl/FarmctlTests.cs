@@ -13,16 +13,16 @@ namespace CloudMining.Farm.Tests.Controller.Ctl;
 /// <summary>farmctl against a real local API on loopback: tables, --json, exit codes and the ledger CSV.</summary>
 public sealed class FarmctlTests : IAsyncLifetime, IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("farmctl-").FullName;
-    private TestApi api = null!;
+    private readonly string _dir = Directory.CreateTempSubdirectory("farmctl-").FullName;
+    private TestApi _api = null!;
 
-    public async Task InitializeAsync() => api = await TestApi.StartAsync();
+    public async Task InitializeAsync() => _api = await TestApi.StartAsync();
 
-    public async Task DisposeAsync() => await api.DisposeAsync();
+    public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private Task<(int Code, string Out, string Error)> Farmctl(params string[] args) => FarmctlRun.InvokeAsync([.. args, "--api", api.Url, "--token-file", api.TokenFile]);
+    private Task<(int Code, string Out, string Error)> Farmctl(params string[] args) => FarmctlRun.InvokeAsync([.. args, "--api", _api.Url, "--token-file", _api.TokenFile]);
 
     private Task<(int Code, string Out, string Error)> AddAsync(string id, string hashrate = "100 TH/s", string pool = "stratum+tcp://pool.example.com:3333") =>
         Farmctl("contracts", "add", "--id", id, "--customer", "acme", "--hashrate", hashrate, "--pool-url", pool, "--worker", "acme." + id, "--end", "2027-01-01", "--maintenance-fee", "0.05", "--electricity-at-cost");
@@ -42,7 +42,7 @@ public sealed class FarmctlTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Fleet_names_a_miner_id_conflict_for_the_operator_in_the_table_and_the_json()
     {
-        api.Operations.Conflicts = [new CloudMining.Farm.ControlApi.ConflictView("r2-m01", "r2", "r1", TestApi.Now)];
+        _api.Operations.Conflicts = [new CloudMining.Farm.ControlApi.ConflictView("r2-m01", "r2", "r1", TestApi.Now)];
 
         (int code, string output, string error) = await Farmctl("fleet");
         Assert.True(code == 0, error);
@@ -140,7 +140,7 @@ public sealed class FarmctlTests : IAsyncLifetime, IDisposable
         (int code, _, string error) = await Farmctl(args);
         Assert.Equal(ExitCodes.UsageOrConnection, code);
         Assert.StartsWith("farmctl: ", error, StringComparison.Ordinal);
-        Assert.Empty((await api.Operations.GetContractsAsync(CancellationToken.None)));
+        Assert.Empty((await _api.Operations.GetContractsAsync(CancellationToken.None)));
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class FarmctlTests : IAsyncLifetime, IDisposable
     public async Task Drain_moves_the_contract_and_rebalance_explains_the_moves()
     {
         await AddAsync("c1", "100 TH/s");
-        string miner = (await api.Operations.GetContractAsync("c1", CancellationToken.None))!.Shares.Single().MinerId;
+        string miner = (await _api.Operations.GetContractAsync("c1", CancellationToken.None))!.Shares.Single().MinerId;
         (int code, string output, _) = await Farmctl("miner", "drain", miner);
         Assert.Equal(0, code);
         Assert.Contains("(drained for maintenance)", output, StringComparison.Ordinal);
@@ -181,7 +181,7 @@ public sealed class FarmctlTests : IAsyncLifetime, IDisposable
     public async Task Ledger_export_csv_has_the_documented_header_and_one_row_per_entry()
     {
         DateTimeOffset h = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
-        api.Operations.AddLedger(
+        _api.Operations.AddLedger(
             new LedgerEntry("a", h, 100, 98.5, 1.5, 3.2, 0.21m, 0.33m),
             new LedgerEntry("a", h.AddHours(1), 100, 100.25, 0, 3.25, 0.21m, 0.34m),
             new LedgerEntry("b", h, 50, 50, 0, 1.6, 0.1m, 0.17m));
@@ -195,7 +195,7 @@ public sealed class FarmctlTests : IAsyncLifetime, IDisposable
         Assert.Equal("a,2026-11-20T00:00:00Z,100,98.5,1.5,3.2,0.21,0.33", lines[1]);
         Assert.Equal("a,2026-11-20T01:00:00Z,100,100.25,0,3.25,0.21,0.34", lines[2]);
 
-        string file = Path.Combine(dir, "ledger.csv");
+        string file = Path.Combine(_dir, "ledger.csv");
         (code, output, string error) = await Farmctl("ledger", "export", "--contract", "a", "--from", "2026-11-20T01:00:00Z", "--csv", "--output", file);
         Assert.Equal(0, code);
         Assert.Empty(output);

@@ -11,27 +11,27 @@ namespace CloudMining.Farm.Tests.Controller.Ctl;
 [Trait("Category", "Integration")]
 public sealed class FarmctlTokenTests : IAsyncLifetime
 {
-    private TestApi api = null!;
+    private TestApi _api = null!;
 
-    public async Task InitializeAsync() => api = await TestApi.StartAsync();
+    public async Task InitializeAsync() => _api = await TestApi.StartAsync();
 
-    public async Task DisposeAsync() => await api.DisposeAsync();
+    public async Task DisposeAsync() => await _api.DisposeAsync();
 
     [Fact]
     public async Task Farmctl_with_the_token_file_sells_and_without_it_is_told_where_the_token_is()
     {
         (int code, string output, string error) = await FarmctlRun.InvokeAsync(
             "contracts", "add", "--id", "t1", "--customer", "acme", "--hashrate", "100 TH/s", "--pool-url", "stratum+tcp://pool.example.com:3333",
-            "--worker", "acme.t1", "--end", "2027-01-01", "--api", api.Url, "--token-file", api.TokenFile);
+            "--worker", "acme.t1", "--end", "2027-01-01", "--api", _api.Url, "--token-file", _api.TokenFile);
         Assert.True(code == 0, error);
         Assert.Contains("Contract t1 sold", output, StringComparison.Ordinal);
 
-        string missing = Path.Combine(Path.GetDirectoryName(api.TokenFile)!, "no-such-token");
-        (code, output, error) = await FarmctlRun.InvokeAsync("contracts", "end", "t1", "--api", api.Url, "--token-file", missing);
+        string missing = Path.Combine(Path.GetDirectoryName(_api.TokenFile)!, "no-such-token");
+        (code, output, error) = await FarmctlRun.InvokeAsync("contracts", "end", "t1", "--api", _api.Url, "--token-file", missing);
         Assert.Equal(ExitCodes.UsageOrConnection, code);
         Assert.Contains($"the API token file {missing} does not exist", error, StringComparison.Ordinal);
         Assert.Contains("--token-file", error, StringComparison.Ordinal);
-        Assert.NotEqual(ContractStatus.Ended, (await api.Operations.GetContractAsync("t1", CancellationToken.None))?.Status);
+        Assert.NotEqual(ContractStatus.Ended, (await _api.Operations.GetContractAsync("t1", CancellationToken.None))?.Status);
     }
 
     [Fact]
@@ -39,17 +39,17 @@ public sealed class FarmctlTokenTests : IAsyncLifetime
     {
         (int code, string error) = Environment.UserName == "root"
             ? await AsRootAsync()
-            : await WithoutReadAccessAsync(() => FarmctlRun.InvokeAsync("capacity", "--api", api.Url, "--token-file", api.TokenFile));
+            : await WithoutReadAccessAsync(() => FarmctlRun.InvokeAsync("capacity", "--api", _api.Url, "--token-file", _api.TokenFile));
         Assert.Equal(ExitCodes.UsageOrConnection, code);
-        Assert.Contains($"cannot read the API token file {api.TokenFile}: permission denied", error, StringComparison.Ordinal);
+        Assert.Contains($"cannot read the API token file {_api.TokenFile}: permission denied", error, StringComparison.Ordinal);
         Assert.Contains("You are not in group farm-operators: ask the admin to add you", error, StringComparison.Ordinal);
         Assert.Contains("or run as the service user", error, StringComparison.Ordinal);
     }
 
     private async Task<(int Code, string Error)> WithoutReadAccessAsync(Func<Task<(int Code, string Out, string Error)>> run)
     {
-        UnixFileMode mode = File.GetUnixFileMode(api.TokenFile);
-        File.SetUnixFileMode(api.TokenFile, UnixFileMode.None);
+        UnixFileMode mode = File.GetUnixFileMode(_api.TokenFile);
+        File.SetUnixFileMode(_api.TokenFile, UnixFileMode.None);
         try
         {
             (int code, _, string error) = await run();
@@ -57,7 +57,7 @@ public sealed class FarmctlTokenTests : IAsyncLifetime
         }
         finally
         {
-            File.SetUnixFileMode(api.TokenFile, mode);
+            File.SetUnixFileMode(_api.TokenFile, mode);
         }
     }
 
@@ -68,19 +68,19 @@ public sealed class FarmctlTokenTests : IAsyncLifetime
     /// </summary>
     private async Task<(int Code, string Error)> AsRootAsync()
     {
-        (int code, string error) = await RunAsNobodyAsync("capacity", "--api", api.Url, "--token-file", api.TokenFile);
+        (int code, string error) = await RunAsNobodyAsync("capacity", "--api", _api.Url, "--token-file", _api.TokenFile);
         if (error.StartsWith("farmctl: ", StringComparison.Ordinal))
         {
             return (code, error);
         }
 
-        string file = api.TokenFile;
+        string file = _api.TokenFile;
         string saved = await File.ReadAllTextAsync(file);
         File.Delete(file);
         Directory.CreateDirectory(file);
         try
         {
-            (code, _, error) = await FarmctlRun.InvokeAsync("capacity", "--api", api.Url, "--token-file", file);
+            (code, _, error) = await FarmctlRun.InvokeAsync("capacity", "--api", _api.Url, "--token-file", file);
             return (code, error);
         }
         finally

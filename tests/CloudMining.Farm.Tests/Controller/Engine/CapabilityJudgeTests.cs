@@ -114,26 +114,26 @@ public sealed class CapabilityJudgeTests
     /// <summary>Keeps what the engine publishes, by topic.</summary>
     private sealed class CapturingPublisher : CloudMining.Farm.Controller.Enforcement.IFarmPublisher
     {
-        private readonly Dictionary<string, byte[]> last = new(StringComparer.Ordinal);
-        private long seq;
+        private readonly Dictionary<string, byte[]> _last = new(StringComparer.Ordinal);
+        private long _seq;
 
         public string PublisherId => "controller";
 
-        public long NextSeq() => Interlocked.Increment(ref seq);
+        public long NextSeq() => Interlocked.Increment(ref _seq);
 
         public byte[] Last(string topic)
         {
-            lock (last)
+            lock (_last)
             {
-                return last[topic];
+                return _last[topic];
             }
         }
 
         public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken)
         {
-            lock (last)
+            lock (_last)
             {
-                last[topic] = payload.ToArray();
+                _last[topic] = payload.ToArray();
             }
 
             return Task.CompletedTask;

@@ -23,11 +23,11 @@ internal sealed class EngineFarm : IAsyncDisposable
     public const string HouseUrl = "stratum+tcp://house.pool.example:3333";
     public const string HouseWorker = "op.house";
 
-    private readonly Dictionary<string, SimMiner> miners = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, AgentState> agentStates = new(StringComparer.Ordinal);
-    private readonly HashSet<string> announced = new(StringComparer.Ordinal);
-    private long seq;
-    private ServiceProvider? provider;
+    private readonly Dictionary<string, SimMiner> _miners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AgentState> _agentStates = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
+    private long _seq;
+    private ServiceProvider? _provider;
 
     private EngineFarm(string directory, FakeTimeProvider clock, EngineOptions options)
     {
@@ -51,7 +51,7 @@ internal sealed class EngineFarm : IAsyncDisposable
 
     public ControllerEngine Engine { get; private set; } = null!;
 
-    public IReadOnlyDictionary<string, SimMiner> Miners => miners;
+    public IReadOnlyDictionary<string, SimMiner> Miners => _miners;
 
     /// <summary>Racks whose agent is older than capabilities: its statuses never carry them.</summary>
     public ISet<string> OldAgentRacks { get; } = new HashSet<string>(StringComparer.Ordinal);
@@ -90,7 +90,7 @@ internal sealed class EngineFarm : IAsyncDisposable
         {
             // The agents' retained statuses (with their capabilities) reach the new process again with the next report.
             Fleet = new FleetState(Clock);
-            announced.Clear();
+            _announced.Clear();
         }
 
         Store = await SqliteControllerStore.OpenAsync(DatabasePath, CancellationToken.None);
@@ -114,17 +114,17 @@ internal sealed class EngineFarm : IAsyncDisposable
         }
 
         services.AddControllerEngine();
-        provider = services.BuildServiceProvider();
-        Engine = provider.GetRequiredService<ControllerEngine>();
+        _provider = services.BuildServiceProvider();
+        Engine = _provider.GetRequiredService<ControllerEngine>();
     }
 
     /// <summary>Stops the engine and closes the store, keeping the file and the fleet (the agents keep reporting).</summary>
     public async Task CloseAsync()
     {
-        if (provider is not null)
+        if (_provider is not null)
         {
-            await provider.DisposeAsync();
-            provider = null;
+            await _provider.DisposeAsync();
+            _provider = null;
         }
 
         await Store.DisposeAsync();
@@ -138,7 +138,7 @@ internal sealed class EngineFarm : IAsyncDisposable
             for (int k = 1; k <= perRack; k++)
             {
                 string id = $"r{r}-m{k:00}";
-                miners[id] = new SimMiner(id, $"r{r}", profile, th * 1e12, watts);
+                _miners[id] = new SimMiner(id, $"r{r}", profile, th * 1e12, watts);
             }
         }
 
@@ -149,19 +149,19 @@ internal sealed class EngineFarm : IAsyncDisposable
     public SimMiner AddMiner(string id, string rack, double th, string profile = "antminer-stock", double watts = 3000)
     {
         var miner = new SimMiner(id, rack, profile, th * 1e12, watts);
-        miners[id] = miner;
+        _miners[id] = miner;
         return miner;
     }
 
     /// <summary>A rack's agent says online or offline (its last will), received now, with its miners' capabilities.</summary>
     public void AgentStatus(string rack, AgentState state)
     {
-        agentStates[rack] = state;
-        SimMiner[] rackMiners = [.. miners.Values.Where(m => m.Rack == rack)];
-        announced.UnionWith(rackMiners.Select(m => m.Id));
+        _agentStates[rack] = state;
+        SimMiner[] rackMiners = [.. _miners.Values.Where(m => m.Rack == rack)];
+        _announced.UnionWith(rackMiners.Select(m => m.Id));
         Fleet.Apply(new AgentStatusPayload
         {
-            Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = state,
+            Publisher = $"agent-{Site}-{rack}", Seq = ++_seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = state,
             Capabilities = OldAgentRacks.Contains(rack) ? null : [.. rackMiners.Select(m => m.Reported)],
             AgentVersion = OldAgentRacks.Contains(rack) ? "0.9.0" : null,
         });
@@ -171,12 +171,12 @@ internal sealed class EngineFarm : IAsyncDisposable
     public void Capable(string rack, IEnumerable<string> minerIds) =>
         Fleet.Apply(new AgentStatusPayload
         {
-            Publisher = $"agent-{Site}-{rack}", Seq = ++seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = agentStates.GetValueOrDefault(rack, AgentState.Online),
+            Publisher = $"agent-{Site}-{rack}", Seq = ++_seq, Timestamp = Clock.GetUtcNow(), Site = Site, Rack = rack, State = _agentStates.GetValueOrDefault(rack, AgentState.Online),
             Capabilities = [.. minerIds.Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
         });
 
     /// <summary>The rack's agent reports its miners' capabilities again (after a test changed <see cref="SimMiner.Capabilities"/>).</summary>
-    public void ReportCapabilities(string rack) => AgentStatus(rack, agentStates.GetValueOrDefault(rack, AgentState.Online));
+    public void ReportCapabilities(string rack) => AgentStatus(rack, _agentStates.GetValueOrDefault(rack, AgentState.Online));
 
     /// <summary>Ticks the engine every <paramref name="step"/> for <paramref name="duration"/> while no telemetry arrives.</summary>
     public async Task TickSilentlyAsync(TimeSpan duration, TimeSpan? step = null)
@@ -215,13 +215,13 @@ internal sealed class EngineFarm : IAsyncDisposable
         DateTimeOffset now = Clock.GetUtcNow();
 
         // As a real agent does once it has probed them: capabilities before the controller may sell a miner.
-        foreach (string rack in miners.Values.Where(m => !announced.Contains(m.Id)).Select(m => m.Rack).Distinct().ToList())
+        foreach (string rack in _miners.Values.Where(m => !_announced.Contains(m.Id)).Select(m => m.Rack).Distinct().ToList())
         {
             ReportCapabilities(rack);
         }
 
         AllocationView allocation = await Engine.GetAllocationAsync(CancellationToken.None);
-        foreach (SimMiner m in miners.Values)
+        foreach (SimMiner m in _miners.Values)
         {
             if (!m.On)
             {
@@ -229,7 +229,7 @@ internal sealed class EngineFarm : IAsyncDisposable
             }
 
             m.Work(elapsed, PoolsOf(m.Id, allocation));
-            Fleet.Apply(m.Telemetry(Site, now, ++seq));
+            Fleet.Apply(m.Telemetry(Site, now, ++_seq));
         }
     }
 

@@ -15,7 +15,7 @@ namespace CloudMining.Farm.Tests.Controller.Engine;
 [Trait("Category", "Integration")]
 public sealed class EngineHostingTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("ctl-engine-host-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("ctl-engine-host-").FullName;
 
     [Fact]
     public async Task Host_registers_the_engine_as_the_single_controller_operations_and_runs_its_loop()
@@ -24,7 +24,7 @@ public sealed class EngineHostingTests : IDisposable
         ControllerSettings settings = ControllerHost.Bind(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?>
         {
             ["Controller:Site"] = "s1",
-            ["Controller:Database"] = Path.Combine(dir, "c.db"),
+            ["Controller:Database"] = Path.Combine(_dir, "c.db"),
             ["Controller:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Controller:Engine:UnitSizeTh"] = "20",
             ["Controller:Engine:HousePoolUrl"] = "stratum+tcp://house.example:3333",
@@ -65,5 +65,5 @@ public sealed class EngineHostingTests : IDisposable
         Assert.Equal(key == "Controller:Engine:HousePoolUrl" ? "Controller:Engine:HouseWorker" : key, error.Setting);
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -6,7 +6,7 @@ namespace CloudMining.Farm.Tests.Controller.Engine;
 /// <summary>A miner in an engine test: hashes at a set rate on the pools it is given and counts accepted difficulty per pool.</summary>
 internal sealed class SimMiner(string id, string rack, string profile, double hashrateHs, double watts)
 {
-    private readonly Dictionary<(string Url, string User), double> difficulty = [];
+    private readonly Dictionary<(string Url, string User), double> _difficulty = [];
 
     public string Id { get; } = id;
 
@@ -35,7 +35,7 @@ internal sealed class SimMiner(string id, string rack, string profile, double ha
     public MinerCapabilities Reported => Capabilities ?? Infrastructure.TestCapabilities.Writable(Id, Profile, QuotaProfiles.Contains(Profile));
 
     /// <summary>Difficulty accepted on a pool so far (what the pool credited the worker).</summary>
-    public double AcceptedOn(string url, string user) => difficulty.GetValueOrDefault((url, user));
+    public double AcceptedOn(string url, string user) => _difficulty.GetValueOrDefault((url, user));
 
     /// <summary>Credits <paramref name="elapsed"/> of work to the given pools by their fractions.</summary>
     public void Work(TimeSpan elapsed, IReadOnlyList<(string Url, string User, double Fraction)> pools)
@@ -43,12 +43,12 @@ internal sealed class SimMiner(string id, string rack, string profile, double ha
         foreach ((string url, string user, double fraction) in pools)
         {
             double hashes = HashrateHs * Effectiveness * fraction * elapsed.TotalSeconds;
-            difficulty[(url, user)] = difficulty.GetValueOrDefault((url, user)) + (hashes / DeliveryMeter.HashesPerDifficulty);
+            _difficulty[(url, user)] = _difficulty.GetValueOrDefault((url, user)) + (hashes / DeliveryMeter.HashesPerDifficulty);
         }
     }
 
     /// <summary>Restart: the firmware's counters start from zero.</summary>
-    public void ResetCounters() => difficulty.Clear();
+    public void ResetCounters() => _difficulty.Clear();
 
     public MinerTelemetryPayload Telemetry(string site, DateTimeOffset at, long seq) => new()
     {
@@ -62,6 +62,6 @@ internal sealed class SimMiner(string id, string rack, string profile, double ha
         Hashrate5sHs = HashrateHs,
         HashrateAverageHs = HashrateHs,
         PowerW = Watts,
-        Pools = [.. difficulty.Select((p, i) => new TelemetryPool { Index = i, Url = p.Key.Url, User = p.Key.User, DifficultyAccepted = p.Value, Accepted = 1 })],
+        Pools = [.. _difficulty.Select((p, i) => new TelemetryPool { Index = i, Url = p.Key.Url, User = p.Key.User, DifficultyAccepted = p.Value, Accepted = 1 })],
     };
 }

@@ -11,49 +11,49 @@ namespace CloudMining.Farm.Tests.Controller.Engine;
 public sealed class StalenessPolicyTests
 {
     private static readonly TimeSpan Stale = TimeSpan.FromSeconds(60);
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
-    private readonly BrokerOutageGate gate = new();
-    private readonly FleetState fleet;
-    private readonly StalenessPolicy policy;
-    private long seq;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly BrokerOutageGate _gate = new();
+    private readonly FleetState _fleet;
+    private readonly StalenessPolicy _policy;
+    private long _seq;
 
     public StalenessPolicyTests()
     {
-        fleet = new FleetState(clock);
-        policy = new StalenessPolicy(gate, new EngineOptions { TelemetryStaleS = Stale.TotalSeconds, AgentOfflineGraceMin = 3 });
+        _fleet = new FleetState(_clock);
+        _policy = new StalenessPolicy(_gate, new EngineOptions { TelemetryStaleS = Stale.TotalSeconds, AgentOfflineGraceMin = 3 });
     }
 
     [Fact]
     public void Nothing_is_stale_while_the_broker_is_away_however_long_the_silence()
     {
-        gate.Connected(clock.GetUtcNow());
+        _gate.Connected(_clock.GetUtcNow());
         Report("m1");
-        gate.Disconnected();
-        clock.Advance(TimeSpan.FromMinutes(30));
+        _gate.Disconnected();
+        _clock.Advance(TimeSpan.FromMinutes(30));
 
         Assert.False(IsStale("m1"));
-        Assert.False(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
+        Assert.False(_policy.Settled(["m1"], _fleet.Racks(), _clock.GetUtcNow()));
     }
 
     [Fact]
     public void After_a_reconnect_a_miner_is_stale_only_after_a_full_window_without_telemetry()
     {
-        gate.Connected(clock.GetUtcNow());
+        _gate.Connected(_clock.GetUtcNow());
         Report("m1");
         Report("m2");
-        gate.Disconnected();
-        clock.Advance(TimeSpan.FromSeconds(61));
-        gate.Connected(clock.GetUtcNow());
+        _gate.Disconnected();
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        _gate.Connected(_clock.GetUtcNow());
 
-        clock.Advance(TimeSpan.FromSeconds(59));
+        _clock.Advance(TimeSpan.FromSeconds(59));
         Assert.False(IsStale("m1"));
-        Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+        Assert.False(_policy.Settled(["m1", "m2"], _fleet.Racks(), _clock.GetUtcNow()));
         Report("m2");
 
-        clock.Advance(TimeSpan.FromSeconds(2));
+        _clock.Advance(TimeSpan.FromSeconds(2));
         Assert.True(IsStale("m1"));
         Assert.False(IsStale("m2"));
-        Assert.True(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+        Assert.True(_policy.Settled(["m1", "m2"], _fleet.Racks(), _clock.GetUtcNow()));
     }
 
     [Fact]
@@ -61,151 +61,151 @@ public sealed class StalenessPolicyTests
     {
         Report("m1");
         Report("m2");
-        clock.Advance(TimeSpan.FromSeconds(1));
-        gate.Connected(clock.GetUtcNow());
-        clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        _gate.Connected(_clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(_policy.Settled(["m1", "m2"], _fleet.Racks(), _clock.GetUtcNow()));
 
         Report("m1");
-        Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+        Assert.False(_policy.Settled(["m1", "m2"], _fleet.Racks(), _clock.GetUtcNow()));
         Report("m2");
 
         // Telemetry alone is not enough: until the rack's agent status (with the miners' capabilities) is heard, the
         // miners would look unenforceable and a re-solve would move them for nothing.
-        Assert.False(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
-        fleet.Apply(new AgentStatusPayload
+        Assert.False(_policy.Settled(["m1", "m2"], _fleet.Racks(), _clock.GetUtcNow()));
+        _fleet.Apply(new AgentStatusPayload
         {
             Publisher = "agent-s1-r1",
-            Seq = ++seq,
-            Timestamp = clock.GetUtcNow(),
+            Seq = ++_seq,
+            Timestamp = _clock.GetUtcNow(),
             Site = "s1",
             Rack = "r1",
             State = AgentState.Online,
             Capabilities = [TestCapabilities.Writable("m1", "antminer", quota: false), TestCapabilities.Writable("m2", "antminer", quota: false)],
         });
-        Assert.True(policy.Settled(["m1", "m2"], fleet.Racks(), clock.GetUtcNow()));
+        Assert.True(_policy.Settled(["m1", "m2"], _fleet.Racks(), _clock.GetUtcNow()));
     }
 
     [Fact]
     public void An_agent_that_never_reports_capabilities_only_delays_the_loop_until_the_calm_has_passed()
     {
         Report("m1");
-        gate.Connected(clock.GetUtcNow());
+        _gate.Connected(_clock.GetUtcNow());
         Report("m1");
         Agent(AgentState.Online);
-        Assert.False(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
-        clock.Advance(TimeSpan.FromMinutes(10));
-        Assert.True(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
+        Assert.False(_policy.Settled(["m1"], _fleet.Racks(), _clock.GetUtcNow()));
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.True(_policy.Settled(["m1"], _fleet.Racks(), _clock.GetUtcNow()));
     }
 
     [Fact]
     public void An_agent_offline_keeps_its_miners_for_the_grace_period_then_they_are_lost()
     {
-        gate.Connected(clock.GetUtcNow());
+        _gate.Connected(_clock.GetUtcNow());
         Agent(AgentState.Online);
         Report("m1");
         Agent(AgentState.Offline);
 
-        clock.Advance(TimeSpan.FromMinutes(2.9));
-        RackJudgement within = policy.Judge(Rack(), clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromMinutes(2.9));
+        RackJudgement within = _policy.Judge(Rack(), _clock.GetUtcNow());
         Assert.False(within.AgentLost);
         Assert.False(IsStale("m1"));
 
-        clock.Advance(TimeSpan.FromMinutes(0.2));
-        Assert.True(policy.Judge(Rack(), clock.GetUtcNow()).AgentLost);
+        _clock.Advance(TimeSpan.FromMinutes(0.2));
+        Assert.True(_policy.Judge(Rack(), _clock.GetUtcNow()).AgentLost);
     }
 
     [Fact]
     public void An_agent_back_online_gets_a_full_window_to_report_its_miners()
     {
-        gate.Connected(clock.GetUtcNow());
+        _gate.Connected(_clock.GetUtcNow());
         Agent(AgentState.Online);
         Report("m1");
         Agent(AgentState.Offline);
-        clock.Advance(TimeSpan.FromSeconds(90));
+        _clock.Advance(TimeSpan.FromSeconds(90));
         Agent(AgentState.Online);
 
-        clock.Advance(TimeSpan.FromSeconds(59));
+        _clock.Advance(TimeSpan.FromSeconds(59));
         Assert.False(IsStale("m1"));
-        clock.Advance(TimeSpan.FromSeconds(2));
+        _clock.Advance(TimeSpan.FromSeconds(2));
         Assert.True(IsStale("m1"));
     }
 
     [Fact]
     public void Without_outages_staleness_is_judged_as_before()
     {
-        gate.Connected(clock.GetUtcNow());
-        clock.Advance(TimeSpan.FromMinutes(5));
+        _gate.Connected(_clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromMinutes(5));
         Report("m1");
-        clock.Advance(TimeSpan.FromSeconds(61));
+        _clock.Advance(TimeSpan.FromSeconds(61));
         Assert.True(IsStale("m1"));
-        Assert.True(policy.Settled(["m1"], fleet.Racks(), clock.GetUtcNow()));
+        Assert.True(_policy.Settled(["m1"], _fleet.Racks(), _clock.GetUtcNow()));
     }
 
     [Fact]
     public void A_calm_window_longer_than_the_stale_window_holds_staleness_that_long()
     {
         // A grace shorter than the calm, so the calm is what holds the silent rack here.
-        var longCalm = new StalenessPolicy(gate, new EngineOptions { TelemetryStaleS = 60, ReconnectCalmS = 300, AgentOfflineGraceMin = 1 });
+        var longCalm = new StalenessPolicy(_gate, new EngineOptions { TelemetryStaleS = 60, ReconnectCalmS = 300, AgentOfflineGraceMin = 1 });
         Report("m1");
-        gate.Connected(clock.GetUtcNow());
-        clock.Advance(TimeSpan.FromSeconds(299));
+        _gate.Connected(_clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromSeconds(299));
         Assert.False(StaleUnder(longCalm, "m1"));
-        clock.Advance(TimeSpan.FromSeconds(2));
+        _clock.Advance(TimeSpan.FromSeconds(2));
         Assert.True(StaleUnder(longCalm, "m1"));
     }
 
     [Fact]
     public void A_rack_silent_since_the_reconnect_is_held_for_the_offline_grace_then_judged()
     {
-        gate.Connected(clock.GetUtcNow());
+        _gate.Connected(_clock.GetUtcNow());
         Report("m1");
-        gate.Disconnected();
-        clock.Advance(TimeSpan.FromSeconds(61));
-        gate.Connected(clock.GetUtcNow());
+        _gate.Disconnected();
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        _gate.Connected(_clock.GetUtcNow());
 
         // Its agent is still in its own reconnect backoff: well past the stale window, nothing from the rack yet.
-        clock.Advance(TimeSpan.FromSeconds(150));
+        _clock.Advance(TimeSpan.FromSeconds(150));
         Assert.False(IsStale("m1"));
-        Assert.False(policy.Judge(Rack(), clock.GetUtcNow()).AgentLost);
+        Assert.False(_policy.Judge(Rack(), _clock.GetUtcNow()).AgentLost);
 
         // Past the 3 min grace from the connection the silence counts.
-        clock.Advance(TimeSpan.FromSeconds(31));
+        _clock.Advance(TimeSpan.FromSeconds(31));
         Assert.True(IsStale("m1"));
     }
 
     [Fact]
     public void A_rack_heard_since_the_reconnect_is_judged_by_the_window_not_the_grace()
     {
-        gate.Connected(clock.GetUtcNow());
+        _gate.Connected(_clock.GetUtcNow());
         Report("m1");
         Report("m2");
-        gate.Disconnected();
-        clock.Advance(TimeSpan.FromSeconds(61));
-        gate.Connected(clock.GetUtcNow());
+        _gate.Disconnected();
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        _gate.Connected(_clock.GetUtcNow());
         Report("m2");
 
-        clock.Advance(TimeSpan.FromSeconds(61));
+        _clock.Advance(TimeSpan.FromSeconds(61));
         Assert.True(IsStale("m1"));
     }
 
-    private RackLiveState Rack() => Assert.Single(fleet.Racks());
+    private RackLiveState Rack() => Assert.Single(_fleet.Racks());
 
-    private bool IsStale(string minerId) => StaleUnder(policy, minerId);
+    private bool IsStale(string minerId) => StaleUnder(_policy, minerId);
 
     private bool StaleUnder(StalenessPolicy p, string minerId)
     {
-        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset now = _clock.GetUtcNow();
         RackJudgement judgement = p.Judge(Rack(), now);
-        MinerLiveState live = StalenessPolicy.Effective(fleet.Miner("s1", "r1", minerId)!, judgement, now);
+        MinerLiveState live = StalenessPolicy.Effective(_fleet.Miner("s1", "r1", minerId)!, judgement, now);
         return judgement.AgentLost || now - live.TelemetryAt > p.Stale;
     }
 
-    private void Report(string minerId) => fleet.Apply(new MinerTelemetryPayload
+    private void Report(string minerId) => _fleet.Apply(new MinerTelemetryPayload
     {
         Publisher = "agent-s1-r1",
-        Seq = ++seq,
-        Timestamp = clock.GetUtcNow(),
+        Seq = ++_seq,
+        Timestamp = _clock.GetUtcNow(),
         Site = "s1",
         Rack = "r1",
         MinerId = minerId,
@@ -213,11 +213,11 @@ public sealed class StalenessPolicyTests
         Hashrate5sHs = 100e12,
     });
 
-    private void Agent(AgentState state) => fleet.Apply(new AgentStatusPayload
+    private void Agent(AgentState state) => _fleet.Apply(new AgentStatusPayload
     {
         Publisher = "agent-s1-r1",
-        Seq = ++seq,
-        Timestamp = clock.GetUtcNow(),
+        Seq = ++_seq,
+        Timestamp = _clock.GetUtcNow(),
         Site = "s1",
         Rack = "r1",
         State = state,

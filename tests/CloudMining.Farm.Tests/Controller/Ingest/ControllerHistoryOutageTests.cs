@@ -15,20 +15,20 @@ namespace CloudMining.Farm.Tests.Controller.Ingest;
 [Trait("Category", "Integration")]
 public sealed class ControllerHistoryOutageTests : IAsyncLifetime
 {
-    private InfluxdServer server = null!;
-    private string spill = null!;
+    private InfluxdServer _server = null!;
+    private string _spill = null!;
 
     public async Task InitializeAsync()
     {
-        server = await InfluxdServer.StartAsync();
-        await server.CreateDatabaseAsync("farm");
-        spill = Directory.CreateTempSubdirectory("ctl-spill-").FullName;
+        _server = await InfluxdServer.StartAsync();
+        await _server.CreateDatabaseAsync("farm");
+        _spill = Directory.CreateTempSubdirectory("ctl-spill-").FullName;
     }
 
     public async Task DisposeAsync()
     {
-        await server.DisposeAsync();
-        Directory.Delete(spill, recursive: true);
+        await _server.DisposeAsync();
+        Directory.Delete(_spill, recursive: true);
     }
 
     [Fact]
@@ -42,12 +42,12 @@ public sealed class ControllerHistoryOutageTests : IAsyncLifetime
             MaxRetryDelay = TimeSpan.FromMilliseconds(250),
             MaxRetries = 1,
             MaxBufferedPoints = 2,
-            SpillDirectory = spill,
+            SpillDirectory = _spill,
         };
-        var influx = new InfluxDBClientOptions { Enabled = true, Url = server.Url, Database = "farm", Timeout = TimeSpan.FromSeconds(2) };
+        var influx = new InfluxDBClientOptions { Enabled = true, Url = _server.Url, Database = "farm", Timeout = TimeSpan.FromSeconds(2) };
         await using var history = new HistoryWriter(influx, write);
         using var service = new IngestService(new ControllerOptions { Site = "s1" }, new FleetState(), history);
-        await server.StopAsync();
+        await _server.StopAsync();
 
         for (int i = 1; i <= 10; i++)
         {
@@ -57,14 +57,14 @@ public sealed class ControllerHistoryOutageTests : IAsyncLifetime
         }
 
         Assert.True(await Eventually.TrueAsync(() => history.Statistics!.SpillFiles > 0, TimeSpan.FromSeconds(20)), $"no spill: {history.Statistics}");
-        await server.StartAgainAsync();
+        await _server.StartAgainAsync();
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             await history.FlushAsync(deadline.Token);
         }
 
         Assert.Equal(0, history.Statistics!.PointsDropped);
-        var rows = InfluxQueryResult.Rows(await server.QueryAsync("farm", "SELECT power_w, miner FROM miner"));
+        var rows = InfluxQueryResult.Rows(await _server.QueryAsync("farm", "SELECT power_w, miner FROM miner"));
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"m{i:00}"), rows.Select(r => r.Row["miner"].GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(Enumerable.Range(1, 10).Sum(i => 3000.0 + i), rows.Sum(r => r.Row["power_w"].GetDouble()));
     }

@@ -25,7 +25,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
-    private static int clients;
+    private static int _clients;
 
     [Fact]
     public async Task Telemetry_from_mqtt_becomes_exact_miner_and_rack_points_in_influxd()
@@ -201,7 +201,7 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
     private static ControllerOptions Options(MosquittoBroker broker) => new()
     {
         Site = "s1",
-        Mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = $"controller-test-{Interlocked.Increment(ref clients)}" },
+        Mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = $"controller-test-{Interlocked.Increment(ref _clients)}" },
     };
 
     private async Task<IReadOnlyList<Dictionary<string, JsonElement>>> RowsAsync(string db, string query) =>

@@ -19,22 +19,22 @@ namespace CloudMining.Farm.Tests.Controller.Ingest;
 [Trait("Category", "Integration")]
 public sealed class ControllerRunTests(InfluxdFixture influx) : IClassFixture<InfluxdFixture>, IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("ctl-run-").FullName;
+    private readonly string _dir = Directory.CreateTempSubdirectory("ctl-run-").FullName;
 
     [Fact]
     public async Task Host_built_from_a_json_config_ingests_telemetry_and_writes_it_to_influxd()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
         string db = await influx.NewDatabaseAsync();
-        string config = Path.Combine(dir, "controller.json");
+        string config = Path.Combine(_dir, "controller.json");
         await File.WriteAllTextAsync(config, $$"""
             {
-              "Controller": { "Site": "s1", "Database": "{{Path.Combine(dir, "c.db")}}", "Mqtt": { "Host": "{{broker.Host}}", "Port": {{broker.Port}}, "ClientId": "controller-run-test" } },
+              "Controller": { "Site": "s1", "Database": "{{Path.Combine(_dir, "c.db")}}", "Mqtt": { "Host": "{{broker.Host}}", "Port": {{broker.Port}}, "ClientId": "controller-run-test" } },
               "Influx": { "Enabled": true, "Url": "{{influx.Server.Url}}", "Database": "{{db}}", "Write": { "FlushInterval": "00:00:00.100" } }
             }
             """);
         ControllerSettings settings = ControllerHost.Bind(ControllerHost.LoadConfiguration(config));
-        Assert.Equal(Path.Combine(dir, "influx-spill"), settings.InfluxWrite.SpillDirectory);
+        Assert.Equal(Path.Combine(_dir, "influx-spill"), settings.InfluxWrite.SpillDirectory);
         await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
         using IHost host = ControllerHost.Build(settings, store);
         await host.StartAsync();
@@ -65,13 +65,13 @@ public sealed class ControllerRunTests(InfluxdFixture influx) : IClassFixture<In
     [Fact]
     public async Task Run_with_a_bad_influx_url_exits_78_naming_the_setting()
     {
-        string config = Path.Combine(dir, "bad.json");
+        string config = Path.Combine(_dir, "bad.json");
         await File.WriteAllTextAsync(config, """{ "Controller": { "Site": "s1" }, "Influx": { "Enabled": true, "Url": "influx-host:8086", "Database": "farm" } }""");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
-            WorkingDirectory = dir,
+            WorkingDirectory = _dir,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "farm-controller.dll"));
         start.ArgumentList.Add("run");
@@ -95,8 +95,8 @@ public sealed class ControllerRunTests(InfluxdFixture influx) : IClassFixture<In
         Assert.True(process.ExitCode == 78, $"exit {process.ExitCode}; stderr: {error}; stdout: {await stdout}");
         Assert.Contains("Influx:Url", error, StringComparison.Ordinal);
         Assert.Contains("influx-host:8086", error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(dir, "farm-controller.db")), "nothing is created before the configuration is valid");
+        Assert.False(File.Exists(Path.Combine(_dir, "farm-controller.db")), "nothing is created before the configuration is valid");
     }
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

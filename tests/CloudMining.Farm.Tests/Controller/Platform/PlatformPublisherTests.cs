@@ -19,57 +19,57 @@ namespace CloudMining.Farm.Tests.Controller.Platform;
 /// <summary>The platform-publishing part on its own: published on change or when the interval is due, an ended contract's final status once.</summary>
 public sealed class PlatformPublisherTests : IAsyncLifetime
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("ctl-platform-").FullName;
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
-    private readonly RecordingPublisher publisher = new();
-    private SqliteControllerStore store = null!;
+    private readonly string _dir = Directory.CreateTempSubdirectory("ctl-platform-").FullName;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly RecordingPublisher _publisher = new();
+    private SqliteControllerStore _store = null!;
 
-    public async Task InitializeAsync() => store = await SqliteControllerStore.OpenAsync(Path.Combine(dir, "c.db"), CancellationToken.None);
+    public async Task InitializeAsync() => _store = await SqliteControllerStore.OpenAsync(Path.Combine(_dir, "c.db"), CancellationToken.None);
 
     [Fact]
     public async Task Publishes_on_change_or_when_due_and_an_ended_contract_once()
     {
         var options = Options.Create(new EngineOptions());
-        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), Options.Create(new PlatformPublishingOptions { PlatformPublishInterval = TimeSpan.FromMinutes(1) }), publisher);
-        var book = new ContractBook(store);
+        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), Options.Create(new PlatformPublishingOptions { PlatformPublishInterval = TimeSpan.FromMinutes(1) }), _publisher);
+        var book = new ContractBook(_store);
         await book.LoadAsync(CancellationToken.None);
-        var allocation = new CurrentAllocation(store, NullLogger<CurrentAllocation>.Instance);
+        var allocation = new CurrentAllocation(_store, NullLogger<CurrentAllocation>.Instance);
         await allocation.LoadAsync(CancellationToken.None);
         var proof = new DeliveryProof(options, NullLogger<DeliveryProof>.Instance);
-        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset now = _clock.GetUtcNow();
         await book.AddAsync(Contract.Create("c1", "cust", Hashrate.FromTerahashes(10), PoolAccount.Create("stratum+tcp://p.example:3333", "acct.c1"), ContractTerm.Fixed(now, now.AddDays(1)), FeeTerms.Create(0, false)), CancellationToken.None);
 
-        Task Publish(bool force = false) => platform.PublishAsync(FleetSnapshot.Empty, book, allocation, proof, clock.GetUtcNow(), force, CancellationToken.None);
+        Task Publish(bool force = false) => platform.PublishAsync(FleetSnapshot.Empty, book, allocation, proof, _clock.GetUtcNow(), force, CancellationToken.None);
 
         await Publish();
-        Assert.Equal(["farm/v1/s1/allocation/c1", "farm/v1/s1/capacity"], publisher.Topics);
+        Assert.Equal(["farm/v1/s1/allocation/c1", "farm/v1/s1/capacity"], _publisher.Topics);
 
         // Nothing changed and the interval has not passed: nothing; then due again.
-        clock.Advance(TimeSpan.FromSeconds(30));
+        _clock.Advance(TimeSpan.FromSeconds(30));
         await Publish();
-        Assert.Equal(2, publisher.Topics.Count);
-        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, _publisher.Topics.Count);
+        _clock.Advance(TimeSpan.FromSeconds(30));
         await Publish();
-        Assert.Equal(4, publisher.Topics.Count);
+        Assert.Equal(4, _publisher.Topics.Count);
 
         // A status change publishes at once; the ended contract's final status goes out once, never again.
-        await book.EndAsync("c1", clock.GetUtcNow(), "ended by operator", CancellationToken.None);
+        await book.EndAsync("c1", _clock.GetUtcNow(), "ended by operator", CancellationToken.None);
         await Publish();
-        Assert.Equal(ContractStatus.Ended, JsonSerializer.Deserialize(publisher.Payloads[^2], FarmJsonContext.Default.AllocationPayload)!.Status);
-        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(ContractStatus.Ended, JsonSerializer.Deserialize(_publisher.Payloads[^2], FarmJsonContext.Default.AllocationPayload)!.Status);
+        _clock.Advance(TimeSpan.FromMinutes(5));
         await Publish(force: true);
-        Assert.Equal("farm/v1/s1/capacity", Assert.Single(publisher.Topics.Skip(6)));
+        Assert.Equal("farm/v1/s1/capacity", Assert.Single(_publisher.Topics.Skip(6)));
     }
 
     public async Task DisposeAsync()
     {
-        await store.DisposeAsync();
-        Directory.Delete(dir, recursive: true);
+        await _store.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
     }
 
     private sealed class RecordingPublisher : IFarmPublisher
     {
-        private long seq;
+        private long _seq;
 
         public List<string> Topics { get; } = [];
 
@@ -77,7 +77,7 @@ public sealed class PlatformPublisherTests : IAsyncLifetime
 
         public string PublisherId => "controller";
 
-        public long NextSeq() => ++seq;
+        public long NextSeq() => ++_seq;
 
         public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken)
         {

@@ -28,41 +28,41 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
-    private readonly string folder = Directory.CreateTempSubdirectory("farm-platform-").FullName;
-    private MosquittoBroker broker = null!;
-    private FarmMqttClient engineClient = null!;
-    private EngineFarm farm = null!;
+    private readonly string _folder = Directory.CreateTempSubdirectory("farm-platform-").FullName;
+    private MosquittoBroker _broker = null!;
+    private FarmMqttClient _engineClient = null!;
+    private EngineFarm _farm = null!;
 
     public async Task InitializeAsync()
     {
-        string credentials = Path.Combine(folder, "users.txt");
+        string credentials = Path.Combine(_folder, "users.txt");
         await File.WriteAllTextAsync(credentials, "controller:ctl-pw\ncontract-platform:plat-pw\nagent-s1-r1:r1-pw\n");
         int port = FreeTcpPort.Next();
         await RunSetupAsync(
-            "--out", Path.Combine(folder, "out"), "--credentials", credentials, "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1", "--data-dir", Path.Combine(folder, "data"), "--run-as", Environment.UserName);
-        broker = await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(folder, "out", "mosquitto.conf"), Path.Combine(folder, "data"), port);
-        engineClient = new FarmMqttClient(EngineService.ClientOptions(new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = "controller", Username = "controller", Password = "ctl-pw" }));
-        await engineClient.ConnectAsync();
-        var publisher = new MqttFarmPublisher(engineClient, new PublisherSequence(Path.Combine(folder, "seq")), "controller");
-        farm = await EngineFarm.StartAsync(publisher: publisher);
-        farm.WithMiners(racks: 2, perRack: 3, th: 100);
+            "--out", Path.Combine(_folder, "out"), "--credentials", credentials, "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1", "--data-dir", Path.Combine(_folder, "data"), "--run-as", Environment.UserName);
+        _broker = await MosquittoBroker.StartWithConfigFileAsync(Path.Combine(_folder, "out", "mosquitto.conf"), Path.Combine(_folder, "data"), port);
+        _engineClient = new FarmMqttClient(EngineService.ClientOptions(new ControllerMqttOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "controller", Username = "controller", Password = "ctl-pw" }));
+        await _engineClient.ConnectAsync();
+        var publisher = new MqttFarmPublisher(_engineClient, new PublisherSequence(Path.Combine(_folder, "seq")), "controller");
+        _farm = await EngineFarm.StartAsync(publisher: publisher);
+        _farm.WithMiners(racks: 2, perRack: 3, th: 100);
     }
 
     public async Task DisposeAsync()
     {
-        await farm.DisposeAsync();
-        await engineClient.DisposeAsync();
-        await broker.DisposeAsync();
-        Directory.Delete(folder, recursive: true);
+        await _farm.DisposeAsync();
+        await _engineClient.DisposeAsync();
+        await _broker.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
     public async Task Platform_reads_retained_allocation_and_capacity_and_nothing_else()
     {
-        await farm.RunAsync(Step, Step);
-        await farm.AddContractAsync("c1", 250);
-        await farm.RunAsync(TimeSpan.FromMinutes(3), Step);
+        await _farm.RunAsync(Step, Step);
+        await _farm.AddContractAsync("c1", 250);
+        await _farm.RunAsync(TimeSpan.FromMinutes(3), Step);
 
         // Connects after the fact: everything it needs is retained.
         await using FarmMqttClient platform = await ConnectAsync("contract-platform", "plat-pw");
@@ -77,7 +77,7 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
         Assert.Equal(allocation.Shares!.Select(s => s.MinerId), allocation.MinerIds);
         Assert.Equal(3, allocation.Shares!.Count); // whole miners, rounded up: this firmware has no quotas
         Assert.Equal(2, allocation.Shares!.Select(s => s.Rack).Distinct().Count());
-        Assert.Equal(farm.Engine.Version, allocation.Version);
+        Assert.Equal(_farm.Engine.Version, allocation.Version);
         Assert.NotNull(allocation.DeliveredHs);
 
         CapacityPayload capacity = JsonSerializer.Deserialize(seen.Messages.First(m => m.Topic == FarmTopics.Capacity("s1")).Payload.Span, FarmJsonContext.Default.CapacityPayload)!;
@@ -91,9 +91,9 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
     [Fact]
     public async Task Platform_cannot_write_and_an_ended_contract_leaves_its_final_status_retained()
     {
-        await farm.RunAsync(Step, Step);
-        await farm.AddContractAsync("c1", 100);
-        await farm.RunAsync(Step, Step);
+        await _farm.RunAsync(Step, Step);
+        await _farm.AddContractAsync("c1", 100);
+        await _farm.RunAsync(Step, Step);
         await using FarmMqttClient controllerWatch = await ConnectAsync("controller", "ctl-pw");
         var watched = new MqttMessageCollector(controllerWatch);
         await controllerWatch.SubscribeAsync("farm/v1/#");
@@ -102,7 +102,7 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
         await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Capacity("s1"), "forged-capacity", retain: true)));
         await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Allocation("s1", "c1"), "forged-allocation", retain: true)));
         await Assert.ThrowsAsync<MqttPublishRefusedException>(() => platform.PublishAsync(Text(FarmTopics.Desired("s1", "r1"), "forged-desired", retain: true)));
-        await farm.Engine.EndContractAsync("c1", CancellationToken.None);
+        await _farm.Engine.EndContractAsync("c1", CancellationToken.None);
 
         // The engine's publishes after the forged ones arrive; the forged ones never do (the broker's ACL refused each with PUBACK 0x87).
         Assert.True(await Eventually.TrueAsync(() => watched.Messages.Any(m => m.Topic == FarmTopics.Allocation("s1", "c1")), Wait));
@@ -124,7 +124,7 @@ public sealed class PlatformPublishingTests : IAsyncLifetime
 
     private async Task<FarmMqttClient> ConnectAsync(string user, string password)
     {
-        var client = new FarmMqttClient(MqttTestClients.Options(broker, user + "-" + Guid.NewGuid().ToString("N")[..6]).WithCredentials(user, password).Build());
+        var client = new FarmMqttClient(MqttTestClients.Options(_broker, user + "-" + Guid.NewGuid().ToString("N")[..6]).WithCredentials(user, password).Build());
         await client.ConnectAsync();
         return client;
     }

@@ -15,21 +15,21 @@ namespace CloudMining.Farm.Tests.Controller.Proof;
 public sealed class DeliveryProofTests
 {
     private const string PoolUrl = "stratum+tcp://customer.pool.example:3333";
-    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void Accepted_difficulty_is_credited_to_the_contract_whose_pool_account_earned_it_and_to_nobody_else()
     {
         DeliveryProof proof = Proof();
         var pools = new Dictionary<PoolKey, string> { [PoolKey.Of(PoolUrl, "acct.c1")] = "c1" };
-        DateTimeOffset first = clock.GetUtcNow();
+        DateTimeOffset first = _clock.GetUtcNow();
         Assert.Empty(proof.Observe([Rack(Reading("m1", first, ("acct.c1", 1000), ("op.house", 1000)))], pools));
 
-        clock.Advance(TimeSpan.FromSeconds(10));
-        IReadOnlyList<DeliveryCredit> credits = proof.Observe([Rack(Reading("m1", clock.GetUtcNow(), ("acct.c1", 1500), ("op.house", 9000)))], pools);
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        IReadOnlyList<DeliveryCredit> credits = proof.Observe([Rack(Reading("m1", _clock.GetUtcNow(), ("acct.c1", 1500), ("op.house", 9000)))], pools);
 
         DeliveryCredit credit = Assert.Single(credits);
-        Assert.Equal(new DeliveryCredit("c1", first, clock.GetUtcNow(), 500), credit);
+        Assert.Equal(new DeliveryCredit("c1", first, _clock.GetUtcNow(), 500), credit);
     }
 
     [Fact]
@@ -46,10 +46,10 @@ public sealed class DeliveryProofTests
         int rebalancesAt = -1;
         for (int i = 0; i <= 24 && !triggered; i++)
         {
-            proof.Observe([Rack(Reading("m1", clock.GetUtcNow(), ("acct.c1", diff)))], pools);
-            triggered = proof.Evaluate([c], _ => allocated, clock.GetUtcNow());
+            proof.Observe([Rack(Reading("m1", _clock.GetUtcNow(), ("acct.c1", diff)))], pools);
+            triggered = proof.Evaluate([c], _ => allocated, _clock.GetUtcNow());
             rebalancesAt = triggered ? i : rebalancesAt;
-            clock.Advance(TimeSpan.FromSeconds(10));
+            _clock.Advance(TimeSpan.FromSeconds(10));
             diff += 50e12 * 10 / DeliveryMeter.HashesPerDifficulty;
         }
 
@@ -73,8 +73,8 @@ public sealed class DeliveryProofTests
         Contract c = Contract("c1", th: 100);
         for (int i = 0; i < 10; i++)
         {
-            Assert.False(proof.Evaluate([c], _ => 100e12, clock.GetUtcNow()));
-            clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.False(proof.Evaluate([c], _ => 100e12, _clock.GetUtcNow()));
+            _clock.Advance(TimeSpan.FromMinutes(1));
         }
 
         Assert.Null(proof.DeliveredHs("c1"));
@@ -90,7 +90,7 @@ public sealed class DeliveryProofTests
 
     private Contract Contract(string id, double th) =>
         CloudMining.Farm.Controller.Contracts.Contract.Create(id, "cust", Hashrate.FromTerahashes(th), PoolAccount.Create(PoolUrl, "acct." + id),
-            ContractTerm.Fixed(clock.GetUtcNow().AddDays(-1), clock.GetUtcNow().AddDays(30)), FeeTerms.Create(0, false));
+            ContractTerm.Fixed(_clock.GetUtcNow().AddDays(-1), _clock.GetUtcNow().AddDays(30)), FeeTerms.Create(0, false));
 
     private static RackLiveState Rack(params MinerLiveState[] miners) => new("s1", "r1", AgentState.Online, miners.Length, miners);
 
