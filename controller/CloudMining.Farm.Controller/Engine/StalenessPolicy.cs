@@ -12,7 +12,8 @@ namespace CloudMining.Farm.Controller.Engine;
 /// from it (its agent may still be backing off after the same broker outage);</item>
 /// <item>an agent that went offline (will or graceful stop) keeps its miners as they were for
 /// <see cref="EngineOptions.AgentOfflineGraceMin"/>; only then do they count as lost;</item>
-/// <item>an agent that came back online gets one telemetry window to report before its miners can be stale.</item>
+/// <item>an agent that came back online is held until its rack's first telemetry (at most the offline grace), then its
+/// miners get one telemetry window from that first telemetry before they can be stale.</item>
 /// </list>
 /// The control loop also does not re-solve until the calm after a (re)connection has passed or every miner of the
 /// current allocation has reported since (<see cref="Settled"/>), which covers a controller start too.
@@ -65,7 +66,20 @@ public sealed class StalenessPolicy
         DateTimeOffset floor = connected + _calm - _stale;
         if (rack.AgentState == AgentState.Online && rack.AgentStateSince is { } online && online > floor)
         {
-            floor = online;
+            // An agent back online (a restart) first probes and polls: until its rack's first telemetry arrives it is held
+            // for at most the offline grace, then its miners get a full window from that first telemetry (a loaded agent
+            // can take longer than one window between saying online and publishing its first cycle).
+            if (rack.ReportingSince is not { } resumed || resumed < online)
+            {
+                if (now - online < _grace)
+                {
+                    return RackJudgement.Hold;
+                }
+
+                resumed = online;
+            }
+
+            floor = resumed;
         }
 
         return new RackJudgement(false, floor);

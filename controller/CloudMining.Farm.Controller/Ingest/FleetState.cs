@@ -29,6 +29,7 @@ public sealed class FleetState
                     (t.Site, t.Rack, t.MinerId),
                     _ => FromTelemetry(t, null, now),
                     (_, old) => old.TelemetryAt > t.Timestamp ? old : FromTelemetry(t, old, now));
+                MarkReporting((t.Site, t.Rack), now);
                 return true;
             case MinerStatePayload s:
                 _miners.AddOrUpdate(
@@ -40,7 +41,9 @@ public sealed class FleetState
                 _agents.AddOrUpdate(
                     (a.Site, a.Rack),
                     _ => new AgentPresence(a, now, Merge(null, a.Capabilities), a.AgentVersion),
-                    (_, old) => new AgentPresence(a, old.Status.State == a.State ? old.Since : now, Merge(old.Capabilities, a.Capabilities), a.AgentVersion ?? old.AgentVersion));
+                    (_, old) => old.Status.State == a.State
+                        ? new AgentPresence(a, old.Since, Merge(old.Capabilities, a.Capabilities), a.AgentVersion ?? old.AgentVersion) { ReportingSince = old.ReportingSince }
+                        : new AgentPresence(a, now, Merge(old.Capabilities, a.Capabilities), a.AgentVersion ?? old.AgentVersion));
                 return true;
             default:
                 return false;
@@ -67,6 +70,7 @@ public sealed class FleetState
             return new RackLiveState(k.Item1, k.Item2, agent?.Status.State, agent?.Status.MinersConfigured, rackMiners)
             {
                 AgentStateSince = agent?.Since,
+                ReportingSince = agent?.ReportingSince,
                 Capabilities = agent?.Capabilities,
                 AgentVersion = agent?.AgentVersion,
             };
@@ -111,6 +115,24 @@ public sealed class FleetState
         return merged;
     }
 
-    /// <summary>An agent's latest status, since when (controller clock) it has been in that state, and the capabilities it reported.</summary>
-    private sealed record AgentPresence(AgentStatusPayload Status, DateTimeOffset Since, IReadOnlyDictionary<string, MinerCapabilities>? Capabilities, string? AgentVersion);
+    // The first telemetry of a rack since its agent entered its current state: when an agent back online resumed reporting.
+    private void MarkReporting((string Site, string Rack) rack, DateTimeOffset now)
+    {
+        while (_agents.TryGetValue(rack, out AgentPresence? presence) && presence.ReportingSince is null)
+        {
+            if (_agents.TryUpdate(rack, presence with { ReportingSince = now }, presence))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// An agent's latest status, since when (controller clock) it has been in that state, the capabilities it reported,
+    /// and when its rack's first telemetry in that state arrived (null until then).
+    /// </summary>
+    private sealed record AgentPresence(AgentStatusPayload Status, DateTimeOffset Since, IReadOnlyDictionary<string, MinerCapabilities>? Capabilities, string? AgentVersion)
+    {
+        public DateTimeOffset? ReportingSince { get; init; }
+    }
 }

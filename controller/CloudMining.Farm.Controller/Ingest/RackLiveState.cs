@@ -15,6 +15,9 @@ public sealed record RackLiveState(
     /// <summary>Since when (controller clock) the agent has been in <see cref="AgentState"/>; null when no status was heard.</summary>
     public DateTimeOffset? AgentStateSince { get; init; }
 
+    /// <summary>When (controller clock) the rack's first telemetry arrived since its agent entered <see cref="AgentState"/>; null until then.</summary>
+    public DateTimeOffset? ReportingSince { get; init; }
+
     /// <summary>
     /// The capabilities the rack's agent reported per miner id (the latest for each, kept through its offline will);
     /// null when its agent never sent any — an agent older than the field, or no status heard yet.

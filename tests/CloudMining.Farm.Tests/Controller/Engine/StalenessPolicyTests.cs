@@ -116,7 +116,32 @@ public sealed class StalenessPolicyTests
     }
 
     [Fact]
-    public void An_agent_back_online_gets_a_full_window_to_report_its_miners()
+    public void An_agent_back_online_is_held_until_its_first_telemetry_then_gets_a_full_window()
+    {
+        _gate.Connected(_clock.GetUtcNow());
+        Agent(AgentState.Online);
+        Report("m1");
+        Report("m2");
+        Agent(AgentState.Offline);
+        _clock.Advance(TimeSpan.FromSeconds(90));
+        Agent(AgentState.Online);
+
+        // Restarted and still probing: longer than a window without a word, yet nothing is stale.
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        Assert.False(IsStale("m1"));
+
+        // Its first cycle reports m2 only: from then on m1 has one window.
+        Report("m2");
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(IsStale("m1"));
+        Report("m2");
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(IsStale("m1"));
+        Assert.False(IsStale("m2"));
+    }
+
+    [Fact]
+    public void An_agent_back_online_that_never_reports_is_judged_after_the_grace()
     {
         _gate.Connected(_clock.GetUtcNow());
         Agent(AgentState.Online);
@@ -125,9 +150,9 @@ public sealed class StalenessPolicyTests
         _clock.Advance(TimeSpan.FromSeconds(90));
         Agent(AgentState.Online);
 
-        _clock.Advance(TimeSpan.FromSeconds(59));
+        _clock.Advance(TimeSpan.FromMinutes(2.9));
         Assert.False(IsStale("m1"));
-        _clock.Advance(TimeSpan.FromSeconds(2));
+        _clock.Advance(TimeSpan.FromMinutes(0.2));
         Assert.True(IsStale("m1"));
     }
 
