@@ -196,7 +196,6 @@ public sealed partial class MinerCapabilityService : BackgroundService
         using var deadline = new CancellationTokenSource(ProbeDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         MinerCapabilities found = await _prober.ProbeAsync(target, linked.Token);
-        Interlocked.Increment(ref _probes);
         MinerCapabilities? before;
         bool replaced;
         lock (entry)
@@ -223,6 +222,9 @@ public sealed partial class MinerCapabilityService : BackgroundService
             {
                 entry.Capabilities = found;
             }
+
+            // Counted once its outcome is recorded: whoever sees the count also sees the entry no longer queued.
+            Interlocked.Increment(ref _probes);
         }
 
         if (replaced && (before is null || !Same(before, found)))

@@ -2,8 +2,11 @@ namespace CloudMining.Farm.Controller.Proof;
 
 /// <summary>
 /// Measures hashrate delivered to pool accounts from the accepted-difficulty counters miners report: each increase of a
-/// counter is work the pool accepted (difficulty-1 units, 2^32 hashes each); the sum over a sliding window divided by the
-/// window is the delivered hashrate. A counter that drops (miner restart) starts a new baseline and credits nothing.
+/// counter is work the pool accepted (difficulty-1 units, 2^32 hashes each), done evenly over the time since the previous
+/// reading; the work falling in a sliding window divided by the window is the delivered hashrate. An increase that spans
+/// more than the window (the first reading after a broker outage) counts only its share inside it, so a gap in telemetry
+/// reads as the rate the miners kept, not as a burst. A counter that drops (miner restart) starts a new baseline and
+/// credits nothing.
 /// Not thread-safe; the engine calls it under its lock.
 /// </summary>
 public sealed class DeliveryMeter
@@ -92,7 +95,7 @@ public sealed class DeliveryMeter
 
         if (delta > 0)
         {
-            s.Deltas.Enqueue((at, delta));
+            s.Deltas.Enqueue(new Credit(since, at, delta));
         }
 
         return delta;
@@ -117,16 +120,19 @@ public sealed class DeliveryMeter
         double sum = 0;
         foreach (Series s in list)
         {
-            while (s.Deltas.TryPeek(out (DateTimeOffset At, double Delta) head) && head.At <= now - Window)
+            while (s.Deltas.TryPeek(out Credit head) && head.At <= now - Window)
             {
                 s.Deltas.Dequeue();
             }
 
-            foreach ((DateTimeOffset at, double delta) in s.Deltas)
+            foreach (Credit c in s.Deltas)
             {
-                if (at > from && at <= now)
+                // The part of [Since, At) inside (from, now]: work is credited in proportion to its time in the window.
+                DateTimeOffset start = c.Since > from ? c.Since : from;
+                DateTimeOffset end = c.At < now ? c.At : now;
+                if (end > start)
                 {
-                    sum += delta;
+                    sum += c.Delta * ((end - start) / (c.At - c.Since));
                 }
             }
         }
@@ -142,6 +148,9 @@ public sealed class DeliveryMeter
 
         public DateTimeOffset LastAt { get; set; } = at;
 
-        public Queue<(DateTimeOffset At, double Delta)> Deltas { get; } = new();
+        public Queue<Credit> Deltas { get; } = new();
     }
+
+    // Work credited between two readings of one counter: Delta difficulty done in [Since, At).
+    private readonly record struct Credit(DateTimeOffset Since, DateTimeOffset At, double Delta);
 }

@@ -30,6 +30,25 @@ public sealed class DeliveryMeterTests
     }
 
     [Fact]
+    public void A_telemetry_gap_longer_than_the_window_reads_as_the_rate_kept_not_as_a_burst()
+    {
+        // A 60 s broker outage with a 15 s window (the end-to-end farm's): the first reading after it carries 70 s of
+        // work. Counted whole in the window it read as 4.7 times the rate and moved a contract's miners (CI, 2026-12-06).
+        var meter = new DeliveryMeter(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10));
+        double perSecond = 100e12 / DeliveryMeter.HashesPerDifficulty;
+        var readings = Enumerable.Range(0, 13).Select(i => i * 5).Concat(Enumerable.Range(0, 6).Select(i => 130 + (i * 5)));
+        foreach (int t in readings)
+        {
+            meter.Observe("m1", Customer, 1e9 + (perSecond * t), T0.AddSeconds(t));
+            if (t >= 15)
+            {
+                double delivered = meter.DeliveredHs(Customer, T0.AddSeconds(t))!.Value;
+                Assert.True(Math.Abs((delivered / 100e12) - 1) < 0.01, $"at {t} s the meter read {delivered / 1e12:0.0} TH/s for 100 TH/s");
+            }
+        }
+    }
+
+    [Fact]
     public void Counter_reset_starts_a_new_baseline_and_loses_only_that_interval()
     {
         var meter = new DeliveryMeter(TimeSpan.FromMinutes(15));
