@@ -92,26 +92,44 @@ public sealed partial class LocalApiToken
         return CryptographicOperations.FixedTimeEquals(_hash, SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
     }
 
+    // Written whole under a temporary name, then renamed into place: a reader (farmctl, a script polling for the file)
+    // sees no file or the whole token, never an empty or half-written one. A token another process put there first wins.
     private static void Create(string full)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         string value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        string temporary = $"{full}.{Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = TokenFileMode;
         }
 
-        using (var stream = new FileStream(full, options))
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        try
         {
-            writer.WriteLine(value);
-        }
+            using (var stream = new FileStream(temporary, options))
+            using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+            {
+                writer.WriteLine(value);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
 
-        if (!OperatingSystem.IsWindows())
+            if (!OperatingSystem.IsWindows())
+            {
+                // The umask may have taken bits away, never added them; make the mode exactly 0640.
+                File.SetUnixFileMode(temporary, TokenFileMode);
+            }
+
+            File.Move(temporary, full, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(full))
         {
-            // The umask may have taken bits away, never added them; make the mode exactly 0640.
-            File.SetUnixFileMode(full, TokenFileMode);
+            // Created meanwhile by another start: that token stands, ours goes.
+        }
+        finally
+        {
+            File.Delete(temporary);
         }
     }
 

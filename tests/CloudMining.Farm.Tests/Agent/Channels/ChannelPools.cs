@@ -1,7 +1,9 @@
 using System.Text;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Tests.Agent.Pools;
+using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
 namespace CloudMining.Farm.Tests.Agent.Channels;
 
@@ -33,5 +35,42 @@ internal static class ChannelPools
         written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
         written.AddRange(Directory.EnumerateFiles(rack.Options.StateDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
         return written;
+    }
+
+    /// <summary>
+    /// After desired pools were published to a rack whose miner 0 has a wrong login: that miner alone fails, with the
+    /// channel, the firmware's refusal and the fix in its reason; nothing on it changed (<paramref name="before"/> is its
+    /// mining order before); every other miner mines the customer's pool first; the refused login was tried once over
+    /// five more cycles (<paramref name="refusedLogins"/> reads the simulator's count); and once the agent has stopped,
+    /// the channel shows in what it wrote and the wrong password nowhere.
+    /// </summary>
+    public static async Task AssertWrongLoginContainedAsync(
+        PoolsRack rack, IReadOnlyList<(string Url, string User, int Quota)> before, string wrong, string channel, string refusal, Func<long> refusedLogins)
+    {
+        string bad = rack[0].Id;
+        int others = rack.Options.Miners.Count - 1;
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Any(s => s.MinerId == bad && s.State == ReportedMinerState.Failed) == true, Patience), Dump(rack));
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReport?.MinerStatus?.Count(s => s.State == ReportedMinerState.Applied) == others, Patience), Dump(rack));
+        string reason = rack.Reconciler.LastReport!.MinerStatus!.Single(s => s.MinerId == bad).Reason!;
+        Assert.Contains($"miner {bad}, channel {channel}", reason, StringComparison.Ordinal);
+        Assert.Contains(refusal, reason, StringComparison.Ordinal);
+        Assert.Contains("Agent:MinerCredentials", reason, StringComparison.Ordinal);
+
+        Assert.Equal(before, rack.MiningOrder(0));
+        for (int i = 1; i <= others; i++)
+        {
+            Assert.Equal((Customer, "cust." + rack[i].Id), (rack.MiningOrder(i)[0].Url, rack.MiningOrder(i)[0].User));
+        }
+
+        // No retry storm: many poll cycles later the refused login was tried once (the backoff is a minute).
+        long cycle = rack.Polling.LastCycle!.Cycle;
+        Assert.True(await Eventually.TrueAsync(() => rack.Reconciler.LastReconciledCycle >= cycle + 5, Patience));
+        Assert.Equal(1, refusedLogins());
+
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.MinerId == bad && s.State == ReportedMinerState.Failed) == true), Patience));
+        await rack.StopAgentAsync(); // its files are complete once it has stopped
+        List<string> written = EverythingWritten(rack);
+        Assert.Contains(written, w => w.Contains(channel, StringComparison.Ordinal));
+        Assert.All(written, w => Assert.DoesNotContain(wrong, w, StringComparison.Ordinal));
     }
 }

@@ -27,6 +27,27 @@ public sealed class ControllerRunCommandTests : IDisposable
         return (code, process.Output);
     }
 
+    // The controller is up once its local API answers; a process that exits first fails with its output.
+    private static async Task AssertApiAnswersAsync(ProgramProcess process, HttpClient http) =>
+        Assert.True(
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    Assert.False(process.HasExited, "farm-controller exited: " + process.Output);
+                    try
+                    {
+                        using HttpResponseMessage response = await http.GetAsync(new Uri("/v1/capacity", UriKind.Relative));
+                        return response.StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(60),
+                TimeSpan.FromMilliseconds(200)),
+            "the local API never answered: " + process.Output);
+
     private static void AssertNoStackTrace(string output)
     {
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
@@ -124,24 +145,7 @@ public sealed class ControllerRunCommandTests : IDisposable
             """);
         using var process = ProgramProcess.Start("farm-controller", _dir, "run", "--config", config);
         using HttpClient http = OperatorHttpHandler.Client(new Uri($"http://127.0.0.1:{apiPort}"), Path.Combine(_dir, "api-token"), TimeSpan.FromSeconds(5));
-        Assert.True(
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    Assert.False(process.HasExited, "farm-controller exited: " + process.Output);
-                    try
-                    {
-                        using HttpResponseMessage response = await http.GetAsync("/v1/capacity");
-                        return response.StatusCode == HttpStatusCode.OK;
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        return false;
-                    }
-                },
-                TimeSpan.FromSeconds(60),
-                TimeSpan.FromMilliseconds(200)),
-            "the local API never answered: " + process.Output);
+        await AssertApiAnswersAsync(process, http);
         Assert.DoesNotContain("is not a known key", process.Output, StringComparison.Ordinal);
 
         await process.TerminateAsync();
@@ -165,24 +169,7 @@ public sealed class ControllerRunCommandTests : IDisposable
             """);
         using var process = ProgramProcess.Start("farm-controller", _dir, "run", "--config", config);
         using HttpClient http = OperatorHttpHandler.Client(new Uri($"http://127.0.0.1:{apiPort}"), Path.Combine(_dir, "api-token"), TimeSpan.FromSeconds(5));
-        Assert.True(
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    Assert.False(process.HasExited, "farm-controller exited: " + process.Output);
-                    try
-                    {
-                        using HttpResponseMessage response = await http.GetAsync("/v1/capacity");
-                        return response.StatusCode == HttpStatusCode.OK;
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        return false;
-                    }
-                },
-                TimeSpan.FromSeconds(60),
-                TimeSpan.FromMilliseconds(200)),
-            "the local API never answered: " + process.Output);
+        await AssertApiAnswersAsync(process, http);
         Assert.Contains("Controller:RackHistoryIntervallS is not a known key and is ignored; did you mean Controller:RackHistoryIntervalS?", process.Output, StringComparison.Ordinal);
 
         await process.TerminateAsync();
