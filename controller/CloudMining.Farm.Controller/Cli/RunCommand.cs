@@ -47,7 +47,19 @@ internal static partial class RunCommand
             return ConfigErrorExitCode;
         }
 
-        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, ct);
+        IControllerStore store;
+        try
+        {
+            store = await ControllerStores.OpenAsync(settings.Store, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The message names the store without its password (ControllerStores.Describe) and what to check.
+            await Console.Error.WriteLineAsync($"farm-controller: {e.Message}");
+            return 1;
+        }
+
+        await using IControllerStore ownedStore = store;
 
         // Not RunAsync: it disposes the host on the way out, and the services' outcome is read from the host below.
         using IHost host = ControllerHost.Build(settings, store);
