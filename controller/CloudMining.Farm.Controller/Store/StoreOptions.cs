@@ -20,6 +20,9 @@ public sealed class StoreOptions
     /// <summary>Which database holds the store (Controller:Store:*).</summary>
     public StoreBackendOptions Store { get; set; } = new();
 
+    /// <summary>Leader and standby on a PostgreSQL store (Controller:Leadership:*).</summary>
+    public global::CloudMining.Farm.Controller.Leadership.LeadershipOptions Leadership { get; set; } = new();
+
     /// <summary>True when the store is on PostgreSQL.</summary>
     public bool IsPostgreSql => StoreBackendOptions.IsPostgreSql(Store.Provider);
 

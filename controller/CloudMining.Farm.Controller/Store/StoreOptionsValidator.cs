@@ -28,6 +28,17 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             errors.Add("Controller:Database", $"'{options.Database}' is not a usable path; set the path of the controller's SQLite file.");
         }
 
+        TimeSpan retry = options.Leadership?.Retry() ?? Leadership.LeadershipOptions.DefaultRetryInterval;
+        if (retry < TimeSpan.FromMilliseconds(100) || retry > TimeSpan.FromSeconds(10))
+        {
+            errors.Add("Controller:Leadership:RetryInterval", $"{retry} is outside 00:00:00.1 to 00:00:10; the standby takes over within about this interval (the failover must stay under 30 s), e.g. \"00:00:02\".");
+        }
+
+        if (options.Leadership?.AdvertiseApiUrl is { Length: > 0 } advertised && !Uri.TryCreate(advertised, UriKind.Absolute, out _))
+        {
+            errors.Add("Controller:Leadership:AdvertiseApiUrl", $"'{advertised}' is not an absolute URL; set the address farmctl reaches this instance's API at, e.g. \"http://ctl-a.farm.lan:8650\".");
+        }
+
         StoreBackendOptions backend = options.Store ?? new StoreBackendOptions();
         if (StoreBackendOptions.IsPostgreSql(backend.Provider))
         {
