@@ -12,7 +12,7 @@ Usage: ./install.sh [--deps] [--build] [--demo] [--test] [--help]
        sudo ./install.sh --agent|--controller [--root DIR] [--binaries DIR] [--no-start]
 
   (no option)  install missing system packages and build (same as --deps --build)
-  --deps       install what the machine lacks with apt-get (mosquitto, influxdb, test tools)
+  --deps       install what the machine lacks with apt-get (mosquitto, influxdb, postgresql-15, test tools)
   --build      restore pinned NuGet packages and build the solution (Release)
   --demo       deps + build, then start a simulated 3-rack farm on loopback, one agent
                per rack, a local mosquitto and farm-controller, sell demo contracts
@@ -34,8 +34,10 @@ TXT
 }
 
 # Debian packages the product and its tests use. Only those missing are installed. libgpiod2 is the native library
-# System.Device.Gpio's LibGpiodDriver loads (the agent's relays; a test opens a chip through it).
-APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics python3 python3-paho-mqtt libgpiod2 openssl curl)
+# System.Device.Gpio's LibGpiodDriver loads (the agent's relays; a test opens a chip through it). postgresql-15: the
+# controller's PostgreSQL store and standby tests start their own server from /usr/lib/postgresql/15/bin (as the
+# package's postgres user when run as root, since initdb refuses root).
+APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics postgresql-15 python3 python3-paho-mqtt libgpiod2 openssl curl)
 
 need_root() {
   if [ "$(id -u)" -ne 0 ]; then
@@ -56,7 +58,7 @@ deps() {
     $s apt-get update -qq
     # Debian starts services on install; the product and the tests start their own instances.
     $s env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    for svc in mosquitto influxdb victoria-metrics; do
+    for svc in mosquitto influxdb victoria-metrics postgresql; do
       $s systemctl disable --now "$svc" >/dev/null 2>&1 || true
     done
   fi

@@ -8,7 +8,7 @@ namespace CloudMining.Farm.Controller.Api;
 public static partial class LocalApiHost
 {
     /// <summary>Null when Controller:Api:Enabled is false or the host has no operations engine yet (logged).</summary>
-    public static async Task<LocalApiServer?> StartAsync(IServiceProvider services, LocalApiOptions options, CancellationToken cancellationToken)
+    public static async Task<LocalApiServer?> StartAsync(IServiceProvider services, LocalApiOptions options, CancellationToken cancellationToken, Leadership.ControllerLeadership? leadership = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
@@ -27,7 +27,7 @@ public static partial class LocalApiHost
             return null;
         }
 
-        return await LocalApiServer.StartAsync(operations, options, loggers, services.GetService<TimeProvider>() ?? TimeProvider.System, cancellationToken);
+        return await LocalApiServer.StartAsync(operations, options, loggers, services.GetService<TimeProvider>() ?? TimeProvider.System, cancellationToken, leadership);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Local API disabled (Controller:Api:Enabled is false); farmctl cannot reach this controller")]

@@ -39,7 +39,8 @@ public sealed partial class LocalApiServer : IAsyncDisposable
         LocalApiOptions options,
         ILoggerFactory loggerFactory,
         TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Leadership.ControllerLeadership? leadership = null)
     {
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -96,6 +97,22 @@ public sealed partial class LocalApiServer : IAsyncDisposable
         app.UseMiddleware<LocalApiGuard>(hosts, (Func<int>)(() => boundPort));
         app.UseAuthentication();
         app.UseAuthorization();
+        if (leadership is not null)
+        {
+            // The standby's engine holds no state: every request gets 503 naming the leader and its API, for farmctl to show.
+            app.Use(async (context, next) =>
+            {
+                if (leadership.StandbyMessage is { } standby)
+                {
+                    context.Response.Headers.RetryAfter = "5";
+                    await LocalApiGuard.WriteProblemAsync(context, ApiProblems.FromStatus(StatusCodes.Status503ServiceUnavailable, standby, context.Request.Path + context.Request.QueryString));
+                    return;
+                }
+
+                await next(context);
+            });
+        }
+
         LocalApiEndpoints.Map(app, operations, time, logger);
         try
         {

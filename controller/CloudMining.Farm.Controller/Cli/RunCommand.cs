@@ -6,6 +6,7 @@ using CloudMining.Farm.Controller.Hosting;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Influx.Client;
 using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Leadership;
 using CloudMining.Farm.Shared.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,19 @@ internal static partial class RunCommand
             return ConfigErrorExitCode;
         }
 
-        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, ct);
+        IControllerStore store;
+        try
+        {
+            store = await ControllerStores.OpenAsync(settings.Store, ct);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The message names the store without its password (ControllerStores.Describe) and what to check.
+            await Console.Error.WriteLineAsync($"farm-controller: {e.Message}");
+            return 1;
+        }
+
+        await using IControllerStore ownedStore = store;
 
         // Not RunAsync: it disposes the host on the way out, and the services' outcome is read from the host below.
         using IHost host = ControllerHost.Build(settings, store);
@@ -57,10 +70,22 @@ internal static partial class RunCommand
             LogUnknownKey(log, key.Message);
         }
 
+        // On PostgreSQL two controllers may share the store: only the one holding the leader lock runs ingest, the engine
+        // and publishing; the other serves the API (answering "standby, leader at …") and waits.
+        await using ControllerLeadership leadership = settings.Store.IsPostgreSql
+            ? ControllerLeadership.OnPostgreSql(
+                settings.Store.Store.ConnectionString!,
+                settings.Store.Leadership.InstanceName(),
+                string.IsNullOrWhiteSpace(settings.Store.Leadership.AdvertiseApiUrl) ? (settings.Api.Enabled ? settings.Api.Url : null) : settings.Store.Leadership.AdvertiseApiUrl,
+                settings.Store.Leadership.Retry(),
+                logger: host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CloudMining.Farm.Controller.Leadership"))
+            : ControllerLeadership.Sole(settings.Store.Leadership.InstanceName());
+        leadership.Start();
+
         LocalApiServer? api;
         try
         {
-            api = await LocalApiHost.StartAsync(host.Services, settings.Api, ct);
+            api = await LocalApiHost.StartAsync(host.Services, settings.Api, ct, settings.Store.IsPostgreSql ? leadership : null);
         }
         catch (LocalApiBindException e)
         {
@@ -77,8 +102,26 @@ internal static partial class RunCommand
         {
             try
             {
+                if (!leadership.Acquired.IsCompleted)
+                {
+                    LogWaiting(log, leadership.Instance);
+                    await WaitForLeadAsync(leadership, ct);
+                }
+
+                if (!leadership.IsLeader)
+                {
+                    // Stopped (SIGTERM, Ctrl+C) while standby: nothing was started.
+                    return 0;
+                }
+
+                using CancellationTokenRegistration onLost = leadership.Lost.Register(() => host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication());
                 await host.StartAsync(ct);
                 await host.WaitForShutdownAsync(ct);
+                if (leadership.Lost.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync($"farm-controller: {leadership.Instance} lost the lead (its lock connection to PostgreSQL ended); exiting so the service restarts as standby.");
+                    return 1;
+                }
             }
             catch (Exception e) when (ValidationFailures(e) is { } failures)
             {
@@ -108,6 +151,22 @@ internal static partial class RunCommand
 
         return 0;
     }
+
+    /// <summary>Waits until this instance leads or the process is asked to stop (the host's own lifetime is not running yet).</summary>
+    private static async Task WaitForLeadAsync(ControllerLeadership leadership, CancellationToken ct)
+    {
+        try
+        {
+            await leadership.Acquired.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Asked to stop while standby.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Controller {Instance} is standby: waiting for the PostgreSQL leader lock before starting ingest, the engine and publishing")]
+    private static partial void LogWaiting(ILogger logger, string instance);
 
     /// <summary>Every failure of the options validation that stopped the host from starting, or null when <paramref name="e"/> is something else.</summary>
     internal static IReadOnlyList<string>? ValidationFailures(Exception e) => e switch

@@ -6,6 +6,9 @@ public interface IFarmPublisher
     /// <summary>The payloads' "publisher" id.</summary>
     string PublisherId { get; }
 
+    /// <summary>The controller instance publishing (Controller:Leadership:Instance), carried in the platform payloads; null when not named.</summary>
+    string? Instance => null;
+
     /// <summary>The next envelope seq, strictly increasing across restarts.</summary>
     long NextSeq();
 

@@ -5,9 +5,11 @@ using CloudMining.Farm.Shared.Wire;
 namespace CloudMining.Farm.Controller.Enforcement;
 
 /// <summary>Publishes the engine's messages with its own <see cref="FarmMqttClient"/> (QoS 1; the client queues while the broker is away).</summary>
-public sealed class MqttFarmPublisher(FarmMqttClient client, PublisherSequence sequence, string publisherId) : IFarmPublisher
+public sealed class MqttFarmPublisher(FarmMqttClient client, PublisherSequence sequence, string publisherId, string? instance = null) : IFarmPublisher
 {
     public string PublisherId { get; } = publisherId;
+
+    public string? Instance { get; } = instance;
 
     /// <summary>The client it publishes with (the engine service also subscribes to reported state on it).</summary>
     public FarmMqttClient Client { get; } = client;

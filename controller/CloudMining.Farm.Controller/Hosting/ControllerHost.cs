@@ -281,7 +281,8 @@ public static class ControllerHost
         services.AddSingleton(sp => new MqttFarmPublisher(
             new FarmMqttClient(EngineService.ClientOptions(controller.Mqtt), sp.GetRequiredService<ILoggerFactory>().CreateLogger<FarmMqttClient>()),
             new PublisherSequence(Path.Combine(settings.Store.Directory(), "controller-mqtt-seq")),
-            controller.Mqtt.ClientId!.Trim()));
+            controller.Mqtt.ClientId!.Trim(),
+            settings.Store.Leadership.InstanceName()));
         services.AddSingleton<IFarmPublisher>(sp => sp.GetRequiredService<MqttFarmPublisher>());
         // Options per feature through the options system, validated again when the host starts (every error named by its key).
         services.AddBoundOptions<ControllerOptions, ControllerOptionsValidator>(controller);

@@ -7,6 +7,9 @@ public sealed record CapacityPayload : FarmMessage
 
     public override string Schema => SchemaId;
 
+    /// <summary>Which controller instance published it (Controller:Leadership:Instance; additive, absent from older controllers): with a leader and a standby, the one leading.</summary>
+    public string? Instance { get; init; }
+
     public required string Site { get; init; }
 
     public required double TotalHashrateHs { get; init; }

@@ -1,225 +1,40 @@
-using CloudMining.Farm.ControlApi;
-using CloudMining.Farm.Controller.Admission;
-using CloudMining.Farm.Controller.Allocation;
-using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Store;
-using CloudMining.Farm.Shared.Units;
 using Microsoft.Data.Sqlite;
 using Xunit;
-using static CloudMining.Farm.Tests.Controller.ControllerSamples;
 
 namespace CloudMining.Farm.Tests.Controller;
 
-public sealed class SqliteControllerStoreTests : IDisposable
+/// <summary>The store contract (<see cref="ControllerStoreContractTests"/>) on a SQLite file, and what is SQLite's own: WAL, the file path.</summary>
+public sealed class SqliteControllerStoreTests : ControllerStoreContractTests, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("farm-store-").FullName;
+    private string _dbPath;
 
-    private string DbPath => Path.Combine(_dir, "controller.db");
+    public SqliteControllerStoreTests()
+    {
+        _dbPath = Path.Combine(_dir, "controller.db");
+    }
 
     [Fact]
     public async Task New_file_database_is_created_in_wal_mode_with_every_migration_applied()
     {
-        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
+        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(_dbPath, CancellationToken.None))
         {
             Assert.Equal(SqliteMigrations.All[^1].Version, await store.GetSchemaVersionAsync(CancellationToken.None));
         }
 
-        Assert.True(File.Exists(DbPath));
-        Assert.Equal("wal", Scalar(DbPath, "PRAGMA journal_mode;"));
-        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(DbPath, "SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.True(File.Exists(_dbPath));
+        Assert.Equal("wal", Scalar(_dbPath, "PRAGMA journal_mode;"));
+        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(_dbPath, "SELECT COUNT(*) FROM schema_migrations;"));
     }
 
     [Fact]
-    public async Task Known_miners_and_their_racks_survive_reopening_and_a_new_rack_replaces_the_old()
+    public async Task Committed_writes_sit_in_the_wal_before_a_checkpoint()
     {
-        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
-        {
-            Assert.Empty(await store.GetKnownMinersAsync(CancellationToken.None));
-            await store.SaveKnownMinersAsync([new KnownMiner("m1", "R01", Epoch), new KnownMiner("m2", "R02", Epoch.AddMinutes(5))], CancellationToken.None);
-            await store.SaveKnownMinersAsync([new KnownMiner("m1", "R03", Epoch.AddHours(1))], CancellationToken.None);
-        }
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(_dbPath, CancellationToken.None);
+        await store.SetMetaAsync("k", "v", CancellationToken.None);
 
-        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
-        {
-            Assert.Equal(
-                [new KnownMiner("m1", "R03", Epoch.AddHours(1)), new KnownMiner("m2", "R02", Epoch.AddMinutes(5))],
-                await store.GetKnownMinersAsync(CancellationToken.None));
-        }
-    }
-
-    [Fact]
-    public async Task Reopening_applies_no_migration_twice()
-    {
-        for (int k = 0; k < 3; k++)
-        {
-            await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None);
-            Assert.Equal(SqliteMigrations.All[^1].Version, await store.GetSchemaVersionAsync(CancellationToken.None));
-        }
-
-        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(DbPath, "SELECT COUNT(*) FROM schema_migrations;"));
-        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(DbPath, "SELECT COUNT(DISTINCT version) FROM schema_migrations;"));
-    }
-
-    [Fact]
-    public async Task Contracts_allocation_and_ledger_survive_closing_and_reopening()
-    {
-        Contract fixedTerm = Contract("c1", 250);
-        Contract openEnded = CloudMining.Farm.Controller.Contracts.Contract.Create(
-            "c2",
-            "bob",
-            Hashrate.FromTerahashes(1200),
-            PoolAccount.Create("stratum+ssl://ssl.pool.example:443", "bob.farm-2"),
-            ContractTerm.OpenEnded(Epoch, 5),
-            FeeTerms.Create(0.0731m, electricityAtCost: false));
-        var allocation = new Dictionary<string, IReadOnlyList<PoolShare>>
-        {
-            ["m1"] = [new PoolShare("c1", 1)],
-            ["m2"] = [new PoolShare("c1", 0.5), new PoolShare(HousePool.AssigneeId, 0.5)],
-        };
-        LedgerEntry row = new("c1", Epoch.AddHours(3), 250, 247.5, 2.5, 80.25, 0.52m, 4.013m);
-
-        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
-        {
-            await store.UpsertContractAsync(fixedTerm, CancellationToken.None);
-            await store.UpsertContractAsync(openEnded, CancellationToken.None);
-            await store.SaveAllocationAsync(7, allocation, CancellationToken.None);
-            await store.AppendLedgerAsync([row], CancellationToken.None);
-        }
-
-        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
-        {
-            IReadOnlyList<Contract> contracts = await store.GetContractsAsync(CancellationToken.None);
-            Assert.Equal([fixedTerm.Id, openEnded.Id], contracts.Select(c => c.Id));
-            Contract c2 = contracts[1];
-            Assert.Equal(openEnded.Target, c2.Target);
-            Assert.Equal(openEnded.Pool, c2.Pool);
-            Assert.Equal(openEnded.Term, c2.Term);
-            Assert.Equal(openEnded.Fees, c2.Fees);
-            Assert.Equal(fixedTerm.Term, contracts[0].Term);
-
-            (long version, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> loaded) = await store.LoadAllocationAsync(CancellationToken.None);
-            Assert.Equal(7, version);
-            Assert.Equal(allocation["m1"], loaded["m1"]);
-            Assert.Equal(allocation["m2"], loaded["m2"]);
-
-            IReadOnlyList<LedgerEntry> ledger = await store.GetLedgerAsync("c1", Epoch, Epoch.AddDays(1), CancellationToken.None);
-            Assert.Equal([row], ledger);
-        }
-    }
-
-    [Fact]
-    public async Task Committed_writes_survive_a_crash_that_leaves_only_the_database_and_its_wal()
-    {
-        SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None);
-        await store.UpsertContractAsync(Contract("c1", 100), CancellationToken.None);
-        await store.SaveAllocationAsync(3, new Dictionary<string, IReadOnlyList<PoolShare>> { ["m1"] = [new PoolShare("c1", 1)] }, CancellationToken.None);
-
-        // Power cut: copy the files as they are on disk while the store is still open (no checkpoint, no clean close).
-        string crashed = CopyAsCrashed(DbPath);
-        Assert.True(new FileInfo(DbPath + "-wal").Length > 0, "the commits should still sit in the WAL");
-
-        await using (SqliteControllerStore recovered = await SqliteControllerStore.OpenAsync(crashed, CancellationToken.None))
-        {
-            Assert.Equal("c1", Assert.Single(await recovered.GetContractsAsync(CancellationToken.None)).Id);
-            (long version, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> loaded) = await recovered.LoadAllocationAsync(CancellationToken.None);
-            Assert.Equal(3, version);
-            Assert.Equal([new PoolShare("c1", 1)], loaded["m1"]);
-        }
-
-        await store.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task Uncommitted_transaction_is_gone_after_a_crash()
-    {
-        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
-        {
-            await store.UpsertContractAsync(Contract("kept", 100), CancellationToken.None);
-        }
-
-        using var writer = new SqliteConnection($"Data Source={DbPath};Pooling=False");
-        writer.Open();
-        using SqliteTransaction tx = writer.BeginTransaction();
-        using (SqliteCommand cmd = writer.CreateCommand())
-        {
-            cmd.Transaction = tx;
-            cmd.CommandText = "DELETE FROM contracts; INSERT INTO allocation_version (id, version) VALUES (1, 99);";
-            cmd.ExecuteNonQuery();
-        }
-
-        string crashed = CopyAsCrashed(DbPath);
-
-        await using SqliteControllerStore recovered = await SqliteControllerStore.OpenAsync(crashed, CancellationToken.None);
-        Assert.Equal("kept", Assert.Single(await recovered.GetContractsAsync(CancellationToken.None)).Id);
-        Assert.Equal(0, (await recovered.LoadAllocationAsync(CancellationToken.None)).Version);
-    }
-
-    [Fact]
-    public async Task Saving_an_allocation_replaces_the_previous_one_entirely()
-    {
-        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None);
-        await store.SaveAllocationAsync(1, new Dictionary<string, IReadOnlyList<PoolShare>> { ["m1"] = [new PoolShare("c1", 1)], ["m2"] = [new PoolShare("c1", 1)] }, CancellationToken.None);
-        await store.SaveAllocationAsync(2, new Dictionary<string, IReadOnlyList<PoolShare>> { ["m2"] = [new PoolShare(HousePool.AssigneeId, 1)] }, CancellationToken.None);
-
-        (long version, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> loaded) = await store.LoadAllocationAsync(CancellationToken.None);
-
-        Assert.Equal(2, version);
-        Assert.Equal(["m2"], loaded.Keys);
-        Assert.Equal([new PoolShare(HousePool.AssigneeId, 1)], loaded["m2"]);
-    }
-
-    [Fact]
-    public async Task Deleting_a_contract_removes_its_allocation_but_keeps_its_ledger()
-    {
-        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None);
-        await store.UpsertContractAsync(Contract("c1", 100), CancellationToken.None);
-        await store.UpsertContractAsync(Contract("c2", 100), CancellationToken.None);
-        await store.SaveAllocationAsync(1, new Dictionary<string, IReadOnlyList<PoolShare>> { ["m1"] = [new PoolShare("c1", 0.4), new PoolShare("c2", 0.6)] }, CancellationToken.None);
-        await store.AppendLedgerAsync([new LedgerEntry("c1", Epoch, 100, 100, 0, 30, 0.2m, 1.5m)], CancellationToken.None);
-
-        Assert.True(await store.DeleteContractAsync("c1", CancellationToken.None));
-        Assert.False(await store.DeleteContractAsync("c1", CancellationToken.None));
-
-        Assert.Equal(["c2"], (await store.GetContractsAsync(CancellationToken.None)).Select(c => c.Id));
-        Assert.Equal([new PoolShare("c2", 0.6)], (await store.LoadAllocationAsync(CancellationToken.None)).Assignments["m1"]);
-        Assert.Single(await store.GetLedgerAsync("c1", Epoch, Epoch.AddHours(1), CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task Ledger_row_for_the_same_contract_hour_is_replaced_not_duplicated()
-    {
-        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None);
-        await store.AppendLedgerAsync([new LedgerEntry("c1", Epoch, 100, 90, 10, 30, 0.2m, 1.5m)], CancellationToken.None);
-        await store.AppendLedgerAsync([new LedgerEntry("c1", Epoch, 100, 99, 1, 31, 0.2m, 1.6m), new LedgerEntry("c1", Epoch.AddHours(1), 100, 100, 0, 31, 0.2m, 1.6m)], CancellationToken.None);
-
-        IReadOnlyList<LedgerEntry> rows = await store.GetLedgerAsync("c1", Epoch, Epoch.AddHours(2), CancellationToken.None);
-
-        Assert.Equal(2, rows.Count);
-        Assert.Equal(99, rows[0].DeliveredTerahashHours);
-        Assert.Equal(1.6m, rows[0].ElectricityCost);
-    }
-
-    [Fact]
-    public async Task Hand_edited_invalid_contract_row_is_reported_with_its_id_and_field()
-    {
-        await using (SqliteControllerStore store = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None))
-        {
-            await store.UpsertContractAsync(Contract("c1", 100), CancellationToken.None);
-        }
-
-        using (var raw = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
-        {
-            raw.Open();
-            using SqliteCommand cmd = raw.CreateCommand();
-            cmd.CommandText = "UPDATE contracts SET pool_worker = 'bad worker!' WHERE id = 'c1';";
-            cmd.ExecuteNonQuery();
-        }
-
-        await using SqliteControllerStore reopened = await SqliteControllerStore.OpenAsync(DbPath, CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => reopened.GetContractsAsync(CancellationToken.None));
-
-        Assert.Contains("'c1'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("pool.worker", ex.Message, StringComparison.Ordinal);
+        Assert.True(new FileInfo(_dbPath + "-wal").Length > 0, "the commit should still sit in the WAL, which the crash tests copy");
     }
 
     [Fact]
@@ -238,17 +53,47 @@ public sealed class SqliteControllerStoreTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private string CopyAsCrashed(string db)
+    protected override async Task<IControllerStore> OpenAsync() => await SqliteControllerStore.OpenAsync(_dbPath, CancellationToken.None);
+
+    protected override Task ExecuteRawAsync(string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={_dbPath};Pooling=False");
+        c.Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
+    protected override Task<IAsyncDisposable> BeginUncommittedAsync(string sql)
+    {
+        var writer = new SqliteConnection($"Data Source={_dbPath};Pooling=False");
+        writer.Open();
+        SqliteTransaction tx = writer.BeginTransaction();
+        using (SqliteCommand cmd = writer.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
+
+        return Task.FromResult<IAsyncDisposable>(new Pending(writer, tx));
+    }
+
+    /// <summary>Power cut: the database and its WAL as they are on disk while the store is still open (no checkpoint, no clean close), copied and reopened.</summary>
+    protected override async Task<IControllerStore> CrashAndReopenAsync(IControllerStore open)
     {
         string dir = Directory.CreateDirectory(Path.Combine(_dir, "crashed-" + Guid.NewGuid().ToString("N"))).FullName;
         string copy = Path.Combine(dir, "controller.db");
-        File.Copy(db, copy);
-        if (File.Exists(db + "-wal"))
+        File.Copy(_dbPath, copy);
+        if (File.Exists(_dbPath + "-wal"))
         {
-            File.Copy(db + "-wal", copy + "-wal");
+            File.Copy(_dbPath + "-wal", copy + "-wal");
         }
 
-        return copy;
+        await open.DisposeAsync();
+        _dbPath = copy;
+        return await OpenAsync();
     }
 
     private static object? Scalar(string db, string sql)
@@ -258,5 +103,14 @@ public sealed class SqliteControllerStoreTests : IDisposable
         using SqliteCommand cmd = c.CreateCommand();
         cmd.CommandText = sql;
         return cmd.ExecuteScalar();
+    }
+
+    private sealed class Pending(SqliteConnection connection, SqliteTransaction tx) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await tx.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 }

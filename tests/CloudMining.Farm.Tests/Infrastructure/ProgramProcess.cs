@@ -29,6 +29,9 @@ public sealed class ProgramProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (for signals such as SIGKILL).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Starts `dotnet NAME.dll ARGS` with the working directory <paramref name="workingDirectory"/>.</summary>
     public static ProgramProcess Start(string name, string workingDirectory, params string[] args)
     {

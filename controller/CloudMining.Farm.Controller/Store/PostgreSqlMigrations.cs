@@ -1,0 +1,167 @@
+namespace CloudMining.Farm.Controller.Store;
+
+/// <summary>
+/// The ordered schema migrations of the PostgreSQL store: one twin per <see cref="SqliteMigrations"/> step, with the
+/// same version and name (a test fails when a SQLite step has no twin here). Append new steps, never edit applied ones.
+/// </summary>
+/// <remarks>
+/// Adding the twin of a new SQLite step is mechanical: copy the entry here and translate the column types —
+/// <list type="bullet">
+/// <item>an id, name or other text: <c>TEXT</c> stays <c>TEXT</c>;</item>
+/// <item>an instant (written by the SQLite store as ISO-8601 text): <c>TIMESTAMPTZ</c>;</item>
+/// <item>a money amount (decimal written as text: fees, costs, credits): <c>NUMERIC</c>;</item>
+/// <item><c>REAL</c>: <c>DOUBLE PRECISION</c>; <c>INTEGER</c>: <c>INTEGER</c> (<c>BIGINT</c> for versions and counters);</item>
+/// <item>a SQLite trigger: a PL/pgSQL function and a <c>CREATE TRIGGER … EXECUTE FUNCTION</c>;</item>
+/// <item><c>ALTER TABLE … ADD COLUMN</c> reads the same on both.</item>
+/// </list>
+/// Then add the new columns to the matching statements of <see cref="PostgreSqlControllerStore"/> (its files mirror the
+/// SQLite store's files one to one) — the store tests run against both and show what is missing.
+/// </remarks>
+public static class PostgreSqlMigrations
+{
+    public static IReadOnlyList<PostgreSqlMigration> All { get; } =
+    [
+        new(1, "contracts", """
+            CREATE TABLE contracts (
+                id TEXT PRIMARY KEY,
+                customer TEXT NOT NULL,
+                target_hs DOUBLE PRECISION NOT NULL,
+                pool_url TEXT NOT NULL,
+                pool_worker TEXT NOT NULL,
+                term_kind INTEGER NOT NULL,
+                term_start TIMESTAMPTZ NOT NULL,
+                term_end TIMESTAMPTZ NULL,
+                negative_margin_days INTEGER NULL,
+                maintenance_per_th_day NUMERIC NOT NULL,
+                electricity_at_cost INTEGER NOT NULL
+            );
+            """),
+        new(2, "allocation", """
+            CREATE TABLE allocation_version (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version BIGINT NOT NULL
+            );
+            CREATE TABLE allocation_shares (
+                miner_id TEXT NOT NULL,
+                assignee TEXT NOT NULL,
+                fraction DOUBLE PRECISION NOT NULL CHECK (fraction > 0 AND fraction <= 1),
+                PRIMARY KEY (miner_id, assignee)
+            );
+            """),
+        new(3, "ledger", """
+            CREATE TABLE ledger (
+                contract_id TEXT NOT NULL,
+                hour TIMESTAMPTZ NOT NULL,
+                target_thh DOUBLE PRECISION NOT NULL,
+                delivered_thh DOUBLE PRECISION NOT NULL,
+                shortfall_thh DOUBLE PRECISION NOT NULL,
+                energy_kwh DOUBLE PRECISION NOT NULL,
+                maintenance_fee NUMERIC NOT NULL,
+                electricity_cost NUMERIC NOT NULL,
+                PRIMARY KEY (contract_id, hour)
+            );
+            """),
+        new(4, "engine", """
+            CREATE TABLE drained_miners (
+                miner_id TEXT PRIMARY KEY,
+                since TIMESTAMPTZ NOT NULL
+            );
+            CREATE TABLE contract_endings (
+                contract_id TEXT PRIMARY KEY,
+                ended_at TIMESTAMPTZ NOT NULL,
+                reason TEXT NOT NULL
+            );
+            CREATE TABLE ledger_open (
+                contract_id TEXT NOT NULL,
+                hour TIMESTAMPTZ NOT NULL,
+                delivered_hashes DOUBLE PRECISION NOT NULL,
+                energy_wh DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (contract_id, hour)
+            );
+            CREATE TABLE engine_meta (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """),
+        new(5, "known miners", """
+            CREATE TABLE known_miners (
+                miner_id TEXT PRIMARY KEY,
+                rack TEXT NOT NULL,
+                admitted_at TIMESTAMPTZ NOT NULL
+            );
+            """),
+
+        // NULL allowance: protected (never curtailed), which every contract sold before this step is.
+        new(6, "contract curtailment terms", """
+            ALTER TABLE contracts ADD COLUMN curtail_allowance_hours DOUBLE PRECISION NULL;
+            ALTER TABLE contracts ADD COLUMN curtail_period TEXT NULL;
+            """),
+
+        new(7, "pool side and settlement", """
+            CREATE TABLE contract_pool_watch (
+                contract_id TEXT PRIMARY KEY,
+                kind INTEGER NOT NULL,
+                api_url TEXT NOT NULL,
+                account TEXT NOT NULL,
+                worker TEXT NOT NULL,
+                api_key TEXT NOT NULL
+            );
+            CREATE TABLE pool_side_hours (
+                contract_id TEXT NOT NULL,
+                hour TIMESTAMPTZ NOT NULL,
+                pool_thh DOUBLE PRECISION NOT NULL,
+                observed_s DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (contract_id, hour)
+            );
+            CREATE TABLE pool_discrepancies (
+                contract_id TEXT NOT NULL,
+                at TIMESTAMPTZ NOT NULL,
+                since TIMESTAMPTZ NOT NULL,
+                worker TEXT NOT NULL,
+                ours_hs DOUBLE PRECISION NOT NULL,
+                pool_hs DOUBLE PRECISION NOT NULL,
+                deviation DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (contract_id, at)
+            );
+            CREATE TABLE contract_settlement_terms (
+                contract_id TEXT PRIMARY KEY,
+                tolerance_percent DOUBLE PRECISION NOT NULL,
+                make_good INTEGER NOT NULL,
+                credit_per_thh NUMERIC NOT NULL
+            );
+            CREATE TABLE settlements (
+                contract_id TEXT NOT NULL,
+                period_start TIMESTAMPTZ NOT NULL,
+                period_end TIMESTAMPTZ NOT NULL,
+                target_thh DOUBLE PRECISION NOT NULL,
+                delivered_thh DOUBLE PRECISION NOT NULL,
+                shortfall_thh DOUBLE PRECISION NOT NULL,
+                tolerated_thh DOUBLE PRECISION NOT NULL,
+                make_good INTEGER NOT NULL,
+                make_good_thh DOUBLE PRECISION NOT NULL,
+                extra_hours DOUBLE PRECISION NOT NULL,
+                credit NUMERIC NOT NULL,
+                energy_kwh DOUBLE PRECISION NOT NULL,
+                maintenance_fee NUMERIC NOT NULL,
+                electricity_cost NUMERIC NOT NULL,
+                pool_thh DOUBLE PRECISION NULL,
+                closed_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (contract_id, period_start)
+            );
+            CREATE FUNCTION settlements_are_final() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('DELETE', 'TRUNCATE') THEN
+                    RAISE EXCEPTION 'a closed settlement is final and cannot be deleted' USING ERRCODE = 'restrict_violation';
+                END IF;
+                RAISE EXCEPTION 'a closed settlement is final and cannot be changed' USING ERRCODE = 'restrict_violation';
+            END;
+            $$;
+            CREATE TRIGGER settlements_are_final_update BEFORE UPDATE ON settlements
+                FOR EACH ROW EXECUTE FUNCTION settlements_are_final();
+            CREATE TRIGGER settlements_are_final_delete BEFORE DELETE ON settlements
+                FOR EACH ROW EXECUTE FUNCTION settlements_are_final();
+            CREATE TRIGGER settlements_are_final_truncate BEFORE TRUNCATE ON settlements
+                FOR EACH STATEMENT EXECUTE FUNCTION settlements_are_final();
+            """),
+    ];
+}
