@@ -8,7 +8,7 @@ using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Shared.Snapshots;
-using CloudMining.Farm.Shared.Units;
+using WattPower = CloudMining.Farm.Shared.Units.Power;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -204,7 +204,7 @@ public sealed partial class CurtailmentApplier
                 return;
             }
 
-            result = await _channels.Writer.SetPowerTargetAsync(channelTarget, Power.FromWatts(w), cancellationToken);
+            result = await _channels.Writer.SetPowerTargetAsync(channelTarget, WattPower.FromWatts(w), cancellationToken);
         }
         else
         {
@@ -216,7 +216,7 @@ public sealed partial class CurtailmentApplier
                 }
                 else
                 {
-                    result = await _channels.Writer.SetPowerTargetAsync(channelTarget, Power.FromWatts(back), cancellationToken);
+                    result = await _channels.Writer.SetPowerTargetAsync(channelTarget, WattPower.FromWatts(back), cancellationToken);
                     Count(state, result);
                     if (!result.Succeeded)
                     {
@@ -246,7 +246,8 @@ public sealed partial class CurtailmentApplier
             }
         }
 
-        LogSent(_logger, target.MinerId, Describe(target));
+        string sentWhat = Describe(target);
+        LogSent(_logger, target.MinerId, sentWhat);
 
         // Read back now rather than at the next poll: applied means seen on the miner, not merely sent.
         MinerReadResult check = await _reader.ReadAsync(health.Endpoint, profile.Name, cancellationToken);

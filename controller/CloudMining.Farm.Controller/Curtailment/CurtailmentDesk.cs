@@ -190,7 +190,8 @@ public sealed partial class CurtailmentDesk
                 _events.Add(e);
             }
 
-            LogRestored(_logger, Site, _operatorPrice?.PerMegawattHour, _events.Count(e => e.Source == SignalSource.Operator));
+            int events = _events.Count(e => e.Source == SignalSource.Operator);
+            LogRestored(_logger, Site, _operatorPrice?.PerMegawattHour, events);
         }
         catch (System.Text.Json.JsonException e)
         {

@@ -98,7 +98,7 @@ public sealed partial class DesiredStatePublisher
         }
     }
 
-    private static IReadOnlyList<MinerCurtailTarget>? CurtailmentOf(IEnumerable<Miner> rack, IReadOnlyDictionary<string, MinerCurtailTarget>? curtailment)
+    private static List<MinerCurtailTarget>? CurtailmentOf(IEnumerable<Miner> rack, IReadOnlyDictionary<string, MinerCurtailTarget>? curtailment)
     {
         if (curtailment is null || curtailment.Count == 0)
         {
