@@ -36,7 +36,7 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
         DemandResponseEvent? largest = _curtailment.Events(now).Where(e => e.IsActiveAt(now)).MaxBy(e => e.ReduceKilowatts);
         string? key = largest is not null
             ? FormattableString.Invariant($"dr:{largest.Id}:{largest.ReduceKilowatts}")
-            : _curtailment.Gate?.Curtailed == true ? "price" : null;
+            : _curtailment.Gate?.Curtailed == true && _curtailment.PriceAt(now) is not null ? "price" : null;
         _enforcer.Update(
             key,
             before => EnforcedPlan(largest, before, now),

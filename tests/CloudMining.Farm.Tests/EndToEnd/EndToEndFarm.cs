@@ -46,6 +46,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
 
     private readonly SortedDictionary<int, IHost> _agents = [];
     private IHost? _controller;
+    private Action<JsonObject>? _controllerConfig;
     private SqliteControllerStore? _store;
 
     private EndToEndFarm(string folder, MosquittoBroker broker, SimulatedFarm sim)
@@ -87,7 +88,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public IEnumerable<SimulatedMiner> RackMiners(int rack) => Sim.Miners.Skip((rack - 1) * MinersPerRack).Take(MinersPerRack);
 
     /// <summary>Starts everything; <paramref name="controllerInProcess"/> false leaves the controller to the caller (a process on <see cref="ControllerConfigPath"/>).</summary>
-    public static async Task<EndToEndFarm> StartAsync(bool controllerInProcess = true)
+    public static async Task<EndToEndFarm> StartAsync(bool controllerInProcess = true, Action<JsonObject>? controllerConfig = null)
     {
         string folder = Directory.CreateTempSubdirectory("farm-e2e-").FullName;
         MosquittoBroker broker = await StartBrokerAsync(folder);
@@ -119,7 +120,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
                 WebPassword = spec.Firmware == "braiins-os" ? BosPassword : spec.WebPassword,
             },
         });
-        var farm = new EndToEndFarm(folder, broker, sim);
+        var farm = new EndToEndFarm(folder, broker, sim) { _controllerConfig = controllerConfig };
         try
         {
             await farm.WriteControllerConfigAsync();
@@ -331,6 +332,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
             },
             ["Influx"] = new JsonObject { ["Enabled"] = false },
         };
+        _controllerConfig?.Invoke((JsonObject)config["Controller"]!);
         await File.WriteAllTextAsync(ControllerConfigPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
