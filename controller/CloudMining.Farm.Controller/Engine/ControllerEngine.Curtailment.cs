@@ -62,6 +62,21 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
         }
     }
 
+    /// <summary>An MQTT curtailment signal (farm/v1/{site}/signals/+), taken under the engine's lock; refused ones are logged by the desk.</summary>
+    public async Task AcceptSignalAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _curtailment.Accept(topic, payload);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Closed curtailment ledger rows of an assignee (a contract id or "house").</summary>
     public async Task<IReadOnlyList<CurtailmentLedgerRow>> CurtailmentLedgerAsync(string assignee, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         _curtailStore is null ? [] : await _curtailStore.GetCurtailmentLedgerAsync(assignee, from, to, cancellationToken);
@@ -81,6 +96,22 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
         }
 
         return CurtailmentPlanner.Plan(goal, candidates, CurtailmentDesk.Contracts(_contracts.ActiveAt(now)), _curtailment.Settings);
+    }
+
+    /// <summary>Per contract, the miners curtailed now and the hashrate they do not deliver (the plan's estimate), for the platform.</summary>
+    private Dictionary<string, (int Miners, double LostHs)> CurtailedByContract()
+    {
+        var map = new Dictionary<string, (int Miners, double LostHs)>(StringComparer.Ordinal);
+        foreach ((MinerCurtailment step, _) in _enforcer.Curtailed)
+        {
+            if (step.Owner != CloudMining.Farm.Controller.Contracts.HousePool.AssigneeId)
+            {
+                (int miners, double lost) = map.GetValueOrDefault(step.Owner);
+                map[step.Owner] = (miners + 1, lost + step.LostHs);
+            }
+        }
+
+        return map;
     }
 
     private async Task SaveOperatorSignalsAsync(CancellationToken cancellationToken)

@@ -193,7 +193,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         try
         {
             await _desired.PublishAsync(_allocation.Version, _fleet.Current.Miners, _allocation.Assignments, _contracts.NotEndedById(), now, cancellationToken, _enforcer.Targets());
-            await _platform.PublishAsync(_fleet.Current, _contracts, _allocation, _proof, now, forcePlatform, cancellationToken);
+            await _platform.PublishAsync(_fleet.Current, _contracts, _allocation, _proof, now, forcePlatform, cancellationToken, CurtailedByContract());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -4,7 +4,11 @@ using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Engine;
+using CloudMining.Farm.Controller.Curtailment.Signals;
 using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Mqtt.Client;
+using CloudMining.Farm.Mqtt.Messages;
+using CloudMining.Farm.Tests.Mqtt;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Simulator;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -19,34 +23,12 @@ namespace CloudMining.Farm.Tests.EndToEnd;
 /// the rest is house hashrate. Strike 80/MWh, hysteresis 10, no minimum times (the gate's times are covered on a fake
 /// clock in CurtailmentEnforcementTests), restore waves of 8 kW every 4 s.
 /// </summary>
-public sealed class CurtailmentEndToEndTests : IAsyncLifetime
+public sealed class CurtailmentEndToEndTests(CurtailmentFarmFixture fixture) : IClassFixture<CurtailmentFarmFixture>
 {
     private static readonly TimeSpan RestoreInterval = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan Applied = TimeSpan.FromSeconds(60);
-    private EndToEndFarm _farm = null!;
-    private PoolAccount _protPool = null!;
-
-    public async Task InitializeAsync()
-    {
-        _farm = await EndToEndFarm.StartAsync(controllerConfig: c => c["Curtailment"] = new JsonObject
-        {
-            ["Strike"] = 80,
-            ["Hysteresis"] = 10,
-            ["MinRunning"] = "00:00:00",
-            ["MinCurtailed"] = "00:00:00",
-            ["RestoreWaveKw"] = 8,
-            ["RestoreInterval"] = "00:00:04",
-        });
-        CapacityView capacity = await ContractedFarmFixture.WaitForCapacityAsync(_farm);
-        double unitTh = capacity.UnitSizeHs / 1e12;
-        long free = capacity.UnitsFree;
-        _protPool = PoolAccount.Create("stratum+tcp://pool-prot.e2e:3333", "prot.farm1");
-        await _farm.Ops.AddContractAsync(new NewContractRequest("e2e-prot", "cust-prot", $"{Math.Max(1, (long)(free * 0.3)) * unitTh} TH/s", _protPool.Url, _protPool.Worker, null, DateTimeOffset.UtcNow.AddDays(30), null, 0.05m, true), CancellationToken.None);
-        await _farm.Ops.AddContractAsync(new NewContractRequest("e2e-curt", "cust-curt", $"{Math.Max(1, (long)(free * 0.2)) * unitTh} TH/s", "stratum+tcp://pool-curt.e2e:3333", "curt.farm1", null, DateTimeOffset.UtcNow.AddDays(30), null, 0.05m, true, 6, "day"), CancellationToken.None);
-        Assert.True(await _farm.AllRacksAppliedAsync(ContractedFarmFixture.Converge), "the agents did not apply the allocation: " + await ContractedFarmFixture.FleetTextAsync(_farm));
-    }
-
-    public async Task DisposeAsync() => await _farm.DisposeAsync();
+    private readonly EndToEndFarm _farm = fixture.Farm;
+    private readonly PoolAccount _protPool = fixture.ProtPool;
 
     private ControllerEngine Engine => _farm.ControllerService<ControllerEngine>();
 
@@ -146,5 +128,44 @@ public sealed class CurtailmentEndToEndTests : IAsyncLifetime
         await Curtail.EndCurtailmentAsync(CancellationToken.None);
         Assert.True(await Eventually.TrueAsync(() => Engine.Curtailment.GoalKey is null, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100)));
         Assert.True(await Eventually.TrueAsync(() => SitePowerW() > site * 0.9, Applied + TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250)), $"site power {SitePowerW():0} W did not come back to about {site:0} W");
+    }
+
+    [Fact]
+    public async Task A_price_from_the_price_feed_on_mqtt_curtails_the_house_and_a_lower_one_restores_it()
+    {
+        await using FarmMqttClient feed = await MqttTestClients.ConnectAsync(_farm.Broker, "price-feed-e2e", b => b.WithCredentials($"price-feed-{EndToEndFarm.Site}", EndToEndFarm.PriceFeedPassword));
+        await PublishPriceAsync(feed, 150m);
+        Assert.True(
+            await Eventually.TrueAsync(() => Engine.Curtailment.GoalKey == "price", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100)),
+            "the controller did not take the feed's price: " + string.Join("; ", _farm.Logs.Records.Select(r => r.Message).Where(m => m.Contains("Curtailment", StringComparison.Ordinal)).TakeLast(5)));
+        CurtailmentStatusView status = await Curtail.GetCurtailmentAsync(CancellationToken.None);
+        CurtailmentSignalView price = Assert.Single(status.Signals, s => s.Kind == "price");
+        Assert.Equal("mqtt", price.Source);
+        Assert.Equal(150m, price.PricePerMWh);
+
+        await PublishPriceAsync(feed, 40m);
+        Assert.True(await Eventually.TrueAsync(() => Engine.Curtailment.GoalKey is null, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100)), "the feed's lower price did not end the curtailment");
+        Assert.True(await Eventually.TrueAsync(() => Engine.Curtailment.PendingWaves.Count == 0 && !Engine.Curtailment.Targets().Values.Any(t => t.Action != CurtailAction.Resume), Applied, TimeSpan.FromMilliseconds(250)));
+    }
+
+    private static Task PublishPriceAsync(FarmMqttClient feed, decimal perMWh)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var json = new JsonObject
+        {
+            ["schema"] = "farm.v1.energy-price",
+            ["site"] = EndToEndFarm.Site,
+            ["pricePerMWh"] = perMWh,
+            ["currency"] = "EUR",
+            ["validFrom"] = now.AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["validUntil"] = now.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["publisher"] = "feed-e2e",
+        };
+        return feed.PublishAsync(new MqttApplicationMessage
+        {
+            Topic = SignalTopics.For(EndToEndFarm.Site, SignalTopics.EnergyPrice),
+            Payload = System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()),
+            Qos = MqttQualityOfServiceLevel.AtLeastOnce,
+        });
     }
 }

@@ -33,6 +33,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public const string PlatformPassword = "plat-e2e-pw";
     public const string ControllerPassword = "ctl-e2e-pw";
 
+    /// <summary>The site's energy price feed (broker user price-feed-e2e: writes farm/v1/e2e/signals/energy-price only).</summary>
+    public const string PriceFeedPassword = "price-e2e-pw";
+
     /// <summary>The read-only watching user: the broker allows one connection per user, so tests watch as this, never as the controller.</summary>
     public const string OperatorPassword = "op-e2e-pw";
 
@@ -390,7 +393,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
         IEnumerable<string> lines = Enumerable.Range(1, Racks).Select(r => $"agent:{Site}:{RackId(r)}:{AgentPassword(r)}")
             .Append($"controller:{ControllerPassword}")
             .Append($"operator:{OperatorPassword}")
-            .Append($"contract-platform:{PlatformPassword}");
+            .Append($"contract-platform:{PlatformPassword}")
+            .Append($"price-feed-{Site}:{PriceFeedPassword}");
         await File.WriteAllLinesAsync(credentials, lines);
         int port = FreeTcpPort.Next();
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
