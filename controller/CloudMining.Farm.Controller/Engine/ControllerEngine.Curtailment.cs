@@ -12,7 +12,13 @@ namespace CloudMining.Farm.Controller.Engine;
 // through the desired state (CurtailmentEnforcer) and books the curtailed TH·h and avoided kWh (CurtailmentLedger).
 public sealed partial class ControllerEngine : ICurtailmentOperations
 {
+    private const int MaxTopUps = 3;
+    private const int TopUpSettleTicks = 3;
     private readonly CurtailmentEnforcer _enforcer = new();
+    private string? _drBase;
+    private int _drTopUps;
+    private double _drExtraW;
+    private DateTimeOffset? _drAppliedSince;
     private readonly ICurtailmentStore? _curtailStore;
     private CurtailmentLedger? _curtailLedger;
     private DateTimeOffset? _curtailCredited;
@@ -37,6 +43,7 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
         string? key = largest is not null
             ? FormattableString.Invariant($"dr:{largest.Id}:{largest.ReduceKilowatts}")
             : _curtailment.Gate?.Curtailed == true && _curtailment.PriceAt(now) is not null ? "price" : null;
+        key = TopUp(key, largest, fleet, now);
         _enforcer.Update(
             key,
             before => EnforcedPlan(largest, before, now),
@@ -81,11 +88,55 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
     public async Task<IReadOnlyList<CurtailmentLedgerRow>> CurtailmentLedgerAsync(string assignee, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         _curtailStore is null ? [] : await _curtailStore.GetCurtailmentLedgerAsync(assignee, from, to, cancellationToken);
 
+    /// <summary>
+    /// Demand response is verified by the site's measured power (telemetry): once every curtailed miner is reported
+    /// applied and the readings had <see cref="TopUpSettleTicks"/> ticks to follow, a site still above its target (the
+    /// plan's measured power minus the reduction) gets a new plan shedding the gap more (sleeping miners still draw a
+    /// little, firmware tuners settle above their targets), at most <see cref="MaxTopUps"/> times per event.
+    /// </summary>
+    private string? TopUp(string? key, DemandResponseEvent? largest, FleetSnapshot fleet, DateTimeOffset now)
+    {
+        if (key is null || largest is null)
+        {
+            _drBase = null;
+            return key;
+        }
+
+        if (key != _drBase)
+        {
+            _drBase = key;
+            _drTopUps = 0;
+            _drExtraW = 0;
+            _drAppliedSince = null;
+        }
+
+        string current = _drTopUps == 0 ? key : FormattableString.Invariant($"{key}:top-up{_drTopUps}");
+        if (_enforcer.GoalKey != current || _enforcer.Plan is not { } held || !_enforcer.AllApplied())
+        {
+            _drAppliedSince = null;
+            return current;
+        }
+
+        _drAppliedSince ??= now;
+        double target = held.MeasuredPowerW - (largest.ReduceKilowatts * 1000);
+        double site = fleet.PowerW.Values.Sum();
+        if (_drTopUps >= MaxTopUps || now - _drAppliedSince.Value < _options.Durations().TickInterval * TopUpSettleTicks || site <= target)
+        {
+            return current;
+        }
+
+        _drTopUps++;
+        _drExtraW += (site - target) + (0.02 * largest.ReduceKilowatts * 1000);
+        _drAppliedSince = null;
+        LogTopUp(_logger, largest.Id, site, target, _drExtraW);
+        return FormattableString.Invariant($"{key}:top-up{_drTopUps}");
+    }
+
     /// <summary>The plan for the goal in force, with the miners curtailed now counted at their power and hashrate before.</summary>
     private CurtailmentPlan EnforcedPlan(DemandResponseEvent? largest, IReadOnlyDictionary<string, MinerCurtailment> before, DateTimeOffset now)
     {
         CurtailmentGoal goal = largest is not null
-            ? CurtailmentGoal.Reduce(largest.ReduceKilowatts, largest.End - now, FormattableString.Invariant($"demand-response event {largest.Id} ({largest.Source}): reduce {largest.ReduceKilowatts:0.#} kW until {largest.End:u}"))
+            ? CurtailmentGoal.Reduce(largest.ReduceKilowatts + (_drExtraW / 1000), largest.End - now, FormattableString.Invariant($"demand-response event {largest.Id} ({largest.Source}): reduce {largest.ReduceKilowatts:0.#} kW until {largest.End:u}"))
             : CurtailmentGoal.WholeHouse(FormattableString.Invariant($"price above the strike {_curtailment.Gate?.Settings.Strike}/MWh (strike gate): the house stops mining at a loss"));
         IReadOnlyList<CurtailmentCandidate> candidates = CurtailmentDesk.Candidates(_fleet.Current, _allocation.Assignments);
         if (before.Count > 0)
@@ -205,4 +256,7 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
 
     private IReadOnlyList<RestoreWave> Restore(CurtailmentPlan plan, DateTimeOffset now) =>
         RestoreSchedule.Build(plan.Steps, _curtailment.Options.RestoreWaveKw * 1000, _curtailment.Options.RestoreInterval, now);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Demand-response event {EventId}: measured site power {SiteW:0} W is above the target {TargetW:0} W with every curtailed miner applied; planning {ExtraW:0} W more")]
+    private static partial void LogTopUp(Microsoft.Extensions.Logging.ILogger logger, string eventId, double siteW, double targetW, double extraW);
 }

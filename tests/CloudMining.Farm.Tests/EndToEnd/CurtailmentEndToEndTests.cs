@@ -30,6 +30,22 @@ public sealed class CurtailmentEndToEndTests(CurtailmentFarmFixture fixture) : I
     private readonly EndToEndFarm _farm = fixture.Farm;
     private readonly PoolAccount _protPool = fixture.ProtPool;
 
+    /// <summary>Runs a test and then ends every signal it left (the farm is shared): nothing curtailed, no restore wave pending.</summary>
+    private async Task CleanAfterAsync(Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await Curtail.EndCurtailmentAsync(CancellationToken.None);
+            await Curtail.ApplyCurtailmentAsync(new CurtailmentRequest(Price: 10m), CancellationToken.None);
+            await Eventually.TrueAsync(() => Engine.Curtailment.GoalKey is null && Engine.Curtailment.PendingWaves.Count == 0, Applied, TimeSpan.FromMilliseconds(250));
+            await Curtail.EndCurtailmentAsync(CancellationToken.None);
+        }
+    }
+
     private ControllerEngine Engine => _farm.ControllerService<ControllerEngine>();
 
     private ICurtailmentOperations Curtail => _farm.ControllerService<ICurtailmentOperations>();
@@ -39,7 +55,9 @@ public sealed class CurtailmentEndToEndTests(CurtailmentFarmFixture fixture) : I
     private double SitePowerW() => _farm.ControllerService<FleetJudge>().Current.PowerW.Values.Sum();
 
     [Fact]
-    public async Task Price_above_the_strike_curtails_the_house_keeps_the_protected_contract_and_restores_in_waves()
+    public Task Price_above_the_strike_curtails_the_house_keeps_the_protected_contract_and_restores_in_waves() => CleanAfterAsync(Price_above_the_strike_curtails_the_house_keeps_the_protected_contract_and_restores_in_wavesCore);
+
+    private async Task Price_above_the_strike_curtails_the_house_keeps_the_protected_contract_and_restores_in_wavesCore()
     {
         double before = (await _farm.MeasurePoolsAsync(TimeSpan.FromSeconds(8))).GetValueOrDefault((_protPool.Url, _protPool.Worker));
         Assert.True(before > 0, "the protected contract's pool receives no work before curtailment");
@@ -100,7 +118,9 @@ public sealed class CurtailmentEndToEndTests(CurtailmentFarmFixture fixture) : I
     }
 
     [Fact]
-    public async Task Demand_response_brings_measured_site_power_below_the_target_by_the_deadline_house_first()
+    public Task Demand_response_brings_measured_site_power_below_the_target_by_the_deadline_house_first() => CleanAfterAsync(Demand_response_brings_measured_site_power_below_the_target_by_the_deadline_house_firstCore);
+
+    private async Task Demand_response_brings_measured_site_power_below_the_target_by_the_deadline_house_firstCore()
     {
         Assert.True(await Eventually.TrueAsync(() => SitePowerW() > 0, Applied, TimeSpan.FromMilliseconds(250)));
         double site = SitePowerW();
@@ -119,10 +139,10 @@ public sealed class CurtailmentEndToEndTests(CurtailmentFarmFixture fixture) : I
         Assert.Contains(plan.Steps, s => s.Owner == "e2e-curt");
         Assert.DoesNotContain(plan.Steps, s => s.Owner == "e2e-prot");
 
-        // Measured (telemetry) site power below the target by the deadline (one minute on this loaded test box).
+        // Measured (telemetry) site power below the target by the deadline (90 s on this loaded test box: plan, agents, read-back, telemetry, and one top-up if the site is still above it).
         double target = site - (reduceKw * 1000);
         Assert.True(
-            await Eventually.TrueAsync(() => SitePowerW() < target, Applied, TimeSpan.FromMilliseconds(250)),
+            await Eventually.TrueAsync(() => SitePowerW() < target, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250)),
             $"site power {SitePowerW():0} W is not below {target:0} W after {deadline.Elapsed.TotalSeconds:0} s; reported: {string.Join("; ", plan.Steps.Select(s => $"{s.MinerId}: {Engine.Curtailment.ReportedFor(s.MinerId)}"))}");
 
         await Curtail.EndCurtailmentAsync(CancellationToken.None);
@@ -131,7 +151,9 @@ public sealed class CurtailmentEndToEndTests(CurtailmentFarmFixture fixture) : I
     }
 
     [Fact]
-    public async Task A_price_from_the_price_feed_on_mqtt_curtails_the_house_and_a_lower_one_restores_it()
+    public Task A_price_from_the_price_feed_on_mqtt_curtails_the_house_and_a_lower_one_restores_it() => CleanAfterAsync(A_price_from_the_price_feed_on_mqtt_curtails_the_house_and_a_lower_one_restores_itCore);
+
+    private async Task A_price_from_the_price_feed_on_mqtt_curtails_the_house_and_a_lower_one_restores_itCore()
     {
         await using FarmMqttClient feed = await MqttTestClients.ConnectAsync(_farm.Broker, "price-feed-e2e", b => b.WithCredentials($"price-feed-{EndToEndFarm.Site}", EndToEndFarm.PriceFeedPassword));
         await PublishPriceAsync(feed, 150m);
