@@ -7,6 +7,8 @@
 #   contract-platform    reads farm/v1/+/allocation/# and farm/v1/+/capacity, nothing else, writes nothing
 #   operator             (optional) reads farm/v1/#, writes nothing: for watching with mosquitto_sub, since a second
 #                        connection with the controller's user would disconnect the controller
+#   price-feed-{site}    (optional) writes only farm/v1/{site}/signals/energy-price, reads nothing (curtailment prices)
+#   grid-gateway-{site}  (optional) writes only farm/v1/{site}/signals/demand-response, reads nothing
 # Install hook for ./install.sh --broker. Idempotent: re-running regenerates all three files.
 # Every client id is the user name (use_username_as_clientid): one connection per user, no session takeover.
 # max_packet_size is the farm's packet limit, FarmMqttLimits.MaxPacketSize in shared/CloudMining.Farm.Shared/Contract
@@ -24,7 +26,8 @@ Usage: scripts/broker-setup.sh --out DIR --credentials FILE [options]
 
   --out DIR            where mosquitto.conf, passwd and acl are written (created, mode 700)
   --credentials FILE   lines "username:password"; usernames: controller, contract-platform, operator (optional,
-                       read-only for watching), agent-{site}-{rack}
+                       read-only for watching), agent-{site}-{rack}, price-feed-{site} and grid-gateway-{site}
+                       (optional: who publishes energy prices and demand-response events for curtailment)
                        (the controller line also creates user controller-engine with the same password)
                        (site and rack as in the topic tree: no '/', '+', '#'; rack 'allocation'/'capacity' reserved).
                        Agent lines may be written "agent:{site}:{rack}:password" when site or rack contain '-'.
@@ -117,7 +120,11 @@ while IFS= read -r line || [ -n "$line" ]; do
       # %u can only substitute the whole user name as one level.
       printf '\nuser %s\ntopic write %s/status\ntopic write %s/miners/#\ntopic write %s/events\ntopic write %s/reported\ntopic read %s/desired\n' \
         "$user" "$base" "$base" "$base" "$base" "$base" >> "$acl.tmp" ;;
-    *) fail "$creds:$line_no: unknown role for user '$user' (controller, contract-platform, operator or agent-{site}-{rack})" ;;
+    price-feed-*|grid-gateway-*)
+      if [[ "$user" == price-feed-* ]]; then site="${user#price-feed-}"; signal=energy-price; else site="${user#grid-gateway-}"; signal=demand-response; fi
+      valid_id "$site" || fail "$creds:$line_no: site id '$site' of '$user' is not a valid topic level"
+      printf '\nuser %s\ntopic write farm/v1/%s/signals/%s\n' "$user" "$site" "$signal" >> "$acl.tmp" ;;
+    *) fail "$creds:$line_no: unknown role for user '$user' (controller, contract-platform, operator, agent-{site}-{rack}, price-feed-{site} or grid-gateway-{site})" ;;
   esac
   printf '%s:%s\n' "$user" "$password" >> "$passwd.tmp"
 done < "$creds"

@@ -80,6 +80,7 @@ public sealed partial class PoolReconciler
             Applied = desired is not null && refused.Count == 0 && statuses.All(s => s.State == ReportedMinerState.Applied && s.AppliedGeneration == generation),
             MinerStatus = statuses,
             Rejected = rejection,
+            Curtailment = desired is null ? null : _curtailment.Report(),
         };
         report = ReportedStateBudget.Fit(report);
 

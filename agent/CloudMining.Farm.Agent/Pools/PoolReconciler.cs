@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Curtailment;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
@@ -54,6 +55,7 @@ public sealed partial class PoolReconciler : BackgroundService
     private long _passes;
     private long _lastReconciledCycle;
     private ReportedPoolStatePayload? _lastReport;
+    private readonly CurtailmentApplier _curtailment;
 
     public PoolReconciler(
         DesiredPoolStateStore store,
@@ -78,6 +80,7 @@ public sealed partial class PoolReconciler : BackgroundService
         _options = options.Value;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _curtailment = new CurtailmentApplier(store.ProfileOf, reader, channels, events, time, logger);
 
         // Wired here, not in ExecuteAsync: the publisher subscribes when it connects, which may be before we run.
         publisher?.UseDesiredPoolState((message, _) =>
@@ -169,6 +172,9 @@ public sealed partial class PoolReconciler : BackgroundService
                 desired.Miners,
                 new ParallelOptions { MaxDegreeOfParallelism = MaxParallelMiners, CancellationToken = cancellationToken },
                 (assignment, ct) => new ValueTask(GuardedAsync(assignment, desired.Generation, health.GetValueOrDefault(assignment.MinerId), cycle.Cycle.StartedAt, ct)));
+
+            // Curtailment (sleep, power target, resume) rides on the same desired state and readings; see CurtailmentApplier.
+            await _curtailment.ApplyAsync(desired.Curtailment, health, cycle.Cycle.StartedAt, cancellationToken);
         }
 
         PublishReport(desired);

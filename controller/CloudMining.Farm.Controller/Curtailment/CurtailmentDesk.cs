@@ -160,6 +160,45 @@ public sealed partial class CurtailmentDesk
         LogEnded(_logger, Site);
     }
 
+    /// <summary>The operator's signals now (price, events not yet over) as JSON to store; null when there are none.</summary>
+    public string? OperatorSignalsJson()
+    {
+        DemandResponseEvent[] events = [.. _events.Where(e => e.Source == SignalSource.Operator)];
+        return _operatorPrice is null && events.Length == 0
+            ? null
+            : System.Text.Json.JsonSerializer.Serialize(new OperatorSignals(_operatorPrice, events), OperatorSignalsJsonContext.Default.OperatorSignals);
+    }
+
+    /// <summary>Takes back the operator's signals stored before a restart (events already over are dropped); a damaged document is logged and ignored.</summary>
+    public void RestoreOperatorSignals(string? json, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return;
+        }
+
+        try
+        {
+            OperatorSignals? stored = System.Text.Json.JsonSerializer.Deserialize(json, OperatorSignalsJsonContext.Default.OperatorSignals);
+            if (stored?.Price is { } price && price.Site == Site)
+            {
+                _operatorPrice = price;
+            }
+
+            foreach (DemandResponseEvent e in (stored?.Events ?? []).Where(e => e is not null && e.Site == Site && e.End > now && !_events.Any(x => x.Id == e.Id)))
+            {
+                _events.Add(e);
+            }
+
+            int events = _events.Count(e => e.Source == SignalSource.Operator);
+            LogRestored(_logger, Site, _operatorPrice?.PerMegawattHour, events);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            LogRestoreFailed(_logger, e, Site);
+        }
+    }
+
     /// <summary>The admitted, powered miners with what their agents report they can do and whom they are allocated to.</summary>
     public static IReadOnlyList<CurtailmentCandidate> Candidates(FleetSnapshot fleet, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments)
     {
@@ -250,6 +289,12 @@ public sealed partial class CurtailmentDesk
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Curtailment at site {Site}: operator signal recorded (price {Price}, reduce {ReduceKw} kW)")]
     private static partial void LogRecorded(ILogger logger, string site, decimal? price, double? reduceKw);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Curtailment at site {Site}: operator signals restored from the store (price {Price}, {Events} demand-response event(s))")]
+    private static partial void LogRestored(ILogger logger, string site, decimal? price, int events);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Curtailment at site {Site}: the stored operator signals cannot be read; they are ignored (record them again with farmctl curtail apply)")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception exception, string site);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Curtailment at site {Site}: operator signals ended")]
     private static partial void LogEnded(ILogger logger, string site);

@@ -7,6 +7,9 @@ namespace CloudMining.Farm.Controller.Curtailment;
 /// </summary>
 public sealed class CurtailmentOptions
 {
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Controller:Curtailment";
+
     public decimal? Strike { get; set; }
 
     public decimal Hysteresis { get; set; } = 10m;

@@ -17,7 +17,20 @@ internal sealed partial class CurtailmentRun
         var steps = new List<MinerCurtailment>(_order.Count);
         var impact = new Dictionary<string, (int Miners, double SavedW, double LostHs)>(StringComparer.Ordinal);
         double shed = 0;
-        foreach (int i in _order)
+        // The table reads strictly least efficient first within each tier: the house, then the curtailable contracts.
+        int[] order = [.. _order];
+        Array.Sort(order, (a, b) =>
+        {
+            int byTier = (_owner[a] == HousePool.AssigneeId ? 0 : 1).CompareTo(_owner[b] == HousePool.AssigneeId ? 0 : 1);
+            if (byTier != 0)
+            {
+                return byTier;
+            }
+
+            int byEfficiency = _joulesPerTerahash[b].CompareTo(_joulesPerTerahash[a]);
+            return byEfficiency != 0 ? byEfficiency : string.CompareOrdinal(_miners[a].MinerId, _miners[b].MinerId);
+        });
+        foreach (int i in order)
         {
             CurtailmentCandidate m = _miners[i];
             CurtailmentAction action = _action[i]!.Value;

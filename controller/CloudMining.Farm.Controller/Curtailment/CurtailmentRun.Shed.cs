@@ -87,16 +87,5 @@ internal sealed partial class CurtailmentRun
 
             return done;
         }
-
-        public void Sort(CurtailmentRun run)
-        {
-            double[] jth = run._joulesPerTerahash;
-            CurtailmentCandidate[] miners = run._miners;
-            Members.Sort((a, b) =>
-            {
-                int byEfficiency = jth[b].CompareTo(jth[a]);
-                return byEfficiency != 0 ? byEfficiency : string.CompareOrdinal(miners[a].MinerId, miners[b].MinerId);
-            });
-        }
     }
 }

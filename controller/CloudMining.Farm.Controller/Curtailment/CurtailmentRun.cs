@@ -82,9 +82,45 @@ internal sealed partial class CurtailmentRun
     private static bool IsMeasured(CurtailmentCandidate m) =>
         double.IsFinite(m.PowerW) && m.PowerW > 0 && double.IsFinite(m.HashrateHs) && m.HashrateHs >= 0;
 
+    /// <summary>
+    /// Every miner's index, least efficient first (most J/TH; ties by miner id): one sort of primitive keys for the
+    /// whole fleet, so each group is filled already in shedding order instead of being sorted with a comparer.
+    /// </summary>
+    private int[] LeastEfficientFirst()
+    {
+        int n = _miners.Length;
+        int[] order = new int[n];
+        double[] keys = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+            double j = _joulesPerTerahash[i];
+            keys[i] = double.IsNaN(j) ? double.PositiveInfinity : -j;
+        }
+
+        Array.Sort(keys, order);
+        for (int start = 0; start < n;)
+        {
+            int end = start + 1;
+            while (end < n && keys[end] == keys[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start, Comparer<int>.Create((a, b) => string.CompareOrdinal(_miners[a].MinerId, _miners[b].MinerId)));
+            }
+
+            start = end;
+        }
+
+        return order;
+    }
+
     private void Classify()
     {
-        for (int i = 0; i < _miners.Length; i++)
+        foreach (int i in LeastEfficientFirst())
         {
             CurtailmentCandidate m = _miners[i];
             _planned[i] = m.PowerW;
@@ -148,12 +184,8 @@ internal sealed partial class CurtailmentRun
             }
         }
 
-        // Least efficient first: most joules per terahash sheds the most power per terahash lost.
-        _house.Sort(this);
-        foreach (Group g in _contractGroups.Values)
-        {
-            g.Sort(this);
-        }
+        // Least efficient first (most joules per terahash sheds the most power per terahash lost): the groups were
+        // filled in that order by LeastEfficientFirst.
     }
 
     /// <summary>Whether the plan may touch a contract's hashrate; when not, why (for the notes).</summary>

@@ -5,7 +5,7 @@ namespace CloudMining.Farm.Controller.Curtailment;
 /// <summary>Curtailment plans and signals as the local API shows them.</summary>
 public static class CurtailmentViews
 {
-    public static CurtailmentPlanView Plan(string site, CurtailmentPlan plan, bool recorded, IReadOnlyList<RestoreWave> restore)
+    public static CurtailmentPlanView Plan(string site, CurtailmentPlan plan, bool recorded, IReadOnlyList<RestoreWave> restore, bool enforced = false)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(restore);
@@ -21,7 +21,7 @@ public static class CurtailmentViews
             [.. plan.Assignees.Select(a => new CurtailmentAssigneeView(a.Assignee, a.Curtailable, a.Miners, a.SavedW, a.LostHs))],
             plan.Notes,
             recorded,
-            Enforced: false,
+            Enforced: enforced,
             [.. restore.Select(w => new CurtailmentRestoreView(w.At, w.MinerIds, w.PowerW))]);
     }
 

@@ -22,6 +22,7 @@ public sealed partial class DesiredStatePublisher
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private bool _warnedNoHouse;
+    private readonly Dictionary<string, string> _curtailKeys = new(StringComparer.Ordinal);
 
     public DesiredStatePublisher(ControllerSite site, IOptions<EngineOptions> options, TimeProvider time, ILogger<DesiredStatePublisher> logger, IFarmPublisher? publisher = null)
     {
@@ -51,7 +52,8 @@ public sealed partial class DesiredStatePublisher
         IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments,
         IReadOnlyDictionary<string, Contract> contracts,
         DateTimeOffset now,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, MinerCurtailTarget>? curtailment = null)
     {
         ArgumentNullException.ThrowIfNull(miners);
         if (_publisher is null || version == 0)
@@ -68,7 +70,12 @@ public sealed partial class DesiredStatePublisher
         foreach (IGrouping<string, Miner> rack in miners.GroupBy(m => m.Rack).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             IReadOnlyList<MinerPoolAssignment> desired = DesiredStateBuilder.Build(rack.Where(m => !m.PoolsReadOnly).Select(m => m.Id), assignments, contracts, House);
-            if (!Tracker.HasChanged(rack.Key, desired))
+
+            // Curtailment rides on the same retained message (additive: older agents ignore it); a change of it alone publishes too.
+            IReadOnlyList<MinerCurtailTarget>? curtail = CurtailmentOf(rack, curtailment);
+            string curtailKey = curtail is null ? string.Empty : string.Join(';', curtail.Select(c => $"{c.MinerId}|{c.Action.ToWire()}|{c.PowerTargetW}"));
+            bool curtailChanged = curtailKey != _curtailKeys.GetValueOrDefault(rack.Key, string.Empty);
+            if (!Tracker.HasChanged(rack.Key, desired) && !curtailChanged)
             {
                 continue;
             }
@@ -82,11 +89,24 @@ public sealed partial class DesiredStatePublisher
                 Rack = rack.Key,
                 Generation = version,
                 Miners = desired,
+                Curtailment = curtail,
             };
             await _publisher.PublishAsync(FarmTopics.Desired(_site.Id, rack.Key), JsonSerializer.SerializeToUtf8Bytes(payload, FarmJsonContext.Default.DesiredPoolStatePayload), retain: true, cancellationToken);
             Tracker.Published(rack.Key, version, desired, now);
+            _curtailKeys[rack.Key] = curtailKey;
             LogPublished(_logger, version, rack.Key, desired.Count);
         }
+    }
+
+    private static List<MinerCurtailTarget>? CurtailmentOf(IEnumerable<Miner> rack, IReadOnlyDictionary<string, MinerCurtailTarget>? curtailment)
+    {
+        if (curtailment is null || curtailment.Count == 0)
+        {
+            return null;
+        }
+
+        List<MinerCurtailTarget> list = [.. rack.Select(m => curtailment.GetValueOrDefault(m.Id)).OfType<MinerCurtailTarget>().OrderBy(c => c.MinerId, StringComparer.Ordinal)];
+        return list.Count == 0 ? null : list;
     }
 
     /// <summary>Records an agent's reported pool state (generation applied, errors); another site's report is ignored.</summary>

@@ -1,13 +1,178 @@
 using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Curtailment.Signals;
+using CloudMining.Farm.Controller.Fleet;
+using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Engine;
 
 // ICurtailmentOperations: plans over the fleet as judged now, the current allocation and the active contracts, under
-// the engine's lock. Apply and end record the operator's signal; nothing is sent to the agents yet.
+// the engine's lock. Apply and end record (and store) the operator's signal; every tick enforces the signals in force
+// through the desired state (CurtailmentEnforcer) and books the curtailed TH·h and avoided kWh (CurtailmentLedger).
 public sealed partial class ControllerEngine : ICurtailmentOperations
 {
+    private const int MaxTopUps = 3;
+    private const int TopUpSettleTicks = 3;
+    private readonly CurtailmentEnforcer _enforcer = new();
+    private string? _drBase;
+    private int _drTopUps;
+    private double _drExtraW;
+    private DateTimeOffset? _drAppliedSince;
+    private readonly ICurtailmentStore? _curtailStore;
+    private CurtailmentLedger? _curtailLedger;
+    private DateTimeOffset? _curtailCredited;
+
+    /// <summary>What curtailment enforces now (held plan, restore waves, the agents' reports).</summary>
+    public CurtailmentEnforcer Curtailment => _enforcer;
+
+    /// <summary>One tick of curtailment: strike gate, held plan or restore, accounting; the targets go out with the desired state.</summary>
+    private async Task CurtailAsync(FleetSnapshot fleet, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_curtailLedger is null)
+        {
+            _curtailLedger = new CurtailmentLedger(_curtailStore is null ? null : await _curtailStore.LoadOpenCurtailmentAsync(cancellationToken));
+            if (_curtailStore is not null)
+            {
+                _curtailment.RestoreOperatorSignals(await _curtailStore.GetOperatorSignalsAsync(cancellationToken), now);
+            }
+        }
+
+        _curtailment.Observe(now);
+        DemandResponseEvent? largest = _curtailment.Events(now).Where(e => e.IsActiveAt(now)).MaxBy(e => e.ReduceKilowatts);
+        string? key = largest is not null
+            ? FormattableString.Invariant($"dr:{largest.Id}:{largest.ReduceKilowatts}")
+            : _curtailment.Gate?.Curtailed == true && _curtailment.PriceAt(now) is not null ? "price" : null;
+        key = TopUp(key, largest, fleet, now);
+        _enforcer.Update(
+            key,
+            before => EnforcedPlan(largest, before, now),
+            _curtailment.Options.RestoreWaveKw * 1000,
+            _curtailment.Options.RestoreInterval,
+            now);
+
+        // Accounting: what the curtailed miners do not hash and draw now, against their figures before.
+        TimeSpan cap = _options.Durations().TickInterval * 3;
+        DateTimeOffset from = _curtailCredited is { } previous ? (now - previous > cap ? now - cap : previous) : now;
+        _curtailCredited = now;
+        bool hadOpen = _curtailLedger.HasOpen;
+        var miners = fleet.Miners.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        _curtailLedger.Credit(
+            from,
+            now,
+            [.. _enforcer.Curtailed.Select(c => c.Step)],
+            id => (fleet.PowerW.TryGetValue(id, out double w) ? w : null, miners.TryGetValue(id, out Miner? m) ? m.MeasuredHashrate.HashesPerSecond : null));
+        IReadOnlyList<CurtailmentLedgerRow> rows = _curtailLedger.CloseCompletedHours(now, _contracts.All);
+        if (_curtailStore is not null && (rows.Count > 0 || _curtailLedger.HasOpen || hadOpen))
+        {
+            await _curtailStore.CloseCurtailmentHoursAsync(rows, _curtailLedger.OpenHours(), cancellationToken);
+        }
+    }
+
+    /// <summary>An MQTT curtailment signal (farm/v1/{site}/signals/+), taken under the engine's lock; refused ones are logged by the desk.</summary>
+    public async Task AcceptSignalAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _curtailment.Accept(topic, payload);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Closed curtailment ledger rows of an assignee (a contract id or "house").</summary>
+    public async Task<IReadOnlyList<CurtailmentLedgerRow>> CurtailmentLedgerAsync(string assignee, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        _curtailStore is null ? [] : await _curtailStore.GetCurtailmentLedgerAsync(assignee, from, to, cancellationToken);
+
+    /// <summary>
+    /// Demand response is verified by the site's measured power (telemetry): once every curtailed miner is reported
+    /// applied and the readings had <see cref="TopUpSettleTicks"/> ticks to follow, a site still above its target (the
+    /// plan's measured power minus the reduction) gets a new plan shedding the gap more (sleeping miners still draw a
+    /// little, firmware tuners settle above their targets), at most <see cref="MaxTopUps"/> times per event.
+    /// </summary>
+    private string? TopUp(string? key, DemandResponseEvent? largest, FleetSnapshot fleet, DateTimeOffset now)
+    {
+        if (key is null || largest is null)
+        {
+            _drBase = null;
+            return key;
+        }
+
+        if (key != _drBase)
+        {
+            _drBase = key;
+            _drTopUps = 0;
+            _drExtraW = 0;
+            _drAppliedSince = null;
+        }
+
+        string current = _drTopUps == 0 ? key : FormattableString.Invariant($"{key}:top-up{_drTopUps}");
+        if (_enforcer.GoalKey != current || _enforcer.Plan is not { } held || !_enforcer.AllApplied())
+        {
+            _drAppliedSince = null;
+            return current;
+        }
+
+        _drAppliedSince ??= now;
+        double target = held.MeasuredPowerW - (largest.ReduceKilowatts * 1000);
+        double site = fleet.PowerW.Values.Sum();
+        if (_drTopUps >= MaxTopUps || now - _drAppliedSince.Value < _options.Durations().TickInterval * TopUpSettleTicks || site <= target)
+        {
+            return current;
+        }
+
+        _drTopUps++;
+        _drExtraW += (site - target) + (0.02 * largest.ReduceKilowatts * 1000);
+        _drAppliedSince = null;
+        LogTopUp(_logger, largest.Id, site, target, _drExtraW);
+        return FormattableString.Invariant($"{key}:top-up{_drTopUps}");
+    }
+
+    /// <summary>The plan for the goal in force, with the miners curtailed now counted at their power and hashrate before.</summary>
+    private CurtailmentPlan EnforcedPlan(DemandResponseEvent? largest, IReadOnlyDictionary<string, MinerCurtailment> before, DateTimeOffset now)
+    {
+        CurtailmentGoal goal = largest is not null
+            ? CurtailmentGoal.Reduce(largest.ReduceKilowatts + (_drExtraW / 1000), largest.End - now, FormattableString.Invariant($"demand-response event {largest.Id} ({largest.Source}): reduce {largest.ReduceKilowatts:0.#} kW until {largest.End:u}"))
+            : CurtailmentGoal.WholeHouse(FormattableString.Invariant($"price above the strike {_curtailment.Gate?.Settings.Strike}/MWh (strike gate): the house stops mining at a loss"));
+        IReadOnlyList<CurtailmentCandidate> candidates = CurtailmentDesk.Candidates(_fleet.Current, _allocation.Assignments);
+        if (before.Count > 0)
+        {
+            candidates = [.. candidates.Select(c => before.TryGetValue(c.MinerId, out MinerCurtailment? b)
+                ? c with { PowerW = b.MeasuredPowerW, HashrateHs = b.SavedW > 0 ? b.LostHs * b.MeasuredPowerW / b.SavedW : c.HashrateHs }
+                : c)];
+        }
+
+        return CurtailmentPlanner.Plan(goal, candidates, CurtailmentDesk.Contracts(_contracts.ActiveAt(now)), _curtailment.Settings);
+    }
+
+    /// <summary>Per contract, the miners curtailed now and the hashrate they do not deliver (the plan's estimate), for the platform.</summary>
+    private Dictionary<string, (int Miners, double LostHs)> CurtailedByContract()
+    {
+        var map = new Dictionary<string, (int Miners, double LostHs)>(StringComparer.Ordinal);
+        foreach ((MinerCurtailment step, _) in _enforcer.Curtailed)
+        {
+            if (step.Owner != CloudMining.Farm.Controller.Contracts.HousePool.AssigneeId)
+            {
+                (int miners, double lost) = map.GetValueOrDefault(step.Owner);
+                map[step.Owner] = (miners + 1, lost + step.LostHs);
+            }
+        }
+
+        return map;
+    }
+
+    private async Task SaveOperatorSignalsAsync(CancellationToken cancellationToken)
+    {
+        if (_curtailStore is not null)
+        {
+            await _curtailStore.SetOperatorSignalsAsync(_curtailment.OperatorSignalsJson(), cancellationToken);
+        }
+    }
+
     public Task<CurtailmentStatusView> GetCurtailmentAsync(CancellationToken cancellationToken) =>
         LockedAsync(
             now =>
@@ -27,7 +192,9 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
                     gate?.Curtailed ?? false,
                     gate is null ? "no strike price set" : gate.Curtailed ? "curtailed by the strike gate" : "running",
                     signals,
-                    PlanNow(now, recorded: false)));
+                    _enforcer.Plan is { } held
+                        ? CurtailmentViews.Plan(_fleet.Site, held, recorded: true, Restore(held, now), enforced: _enforcer.AllApplied())
+                        : PlanNow(now, recorded: false)));
             },
             cancellationToken);
 
@@ -41,23 +208,25 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
     {
         ArgumentNullException.ThrowIfNull(request);
         return LockedAsync(
-            now =>
+            async now =>
             {
                 CurtailmentGoal goal = _curtailment.GoalFor(request, now);
                 _curtailment.Record(request, now);
-                return Task.FromResult(PlanFor(goal, now, recorded: true));
+                await SaveOperatorSignalsAsync(cancellationToken);
+                return PlanFor(goal, now, recorded: true);
             },
             cancellationToken);
     }
 
     public Task<CurtailmentPlanView> EndCurtailmentAsync(CancellationToken cancellationToken) =>
         LockedAsync(
-            now =>
+            async now =>
             {
                 // What the operator's signals curtail now is what comes back, staggered.
                 CurtailmentPlan before = Plan(CurrentGoal(now));
                 _curtailment.End();
-                return Task.FromResult(CurtailmentViews.Plan(_fleet.Site, before, recorded: true, Restore(before, now)));
+                await SaveOperatorSignalsAsync(cancellationToken);
+                return CurtailmentViews.Plan(_fleet.Site, before, recorded: true, Restore(before, now));
             },
             cancellationToken);
 
@@ -87,4 +256,7 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
 
     private IReadOnlyList<RestoreWave> Restore(CurtailmentPlan plan, DateTimeOffset now) =>
         RestoreSchedule.Build(plan.Steps, _curtailment.Options.RestoreWaveKw * 1000, _curtailment.Options.RestoreInterval, now);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Demand-response event {EventId}: measured site power {SiteW:0} W is above the target {TargetW:0} W with every curtailed miner applied; planning {ExtraW:0} W more")]
+    private static partial void LogTopUp(Microsoft.Extensions.Logging.ILogger logger, string eventId, double siteW, double targetW, double extraW);
 }

@@ -8,6 +8,7 @@ using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Controller.Platform;
 using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Settlement;
+using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -57,7 +58,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         OperatorReadModel views,
         CapacityCalculator capacity,
         CurtailmentDesk? curtailment = null,
-        ContractSettler? settler = null)
+        ContractSettler? settler = null,
+        IControllerStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -75,6 +77,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         _capacity = capacity ?? throw new ArgumentNullException(nameof(capacity));
         _curtailment = curtailment ?? new CurtailmentDesk(new ControllerSite(_fleet.Site), _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<CurtailmentDesk>.Instance);
         _settler = settler;
+        _curtailStore = store as ICurtailmentStore;
     }
 
     /// <summary>Desired generations published per rack and what the agents reported applied.</summary>
@@ -123,8 +126,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
                 await _settler.CloseDueAsync(now, _ledgerOrigin, _contracts.All, _contracts.Endings, cancellationToken);
             }
 
-            // Curtailment: the price in force through the site's strike gate (enforcement comes later; see docs/curtailment.md).
-            _curtailment.Observe(now);
+            // Curtailment: the price in force through the site's strike gate, demand response; held plan, staggered restore, accounting.
+            await CurtailAsync(fleet, now, cancellationToken);
 
             // Enforce and publish: lagging racks, desired state, the platform's view.
             _desired.CheckLagging(now);
@@ -138,7 +141,15 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     }
 
     /// <summary>Records an agent's reported pool state (generation applied, errors).</summary>
-    public void OnReported(ReportedPoolStatePayload report) => _desired.OnReported(report);
+    public void OnReported(ReportedPoolStatePayload report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        _desired.OnReported(report);
+        if (string.Equals(report.Site, _fleet.Site, StringComparison.Ordinal))
+        {
+            _enforcer.OnReported(report.Curtailment);
+        }
+    }
 
     public ValueTask DisposeAsync()
     {
@@ -181,8 +192,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     {
         try
         {
-            await _desired.PublishAsync(_allocation.Version, _fleet.Current.Miners, _allocation.Assignments, _contracts.NotEndedById(), now, cancellationToken);
-            await _platform.PublishAsync(_fleet.Current, _contracts, _allocation, _proof, now, forcePlatform, cancellationToken);
+            await _desired.PublishAsync(_allocation.Version, _fleet.Current.Miners, _allocation.Assignments, _contracts.NotEndedById(), now, cancellationToken, _enforcer.Targets());
+            await _platform.PublishAsync(_fleet.Current, _contracts, _allocation, _proof, now, forcePlatform, cancellationToken, CurtailedByContract());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

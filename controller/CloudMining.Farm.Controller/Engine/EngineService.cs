@@ -1,3 +1,4 @@
+using CloudMining.Farm.Controller.Curtailment.Signals;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
@@ -54,15 +55,19 @@ public sealed partial class EngineService : BackgroundService
             connected.TrySetResult();
             return Task.CompletedTask;
         };
-        var subscriber = new FarmSubscriber(_client, HandleAsync, _loggerFactory.CreateLogger<FarmSubscriber>());
+        // Curtailment signals (energy price, demand response) come on the same connection without the farm envelope.
+        var subscriber = new FarmSubscriber(_client, HandleAsync, _loggerFactory.CreateLogger<FarmSubscriber>()) { Ignore = t => SignalTopics.TryParse(t, out _, out _) };
+        _client.ApplicationMessageReceivedAsync += e => SignalTopics.TryParse(e.ApplicationMessage.Topic, out _, out _)
+            ? _engine.AcceptSignalAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), stoppingToken)
+            : Task.CompletedTask;
         try
         {
             await _client.StartAsync(stoppingToken);
             await connected.Task.WaitAsync(stoppingToken);
-            MqttClientSubscribeResult result = await subscriber.SubscribeAsync([$"{FarmTopics.Root}/{_options.Site}/+/reported"], stoppingToken);
+            MqttClientSubscribeResult result = await subscriber.SubscribeAsync([$"{FarmTopics.Root}/{_options.Site}/+/reported", SignalTopics.Filter(_options.Site)], stoppingToken);
             if (!result.AllGranted)
             {
-                throw new InvalidOperationException($"The broker refused the controller's subscription to farm/v1/{_options.Site}/+/reported; check the ACL of user {_options.Mqtt.Username ?? "(anonymous)"}.");
+                throw new InvalidOperationException($"The broker refused the controller's subscription to farm/v1/{_options.Site}/+/reported; check the ACL of user {_options.Mqtt.Username ?? "(anonymous)"} (it also reads farm/v1/{_options.Site}/signals/+).");
             }
         }
         catch (Exception e)

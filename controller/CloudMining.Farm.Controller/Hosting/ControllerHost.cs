@@ -1,4 +1,5 @@
 using CloudMining.Farm.Controller.Configuration;
+using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Operations;
@@ -88,6 +89,7 @@ public static class ControllerHost
             .Bind(HistoryOptions.SectionName, typeof(HistoryOptions))
             .Bind(Api.LocalApiOptions.SectionName, typeof(Api.LocalApiOptions))
             .Bind(PlatformPublishingOptions.SectionName, typeof(PlatformPublishingOptions))
+            .Bind(CurtailmentOptions.SectionName, typeof(CurtailmentOptions))
             .KnownHostKeys()
             .Bind(InfluxDBClientOptions.SectionName, typeof(InfluxDBClientOptions))
             .Bind(InfluxDBClientOptions.SectionName + ":Write", typeof(WriteOptions))
@@ -131,6 +133,7 @@ public static class ControllerHost
         var history = new HistoryOptions();
         var api = new Api.LocalApiOptions();
         var platform = new PlatformPublishingOptions();
+        var curtailment = new CurtailmentOptions();
         var influx = new InfluxDBClientOptions();
         var write = new WriteOptions();
 
@@ -169,6 +172,11 @@ public static class ControllerHost
             PlatformPublishingOptionsValidator.Check(platform, errors);
         }
 
+        if (BindSection(configuration, CurtailmentOptions.SectionName, curtailment, errors))
+        {
+            CurtailmentOptionsValidator.Check(curtailment, errors);
+        }
+
         // History is off by default so the embedded config runs without InfluxDB; only then do Influx keys matter.
         bool influxBound = BindSection(configuration, InfluxDBClientOptions.SectionName, influx, errors);
         if (influxBound)
@@ -205,7 +213,7 @@ public static class ControllerHost
             write.SpillDirectory = Path.Combine(store.Directory(), "influx-spill");
         }
 
-        return new ControllerSettings(controller, influx, write) { Configuration = configuration, Store = store, History = history, Api = api, Platform = platform };
+        return new ControllerSettings(controller, influx, write) { Configuration = configuration, Store = store, History = history, Api = api, Platform = platform, Curtailment = curtailment };
     }
 
     /// <summary>Binds <paramref name="section"/> into <paramref name="options"/>; a value the binder cannot read is added to <paramref name="errors"/> by its key.</summary>
@@ -252,6 +260,7 @@ public static class ControllerHost
         builder.Services.AddControllerHistory(settings);
         builder.Services.AddControllerApi(settings.Api);
         builder.Services.AddControllerPlatformPublishing(settings.Platform);
+        builder.Services.AddBoundOptions<CurtailmentOptions, CurtailmentOptionsValidator>(settings.Curtailment);
         builder.Services.AddSingleton(sp => new IngestService(
             settings.Controller,
             sp.GetRequiredService<FleetState>(),

@@ -1,3 +1,4 @@
+using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Api;
 using CloudMining.Farm.Controller.Configuration;
 using CloudMining.Farm.Controller.Engine;
@@ -27,6 +28,9 @@ public sealed record ControllerSettings(ControllerOptions Controller, InfluxDBCl
 
     /// <summary>Publishing for the contract platform (Controller:Engine:PlatformPublishInterval).</summary>
     public PlatformPublishingOptions Platform { get; init; } = new();
+
+    /// <summary>Controller:Curtailment:* (strike, hysteresis, minimum times, tariff, restore waves).</summary>
+    public CurtailmentOptions Curtailment { get; init; } = new();
 
     /// <summary>The engine (Controller:Engine), the instance <see cref="ControllerOptions.Engine"/> holds.</summary>
     public EngineOptions Engine => Controller.Engine;

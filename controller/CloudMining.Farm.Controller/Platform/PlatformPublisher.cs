@@ -35,8 +35,21 @@ public sealed class PlatformPublisher
         _publisher = publisher;
     }
 
+    private static ContractCurtailment CurtailmentOf(Contract c, IReadOnlyDictionary<string, (int Miners, double LostHs)>? curtailed)
+    {
+        if (!c.Curtailment.Curtailable)
+        {
+            return new ContractCurtailment(ContractCurtailment.Protected);
+        }
+
+        string period = CurtailmentTerms.Name(c.Curtailment.Period);
+        return curtailed is not null && curtailed.TryGetValue(c.Id, out (int Miners, double LostHs) now) && now.Miners > 0
+            ? new ContractCurtailment(ContractCurtailment.Curtailed, now.Miners, now.LostHs, c.Curtailment.AllowanceHours, period)
+            : new ContractCurtailment(ContractCurtailment.Curtailable, 0, 0, c.Curtailment.AllowanceHours, period);
+    }
+
     /// <summary>Publishes when due (or <paramref name="force"/>): every contract's allocation, then the capacity.</summary>
-    public async Task PublishAsync(FleetSnapshot fleet, ContractBook contracts, CurrentAllocation allocation, DeliveryProof proof, DateTimeOffset now, bool force, CancellationToken cancellationToken)
+    public async Task PublishAsync(FleetSnapshot fleet, ContractBook contracts, CurrentAllocation allocation, DeliveryProof proof, DateTimeOffset now, bool force, CancellationToken cancellationToken, IReadOnlyDictionary<string, (int Miners, double LostHs)>? curtailed = null)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(contracts);
@@ -51,7 +64,8 @@ public sealed class PlatformPublisher
         long version = allocation.Version;
         string signature = string.Join(
             ';',
-            contracts.All.Select(c => c.Id + "=" + contracts.StatusOf(c, now)).Append($"v{version}").Append($"u{cap.UnitsTotal}/{cap.UnitsSold}"));
+            contracts.All.Select(c => c.Id + "=" + contracts.StatusOf(c, now) + (curtailed is not null && curtailed.TryGetValue(c.Id, out var k) ? "/c" + k.Miners : string.Empty))
+                .Append($"v{version}").Append($"u{cap.UnitsTotal}/{cap.UnitsSold}"));
         bool due = force || signature != _lastSignature || _lastPublished is null || now - _lastPublished.Value >= _interval;
         if (!due)
         {
@@ -90,6 +104,7 @@ public sealed class PlatformPublisher
                 DeliveredHs = ended ? null : proof.DeliveredHs(c.Id),
                 Version = version,
                 Shares = shares,
+                Curtailment = CurtailmentOf(c, curtailed),
             };
             await _publisher.PublishAsync(FarmTopics.Allocation(_site.Id, c.Id), JsonSerializer.SerializeToUtf8Bytes(payload, FarmJsonContext.Default.AllocationPayload), retain: true, cancellationToken);
             if (ended)

@@ -137,5 +137,28 @@ public static class SqliteMigrations
             CREATE TRIGGER settlements_are_final_delete BEFORE DELETE ON settlements
             BEGIN SELECT RAISE(ABORT, 'a closed settlement is final and cannot be deleted'); END;
             """),
+
+        // Curtailment accounting (issue 14): closed hours per assignee (a contract id or 'house'), the open hours, and
+        // the operator's signals (one JSON document, so that a restart keeps them).
+        new(8, "curtailment ledger and operator signals", """
+            CREATE TABLE curtailment_ledger (
+                assignee TEXT NOT NULL,
+                hour TEXT NOT NULL,
+                curtailed_thh REAL NOT NULL,
+                avoided_kwh REAL NOT NULL,
+                PRIMARY KEY (assignee, hour)
+            );
+            CREATE TABLE curtailment_ledger_open (
+                assignee TEXT NOT NULL,
+                hour TEXT NOT NULL,
+                curtailed_thh REAL NOT NULL,
+                avoided_kwh REAL NOT NULL,
+                PRIMARY KEY (assignee, hour)
+            );
+            CREATE TABLE curtailment_signals (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                signals_json TEXT NOT NULL
+            );
+            """),
     ];
 }

@@ -41,6 +41,9 @@ public sealed partial class FarmSubscriber
 
     public DuplicateFilter Duplicates { get; } = new();
 
+    /// <summary>Topics another handler on the same client takes (e.g. the controller's curtailment signals, which carry no farm envelope): neither parsed nor counted.</summary>
+    public Func<string, bool>? Ignore { get; init; }
+
     /// <summary>Messages that arrived, before any filtering.</summary>
     public long Received => Interlocked.Read(ref _received);
 
@@ -67,6 +70,11 @@ public sealed partial class FarmSubscriber
     public async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (Ignore?.Invoke(message.Topic) == true)
+        {
+            return;
+        }
+
         Interlocked.Increment(ref _received);
         FarmReceivedMessage? parsed = Parse(message);
         if (parsed is null)

@@ -44,4 +44,7 @@ public sealed record AllocationPayload : FarmMessage
 
     /// <summary>Each miner serving the contract and the fraction of it (1 = whole miner, less = pool quota share).</summary>
     public IReadOnlyList<AllocationShare>? Shares { get; init; }
+
+    /// <summary>The contract's curtailment: protected, curtailable, or curtailed now (added within v1, issue 14).</summary>
+    public ContractCurtailment? Curtailment { get; init; }
 }

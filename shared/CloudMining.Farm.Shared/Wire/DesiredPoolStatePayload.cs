@@ -15,4 +15,11 @@ public sealed record DesiredPoolStatePayload : FarmMessage
     public required long Generation { get; init; }
 
     public required IReadOnlyList<MinerPoolAssignment> Miners { get; init; }
+
+    /// <summary>
+    /// Per miner of the rack the controller curtails or restores (added within v1; absent or empty: no curtailment).
+    /// Independent of <see cref="Miners"/>: a miner whose pools are read-only may still sleep. Agents that do not know
+    /// it ignore it; see docs/mqtt-contract.md, "Curtailment in the desired state".
+    /// </summary>
+    public IReadOnlyList<MinerCurtailTarget>? Curtailment { get; init; }
 }

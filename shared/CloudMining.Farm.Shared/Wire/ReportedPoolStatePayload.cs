@@ -31,6 +31,9 @@ public sealed record ReportedPoolStatePayload : FarmMessage
     /// <summary>The newest desired state the agent refused, when it is newer than <see cref="Generation"/> (added within v1).</summary>
     public ReportedRejection? Rejected { get; init; }
 
+    /// <summary>Per miner of the desired <c>curtailment[]</c>: how far the agent got (added within v1).</summary>
+    public IReadOnlyList<ReportedCurtailment>? Curtailment { get; init; }
+
     /// <inheritdoc />
     public override IReadOnlyList<string> UnknownStates() =>
         [.. (MinerStatus ?? []).Select((m, i) => (m, i)).Where(x => x.m is not null && x.m.State == ReportedMinerState.Unknown).Select(x => $"minerStatus[{x.i}].state")];

@@ -33,6 +33,9 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public const string PlatformPassword = "plat-e2e-pw";
     public const string ControllerPassword = "ctl-e2e-pw";
 
+    /// <summary>The site's energy price feed (broker user price-feed-e2e: writes farm/v1/e2e/signals/energy-price only).</summary>
+    public const string PriceFeedPassword = "price-e2e-pw";
+
     /// <summary>The read-only watching user: the broker allows one connection per user, so tests watch as this, never as the controller.</summary>
     public const string OperatorPassword = "op-e2e-pw";
 
@@ -46,6 +49,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
 
     private readonly SortedDictionary<int, IHost> _agents = [];
     private IHost? _controller;
+    private Action<JsonObject>? _controllerConfig;
     private SqliteControllerStore? _store;
 
     private EndToEndFarm(string folder, MosquittoBroker broker, SimulatedFarm sim)
@@ -87,7 +91,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
     public IEnumerable<SimulatedMiner> RackMiners(int rack) => Sim.Miners.Skip((rack - 1) * MinersPerRack).Take(MinersPerRack);
 
     /// <summary>Starts everything; <paramref name="controllerInProcess"/> false leaves the controller to the caller (a process on <see cref="ControllerConfigPath"/>).</summary>
-    public static async Task<EndToEndFarm> StartAsync(bool controllerInProcess = true)
+    public static async Task<EndToEndFarm> StartAsync(bool controllerInProcess = true, Action<JsonObject>? controllerConfig = null)
     {
         string folder = Directory.CreateTempSubdirectory("farm-e2e-").FullName;
         MosquittoBroker broker = await StartBrokerAsync(folder);
@@ -119,7 +123,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
                 WebPassword = spec.Firmware == "braiins-os" ? BosPassword : spec.WebPassword,
             },
         });
-        var farm = new EndToEndFarm(folder, broker, sim);
+        var farm = new EndToEndFarm(folder, broker, sim) { _controllerConfig = controllerConfig };
         try
         {
             await farm.WriteControllerConfigAsync();
@@ -331,6 +335,7 @@ public sealed class EndToEndFarm : IAsyncDisposable
             },
             ["Influx"] = new JsonObject { ["Enabled"] = false },
         };
+        _controllerConfig?.Invoke((JsonObject)config["Controller"]!);
         await File.WriteAllTextAsync(ControllerConfigPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
@@ -388,7 +393,8 @@ public sealed class EndToEndFarm : IAsyncDisposable
         IEnumerable<string> lines = Enumerable.Range(1, Racks).Select(r => $"agent:{Site}:{RackId(r)}:{AgentPassword(r)}")
             .Append($"controller:{ControllerPassword}")
             .Append($"operator:{OperatorPassword}")
-            .Append($"contract-platform:{PlatformPassword}");
+            .Append($"contract-platform:{PlatformPassword}")
+            .Append($"price-feed-{Site}:{PriceFeedPassword}");
         await File.WriteAllLinesAsync(credentials, lines);
         int port = FreeTcpPort.Next();
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Shared.Wire;
+
+namespace CloudMining.Farm.Controller.Curtailment;
+
+/// <summary>
+/// What the engine enforces of curtailment, tick by tick: while a goal is in force (a demand-response event, or the
+/// strike gate curtailed) the plan made when the goal began is held — sleeping miners draw nothing, so planning again
+/// every tick would wake them —; when the goal changes the plan is made again over the miners' power before curtailment;
+/// when it ends, the held miners come back in staggered waves (<see cref="RestoreSchedule"/>), each as a <c>resume</c>
+/// entry kept until its agent reports it applied. <see cref="Targets"/> is what goes into each rack's desired state.
+/// Not thread-safe but for <see cref="OnReported"/>: the engine calls the rest under its lock.
+/// </summary>
+public sealed class CurtailmentEnforcer
+{
+    /// <summary>A resume entry is dropped once applied, or after this long whatever the agent says (it stays in the log and events).</summary>
+    public static readonly TimeSpan ResumeKeptFor = TimeSpan.FromMinutes(10);
+
+    private readonly Dictionary<string, Held> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Held> _restoring = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (MinerCurtailTarget Target, DateTimeOffset Until)> _resuming = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ReportedCurtailment> _reported = new(StringComparer.Ordinal);
+    private readonly List<RestoreWave> _waves = [];
+    private string? _goalKey;
+
+    /// <summary>The goal being enforced ("price", "dr:{id}:{kW}"), or null.</summary>
+    public string? GoalKey => _goalKey;
+
+    /// <summary>The plan held while the goal is in force (null: none).</summary>
+    public CurtailmentPlan? Plan { get; private set; }
+
+    /// <summary>Switches between curtailed and not (each goal begun or ended counts once): what the hysteresis bounds.</summary>
+    public int Switches { get; private set; }
+
+    /// <summary>Restore waves not yet released.</summary>
+    public IReadOnlyList<RestoreWave> PendingWaves => _waves;
+
+    /// <summary>Miners curtailed now (held by the plan, or waiting for their restore wave), with the step that curtailed them.</summary>
+    public IEnumerable<(MinerCurtailment Step, DateTimeOffset Since)> Curtailed =>
+        _held.Values.Concat(_restoring.Values).Select(h => (h.Step, h.Since));
+
+    /// <summary>The desired curtailment per miner now: sleep or a power target for curtailed miners, resume for released ones.</summary>
+    public IReadOnlyDictionary<string, MinerCurtailTarget> Targets()
+    {
+        var targets = new Dictionary<string, MinerCurtailTarget>(StringComparer.Ordinal);
+        foreach (Held h in _held.Values.Concat(_restoring.Values))
+        {
+            targets[h.Step.MinerId] = h.Target;
+        }
+
+        foreach ((string id, (MinerCurtailTarget target, _)) in _resuming)
+        {
+            targets.TryAdd(id, target);
+        }
+
+        return targets;
+    }
+
+    /// <summary>
+    /// One tick: <paramref name="goalKey"/> names the goal in force (null: none); <paramref name="plan"/> is asked only
+    /// when a new goal begins, with the power each currently curtailed miner drew before (so it is planned as running).
+    /// </summary>
+    public void Update(string? goalKey, Func<IReadOnlyDictionary<string, MinerCurtailment>, CurtailmentPlan> plan, double restoreWaveW, TimeSpan restoreInterval, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (goalKey is not null && goalKey != _goalKey)
+        {
+            var before = _held.Values.Concat(_restoring.Values).ToDictionary(h => h.Step.MinerId, h => h.Step, StringComparer.Ordinal);
+            CurtailmentPlan next = plan(before);
+            var stillHeld = new Dictionary<string, Held>(StringComparer.Ordinal);
+            foreach (MinerCurtailment step in next.Steps)
+            {
+                DateTimeOffset since = _held.TryGetValue(step.MinerId, out Held? old) || _restoring.TryGetValue(step.MinerId, out old) ? old.Since : now;
+                stillHeld[step.MinerId] = new Held(step, since, TargetOf(step, since));
+                _resuming.Remove(step.MinerId);
+            }
+
+            // Miners the new plan does not curtail come back at once: the goal changed, not ended.
+            IEnumerable<MinerCurtailment> released = _held.Values.Concat(_restoring.Values).Where(h => !stillHeld.ContainsKey(h.Step.MinerId)).Select(h => h.Step).ToList();
+            if (_goalKey is null)
+            {
+                Switches++;
+            }
+
+            _held.Clear();
+            _restoring.Clear();
+            _waves.Clear();
+            foreach ((string id, Held h) in stillHeld)
+            {
+                _held[id] = h;
+            }
+
+            foreach (MinerCurtailment step in released)
+            {
+                Resume(step, now);
+            }
+
+            _goalKey = goalKey;
+            Plan = next;
+        }
+        else if (goalKey is null && _goalKey is not null)
+        {
+            // The goal ended: everything held comes back, in waves against inrush.
+            Switches++;
+            _goalKey = null;
+            Plan = null;
+            _waves.Clear();
+            _waves.AddRange(RestoreSchedule.Build([.. _held.Values.Select(h => h.Step)], restoreWaveW, restoreInterval, now));
+            foreach ((string id, Held h) in _held)
+            {
+                _restoring[id] = h;
+            }
+
+            _held.Clear();
+        }
+
+        // Release due waves.
+        while (_waves.Count > 0 && _waves[0].At <= now)
+        {
+            foreach (string id in _waves[0].MinerIds)
+            {
+                if (_restoring.Remove(id, out Held? h))
+                {
+                    Resume(h.Step, now);
+                }
+            }
+
+            _waves.RemoveAt(0);
+        }
+
+        // Resume entries leave the desired state once applied (or after a while).
+        foreach (string id in _resuming.Where(r => r.Value.Until <= now || (_reported.TryGetValue(r.Key, out ReportedCurtailment? rep) && rep.Action == CurtailAction.Resume && rep.State == ReportedMinerState.Applied)).Select(r => r.Key).ToList())
+        {
+            _resuming.Remove(id);
+        }
+    }
+
+    /// <summary>Takes an agent's report of its miners' curtailment.</summary>
+    public void OnReported(IReadOnlyList<ReportedCurtailment>? reported)
+    {
+        foreach (ReportedCurtailment r in reported ?? [])
+        {
+            if (r?.MinerId is { } id)
+            {
+                _reported[id] = r;
+            }
+        }
+    }
+
+    /// <summary>The agent's latest word on <paramref name="minerId"/>'s curtailment, if any.</summary>
+    public ReportedCurtailment? ReportedFor(string minerId) => _reported.GetValueOrDefault(minerId);
+
+    /// <summary>Whether every miner curtailed now is reported applied by its agent for the action it was given.</summary>
+    public bool AllApplied() =>
+        _held.Values.Concat(_restoring.Values).All(h => _reported.TryGetValue(h.Step.MinerId, out ReportedCurtailment? r) && r.Action == h.Target.Action && r.State == ReportedMinerState.Applied);
+
+    private void Resume(MinerCurtailment step, DateTimeOffset now) =>
+        _resuming[step.MinerId] = (new MinerCurtailTarget(step.MinerId, CurtailAction.Resume, step.Action == CurtailmentAction.LowerPower ? Math.Round(step.MeasuredPowerW) : null, now), now + ResumeKeptFor);
+
+    private static MinerCurtailTarget TargetOf(MinerCurtailment step, DateTimeOffset since) =>
+        step.Action == CurtailmentAction.Sleep
+            ? new MinerCurtailTarget(step.MinerId, CurtailAction.Sleep, null, since)
+            : new MinerCurtailTarget(step.MinerId, CurtailAction.PowerTarget, Math.Round(step.PowerTargetW ?? step.MeasuredPowerW), since);
+
+    private sealed record Held(MinerCurtailment Step, DateTimeOffset Since, MinerCurtailTarget Target);
+
+    /// <summary>The owner a step's cost is booked to: the house or the contract.</summary>
+    public static string OwnerOf(MinerCurtailment step) => step?.Owner ?? HousePool.AssigneeId;
+}
