@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace CloudMining.Farm.Ctl.Cli;
 
-/// <summary>`farmctl contracts add|list|show|end`.</summary>
+/// <summary>`farmctl contracts add|list|show|end|proof|link`.</summary>
 public static class ContractCommands
 {
     public static Command Create(CtlGlobals g)
@@ -13,7 +13,7 @@ public static class ContractCommands
         ArgumentNullException.ThrowIfNull(g);
         return new Command("contracts", "Sell, list, inspect and end hashrate contracts.")
         {
-            Add(g), List(g), Show(g), End(g),
+            Add(g), List(g), Show(g), End(g), ProofCommands.Proof(g), ProofCommands.Link(g),
         };
     }
 

@@ -41,4 +41,9 @@ public sealed record AllocationPayload : FarmMessage
 
     /// <summary>Each miner serving the contract and the fraction of it (1 = whole miner, less = pool quota share).</summary>
     public IReadOnlyList<AllocationShare>? Shares { get; init; }
+
+    // Added within v1 as an optional field (issue 13).
+
+    /// <summary>The contract's latest closed settlement period; absent until one has closed since the controller started.</summary>
+    public AllocationSettlement? Settlement { get; init; }
 }
