@@ -35,7 +35,8 @@ TXT
 
 # Debian packages the product and its tests use. Only those missing are installed. libgpiod2 is the native library
 # System.Device.Gpio's LibGpiodDriver loads (the agent's relays; a test opens a chip through it).
-APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics python3 python3-paho-mqtt libgpiod2 openssl curl)
+# chromium: the web-page tests drive Debian's browser through Playwright (no browser download).
+APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics python3 python3-paho-mqtt libgpiod2 openssl curl chromium)
 
 need_root() {
   if [ "$(id -u)" -ne 0 ]; then
