@@ -30,7 +30,8 @@ public static class DeliveryChart
         max = max > 0 && double.IsFinite(max) ? max * 1.1 : 1;
         double plotW = Width - Left - 10;
         double plotH = Height - Top - Bottom;
-        double slot = plotW / hours.Count;
+        // At most 40 px an hour, so a contract a few hours old does not show one bar as wide as the chart.
+        double slot = Math.Min(40, plotW / hours.Count);
         double Y(double v) => Top + plotH - (v / max * plotH);
 
         // Axis with three gridlines labelled in TH·h.
