@@ -37,7 +37,8 @@ TXT
 # System.Device.Gpio's LibGpiodDriver loads (the agent's relays; a test opens a chip through it). postgresql-15: the
 # controller's PostgreSQL store and standby tests start their own server from /usr/lib/postgresql/15/bin (as the
 # package's postgres user when run as root, since initdb refuses root).
-APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics postgresql-15 python3 python3-paho-mqtt libgpiod2 openssl curl)
+# chromium: the web-page tests drive Debian's browser through Playwright (no browser download).
+APT_PACKAGES=(mosquitto mosquitto-clients influxdb influxdb-client victoria-metrics postgresql-15 python3 python3-paho-mqtt libgpiod2 openssl curl chromium)
 
 need_root() {
   if [ "$(id -u)" -ne 0 ]; then

@@ -145,6 +145,15 @@ miners=$((racks * per_rack))
 # one listens on 50051, so each miner's WebPort in agent.json overrides the profile's port).
 web_port="${DEMO_WEB_PORT:-8080}"
 control="127.0.0.1:$(free_port)"
+# The pools' side: farm-sim serves Braiins Pool's, F2Pool's v2 and a hashrate-only API from its pool ledger, so the
+# controller's pool-side verifier reads the demo contracts' workers as it would read the real pools (docs/pool-apis.md).
+# One read-only key per customer, in files (the keys are passwords: never on farmctl's command line).
+pool_api="127.0.0.1:$(free_port)"
+mkdir -p "$state/pool-keys"
+for who in alice bob carol; do
+  [ -s "$state/pool-keys/$who" ] || head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$state/pool-keys/$who"
+done
+chmod 600 "$state"/pool-keys/*
 echo "demo: starting $miners simulated miners on $base and up ($racks racks x $per_rack, mixed firmwares)"
 dotnet "$sim_dir/farm-sim.dll" \
   --miners "$miners" \
@@ -155,6 +164,10 @@ dotnet "$sim_dir/farm-sim.dll" \
   --web-port "$web_port" \
   --load-balance \
   --control "$control" \
+  --pool-api "$pool_api" \
+  --pool-api-key "braiins:alice:$(cat "$state/pool-keys/alice")" \
+  --pool-api-key "f2pool:bob:$(cat "$state/pool-keys/bob")" \
+  --pool-api-key "hashrate-only:carol:$(cat "$state/pool-keys/carol")" \
   --manifest "$state/manifest.json" \
   >"$state/farm-sim.out" 2>&1 &
 sim_pid=$!
@@ -243,6 +256,8 @@ config = {
       "ProbationReadings": 3, "ProbationMin": 0.5,
       "ProfilesDirectory": os.path.join(here, "firmware-profiles"),
     },
+    # Read the simulated pools' APIs every 15 s (the real ones: every minute, within their published limits).
+    "PoolSide": {"PollInterval": "00:00:15", "Hold": "00:05:00"},
   },
   "Influx": {"Enabled": False},
 }
@@ -277,11 +292,15 @@ c = json.load(sys.stdin); unit = c["unitSizeHs"] / 1e12; free = c["unitsFree"]
 print(*[max(1, int(free * p)) * unit for p in (0.30, 0.20, 0.10)])')
 end="$(date -u -d '+30 days' +%Y-%m-%d)"
 farmctl contracts add --id demo-1 --customer alice --hashrate "$c1 TH/s" \
-  --pool-url stratum+tcp://pool-a.demo:3333 --worker alice.farm1 --end "$end" --maintenance-fee 0.05 --electricity-at-cost
+  --pool-url stratum+tcp://pool-a.demo:3333 --worker alice.farm1 --end "$end" --maintenance-fee 0.05 --electricity-at-cost \
+  --pool-api braiins --pool-api-url "http://$pool_api/" --pool-api-key-file "$state/pool-keys/alice"
 farmctl contracts add --id demo-2 --customer bob --hashrate "$c2 TH/s" \
-  --pool-url stratum+tcp://pool-b.demo:3333 --worker bob.rig --open-ended --negative-margin-days 3 --maintenance-fee 0.04
+  --pool-url stratum+tcp://pool-b.demo:3333 --worker bob.rig --open-ended --negative-margin-days 3 --maintenance-fee 0.04 \
+  --pool-api f2pool --pool-api-url "http://$pool_api/" --pool-api-key-file "$state/pool-keys/bob" \
+  --tolerance-percent 5 --make-good credit --credit-per-thh 0.002
 farmctl contracts add --id demo-3 --customer carol --hashrate "$c3 TH/s" \
-  --pool-url stratum+ssl://pool-c.demo:4443 --worker carol.cloud --end "$end" --electricity-at-cost
+  --pool-url stratum+ssl://pool-c.demo:4443 --worker carol.cloud --end "$end" --electricity-at-cost \
+  --pool-api hashrate-only --pool-api-url "http://$pool_api/" --pool-api-key-file "$state/pool-keys/carol"
 
 show() {
   farmctl fleet || true
@@ -300,6 +319,9 @@ What to type next (in another terminal, from $here):
     farmctl rebalance --dry-run        # which miners would move, and why
     farmctl miner drain sim-0001       # maintenance: its contract moves elsewhere first
     farmctl ledger export --csv        # hourly ledger rows (the first appear as hours close)
+    farmctl contracts proof demo-1     # per hour: target, delivered (ours and the pool's), miners, energy, fees; a plot
+    farmctl dashboard                  # the operator dashboard's link: open it in a browser on this machine
+    farmctl contracts link demo-1      # demo-1's proof page, the link its customer gets
 The local API needs the token in $token_file (the farmctl wrapper sends it); with curl:
     curl -s -H "Authorization: Bearer \$(cat $token_file)" $FARMCTL_API/v1/capacity
 Break things through the simulator's control API and watch the allocation follow:

@@ -18,4 +18,7 @@ namespace CloudMining.Farm.ControlApi;
 [JsonSerializable(typeof(CurtailmentRequest))]
 [JsonSerializable(typeof(CurtailmentPlanView))]
 [JsonSerializable(typeof(CurtailmentStatusView))]
+[JsonSerializable(typeof(ContractProofView))]
+[JsonSerializable(typeof(IReadOnlyList<SettlementView>))]
+[JsonSerializable(typeof(PageLinkView))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

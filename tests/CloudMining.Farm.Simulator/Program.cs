@@ -73,12 +73,19 @@ internal static partial class Program
         await using (farm)
         {
             ControlServer? control = null;
+            PoolApi.PoolApiServer? poolApi = null;
             try
             {
                 if (settings.Control is not null)
                 {
                     control = await ControlServer.StartAsync(farm, settings.Control, cancellationToken: stop.Token);
                     LogControlListening(log, control.Url);
+                }
+
+                if (settings.PoolApi is not null)
+                {
+                    poolApi = await PoolApi.PoolApiServer.StartAsync(farm, settings.PoolApi, settings.PoolApiAccounts, cancellationToken: stop.Token);
+                    LogPoolApiListening(log, poolApi.Url, settings.PoolApiAccounts.Count);
                 }
 
                 if (settings.ManifestPath is not null)
@@ -117,6 +124,11 @@ internal static partial class Program
                 {
                     await control.DisposeAsync();
                 }
+
+                if (poolApi is not null)
+                {
+                    await poolApi.DisposeAsync();
+                }
             }
         }
 
@@ -131,6 +143,9 @@ internal static partial class Program
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Control API listening on {ControlUrl}")]
     private static partial void LogControlListening(ILogger logger, Uri controlUrl);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pool APIs (Braiins, F2Pool v2, hashrate-only) listening on {PoolApiUrl} for {Accounts} read-only key(s)")]
+    private static partial void LogPoolApiListening(ILogger logger, Uri poolApiUrl, int accounts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote the manifest of {Miners} miners to {ManifestPath}")]
     private static partial void LogManifestWritten(ILogger logger, int miners, string manifestPath);

@@ -114,6 +114,12 @@ public sealed partial class LocalApiServer : IAsyncDisposable
         }
 
         LocalApiEndpoints.Map(app, operations, time, logger);
+
+        // The web pages and their read-only links (docs/web-pages.md): the pages need a link token, not the bearer token.
+        Pages.PageLinkKey links = Pages.PageLinkKey.LoadOrCreateBeside(token.Path);
+        IProofOperations? proof = operations as IProofOperations;
+        LocalApiEndpoints.MapProof(app, operations, proof, links, time, logger);
+        Pages.PageEndpoints.Map(app, operations, proof, links, time, logger);
         try
         {
             await app.StartAsync(cancellationToken);

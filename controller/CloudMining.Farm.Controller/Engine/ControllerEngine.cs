@@ -40,6 +40,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     private readonly CapacityCalculator _capacity;
     private readonly CurtailmentDesk _curtailment;
     private readonly ContractSettler? _settler;
+    private readonly ContractProofReader _proofReader;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _initialized;
     private DateTimeOffset _ledgerOrigin;
@@ -59,7 +60,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         CapacityCalculator capacity,
         CurtailmentDesk? curtailment = null,
         ContractSettler? settler = null,
-        IControllerStore? store = null)
+        IControllerStore? store = null,
+        ContractProofReader? proofReader = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -78,6 +80,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         _curtailment = curtailment ?? new CurtailmentDesk(new ControllerSite(_fleet.Site), _time, Microsoft.Extensions.Logging.Abstractions.NullLogger<CurtailmentDesk>.Instance);
         _settler = settler;
         _curtailStore = store as ICurtailmentStore;
+        _proofReader = proofReader ?? new ContractProofReader(null);
     }
 
     /// <summary>Desired generations published per rack and what the agents reported applied.</summary>
@@ -103,7 +106,10 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             await _fleet.SaveAdmissionsAsync(cancellationToken);
 
             // Prove what the pools accepted, and end the contracts the margin rule ends.
-            _ledger.CreditDelivered(_proof.Observe(fleet.Racks, _contracts.PoolIndex(now)));
+            IReadOnlyList<DeliveryCredit> credits = _proof.Observe(fleet.Racks, _contracts.PoolIndex(now));
+            _ledger.CreditDelivered(credits);
+            Dictionary<string, string> rackOf = fleet.RackOfMiner();
+            _proofReader.Recorder.CreditDelivered(credits, rackOf);
             foreach ((Contract due, string reason) in await _ledger.DueForTerminationAsync(_contracts.ActiveAt(now), now, cancellationToken))
             {
                 await EndContractAsync(due.Id, now, reason, cancellationToken);
@@ -120,10 +126,12 @@ public sealed partial class ControllerEngine : IAsyncDisposable
 
             // Ledger: energy of the shares since the last tick, completed hours closed, finished settlement periods settled.
             _ledger.CreditEnergy(now, fleet.PowerW, _allocation.Assignments);
+            _proofReader.Recorder.CreditShares(now, _allocation.Assignments, rackOf);
             await _ledger.CloseCompletedHoursAsync(now, _contracts.All, _contracts.Endings, cancellationToken);
+            await _proofReader.Recorder.FlushIfDueAsync(now, cancellationToken);
             if (_settler is not null)
             {
-                await _settler.CloseDueAsync(now, _ledgerOrigin, _contracts.All, _contracts.Endings, cancellationToken);
+                _platform.Settled(await _settler.CloseDueAsync(now, _ledgerOrigin, _contracts.All, _contracts.Endings, cancellationToken));
             }
 
             // Curtailment: the price in force through the site's strike gate, demand response; held plan, staggered restore, accounting.

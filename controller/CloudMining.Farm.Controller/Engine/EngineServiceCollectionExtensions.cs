@@ -70,6 +70,7 @@ public static class EngineServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<ContractSettler>>());
         });
+        services.AddSingleton(sp => new ContractProofReader(sp.GetRequiredService<IControllerStore>()));
         services.AddSingleton<DesiredStatePublisher>();
         services.AddSingleton<PlatformPublisher>();
         services.AddSingleton<OperatorReadModel>();
@@ -81,6 +82,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ControllerEngine>();
         services.AddSingleton<IControllerOperations>(sp => sp.GetRequiredService<ControllerEngine>());
         services.AddSingleton<ICurtailmentOperations>(sp => sp.GetRequiredService<ControllerEngine>());
+        services.AddSingleton<IProofOperations>(sp => sp.GetRequiredService<ControllerEngine>());
         return services;
     }
 }

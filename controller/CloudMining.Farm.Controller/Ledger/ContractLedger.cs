@@ -156,6 +156,9 @@ public sealed partial class ContractLedger
         return [.. rows.OrderBy(r => r.Hour).ThenBy(r => r.ContractId, StringComparer.Ordinal)];
     }
 
+    /// <summary>The hour in progress of <paramref name="contract"/>, as it stands at <paramref name="now"/> (see <see cref="HourlyLedger.OpenRow"/>).</summary>
+    public LedgerEntry OpenRow(Contract contract, DateTimeOffset now, DateTimeOffset? end) => Loaded().OpenRow(contract, now, end);
+
     private HourlyLedger Loaded() => _ledger ?? throw new InvalidOperationException("The ledger is used before LoadAsync.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger: closed {Rows} contract-hour row(s) up to {Hour:O}")]

@@ -127,6 +127,16 @@ public sealed class HourlyLedger
         return rows;
     }
 
+    /// <summary>
+    /// The hour in progress at <paramref name="now"/> of <paramref name="c"/> as it stands (target up to now, delivery
+    /// and energy so far), computed as its row will be at the close; nothing is closed or forgotten.
+    /// </summary>
+    public LedgerEntry OpenRow(Contract c, DateTimeOffset now, DateTimeOffset? end)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return Row(c, HourOf(now), c.Term.Start, end is { } e && e < now ? e : now);
+    }
+
     private LedgerEntry Row(Contract c, DateTimeOffset hour, DateTimeOffset start, DateTimeOffset? end)
     {
         DateTimeOffset from = Max(hour, start);

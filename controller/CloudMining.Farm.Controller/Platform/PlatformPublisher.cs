@@ -23,6 +23,8 @@ public sealed class PlatformPublisher
     private readonly IFarmPublisher? _publisher;
     private readonly TimeSpan _interval;
     private readonly HashSet<string> _finalPublished = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AllocationSettlement> _settled = new(StringComparer.Ordinal);
+    private bool _settledPending;
     private DateTimeOffset? _lastPublished;
     private string? _lastSignature;
 
@@ -48,6 +50,38 @@ public sealed class PlatformPublisher
             : new ContractCurtailment(ContractCurtailment.Curtailable, 0, 0, c.Curtailment.AllowanceHours, period);
     }
 
+    /// <summary>
+    /// Remembers the settlements just closed: each contract's latest rides on its allocation message (the optional
+    /// "settlement" field) from the next publish on, which is forced.
+    /// </summary>
+    public void Settled(IReadOnlyList<Settlement.ContractSettlement> closed)
+    {
+        ArgumentNullException.ThrowIfNull(closed);
+        foreach (Settlement.ContractSettlement s in closed.OrderBy(s => s.PeriodStart))
+        {
+            _settled[s.ContractId] = new AllocationSettlement
+            {
+                PeriodStart = s.PeriodStart,
+                PeriodEnd = s.PeriodEnd,
+                TargetThh = s.TargetTerahashHours,
+                DeliveredThh = s.DeliveredTerahashHours,
+                ShortfallThh = s.ShortfallTerahashHours,
+                ToleratedThh = s.ToleratedTerahashHours,
+                MakeGood = s.MakeGood == Settlement.MakeGoodKind.Credit ? "credit" : "extra-hours",
+                MakeGoodThh = s.MakeGoodTerahashHours,
+                ExtraHours = s.ExtraHours,
+                Credit = s.Credit,
+                EnergyKwh = s.EnergyKilowattHours,
+                MaintenanceFee = s.MaintenanceFee,
+                ElectricityCost = s.ElectricityCost,
+                PoolThh = s.PoolTerahashHours,
+                ClosedAt = s.ClosedAt,
+            };
+            _finalPublished.Remove(s.ContractId);
+            _settledPending = true;
+        }
+    }
+
     /// <summary>Publishes when due (or <paramref name="force"/>): every contract's allocation, then the capacity.</summary>
     public async Task PublishAsync(FleetSnapshot fleet, ContractBook contracts, CurrentAllocation allocation, DeliveryProof proof, DateTimeOffset now, bool force, CancellationToken cancellationToken, IReadOnlyDictionary<string, (int Miners, double LostHs)>? curtailed = null)
     {
@@ -66,7 +100,7 @@ public sealed class PlatformPublisher
             ';',
             contracts.All.Select(c => c.Id + "=" + contracts.StatusOf(c, now) + (curtailed is not null && curtailed.TryGetValue(c.Id, out var k) ? "/c" + k.Miners : string.Empty))
                 .Append($"v{version}").Append($"u{cap.UnitsTotal}/{cap.UnitsSold}"));
-        bool due = force || signature != _lastSignature || _lastPublished is null || now - _lastPublished.Value >= _interval;
+        bool due = force || _settledPending || signature != _lastSignature || _lastPublished is null || now - _lastPublished.Value >= _interval;
         if (!due)
         {
             return;
@@ -105,6 +139,7 @@ public sealed class PlatformPublisher
                 Version = version,
                 Shares = shares,
                 Curtailment = CurtailmentOf(c, curtailed),
+                Settlement = _settled.GetValueOrDefault(c.Id),
             };
             await _publisher.PublishAsync(FarmTopics.Allocation(_site.Id, c.Id), JsonSerializer.SerializeToUtf8Bytes(payload, FarmJsonContext.Default.AllocationPayload), retain: true, cancellationToken);
             if (ended)
@@ -132,6 +167,7 @@ public sealed class PlatformPublisher
             ReserveHs = cap.Reserve.HashesPerSecond,
         };
         await _publisher.PublishAsync(FarmTopics.Capacity(_site.Id), JsonSerializer.SerializeToUtf8Bytes(capacityPayload, FarmJsonContext.Default.CapacityPayload), retain: true, cancellationToken);
+        _settledPending = false;
         _lastSignature = signature;
         _lastPublished = now;
     }

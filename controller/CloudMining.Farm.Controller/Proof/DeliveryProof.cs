@@ -63,7 +63,7 @@ public sealed partial class DeliveryProof
                 double delta = _meter.Observe(live.MinerId, key, diff, at, out DateTimeOffset since);
                 if (delta > 0 && pools.TryGetValue(key, out string? contractId))
                 {
-                    credits.Add(new DeliveryCredit(contractId, since, at, delta));
+                    credits.Add(new DeliveryCredit(contractId, since, at, delta, live.MinerId));
                 }
             }
         }

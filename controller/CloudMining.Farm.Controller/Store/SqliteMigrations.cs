@@ -160,5 +160,19 @@ public static class SqliteMigrations
                 signals_json TEXT NOT NULL
             );
             """),
+
+        // The miners that served each contract-hour and their share (share × hours held) for `farmctl contracts proof`
+        // and the proof page; rows are added to while the hour is open. Nothing else reads or depends on it.
+        new(9, "ledger miner hours", """
+            CREATE TABLE ledger_miner_hours (
+                contract_id TEXT NOT NULL,
+                hour TEXT NOT NULL,
+                miner_id TEXT NOT NULL,
+                rack TEXT NOT NULL,
+                share_hours REAL NOT NULL,
+                delivered_thh REAL NOT NULL,
+                PRIMARY KEY (contract_id, hour, miner_id)
+            );
+            """),
     ];
 }

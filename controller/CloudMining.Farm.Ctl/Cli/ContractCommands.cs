@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace CloudMining.Farm.Ctl.Cli;
 
-/// <summary>`farmctl contracts add|list|show|end`.</summary>
+/// <summary>`farmctl contracts add|list|show|end|proof|link`.</summary>
 public static class ContractCommands
 {
     public static Command Create(CtlGlobals g)
@@ -13,7 +13,7 @@ public static class ContractCommands
         ArgumentNullException.ThrowIfNull(g);
         return new Command("contracts", "Sell, list, inspect and end hashrate contracts.")
         {
-            Add(g), List(g), Show(g), End(g),
+            Add(g), List(g), Show(g), End(g), ProofCommands.Proof(g), ProofCommands.Link(g),
         };
     }
 
@@ -32,9 +32,17 @@ public static class ContractCommands
         var electricity = new Option<bool>("--electricity-at-cost") { Description = "Bill the measured energy of the contract's miners at cost." };
         var curtailHours = new Option<double?>("--curtail-allowance-hours") { Description = "Make the contract curtailable for up to this many hours per --curtail-period; without it the contract is protected (never curtailed)." };
         var curtailPeriod = new Option<string?>("--curtail-period") { Description = "The period the curtailment allowance renews over: day, week or month (default month)." };
+        var poolApi = new Option<string?>("--pool-api") { Description = "Check delivery on the pool's side too: the pool's API, braiins, f2pool or hashrate-only (docs/pool-apis.md)." };
+        var poolApiUrl = new Option<string?>("--pool-api-url") { Description = "The pool API's base URL, e.g. https://pool.braiins.com/ (with --pool-api)." };
+        var poolApiKeyFile = new Option<string?>("--pool-api-key-file") { Description = "A file holding the customer's read-only pool API key (kept like a password; never on the command line)." };
+        var poolApiAccount = new Option<string?>("--pool-api-account") { Description = "The pool account, when it is not the worker name's part before the first dot." };
+        var tolerance = new Option<double?>("--tolerance-percent") { Description = "Settlement: shortfall per period that is not made good, percent of the target (default: the controller's)." };
+        var makeGood = new Option<string?>("--make-good") { Description = "Settlement: how shortfall beyond the tolerance is made good, extra-hours or credit." };
+        var credit = new Option<decimal?>("--credit-per-thh") { Description = "Settlement: credit per missing TH·h, with --make-good credit." };
         var command = new Command("add", "Sell a contract: validated, refused beyond free capacity, allocated at once.")
         {
             id, customer, hashrate, poolUrl, worker, start, end, openEnded, negativeDays, fee, electricity, curtailHours, curtailPeriod,
+            poolApi, poolApiUrl, poolApiKeyFile, poolApiAccount, tolerance, makeGood, credit,
         };
         command.SetAction((parse, ct) => g.RunAsync(parse, async (client, json) =>
         {
@@ -77,7 +85,9 @@ public static class ContractCommands
                 parse.GetValue(fee),
                 parse.GetValue(electricity),
                 allowance,
-                period);
+                period,
+                PoolWatchFrom(parse.GetValue(poolApi), parse.GetValue(poolApiUrl), parse.GetValue(poolApiKeyFile), parse.GetValue(poolApiAccount)),
+                SettlementFrom(parse.GetValue(tolerance), parse.GetValue(makeGood), parse.GetValue(credit)));
             var answer = await client.AddContractAsync(request, ct);
             if (json)
             {
@@ -89,6 +99,49 @@ public static class ContractCommands
             ContractTables.RenderDetail(g.Console.Tables, answer.Value);
         }, ct));
         return command;
+    }
+
+    private static PoolWatchRequest? PoolWatchFrom(string? kind, string? url, string? keyFile, string? account)
+    {
+        if (kind is null)
+        {
+            return url is null && keyFile is null && account is null
+                ? null
+                : throw new CtlUsageException("--pool-api-url, --pool-api-key-file and --pool-api-account go with --pool-api braiins|f2pool|hashrate-only.");
+        }
+
+        if (url is null || keyFile is null)
+        {
+            throw new CtlUsageException("--pool-api needs --pool-api-url URL and --pool-api-key-file FILE (the customer's read-only key).");
+        }
+
+        string path = Path.GetFullPath(keyFile);
+        string key;
+        try
+        {
+            key = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CtlUsageException($"cannot read the pool API key file {path}: {e.Message}");
+        }
+
+        return key.Length == 0 ? throw new CtlUsageException($"the pool API key file {path} is empty; put the customer's read-only key in it.") : new PoolWatchRequest(kind, url, key, account);
+    }
+
+    private static SettlementTermsRequest? SettlementFrom(double? tolerance, string? makeGood, decimal? credit)
+    {
+        if (tolerance is null && makeGood is null && credit is null)
+        {
+            return null;
+        }
+
+        if (tolerance is null || makeGood is null)
+        {
+            throw new CtlUsageException("settlement terms need both --tolerance-percent P and --make-good extra-hours|credit (leave all out for the controller's defaults).");
+        }
+
+        return new SettlementTermsRequest(tolerance.Value, makeGood, credit);
     }
 
     private static Command List(CtlGlobals g)

@@ -21,6 +21,7 @@ public static class FarmctlCli
             AllocationCommands.Rebalance(g),
             LedgerCommands.Create(g),
             CurtailCommands.Create(g),
+            ProofCommands.Dashboard(g),
         };
         root.Options.Add(g.Api);
         root.Options.Add(g.TokenFile);

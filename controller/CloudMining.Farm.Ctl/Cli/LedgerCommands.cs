@@ -19,12 +19,19 @@ public static class LedgerCommands
         var to = new Option<string?>("--to") { Description = "End hour, exclusive (ISO 8601, UTC; default: now)." };
         var csv = new Option<bool>("--csv") { Description = $"Write CSV with the header {LedgerCsv.Header}." };
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of standard output." };
-        var export = new Command("export", "Hourly ledger rows per contract: target and delivered TH·h, shortfall, energy, fees.") { contract, from, to, csv, output };
+        var settlements = new Option<bool>("--settlements") { Description = $"Export the closed settlement periods instead of the hours (CSV header {SettlementCsv.Header}); --from/--to select by period start." };
+        var export = new Command("export", "Hourly ledger rows per contract: target and delivered TH·h, shortfall, energy, fees; or, with --settlements, the settled periods.") { contract, from, to, csv, output, settlements };
         export.SetAction((parse, ct) => g.RunAsync(parse, async (client, json) =>
         {
             if (json && parse.GetValue(csv))
             {
                 throw new CtlUsageException("give --csv or --json, not both.");
+            }
+
+            if (parse.GetValue(settlements))
+            {
+                await ExportSettlementsAsync(g, client, parse.GetValue(contract), CtlDates.Parse(parse.GetValue(from), "--from"), CtlDates.Parse(parse.GetValue(to), "--to"), json, parse.GetValue(csv), parse.GetValue(output), ct);
+                return;
             }
 
             var answer = await client.GetLedgerAsync(parse.GetValue(contract), CtlDates.Parse(parse.GetValue(from), "--from"), CtlDates.Parse(parse.GetValue(to), "--to"), ct);
@@ -55,7 +62,34 @@ public static class LedgerCommands
         return new Command("ledger", "The hourly ledger of every contract.") { export };
     }
 
-    private static async Task WriteAsync(CtlGlobals g, string? file, int rows, Func<TextWriter, Task> write)
+    private static async Task ExportSettlementsAsync(CtlGlobals g, Client.ControllerApiClient client, string? contract, DateTimeOffset? from, DateTimeOffset? to, bool json, bool csv, string? file, CancellationToken ct)
+    {
+        var answer = await client.GetSettlementsAsync(contract, from, to, ct);
+        if (json || csv)
+        {
+            await WriteAsync(g, file, answer.Value.Count, async writer =>
+            {
+                if (json)
+                {
+                    await writer.WriteLineAsync(JsonPretty.Format(answer.Json));
+                }
+                else
+                {
+                    await SettlementCsv.WriteAsync(writer, answer.Value, ct);
+                }
+            }, "settlement");
+            return;
+        }
+
+        if (file is not null)
+        {
+            throw new CtlUsageException("--output writes a file; add --csv (or --json) to say which format.");
+        }
+
+        ProofTables.RenderSettlements(g.Console.Tables, answer.Value);
+    }
+
+    private static async Task WriteAsync(CtlGlobals g, string? file, int rows, Func<TextWriter, Task> write, string what = "ledger")
     {
         if (file is null)
         {
@@ -74,7 +108,7 @@ public static class LedgerCommands
             throw new CtlUsageException($"cannot write {path}: {e.Message}");
         }
 
-        await g.Console.Error.WriteLineAsync($"farmctl: wrote {rows} ledger row(s) to {path}");
+        await g.Console.Error.WriteLineAsync($"farmctl: wrote {rows} {what} row(s) to {path}");
     }
 
     private static void Render(IAnsiConsole console, IReadOnlyList<LedgerEntry> rows)

@@ -86,6 +86,40 @@ public sealed class ControllerApiClient : IDisposable
         return SendAsync(HttpMethod.Get, "v1/ledger" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query)), Json.IReadOnlyListLedgerEntry, ct);
     }
 
+    public Task<ApiResponse<ContractProofView>> GetContractProofAsync(string id, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"v1/contracts/{Escape(id)}/proof" + Query(null, from, to), Json.ContractProofView, ct);
+
+    public Task<ApiResponse<IReadOnlyList<SettlementView>>> GetSettlementsAsync(string? contractId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, "v1/settlements" + Query(contractId, from, to), Json.IReadOnlyListSettlementView, ct);
+
+    public Task<ApiResponse<PageLinkView>> GetContractLinkAsync(string id, CancellationToken ct) => SendAsync(HttpMethod.Get, $"v1/contracts/{Escape(id)}/link", Json.PageLinkView, ct);
+
+    public Task<ApiResponse<PageLinkView>> GetDashboardLinkAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "v1/dashboard/link", Json.PageLinkView, ct);
+
+    /// <summary>The absolute address of a page path the API answered (e.g. "/proof/demo-1?key=…").</summary>
+    public Uri PageAddress(string path) => new(Api, path);
+
+    private static string Query(string? contractId, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var query = new List<string>();
+        if (!string.IsNullOrEmpty(contractId))
+        {
+            query.Add("contract=" + Uri.EscapeDataString(contractId));
+        }
+
+        if (from is { } f)
+        {
+            query.Add("from=" + Uri.EscapeDataString(f.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (to is { } t)
+        {
+            query.Add("to=" + Uri.EscapeDataString(t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return query.Count == 0 ? string.Empty : "?" + string.Join('&', query);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string Escape(string id) => Uri.EscapeDataString(id);

@@ -47,4 +47,9 @@ public sealed record AllocationPayload : FarmMessage
 
     /// <summary>The contract's curtailment: protected, curtailable, or curtailed now (added within v1, issue 14).</summary>
     public ContractCurtailment? Curtailment { get; init; }
+
+    // Added within v1 as an optional field (issue 13).
+
+    /// <summary>The contract's latest closed settlement period; absent until one has closed since the controller started.</summary>
+    public AllocationSettlement? Settlement { get; init; }
 }

@@ -24,11 +24,13 @@ internal sealed class SimOptions
     private readonly Option<string?> _manifest = new("--manifest") { Description = "Write a JSON manifest of the miners to this file instead of listing them." };
     private readonly Option<double> _bootDelay = new("--boot-delay") { Description = "Seconds from power-on until the API answers.", DefaultValueFactory = _ => 30 };
     private readonly Option<bool> _startOff = new("--start-off") { Description = "Start every miner powered off (its relay open) until POST /miners/{id}/power turns it on." };
+    private readonly Option<string?> _poolApi = new("--pool-api") { Description = "Loopback address:port where the simulated pools serve Braiins Pool's, F2Pool's v2 and a hashrate-only API from their ledger (docs/pool-apis.md)." };
+    private readonly Option<string[]> _poolApiKey = new("--pool-api-key") { Description = "A read-only key the pool APIs accept, STYLE:ACCOUNT:KEY with STYLE braiins, f2pool or hashrate-only; repeatable.", AllowMultipleArgumentsPerToken = false };
     private readonly Option<double> _shareDifficulty = new("--share-difficulty") { Description = "Share difficulty of the simulated pools.", DefaultValueFactory = _ => 65536 };
 
     public RootCommand CreateCommand() => new("farm-sim: simulated ASIC miners answering the CGMiner API on loopback, with faults and power control.")
     {
-        _miners, _firmware, _model, _base, _port, _shared, _seed, _control, _write, _webPort, _permissive, _loadBalance, _manifest, _bootDelay, _shareDifficulty, _startOff,
+        _miners, _firmware, _model, _base, _port, _shared, _seed, _control, _write, _webPort, _permissive, _loadBalance, _manifest, _bootDelay, _shareDifficulty, _startOff, _poolApi, _poolApiKey,
     };
 
     public SimSettings Bind(ParseResult parse)
@@ -74,6 +76,37 @@ internal sealed class SimOptions
             return new SimSettings(empty, null, null, $"--control {control} is not a loopback address; the control API only listens on loopback (e.g. 127.0.0.1:8028).");
         }
 
+        IPEndPoint? poolApi = null;
+        string? poolApiText = parse.GetValue(_poolApi);
+        if (poolApiText is not null && (!IPEndPoint.TryParse(poolApiText, out poolApi) || !IPAddress.IsLoopback(poolApi.Address)))
+        {
+            return new SimSettings(empty, null, null, $"--pool-api '{poolApiText}' is not a loopback address:port; write e.g. 127.0.0.1:8090.");
+        }
+
+        var accounts = new List<PoolApi.PoolApiAccount>();
+        foreach (string text in parse.GetValue(_poolApiKey) ?? [])
+        {
+            string[] parts = text.Split(':', 3);
+            PoolApi.PoolApiStyle? style = parts[0].ToLowerInvariant() switch
+            {
+                "braiins" => PoolApi.PoolApiStyle.Braiins,
+                "f2pool" => PoolApi.PoolApiStyle.F2Pool,
+                "hashrate-only" => PoolApi.PoolApiStyle.HashrateOnly,
+                _ => null,
+            };
+            if (parts.Length != 3 || style is null || parts[1].Length == 0 || parts[2].Length == 0)
+            {
+                return new SimSettings(empty, null, null, $"--pool-api-key '{parts[0]}:…' is not STYLE:ACCOUNT:KEY with STYLE braiins, f2pool or hashrate-only.");
+            }
+
+            accounts.Add(new PoolApi.PoolApiAccount(style.Value, parts[2], parts[1]));
+        }
+
+        if (accounts.Count > 0 && poolApi is null)
+        {
+            return new SimSettings(empty, null, null, "--pool-api-key needs --pool-api ADDRESS:PORT (where the pool APIs listen).");
+        }
+
         TimeSpan bootDelay = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(_bootDelay)));
         double shareDifficulty = parse.GetValue(_shareDifficulty);
         bool startOn = !parse.GetValue(_startOff);
@@ -97,7 +130,7 @@ internal sealed class SimOptions
             Strategy = parse.GetValue(_loadBalance) ? PoolStrategy.LoadBalance : PoolStrategy.Failover,
             Customize = (_, s) => s with { BootDelay = bootDelay, ShareDifficulty = shareDifficulty, PoweredOnAtStart = startOn },
         };
-        return new SimSettings(farm, control, parse.GetValue(_manifest));
+        return new SimSettings(farm, control, parse.GetValue(_manifest)) { PoolApi = poolApi, PoolApiAccounts = accounts };
     }
 
     private static string[] Split(string? text) =>

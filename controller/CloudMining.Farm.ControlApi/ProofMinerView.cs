@@ -1,0 +1,8 @@
+namespace CloudMining.Farm.ControlApi;
+
+/// <summary>
+/// One miner's part in a contract-hour: <paramref name="ShareHours"/> is its share × the time it held it (1 = the whole
+/// miner for the whole hour, 0.5 = half its hashrate by pool quota, or the whole miner for half the hour), and the TH·h
+/// its accepted difficulty proved for the contract.
+/// </summary>
+public sealed record ProofMinerView(string MinerId, string Rack, double ShareHours, double DeliveredTerahashHours);

@@ -1,0 +1,7 @@
+namespace CloudMining.Farm.Controller.Proof;
+
+/// <summary>
+/// One miner's part in one contract-hour: its share × the seconds it held it, as hours (<paramref name="ShareHours"/>),
+/// and the TH·h its accepted difficulty proved for the contract. Rows for the same key add up.
+/// </summary>
+public sealed record MinerHour(string ContractId, DateTimeOffset Hour, string MinerId, string Rack, double ShareHours, double DeliveredTerahashHours);

@@ -1,0 +1,39 @@
+using System.Globalization;
+using CloudMining.Farm.ControlApi;
+
+namespace CloudMining.Farm.Ctl.Ledger;
+
+/// <summary>
+/// `farmctl contracts proof ID --csv`: one row per contract-hour, the ledger's columns plus the pool's TH·h and the
+/// miners that served the hour as "id:share_hours" joined by ';'. Invariant culture, hours as ISO 8601 UTC.
+/// </summary>
+public static class ProofCsv
+{
+    public const string Header = "contract_id,hour_utc,in_progress,target_th_h,delivered_th_h,pool_th_h,shortfall_th_h,energy_kwh,maintenance_fee,electricity_cost,miners";
+
+    public static async Task WriteAsync(TextWriter writer, ContractProofView proof, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(proof);
+        await writer.WriteAsync((Header + "\n").AsMemory(), cancellationToken);
+        foreach (ProofHourView h in proof.Hours.OrderBy(h => h.Hour))
+        {
+            string line = string.Join(
+                ',',
+                CsvText.Field(proof.ContractId),
+                CsvText.Hour(h.Hour),
+                h.Open ? "true" : "false",
+                CsvText.Number(h.TargetTerahashHours),
+                CsvText.Number(h.DeliveredTerahashHours),
+                h.PoolTerahashHours is { } p ? CsvText.Number(p) : string.Empty,
+                CsvText.Number(h.ShortfallTerahashHours),
+                CsvText.Number(h.EnergyKilowattHours),
+                h.MaintenanceFee.ToString(CultureInfo.InvariantCulture),
+                h.ElectricityCost.ToString(CultureInfo.InvariantCulture),
+                CsvText.Field(string.Join(';', h.Miners.Select(m => m.MinerId + ":" + CsvText.Number(m.ShareHours)))));
+            await writer.WriteAsync((line + "\n").AsMemory(), cancellationToken);
+        }
+
+        await writer.FlushAsync(cancellationToken);
+    }
+}
