@@ -45,7 +45,7 @@ public sealed class AgentMqttOptionsValidatorTests
     [Theory]
     [InlineData("4")]
     [InlineData("3.1")]
-    [InlineData("v5")]
+    [InlineData("mqtt5")]
     public void A_protocol_version_the_agent_does_not_speak_is_an_error_naming_the_key(string version)
     {
         AgentOptions o = Options();
