@@ -4,7 +4,7 @@ using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
-using CloudMining.Farm.Agent.Telemetry;
+using CloudMining.Farm.Agent.Link;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Capabilities;
@@ -57,7 +57,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
         MinerChannels channels,
         FirmwareProfileCatalog catalog,
         RackEventBus? events,
-        TelemetryPublisher? publisher,
+        AgentMqttLink? link,
         IOptions<AgentOptions> options,
         TimeProvider time,
         ILogger<MinerCapabilityService> logger,
@@ -73,10 +73,10 @@ public sealed partial class MinerCapabilityService : BackgroundService
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         Interval = interval is { } i && i > TimeSpan.Zero ? i : DefaultInterval;
         _prober = new CapabilityProber(channels.Writer, time);
-        if (publisher is not null)
+        if (link is not null)
         {
-            publisher.UseCapabilities(() => Current);
-            Changed += (_, _) => publisher.QueueStatus();
+            link.UseCapabilities(() => Current);
+            Changed += (_, _) => link.QueueStatus();
         }
     }
 

@@ -2,6 +2,7 @@ using CloudMining.Farm.Agent.Capabilities;
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
+using CloudMining.Farm.Agent.Link;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Power;
@@ -80,6 +81,11 @@ public static class AgentHost
             sp.GetRequiredService<ILogger<MinerHealthTracker>>()));
         builder.Services.AddSingleton<IMinerReader>(overrides.Reader ?? (sp => MinerReaderFactory.Create(sp.GetRequiredService<IOptions<AgentOptions>>().Value)));
         builder.Services.AddSingleton<RackEventBus>();
+
+        // The MQTT link first: hosted services stop in reverse order, so its users (telemetry, desired-state intake,
+        // reported state) stop before it says goodbye and disconnects.
+        builder.Services.AddSingleton<AgentMqttLink>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentMqttLink>());
         PoolReconciliation.AddTo(builder.Services); // desired pool state, IDesiredPoolStateView, the reconciler
         builder.Services.AddSingleton<RackPoller>();
         builder.Services.AddSingleton<PollingService>();
@@ -92,7 +98,7 @@ public static class AgentHost
             sp.GetRequiredService<MinerChannels>(),
             sp.GetRequiredService<FirmwareProfileCatalog>(),
             sp.GetRequiredService<RackEventBus>(),
-            sp.GetRequiredService<TelemetryPublisher>(),
+            sp.GetRequiredService<AgentMqttLink>(),
             sp.GetRequiredService<IOptions<AgentOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<MinerCapabilityService>>()));

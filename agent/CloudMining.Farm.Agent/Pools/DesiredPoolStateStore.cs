@@ -2,6 +2,7 @@ using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
+using CloudMining.Farm.Mqtt.Subscription;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace CloudMining.Farm.Agent.Pools;
 
 /// <summary>
-/// The rack's desired pool state: takes it from the controller (raw MQTT payloads), validates all of it first, keeps a
+/// The rack's desired pool state: takes it from the controller (read by the shared <see cref="FarmMessageDecoder"/>, the
+/// subscriber code every farm/v1 consumer uses; see <see cref="DesiredStateIntake"/>), validates all of it first, keeps a
 /// usable one in <c>{StateDirectory}/desired-pools.json</c> (temp file, fsync, rename: a crash leaves the old or the
 /// new file, never half of one) and loads that file at start, so the agent keeps enforcing through restarts and
 /// controller outages. A state that is unusable as a whole (unparsable, larger than <see cref="MaxPayloadBytes"/>, for
@@ -113,26 +115,38 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         return _catalog.TryGet(name, out FirmwareProfile profile) ? profile : null;
     }
 
-    /// <summary>Parses, validates and (when valid and new) stores a payload from the desired topic.</summary>
+    /// <summary>The topic this rack's desired state comes on.</summary>
+    public string DesiredTopic => FarmTopics.Desired(_options.Site, _options.RackId);
+
+    /// <summary>
+    /// Reads a payload of the desired topic with the shared <see cref="FarmMessageDecoder"/> (size limit, schema,
+    /// envelope, site and rack of the topic), then validates and (when valid and new) stores it.
+    /// </summary>
     public DesiredIntakeOutcome Accept(ReadOnlyMemory<byte> payload, string source)
     {
-        if (payload.Length > MaxPayloadBytes)
-        {
-            return Reject(null, $"the payload is {payload.Length} bytes; at most {MaxPayloadBytes} are read (DesiredPoolStateStore.MaxPayloadBytes); the controller must send a smaller state", source);
-        }
+        FarmDecodeResult decoded = FarmMessageDecoder.Decode(DesiredTopic, payload, maxPayloadBytes: MaxPayloadBytes);
+        return decoded.Message is { Payload: DesiredPoolStatePayload desired }
+            ? Accept(desired, source)
+            : Refuse(decoded.Rejection ?? new FarmRejectedMessage(DesiredTopic, FarmRejection.Malformed, $"not a {DesiredPoolStatePayload.SchemaId} payload"), source);
+    }
 
-        DesiredPoolStatePayload? desired;
-        try
+    /// <summary>
+    /// Refuses a message of the desired topic that the shared decoder refused: nothing changes, one
+    /// <c>pools/desired-rejected</c> event is raised and the rejection goes into the reported state.
+    /// </summary>
+    public DesiredIntakeOutcome Refuse(FarmRejectedMessage rejection, string source)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        var claimed = rejection.Payload as DesiredPoolStatePayload;
+        string reason = rejection.Kind switch
         {
-            desired = ParseDesired(payload);
-        }
-        catch (JsonException e)
-        {
-            // The parser's message can quote property names from the payload: bounded like every other echo.
-            return Reject(null, $"not valid {DesiredPoolStatePayload.SchemaId} JSON: {BoundedText.Echo(e.Message, 300)}", source);
-        }
+            FarmRejection.TooLarge => $"{rejection.Problem} (DesiredPoolStateStore.MaxPayloadBytes); the controller must send a smaller state",
 
-        return Accept(desired!, source);
+            // For another site or rack: say it the way the validator says every whole-state problem.
+            FarmRejection.Misattributed when claimed is not null => WholeStateProblems(claimed) ?? rejection.Problem,
+            _ => rejection.Problem,
+        };
+        return Reject(claimed?.Generation, reason, source);
     }
 
     /// <summary>Validates and (when valid and new) stores a parsed desired state.</summary>
@@ -199,20 +213,13 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
         _storedGeneration = desired.Generation;
     }
 
-    private static DesiredPoolStatePayload ParseDesired(ReadOnlyMemory<byte> json)
+    private string? WholeStateProblems(DesiredPoolStatePayload desired)
     {
-        using JsonDocument doc = JsonDocument.Parse(json);
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        lock (_gate)
         {
-            throw new JsonException($"the payload is a JSON {doc.RootElement.ValueKind}, not an object");
+            DesiredPoolStateValidation validation = DesiredPoolStateValidator.Validate(desired, _options, _storedGeneration, ProfileOf);
+            return validation.IsUsable ? null : Summary(validation.Problems);
         }
-
-        if (!doc.RootElement.TryGetProperty("schema", out JsonElement schema) || schema.ValueKind != JsonValueKind.String || schema.GetString() != DesiredPoolStatePayload.SchemaId)
-        {
-            throw new JsonException($"\"schema\" must be \"{DesiredPoolStatePayload.SchemaId}\"");
-        }
-
-        return doc.RootElement.Deserialize(FarmJsonContext.Default.DesiredPoolStatePayload) ?? throw new JsonException("the payload is null");
     }
 
     private static bool SameContent(DesiredPoolStatePayload a, DesiredPoolStatePayload b) =>
@@ -254,19 +261,34 @@ public sealed partial class DesiredPoolStateStore : IDesiredPoolStateView
             return;
         }
 
-        DesiredPoolStatePayload desired;
+        FarmDecodeResult decoded;
         try
         {
-            desired = ParseDesired(File.ReadAllBytes(FilePath));
+            // Read by the same decoder as what arrives over MQTT (no size limit: the file was accepted once).
+            decoded = FarmMessageDecoder.Decode(DesiredTopic, File.ReadAllBytes(FilePath));
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Kept on disk for a look; the controller's retained state replaces it once the broker is reachable.
             LogLoadFailed(_logger, FilePath, e.Message);
             return;
         }
 
-        _storedGeneration = desired.Generation;
+        if ((decoded.Message?.Payload ?? decoded.Rejection?.Payload) is DesiredPoolStatePayload { } parsed)
+        {
+            // Even a state that is not usable any more holds its generation: an older one must not follow it.
+            _storedGeneration = parsed.Generation;
+        }
+
+        if (decoded.Message?.Payload is not DesiredPoolStatePayload desired)
+        {
+            // Kept on disk for a look; the controller's retained state replaces it once the broker is reachable.
+            string problem = decoded.Rejection?.Kind == FarmRejection.Misattributed && decoded.Rejection.Payload is DesiredPoolStatePayload other
+                ? Summary(DesiredPoolStateValidator.Validate(other, _options, null, ProfileOf).Problems)
+                : decoded.Rejection?.Problem ?? "not a desired pool state";
+            LogLoadFailed(_logger, FilePath, problem);
+            return;
+        }
+
         DesiredPoolStateValidation validation = DesiredPoolStateValidator.Validate(desired, _options, null, ProfileOf);
         if (!validation.IsUsable)
         {

@@ -93,7 +93,7 @@ public sealed partial class PoolReconciler
 
         _lastReportKey = key;
         Volatile.Write(ref _lastReport, report);
-        _publisher?.QueueReported(report);
+        _reported?.Queue(report);
         Reported?.Invoke(this, report);
     }
 }

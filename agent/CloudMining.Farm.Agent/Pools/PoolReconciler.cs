@@ -6,7 +6,6 @@ using CloudMining.Farm.Agent.Curtailment;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
-using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Shared.Wire;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Channels;
@@ -26,7 +25,7 @@ namespace CloudMining.Farm.Agent.Pools;
 /// applied at that generation. A miner already right gets no command. A refusal (no write access, a read-only
 /// firmware, an error reply, a read-back that does not match) is reported and retried after a backoff that doubles
 /// from <see cref="FirstRetryDelay"/> to <see cref="MaxRetryDelay"/>; an unreachable miner waits until it answers.
-/// After each change the rack's reported state is published (retained) through the telemetry publisher.
+/// After each change the rack's reported state is published (retained) through the <see cref="ReportedStatePublisher"/>.
 /// </summary>
 public sealed partial class PoolReconciler : BackgroundService
 {
@@ -43,7 +42,7 @@ public sealed partial class PoolReconciler : BackgroundService
     private readonly MinerChannels _channels;
     private readonly PoolCredentials _credentials;
     private readonly RackEventBus _events;
-    private readonly TelemetryPublisher? _publisher;
+    private readonly ReportedStatePublisher? _reported;
     private readonly AgentOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PoolReconciler> _logger;
@@ -64,7 +63,7 @@ public sealed partial class PoolReconciler : BackgroundService
         MinerChannels channels,
         PoolCredentials credentials,
         RackEventBus events,
-        TelemetryPublisher? publisher,
+        ReportedStatePublisher? reported,
         IOptions<AgentOptions> options,
         TimeProvider time,
         ILogger<PoolReconciler> logger)
@@ -76,18 +75,11 @@ public sealed partial class PoolReconciler : BackgroundService
         _channels = channels ?? throw new ArgumentNullException(nameof(channels));
         _credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
         _events = events ?? throw new ArgumentNullException(nameof(events));
-        _publisher = publisher;
+        _reported = reported;
         _options = options.Value;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _curtailment = new CurtailmentApplier(store.ProfileOf, reader, channels, events, time, logger);
-
-        // Wired here, not in ExecuteAsync: the publisher subscribes when it connects, which may be before we run.
-        publisher?.UseDesiredPoolState((message, _) =>
-        {
-            store.Accept(message.Payload, "MQTT " + message.Topic);
-            return Task.CompletedTask;
-        });
     }
 
     /// <summary>Raised after each reconciliation pass whose reported state differs from the previous one.</summary>
@@ -99,7 +91,7 @@ public sealed partial class PoolReconciler : BackgroundService
     /// <summary>The number of the poll cycle the last finished pass worked from (0 before the first cycle).</summary>
     public long LastReconciledCycle => Interlocked.Read(ref _lastReconciledCycle);
 
-    /// <summary>The latest reported state built (envelope fields are filled by the publisher).</summary>
+    /// <summary>The latest reported state built (envelope fields are stamped by the MQTT link).</summary>
     public ReportedPoolStatePayload? LastReport => Volatile.Read(ref _lastReport);
 
     /// <summary>Feeds a finished poll cycle (the polling service does this through its event).</summary>

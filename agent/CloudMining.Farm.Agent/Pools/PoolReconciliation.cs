@@ -2,7 +2,7 @@ using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
-using CloudMining.Farm.Agent.Telemetry;
+using CloudMining.Farm.Agent.Link;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.MinerApi;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Agent.Pools;
 
-/// <summary>Registers pool reconciliation in the agent host: the desired state store (also as <see cref="IDesiredPoolStateView"/>), pool passwords, the write channels and the reconciler service.</summary>
+/// <summary>Registers pool reconciliation in the agent host: the desired state store (also as <see cref="IDesiredPoolStateView"/>), its intake and the reported-state publisher on the <see cref="AgentMqttLink"/>, pool passwords, the write channels and the reconciler service.</summary>
 public static class PoolReconciliation
 {
     public static IServiceCollection AddTo(IServiceCollection services)
@@ -35,6 +35,11 @@ public static class PoolReconciliation
             sp.GetRequiredService<RackEventBus>(),
             sp.GetRequiredService<ILogger<DesiredPoolStateStore>>()));
         services.AddSingleton<IDesiredPoolStateView>(sp => sp.GetRequiredService<DesiredPoolStateStore>());
+
+        // The link's users for pools: desired state in (read by the shared subscriber code), reported state out.
+        services.AddSingleton(sp => new DesiredStateIntake(sp.GetRequiredService<AgentMqttLink>(), sp.GetRequiredService<DesiredPoolStateStore>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DesiredStateIntake>());
+        services.AddSingleton(sp => new ReportedStatePublisher(sp.GetRequiredService<AgentMqttLink>(), sp.GetRequiredService<IOptions<AgentOptions>>()));
         services.AddSingleton(sp => new PoolReconciler(
             sp.GetRequiredService<DesiredPoolStateStore>(),
             sp.GetRequiredService<PollingService>(),
@@ -42,7 +47,7 @@ public static class PoolReconciliation
             sp.GetRequiredService<MinerChannels>(),
             sp.GetRequiredService<PoolCredentials>(),
             sp.GetRequiredService<RackEventBus>(),
-            sp.GetRequiredService<TelemetryPublisher>(),
+            sp.GetRequiredService<ReportedStatePublisher>(),
             sp.GetRequiredService<IOptions<AgentOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PoolReconciler>>()));

@@ -1,3 +1,4 @@
+using CloudMining.Farm.Agent.Link;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Shared.Wire;
@@ -7,20 +8,31 @@ namespace CloudMining.Farm.Agent.Telemetry;
 /// <summary>What one poll cycle becomes on the wire: telemetry per answering miner, state changes, events.</summary>
 public sealed partial class TelemetryPublisher
 {
+    // In the order they were published one by one before: per miner its telemetry, then its state change and event.
+    // Handed to the link in batches, so the cost per message is serialization and a write, not a disk flush.
     private async Task PublishCycleAsync(PollCycleCompletedEventArgs cycle, CancellationToken cancellationToken)
     {
         var telemetryQos = _options.Mqtt.TelemetryQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
+        var batch = new List<AgentOutgoingMessage>(Math.Min(BatchSize + 3, cycle.Miners.Count + 3));
+        DateTimeOffset now = _time.GetUtcNow();
         foreach (MinerPollStatus miner in cycle.Miners)
         {
             // Only a reading from this cycle: a stale snapshot kept after failures must not look like fresh telemetry.
             if (miner.Snapshot is { } snapshot && miner.LastSuccessAt >= cycle.Cycle.StartedAt)
             {
-                MinerTelemetryPayload payload = MinerTelemetryPayload.From(snapshot, _options.Site, _options.RackId, miner.MinerId, _publisher, _sequence!.Next(), _time.GetUtcNow());
-                await PublishAsync(FarmTopics.MinerTelemetry(_options.Site, _options.RackId, miner.MinerId), payload, FarmJsonContext.Default.MinerTelemetryPayload, telemetryQos, retain: false, cancellationToken);
+                MinerTelemetryPayload payload = MinerTelemetryPayload.From(snapshot, _options.Site, _options.RackId, miner.MinerId, _link.PublisherId, 0, now);
+                batch.Add(new AgentOutgoingMessage(FarmTopics.MinerTelemetry(_options.Site, _options.RackId, miner.MinerId), payload, telemetryQos));
             }
 
-            await PublishStateChangeAsync(miner, cancellationToken);
+            AddStateChange(miner, batch, now);
+            if (batch.Count >= BatchSize)
+            {
+                await _link.PublishManyAsync(batch, cancellationToken);
+                batch.Clear();
+            }
         }
+
+        await _link.PublishManyAsync(batch, cancellationToken);
     }
 
     // The reason starts with the agent's detailed state so "unreachable" still says timeout, refused or garbled.
@@ -30,7 +42,7 @@ public sealed partial class TelemetryPublisher
         return miner.Reason.StartsWith(state, StringComparison.OrdinalIgnoreCase) ? miner.Reason : $"{state}: {miner.Reason}";
     }
 
-    private async Task PublishStateChangeAsync(MinerPollStatus miner, CancellationToken cancellationToken)
+    private void AddStateChange(MinerPollStatus miner, List<AgentOutgoingMessage> batch, DateTimeOffset now)
     {
         if (miner.State.ToWireState() is not { } state)
         {
@@ -46,9 +58,9 @@ public sealed partial class TelemetryPublisher
         _lastStates[miner.MinerId] = state;
         var change = new MinerStatePayload
         {
-            Publisher = _publisher,
-            Seq = _sequence!.Next(),
-            Timestamp = _time.GetUtcNow(),
+            Publisher = _link.PublisherId,
+            Seq = 0,
+            Timestamp = now,
             Site = _options.Site,
             Rack = _options.RackId,
             MinerId = miner.MinerId,
@@ -56,15 +68,16 @@ public sealed partial class TelemetryPublisher
             PreviousState = previous,
             Reason = Reason(miner),
         };
-        await PublishAsync(FarmTopics.MinerState(_options.Site, _options.RackId, miner.MinerId), change, FarmJsonContext.Default.MinerStatePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+        batch.Add(new AgentOutgoingMessage(FarmTopics.MinerState(_options.Site, _options.RackId, miner.MinerId), change, MqttQualityOfServiceLevel.AtLeastOnce));
 
+        string events = FarmTopics.Events(_options.Site, _options.RackId);
         if (state == MinerState.Unreachable)
         {
-            await PublishAsync(FarmTopics.Events(_options.Site, _options.RackId), Event("alarm", "warning", "miner-unreachable", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+            batch.Add(new AgentOutgoingMessage(events, _link.Event("alarm", "warning", "miner-unreachable", miner.MinerId, change.Reason), MqttQualityOfServiceLevel.AtLeastOnce));
         }
         else if (previous == MinerState.Unreachable)
         {
-            await PublishAsync(FarmTopics.Events(_options.Site, _options.RackId), Event("alarm", "info", "miner-recovered", miner.MinerId, change.Reason), FarmJsonContext.Default.FarmEventPayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, cancellationToken);
+            batch.Add(new AgentOutgoingMessage(events, _link.Event("alarm", "info", "miner-recovered", miner.MinerId, change.Reason), MqttQualityOfServiceLevel.AtLeastOnce));
         }
     }
 }

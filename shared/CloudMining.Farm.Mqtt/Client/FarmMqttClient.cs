@@ -176,6 +176,69 @@ public sealed partial class FarmMqttClient : IAsyncDisposable
             : PublishQos1Async(message, cancellationToken);
     }
 
+    /// <summary>
+    /// Publishes several messages in call order, pipelined: with an offline queue they are appended with one disk flush
+    /// (<see cref="MqttOfflineJournal.EnqueueRange"/>) and the call completes once all are durably queued; without one,
+    /// every QoS 1 message is handed to the sender at once (up to <see cref="MqttClientOptions.MaxInflight"/>
+    /// unacknowledged, in order) and the call completes when all are acknowledged. Every message is checked (topic,
+    /// QoS, packet limit) before any is queued, so a bad one fails the call with nothing sent.
+    /// </summary>
+    public async Task PublishManyAsync(IReadOnlyList<MqttApplicationMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        for (int i = 0; i < messages.Count; i++)
+        {
+            MqttApplicationMessage message = messages[i] ?? throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
+            if (MqttTopicValidator.TopicNameProblem(message.Topic) is { } problem)
+            {
+                throw new ArgumentException($"Cannot publish messages[{i}]: {problem}.", nameof(messages));
+            }
+
+            if (message.Qos == MqttQualityOfServiceLevel.ExactlyOnce)
+            {
+                throw new NotSupportedException("QoS 2 is not supported by this client; use QoS 1 and drop duplicates by seq.");
+            }
+
+            if (TooLarge(message) is { } tooLarge)
+            {
+                throw new MqttMessageTooLargeException(tooLarge);
+            }
+        }
+
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        if (_offlineQueue is { } queue)
+        {
+            queue.EnqueueRange(messages);
+            return;
+        }
+
+        if (messages.Any(m => m.Qos == MqttQualityOfServiceLevel.AtLeastOnce) && !_options.AutoReconnect && !IsConnected)
+        {
+            throw new MqttClientNotConnectedException($"Not connected to {_endpoint}; enable AutoReconnect or an offline queue to hold QoS 1 messages.");
+        }
+
+        var acknowledgements = new List<Task>(messages.Count);
+        foreach (MqttApplicationMessage message in messages)
+        {
+            if (message.Qos == MqttQualityOfServiceLevel.AtMostOnce)
+            {
+                await PublishQos0Async(message, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                acknowledgements.Add(SendQos1(message));
+            }
+        }
+
+        // Cancelling stops the wait, not the deliveries: the messages keep their places in the order.
+        Task all = Task.WhenAll(acknowledgements);
+        await (cancellationToken.CanBeCanceled ? all.WaitAsync(cancellationToken) : all).ConfigureAwait(false);
+    }
+
     public async Task<MqttClientSubscribeResult> SubscribeAsync(IReadOnlyList<MqttTopicFilter> filters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filters);

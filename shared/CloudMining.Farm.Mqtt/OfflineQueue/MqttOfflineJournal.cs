@@ -101,6 +101,54 @@ public sealed partial class MqttOfflineJournal : IDisposable
         _available.Writer.TryWrite(true);
     }
 
+    /// <summary>
+    /// Appends several messages in order with one flush (per the fsync policy) instead of one per message: what a publisher hands over at once (a poll cycle's telemetry) costs one disk flush. A message larger than
+    /// the whole queue fails the call before anything is written; under <see cref="MqttOfflineQueueFullPolicy.RejectNew"/>
+    /// a full queue stops the call at the first message that does not fit (those before it stay queued).
+    /// </summary>
+    public void EnqueueRange(IReadOnlyList<MqttApplicationMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var frames = new byte[messages.Count][];
+        for (int i = 0; i < frames.Length; i++)
+        {
+            MqttApplicationMessage message = messages[i] ?? throw new ArgumentException($"messages[{i}] is null.", nameof(messages));
+            frames[i] = Frame(message);
+            if (frames[i].Length > _options.MaxBytes)
+            {
+                Interlocked.Increment(ref _rejectedCount);
+                throw new MqttOfflineQueueFullException($"A {frames[i].Length}-byte message on '{message.Topic}' is larger than the whole offline queue ({_options.MaxBytes} bytes); none of the {messages.Count} messages handed over together was queued.");
+            }
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_active is null, this);
+            for (int i = 0; i < frames.Length; i++)
+            {
+                MakeRoom(frames[i].Length, messages[i].Topic);
+                if (_active.Length > 0 && _active.Length + frames[i].Length > _options.SegmentBytes)
+                {
+                    Roll();
+                }
+
+                // No flush per record: the records become visible to the sender only after the one flush below.
+                _active.Write(frames[i]);
+                _records.AddLast(new MqttOfflineQueueRecord(messages[i], _activeId, _active.Length, frames[i].Length));
+                _bytes += frames[i].Length;
+            }
+
+            _active.Flush(flushToDisk: _options.FsyncPolicy == MqttOfflineQueueFsyncPolicy.EveryRecord);
+        }
+
+        _available.Writer.TryWrite(true);
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Logging;
 using CloudMining.Farm.Mqtt.Messages;
@@ -9,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace CloudMining.Farm.Mqtt.Subscription;
 
 /// <summary>
-/// The consumer side of the farm/v1 contract: subscribes to filters, parses each topic with <see cref="FarmTopics"/>,
-/// deserializes the payload with <see cref="FarmJsonContext"/>, drops re-deliveries with a <see cref="DuplicateFilter"/>,
+/// The consumer side of the farm/v1 contract, used by the controller and by the agent's desired-state intake: subscribes
+/// to filters, reads each message with <see cref="FarmMessageDecoder"/> (topic, size, schema, envelope, identity),
+/// drops re-deliveries with a <see cref="DuplicateFilter"/> (unless <see cref="FarmSubscriberOptions.DropDuplicates"/> is off),
 /// and hands typed messages to a handler. A malformed message is logged (topic and what is wrong, both cut short, at
 /// most a burst of lines then one a minute) and counted, never thrown; the client acknowledges it like any other.
 /// A payload that claims another site, rack, miner or contract than its topic (<see cref="FarmTopics.IdentityProblem"/>)
@@ -21,6 +20,7 @@ public sealed partial class FarmSubscriber
     private readonly FarmMqttClient _client;
     private readonly Func<FarmReceivedMessage, CancellationToken, Task> _handler;
     private readonly ILogger _logger;
+    private readonly FarmSubscriberOptions _options;
     private readonly LogThrottle _malformedLog;
     private long _received;
     private long _delivered;
@@ -30,9 +30,15 @@ public sealed partial class FarmSubscriber
     private readonly LogThrottle _misattributedLog;
 
     public FarmSubscriber(FarmMqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, ILogger<FarmSubscriber>? logger = null, TimeProvider? time = null)
+        : this(client, handler, FarmSubscriberOptions.Default, logger, time)
+    {
+    }
+
+    public FarmSubscriber(FarmMqttClient client, Func<FarmReceivedMessage, CancellationToken, Task> handler, FarmSubscriberOptions options, ILogger<FarmSubscriber>? logger = null, TimeProvider? time = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _malformedLog = new LogThrottle(time ?? _client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 10);
         _misattributedLog = new LogThrottle(time ?? _client.Options.TimeProvider, TimeSpan.FromMinutes(1), burst: 1);
@@ -76,7 +82,7 @@ public sealed partial class FarmSubscriber
         }
 
         Interlocked.Increment(ref _received);
-        FarmReceivedMessage? parsed = Parse(message);
+        FarmReceivedMessage? parsed = await ParseAsync(message, cancellationToken).ConfigureAwait(false);
         if (parsed is null)
         {
             return;
@@ -85,7 +91,7 @@ public sealed partial class FarmSubscriber
         // A last will was built when the agent connected, so its seq is older than what the agent sent since; it is
         // still the newest truth about the agent, so it bypasses the duplicate filter (applying it twice is harmless).
         bool will = parsed.Payload is AgentStatusPayload { State: AgentState.Offline };
-        if (!will && !Duplicates.Accept(message.Topic, parsed.Payload))
+        if (!will && _options.DropDuplicates && !Duplicates.Accept(message.Topic, parsed.Payload))
         {
             return;
         }
@@ -104,83 +110,39 @@ public sealed partial class FarmSubscriber
         }
     }
 
-    private FarmReceivedMessage? Parse(MqttApplicationMessage message)
+    private async Task<FarmReceivedMessage?> ParseAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
-        if (FarmTopics.TryParse(message.Topic) is not { } topic)
+        FarmDecodeResult result = FarmMessageDecoder.Decode(message.Topic, message.Payload, message.Retain, _options.MaxPayloadBytes);
+        if (result.Rejection is not { } rejected)
         {
-            return Reject(message.Topic, "the topic is not part of the farm/v1 tree (see docs/mqtt-contract.md)");
+            return result.Message;
         }
 
-        (string schema, JsonTypeInfo type) = Expected(topic.Kind);
-        try
+        long count = rejected.Kind == FarmRejection.Misattributed ? Interlocked.Increment(ref _misattributed) : Interlocked.Increment(ref _malformed);
+        if (_options.Rejected is { } report)
         {
-            using JsonDocument doc = JsonDocument.Parse(message.Payload);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            try
             {
-                return Reject(message.Topic, $"the payload is a JSON {doc.RootElement.ValueKind}, not an object");
+                await report(rejected, cancellationToken).ConfigureAwait(false);
             }
-
-            if (!doc.RootElement.TryGetProperty("schema", out JsonElement s) || s.ValueKind != JsonValueKind.String)
+#pragma warning disable CA1031 // As for the handler: a consumer bug must not stop the subscription.
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
             {
-                return Reject(message.Topic, $"the payload has no \"schema\" string; expected \"{schema}\"");
+                Interlocked.Increment(ref _handlerFailures);
+                LogHandlerFailed(_logger, e, BoundedText.Echo(message.Topic), 0, "(refused message)");
             }
-
-            if (!string.Equals(s.GetString(), schema, StringComparison.Ordinal))
-            {
-                return Reject(message.Topic, $"the payload says schema \"{BoundedText.Echo(s.GetString(), 80)}\" but this topic carries \"{schema}\"");
-            }
-
-            if (doc.RootElement.Deserialize(type) is not FarmMessage payload)
-            {
-                return Reject(message.Topic, "the payload is null");
-            }
-
-            if (payload.Seq < 1 || string.IsNullOrEmpty(payload.Publisher))
-            {
-                return Reject(message.Topic, "the payload needs a publisher and a seq of at least 1");
-            }
-
-            if (payload.Malformation() is { } problem)
-            {
-                return Reject(message.Topic, $"the payload breaks {schema}: {problem}");
-            }
-
-            if (FarmTopics.IdentityProblem(topic, payload) is { } foreign)
-            {
-                return RejectForeign(message.Topic, foreign);
-            }
-
-            return new FarmReceivedMessage(topic, message.Topic, payload, message.Retain);
         }
-        catch (JsonException e)
+        else if (rejected.Kind == FarmRejection.Misattributed)
         {
-            return Reject(message.Topic, $"the payload is not valid {schema} JSON: {e.Message}");
+            if (_misattributedLog.TryAcquire(out long heldBack))
+            {
+                LogForeign(_logger, BoundedText.Echo(message.Topic), rejected.Problem, count, heldBack);
+            }
         }
-        catch (InvalidOperationException e)
+        else if (_malformedLog.TryAcquire(out long heldBack))
         {
-            // System.Text.Json reports a string that is not valid UTF-8 as InvalidOperationException ("Cannot transcode
-            // invalid UTF-8 JSON text"), not JsonException: still a malformed payload, never a crash of the subscription.
-            return Reject(message.Topic, $"the payload is not valid UTF-8 {schema} JSON: {e.Message}");
-        }
-    }
-
-    private FarmReceivedMessage? Reject(string topic, string problem)
-    {
-        long count = Interlocked.Increment(ref _malformed);
-        if (_malformedLog.TryAcquire(out long heldBack))
-        {
-            LogMalformed(_logger, BoundedText.Echo(topic), BoundedText.Echo(problem, 300), count, heldBack);
-        }
-
-        return null;
-    }
-
-    private FarmReceivedMessage? RejectForeign(string topic, string problem)
-    {
-        long count = Interlocked.Increment(ref _misattributed);
-        if (_misattributedLog.TryAcquire(out long heldBack))
-        {
-            LogForeign(_logger, topic, problem, count, heldBack);
+            LogMalformed(_logger, BoundedText.Echo(message.Topic), BoundedText.Echo(rejected.Problem, 300), count, heldBack);
         }
 
         return null;
@@ -194,17 +156,4 @@ public sealed partial class FarmSubscriber
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a message on {Topic}: {Problem} ({Rejected} rejected so far, {HeldBack} not logged since the last line); check who holds that rack's broker credentials")]
     private static partial void LogForeign(ILogger logger, string topic, string problem, long rejected, long heldBack);
-
-    private static (string Schema, JsonTypeInfo Type) Expected(FarmTopicKind kind) => kind switch
-    {
-        FarmTopicKind.AgentStatus => (AgentStatusPayload.SchemaId, FarmJsonContext.Default.AgentStatusPayload),
-        FarmTopicKind.MinerTelemetry => (MinerTelemetryPayload.SchemaId, FarmJsonContext.Default.MinerTelemetryPayload),
-        FarmTopicKind.MinerState => (MinerStatePayload.SchemaId, FarmJsonContext.Default.MinerStatePayload),
-        FarmTopicKind.Events => (FarmEventPayload.SchemaId, FarmJsonContext.Default.FarmEventPayload),
-        FarmTopicKind.Desired => (DesiredPoolStatePayload.SchemaId, FarmJsonContext.Default.DesiredPoolStatePayload),
-        FarmTopicKind.Reported => (ReportedPoolStatePayload.SchemaId, FarmJsonContext.Default.ReportedPoolStatePayload),
-        FarmTopicKind.Allocation => (AllocationPayload.SchemaId, FarmJsonContext.Default.AllocationPayload),
-        FarmTopicKind.Capacity => (CapacityPayload.SchemaId, FarmJsonContext.Default.CapacityPayload),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown topic kind"),
-    };
 }

@@ -32,6 +32,34 @@ public sealed class MqttOfflineJournalTests : IDisposable
     }
 
     [Fact]
+    public void A_range_is_queued_in_order_across_segments_between_single_messages_and_survives_reopening()
+    {
+        using (MqttOfflineJournal journal = Open(segmentBytes: 1024))
+        {
+            journal.Enqueue(Message(0));
+            journal.EnqueueRange([.. Enumerable.Range(1, 40).Select(i => Message(i, padding: 100))]);
+            journal.Enqueue(Message(41));
+            journal.EnqueueRange([]);
+            Assert.Equal(42, journal.Count);
+        }
+
+        Assert.True(Directory.GetFiles(_directory, "seg-*.log").Length > 3, "the range rolled over several segments");
+        using MqttOfflineJournal reopened = Open(segmentBytes: 1024);
+        Assert.Equal([.. Enumerable.Range(0, 42).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))], Texts(reopened.TakeBatch(100)));
+    }
+
+    [Fact]
+    public void A_range_holding_a_message_larger_than_the_whole_queue_queues_none_of_it()
+    {
+        using MqttOfflineJournal journal = Open(maxBytes: 2048);
+        journal.Enqueue(Message(0));
+        Assert.Throws<MqttOfflineQueueFullException>(() => journal.EnqueueRange([Message(1), Message(2, padding: 4096), Message(3)]));
+        Assert.Equal(1, journal.Count);
+        Assert.Equal(1, journal.RejectedCount);
+        Assert.Equal(["0"], Texts(journal.TakeBatch(100)));
+    }
+
+    [Fact]
     public void Torn_tail_after_a_crash_is_truncated_and_the_queue_keeps_working()
     {
         using (MqttOfflineJournal journal = Open())

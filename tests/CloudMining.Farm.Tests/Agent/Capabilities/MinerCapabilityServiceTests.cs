@@ -139,7 +139,7 @@ public sealed class MinerCapabilityServiceTests
         MinerChannels.Create(rack.Options),
         Catalog,
         polling ? rack.Events : null,
-        polling ? rack.Publisher : null,
+        polling ? rack.Link : null,
         Microsoft.Extensions.Options.Options.Create(rack.Options),
         time,
         rack.Logs.CreateLogger<MinerCapabilityService>());

@@ -49,6 +49,24 @@ public sealed class AgentConfigAndExitTests : IDisposable
     }
 
     [Fact]
+    public async Task A_protocol_version_the_agent_does_not_speak_exits_78_naming_Agent_Mqtt_ProtocolVersion()
+    {
+        string path = Write(new
+        {
+            Site = "s1", RackId = "R01", PollInterval = "00:00:01", StateDirectory = "state", ProfilesDirectory = RepoPaths.FirmwareProfiles,
+            Log = new { Directory = "" }, Mqtt = new { Host = "127.0.0.1", Port = FreeTcpPort.Next(), ProtocolVersion = "4" },
+            Miners = new[] { new { Id = "m1", Address = "127.0.0.1", Port = FreeTcpPort.Next() } },
+        });
+        using var error = new StringWriter();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        int code = await RunCommand.RunAsync(path, error, cts.Token, new AgentHost.Overrides { ConsoleLog = false });
+        Assert.Equal(RunCommand.ConfigErrorExitCode, code);
+        Assert.Equal(78, RunCommand.ConfigErrorExitCode);
+        Assert.Contains("Agent:Mqtt:ProtocolVersion: '4' is not a protocol version this agent speaks", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_shows_an_unknown_key_as_a_warning_with_the_nearest_key_without_failing_on_it()
     {
         CheckReport report = await RackChecker.RunAsync(Write(Config(typo: true)), CancellationToken.None);

@@ -5,6 +5,7 @@ using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Hosting;
+using CloudMining.Farm.Agent.Link;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Agent.Telemetry;
@@ -67,7 +68,11 @@ public sealed class PoolsRack : IAsyncDisposable
 
     public RackEventBus Events { get; private set; } = null!;
 
+    public AgentMqttLink Link { get; private set; } = null!;
+
     public TelemetryPublisher Publisher { get; private set; } = null!;
+
+    public DesiredStateIntake Intake { get; private set; } = null!;
 
     public DesiredPoolStateStore Store { get; private set; } = null!;
 
@@ -162,10 +167,16 @@ public sealed class PoolsRack : IAsyncDisposable
                 AllEvents.Add(e);
             }
         };
-        Publisher = new TelemetryPublisher(Polling, Events, options, _time, _loggerFactory);
+        Link = new AgentMqttLink(options, _time, _loggerFactory);
+        Publisher = new TelemetryPublisher(Polling, Events, Link, options, _time, _loggerFactory.CreateLogger<TelemetryPublisher>());
         FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(Options.ProfilesDirectory ?? RepoPaths.FirmwareProfiles);
         Store = new DesiredPoolStateStore(options, catalog, tracker, Events, _loggerFactory.CreateLogger<DesiredPoolStateStore>());
-        Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, Publisher, options, _time, _loggerFactory.CreateLogger<PoolReconciler>());
+        Intake = new DesiredStateIntake(Link, Store);
+        Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, new ReportedStatePublisher(Link, options), options, _time, _loggerFactory.CreateLogger<PoolReconciler>());
+
+        // In the host's order: the link first, then its users.
+        await Link.StartAsync(CancellationToken.None);
+        await Intake.StartAsync(CancellationToken.None);
         await Polling.StartAsync(CancellationToken.None);
         await Publisher.StartAsync(CancellationToken.None);
         await Reconciler.StartAsync(CancellationToken.None);
@@ -183,9 +194,12 @@ public sealed class PoolsRack : IAsyncDisposable
         await Reconciler.StopAsync(CancellationToken.None);
         await Publisher.StopAsync(CancellationToken.None);
         await Polling.StopAsync(CancellationToken.None);
+        await Intake.StopAsync(CancellationToken.None);
+        await Link.StopAsync(CancellationToken.None);
         Reconciler.Dispose();
         Publisher.Dispose();
         Polling.Dispose();
+        Link.Dispose();
     }
 
     /// <summary>A desired state from the "controller" for these miners, each with its pools.</summary>

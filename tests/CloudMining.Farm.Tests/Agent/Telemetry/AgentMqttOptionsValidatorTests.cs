@@ -42,6 +42,30 @@ public sealed class AgentMqttOptionsValidatorTests
         Assert.DoesNotContain("s3cret-pass", o.Mqtt.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("4")]
+    [InlineData("3.1")]
+    [InlineData("mqtt5")]
+    public void A_protocol_version_the_agent_does_not_speak_is_an_error_naming_the_key(string version)
+    {
+        AgentOptions o = Options();
+        o.Mqtt.Host = "broker";
+        o.Mqtt.ProtocolVersion = version;
+        string error = Assert.Single(AgentOptionsValidator.Check(o), e => e.StartsWith("Agent:Mqtt:ProtocolVersion:", StringComparison.Ordinal));
+        Assert.Contains("\"5\" or \"3.1.1\"", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("3.1.1")]
+    public void The_two_protocol_versions_are_accepted(string version)
+    {
+        AgentOptions o = Options();
+        o.Mqtt.Host = "broker";
+        o.Mqtt.ProtocolVersion = version;
+        Assert.DoesNotContain(AgentOptionsValidator.Check(o), e => e.Contains("ProtocolVersion", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Client_id_and_queue_folder_default_to_the_rack()
     {

@@ -120,6 +120,38 @@ public sealed class FarmSubscriberTests
     }
 
     [Fact]
+    public async Task With_options_a_refusal_goes_to_the_consumer_instead_of_the_log_and_re_deliveries_can_be_kept()
+    {
+        var logs = new InMemoryLoggerProvider();
+        using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var handled = new List<long>();
+        var refused = new List<FarmRejectedMessage>();
+        await using var client = new FarmMqttClient(new CloudMining.Farm.Mqtt.Client.Options.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1).WithClientId("never-connected").Build());
+        var subscriber = new FarmSubscriber(
+            client,
+            (m, _) => { handled.Add(m.Payload.Seq); return Task.CompletedTask; },
+            new FarmSubscriberOptions { MaxPayloadBytes = 2048, DropDuplicates = false, Rejected = (r, _) => { refused.Add(r); return Task.CompletedTask; } },
+            factory.CreateLogger<FarmSubscriber>());
+        string topic = FarmTopics.MinerState("s1", "r07", "m1");
+        MqttApplicationMessage Message(string t, byte[] payload) => new() { Topic = t, Payload = payload };
+        byte[] state = JsonSerializer.SerializeToUtf8Bytes(State(5), FarmJsonContext.Default.MinerStatePayload);
+
+        await subscriber.HandleAsync(Message(topic, state), CancellationToken.None);
+        await subscriber.HandleAsync(Message(topic, state), CancellationToken.None);                            // kept: no seq filter
+        await subscriber.HandleAsync(Message(topic, new byte[4096]), CancellationToken.None);                  // over the limit, never parsed
+        await subscriber.HandleAsync(Message(FarmTopics.MinerState("s1", "r08", "m1"), state), CancellationToken.None); // another rack's topic
+        await subscriber.HandleAsync(Message(topic, Encoding.UTF8.GetBytes("[1]")), CancellationToken.None);
+
+        Assert.Equal([5L, 5L], handled);
+        Assert.Equal([FarmRejection.TooLarge, FarmRejection.Misattributed, FarmRejection.Malformed], refused.Select(r => r.Kind));
+        Assert.Equal("the payload is 4096 bytes; at most 2048 are read", refused[0].Problem);
+        Assert.Equal(5, Assert.IsType<MinerStatePayload>(refused[1].Payload).Seq);
+        Assert.StartsWith("not valid farm.v1.miner-state JSON", refused[2].Problem, StringComparison.Ordinal);
+        Assert.Equal((2, 1), (subscriber.Malformed, subscriber.Misattributed));
+        Assert.Empty(logs.Records);
+    }
+
+    [Fact]
     public async Task Telemetry_whose_lists_are_absent_or_null_reads_them_as_empty()
     {
         FarmReceivedMessage? received = null;

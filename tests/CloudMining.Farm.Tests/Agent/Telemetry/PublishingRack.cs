@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using CloudMining.Farm.Agent.Link;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Mqtt.Client;
@@ -42,6 +43,8 @@ public sealed class PublishingRack : IAsyncDisposable
 
     public PollingService Polling { get; private set; } = null!;
 
+    public AgentMqttLink Link { get; private set; } = null!;
+
     public TelemetryPublisher Publisher { get; private set; } = null!;
 
     public CloudMining.Farm.Agent.Events.RackEventBus Events { get; private set; } = null!;
@@ -69,6 +72,7 @@ public sealed class PublishingRack : IAsyncDisposable
         var publishing = new PublishingRack(broker, rack, new InMemoryLoggerProvider());
         await publishing.StartObserverAsync();
         publishing.StartAgent();
+        await publishing.Link.StartAsync(CancellationToken.None);
         await publishing.Polling.StartAsync(CancellationToken.None);
         await publishing.Publisher.StartAsync(CancellationToken.None);
         return publishing;
@@ -81,7 +85,8 @@ public sealed class PublishingRack : IAsyncDisposable
         var poller = new RackPoller(options, CloudMining.Farm.Agent.Hosting.MinerReaderFactory.Create(Rack.Options), tracker, TimeProvider.System);
         Polling = new PollingService(poller, options, TimeProvider.System, _loggerFactory.CreateLogger<PollingService>());
         Events = new CloudMining.Farm.Agent.Events.RackEventBus(_loggerFactory.CreateLogger<CloudMining.Farm.Agent.Events.RackEventBus>());
-        Publisher = new TelemetryPublisher(Polling, Events, options, TimeProvider.System, _loggerFactory);
+        Link = new AgentMqttLink(options, TimeProvider.System, _loggerFactory);
+        Publisher = new TelemetryPublisher(Polling, Events, Link, options, TimeProvider.System, _loggerFactory.CreateLogger<TelemetryPublisher>());
     }
 
     private async Task StartObserverAsync()
@@ -129,6 +134,7 @@ public sealed class PublishingRack : IAsyncDisposable
         _agentStopped = true;
         await Publisher.StopAsync(CancellationToken.None);
         await Polling.StopAsync(CancellationToken.None);
+        await Link.StopAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
@@ -136,6 +142,7 @@ public sealed class PublishingRack : IAsyncDisposable
         await StopAgentAsync();
         Polling.Dispose();
         Publisher.Dispose();
+        Link.Dispose();
         await Observer.DisposeAsync();
         await Rack.DisposeAsync();
         await Broker.DisposeAsync();

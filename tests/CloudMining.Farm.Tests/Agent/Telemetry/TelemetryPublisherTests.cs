@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Link;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Telemetry;
 using CloudMining.Farm.Shared.Wire;
@@ -120,10 +121,10 @@ public sealed class TelemetryPublisherTests
         await using PublishingRack p = await PublishingRack.StartAsync(miners: 2);
         bool StatusSaid(AgentState state, int times) => p.Of<AgentStatusPayload>().Count(s => s.State == state) >= times;
         Assert.True(await Eventually.TrueAsync(() => StatusSaid(AgentState.Online, 1), Patience), Dump(p));
-        Assert.True(p.Publisher.Client!.Options.WillMessage is { Retain: true } will && will.Topic == FarmTopics.AgentStatus("test", "T-01"));
+        Assert.True(p.Link.Client!.Options.WillMessage is { Retain: true } will && will.Topic == FarmTopics.AgentStatus("test", "T-01"));
 
         // A cut without DISCONNECT: the broker publishes the will (state offline) for the agent.
-        await p.Publisher.Client!.AbortConnectionAsync();
+        await p.Link.Client!.AbortConnectionAsync();
         Assert.True(await Eventually.TrueAsync(() => StatusSaid(AgentState.Offline, 1), Patience), "will arrived: " + Dump(p));
         Assert.True(await Eventually.TrueAsync(() => StatusSaid(AgentState.Online, 2), Patience), "online re-asserted after reconnect: " + Dump(p));
         Assert.Contains("\"online\"", await p.RetainedAsync(FarmTopics.AgentStatus("test", "T-01")), StringComparison.Ordinal);
@@ -150,7 +151,7 @@ public sealed class TelemetryPublisherTests
 
         // Polling goes on without the broker, and what it publishes waits on disk.
         Assert.True(await Eventually.TrueAsync(() => p.Polling.LastCycle!.Cycle >= cyclesAtStop + 3, Patience), "polling continued during the outage");
-        Assert.True(await Eventually.TrueAsync(() => p.Publisher.Client!.OfflineQueue!.Count >= 6, Patience), "telemetry queued on disk");
+        Assert.True(await Eventually.TrueAsync(() => p.Link.Client!.OfflineQueue!.Count >= 6, Patience), "telemetry queued on disk");
         await p.Broker.StartAgainAsync();
         DateTimeOffset up = DateTimeOffset.UtcNow;
 
@@ -173,7 +174,7 @@ public sealed class TelemetryPublisherTests
             Assert.Equal(arrival.Order(), arrival);
         }
 
-        Assert.Equal(0, p.Publisher.FailedPublishes);
+        Assert.Equal(0, p.Link.FailedPublishes);
     }
 
     [Fact]
@@ -189,15 +190,15 @@ public sealed class TelemetryPublisherTests
             long cycle = p.Polling.LastCycle!.Cycle;
             Assert.True(await Eventually.TrueAsync(() => p.Polling.LastCycle!.Cycle >= cycle + 3, Patience), "polling continued");
             Assert.True(p.Polling.LastCycle!.Duration < TimeSpan.FromSeconds(1), $"cycle took {p.Polling.LastCycle!.Duration}");
-            Assert.True(await Eventually.TrueAsync(() => p.Publisher.Client!.OfflineQueue!.Count >= 6, Patience), "messages wait on disk");
+            Assert.True(await Eventually.TrueAsync(() => p.Link.Client!.OfflineQueue!.Count >= 6, Patience), "messages wait on disk");
         }
         finally
         {
             p.Broker.Resume();
         }
 
-        long queuedMark = p.Publisher.Published;
-        Assert.True(await Eventually.TrueAsync(() => p.Publisher.Client!.OfflineQueue!.Count == 0 && p.Publisher.Published > queuedMark, Patience), "the queue drained after the broker woke up");
+        long queuedMark = p.Link.Published;
+        Assert.True(await Eventually.TrueAsync(() => p.Link.Client!.OfflineQueue!.Count == 0 && p.Link.Published > queuedMark, Patience), "the queue drained after the broker woke up");
     }
 
     [Fact]
@@ -208,13 +209,17 @@ public sealed class TelemetryPublisherTests
         using ILoggerFactory factory = LoggerFactory.Create(b => b.AddProvider(logs));
         IOptions<AgentOptions> options = Options.Create(rack.Options);
         using var polling = new PollingService(rack.CreatePoller(logs, TimeProvider.System), options, TimeProvider.System, logs.CreateLogger<PollingService>());
-        using var publisher = new TelemetryPublisher(polling, new CloudMining.Farm.Agent.Events.RackEventBus(logs.CreateLogger<CloudMining.Farm.Agent.Events.RackEventBus>()), options, TimeProvider.System, factory);
+        using var link = new AgentMqttLink(options, TimeProvider.System, factory);
+        using var publisher = new TelemetryPublisher(polling, new CloudMining.Farm.Agent.Events.RackEventBus(logs.CreateLogger<CloudMining.Farm.Agent.Events.RackEventBus>()), link, options, TimeProvider.System, factory.CreateLogger<TelemetryPublisher>());
+        await link.StartAsync(CancellationToken.None);
         await polling.StartAsync(CancellationToken.None);
         await publisher.StartAsync(CancellationToken.None);
         Assert.True(await Eventually.TrueAsync(() => polling.LastCycle is { Cycle: >= 2 }, Patience), "polling runs");
         await publisher.StopAsync(CancellationToken.None);
         await polling.StopAsync(CancellationToken.None);
-        Assert.Null(publisher.Client);
+        await link.StopAsync(CancellationToken.None);
+        Assert.Null(link.Client);
+        Assert.False(link.IsOpen);
         Assert.Single(logs.Records, r => r.Message.Contains("MQTT publishing is off", StringComparison.Ordinal) && r.Message.Contains("Agent:Mqtt:Host", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(rack.Options.StateDirectory, "mqtt-queue")));
     }

@@ -97,6 +97,16 @@ public sealed class ControllerRunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_protocol_version_the_controller_does_not_speak_exits_78_naming_the_key()
+    {
+        (int code, string output) = await RunToExitAsync(Write("""{ "Controller": { "Site": "s1", "Database": "c.db", "Mqtt": { "ProtocolVersion": "3.1" } } }"""));
+        Assert.True(code == 78, $"exit {code}: {output}");
+        Assert.Contains("Controller:Mqtt:ProtocolVersion: '3.1' is not a protocol version the controller speaks", output, StringComparison.Ordinal);
+        AssertNoStackTrace(output);
+        Assert.False(File.Exists(Path.Combine(_dir, "c.db")), "nothing is created before the configuration is valid");
+    }
+
+    [Fact]
     public async Task A_broken_config_exits_78_naming_every_bad_key_of_every_feature_before_creating_anything()
     {
         string config = Write("""

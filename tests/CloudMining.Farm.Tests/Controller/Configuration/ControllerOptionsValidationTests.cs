@@ -35,6 +35,33 @@ public sealed class ControllerOptionsValidationTests
         Assert.Contains("5 problems", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("4")]
+    [InlineData("3.1")]
+    [InlineData("mqtt5")]
+    public void A_protocol_version_the_controller_does_not_speak_is_named_by_its_key(string version)
+    {
+        var e = Assert.Throws<ControllerConfigurationException>(() => ControllerHost.Bind(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?>
+        {
+            ["Controller:Site"] = "s1",
+            ["Controller:Mqtt:ProtocolVersion"] = version,
+        })));
+
+        Assert.Equal("Controller:Mqtt:ProtocolVersion", e.Setting);
+        Assert.Contains($"Controller:Mqtt:ProtocolVersion: '{version}' is not a protocol version the controller speaks", e.Message, StringComparison.Ordinal);
+        Assert.Contains("\"3.1.1\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("3.1.1")]
+    public void The_two_protocol_versions_are_accepted_by_the_controller(string version) =>
+        ControllerHost.Bind(ControllerHost.LoadConfiguration(null, new Dictionary<string, string?>
+        {
+            ["Controller:Site"] = "s1",
+            ["Controller:Mqtt:ProtocolVersion"] = version,
+        }));
+
     [Fact]
     public void The_engine_validator_collects_every_problem()
     {
