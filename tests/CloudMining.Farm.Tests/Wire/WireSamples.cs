@@ -65,11 +65,6 @@ public static class WireSamples
             Publisher = "controller", Seq = 11, Timestamp = At, Site = "s1", ContractId = "contract-17", HashrateHs = 1e15, MinerIds = ["m-0042", "m-0043"], ValidFrom = At, ValidUntil = At.AddDays(30),
             Status = ContractStatus.Active, TargetHs = 1e15, AllocatedHs = 1e15, DeliveredHs = 0.98e15, Version = 7,
             Shares = [new AllocationShare("m-0042", "r07", 1), new AllocationShare("m-0043", "r08", 0.25)],
-            Settlement = new AllocationSettlement
-            {
-                PeriodStart = At.AddDays(-1), PeriodEnd = At, TargetThh = 24000, DeliveredThh = 21600, ShortfallThh = 2400, ToleratedThh = 1200, MakeGood = "extra-hours",
-                MakeGoodThh = 1200, ExtraHours = 1.2, Credit = 0, EnergyKwh = 720.5, MaintenanceFee = 45m, ElectricityCost = 43.23m, PoolThh = 21500, ClosedAt = At,
-            },
         };
         yield return new CapacityPayload
         {

@@ -29,7 +29,7 @@ public sealed class DeliveryProofTests
         IReadOnlyList<DeliveryCredit> credits = proof.Observe([Rack(Reading("m1", _clock.GetUtcNow(), ("acct.c1", 1500), ("op.house", 9000)))], pools);
 
         DeliveryCredit credit = Assert.Single(credits);
-        Assert.Equal(new DeliveryCredit("c1", first, _clock.GetUtcNow(), 500), credit);
+        Assert.Equal(new DeliveryCredit("c1", first, _clock.GetUtcNow(), 500, "m1"), credit);
     }
 
     [Fact]
