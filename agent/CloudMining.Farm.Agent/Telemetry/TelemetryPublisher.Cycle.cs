@@ -10,17 +10,27 @@ public sealed partial class TelemetryPublisher
     private async Task PublishCycleAsync(PollCycleCompletedEventArgs cycle, CancellationToken cancellationToken)
     {
         var telemetryQos = _options.Mqtt.TelemetryQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
+        List<MinerTelemetryPayload>? batch = _options.Telemetry.Batch ? [] : null;
         foreach (MinerPollStatus miner in cycle.Miners)
         {
             // Only a reading from this cycle: a stale snapshot kept after failures must not look like fresh telemetry.
             if (miner.Snapshot is { } snapshot && miner.LastSuccessAt >= cycle.Cycle.StartedAt)
             {
-                MinerTelemetryPayload payload = MinerTelemetryPayload.From(snapshot, _options.Site, _options.RackId, miner.MinerId, _publisher, _sequence!.Next(), _time.GetUtcNow());
-                await PublishAsync(FarmTopics.MinerTelemetry(_options.Site, _options.RackId, miner.MinerId), payload, FarmJsonContext.Default.MinerTelemetryPayload, telemetryQos, retain: false, cancellationToken);
+                MinerTelemetryPayload payload = MinerTelemetryPayload.From(snapshot, _options.Site, _options.RackId, miner.MinerId, _publisher, batch is null ? _sequence!.Next() : 0, _time.GetUtcNow());
+                if (batch is not null)
+                {
+                    batch.Add(payload);
+                }
+                else
+                {
+                    await PublishAsync(FarmTopics.MinerTelemetry(_options.Site, _options.RackId, miner.MinerId), payload, FarmJsonContext.Default.MinerTelemetryPayload, telemetryQos, retain: false, cancellationToken);
+                }
             }
 
             await PublishStateChangeAsync(miner, cancellationToken);
         }
+
+        await PublishBatchAsync(batch, telemetryQos, cancellationToken);
     }
 
     // The reason starts with the agent's detailed state so "unreachable" still says timeout, refused or garbled.

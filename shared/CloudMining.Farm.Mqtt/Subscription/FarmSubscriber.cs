@@ -64,14 +64,14 @@ public sealed partial class FarmSubscriber
     }
 
     /// <summary>Processes one received message; public so a caller with its own client loop can feed it.</summary>
-    public async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    public Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         Interlocked.Increment(ref _received);
         FarmReceivedMessage? parsed = Parse(message);
         if (parsed is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         // A last will was built when the agent connected, so its seq is older than what the agent sent since; it is
@@ -79,23 +79,50 @@ public sealed partial class FarmSubscriber
         bool will = parsed.Payload is AgentStatusPayload { State: AgentState.Offline };
         if (!will && !Duplicates.Accept(message.Topic, parsed.Payload))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         Interlocked.Increment(ref _delivered);
+        Task handled;
         try
         {
-            await _handler(parsed, cancellationToken).ConfigureAwait(false);
+            handled = _handler(parsed, cancellationToken);
         }
 #pragma warning disable CA1031 // A consumer bug on one message must not stop the subscription; it is logged and counted.
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref _handlerFailures);
-            LogHandlerFailed(_logger, e, BoundedText.Echo(message.Topic), parsed.Payload.Seq, BoundedText.Echo(parsed.Payload.Publisher));
+            HandlerFailed(e, message.Topic, parsed.Payload);
+            return Task.CompletedTask;
+        }
+
+        // The controller's handler completes synchronously: no state machine and no await per message on that path.
+        return handled.IsCompletedSuccessfully ? Task.CompletedTask : AwaitHandlerAsync(handled, message.Topic, parsed.Payload);
+    }
+
+    private async Task AwaitHandlerAsync(Task handled, string topic, FarmMessage payload)
+    {
+        try
+        {
+            await handled.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A consumer bug on one message must not stop the subscription; it is logged and counted.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            HandlerFailed(e, topic, payload);
         }
     }
 
+    private void HandlerFailed(Exception e, string topic, FarmMessage payload)
+    {
+        Interlocked.Increment(ref _handlerFailures);
+        LogHandlerFailed(_logger, e, BoundedText.Echo(topic), payload.Seq, BoundedText.Echo(payload.Publisher));
+    }
+
+    // The payload is read once: a reader checks the envelope's "schema" (the first member as every farm/v1 publisher
+    // writes it, so usually a few bytes), then the serializer reads the span. The JsonDocument that used to carry the
+    // schema check was a second full parse and a pooled copy of every payload.
     private FarmReceivedMessage? Parse(MqttApplicationMessage message)
     {
         if (FarmTopics.TryParse(message.Topic) is not { } topic)
@@ -104,25 +131,15 @@ public sealed partial class FarmSubscriber
         }
 
         (string schema, JsonTypeInfo type) = Expected(topic.Kind);
+        ReadOnlySpan<byte> json = message.Payload.Span;
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(message.Payload);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            if (SchemaProblem(json, schema) is { } wrong)
             {
-                return Reject(message.Topic, $"the payload is a JSON {doc.RootElement.ValueKind}, not an object");
+                return Reject(message.Topic, wrong);
             }
 
-            if (!doc.RootElement.TryGetProperty("schema", out JsonElement s) || s.ValueKind != JsonValueKind.String)
-            {
-                return Reject(message.Topic, $"the payload has no \"schema\" string; expected \"{schema}\"");
-            }
-
-            if (!string.Equals(s.GetString(), schema, StringComparison.Ordinal))
-            {
-                return Reject(message.Topic, $"the payload says schema \"{BoundedText.Echo(s.GetString(), 80)}\" but this topic carries \"{schema}\"");
-            }
-
-            if (doc.RootElement.Deserialize(type) is not FarmMessage payload)
+            if (JsonSerializer.Deserialize(json, type) is not FarmMessage payload)
             {
                 return Reject(message.Topic, "the payload is null");
             }
@@ -155,6 +172,62 @@ public sealed partial class FarmSubscriber
             return Reject(message.Topic, $"the payload is not valid UTF-8 {schema} JSON: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// Why the top-level object's <c>"schema"</c> is not <paramref name="schema"/>, or null when it is. Reads members
+    /// until it meets "schema" (skipping the values before it); a repeated "schema" is not looked for, the serializer
+    /// ignores the member. Throws <see cref="JsonException"/> for JSON that breaks before "schema" is found.
+    /// </summary>
+    internal static string? SchemaProblem(ReadOnlySpan<byte> json, string schema)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read())
+        {
+            throw new JsonException("the payload is empty");
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return $"the payload is a JSON {ValueKind(reader.TokenType)}, not an object";
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("schema"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return $"the payload has no \"schema\" string; expected \"{schema}\"";
+            }
+
+            if (reader.ValueTextEquals(schema))
+            {
+                return null;
+            }
+
+            return $"the payload says schema \"{BoundedText.Echo(reader.GetString(), 80)}\" but this topic carries \"{schema}\"";
+        }
+
+        return $"the payload has no \"schema\" string; expected \"{schema}\"";
+    }
+
+    // The names JsonValueKind gives (what these messages said when a JsonDocument read the payload).
+    private static string ValueKind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "Array",
+        JsonTokenType.String => "String",
+        JsonTokenType.Number => "Number",
+        JsonTokenType.True => "True",
+        JsonTokenType.False => "False",
+        JsonTokenType.Null => "Null",
+        _ => token.ToString(),
+    };
 
     private FarmReceivedMessage? Reject(string topic, string problem)
     {
@@ -197,6 +270,7 @@ public sealed partial class FarmSubscriber
         FarmTopicKind.Reported => (ReportedPoolStatePayload.SchemaId, FarmJsonContext.Default.ReportedPoolStatePayload),
         FarmTopicKind.Allocation => (AllocationPayload.SchemaId, FarmJsonContext.Default.AllocationPayload),
         FarmTopicKind.Capacity => (CapacityPayload.SchemaId, FarmJsonContext.Default.CapacityPayload),
+        FarmTopicKind.TelemetryBatch => (TelemetryBatchPayload.SchemaId, FarmJsonContext.Default.TelemetryBatchPayload),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown topic kind"),
     };
 }
