@@ -13,6 +13,7 @@ public sealed class TelemetryBatchEntriesConverter : JsonConverter<IReadOnlyList
 {
     public override IReadOnlyList<TelemetryBatchEntry>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (reader.TokenType == JsonTokenType.Null)
         {
             return null;
@@ -55,6 +56,7 @@ public sealed class TelemetryBatchEntriesConverter : JsonConverter<IReadOnlyList
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(options);
         var entryType = (JsonTypeInfo<TelemetryBatchEntry>)options.GetTypeInfo(typeof(TelemetryBatchEntry));
         writer.WriteStartArray();
         foreach (TelemetryBatchEntry entry in value)

@@ -18,6 +18,7 @@ using CloudMining.Farm.Tests.Controller.Engine;
 using CloudMining.Farm.Tests.Firmware;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Mqtt;
+using CloudMining.Farm.Tests.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
