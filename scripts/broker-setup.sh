@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generates a mosquitto configuration, a hashed password file and an ACL for the three CloudMining.Farm roles:
-#   agent-{site}-{rack}  writes only its own rack's branch (status, miners/#, events, reported) and reads only its
-#                        own farm/v1/{site}/{rack}/desired
+#   agent-{site}-{rack}  writes only its own rack's branch (status, miners/#, telemetry-batch, events, reported) and
+#                        reads only its own farm/v1/{site}/{rack}/desired
 #   controller           reads and writes farm/v1/# (also creates controller-engine, the same role and password, for
 #                        the controller's second connection: the broker binds each session to its user name)
 #   contract-platform    reads farm/v1/+/allocation/# and farm/v1/+/capacity, nothing else, writes nothing
@@ -118,8 +118,8 @@ while IFS= read -r line || [ -n "$line" ]; do
       base="farm/v1/$site/$rack"
       # Explicit per-agent blocks rather than 'pattern ... %u': the topic needs site and rack as two levels, and
       # %u can only substitute the whole user name as one level.
-      printf '\nuser %s\ntopic write %s/status\ntopic write %s/miners/#\ntopic write %s/events\ntopic write %s/reported\ntopic read %s/desired\n' \
-        "$user" "$base" "$base" "$base" "$base" "$base" >> "$acl.tmp" ;;
+      printf '\nuser %s\ntopic write %s/status\ntopic write %s/miners/#\ntopic write %s/telemetry-batch\ntopic write %s/events\ntopic write %s/reported\ntopic read %s/desired\n' \
+        "$user" "$base" "$base" "$base" "$base" "$base" "$base" >> "$acl.tmp" ;;
     price-feed-*|grid-gateway-*)
       if [[ "$user" == price-feed-* ]]; then site="${user#price-feed-}"; signal=energy-price; else site="${user#grid-gateway-}"; signal=demand-response; fi
       valid_id "$site" || fail "$creds:$line_no: site id '$site' of '$user' is not a valid topic level"

@@ -39,6 +39,9 @@ public sealed class AgentOptions
     /// <summary>MQTT publishing; off while Agent:Mqtt:Host is empty.</summary>
     public AgentMqttOptions Mqtt { get; set; } = new();
 
+    /// <summary>How telemetry goes out (Agent:Telemetry): per miner (default) or one batch per rack per cycle.</summary>
+    public AgentTelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>Relays, fans and sensors of the rack (Agent:Hardware).</summary>
     public HardwareOptions Hardware { get; set; } = new();
 

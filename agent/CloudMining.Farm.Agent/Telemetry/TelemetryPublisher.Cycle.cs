@@ -15,13 +15,21 @@ public sealed partial class TelemetryPublisher
         var telemetryQos = _options.Mqtt.TelemetryQos == 0 ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
         var batch = new List<AgentOutgoingMessage>(Math.Min(BatchSize + 3, cycle.Miners.Count + 3));
         DateTimeOffset now = _time.GetUtcNow();
+        List<MinerTelemetryPayload>? readings = _options.Telemetry.Batch ? [] : null;
         foreach (MinerPollStatus miner in cycle.Miners)
         {
             // Only a reading from this cycle: a stale snapshot kept after failures must not look like fresh telemetry.
             if (miner.Snapshot is { } snapshot && miner.LastSuccessAt >= cycle.Cycle.StartedAt)
             {
                 MinerTelemetryPayload payload = MinerTelemetryPayload.From(snapshot, _options.Site, _options.RackId, miner.MinerId, _link.PublisherId, 0, now);
-                batch.Add(new AgentOutgoingMessage(FarmTopics.MinerTelemetry(_options.Site, _options.RackId, miner.MinerId), payload, telemetryQos));
+                if (readings is not null)
+                {
+                    readings.Add(payload);
+                }
+                else
+                {
+                    batch.Add(new AgentOutgoingMessage(FarmTopics.MinerTelemetry(_options.Site, _options.RackId, miner.MinerId), payload, telemetryQos));
+                }
             }
 
             AddStateChange(miner, batch, now);
@@ -32,6 +40,7 @@ public sealed partial class TelemetryPublisher
             }
         }
 
+        AddTelemetryBatches(readings, telemetryQos, batch, now);
         await _link.PublishManyAsync(batch, cancellationToken);
     }
 

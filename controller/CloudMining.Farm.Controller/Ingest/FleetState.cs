@@ -25,10 +25,12 @@ public sealed class FleetState
         switch (message)
         {
             case MinerTelemetryPayload t:
+                // Static lambdas with the state as an argument: no closure or delegate allocated per message.
                 _miners.AddOrUpdate(
                     (t.Site, t.Rack, t.MinerId),
-                    _ => FromTelemetry(t, null, now),
-                    (_, old) => old.TelemetryAt > t.Timestamp ? old : FromTelemetry(t, old, now));
+                    static (_, arg) => FromTelemetry(arg.T, null, arg.Now),
+                    static (_, old, arg) => old.TelemetryAt > arg.T.Timestamp ? old : FromTelemetry(arg.T, old, arg.Now),
+                    (T: t, Now: now));
                 MarkReporting((t.Site, t.Rack), now);
                 return true;
             case MinerStatePayload s:

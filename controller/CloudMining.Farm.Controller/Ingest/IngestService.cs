@@ -29,6 +29,7 @@ public sealed partial class IngestService : BackgroundService
     private readonly BrokerOutageGate? _broker;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UnknownStateLog _unknownStates;
+    private readonly TelemetryBatchFold _batches;
     private FarmMqttClient? _client;
 
     public IngestService(ControllerOptions options, FleetState fleet, HistoryWriter history, IControllerStore? store = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, BrokerOutageGate? broker = null)
@@ -42,10 +43,14 @@ public sealed partial class IngestService : BackgroundService
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<IngestService>();
         _unknownStates = new UnknownStateLog(_logger, _time);
+        _batches = new TelemetryBatchFold(fleet, history, _logger, _time);
     }
 
     /// <summary>The fleet picture this service keeps up to date.</summary>
     public FleetState Fleet { get; }
+
+    /// <summary>Readings folded from telemetry batches, and batch entries rejected one by one.</summary>
+    public TelemetryBatchFold Batches => _batches;
 
     /// <summary>The subscriber, once connected (for its received/malformed counters).</summary>
     public FarmSubscriber? Subscriber { get; private set; }
@@ -53,10 +58,11 @@ public sealed partial class IngestService : BackgroundService
     /// <summary>Completes once the subscriptions are granted, so a caller knows publishes from now on are seen.</summary>
     public Task Subscribed => _subscribed.Task;
 
-    /// <summary>The topic filters of one site: telemetry, miner state, agent status.</summary>
+    /// <summary>The topic filters of one site: telemetry (per miner and per rack batch), miner state, agent status.</summary>
     public static IReadOnlyList<string> Filters(string site) =>
     [
         FarmTopics.AllTelemetryFilter(site),
+        FarmTopics.AllTelemetryBatchFilter(site),
         $"{FarmTopics.Root}/{site}/+/miners/+/state",
         $"{FarmTopics.Root}/{site}/+/status",
     ];
@@ -65,6 +71,12 @@ public sealed partial class IngestService : BackgroundService
     public Task HandleAsync(FarmReceivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.Payload is TelemetryBatchPayload batch)
+        {
+            _batches.Fold(batch, message.TopicName);
+            return Task.CompletedTask;
+        }
+
         _unknownStates.Check(message.TopicName, message.Payload);
         if (Fleet.Apply(message.Payload) && message.Payload is MinerTelemetryPayload telemetry)
         {

@@ -70,7 +70,7 @@ public sealed partial class FarmMqttClient
     private async Task<(MqttClientConnectResult Result, MqttConnectionGeneration Generation)> ConnectSessionAsync(CancellationToken cancellationToken)
     {
         Net.MqttClientOptions netOptions = _netOptions.Build();
-        var generation = new MqttConnectionGeneration(_factory.CreateMqttClient(), Interlocked.Increment(ref _generations), _time);
+        var generation = new MqttConnectionGeneration(_factory.CreateMqttClient(AdapterFactory), Interlocked.Increment(ref _generations), _time);
         generation.Client.ApplicationMessageReceivedAsync += e => OnMessageReceivedAsync(generation, e);
         generation.Client.DisconnectedAsync += e => OnDisconnectedAsync(generation, e);
         Net.MqttClientConnectResult connAck;
@@ -189,7 +189,7 @@ public sealed partial class FarmMqttClient
         return new MqttCommunicationException($"Connecting to {_endpoint} failed: {BoundedText.Echo(ex.Message, 500)}", ex);
     }
 
-    private async Task OnMessageReceivedAsync(MqttConnectionGeneration generation, Net.MqttApplicationMessageReceivedEventArgs e)
+    private Task OnMessageReceivedAsync(MqttConnectionGeneration generation, Net.MqttApplicationMessageReceivedEventArgs e)
     {
         Net.MqttApplicationMessage received = e.ApplicationMessage;
         var qos = (MqttQualityOfServiceLevel)received.QualityOfServiceLevel;
@@ -204,33 +204,63 @@ public sealed partial class FarmMqttClient
                 LogOversizedSkipped(_logger, size, BoundedText.Echo(received.Topic), _options.MaxPacketSize, count, heldBack);
             }
 
-            return;
+            return Task.CompletedTask;
         }
 
         if (!generation.IsAlive || ApplicationMessageReceivedAsync is not { } handler)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var message = new MqttApplicationMessage
         {
             Topic = received.Topic,
-            Payload = received.Payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : System.Buffers.BuffersExtensions.ToArray(received.Payload),
+            Payload = ReceivedPayload(received.Payload),
             Qos = qos,
             Retain = received.Retain,
             Dup = received.Dup,
         };
+        Task handled;
         try
         {
-            await handler(new MqttApplicationMessageReceivedEventArgs(message, _options.ClientId)).ConfigureAwait(false);
+            handled = handler(new MqttApplicationMessageReceivedEventArgs(message, _options.ClientId));
         }
 #pragma warning disable CA1031 // A faulty handler must not kill the connection; it is logged and the message acknowledged.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             LogHandlerFailed(_logger, ex, BoundedText.Echo(received.Topic));
+            return Task.CompletedTask;
+        }
+
+        // The controller's ingest handler completes synchronously: no await, no state machine per message.
+        return handled.IsCompletedSuccessfully ? Task.CompletedTask : AwaitHandlerAsync(handled, received.Topic);
+    }
+
+    private async Task AwaitHandlerAsync(Task handled, string topic)
+    {
+        try
+        {
+            await handled.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A faulty handler must not kill the connection; it is logged and the message acknowledged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(_logger, ex, BoundedText.Echo(topic));
         }
     }
+
+    /// <summary>
+    /// The received payload without a copy. MQTTnet 5.2 decodes every PUBLISH into a payload array of its own
+    /// (<c>MqttBufferReader.ReadRemainingData</c> allocates one per packet and never reuses it), handed over as a
+    /// single-segment sequence: that array can be kept by any handler. A multi-segment sequence (not produced by this
+    /// MQTTnet version) is copied.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> ReceivedPayload(System.Buffers.ReadOnlySequence<byte> payload) =>
+        payload.IsEmpty ? ReadOnlyMemory<byte>.Empty
+        : payload.IsSingleSegment ? payload.First
+        : System.Buffers.BuffersExtensions.ToArray(payload);
 
     private Task OnDisconnectedAsync(MqttConnectionGeneration generation, Net.MqttClientDisconnectedEventArgs e)
     {

@@ -22,6 +22,7 @@ public sealed partial class FarmMqttClient : IAsyncDisposable
 {
     private readonly MqttClientOptions _options;
     private readonly MqttNetOptions _netOptions;
+    private static readonly FarmMqttAdapterFactory AdapterFactory = new();
     private readonly Net.MqttClientFactory _factory = new();
     private readonly string _endpoint;
     private readonly string _versionName;

@@ -97,8 +97,17 @@ internal sealed class MqttNetOptions
             });
         }
 
-        return builder.Build();
+        Net.MqttClientOptions built = builder.Build();
+
+        // MQTTnet sets SO_RCVBUF/SO_SNDBUF to this (8 KB by default), which also turns off Linux's receive-window
+        // autotuning: the broker could have only a few 1–2 KB messages in flight to a subscriber before waiting for it.
+        // The kernel caps the value at net.core.rmem_max / wmem_max.
+        ((Net.MqttClientTcpOptions)built.ChannelOptions).BufferSize = SocketBufferSize;
+        return built;
     }
+
+    /// <summary>The socket send and receive buffer asked of the kernel: one largest packet (<see cref="Shared.Wire.FarmMqttLimits.MaxPacketSize"/>).</summary>
+    public const int SocketBufferSize = Shared.Wire.FarmMqttLimits.MaxPacketSize;
 
     // MQTT 5 brokers answer a keep-alive of 0 with their own Server Keep Alive (mosquitto: max_keepalive, 65535 s by
     // default). MQTTnet 5.2 then starts its ping loop but times each ping with the zero it was configured with, and

@@ -28,26 +28,17 @@ public static class FarmMessageDecoder
             return Refuse(topicName, FarmRejection.TooLarge, $"the payload is {payload.Length} bytes; at most {maxPayloadBytes} are read");
         }
 
+        // The payload is read once: a reader checks the envelope's "schema" (the first member as every farm/v1 publisher
+        // writes it, so usually a few bytes), then the serializer reads the span; no JsonDocument, no copy.
         (string schema, JsonTypeInfo type) = Expected(topic.Kind);
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(payload);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            if (SchemaProblem(payload.Span, schema) is { } wrong)
             {
-                return Malformed(topicName, $"not valid {schema} JSON: the payload is a JSON {doc.RootElement.ValueKind}, not an object");
+                return Malformed(topicName, wrong);
             }
 
-            if (!doc.RootElement.TryGetProperty("schema", out JsonElement s) || s.ValueKind != JsonValueKind.String)
-            {
-                return Malformed(topicName, $"the payload has no \"schema\" string; expected \"{schema}\"");
-            }
-
-            if (!string.Equals(s.GetString(), schema, StringComparison.Ordinal))
-            {
-                return Malformed(topicName, $"the payload says schema \"{BoundedText.Echo(s.GetString(), 80)}\" but this topic carries \"{schema}\"");
-            }
-
-            if (doc.RootElement.Deserialize(type) is not FarmMessage message)
+            if (JsonSerializer.Deserialize(payload.Span, type) is not FarmMessage message)
             {
                 return Malformed(topicName, "the payload is null");
             }
@@ -82,6 +73,62 @@ public static class FarmMessageDecoder
         }
     }
 
+    /// <summary>
+    /// Why the top-level object's <c>"schema"</c> is not <paramref name="schema"/>, or null when it is. Reads members
+    /// until it meets "schema" (skipping the values before it); a repeated "schema" is not looked for, the serializer
+    /// ignores the member. Throws <see cref="JsonException"/> for JSON that breaks before "schema" is found.
+    /// </summary>
+    internal static string? SchemaProblem(ReadOnlySpan<byte> json, string schema)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read())
+        {
+            throw new JsonException("the payload is empty");
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return $"not valid {schema} JSON: the payload is a JSON {ValueKind(reader.TokenType)}, not an object";
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("schema"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return $"the payload has no \"schema\" string; expected \"{schema}\"";
+            }
+
+            if (reader.ValueTextEquals(schema))
+            {
+                return null;
+            }
+
+            return $"the payload says schema \"{BoundedText.Echo(reader.GetString(), 80)}\" but this topic carries \"{schema}\"";
+        }
+
+        return $"the payload has no \"schema\" string; expected \"{schema}\"";
+    }
+
+    // The names JsonValueKind gives (what these messages said when a JsonDocument read the payload).
+    private static string ValueKind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "Array",
+        JsonTokenType.String => "String",
+        JsonTokenType.Number => "Number",
+        JsonTokenType.True => "True",
+        JsonTokenType.False => "False",
+        JsonTokenType.Null => "Null",
+        _ => token.ToString(),
+    };
+
     /// <summary>The schema id a topic kind carries.</summary>
     public static string SchemaOf(FarmTopicKind kind) => Expected(kind).Schema;
 
@@ -100,6 +147,7 @@ public static class FarmMessageDecoder
         FarmTopicKind.Reported => (ReportedPoolStatePayload.SchemaId, FarmJsonContext.Default.ReportedPoolStatePayload),
         FarmTopicKind.Allocation => (AllocationPayload.SchemaId, FarmJsonContext.Default.AllocationPayload),
         FarmTopicKind.Capacity => (CapacityPayload.SchemaId, FarmJsonContext.Default.CapacityPayload),
+        FarmTopicKind.TelemetryBatch => (TelemetryBatchPayload.SchemaId, FarmJsonContext.Default.TelemetryBatchPayload),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown topic kind"),
     };
 }

@@ -73,51 +73,71 @@ public sealed partial class FarmSubscriber
     }
 
     /// <summary>Processes one received message; public so a caller with its own client loop can feed it.</summary>
-    public async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    public Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (Ignore?.Invoke(message.Topic) == true)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         Interlocked.Increment(ref _received);
-        FarmReceivedMessage? parsed = await ParseAsync(message, cancellationToken).ConfigureAwait(false);
-        if (parsed is null)
+        FarmDecodeResult result = FarmMessageDecoder.Decode(message.Topic, message.Payload, message.Retain, _options.MaxPayloadBytes);
+        if (result.Rejection is { } rejected)
         {
-            return;
+            return RefusedAsync(message.Topic, rejected, cancellationToken);
         }
+
+        FarmReceivedMessage parsed = result.Message!;
 
         // A last will was built when the agent connected, so its seq is older than what the agent sent since; it is
         // still the newest truth about the agent, so it bypasses the duplicate filter (applying it twice is harmless).
         bool will = parsed.Payload is AgentStatusPayload { State: AgentState.Offline };
         if (!will && _options.DropDuplicates && !Duplicates.Accept(message.Topic, parsed.Payload))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         Interlocked.Increment(ref _delivered);
+        Task handled;
         try
         {
-            await _handler(parsed, cancellationToken).ConfigureAwait(false);
+            handled = _handler(parsed, cancellationToken);
         }
 #pragma warning disable CA1031 // A consumer bug on one message must not stop the subscription; it is logged and counted.
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref _handlerFailures);
-            LogHandlerFailed(_logger, e, BoundedText.Echo(message.Topic), parsed.Payload.Seq, BoundedText.Echo(parsed.Payload.Publisher));
+            HandlerFailed(e, message.Topic, parsed.Payload.Seq, parsed.Payload.Publisher);
+            return Task.CompletedTask;
+        }
+
+        // The controller's ingest handler completes synchronously: no state machine and no await per message on that path.
+        return handled.IsCompletedSuccessfully ? Task.CompletedTask : AwaitHandlerAsync(handled, message.Topic, parsed.Payload);
+    }
+
+    private async Task AwaitHandlerAsync(Task handled, string topic, FarmMessage payload)
+    {
+        try
+        {
+            await handled.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A consumer bug on one message must not stop the subscription; it is logged and counted.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            HandlerFailed(e, topic, payload.Seq, payload.Publisher);
         }
     }
 
-    private async Task<FarmReceivedMessage?> ParseAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    private void HandlerFailed(Exception e, string topic, long seq, string? publisher)
     {
-        FarmDecodeResult result = FarmMessageDecoder.Decode(message.Topic, message.Payload, message.Retain, _options.MaxPayloadBytes);
-        if (result.Rejection is not { } rejected)
-        {
-            return result.Message;
-        }
+        Interlocked.Increment(ref _handlerFailures);
+        LogHandlerFailed(_logger, e, BoundedText.Echo(topic), seq, BoundedText.Echo(publisher));
+    }
 
+    private async Task RefusedAsync(string topic, FarmRejectedMessage rejected, CancellationToken cancellationToken)
+    {
         long count = rejected.Kind == FarmRejection.Misattributed ? Interlocked.Increment(ref _misattributed) : Interlocked.Increment(ref _malformed);
         if (_options.Rejected is { } report)
         {
@@ -129,23 +149,20 @@ public sealed partial class FarmSubscriber
             catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
             {
-                Interlocked.Increment(ref _handlerFailures);
-                LogHandlerFailed(_logger, e, BoundedText.Echo(message.Topic), 0, "(refused message)");
+                HandlerFailed(e, topic, 0, "(refused message)");
             }
         }
         else if (rejected.Kind == FarmRejection.Misattributed)
         {
             if (_misattributedLog.TryAcquire(out long heldBack))
             {
-                LogForeign(_logger, BoundedText.Echo(message.Topic), rejected.Problem, count, heldBack);
+                LogForeign(_logger, BoundedText.Echo(topic), rejected.Problem, count, heldBack);
             }
         }
         else if (_malformedLog.TryAcquire(out long heldBack))
         {
-            LogMalformed(_logger, BoundedText.Echo(message.Topic), BoundedText.Echo(rejected.Problem, 300), count, heldBack);
+            LogMalformed(_logger, BoundedText.Echo(topic), BoundedText.Echo(rejected.Problem, 300), count, heldBack);
         }
-
-        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The handler failed for the message on {Topic} (seq {Seq} from {Publisher}); continuing with the next message")]

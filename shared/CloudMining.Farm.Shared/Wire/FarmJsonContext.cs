@@ -12,4 +12,6 @@ namespace CloudMining.Farm.Shared.Wire;
 [JsonSerializable(typeof(ReportedPoolStatePayload))]
 [JsonSerializable(typeof(AllocationPayload))]
 [JsonSerializable(typeof(CapacityPayload))]
+[JsonSerializable(typeof(TelemetryBatchPayload))]
+[JsonSerializable(typeof(TelemetryBatchEntry))]
 public sealed partial class FarmJsonContext : JsonSerializerContext;

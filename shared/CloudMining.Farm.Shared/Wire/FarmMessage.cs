@@ -39,9 +39,8 @@ public abstract record FarmMessage
     public virtual IReadOnlyList<string> UnknownStates() => [];
 
     /// <summary>Names the first of <paramref name="fields"/> whose value is null, for <see cref="Malformation"/>.</summary>
-    protected static string? FirstNull(params (string Name, object? Value)[] fields)
+    protected static string? FirstNull(params ReadOnlySpan<(string Name, object? Value)> fields)
     {
-        ArgumentNullException.ThrowIfNull(fields);
         foreach ((string name, object? value) in fields)
         {
             if (value is null)

@@ -11,4 +11,7 @@ public enum FarmTopicKind
     Reported,
     Allocation,
     Capacity,
+
+    /// <summary>A rack's telemetry of many miners in one message (<see cref="TelemetryBatchPayload"/>).</summary>
+    TelemetryBatch,
 }

@@ -18,6 +18,9 @@ public static class FarmTopics
 
     public static string MinerTelemetry(string site, string rack, string minerId) => $"{Rack(site, rack)}/miners/{Id(minerId, "miner id")}/telemetry";
 
+    /// <summary>Every answering miner's reading of one cycle in one message (or a few), when the agent batches telemetry.</summary>
+    public static string TelemetryBatch(string site, string rack) => $"{Rack(site, rack)}/{TelemetryBatchLevel}";
+
     public static string MinerState(string site, string rack, string minerId) => $"{Rack(site, rack)}/miners/{Id(minerId, "miner id")}/state";
 
     /// <summary>Relay actions, alarms and watchdog steps of one rack.</summary>
@@ -37,6 +40,12 @@ public static class FarmTopics
     /// <summary>Subscription filter for all telemetry of a site (or every site with "+").</summary>
     public static string AllTelemetryFilter(string site = "+") => $"{Root}/{site}/+/miners/+/telemetry";
 
+    /// <summary>Subscription filter for the telemetry batches of every rack of a site (or every site with "+").</summary>
+    public static string AllTelemetryBatchFilter(string site = "+") => $"{Root}/{site}/+/{TelemetryBatchLevel}";
+
+    /// <summary>The last level of a rack's batch topic.</summary>
+    public const string TelemetryBatchLevel = "telemetry-batch";
+
     /// <summary>Parses a concrete topic; null if it is not part of the farm/v1 tree.</summary>
     public static FarmTopic? TryParse(string? topic)
     {
@@ -46,9 +55,12 @@ public static class FarmTopics
         }
 
         string[] p = topic[(Root.Length + 1)..].Split('/');
-        if (p.Any(level => IdProblem(level) is not null))
+        foreach (string level in p)
         {
-            return null;
+            if (IdProblem(level) is not null)
+            {
+                return null;
+            }
         }
 
         return p switch
@@ -59,6 +71,7 @@ public static class FarmTopics
             [var site, var rack, "events"] when !ReservedRackIds.Contains(rack) => new FarmTopic(FarmTopicKind.Events, site, rack),
             [var site, var rack, "desired"] when !ReservedRackIds.Contains(rack) => new FarmTopic(FarmTopicKind.Desired, site, rack),
             [var site, var rack, "reported"] when !ReservedRackIds.Contains(rack) => new FarmTopic(FarmTopicKind.Reported, site, rack),
+            [var site, var rack, TelemetryBatchLevel] when !ReservedRackIds.Contains(rack) => new FarmTopic(FarmTopicKind.TelemetryBatch, site, rack),
             [var site, var rack, "miners", var miner, "telemetry"] when !ReservedRackIds.Contains(rack) => new FarmTopic(FarmTopicKind.MinerTelemetry, site, rack, miner),
             [var site, var rack, "miners", var miner, "state"] when !ReservedRackIds.Contains(rack) => new FarmTopic(FarmTopicKind.MinerState, site, rack, miner),
             _ => null,
@@ -84,6 +97,7 @@ public static class FarmTopics
             ReportedPoolStatePayload p => (p.Site, p.Rack, null, null),
             AllocationPayload p => (p.Site, null, null, p.ContractId),
             CapacityPayload p => (p.Site, null, null, null),
+            TelemetryBatchPayload p => (p.Site, p.Rack, null, null),
             _ => (null, null, null, null),
         };
         return Differs("site", claimed.Site, topic.Site)

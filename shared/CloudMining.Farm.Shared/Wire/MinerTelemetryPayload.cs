@@ -61,7 +61,20 @@ public sealed record MinerTelemetryPayload : FarmMessage
         ?? NullItem("fans", Fans)
         ?? NullItem("pools", Pools)
         ?? NullItem("warnings", Warnings)
-        ?? Pools.Select((p, i) => p.Url is null ? $"\"pools[{i}].url\" is null" : null).FirstOrDefault(m => m is not null);
+        ?? NullPoolUrl(Pools);
+
+    private static string? NullPoolUrl(IReadOnlyList<TelemetryPool> pools)
+    {
+        for (int i = 0; i < pools.Count; i++)
+        {
+            if (pools[i].Url is null)
+            {
+                return $"\"pools[{i}].url\" is null";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Builds the payload from a snapshot; pool URLs are stripped of credentials.</summary>
     public static MinerTelemetryPayload From(MinerSnapshot snapshot, string site, string rack, string minerId, string publisher, long seq, DateTimeOffset timestamp)

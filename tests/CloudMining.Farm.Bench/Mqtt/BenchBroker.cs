@@ -65,6 +65,16 @@ internal sealed class BenchBroker : IAsyncDisposable
 
     public string PortText => Port.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>CPU time (user + system) mosquitto has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

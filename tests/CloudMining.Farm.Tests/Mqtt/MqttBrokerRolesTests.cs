@@ -72,6 +72,25 @@ public sealed class MqttBrokerRolesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Agent_may_publish_its_own_racks_telemetry_batch_only()
+    {
+        await using FarmMqttClient controller = await ConnectAsync("controller", "ctl-pw");
+        var seen = new MqttMessageCollector(controller);
+        Assert.True((await controller.SubscribeAsync("farm/v1/#")).AllGranted);
+        await using var agent = new FarmMqttClient(Options("agent-s1-r1", "r1-pw").Build());
+        await agent.ConnectAsync();
+
+        await agent.PublishAsync(Text(FarmTopics.TelemetryBatch("s1", "r1"), "own-batch"));
+        var refused = await Assert.ThrowsAsync<MqttPublishRefusedException>(() => agent.PublishAsync(Text(FarmTopics.TelemetryBatch("s1", "r2"), "forged-batch")));
+        Assert.Equal(0x87, refused.ReasonCode);
+        Assert.Contains(FarmTopics.TelemetryBatch("s1", "r2"), refused.Message, StringComparison.Ordinal);
+
+        await agent.PublishAsync(Text(FarmTopics.Reported("s1", "r1"), "after"));
+        Assert.True(await Eventually.TrueAsync(() => seen.Texts.Contains("after"), Wait));
+        Assert.Equal(["own-batch", "after"], seen.Texts);
+    }
+
+    [Fact]
     public async Task Mqtt311_agent_writes_elsewhere_are_silently_dropped_by_the_broker()
     {
         await using FarmMqttClient controller = await ConnectAsync("controller", "ctl-pw");

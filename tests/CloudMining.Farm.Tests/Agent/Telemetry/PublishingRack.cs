@@ -61,10 +61,11 @@ public sealed class PublishingRack : IAsyncDisposable
 
     public IEnumerable<T> Of<T>() where T : FarmMessage => Received.Select(m => m.Payload).OfType<T>();
 
-    public static async Task<PublishingRack> StartAsync(int miners)
+    public static async Task<PublishingRack> StartAsync(int miners, Action<CloudMining.Farm.Agent.Configuration.AgentOptions>? configure = null)
     {
         MosquittoBroker broker = await MosquittoBroker.StartAsync();
         SimulatedRack rack = await SimulatedRack.StartAsync(miners, TimeSpan.FromMilliseconds(1000), minerTimeout: TimeSpan.FromMilliseconds(300));
+        configure?.Invoke(rack.Options);
         rack.Options.Mqtt.Host = broker.Host;
         rack.Options.Mqtt.Port = broker.Port;
         rack.Options.Mqtt.ReconnectMaxDelay = TimeSpan.FromMilliseconds(500);
