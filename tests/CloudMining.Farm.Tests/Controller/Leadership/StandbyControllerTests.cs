@@ -141,7 +141,7 @@ public sealed class StandbyControllerTests(PostgreSqlFixture fixture, ITestOutpu
                     {
                         ["Site"] = "pg",
                         ["Database"] = Path.Combine(folder, "controller.db"),
-                        ["Store"] = new JsonObject { ["Provider"] = "postgresql", ["ConnectionString"] = pair.ConnectionString },
+                        ["Store"] = new JsonObject { ["Provider"] = "postgresql", [nameof(StoreBackendOptions.ConnectionString)] = pair.ConnectionString },
                         ["Leadership"] = new JsonObject { ["Instance"] = $"ctl-{i}", ["RetryInterval"] = "00:00:01" },
                         ["Mqtt"] = new JsonObject { ["Host"] = broker.Host, ["Port"] = broker.Port, ["ClientId"] = $"controller-{i}" },
                         ["Api"] = new JsonObject { ["Url"] = pair._api[i].ToString().TrimEnd('/') },
