@@ -224,7 +224,7 @@ public sealed class StandbyControllerTests(PostgreSqlFixture fixture, ITestOutpu
             string token = Path.Combine(_root, $"ctl-{i}", "api-token");
             if (_http[i] is null && File.Exists(token))
             {
-                _http[i] = OperatorHttpHandler.Client(_api[i], token, TimeSpan.FromSeconds(5));
+                _http[i] = OperatorHttpHandler.Client(_api[i], token, TimeSpan.FromSeconds(30));
             }
 
             return _http[i] ?? throw new HttpRequestException("no API token yet");
