@@ -141,7 +141,9 @@ public sealed class CurtailmentEndToEndTests(CurtailmentFarmFixture fixture) : I
         int lastHouse = plan.Steps.Select((s, i) => (s, i)).Where(x => x.s.Owner == HousePool.AssigneeId).Select(x => x.i).DefaultIfEmpty(-1).Max();
         int firstContract = plan.Steps.Select((s, i) => (s, i)).Where(x => x.s.Owner != HousePool.AssigneeId).Select(x => x.i).DefaultIfEmpty(int.MaxValue).Min();
         Assert.True(lastHouse < firstContract, "a contract was curtailed before the house ran out: " + string.Join(", ", plan.Steps.Select(s => $"{s.MinerId}:{s.Owner}")));
-        Assert.True(curtRoom < 4000 || plan.Steps.Any(s => s.Owner == "e2e-curt"), $"the curtailable contract was not touched (shed {plan.ShedW:0} W of {plan.Goal.ShedW:0} W, short {plan.ShortfallW:0} W): {string.Join(" | ", plan.Notes)}; house steps {plan.Steps.Count(s => s.Owner == HousePool.AssigneeId)} of {houseOnly.Steps.Count} in the price plan");
+        // The house may have grown since the dry run (the allocator moves miners): the contract is owed a touch only when this plan's house fell short.
+        double houseShed = plan.Steps.Where(s => s.Owner == HousePool.AssigneeId).Sum(s => s.SavedW);
+        Assert.True(curtRoom < 4000 || houseShed >= plan.Goal.ShedW - 1 || plan.Steps.Any(s => s.Owner == "e2e-curt"), $"the curtailable contract was not touched (shed {plan.ShedW:0} W of {plan.Goal.ShedW:0} W, short {plan.ShortfallW:0} W): {string.Join(" | ", plan.Notes)}; house steps {plan.Steps.Count(s => s.Owner == HousePool.AssigneeId)} of {houseOnly.Steps.Count} in the price plan");
         Assert.DoesNotContain(plan.Steps, s => s.Owner == "e2e-prot");
 
         // Measured (telemetry) site power below the target by the deadline (90 s on this loaded test box: plan, agents, read-back, telemetry, and one top-up if the site is still above it).
