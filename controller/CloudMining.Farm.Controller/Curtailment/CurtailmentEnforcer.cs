@@ -72,8 +72,24 @@ public sealed class CurtailmentEnforcer
             foreach (MinerCurtailment step in next.Steps)
             {
                 DateTimeOffset since = _held.TryGetValue(step.MinerId, out Held? old) || _restoring.TryGetValue(step.MinerId, out old) ? old.Since : now;
-                stillHeld[step.MinerId] = new Held(step, since, TargetOf(step, since));
+                var held = new Held(step, since, TargetOf(step, since));
+                if (old is null || old.Target.Action != held.Target.Action || old.Target.PowerTargetW != held.Target.PowerTargetW)
+                {
+                    // A new action: an earlier report (of another action, or of this one before a restore) says nothing about it.
+                    _reported.TryRemove(step.MinerId, out _);
+                }
+
+                stillHeld[step.MinerId] = held;
                 _resuming.Remove(step.MinerId);
+            }
+
+            // A top-up of the same goal ("…:top-up{n}") only adds: what the goal curtails already stays curtailed.
+            if (_goalKey is not null && goalKey.StartsWith(BaseOf(_goalKey), StringComparison.Ordinal) && BaseOf(goalKey) == BaseOf(_goalKey))
+            {
+                foreach (Held h in _held.Values.Concat(_restoring.Values))
+                {
+                    stillHeld.TryAdd(h.Step.MinerId, h);
+                }
             }
 
             // Miners the new plan does not curtail come back at once: the goal changed, not ended.
@@ -155,8 +171,17 @@ public sealed class CurtailmentEnforcer
     public bool AllApplied() =>
         _held.Values.Concat(_restoring.Values).All(h => _reported.TryGetValue(h.Step.MinerId, out ReportedCurtailment? r) && r.Action == h.Target.Action && r.State == ReportedMinerState.Applied);
 
-    private void Resume(MinerCurtailment step, DateTimeOffset now) =>
+    private static string BaseOf(string key)
+    {
+        int at = key.IndexOf(":top-up", StringComparison.Ordinal);
+        return at < 0 ? key : key[..at];
+    }
+
+    private void Resume(MinerCurtailment step, DateTimeOffset now)
+    {
+        _reported.TryRemove(step.MinerId, out _);
         _resuming[step.MinerId] = (new MinerCurtailTarget(step.MinerId, CurtailAction.Resume, step.Action == CurtailmentAction.LowerPower ? Math.Round(step.MeasuredPowerW) : null, now), now + ResumeKeptFor);
+    }
 
     private static MinerCurtailTarget TargetOf(MinerCurtailment step, DateTimeOffset since) =>
         step.Action == CurtailmentAction.Sleep
