@@ -157,7 +157,18 @@ public sealed partial class AgentMqttLink : BackgroundService
                 wire[i] = new MqttApplicationMessage { Topic = m.Topic, Payload = Serialize(Stamp(m.Payload)), Qos = m.Qos, Retain = m.Retain };
             }
 
-            await current.PublishManyAsync(wire, cancellationToken);
+            try
+            {
+                await current.PublishManyAsync(wire, cancellationToken);
+            }
+            catch (MqttMessageTooLargeException) when (wire.Length > 1)
+            {
+                // The client checks the whole batch before queuing any of it: hand them over one by one, so that only
+                // the message over the packet limit is lost, as when every message was published on its own.
+                await PublishEachAsync(current, wire, messages, cancellationToken);
+                return;
+            }
+
             Interlocked.Add(ref _published, wire.Length);
             if (_publishFailing)
             {
@@ -183,6 +194,26 @@ public sealed partial class AgentMqttLink : BackgroundService
         finally
         {
             _publishGate.Release();
+        }
+    }
+
+    private async Task PublishEachAsync(FarmMqttClient client, MqttApplicationMessage[] wire, IReadOnlyList<AgentOutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < wire.Length; i++)
+        {
+            try
+            {
+                await client.PublishAsync(wire[i], cancellationToken);
+                Interlocked.Increment(ref _published);
+            }
+            catch (Exception e) when (e is MqttOfflineQueueFullException or MqttCommunicationException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                Interlocked.Increment(ref _failedPublishes);
+                if (_logger.IsEnabled(LogLevel.Error))
+                {
+                    LogPublishFailed(_logger, messages[i].Topic, e.Message, AgentMqttClientOptions.QueueDirectory(_options));
+                }
+            }
         }
     }
 
@@ -339,6 +370,12 @@ public sealed partial class AgentMqttLink : BackgroundService
 
     private async Task SubscribeAllAsync(CancellationToken cancellationToken)
     {
+        if (_client is not { IsConnected: true })
+        {
+            // Not connected yet: the connect's own work item subscribes.
+            return;
+        }
+
         Subscription[] pending;
         lock (_gate)
         {
