@@ -163,5 +163,42 @@ public static class PostgreSqlMigrations
             CREATE TRIGGER settlements_are_final_truncate BEFORE TRUNCATE ON settlements
                 FOR EACH STATEMENT EXECUTE FUNCTION settlements_are_final();
             """),
+
+        // Curtailment accounting (issue 14): closed hours per assignee (a contract id or 'house'), the open hours, and
+        // the operator's signals (one JSON document, so that a restart keeps them).
+        new(8, "curtailment ledger and operator signals", """
+            CREATE TABLE curtailment_ledger (
+                assignee TEXT NOT NULL,
+                hour TIMESTAMPTZ NOT NULL,
+                curtailed_thh DOUBLE PRECISION NOT NULL,
+                avoided_kwh DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (assignee, hour)
+            );
+            CREATE TABLE curtailment_ledger_open (
+                assignee TEXT NOT NULL,
+                hour TIMESTAMPTZ NOT NULL,
+                curtailed_thh DOUBLE PRECISION NOT NULL,
+                avoided_kwh DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (assignee, hour)
+            );
+            CREATE TABLE curtailment_signals (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                signals_json TEXT NOT NULL
+            );
+            """),
+
+        // The miners that served each contract-hour and their share (share × hours held) for `farmctl contracts proof`
+        // and the proof page; rows are added to while the hour is open. Nothing else reads or depends on it.
+        new(9, "ledger miner hours", """
+            CREATE TABLE ledger_miner_hours (
+                contract_id TEXT NOT NULL,
+                hour TIMESTAMPTZ NOT NULL,
+                miner_id TEXT NOT NULL,
+                rack TEXT NOT NULL,
+                share_hours DOUBLE PRECISION NOT NULL,
+                delivered_thh DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (contract_id, hour, miner_id)
+            );
+            """),
     ];
 }

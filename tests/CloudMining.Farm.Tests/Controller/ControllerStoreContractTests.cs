@@ -3,7 +3,9 @@ using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Admission;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.PoolSide;
+using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Settlement;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Shared.Units;
@@ -270,6 +272,67 @@ public abstract class ControllerStoreContractTests
         await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("UPDATE settlements SET credit = 0;"));
         await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("DELETE FROM settlements;"));
         Assert.Equal(0.24m, Assert.Single(await store.GetSettlementsAsync("c1", Epoch, Epoch.AddDays(1), Ct)).Credit);
+    }
+
+    [StoreFact]
+    public async Task Curtailment_ledger_open_hours_and_operator_signals_round_trip_and_survive_reopening()
+    {
+        CurtailmentLedgerRow house = new(HousePool.AssigneeId, Epoch, 312.5, 14.25);
+        CurtailmentLedgerRow curt = new("c1", Epoch, 40, 2.5);
+        CurtailmentLedgerRow open1 = new(HousePool.AssigneeId, Epoch.AddHours(1), 10, 0.5);
+        CurtailmentLedgerRow open2 = new("c1", Epoch.AddHours(1), 1, 0.1);
+        await using (IControllerStore opened = await OpenAsync())
+        {
+            var store = Assert.IsAssignableFrom<ICurtailmentStore>(opened);
+            await store.CloseCurtailmentHoursAsync([house with { CurtailedTerahashHours = 1 }, curt], [open1 with { CurtailedTerahashHours = 99 }], Ct);
+
+            // Closing the same hour again replaces its row; the open hours are replaced as a whole.
+            await store.CloseCurtailmentHoursAsync([house], [open2, open1], Ct);
+            await store.SetOperatorSignalsAsync("{\"price\":1}", Ct);
+            await store.SetOperatorSignalsAsync("{\"price\":120}", Ct);
+        }
+
+        await using (IControllerStore opened = await OpenAsync())
+        {
+            var store = (ICurtailmentStore)opened;
+            Assert.Equal([house], await store.GetCurtailmentLedgerAsync(HousePool.AssigneeId, Epoch, Epoch.AddDays(1), Ct));
+            Assert.Equal([curt], await store.GetCurtailmentLedgerAsync("c1", Epoch, Epoch.AddHours(1), Ct));
+            Assert.Empty(await store.GetCurtailmentLedgerAsync("c1", Epoch.AddHours(1), Epoch.AddDays(1), Ct));
+            Assert.Equal([open2, open1], await store.LoadOpenCurtailmentAsync(Ct));
+            Assert.Equal("{\"price\":120}", await store.GetOperatorSignalsAsync(Ct));
+
+            await store.SetOperatorSignalsAsync(null, Ct);
+            await store.CloseCurtailmentHoursAsync([], [], Ct);
+            Assert.Null(await store.GetOperatorSignalsAsync(Ct));
+            Assert.Empty(await store.LoadOpenCurtailmentAsync(Ct));
+            Assert.Single(await store.GetCurtailmentLedgerAsync(HousePool.AssigneeId, Epoch, Epoch.AddDays(1), Ct));
+        }
+    }
+
+    [StoreFact]
+    public async Task Miner_hours_add_up_per_contract_hour_and_miner_and_survive_reopening()
+    {
+        await using (IControllerStore opened = await OpenAsync())
+        {
+            var store = Assert.IsAssignableFrom<IMinerHourStore>(opened);
+            await store.AddMinerHoursAsync(
+                [new MinerHour("c1", Epoch, "m2", "R01", 0.25, 25), new MinerHour("c1", Epoch, "M9", "R02", 0.5, 50), new MinerHour("c2", Epoch, "m2", "R01", 0.75, 75)],
+                Ct);
+
+            // The rest of the hour: the same key adds its share and TH·h, and takes the latest rack.
+            await store.AddMinerHoursAsync([new MinerHour("c1", Epoch, "m2", "R03", 0.5, 49.5), new MinerHour("c1", Epoch.AddHours(1), "m10", "R01", 1, 100)], Ct);
+            await store.AddMinerHoursAsync([], Ct);
+        }
+
+        await using (IControllerStore opened = await OpenAsync())
+        {
+            var store = (IMinerHourStore)opened;
+            Assert.Equal(
+                [new MinerHour("c1", Epoch, "M9", "R02", 0.5, 50), new MinerHour("c1", Epoch, "m2", "R03", 0.75, 74.5), new MinerHour("c1", Epoch.AddHours(1), "m10", "R01", 1, 100)],
+                await store.GetMinerHoursAsync("c1", Epoch, Epoch.AddDays(1), Ct));
+            Assert.Equal([new MinerHour("c1", Epoch.AddHours(1), "m10", "R01", 1, 100)], await store.GetMinerHoursAsync("c1", Epoch.AddHours(1), Epoch.AddHours(2), Ct));
+            Assert.Equal([new MinerHour("c2", Epoch, "m2", "R01", 0.75, 75)], await store.GetMinerHoursAsync("c2", Epoch, Epoch.AddHours(1), Ct));
+        }
     }
 
     [StoreFact]

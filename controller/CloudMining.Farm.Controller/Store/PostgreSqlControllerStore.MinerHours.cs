@@ -1,0 +1,51 @@
+using CloudMining.Farm.Controller.Proof;
+using Npgsql;
+
+namespace CloudMining.Farm.Controller.Store;
+
+// The miners that served each contract-hour (migration 9, ledger_miner_hours): added to, never replaced, so the
+// recorder can write a partial hour and add the rest later.
+public sealed partial class PostgreSqlControllerStore : IMinerHourStore
+{
+    public Task AddMinerHoursAsync(IReadOnlyList<MinerHour> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return rows.Count == 0 ? Task.CompletedTask : InTransactionAsync(
+            async (connection, tx) =>
+            {
+                foreach (MinerHour m in rows)
+                {
+                    // The table's own columns are qualified: unqualified, they would be ambiguous with EXCLUDED's.
+                    await using NpgsqlCommand cmd = Command(connection, tx, """
+                        INSERT INTO ledger_miner_hours (contract_id, hour, miner_id, rack, share_hours, delivered_thh)
+                        VALUES (@c, @h, @m, @r, @s, @d)
+                        ON CONFLICT (contract_id, hour, miner_id) DO UPDATE SET
+                            rack = EXCLUDED.rack,
+                            share_hours = ledger_miner_hours.share_hours + EXCLUDED.share_hours,
+                            delivered_thh = ledger_miner_hours.delivered_thh + EXCLUDED.delivered_thh;
+                        """);
+                    cmd.Parameters.AddWithValue("c", m.ContractId);
+                    cmd.Parameters.AddWithValue("h", Instant(m.Hour));
+                    cmd.Parameters.AddWithValue("m", m.MinerId);
+                    cmd.Parameters.AddWithValue("r", m.Rack);
+                    cmd.Parameters.AddWithValue("s", m.ShareHours);
+                    cmd.Parameters.AddWithValue("d", m.DeliveredTerahashHours);
+                    await cmd.ExecuteNonQueryAsync(cancellationToken);
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MinerHour>> GetMinerHoursAsync(string contractId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        ReadAsync<MinerHour, IReadOnlyList<MinerHour>>(
+            "SELECT contract_id, hour, miner_id, rack, share_hours, delivered_thh FROM ledger_miner_hours WHERE contract_id = @c AND hour >= @from AND hour < @to ORDER BY hour, miner_id COLLATE \"C\";",
+            p =>
+            {
+                p.AddWithValue("c", contractId);
+                p.AddWithValue("from", Instant(from));
+                p.AddWithValue("to", Instant(to));
+            },
+            r => new MinerHour(r.GetString(0), ReadInstant(r, 1), r.GetString(2), r.GetString(3), r.GetDouble(4), r.GetDouble(5)),
+            list => list,
+            cancellationToken);
+}
