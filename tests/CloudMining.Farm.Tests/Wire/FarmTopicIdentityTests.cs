@@ -56,6 +56,7 @@ public sealed class FarmTopicIdentityTests
         ReportedPoolStatePayload p => FarmTopics.Reported(p.Site, p.Rack),
         AllocationPayload p => FarmTopics.Allocation(p.Site, p.ContractId),
         CapacityPayload p => FarmTopics.Capacity(p.Site),
+        TelemetryBatchPayload p => FarmTopics.TelemetryBatch(p.Site, p.Rack),
         _ => throw new ArgumentOutOfRangeException(nameof(message)),
     })!;
 }
