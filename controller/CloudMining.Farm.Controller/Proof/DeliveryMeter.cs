@@ -116,28 +116,42 @@ public sealed class DeliveryMeter
             return null;
         }
 
-        DateTimeOffset from = now - span;
-        double sum = 0;
+        // Each miner's rate is taken over the window ending at its own latest reading, then the rates add up: work is
+        // known only up to a counter's last reading, so a window ending at `now` would always miss the time since (a
+        // telemetry interval in a 15 s window reads several percent low, enough to look like under-delivery). A miner
+        // with no reading for a whole window adds nothing.
+        double rate = 0;
         foreach (Series s in list)
         {
-            while (s.Deltas.TryPeek(out Credit head) && head.At <= now - Window)
+            DateTimeOffset end = s.LastAt < now ? s.LastAt : now;
+            TimeSpan own = end - s.FirstAt < Window ? end - s.FirstAt : Window;
+            while (s.Deltas.TryPeek(out Credit head) && head.At <= end - Window)
             {
                 s.Deltas.Dequeue();
             }
 
+            if (end <= now - Window || own <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            DateTimeOffset from = end - own;
+            double sum = 0;
             foreach (Credit c in s.Deltas)
             {
-                // The part of [Since, At) inside (from, now]: work is credited in proportion to its time in the window.
+                // The part of [Since, At) inside (from, end]: work is credited in proportion to its time in the window.
                 DateTimeOffset start = c.Since > from ? c.Since : from;
-                DateTimeOffset end = c.At < now ? c.At : now;
-                if (end > start)
+                DateTimeOffset stop = c.At < end ? c.At : end;
+                if (stop > start)
                 {
-                    sum += c.Delta * ((end - start) / (c.At - c.Since));
+                    sum += c.Delta * ((stop - start) / (c.At - c.Since));
                 }
             }
+
+            rate += sum / own.TotalSeconds;
         }
 
-        return sum * HashesPerDifficulty / span.TotalSeconds;
+        return rate * HashesPerDifficulty;
     }
 
     private sealed class Series(double last, DateTimeOffset at)
