@@ -392,7 +392,20 @@ public sealed class CgminerSessionChannel : WriteChannel
         {
             SessionStep login = target.Profile.Session ?? new SessionStep("logon", null, "SESSION.SessionID");
             Sent++;
-            using ApiReplySet reply = await channel._client.ExecuteAsync(target.Endpoint, login.Command, login.Parameter, cancellationToken: ct);
+            ApiReplySet reply;
+            try
+            {
+                reply = await channel._client.ExecuteAsync(target.Endpoint, login.Command, login.Parameter, cancellationToken: ct);
+            }
+            catch (MinerApiException e) when (SessionTaken(e.Error))
+            {
+                // LUXminer keeps one session at a time: while another of our operations (a capability probe, a pool
+                // write) holds it, logon is refused (317) and the holder's id is read with "session", as LuxOS clients do.
+                Sent++;
+                reply = await channel._client.ExecuteAsync(target.Endpoint, "session", null, cancellationToken: ct);
+            }
+
+            using ApiReplySet _ = reply;
             int dot = login.Field.IndexOf('.', StringComparison.Ordinal);
             string section = dot > 0 ? login.Field[..dot] : login.Field;
             string key = dot > 0 ? login.Field[(dot + 1)..] : "SessionID";
@@ -404,6 +417,9 @@ public sealed class CgminerSessionChannel : WriteChannel
             throw new MinerApiException(new MinerApiError(MinerApiErrorKind.UnsupportedReply,
                 $"{target.Endpoint}: the '{login.Command}' reply has no {login.Field} (another client may hold the miner's only session)") { Command = login.Command });
         }
+
+        private static bool SessionTaken(MinerApiError error) =>
+            error.StatusCode == 317 || (error.StatusMessage ?? string.Empty).Contains("another session", StringComparison.OrdinalIgnoreCase);
 
         public async Task LogoffAsync(string session, CancellationToken ct)
         {

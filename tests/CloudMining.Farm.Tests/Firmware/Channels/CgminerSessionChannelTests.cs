@@ -74,6 +74,25 @@ public sealed class CgminerSessionChannelTests
     }
 
     [Fact]
+    public async Task A_session_held_by_another_operation_is_joined_through_session_not_refused()
+    {
+        await using SimulatedFarm farm = await LuxOsAsync();
+        SimulatedMiner m = farm.Miners[0];
+
+        // Another operation of ours (a probe, a pool write) holds LUXminer's only session: logon alone is refused 317.
+        using JsonDocument held = JsonDocument.Parse(await MinerWire.JsonAsync(m.ListenEndPoint, "logon"));
+        string holder = held.RootElement.GetProperty("SESSION")[0].GetProperty("SessionID").GetString()!;
+        using JsonDocument refused = JsonDocument.Parse(await MinerWire.JsonAsync(m.ListenEndPoint, "logon"));
+        Assert.Equal(317, refused.RootElement.GetProperty("STATUS")[0].GetProperty("Code").GetInt32());
+
+        ChannelResult set = await Writer().SetPoolsAsync(Target(m), [new PoolEntry(Customer, "cust.w2", "pool-pw")], CancellationToken.None);
+
+        Assert.True(set.Succeeded, set.Error?.ToString());
+        Assert.Equal([(Customer, "cust.w2")], PoolOrder(await ReadBackAsync(m, "luxos")));
+        Assert.NotEqual(holder, string.Empty);
+    }
+
+    [Fact]
     public async Task Sleep_wake_profile_and_led_take_a_session_which_is_dropped_afterwards()
     {
         await using SimulatedFarm farm = await LuxOsAsync();
