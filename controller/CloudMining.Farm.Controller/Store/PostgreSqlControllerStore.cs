@@ -1,18 +1,16 @@
+using System.Data;
 using System.Data.Common;
-using CloudMining.Farm.Controller.Allocation;
-using CloudMining.Farm.Controller.Contracts;
-using CloudMining.Farm.Shared.Units;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CloudMining.Farm.Controller.Store;
 
 /// <summary>
 /// The controller store on a PostgreSQL server: the same tables and migrations as <see cref="SqliteControllerStore"/>
-/// (twins in <see cref="PostgreSqlMigrations"/>), one transaction per write, pooled connections. Several controllers
-/// may open the same database (a leader and a standby): migrations run under an advisory lock, so they apply once.
+/// (twins in <see cref="PostgreSqlMigrations"/>), the same SQL (<see cref="SqlControllerStore"/>), one transaction per
+/// write, pooled connections. Instants are timestamptz, money is numeric. Several controllers may open the same
+/// database (a leader and a standby): migrations run under an advisory lock, so they apply once.
 /// </summary>
-public sealed partial class PostgreSqlControllerStore : IControllerStore
+public sealed class PostgreSqlControllerStore : SqlControllerStore
 {
     /// <summary>Advisory lock key held while migrating ("farm" "mig" in ASCII), so two controllers starting at once do not both migrate.</summary>
     internal const long MigrationLockKey = 0x6661726D_6D6967;
@@ -27,6 +25,14 @@ public sealed partial class PostgreSqlControllerStore : IControllerStore
 
     /// <summary>Where the store is, without its password: "postgresql://farm@db1:5432/farm".</summary>
     public string Description { get; }
+
+    private protected override string Location => Description;
+
+    private protected override string ByteOrder => "COLLATE \"C\"";
+
+    private protected override DbType InstantType => DbType.DateTimeOffset;
+
+    private protected override DbType MoneyType => DbType.Decimal;
 
     /// <summary>Connects with <paramref name="connectionString"/>, applies pending migrations and returns the store.</summary>
     public static async Task<PostgreSqlControllerStore> OpenAsync(string connectionString, CancellationToken cancellationToken)
@@ -72,203 +78,29 @@ public sealed partial class PostgreSqlControllerStore : IControllerStore
         return $"postgresql://{user}{builder.Host}:{builder.Port}/{builder.Database}";
     }
 
-    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken)
+    private protected override async Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await SchemaVersionAsync(connection, cancellationToken);
+        return await work(connection);
     }
 
-    public async Task UpsertContractAsync(Contract contract, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(contract);
-        await InTransactionAsync(
-            async (connection, tx) =>
-            {
-                await using NpgsqlCommand cmd = Command(connection, tx, """
-                    INSERT INTO contracts
-                        (id, customer, target_hs, pool_url, pool_worker, term_kind, term_start, term_end, negative_margin_days, maintenance_per_th_day, electricity_at_cost, curtail_allowance_hours, curtail_period)
-                    VALUES (@id, @customer, @target, @url, @worker, @kind, @start, @end, @days, @fee, @elec, @curtailHours, @curtailPeriod)
-                    ON CONFLICT (id) DO UPDATE SET
-                        customer = EXCLUDED.customer, target_hs = EXCLUDED.target_hs, pool_url = EXCLUDED.pool_url, pool_worker = EXCLUDED.pool_worker,
-                        term_kind = EXCLUDED.term_kind, term_start = EXCLUDED.term_start, term_end = EXCLUDED.term_end,
-                        negative_margin_days = EXCLUDED.negative_margin_days, maintenance_per_th_day = EXCLUDED.maintenance_per_th_day,
-                        electricity_at_cost = EXCLUDED.electricity_at_cost, curtail_allowance_hours = EXCLUDED.curtail_allowance_hours,
-                        curtail_period = EXCLUDED.curtail_period;
-                    """);
-                cmd.Parameters.AddWithValue("id", contract.Id);
-                cmd.Parameters.AddWithValue("customer", contract.Customer);
-                cmd.Parameters.AddWithValue("target", contract.Target.HashesPerSecond);
-                cmd.Parameters.AddWithValue("url", contract.Pool.Url);
-                cmd.Parameters.AddWithValue("worker", contract.Pool.Worker);
-                cmd.Parameters.AddWithValue("kind", (int)contract.Term.Kind);
-                cmd.Parameters.AddWithValue("start", Instant(contract.Term.Start));
-                cmd.Parameters.Add(Nullable("end", NpgsqlDbType.TimestampTz, contract.Term.End is { } end ? Instant(end) : null));
-                cmd.Parameters.Add(Nullable("days", NpgsqlDbType.Integer, contract.Term.NegativeMarginDays));
-                cmd.Parameters.AddWithValue("fee", contract.Fees.MaintenancePerTerahashDay);
-                cmd.Parameters.AddWithValue("elec", contract.Fees.ElectricityAtCost ? 1 : 0);
-                cmd.Parameters.Add(Nullable("curtailHours", NpgsqlDbType.Double, contract.Curtailment.Curtailable ? contract.Curtailment.AllowanceHours : null));
-                cmd.Parameters.Add(Nullable("curtailPeriod", NpgsqlDbType.Text, contract.Curtailment.Curtailable ? CurtailmentTerms.Name(contract.Curtailment.Period) : null));
-                await cmd.ExecuteNonQueryAsync(cancellationToken);
-            },
-            cancellationToken);
-    }
+    /// <summary>An instant as timestamptz wants it: UTC, offset zero (PostgreSQL keeps microseconds).</summary>
+    private protected override object Instant(DateTimeOffset t) => t.ToUniversalTime();
 
-    public async Task<bool> DeleteContractAsync(string contractId, CancellationToken cancellationToken)
-    {
-        bool deleted = false;
-        await InTransactionAsync(
-            async (connection, tx) =>
-            {
-                await using NpgsqlCommand shares = Command(connection, tx, "DELETE FROM allocation_shares WHERE assignee = @id;");
-                shares.Parameters.AddWithValue("id", contractId);
-                await shares.ExecuteNonQueryAsync(cancellationToken);
-                await using NpgsqlCommand cmd = Command(connection, tx, "DELETE FROM contracts WHERE id = @id;");
-                cmd.Parameters.AddWithValue("id", contractId);
-                deleted = await cmd.ExecuteNonQueryAsync(cancellationToken) > 0;
-            },
-            cancellationToken);
-        return deleted;
-    }
+    private protected override DateTimeOffset ReadInstant(DbDataReader r, int ordinal) => r.GetFieldValue<DateTimeOffset>(ordinal);
 
-    public Task<IReadOnlyList<Contract>> GetContractsAsync(CancellationToken cancellationToken) =>
-        ReadAsync<Contract, IReadOnlyList<Contract>>(
-            """
-            SELECT id, customer, target_hs, pool_url, pool_worker, term_kind, term_start, term_end, negative_margin_days, maintenance_per_th_day, electricity_at_cost, curtail_allowance_hours, curtail_period
-            FROM contracts ORDER BY id COLLATE "C";
-            """,
-            _ => { },
-            r =>
-            {
-                string id = r.GetString(0);
-                try
-                {
-                    // Rows pass the same validation as fresh input, so a hand-edited database cannot smuggle in a bad contract.
-                    ContractTerm term = (ContractTermKind)r.GetInt32(5) == ContractTermKind.FixedTerm
-                        ? ContractTerm.Fixed(ReadInstant(r, 6), ReadInstant(r, 7))
-                        : ContractTerm.OpenEnded(ReadInstant(r, 6), r.GetInt32(8));
-                    return Contract.Create(
-                        id,
-                        r.GetString(1),
-                        new Hashrate(r.GetDouble(2)),
-                        PoolAccount.Create(r.GetString(3), r.GetString(4)),
-                        term,
-                        FeeTerms.Create(r.GetDecimal(9), r.GetInt32(10) != 0),
-                        r.IsDBNull(11) ? CurtailmentTerms.Protected : CurtailmentTerms.Allow(r.GetDouble(11), CurtailmentTerms.ParsePeriod(r.IsDBNull(12) ? null : r.GetString(12))));
-                }
-                catch (ContractValidationException ex)
-                {
-                    throw new InvalidDataException($"Contract '{id}' in '{Description}' is invalid ({ex.Message}); fix or delete the row.", ex);
-                }
-            },
-            list => list,
-            cancellationToken);
+    private protected override object Money(decimal amount) => amount;
 
-    public async Task SaveAllocationAsync(long version, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(assignments);
-        await InTransactionAsync(
-            async (connection, tx) =>
-            {
-                await ExecuteAsync(connection, tx, "DELETE FROM allocation_shares;", cancellationToken);
-                var batch = new NpgsqlBatch(connection, tx);
-                await using (batch)
-                {
-                    foreach (KeyValuePair<string, IReadOnlyList<PoolShare>> pair in assignments)
-                    {
-                        foreach (PoolShare s in pair.Value)
-                        {
-                            var insert = new NpgsqlBatchCommand("INSERT INTO allocation_shares (miner_id, assignee, fraction) VALUES ($1, $2, $3);");
-                            insert.Parameters.Add(new NpgsqlParameter { Value = pair.Key, NpgsqlDbType = NpgsqlDbType.Text });
-                            insert.Parameters.Add(new NpgsqlParameter { Value = s.Assignee, NpgsqlDbType = NpgsqlDbType.Text });
-                            insert.Parameters.Add(new NpgsqlParameter { Value = s.Fraction, NpgsqlDbType = NpgsqlDbType.Double });
-                            batch.BatchCommands.Add(insert);
-                        }
-                    }
+    private protected override decimal ReadMoney(DbDataReader r, int ordinal) => r.GetDecimal(ordinal);
 
-                    var v = new NpgsqlBatchCommand("INSERT INTO allocation_version (id, version) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;");
-                    v.Parameters.Add(new NpgsqlParameter { Value = version, NpgsqlDbType = NpgsqlDbType.Bigint });
-                    batch.BatchCommands.Add(v);
-                    await batch.ExecuteNonQueryAsync(cancellationToken);
-                }
-            },
-            cancellationToken);
-    }
-
-    public async Task<(long Version, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> Assignments)> LoadAllocationAsync(CancellationToken cancellationToken)
-    {
-        // One snapshot for the version and the shares, so a save committing in between cannot mix them.
-        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using NpgsqlTransaction tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await using NpgsqlCommand v = Command(connection, tx, "SELECT version FROM allocation_version WHERE id = 1;");
-        long version = await v.ExecuteScalarAsync(cancellationToken) is long l ? l : 0;
-        await using NpgsqlCommand cmd = Command(connection, tx, "SELECT miner_id, assignee, fraction FROM allocation_shares ORDER BY miner_id COLLATE \"C\", assignee COLLATE \"C\";");
-        var map = new Dictionary<string, List<PoolShare>>(StringComparer.Ordinal);
-        await using (NpgsqlDataReader r = await cmd.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await r.ReadAsync(cancellationToken))
-            {
-                string miner = r.GetString(0);
-                if (!map.TryGetValue(miner, out List<PoolShare>? list))
-                {
-                    list = [];
-                    map[miner] = list;
-                }
-
-                list.Add(new PoolShare(r.GetString(1), r.GetDouble(2)));
-            }
-        }
-
-        await tx.CommitAsync(cancellationToken);
-        var result = new Dictionary<string, IReadOnlyList<PoolShare>>(map.Count, StringComparer.Ordinal);
-        foreach (KeyValuePair<string, List<PoolShare>> pair in map)
-        {
-            result[pair.Key] = pair.Value;
-        }
-
-        return (version, result);
-    }
-
-    public async Task AppendLedgerAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        await InTransactionAsync((connection, tx) => InsertLedgerAsync(connection, tx, entries, cancellationToken), cancellationToken);
-    }
-
-    public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string contractId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        ReadAsync<LedgerEntry, IReadOnlyList<LedgerEntry>>(
-            """
-            SELECT contract_id, hour, target_thh, delivered_thh, shortfall_thh, energy_kwh, maintenance_fee, electricity_cost
-            FROM ledger WHERE contract_id = @c AND hour >= @from AND hour < @to ORDER BY hour;
-            """,
-            p =>
-            {
-                p.AddWithValue("c", contractId);
-                p.AddWithValue("from", Instant(from));
-                p.AddWithValue("to", Instant(to));
-            },
-            r => new LedgerEntry(
-                r.GetString(0),
-                ReadInstant(r, 1),
-                r.GetDouble(2),
-                r.GetDouble(3),
-                r.GetDouble(4),
-                r.GetDouble(5),
-                r.GetDecimal(6),
-                r.GetDecimal(7)),
-            list => list,
-            cancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _dataSource.DisposeAsync();
-    }
+    private protected override async ValueTask DisposeCoreAsync() => await _dataSource.DisposeAsync();
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
 
         // Session lock: a second controller starting at the same moment waits here, then finds every step applied.
-        await using (NpgsqlCommand lockCmd = Command(connection, null, "SELECT pg_advisory_lock(@k);"))
+        await using (NpgsqlCommand lockCmd = new("SELECT pg_advisory_lock(@k);", connection))
         {
             lockCmd.Parameters.AddWithValue("k", MigrationLockKey);
             await lockCmd.ExecuteNonQueryAsync(cancellationToken);
@@ -276,80 +108,17 @@ public sealed partial class PostgreSqlControllerStore : IControllerStore
 
         try
         {
-            await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL);", cancellationToken);
-            int applied = await SchemaVersionAsync(connection, cancellationToken);
-            foreach (PostgreSqlMigration migration in PostgreSqlMigrations.All)
-            {
-                if (migration.Version <= applied)
-                {
-                    continue;
-                }
-
-                // Each step and its record commit together (PostgreSQL DDL is transactional), so a crash mid-migration reruns the step.
-                await using NpgsqlTransaction tx = await connection.BeginTransactionAsync(cancellationToken);
-                await ExecuteAsync(connection, tx, migration.Sql, cancellationToken);
-                await using NpgsqlCommand record = Command(connection, tx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, now());");
-                record.Parameters.AddWithValue("v", migration.Version);
-                record.Parameters.AddWithValue("n", migration.Name);
-                await record.ExecuteNonQueryAsync(cancellationToken);
-                await tx.CommitAsync(cancellationToken);
-            }
+            await MigrateAsync(
+                connection,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL);",
+                PostgreSqlMigrations.All.Select(m => (m.Version, m.Name, m.Sql)),
+                cancellationToken);
         }
         finally
         {
-            await using NpgsqlCommand unlock = Command(connection, null, "SELECT pg_advisory_unlock(@k);");
+            await using NpgsqlCommand unlock = new("SELECT pg_advisory_unlock(@k);", connection);
             unlock.Parameters.AddWithValue("k", MigrationLockKey);
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
-
-    private static async Task<int> SchemaVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using NpgsqlCommand cmd = Command(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;");
-        return Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using NpgsqlTransaction tx = await connection.BeginTransactionAsync(cancellationToken);
-        await work(connection, tx);
-        await tx.CommitAsync(cancellationToken);
-    }
-
-    private async Task<TResult> ReadAsync<TRow, TResult>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, TRow> map, Func<List<TRow>, TResult> result, CancellationToken cancellationToken)
-    {
-        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using NpgsqlCommand cmd = Command(connection, null, sql);
-        bind(cmd.Parameters);
-        await using NpgsqlDataReader r = await cmd.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<TRow>();
-        while (await r.ReadAsync(cancellationToken))
-        {
-            rows.Add(map(r));
-        }
-
-        return result(rows);
-    }
-
-    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql)
-    {
-#pragma warning disable CA2100 // SQL text is constant; values travel as parameters
-        return new NpgsqlCommand(sql, connection, tx);
-#pragma warning restore CA2100
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken)
-    {
-        await using NpgsqlCommand cmd = Command(connection, tx, sql);
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value) =>
-        new(name, type) { Value = value ?? DBNull.Value };
-
-    /// <summary>An instant as timestamptz wants it: UTC, offset zero (PostgreSQL keeps microseconds).</summary>
-    private static DateTimeOffset Instant(DateTimeOffset t) => t.ToUniversalTime();
-
-    private static DateTimeOffset ReadInstant(DbDataReader r, int ordinal) => r.GetFieldValue<DateTimeOffset>(ordinal);
 }

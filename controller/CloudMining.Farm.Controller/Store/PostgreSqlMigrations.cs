@@ -14,8 +14,8 @@ namespace CloudMining.Farm.Controller.Store;
 /// <item>a SQLite trigger: a PL/pgSQL function and a <c>CREATE TRIGGER … EXECUTE FUNCTION</c>;</item>
 /// <item><c>ALTER TABLE … ADD COLUMN</c> reads the same on both.</item>
 /// </list>
-/// Then add the new columns to the matching statements of <see cref="PostgreSqlControllerStore"/> (its files mirror the
-/// SQLite store's files one to one) — the store tests run against both and show what is missing.
+/// Then add the new columns to the statements of <see cref="SqlControllerStore"/>, which both stores share (an instant
+/// goes in with <c>Instant</c>, a money amount with <c>Money</c>) — the store tests run against both and show what is missing.
 /// </remarks>
 public static class PostgreSqlMigrations
 {
