@@ -1,5 +1,6 @@
 using CloudMining.Farm.Gpio.Pwm;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Gpio;
@@ -56,14 +57,26 @@ public sealed class SysfsPwmChannelTests : IDisposable
     }
 
     [Fact]
-    public void Export_that_never_appears_fails_naming_the_channel()
+    public async Task Export_that_never_appears_fails_naming_the_channel()
     {
-        var clock = new SteppingTimeProvider(TimeSpan.FromMilliseconds(100));
+        var clock = new FakeTimeProvider();
+        DateTimeOffset start = clock.GetUtcNow();
 
-        var ex = Assert.Throws<PwmException>(() => new SysfsPwmChannel(0, 1, root: _sys.Root, timeProvider: clock, exportTimeout: TimeSpan.FromSeconds(1)));
+        // The channel re-checks on the injected clock's timer, so each step of the fake clock is one more look; past the
+        // export timeout it gives up. It blocks (export is a synchronous API), hence its own task.
+        Task<PwmException> export = Task.Run(() => Assert.Throws<PwmException>(() => new SysfsPwmChannel(0, 1, root: _sys.Root, timeProvider: clock, exportTimeout: TimeSpan.FromSeconds(1))));
+        Assert.True(await Eventually.TrueAsync(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+                return export.IsCompleted;
+            },
+            TimeSpan.FromSeconds(30)));
 
+        PwmException ex = await export;
         Assert.Contains("pwm1", ex.Message, StringComparison.Ordinal);
         Assert.Contains("npwm", ex.Message, StringComparison.Ordinal);
+        Assert.True(clock.GetUtcNow() - start > TimeSpan.FromSeconds(1), $"gave up after {clock.GetUtcNow() - start} of the fake clock, before the 1 s timeout");
     }
 
     [Fact]
