@@ -1,9 +1,9 @@
 namespace CloudMining.Farm.Tests.Infrastructure;
 
 /// <summary>
-/// Keeps the fast unit-only run honest. A test that starts a real server (mosquitto, influxd, victoria-metrics) or
-/// another process (farm-agent, farm-controller, farm-sim, farm-mqtt-probe, an installer script) is an integration
-/// test and carries <c>[Trait("Category", "Integration")]</c> on its class. The unit-only command sets
+/// Keeps the fast unit-only run honest. A test that starts a real server (mosquitto, influxd, victoria-metrics,
+/// PostgreSQL, chromium) or another process (farm-agent, farm-controller, farm-sim, farm-mqtt-probe, an installer
+/// script) is an integration test and carries <c>[Trait("Category", "Integration")]</c> on its class. The unit-only command sets
 /// <see cref="Variable"/>=1 and filters <c>Category!=Integration</c>; every fixture that starts a server or a process
 /// calls <see cref="Starting"/> first, so an unmarked test fails loudly instead of quietly needing a server.
 /// </summary>
