@@ -65,26 +65,8 @@ public sealed class ControllerApiClient : IDisposable
     public Task<ApiResponse<MinerView>> SetDrainedAsync(string id, bool drained, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"v1/miners/{Escape(id)}/{(drained ? "drain" : "undrain")}", Json.MinerView, ct);
 
-    public Task<ApiResponse<IReadOnlyList<LedgerEntry>>> GetLedgerAsync(string? contractId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
-    {
-        var query = new List<string>();
-        if (!string.IsNullOrEmpty(contractId))
-        {
-            query.Add("contract=" + Uri.EscapeDataString(contractId));
-        }
-
-        if (from is { } f)
-        {
-            query.Add("from=" + Uri.EscapeDataString(f.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        if (to is { } t)
-        {
-            query.Add("to=" + Uri.EscapeDataString(t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        return SendAsync(HttpMethod.Get, "v1/ledger" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query)), Json.IReadOnlyListLedgerEntry, ct);
-    }
+    public Task<ApiResponse<IReadOnlyList<LedgerEntry>>> GetLedgerAsync(string? contractId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, "v1/ledger" + Query(contractId, from, to), Json.IReadOnlyListLedgerEntry, ct);
 
     public Task<ApiResponse<ContractProofView>> GetContractProofAsync(string id, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
         SendAsync(HttpMethod.Get, $"v1/contracts/{Escape(id)}/proof" + Query(null, from, to), Json.ContractProofView, ct);

@@ -4,6 +4,7 @@ using CloudMining.Farm.Mqtt.Client;
 using CloudMining.Farm.Mqtt.Client.Options;
 using CloudMining.Farm.Mqtt.Messages;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.Mqtt;
@@ -34,13 +35,23 @@ public sealed class MqttSubscribeDenialTests
         await File.WriteAllTextAsync(config, doc.ToJsonString());
 
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync($"allow_anonymous false\nplugin {DynamicSecurityPlugin}\nplugin_opt_config_file {config}");
-        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "platform-1").WithCredentials("platform", "plat-pw").Build());
+        using var logs = new InMemoryLoggerProvider();
+        await using var client = new FarmMqttClient(MqttTestClients.Options(broker, "platform-1").WithCredentials("platform", "plat-pw").Build(), logs.CreateLogger<FarmMqttClient>());
         await client.ConnectAsync();
         MqttClientSubscribeResult result = await client.SubscribeAsync([new MqttTopicFilter("farm/v1/+/capacity"), new MqttTopicFilter("farm/v1/#")]);
 
         Assert.Equal([MqttSubscribeReturnCode.GrantedQos1, MqttSubscribeReturnCode.Failure], result.Items.Select(i => i.ReturnCode));
         Assert.False(result.AllGranted);
+        Assert.True(result.Items[1].ReasonCode >= 0x80, $"SUBACK reason 0x{result.Items[1].ReasonCode:X2} is not a refusal");
         Assert.True(client.IsConnected);
+
+        // The refusal is an error in the log naming the filter and the broker user (never the password), not silent loss.
+        Assert.Contains(
+            logs.Records,
+            r => r.Level == LogLevel.Error
+                && r.Message.Contains("refused the subscription to farm/v1/# for user platform", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Records, r => r.Message.Contains("refused the subscription to farm/v1/+/capacity", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Records, r => r.Message.Contains("plat-pw", StringComparison.Ordinal));
         Directory.Delete(folder, recursive: true);
     }
 }
