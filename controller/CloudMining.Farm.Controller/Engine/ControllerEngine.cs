@@ -109,6 +109,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             IReadOnlyList<DeliveryCredit> credits = _proof.Observe(fleet.Racks, _contracts.PoolIndex(now));
             _ledger.CreditDelivered(credits);
             Dictionary<string, string> rackOf = fleet.RackOfMiner();
+            _proofReader.Recorder.UseSerials(fleet.SerialOfMiner());
             _proofReader.Recorder.CreditDelivered(credits, rackOf);
             foreach ((Contract due, string reason) in await _ledger.DueForTerminationAsync(_contracts.ActiveAt(now), now, cancellationToken))
             {

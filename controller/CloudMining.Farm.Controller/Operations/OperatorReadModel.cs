@@ -83,7 +83,7 @@ public sealed class OperatorReadModel(
             Finite(live.PowerW),
             Finite(live.MaxChipTempC),
             fleet.Drained.Contains(live.MinerId),
-            allocation.Assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, _tracker.RejectionOf(live.Rack, live.MinerId) is null))] : [],
+            allocation.Assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, _tracker.RejectionOf(live.Rack, live.MinerId) is null, MinerSerial.Show(live.Serial)))] : [],
             live.TelemetryAt,
             _tracker.RejectionOf(live.Rack, live.MinerId))
         {
@@ -159,11 +159,12 @@ public sealed class OperatorReadModel(
     private List<ShareView> SharesOf(string assignee)
     {
         Dictionary<string, string> racks = fleet.Current.RackOfMiner();
+        Dictionary<string, string> serials = fleet.Current.SerialOfMiner();
         var list = new List<ShareView>();
         foreach ((string minerId, PoolShare s) in allocation.SharesOf(assignee))
         {
             string rack = racks.GetValueOrDefault(minerId, string.Empty);
-            list.Add(new ShareView(minerId, rack, s.Assignee, s.Fraction, _tracker.RejectionOf(rack, minerId) is null));
+            list.Add(new ShareView(minerId, rack, s.Assignee, s.Fraction, _tracker.RejectionOf(rack, minerId) is null, MinerSerial.Show(serials.GetValueOrDefault(minerId))));
         }
 
         return list;

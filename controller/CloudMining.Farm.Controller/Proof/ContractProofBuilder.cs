@@ -1,5 +1,6 @@
 using CloudMining.Farm.Controller.PoolSide;
 using CloudMining.Farm.Controller.Settlement;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Proof;
 
@@ -63,6 +64,6 @@ public static class ContractProofBuilder
             row.EnergyKilowattHours,
             row.MaintenanceFee,
             row.ElectricityCost,
-            [.. miners[row.Hour].OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(m => new ProofMinerView(m.MinerId, m.Rack, m.ShareHours, m.DeliveredTerahashHours))],
+            [.. miners[row.Hour].OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(m => new ProofMinerView(m.MinerId, m.Rack, m.ShareHours, m.DeliveredTerahashHours, MinerSerial.Show(m.Serial)))],
             isOpen);
 }

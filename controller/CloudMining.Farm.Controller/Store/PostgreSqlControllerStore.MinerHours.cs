@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace CloudMining.Farm.Controller.Store;
 
-// The miners that served each contract-hour (migration 9, ledger_miner_hours): added to, never replaced, so the
+// The miners that served each contract-hour (migration 9, ledger_miner_hours; the miner's serial since migration 10): added to, never replaced, so the
 // recorder can write a partial hour and add the rest later.
 public sealed partial class PostgreSqlControllerStore : IMinerHourStore
 {
@@ -17,10 +17,11 @@ public sealed partial class PostgreSqlControllerStore : IMinerHourStore
                 {
                     // The table's own columns are qualified: unqualified, they would be ambiguous with EXCLUDED's.
                     await using NpgsqlCommand cmd = Command(connection, tx, """
-                        INSERT INTO ledger_miner_hours (contract_id, hour, miner_id, rack, share_hours, delivered_thh)
-                        VALUES (@c, @h, @m, @r, @s, @d)
+                        INSERT INTO ledger_miner_hours (contract_id, hour, miner_id, rack, share_hours, delivered_thh, serial)
+                        VALUES (@c, @h, @m, @r, @s, @d, @n)
                         ON CONFLICT (contract_id, hour, miner_id) DO UPDATE SET
                             rack = EXCLUDED.rack,
+                            serial = COALESCE(EXCLUDED.serial, ledger_miner_hours.serial),
                             share_hours = ledger_miner_hours.share_hours + EXCLUDED.share_hours,
                             delivered_thh = ledger_miner_hours.delivered_thh + EXCLUDED.delivered_thh;
                         """);
@@ -30,6 +31,7 @@ public sealed partial class PostgreSqlControllerStore : IMinerHourStore
                     cmd.Parameters.AddWithValue("r", m.Rack);
                     cmd.Parameters.AddWithValue("s", m.ShareHours);
                     cmd.Parameters.AddWithValue("d", m.DeliveredTerahashHours);
+                    cmd.Parameters.AddWithValue("n", (object?)m.Serial ?? DBNull.Value);
                     await cmd.ExecuteNonQueryAsync(cancellationToken);
                 }
             },
@@ -38,14 +40,14 @@ public sealed partial class PostgreSqlControllerStore : IMinerHourStore
 
     public Task<IReadOnlyList<MinerHour>> GetMinerHoursAsync(string contractId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         ReadAsync<MinerHour, IReadOnlyList<MinerHour>>(
-            "SELECT contract_id, hour, miner_id, rack, share_hours, delivered_thh FROM ledger_miner_hours WHERE contract_id = @c AND hour >= @from AND hour < @to ORDER BY hour, miner_id COLLATE \"C\";",
+            "SELECT contract_id, hour, miner_id, rack, share_hours, delivered_thh, serial FROM ledger_miner_hours WHERE contract_id = @c AND hour >= @from AND hour < @to ORDER BY hour, miner_id COLLATE \"C\";",
             p =>
             {
                 p.AddWithValue("c", contractId);
                 p.AddWithValue("from", Instant(from));
                 p.AddWithValue("to", Instant(to));
             },
-            r => new MinerHour(r.GetString(0), ReadInstant(r, 1), r.GetString(2), r.GetString(3), r.GetDouble(4), r.GetDouble(5)),
+            r => new MinerHour(r.GetString(0), ReadInstant(r, 1), r.GetString(2), r.GetString(3), r.GetDouble(4), r.GetDouble(5), r.IsDBNull(6) ? null : r.GetString(6)),
             list => list,
             cancellationToken);
 }

@@ -5,11 +5,13 @@ namespace CloudMining.Farm.Ctl.Ledger;
 
 /// <summary>
 /// `farmctl contracts proof ID --csv`: one row per contract-hour, the ledger's columns plus the pool's TH·h and the
-/// miners that served the hour as "id:share_hours" joined by ';'. Invariant culture, hours as ISO 8601 UTC.
+/// miners that served the hour as "id:share_hours" joined by ';', and (added last, so column positions hold) their
+/// serial numbers as "id:serial" joined by ';', "unknown" for a firmware that gives none. Invariant culture, hours as
+/// ISO 8601 UTC.
 /// </summary>
 public static class ProofCsv
 {
-    public const string Header = "contract_id,hour_utc,in_progress,target_th_h,delivered_th_h,pool_th_h,shortfall_th_h,energy_kwh,maintenance_fee,electricity_cost,miners";
+    public const string Header = "contract_id,hour_utc,in_progress,target_th_h,delivered_th_h,pool_th_h,shortfall_th_h,energy_kwh,maintenance_fee,electricity_cost,miners,miner_serials";
 
     public static async Task WriteAsync(TextWriter writer, ContractProofView proof, CancellationToken cancellationToken)
     {
@@ -30,7 +32,8 @@ public static class ProofCsv
                 CsvText.Number(h.EnergyKilowattHours),
                 h.MaintenanceFee.ToString(CultureInfo.InvariantCulture),
                 h.ElectricityCost.ToString(CultureInfo.InvariantCulture),
-                CsvText.Field(string.Join(';', h.Miners.Select(m => m.MinerId + ":" + CsvText.Number(m.ShareHours)))));
+                CsvText.Field(string.Join(';', h.Miners.Select(m => m.MinerId + ":" + CsvText.Number(m.ShareHours)))),
+                CsvText.Field(string.Join(';', h.Miners.Select(m => m.MinerId + ":" + m.Serial))));
             await writer.WriteAsync((line + "\n").AsMemory(), cancellationToken);
         }
 
