@@ -51,7 +51,8 @@ public static class ProofPage
         foreach (ProofHourView h in proof.Hours.OrderByDescending(h => h.Hour))
         {
             b.Append("<tr class=\"hour\"><td>").Append(Html.Time(h.Hour)).Append(h.Open ? " (in progress)" : string.Empty).Append("</td><td>").Append(Html.Thh(h.TargetTerahashHours))
-                .Append("</td><td>").Append(Html.Thh(h.DeliveredTerahashHours)).Append("</td><td>").Append(Html.Thh(h.PoolTerahashHours))
+                .Append("</td><td>").Append(Html.Thh(h.DeliveredTerahashHours)).Append("</td><td").Append(h.PoolPartial ? " class=\"partial\"" : string.Empty).Append('>').Append(Html.Thh(h.PoolTerahashHours))
+                .Append(h.PoolPartial ? $" (partial: {Html.Num((h.PoolObservedSeconds ?? 0) / 60, "0")} min watched, ≈{Html.Thh(h.PoolTerahashHoursFullHour)} for the hour)" : string.Empty)
                 .Append("</td><td>").Append(Html.Thh(h.ShortfallTerahashHours)).Append("</td><td>").Append(Html.Num(h.EnergyKilowattHours, "F2"))
                 .Append("</td><td>").Append(Html.Money(h.MaintenanceFee)).Append("</td><td>").Append(Html.Money(h.ElectricityCost)).Append("</td><td>")
                 .Append(Html.E(string.Join(", ", h.Miners.Select(m => $"{m.MinerId} (serial {m.Serial}) {Html.Num(m.ShareHours, "0.##")}"))))

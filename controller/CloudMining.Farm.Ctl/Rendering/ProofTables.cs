@@ -41,7 +41,7 @@ public static class ProofTables
                     Markup.Escape(Figures.Time(h.Hour) + (h.Open ? " (now)" : string.Empty)),
                     F3(h.TargetTerahashHours),
                     F3(h.DeliveredTerahashHours),
-                    h.PoolTerahashHours is { } p ? F3(p) : "-",
+                    Markup.Escape(PoolCell(h)),
                     F3(h.ShortfallTerahashHours),
                     h.EnergyKilowattHours.ToString("F2", CultureInfo.InvariantCulture),
                     h.MaintenanceFee.ToString("0.00##", CultureInfo.InvariantCulture),
@@ -91,4 +91,9 @@ public static class ProofTables
     }
 
     private static string F3(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+
+    /// <summary>The pool's TH·h of an hour; a partly watched hour says how much was watched and what that makes for the whole hour.</summary>
+    public static string PoolCell(ProofHourView h) => h.PoolTerahashHours is not { } p ? "-"
+        : !h.PoolPartial ? F3(p)
+        : string.Create(CultureInfo.InvariantCulture, $"{F3(p)} (partial: {(h.PoolObservedSeconds ?? 0) / 60:0} min watched, ≈{(h.PoolTerahashHoursFullHour is { } full ? F3(full) : "-")} for the hour)");
 }
