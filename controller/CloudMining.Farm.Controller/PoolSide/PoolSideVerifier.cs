@@ -27,6 +27,9 @@ public sealed partial class PoolSideVerifier
     // Since when each contract's worker has been read without a gap longer than the hours' credit cap.
     private readonly Dictionary<string, (DateTimeOffset Since, DateTimeOffset Last)> _watched = new(StringComparer.Ordinal);
 
+    // Contracts whose stored figure of the hour in progress was taken up (once per process: a restart mid-hour).
+    private readonly HashSet<string> _resumed = new(StringComparer.Ordinal);
+
     public PoolSideVerifier(IControllerStore store, IPoolSideStore poolStore, IEnumerable<IPoolSideAdapter> adapters, Func<string, double?> oursHs, PoolSideOptions options, TimeProvider time, ILogger<PoolSideVerifier> logger)
     {
         ArgumentNullException.ThrowIfNull(adapters);
@@ -74,6 +77,15 @@ public sealed partial class PoolSideVerifier
             if (await ReadAsync(contractId, watch, now, cancellationToken) is not { } reading)
             {
                 continue;
+            }
+
+            if (_resumed.Add(contractId))
+            {
+                DateTimeOffset hour = Ledger.HourlyLedger.HourOf(reading.ReadAt);
+                foreach (PoolSideHour stored in await _poolStore.GetPoolSideHoursAsync(contractId, hour, hour.AddHours(1), cancellationToken))
+                {
+                    Hours.Seed(stored);
+                }
             }
 
             Hours.Credit(contractId, reading);

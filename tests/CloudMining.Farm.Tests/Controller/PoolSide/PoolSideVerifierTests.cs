@@ -156,12 +156,43 @@ public sealed class PoolSideVerifierTests : IDisposable
         Assert.InRange(d.Deviation, -0.35, -0.2);
 
         // The hour the watch began in is stored with the seconds it covered, and the proof marks it partial.
-        DateTimeOffset firstHour = Controller.Ledger.HourlyLedger.HourOf(start);
+        DateTimeOffset firstHour = CloudMining.Farm.Controller.Ledger.HourlyLedger.HourOf(start);
         IReadOnlyList<PoolSideHour> hours = await store.GetPoolSideHoursAsync("c-bob", firstHour, firstHour.AddHours(2), CancellationToken.None);
         Assert.Equal(2, hours.Count);
         Assert.Equal(start, firstHour);
         Assert.Equal(3540, hours[0].ObservedSeconds, 1e-6);
-        Assert.Equal(3600, hours[1].ObservedSeconds, 1e-6);
+        Assert.Equal((f.Now - firstHour.AddHours(1)).TotalSeconds, hours[1].ObservedSeconds, 1e-6);
+    }
+
+    [Fact]
+    public async Task A_restart_mid_hour_adds_to_the_stored_hour_instead_of_starting_it_again()
+    {
+        await using PoolSideFarm f = await PoolSideFarm.StartAsync(TimeSpan.FromHours(1));
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(_dbPath, CancellationToken.None);
+        await store.UpsertContractAsync(Contract.Create("c-alice", "alice", Hashrate.FromTerahashes(13), PoolAccount.Create(PoolSideFarm.BraiinsUrl, "alice.rig1"), ContractTerm.Fixed(f.Now.AddDays(-1), f.Now.AddDays(30)), FeeTerms.Create(0, false)), CancellationToken.None);
+        await store.SetPoolWatchAsync("c-alice", f.Watch(PoolApiKind.Braiins, "alice.rig1", PoolSideFarm.BraiinsToken), CancellationToken.None);
+        PoolSideVerifier NewVerifier() => new(store, store, [f.Braiins], _ => null, new PoolSideOptions { PollInterval = TimeSpan.FromMinutes(1) }, f.Clock, f.Logs.CreateLogger<PoolSideVerifier>());
+        DateTimeOffset hour = f.Now;
+
+        // 01:00–01:30 read by one process, then (after a minute down) 01:31–02:00 by the next one.
+        PoolSideVerifier first = NewVerifier();
+        for (int i = 0; i < 30; i++)
+        {
+            f.Clock.Advance(TimeSpan.FromMinutes(1));
+            await first.RunOnceAsync(CancellationToken.None);
+        }
+
+        PoolSideVerifier second = NewVerifier();
+        for (int i = 0; i < 30; i++)
+        {
+            f.Clock.Advance(TimeSpan.FromMinutes(1));
+            await second.RunOnceAsync(CancellationToken.None);
+        }
+
+        PoolSideHour stored = Assert.Single(await store.GetPoolSideHoursAsync("c-alice", hour, hour.AddHours(1), CancellationToken.None));
+        Assert.Equal((29 + 29) * 60, stored.ObservedSeconds, 1e-6);
+        double ledgerThh = f.Farm.Pools.Window("alice.rig1", hour, hour.AddHours(1)).HashesPerSecond / 1e12;
+        Assert.InRange(stored.PoolTerahashHours, ledgerThh * 58 / 60 * 0.95, ledgerThh * 58 / 60 * 1.05);
     }
 
     [Fact]
