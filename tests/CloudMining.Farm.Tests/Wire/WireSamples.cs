@@ -53,7 +53,7 @@ public static class WireSamples
     {
         yield return new AgentStatusPayload { Publisher = "agent-s1-r07", Seq = 1, Timestamp = At, Site = "s1", Rack = "r07", State = AgentState.Online, AgentVersion = "0.1.0", MinersConfigured = 40, PollIntervalS = 10, Capabilities = Capabilities() };
         yield return MinerTelemetryPayload.From(Snapshot(), "s1", "r07", "m-0042", "agent-s1-r07", 2, At);
-        yield return new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = At, Site = "s1", Rack = "r07", MinerId = "m-0042", State = MinerState.Restarting, PreviousState = MinerState.Hashing, Reason = "watchdog: hashrate 0 for 10 min", Serial = "HTM3X13B640123456" };
+        yield return new MinerStatePayload { Publisher = "agent-s1-r07", Seq = 3, Timestamp = At, Site = "s1", Rack = "r07", MinerId = "m-0042", State = MinerState.Restarting, PreviousState = MinerState.Hashing, Reason = "watchdog: hashrate 0 for 10 min" };
         yield return new FarmEventPayload { Publisher = "agent-s1-r07", Seq = 4, Timestamp = At, Site = "s1", Rack = "r07", Kind = "relay", Severity = "warning", MinerId = "m-0042", Action = "power-cycle", Detail = "relay 12 off 10 s" };
         MinerPoolAssignment[] miners = [new("m-0042", [new PoolTarget("stratum+tcp://btc.example.com:3333", "contract-17.m0042", 0, Quota: 3)], ContractId: "c-17"), new("m-0043", [new PoolTarget("stratum+tcp://house.example.com:3333", "house.m0043", 0)])];
         yield return new DesiredPoolStatePayload { Publisher = "controller", Seq = 10, Timestamp = At, Site = "s1", Rack = "r07", Generation = 5, Miners = miners };

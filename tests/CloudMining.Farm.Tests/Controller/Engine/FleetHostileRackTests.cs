@@ -36,6 +36,7 @@ public sealed class FleetHostileRackTests
     public async Task An_absurd_counter_jump_is_logged_naming_rack_miner_field_value_and_limit_at_most_once_per_miner_per_interval()
     {
         await using EngineFarm farm = (await EngineFarm.StartAsync()).WithMiners(racks: 1, perRack: 2, th: 100);
+        await farm.RunAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
         await farm.AddContractAsync("c1", 100);
         await farm.RunAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(10));
         MinerTelemetryPayload honest = farm.Miners["r1-m01"].Telemetry(EngineFarm.Site, farm.Clock.GetUtcNow(), 0);
