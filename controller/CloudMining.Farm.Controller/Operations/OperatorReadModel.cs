@@ -94,6 +94,7 @@ public sealed class OperatorReadModel(
             SuspectReason = fleet.SuspectReasonOf(live.MinerId),
             Probation = fleet.OnProbation(live.MinerId, live.Rack),
             Conflict = ConflictOf(live),
+            ForeignClaim = IsForeignClaim(live),
             NotEnforceable = can.Why,
             NotEnforceableFix = can.Fix,
             SupportsPoolQuota = can.SupportsQuota,

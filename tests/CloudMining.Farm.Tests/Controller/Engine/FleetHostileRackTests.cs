@@ -30,6 +30,11 @@ public sealed class FleetHostileRackTests
         Assert.Equal(6, fleet.Racks.Sum(r => r.MinersTotal));
         Assert.Equal(6, fleet.Racks.Sum(r => r.MinersHashing));
         Assert.Equal(600e12, (await farm.Engine.GetCapacityAsync(CancellationToken.None)).MeasuredHealthyHs);
+
+        // The claim is still listed for the operator, marked as such; the real miner is not.
+        Assert.True(Assert.Single(fleet.Miners, m => m.MinerId == "r2-m01" && m.Rack == "r1").ForeignClaim);
+        Assert.False(Assert.Single(fleet.Miners, m => m.MinerId == "r2-m01" && m.Rack == "r2").ForeignClaim);
+        Assert.Equal(6, fleet.Miners.Count(m => !m.ForeignClaim));
     }
 
     [Fact]
