@@ -29,6 +29,9 @@ public sealed record MinerView(
     /// <summary>Set when this report is one side of a miner id conflict: which rack it belongs to, or which other rack claims it.</summary>
     public string? Conflict { get; init; }
 
+    /// <summary>True when this is a rack's report of a miner that belongs to another rack: ignored, and not counted in that rack's row.</summary>
+    public bool ForeignClaim { get; init; }
+
     /// <summary>True when the miner is suspect: its readings are outside the physical envelope and it is sold to nobody.</summary>
     public bool Suspect => SuspectReason is not null;
 

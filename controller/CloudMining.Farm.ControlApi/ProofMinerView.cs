@@ -3,6 +3,7 @@ namespace CloudMining.Farm.ControlApi;
 /// <summary>
 /// One miner's part in a contract-hour: <paramref name="ShareHours"/> is its share × the time it held it (1 = the whole
 /// miner for the whole hour, 0.5 = half its hashrate by pool quota, or the whole miner for half the hour), and the TH·h
-/// its accepted difficulty proved for the contract.
+/// its accepted difficulty proved for the contract. <paramref name="Serial"/> is the serial number the miner's firmware
+/// reported while it served the hour, or "unknown" when its firmware gives none (never a made-up value).
 /// </summary>
-public sealed record ProofMinerView(string MinerId, string Rack, double ShareHours, double DeliveredTerahashHours);
+public sealed record ProofMinerView(string MinerId, string Rack, double ShareHours, double DeliveredTerahashHours, string Serial = Shared.Wire.MinerSerial.Unknown);

@@ -438,10 +438,11 @@ public sealed partial class SimulatedMiner : IAsyncDisposable
         // 02: locally administered, so a simulated MAC can never collide with a vendor's.
         string macText = string.Create(CultureInfo.InvariantCulture,
             $"02:{(byte)(mac >> 32):X2}:{(byte)(mac >> 24):X2}:{(byte)(mac >> 16):X2}:{(byte)(mac >> 8):X2}:{(byte)mac:X2}");
-        string serial = DeterministicNoise.Hash(spec.Seed, 1002, 0).ToString("x16", CultureInfo.InvariantCulture);
+        string serial = personality.UnitSerial(DeterministicNoise.Hash(spec.Seed, 1002, 0));
+        string controlBoardId = DeterministicNoise.Hash(spec.Seed, 1004, 0).ToString("x16", CultureInfo.InvariantCulture);
         string[] boardSerials = Enumerable.Range(0, model.Boards)
             .Select(b => personality.BoardSerial(DeterministicNoise.Hash(spec.Seed, 1003, b), b))
             .ToArray();
-        return new MinerIdentityInfo(macText, serial, boardSerials, personality.FirmwareVersion(model));
+        return new MinerIdentityInfo(macText, serial, boardSerials, personality.FirmwareVersion(model)) { ControlBoardId = controlBoardId };
     }
 }

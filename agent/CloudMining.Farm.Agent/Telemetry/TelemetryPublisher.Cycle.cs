@@ -58,13 +58,43 @@ public sealed partial class TelemetryPublisher
             return;
         }
 
+        // The kept snapshot's serial: an unreachable miner is still the machine it was.
+        string? serial = MinerSerial.Normalize(miner.Snapshot?.Identity.Serial);
         MinerState? previous = _lastStates.TryGetValue(miner.MinerId, out MinerState last) ? last : null;
-        if (previous == state)
+        bool serialChanged = serial is not null && !string.Equals(serial, _lastSerials.GetValueOrDefault(miner.MinerId), StringComparison.Ordinal);
+        bool refreshDue = !_lastStateSentAt.TryGetValue(miner.MinerId, out DateTimeOffset sentAt) || now - sentAt >= StateRefreshInterval;
+        if (previous == state && !serialChanged && !refreshDue)
         {
             return;
         }
 
         _lastStates[miner.MinerId] = state;
+        _lastStateSentAt[miner.MinerId] = now;
+        if (serial is not null)
+        {
+            _lastSerials[miner.MinerId] = serial;
+        }
+
+        if (previous == state)
+        {
+            // Same state again: a new serial (the machine at this id was swapped) or the periodic refresh, so a
+            // controller that restarted learns state and serial; no alarm, the state did not change.
+            batch.Add(new AgentOutgoingMessage(FarmTopics.MinerState(_options.Site, _options.RackId, miner.MinerId), new MinerStatePayload
+            {
+                Publisher = _link.PublisherId,
+                Seq = 0,
+                Timestamp = now,
+                Site = _options.Site,
+                Rack = _options.RackId,
+                MinerId = miner.MinerId,
+                State = state,
+                PreviousState = previous,
+                Reason = Reason(miner),
+                Serial = serial,
+            }, MqttQualityOfServiceLevel.AtLeastOnce));
+            return;
+        }
+
         var change = new MinerStatePayload
         {
             Publisher = _link.PublisherId,
@@ -76,6 +106,7 @@ public sealed partial class TelemetryPublisher
             State = state,
             PreviousState = previous,
             Reason = Reason(miner),
+            Serial = serial,
         };
         batch.Add(new AgentOutgoingMessage(FarmTopics.MinerState(_options.Site, _options.RackId, miner.MinerId), change, MqttQualityOfServiceLevel.AtLeastOnce));
 

@@ -34,6 +34,14 @@ public sealed partial class TelemetryPublisher : BackgroundService
     private readonly ILogger<TelemetryPublisher> _logger;
     private readonly Channel<Work> _work;
     private readonly Dictionary<string, MinerState> _lastStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _lastSerials = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastStateSentAt = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How often a miner's state message is sent again unchanged (with its serial), so a controller that restarted
+    /// learns every miner's state and serial within this time; a change is sent at once.
+    /// </summary>
+    public static readonly TimeSpan StateRefreshInterval = TimeSpan.FromMinutes(10);
     private long _droppedCycles;
 
     public TelemetryPublisher(PollingService polling, RackEventBus events, AgentMqttLink link, IOptions<AgentOptions> options, TimeProvider time, ILogger<TelemetryPublisher> logger)

@@ -109,6 +109,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             IReadOnlyList<DeliveryCredit> credits = _proof.Observe(fleet.Racks, _contracts.PoolIndex(now));
             _ledger.CreditDelivered(credits);
             Dictionary<string, string> rackOf = fleet.RackOfMiner();
+            _proofReader.Recorder.UseSerials(fleet.SerialOfMiner());
             _proofReader.Recorder.CreditDelivered(credits, rackOf);
             foreach ((Contract due, string reason) in await _ledger.DueForTerminationAsync(_contracts.ActiveAt(now), now, cancellationToken))
             {
@@ -177,6 +178,12 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         DateTimeOffset origin = await _ledger.LoadAsync(cancellationToken);
         _ledgerOrigin = origin;
         await _fleet.LoadAsync(_allocation.Assignments.Keys, _time.GetUtcNow(), cancellationToken);
+        if (_settler is not null)
+        {
+            // Each contract's latest settlement rides on its allocation message again after a restart, not only once the next period closes.
+            _platform.Settled(await _settler.RecentAsync(_time.GetUtcNow(), cancellationToken));
+        }
+
         _initialized = true;
         LogLoaded(_logger, _contracts.All.Count, _allocation.Version, _allocation.Assignments.Count, _fleet.Drained.Count, origin);
     }

@@ -14,4 +14,26 @@ public sealed record FleetSnapshot(IReadOnlyList<RackLiveState> Racks, IReadOnly
 
     /// <summary>The rack each admitted miner belongs to.</summary>
     public Dictionary<string, string> RackOfMiner() => Miners.ToDictionary(m => m.Id, m => m.Rack, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The serial each admitted miner's firmware reports, as heard from its own rack (a claim of the same id from another
+    /// rack is not believed); miners without one are left out.
+    /// </summary>
+    public Dictionary<string, string> SerialOfMiner()
+    {
+        Dictionary<string, string> rackOf = RackOfMiner();
+        var serials = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (RackLiveState rack in Racks)
+        {
+            foreach (MinerLiveState live in rack.Miners)
+            {
+                if (live.Serial is { } serial && rackOf.TryGetValue(live.MinerId, out string? home) && string.Equals(home, rack.Rack, StringComparison.Ordinal))
+                {
+                    serials[live.MinerId] = serial;
+                }
+            }
+        }
+
+        return serials;
+    }
 }

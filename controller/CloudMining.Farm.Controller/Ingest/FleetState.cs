@@ -36,8 +36,8 @@ public sealed class FleetState
             case MinerStatePayload s:
                 _miners.AddOrUpdate(
                     (s.Site, s.Rack, s.MinerId),
-                    _ => new MinerLiveState { Site = s.Site, Rack = s.Rack, MinerId = s.MinerId, State = s.State },
-                    (_, old) => old with { State = s.State });
+                    _ => new MinerLiveState { Site = s.Site, Rack = s.Rack, MinerId = s.MinerId, State = s.State, Serial = MinerSerial.Normalize(s.Serial) },
+                    (_, old) => old with { State = s.State, Serial = MinerSerial.Normalize(s.Serial) ?? old.Serial });
                 return true;
             case AgentStatusPayload a:
                 _agents.AddOrUpdate(
@@ -92,6 +92,7 @@ public sealed class FleetState
         MaxChipTempC = t.MaxChipTempC,
         PowerW = t.PowerW,
         State = old?.State,
+        Serial = old?.Serial,
         TelemetryAt = t.Timestamp,
         ReceivedAt = now,
         Pools = t.Pools,

@@ -29,6 +29,9 @@ public sealed record MinerLiveState
     /// <summary>The miner's last reported state; null until a state message arrived.</summary>
     public MinerState? State { get; init; }
 
+    /// <summary>The serial number the miner's firmware reports (from its state messages); null when it gives none or none was heard yet.</summary>
+    public string? Serial { get; init; }
+
     public DateTimeOffset? TelemetryAt { get; init; }
 
     /// <summary>When the controller received the latest telemetry (its own clock; <see cref="TelemetryAt"/> is the agent's).</summary>

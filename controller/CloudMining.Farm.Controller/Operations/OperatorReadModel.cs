@@ -40,17 +40,21 @@ public sealed class OperatorReadModel(
         {
             RackLiveState? live = racks.FirstOrDefault(r => r.Rack == rackId);
             RackEnforcementState? state = _tracker.Find(rackId);
-            IReadOnlyList<MinerLiveState> rackMiners = live?.Miners ?? [];
+            // A rack's claim of another rack's miner (a conflict: spoofed or misconfigured) is not counted in its row:
+            // capacity and the allocator ignore it too. The claim stays visible in the miner list and the conflicts.
+            IReadOnlyList<MinerLiveState> heard = live?.Miners ?? [];
+            MinerLiveState[] rackMiners = [.. heard.Where(m => !IsForeignClaim(m))];
+            int foreign = heard.Count - rackMiners.Length;
             rackViews.Add(new RackView(
                 rackId,
                 live?.AgentOnline ?? false,
-                live?.MinersTotal ?? 0,
-                live?.MinersOk ?? 0,
+                live is null ? 0 : Math.Max(rackMiners.Length, (live.MinersConfigured ?? 0) - foreign),
+                rackMiners.Count(m => m.IsOk),
                 rackMiners.Sum(PlausibleHashrateHs),
                 state?.DesiredGeneration,
                 state?.AppliedGeneration,
                 state?.Lagging ?? false,
-                live?.Miners.Max(m => m.TelemetryAt),
+                rackMiners.Length == 0 ? null : rackMiners.Max(m => m.TelemetryAt),
                 [.. (state?.RejectedMiners ?? []).Select(r => new RejectedMinerView(r.MinerId, r.Reason ?? "rejected by the agent"))])
             {
                 MinersSuspect = rackMiners.Count(m => fleet.SuspectReasonOf(m.MinerId) is not null),
@@ -83,13 +87,14 @@ public sealed class OperatorReadModel(
             Finite(live.PowerW),
             Finite(live.MaxChipTempC),
             fleet.Drained.Contains(live.MinerId),
-            allocation.Assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, _tracker.RejectionOf(live.Rack, live.MinerId) is null))] : [],
+            allocation.Assignments.TryGetValue(live.MinerId, out IReadOnlyList<PoolShare>? shares) ? [.. shares.Select(s => new ShareView(live.MinerId, live.Rack, s.Assignee, s.Fraction, _tracker.RejectionOf(live.Rack, live.MinerId) is null, MinerSerial.Show(live.Serial)))] : [],
             live.TelemetryAt,
             _tracker.RejectionOf(live.Rack, live.MinerId))
         {
             SuspectReason = fleet.SuspectReasonOf(live.MinerId),
             Probation = fleet.OnProbation(live.MinerId, live.Rack),
             Conflict = ConflictOf(live),
+            ForeignClaim = IsForeignClaim(live),
             NotEnforceable = can.Why,
             NotEnforceableFix = can.Fix,
             SupportsPoolQuota = can.SupportsQuota,
@@ -159,11 +164,12 @@ public sealed class OperatorReadModel(
     private List<ShareView> SharesOf(string assignee)
     {
         Dictionary<string, string> racks = fleet.Current.RackOfMiner();
+        Dictionary<string, string> serials = fleet.Current.SerialOfMiner();
         var list = new List<ShareView>();
         foreach ((string minerId, PoolShare s) in allocation.SharesOf(assignee))
         {
             string rack = racks.GetValueOrDefault(minerId, string.Empty);
-            list.Add(new ShareView(minerId, rack, s.Assignee, s.Fraction, _tracker.RejectionOf(rack, minerId) is null));
+            list.Add(new ShareView(minerId, rack, s.Assignee, s.Fraction, _tracker.RejectionOf(rack, minerId) is null, MinerSerial.Show(serials.GetValueOrDefault(minerId))));
         }
 
         return list;
@@ -174,6 +180,11 @@ public sealed class OperatorReadModel(
     /// <summary>A miner's part of its rack's hashrate: its 5 s reading when believed, else nothing (a suspect 1e308 would overflow the sum).</summary>
     private double PlausibleHashrateHs(MinerLiveState live) =>
         fleet.SuspectReasonOf(live.MinerId) is null && (live.Hashrate5sHs ?? live.HashrateAverageHs) is { } hs && hs is > 0 and <= Miner.HashrateLimitHs ? hs : 0;
+
+    /// <summary>Whether this report of a miner comes from a rack other than the one the miner belongs to.</summary>
+    private bool IsForeignClaim(MinerLiveState live) =>
+        (fleet.OwnerOf(live.MinerId) is { } owner && !string.Equals(owner, live.Rack, StringComparison.Ordinal))
+        || fleet.Conflicts.Any(c => c.MinerId == live.MinerId && c.ClaimingRack == live.Rack);
 
     private string? ConflictOf(MinerLiveState live)
     {

@@ -41,7 +41,8 @@ public static class DashboardPage
         {
             b.Append("<tr class=\"rack\" data-rack=\"").Append(Html.E(rack.Rack)).Append("\"><th>").Append(Html.E(rack.Rack)).Append("<br><span class=\"muted\">")
                 .Append(Html.Th(rack.HashrateHs)).Append(" TH/s</span></th>");
-            foreach (MinerView m in fleet.Miners.Where(m => m.Rack == rack.Rack).OrderBy(m => m.MinerId, StringComparer.Ordinal))
+            // Another rack's miner claimed by this one (a conflict) is not drawn in this rack's row.
+            foreach (MinerView m in fleet.Miners.Where(m => m.Rack == rack.Rack && !m.ForeignClaim).OrderBy(m => m.MinerId, StringComparer.Ordinal))
             {
                 string temp = m.MaxChipTempC is { } t ? t.ToString("F0", CultureInfo.InvariantCulture) + "°" : "-";
                 string assigned = m.Shares.Count == 0 ? "unassigned" : string.Join(" + ", m.Shares.Select(s => $"{s.Assignee} {s.Fraction * 100:0.#}%"));

@@ -56,7 +56,15 @@ public static class DeliveryChart
             target.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "M" : "L")}{x:F1},{Y(h.TargetTerahashHours):F1}L{x + slot:F1},{Y(h.TargetTerahashHours):F1}");
             if (h.PoolTerahashHours is { } pool)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"pool\" cx=\"{x + slot / 2:F1}\" cy=\"{Y(pool):F1}\" r=\"3\" fill=\"#1a8f4c\"><title>pool: {Html.Thh(pool)} TH·h</title></circle>");
+                // A partly watched hour: the pool's figure for the watched part, drawn hollow (not comparable as it stands).
+                if (h.PoolPartial)
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"pool partial\" cx=\"{x + slot / 2:F1}\" cy=\"{Y(pool):F1}\" r=\"3\" fill=\"none\" stroke=\"#1a8f4c\"><title>pool: {Html.Thh(pool)} TH·h over {Html.Num((h.PoolObservedSeconds ?? 0) / 60, "0")} min watched (partial hour)</title></circle>");
+                }
+                else
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"pool\" cx=\"{x + slot / 2:F1}\" cy=\"{Y(pool):F1}\" r=\"3\" fill=\"#1a8f4c\"><title>pool: {Html.Thh(pool)} TH·h</title></circle>");
+                }
             }
 
             if (hours.Count <= 48 ? i % 6 == 0 : i % 24 == 0)

@@ -41,20 +41,21 @@ public static class ProofPage
         b.Append("<h2>Miners serving the contract now</h2><ul id=\"miners\">");
         foreach (ShareView s in proof.Miners.OrderBy(s => s.MinerId, StringComparer.Ordinal))
         {
-            b.Append("<li class=\"miner\" data-miner=\"").Append(Html.E(s.MinerId)).Append("\">").Append(Html.E(s.MinerId)).Append(" (rack ").Append(Html.E(s.Rack)).Append(", ")
+            b.Append("<li class=\"miner\" data-miner=\"").Append(Html.E(s.MinerId)).Append("\">").Append(Html.E(s.MinerId)).Append(" (serial <span class=\"serial\">").Append(Html.E(s.Serial)).Append("</span>, rack ").Append(Html.E(s.Rack)).Append(", ")
                 .Append(Html.Num(s.Fraction * 100, "0.#")).Append(" %)</li>");
         }
 
         b.Append("</ul>");
 
-        b.Append("<h2>Hours</h2><table id=\"hours\"><tr><th>Hour (UTC)</th><th>Target TH·h</th><th>Delivered TH·h (ours)</th><th>Delivered TH·h (pool)</th><th>Shortfall TH·h</th><th>Energy kWh</th><th>Maintenance</th><th>Electricity</th><th>Miners (share·h)</th></tr>");
+        b.Append("<h2>Hours</h2><table id=\"hours\"><tr><th>Hour (UTC)</th><th>Target TH·h</th><th>Delivered TH·h (ours)</th><th>Delivered TH·h (pool)</th><th>Shortfall TH·h</th><th>Energy kWh</th><th>Maintenance</th><th>Electricity</th><th>Miners (serial, share·h)</th></tr>");
         foreach (ProofHourView h in proof.Hours.OrderByDescending(h => h.Hour))
         {
             b.Append("<tr class=\"hour\"><td>").Append(Html.Time(h.Hour)).Append(h.Open ? " (in progress)" : string.Empty).Append("</td><td>").Append(Html.Thh(h.TargetTerahashHours))
-                .Append("</td><td>").Append(Html.Thh(h.DeliveredTerahashHours)).Append("</td><td>").Append(Html.Thh(h.PoolTerahashHours))
+                .Append("</td><td>").Append(Html.Thh(h.DeliveredTerahashHours)).Append("</td><td").Append(h.PoolPartial ? " class=\"partial\"" : string.Empty).Append('>').Append(Html.Thh(h.PoolTerahashHours))
+                .Append(h.PoolPartial ? $" (partial: {Html.Num((h.PoolObservedSeconds ?? 0) / 60, "0")} min watched, ≈{Html.Thh(h.PoolTerahashHoursFullHour)} for the hour)" : string.Empty)
                 .Append("</td><td>").Append(Html.Thh(h.ShortfallTerahashHours)).Append("</td><td>").Append(Html.Num(h.EnergyKilowattHours, "F2"))
                 .Append("</td><td>").Append(Html.Money(h.MaintenanceFee)).Append("</td><td>").Append(Html.Money(h.ElectricityCost)).Append("</td><td>")
-                .Append(Html.E(string.Join(", ", h.Miners.Select(m => $"{m.MinerId} {Html.Num(m.ShareHours, "0.##")}"))))
+                .Append(Html.E(string.Join(", ", h.Miners.Select(m => $"{m.MinerId} (serial {m.Serial}) {Html.Num(m.ShareHours, "0.##")}"))))
                 .Append("</td></tr>");
         }
 

@@ -30,9 +30,11 @@ public sealed class PoolDiscrepancyMonitor
 
     /// <summary>
     /// Takes one comparison now; returns the event when this disagreement has just lasted the hold time, else null.
-    /// Without a figure of ours (null or 0: not measured yet) nothing changes.
+    /// Without a figure of ours (null or 0: not measured yet) nothing changes. A <paramref name="partial"/> pool figure
+    /// (its averaging window reaches back before the watch or the contract began, so it reads low) is no comparison:
+    /// it raises nothing and a disagreement's hold starts again from the next whole one.
     /// </summary>
-    public PoolDiscrepancy? Observe(string contractId, string worker, double? oursHs, double poolHs)
+    public PoolDiscrepancy? Observe(string contractId, string worker, double? oursHs, double poolHs, bool partial = false)
     {
         ArgumentNullException.ThrowIfNull(contractId);
         ArgumentNullException.ThrowIfNull(worker);
@@ -49,6 +51,12 @@ public sealed class PoolDiscrepancyMonitor
             {
                 state = new State();
                 _states[contractId] = state;
+            }
+
+            if (partial)
+            {
+                state.OutsideSince = null;
+                return null;
             }
 
             if (Math.Abs(deviation) <= Tolerance)

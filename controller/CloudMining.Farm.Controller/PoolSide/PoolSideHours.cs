@@ -44,6 +44,19 @@ public sealed class PoolSideHours(TimeSpan cap)
         }
     }
 
+    /// <summary>
+    /// Starts an hour from what was stored for it before (a restart mid-hour), so the figure and the seconds it covers
+    /// add up instead of the hour starting again from nothing; an hour already credited here is left as it is.
+    /// </summary>
+    public void Seed(PoolSideHour stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        lock (_gate)
+        {
+            _hours.TryAdd((stored.ContractId, stored.Hour), (stored.PoolTerahashHours * 1e12 * 3600, stored.ObservedSeconds));
+        }
+    }
+
     /// <summary>Every hour credited so far (open ones too, as they stand), to store; completed hours before <paramref name="keepFrom"/> are then forgotten.</summary>
     public IReadOnlyList<PoolSideHour> Drain(DateTimeOffset keepFrom)
     {

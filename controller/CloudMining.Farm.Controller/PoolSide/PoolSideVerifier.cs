@@ -24,6 +24,12 @@ public sealed partial class PoolSideVerifier
     private readonly Dictionary<string, DateTimeOffset> _nextDue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _lastProblem = new(StringComparer.Ordinal);
 
+    // Since when each contract's worker has been read without a gap longer than the hours' credit cap.
+    private readonly Dictionary<string, (DateTimeOffset Since, DateTimeOffset Last)> _watched = new(StringComparer.Ordinal);
+
+    // Contracts whose stored figure of the hour in progress was taken up (once per process: a restart mid-hour).
+    private readonly HashSet<string> _resumed = new(StringComparer.Ordinal);
+
     public PoolSideVerifier(IControllerStore store, IPoolSideStore poolStore, IEnumerable<IPoolSideAdapter> adapters, Func<string, double?> oursHs, PoolSideOptions options, TimeProvider time, ILogger<PoolSideVerifier> logger)
     {
         ArgumentNullException.ThrowIfNull(adapters);
@@ -59,6 +65,7 @@ public sealed partial class PoolSideVerifier
             if (!contracts.TryGetValue(contractId, out Contract? contract) || endings.ContainsKey(contractId) || !contract.Term.IsActiveAt(now))
             {
                 _monitor.Forget(contractId);
+                _watched.Remove(contractId);
                 continue;
             }
 
@@ -72,8 +79,17 @@ public sealed partial class PoolSideVerifier
                 continue;
             }
 
+            if (_resumed.Add(contractId))
+            {
+                DateTimeOffset hour = Ledger.HourlyLedger.HourOf(reading.ReadAt);
+                foreach (PoolSideHour stored in await _poolStore.GetPoolSideHoursAsync(contractId, hour, hour.AddHours(1), cancellationToken))
+                {
+                    Hours.Seed(stored);
+                }
+            }
+
             Hours.Credit(contractId, reading);
-            if (_monitor.Observe(contractId, watch.Worker, _oursHs(contractId), reading.HashrateHs) is { } discrepancy)
+            if (_monitor.Observe(contractId, watch.Worker, _oursHs(contractId), reading.HashrateHs, Partial(contractId, contract, reading)) is { } discrepancy)
             {
                 raised.Add(discrepancy);
                 await _poolStore.RecordDiscrepancyAsync(discrepancy, cancellationToken);
@@ -83,6 +99,19 @@ public sealed partial class PoolSideVerifier
 
         await _poolStore.SavePoolSideHoursAsync(Hours.Drain(Ledger.HourlyLedger.HourOf(now)), cancellationToken);
         return raised;
+    }
+
+    /// <summary>
+    /// True when the pool's figure averages over time the watch did not cover or the contract did not run yet (the
+    /// first hour of an hourly average, or after a gap in reading): it reads low there, so it is not compared.
+    /// </summary>
+    private bool Partial(string contractId, Contract contract, PoolWorkerReading reading)
+    {
+        DateTimeOffset at = reading.ReadAt;
+        DateTimeOffset since = _watched.TryGetValue(contractId, out var w) && at - w.Last <= Hours.Cap ? w.Since : at;
+        _watched[contractId] = (since, at);
+        DateTimeOffset covered = since > contract.Term.Start ? since : contract.Term.Start;
+        return at - reading.Window < covered;
     }
 
     private async Task<PoolWorkerReading?> ReadAsync(string contractId, PoolWatch watch, DateTimeOffset now, CancellationToken cancellationToken)

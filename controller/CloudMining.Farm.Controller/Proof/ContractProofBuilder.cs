@@ -1,5 +1,6 @@
 using CloudMining.Farm.Controller.PoolSide;
 using CloudMining.Farm.Controller.Settlement;
+using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Proof;
 
@@ -15,7 +16,7 @@ public static class ContractProofBuilder
         ArgumentNullException.ThrowIfNull(closed);
         ArgumentNullException.ThrowIfNull(poolHours);
         ArgumentNullException.ThrowIfNull(minerHours);
-        Dictionary<DateTimeOffset, double> pool = poolHours.GroupBy(p => p.Hour).ToDictionary(g => g.Key, g => g.Sum(p => p.PoolTerahashHours));
+        Dictionary<DateTimeOffset, (double Thh, double Seconds)> pool = poolHours.GroupBy(p => p.Hour).ToDictionary(g => g.Key, g => (g.Sum(p => p.PoolTerahashHours), g.Sum(p => p.ObservedSeconds)));
         ILookup<DateTimeOffset, MinerHour> miners = minerHours.ToLookup(m => m.Hour);
         var hours = new List<ProofHourView>();
         foreach (LedgerEntry row in closed.OrderBy(r => r.Hour))
@@ -53,16 +54,17 @@ public static class ContractProofBuilder
             s.ClosedAt);
     }
 
-    private static ProofHourView Hour(LedgerEntry row, Dictionary<DateTimeOffset, double> pool, ILookup<DateTimeOffset, MinerHour> miners, bool isOpen) =>
+    private static ProofHourView Hour(LedgerEntry row, Dictionary<DateTimeOffset, (double Thh, double Seconds)> pool, ILookup<DateTimeOffset, MinerHour> miners, bool isOpen) =>
         new(
             row.Hour,
             row.TargetTerahashHours,
             row.DeliveredTerahashHours,
-            pool.TryGetValue(row.Hour, out double p) ? p : null,
+            pool.TryGetValue(row.Hour, out (double Thh, double Seconds) p) ? p.Thh : null,
             row.ShortfallTerahashHours,
             row.EnergyKilowattHours,
             row.MaintenanceFee,
             row.ElectricityCost,
-            [.. miners[row.Hour].OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(m => new ProofMinerView(m.MinerId, m.Rack, m.ShareHours, m.DeliveredTerahashHours))],
-            isOpen);
+            [.. miners[row.Hour].OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(m => new ProofMinerView(m.MinerId, m.Rack, m.ShareHours, m.DeliveredTerahashHours, MinerSerial.Show(m.Serial)))],
+            isOpen,
+            pool.TryGetValue(row.Hour, out (double Thh, double Seconds) q) ? q.Seconds : null);
 }

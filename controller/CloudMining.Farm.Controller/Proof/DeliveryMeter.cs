@@ -39,6 +39,9 @@ public sealed class DeliveryMeter
     /// <summary>Counter jumps no machine could have earned in the time (see <see cref="Fleet.Miner.HashrateLimitHs"/>), not credited.</summary>
     public long Implausible { get; private set; }
 
+    /// <summary>The hashrate (H/s) the latest implausible counter jump would have taken; 0 before any.</summary>
+    public double LastImplausibleHs { get; private set; }
+
     /// <summary>Feeds one reading of a miner's pool counter; returns the difficulty credited (0 for a baseline, a repeat or a reset).</summary>
     public double Observe(string minerId, PoolKey pool, double difficultyAccepted, DateTimeOffset at) =>
         Observe(minerId, pool, difficultyAccepted, at, out _);
@@ -87,9 +90,11 @@ public sealed class DeliveryMeter
 
         // More work than any machine can do in the time (a counter jump to 1e300) is not delivery: crediting it would
         // overflow the ledger's decimal columns at the hour's close. It starts a new baseline like a reset.
-        if (delta * HashesPerDifficulty / (at - since).TotalSeconds > Fleet.Miner.HashrateLimitHs)
+        double impliedHs = delta * HashesPerDifficulty / (at - since).TotalSeconds;
+        if (impliedHs > Fleet.Miner.HashrateLimitHs)
         {
             Implausible++;
+            LastImplausibleHs = impliedHs;
             return 0;
         }
 

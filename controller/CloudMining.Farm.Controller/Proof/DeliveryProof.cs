@@ -23,9 +23,25 @@ public sealed partial class DeliveryProof
     private readonly Dictionary<string, double> _corrections = new(StringComparer.Ordinal);
     // Read by the pool-side verification outside the engine's lock.
     private readonly ConcurrentDictionary<string, double?> _delivered = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
 
-    public DeliveryProof(IOptions<EngineOptions> options, ILogger<DeliveryProof> logger)
+    // Warnings about implausible counter jumps: at most one per miner per ImplausibleLogInterval (the lines held back
+    // are counted in its next one), and at most MaxImplausibleLinesPerInterval for the whole fleet, so a hostile rack
+    // inventing miners cannot flood the log either.
+    private readonly Dictionary<(string Rack, string Miner), (DateTimeOffset At, long HeldBack)> _implausibleWarned = [];
+    private DateTimeOffset _implausibleWindow = DateTimeOffset.MinValue;
+    private int _implausibleLines;
+    private long _implausibleHeldBack;
+
+    /// <summary>How often one miner's implausible readings are logged at most.</summary>
+    public static readonly TimeSpan ImplausibleLogInterval = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many implausible-reading lines the whole fleet may write per <see cref="ImplausibleLogInterval"/>.</summary>
+    public const int MaxImplausibleLinesPerInterval = 20;
+
+    public DeliveryProof(IOptions<EngineOptions> options, ILogger<DeliveryProof> logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _options = options.Value;
@@ -60,7 +76,13 @@ public sealed partial class DeliveryProof
                 }
 
                 PoolKey key = PoolKey.Of(pool.Url, pool.User);
+                long implausible = _meter.Implausible;
                 double delta = _meter.Observe(live.MinerId, key, diff, at, out DateTimeOffset since);
+                if (_meter.Implausible != implausible)
+                {
+                    WarnImplausible(live, pool.Index, diff, _meter.LastImplausibleHs);
+                }
+
                 if (delta > 0 && pools.TryGetValue(key, out string? contractId))
                 {
                     credits.Add(new DeliveryCredit(contractId, since, at, delta, live.MinerId));
@@ -129,6 +151,44 @@ public sealed partial class DeliveryProof
         _monitor.Forget(contractId);
         _corrections.Remove(contractId);
     }
+
+    private void WarnImplausible(MinerLiveState live, int poolIndex, double difficultyAccepted, double impliedHs)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        (string, string) key = (live.Rack, live.MinerId);
+        if (_implausibleWarned.TryGetValue(key, out var last) && now - last.At < ImplausibleLogInterval)
+        {
+            _implausibleWarned[key] = (last.At, last.HeldBack + 1);
+            return;
+        }
+
+        if (now - _implausibleWindow >= ImplausibleLogInterval)
+        {
+            _implausibleWindow = now;
+            _implausibleLines = 0;
+
+            // Forget miners not warned about for a whole interval, so ids that come and go cannot grow the table.
+            foreach ((string, string) stale in _implausibleWarned.Where(e => now - e.Value.At >= ImplausibleLogInterval).Select(e => e.Key).ToList())
+            {
+                _implausibleWarned.Remove(stale);
+            }
+        }
+
+        if (_implausibleLines >= MaxImplausibleLinesPerInterval)
+        {
+            _implausibleHeldBack++;
+            return;
+        }
+
+        _implausibleLines++;
+        long heldBack = (last.HeldBack) + _implausibleHeldBack;
+        _implausibleHeldBack = 0;
+        _implausibleWarned[key] = (now, 0);
+        LogImplausible(_logger, BoundedText.Echo(live.MinerId, FarmTopics.MaxIdLength), BoundedText.Echo(live.Rack, FarmTopics.MaxIdLength), poolIndex, difficultyAccepted, impliedHs, Fleet.Miner.HashrateLimitHs, heldBack);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Miner {MinerId} on rack {Rack}: pools[{PoolIndex}].difficultyAccepted {DifficultyAccepted:G6} jumped as if it hashed {ImpliedHs:G3} H/s, above the limit of {LimitHs:G3} H/s no machine exceeds; not credited to any contract (the counter starts a new baseline). Check the miner's firmware and the rack's agent ({HeldBack} such line(s) held back since the last one)")]
+    private static partial void LogImplausible(ILogger logger, string minerId, string rack, int poolIndex, double difficultyAccepted, double impliedHs, double limitHs, long heldBack);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Contract {ContractId} delivered {Delivered} against a target of {Target} ({Deviation:P1}) for at least {HoldMin} min; rebalancing with an allocation factor of {Factor:0.000}")]
     private static partial void LogRebalance(ILogger logger, string contractId, Hashrate delivered, Hashrate target, double deviation, double holdMin, double factor);

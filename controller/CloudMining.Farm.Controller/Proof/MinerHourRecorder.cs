@@ -21,11 +21,15 @@ public sealed class MinerHourRecorder
 
     private readonly IMinerHourStore? _store;
     private readonly Dictionary<(string Contract, DateTimeOffset Hour, string Miner), Pending> _pending = [];
+    private IReadOnlyDictionary<string, string> _serials = new Dictionary<string, string>(StringComparer.Ordinal);
     private DateTimeOffset? _lastShares;
     private DateTimeOffset? _lastFlush;
 
     /// <summary>A recorder over <paramref name="store"/>; null (a store that keeps no miner hours) keeps them in memory only until the hour ends.</summary>
     public MinerHourRecorder(IMinerHourStore? store) => _store = store;
+
+    /// <summary>The serial numbers the miners' firmware reports (miner id → serial), written with the rows credited from now on.</summary>
+    public void UseSerials(IReadOnlyDictionary<string, string> serialOf) => _serials = serialOf ?? throw new ArgumentNullException(nameof(serialOf));
 
     /// <summary>Credits each miner's delivered difficulty to its contract's hours.</summary>
     public void CreditDelivered(IEnumerable<DeliveryCredit> credits, IReadOnlyDictionary<string, string> rackOf)
@@ -109,7 +113,7 @@ public sealed class MinerHourRecorder
             return;
         }
 
-        List<MinerHour> rows = [.. _pending.Select(p => new MinerHour(p.Key.Contract, p.Key.Hour, p.Key.Miner, p.Value.Rack, p.Value.ShareHours, p.Value.DeliveredTerahashHours))];
+        List<MinerHour> rows = [.. _pending.Select(p => new MinerHour(p.Key.Contract, p.Key.Hour, p.Key.Miner, p.Value.Rack, p.Value.ShareHours, p.Value.DeliveredTerahashHours, p.Value.Serial))];
         await _store.AddMinerHoursAsync(rows, cancellationToken);
         _pending.Clear();
         _lastFlush = now;
@@ -121,10 +125,10 @@ public sealed class MinerHourRecorder
         IReadOnlyList<MinerHour> stored = _store is null ? [] : await _store.GetMinerHoursAsync(contractId, from, to, cancellationToken);
         IEnumerable<MinerHour> pending = _pending
             .Where(p => p.Key.Contract == contractId && p.Key.Hour >= from && p.Key.Hour < to)
-            .Select(p => new MinerHour(p.Key.Contract, p.Key.Hour, p.Key.Miner, p.Value.Rack, p.Value.ShareHours, p.Value.DeliveredTerahashHours));
+            .Select(p => new MinerHour(p.Key.Contract, p.Key.Hour, p.Key.Miner, p.Value.Rack, p.Value.ShareHours, p.Value.DeliveredTerahashHours, p.Value.Serial));
         return [.. stored.Concat(pending)
             .GroupBy(m => (m.Hour, m.MinerId))
-            .Select(g => new MinerHour(contractId, g.Key.Hour, g.Key.MinerId, g.Last().Rack, g.Sum(m => m.ShareHours), g.Sum(m => m.DeliveredTerahashHours)))
+            .Select(g => new MinerHour(contractId, g.Key.Hour, g.Key.MinerId, g.Last().Rack, g.Sum(m => m.ShareHours), g.Sum(m => m.DeliveredTerahashHours), g.LastOrDefault(m => m.Serial is not null)?.Serial))
             .OrderBy(m => m.Hour)
             .ThenBy(m => m.MinerId, StringComparer.Ordinal)];
     }
@@ -140,6 +144,11 @@ public sealed class MinerHourRecorder
         if (rack.Length > 0)
         {
             p.Rack = rack;
+        }
+
+        if (_serials.TryGetValue(miner, out string? serial))
+        {
+            p.Serial = serial;
         }
 
         return p;
@@ -160,6 +169,8 @@ public sealed class MinerHourRecorder
     private sealed class Pending
     {
         public string Rack { get; set; } = string.Empty;
+
+        public string? Serial { get; set; }
 
         public double ShareHours { get; set; }
 

@@ -37,6 +37,19 @@ public sealed partial class ContractSettler
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
+    /// <summary>How far back <see cref="RecentAsync"/> looks for each contract's latest settlement, in settlement periods.</summary>
+    public const int RecentPeriods = 8;
+
+    /// <summary>
+    /// The settlements closed in the last <see cref="RecentPeriods"/> periods before <paramref name="now"/> (all
+    /// contracts, by period): what a controller that restarted hands the platform publisher again, so each contract's
+    /// latest settlement rides on its allocation message as before the restart. Empty without a settlement store.
+    /// </summary>
+    public async Task<IReadOnlyList<ContractSettlement>> RecentAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _settlements is null
+            ? []
+            : await _settlements.GetSettlementsAsync(null, now - (_options.Period * RecentPeriods), DateTimeOffset.MaxValue, cancellationToken);
+
     /// <summary>Settles every period due by <paramref name="now"/>; returns the settlements closed in this call.</summary>
     public async Task<IReadOnlyList<ContractSettlement>> CloseDueAsync(DateTimeOffset now, DateTimeOffset ledgerOrigin, IEnumerable<Contract> contracts, IReadOnlyDictionary<string, ContractEnding> endings, CancellationToken cancellationToken)
     {

@@ -200,5 +200,11 @@ public static class PostgreSqlMigrations
                 PRIMARY KEY (contract_id, hour, miner_id)
             );
             """),
+
+        // The serial number each miner's firmware reported while it served a contract-hour (farm.v1.miner-state's
+        // serial), for the proof; NULL where the firmware gives none, shown as "unknown".
+        new(10, "ledger miner serials", """
+            ALTER TABLE ledger_miner_hours ADD COLUMN serial TEXT NULL;
+            """),
     ];
 }

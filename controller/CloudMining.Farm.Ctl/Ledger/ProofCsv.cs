@@ -5,11 +5,14 @@ namespace CloudMining.Farm.Ctl.Ledger;
 
 /// <summary>
 /// `farmctl contracts proof ID --csv`: one row per contract-hour, the ledger's columns plus the pool's TH·h and the
-/// miners that served the hour as "id:share_hours" joined by ';'. Invariant culture, hours as ISO 8601 UTC.
+/// miners that served the hour as "id:share_hours" joined by ';', and (added last, so column positions hold) their
+/// serial numbers as "id:serial" joined by ';', "unknown" for a firmware that gives none. Invariant culture, hours as
+/// ISO 8601 UTC. pool_observed_s is how much of the hour the pool watch covered (pool_th_h counts only that part);
+/// pool_th_h_full_hour is pool_th_h for a fully watched hour and scaled up to the whole hour (an estimate) for a partial one.
 /// </summary>
 public static class ProofCsv
 {
-    public const string Header = "contract_id,hour_utc,in_progress,target_th_h,delivered_th_h,pool_th_h,shortfall_th_h,energy_kwh,maintenance_fee,electricity_cost,miners";
+    public const string Header = "contract_id,hour_utc,in_progress,target_th_h,delivered_th_h,pool_th_h,shortfall_th_h,energy_kwh,maintenance_fee,electricity_cost,miners,miner_serials,pool_observed_s,pool_th_h_full_hour";
 
     public static async Task WriteAsync(TextWriter writer, ContractProofView proof, CancellationToken cancellationToken)
     {
@@ -30,7 +33,10 @@ public static class ProofCsv
                 CsvText.Number(h.EnergyKilowattHours),
                 h.MaintenanceFee.ToString(CultureInfo.InvariantCulture),
                 h.ElectricityCost.ToString(CultureInfo.InvariantCulture),
-                CsvText.Field(string.Join(';', h.Miners.Select(m => m.MinerId + ":" + CsvText.Number(m.ShareHours)))));
+                CsvText.Field(string.Join(';', h.Miners.Select(m => m.MinerId + ":" + CsvText.Number(m.ShareHours)))),
+                CsvText.Field(string.Join(';', h.Miners.Select(m => m.MinerId + ":" + m.Serial))),
+                h.PoolObservedSeconds is { } observed ? CsvText.Number(observed) : string.Empty,
+                h.PoolTerahashHoursFullHour is { } full ? CsvText.Number(full) : string.Empty);
             await writer.WriteAsync((line + "\n").AsMemory(), cancellationToken);
         }
 

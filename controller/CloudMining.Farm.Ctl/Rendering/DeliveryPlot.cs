@@ -39,7 +39,8 @@ public static class DeliveryPlot
                 int? pool = h.PoolTerahashHours is { } p ? Level(p) : null;
                 if (pool == row)
                 {
-                    line.Append("[green]●[/]");
+                    // ○: a partly watched hour, the pool's figure for the watched part only.
+                    line.Append(h.PoolPartial ? "[green]○[/]" : "[green]●[/]");
                 }
                 else if (delivered >= row)
                 {

@@ -14,7 +14,7 @@ public static class ProofTables
         console.MarkupLine(
             $"Contract [bold]{Markup.Escape(proof.ContractId)}[/] ({Markup.Escape(proof.Customer)}, {ContractTables.Status(proof.Status)}): target {Markup.Escape(Figures.Th(proof.TargetHs))} TH/s, " +
             $"delivered {Markup.Escape(Figures.Th(proof.DeliveredHs))} TH/s; pool {Markup.Escape(proof.PoolUrl)} worker {Markup.Escape(proof.Worker)}; pool-side check: {Markup.Escape(proof.PoolWatch ?? "none")}.");
-        console.MarkupLine($"Miners now: {Markup.Escape(proof.Miners.Count == 0 ? "none" : string.Join(", ", proof.Miners.OrderBy(s => s.MinerId, StringComparer.Ordinal).Select(s => $"{s.MinerId} {Figures.Share(s.Fraction)}")))}");
+        console.MarkupLine($"Miners now: {Markup.Escape(proof.Miners.Count == 0 ? "none" : string.Join(", ", proof.Miners.OrderBy(s => s.MinerId, StringComparer.Ordinal).Select(s => $"{s.MinerId} [serial {s.Serial}] {Figures.Share(s.Fraction)}")))}");
         double target = proof.Hours.Sum(h => h.TargetTerahashHours);
         double delivered = proof.Hours.Sum(h => h.DeliveredTerahashHours);
         console.MarkupLine(
@@ -34,19 +34,19 @@ public static class ProofTables
         }
         else
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("Hour (UTC)", "Target TH·h", "Delivered TH·h", "Pool TH·h", "Shortfall TH·h", "Energy kWh", "Maintenance", "Electricity", "Miners (share·h, TH·h)");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Hour (UTC)", "Target TH·h", "Delivered TH·h", "Pool TH·h", "Shortfall TH·h", "Energy kWh", "Maintenance", "Electricity", "Miners (serial, share·h, TH·h)");
             foreach (ProofHourView h in proof.Hours.OrderBy(h => h.Hour))
             {
                 table.AddRow(
                     Markup.Escape(Figures.Time(h.Hour) + (h.Open ? " (now)" : string.Empty)),
                     F3(h.TargetTerahashHours),
                     F3(h.DeliveredTerahashHours),
-                    h.PoolTerahashHours is { } p ? F3(p) : "-",
+                    Markup.Escape(PoolCell(h)),
                     F3(h.ShortfallTerahashHours),
                     h.EnergyKilowattHours.ToString("F2", CultureInfo.InvariantCulture),
                     h.MaintenanceFee.ToString("0.00##", CultureInfo.InvariantCulture),
                     h.ElectricityCost.ToString("0.00##", CultureInfo.InvariantCulture),
-                    Markup.Escape(string.Join(" ", h.Miners.Select(m => $"{m.MinerId} {m.ShareHours.ToString("0.##", CultureInfo.InvariantCulture)}·h {F3(m.DeliveredTerahashHours)}"))));
+                    Markup.Escape(string.Join(" ", h.Miners.Select(m => $"{m.MinerId} [{m.Serial}] {m.ShareHours.ToString("0.##", CultureInfo.InvariantCulture)}·h {F3(m.DeliveredTerahashHours)}"))));
             }
 
             console.Write(table);
@@ -91,4 +91,9 @@ public static class ProofTables
     }
 
     private static string F3(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+
+    /// <summary>The pool's TH·h of an hour; a partly watched hour says how much was watched and what that makes for the whole hour.</summary>
+    public static string PoolCell(ProofHourView h) => h.PoolTerahashHours is not { } p ? "-"
+        : !h.PoolPartial ? F3(p)
+        : string.Create(CultureInfo.InvariantCulture, $"{F3(p)} (partial: {(h.PoolObservedSeconds ?? 0) / 60:0} min watched, ≈{(h.PoolTerahashHoursFullHour is { } full ? F3(full) : "-")} for the hour)");
 }

@@ -20,6 +20,16 @@ public sealed record MinerStatePayload : FarmMessage
 
     public string? Reason { get; init; }
 
+    /// <summary>
+    /// The serial number the miner's firmware reports for itself (added within v1, optional): where the firmware profile
+    /// reads it from is in firmware-profiles/ (identity.serial). Absent when the firmware gives none or it was not read
+    /// yet; a consumer shows "unknown", never a made-up value. At most <see cref="MaxSerialChars"/> characters.
+    /// </summary>
+    public string? Serial { get; init; }
+
+    /// <summary>The longest serial the agent sends (real ones are 12–40 characters).</summary>
+    public const int MaxSerialChars = 64;
+
     /// <inheritdoc />
     public override IReadOnlyList<string> UnknownStates() =>
         [.. new[] { ("state", (MinerState?)State), ("previousState", PreviousState) }.Where(f => f.Item2 == MinerState.Unknown).Select(f => f.Item1)];

@@ -22,6 +22,9 @@ public sealed record MinerInfo(
     /// <summary>Port of the miner's web interface on <see cref="Host"/>, when it serves one (stock Antminer's CGI, Braiins OS+'s gRPC API).</summary>
     public int? WebPort { get; init; }
 
+    /// <summary>The unit's serial as its firmware gives it on the cgminer API (what farm-agent reads), or null when it gives none there.</summary>
+    public string? ApiSerial { get; init; }
+
     public static MinerInfo From(SimulatedMiner miner)
     {
         ArgumentNullException.ThrowIfNull(miner);
@@ -43,6 +46,7 @@ public sealed record MinerInfo(
             view.PowerWatts)
         {
             WebPort = miner.WebEndPoint?.Port,
+            ApiSerial = miner.Personality.ReportsSerialOnApi ? miner.Identity.Serial : null,
         };
     }
 

@@ -159,7 +159,7 @@ public partial class AntminerPersonality
             o.Add("freq" + i, b is { Alive: true } ? v.Model.FrequencyMhz : 0);
         }
 
-        o.Add("miner_version", v.Identity.FirmwareVersion).Add("miner_id", v.Identity.Serial);
+        o.Add("miner_version", v.Identity.FirmwareVersion).Add("miner_id", v.Identity.ControlBoardId);
         return o;
     }
 
@@ -216,7 +216,7 @@ public partial class AntminerPersonality
             o.Add("freq" + i, b is { Alive: true } ? v.Model.FrequencyMhz : 0);
         }
 
-        o.Add("miner_version", v.Identity.FirmwareVersion).Add("miner_id", v.Identity.Serial);
+        o.Add("miner_version", v.Identity.FirmwareVersion).Add("miner_id", v.Identity.ControlBoardId);
         return o;
     }
 

@@ -20,6 +20,9 @@ public partial class AntminerPersonality : FirmwarePersonality
 
     public override string Name => "antminer";
 
+    /// <inheritdoc />
+    public override string UnitSerial(ulong hash) => BitmainSerial(hash);
+
     public override IReadOnlyList<MinerModel> Models => Catalog;
 
     /// <summary>Stock firmware's lighttpd; VNish and LuxOS have their own interfaces instead.</summary>

@@ -16,6 +16,9 @@ public sealed class AvalonPersonality : FirmwarePersonality
 
     public override string Name => "avalon";
 
+    /// <inheritdoc />
+    public override bool ReportsSerialOnApi => true;
+
     public override IReadOnlyList<MinerModel> Models => Catalog;
 
     public override IReadOnlyList<string> ReadCommands { get; } = ["version", "summary", "devs", "stats", "estats", "pools"];

@@ -17,6 +17,9 @@ public sealed class BraiinsOsPersonality : FirmwarePersonality
 
     public override string Name => "braiins-os";
 
+    /// <inheritdoc />
+    public override string UnitSerial(ulong hash) => BitmainSerial(hash);
+
     public override IReadOnlyList<MinerModel> Models => Catalog;
 
     /// <summary>BOSminer is not cgminer; no NUL is assumed after its JSON (the captured replies end at the closing brace).</summary>

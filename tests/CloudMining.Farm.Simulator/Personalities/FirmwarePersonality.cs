@@ -79,6 +79,33 @@ public abstract class FirmwarePersonality
     public virtual string BoardSerial(ulong hash, int board) =>
         "SIM" + hash.ToString("X13", CultureInfo.InvariantCulture)[..13];
 
+    /// <summary>The unit's serial number in this vendor's style (default: 16 hex digits, like an Avalon's DNA).</summary>
+    public virtual string UnitSerial(ulong hash) => hash.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Whether this firmware gives the unit's serial on its cgminer API (where farm-agent's firmware profile reads it):
+    /// Avalon (version DNA), LuxOS (config SerialNumber), btminer (get_miner_info Msg.minersn). Stock Antminer, VNish and
+    /// Braiins OS give it only on their web or gRPC interfaces.
+    /// </summary>
+    public virtual bool ReportsSerialOnApi => false;
+
+    /// <summary>A Bitmain-style unit serial: 17 upper-case letters and digits.</summary>
+    protected static string BitmainSerial(ulong hash)
+    {
+        const string alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        var chars = new char[17];
+        chars[0] = 'J';
+        chars[1] = 'Y';
+        for (int i = 2; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[(int)(hash % (ulong)alphabet.Length)];
+            hash /= (ulong)alphabet.Length;
+            hash ^= 0x9E3779B97F4A7C15UL * (ulong)i;
+        }
+
+        return new string(chars);
+    }
+
     /// <summary>Builds the reply to a read command, or null when the firmware does not know the command.</summary>
     public abstract ApiReply? Read(string command, string? parameter, MinerView view);
 

@@ -19,6 +19,9 @@ public sealed class LuxOsPersonality : AntminerPersonality
 
     public override string Name => "luxos";
 
+    /// <inheritdoc />
+    public override bool ReportsSerialOnApi => true;
+
     public override IReadOnlyList<MinerModel> Models => Catalog;
 
     /// <summary>LuxOS quotas are per pool group (groupquota), so cgminer's per-pool poolquota is not there.</summary>

@@ -20,6 +20,13 @@ public class WhatsminerPersonality : FirmwarePersonality
 
     public override string Name => "whatsminer";
 
+    /// <inheritdoc />
+    public override bool ReportsSerialOnApi => true;
+
+    /// <summary>A MicroBT-style unit serial (letters and digits, 20 characters).</summary>
+    public override string UnitSerial(ulong hash) =>
+        "ZMS2EB" + (hash % 100_000_000_000_000UL).ToString("D14", CultureInfo.InvariantCulture);
+
     public override IReadOnlyList<MinerModel> Models => Catalog;
 
     public override bool SupportsQuota => false;
@@ -27,7 +34,7 @@ public class WhatsminerPersonality : FirmwarePersonality
     /// <summary>btminer refuses cgminer-style privileged commands whatever the API access setting.</summary>
     public override bool AcceptsCgminerWrites => false;
 
-    public override IReadOnlyList<string> ReadCommands { get; } = ["summary", "devs", "edevs", "pools"];
+    public override IReadOnlyList<string> ReadCommands { get; } = ["summary", "devs", "edevs", "pools", "get_miner_info"];
 
     public override string Description(MinerView view) => "cgminer 4.9.2";
 
@@ -43,9 +50,19 @@ public class WhatsminerPersonality : FirmwarePersonality
     {
         "summary" => Summary(view),
         "devs" or "edevs" => Devs(view),
+        "get_miner_info" => MinerInfo(view),
         "pools" => Ok(view, CgminerCodes.Pool, $"{view.Pools.Count} Pool(s)", Section("POOLS", false, CgminerReplies.Pools(view, hasVmask: false))),
         _ => null,
     };
+
+    // btminer's identity read (API v2 "get_miner_info"): network settings, the unit's serial (minersn) and the PSU's.
+    private ApiReply MinerInfo(MinerView v) => Ok(v, 131, "Ok", Section("Msg", false, new ApiObject(6)
+        .Add("ip", "0.0.0.0")
+        .Add("proto", "dhcp")
+        .Add("mac", v.Identity.Mac)
+        .Add("ledstat", "auto")
+        .Add("minersn", v.Identity.Serial)
+        .Add("powersn", "P221B" + v.Identity.ControlBoardId[..10].ToUpperInvariant())));
 
     private ApiReply Summary(MinerView v)
     {

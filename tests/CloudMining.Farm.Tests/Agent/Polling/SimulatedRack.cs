@@ -27,13 +27,13 @@ public sealed class SimulatedRack : IAsyncDisposable
     public SimulatedMiner this[int index] => Farm.Miners[index];
 
     /// <summary>Starts the farm with a mix of firmwares and fast boots, and options polling it every <paramref name="interval"/>.</summary>
-    public static async Task<SimulatedRack> StartAsync(int miners, TimeSpan interval, TimeSpan minerTimeout, int retries = 0, int failureThreshold = 100, bool nominal = false)
+    public static async Task<SimulatedRack> StartAsync(int miners, TimeSpan interval, TimeSpan minerTimeout, int retries = 0, int failureThreshold = 100, bool nominal = false, string[]? firmwares = null)
     {
         int b = Interlocked.Increment(ref _block);
         SimulatedFarm farm = await SimulatedFarm.StartAsync(new FarmOptions
         {
             Miners = miners,
-            Firmwares = ["antminer", "braiins-os"],
+            Firmwares = firmwares ?? ["antminer", "braiins-os"],
             BaseAddress = IPAddress.Parse($"127.{230 + (b / 250 % 20)}.{b % 250}.1"),
             Port = 0,
             Customize = (_, spec) => spec with { BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300) },

@@ -61,10 +61,10 @@ public sealed class PublishingRack : IAsyncDisposable
 
     public IEnumerable<T> Of<T>() where T : FarmMessage => Received.Select(m => m.Payload).OfType<T>();
 
-    public static async Task<PublishingRack> StartAsync(int miners, Action<CloudMining.Farm.Agent.Configuration.AgentOptions>? configure = null)
+    public static async Task<PublishingRack> StartAsync(int miners, Action<CloudMining.Farm.Agent.Configuration.AgentOptions>? configure = null, string[]? firmwares = null)
     {
         MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        SimulatedRack rack = await SimulatedRack.StartAsync(miners, TimeSpan.FromMilliseconds(1000), minerTimeout: TimeSpan.FromMilliseconds(300));
+        SimulatedRack rack = await SimulatedRack.StartAsync(miners, TimeSpan.FromMilliseconds(1000), minerTimeout: TimeSpan.FromMilliseconds(300), firmwares: firmwares);
         configure?.Invoke(rack.Options);
         rack.Options.Mqtt.Host = broker.Host;
         rack.Options.Mqtt.Port = broker.Port;

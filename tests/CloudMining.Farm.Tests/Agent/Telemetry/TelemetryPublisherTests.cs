@@ -65,6 +65,29 @@ public sealed class TelemetryPublisherTests
     }
 
     [Fact]
+    public async Task A_miners_state_message_carries_the_serial_its_firmware_reports_and_none_where_it_gives_none()
+    {
+        await using PublishingRack p = await PublishingRack.StartAsync(miners: 4, firmwares: ["luxos", "antminer", "avalon", "whatsminer"]);
+        var expected = p.Rack.Farm.Miners.ToDictionary(m => m.Id, m => CloudMining.Farm.Simulator.Control.MinerInfo.From(m).ApiSerial);
+        Assert.Equal(3, expected.Values.Count(s => s is not null));
+
+        Assert.True(
+            await Eventually.TrueAsync(() => expected.Keys.All(id => p.Of<MinerStatePayload>().Any(s => s.MinerId == id && s.State == MinerState.Hashing)), Patience),
+            "a hashing state message per miner: " + Dump(p));
+        foreach ((string id, string? serial) in expected)
+        {
+            MinerStatePayload state = p.Of<MinerStatePayload>().First(s => s.MinerId == id && s.State == MinerState.Hashing);
+            Assert.Equal(serial, state.Serial);
+        }
+
+        foreach (var m in p.Raw.Where(m => m.Topic.EndsWith("/state", StringComparison.Ordinal)))
+        {
+            IReadOnlyList<string> problems = Schemas.Validate(m.Payload.Span);
+            Assert.True(problems.Count == 0, $"{m.Topic}: {string.Join("; ", problems)}\n{Encoding.UTF8.GetString(m.Payload.Span)}");
+        }
+    }
+
+    [Fact]
     public async Task A_rack_event_raised_on_the_bus_is_published_on_the_events_topic_and_logged()
     {
         await using PublishingRack p = await PublishingRack.StartAsync(miners: 1);

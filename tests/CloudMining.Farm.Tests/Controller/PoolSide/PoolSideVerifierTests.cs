@@ -1,4 +1,6 @@
+using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.PoolSide;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Shared.Units;
@@ -109,6 +111,108 @@ public sealed class PoolSideVerifierTests : IDisposable
         Assert.Contains("refused the API secret", refused, StringComparison.Ordinal);
         Assert.All(f.Logs.Records, r => Assert.DoesNotContain(RevokedSecret, r.Message, StringComparison.Ordinal));
         Assert.All(f.Logs.Records, r => Assert.DoesNotContain(PoolSideFarm.BraiinsToken, r.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_hourly_pool_average_reaching_back_before_the_contract_is_not_compared_until_the_watch_covers_its_window()
+    {
+        await using PoolSideFarm f = await PoolSideFarm.StartAsync(TimeSpan.FromHours(2));
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(_dbPath, CancellationToken.None);
+        DateTimeOffset start = f.Now;
+        Contract contract = Contract.Create("c-bob", "bob", Hashrate.FromTerahashes(13), PoolAccount.Create(PoolSideFarm.F2PoolUrl, "bob.rig2"), ContractTerm.Fixed(start, start.AddDays(30)), FeeTerms.Create(0, false));
+        await store.UpsertContractAsync(contract, CancellationToken.None);
+        await store.SetPoolWatchAsync(contract.Id, f.Watch(PoolApiKind.F2Pool, "bob.rig2", PoolSideFarm.F2PoolSecret), CancellationToken.None);
+
+        // The pool credits 70 % from the contract's start: its last-hour average slides from 100 % to 70 % over the first
+        // hour, half of which (and more) is time before the contract. Ours: the miner's own accepted difficulty.
+        f.Farm.SetPoolCreditFactor(PoolSideFarm.F2PoolUrl, 0.7);
+        var samples = new Queue<(DateTimeOffset At, double Difficulty)>();
+        double? Ours(string _)
+        {
+            (DateTimeOffset at, double d) = samples.First();
+            (DateTimeOffset lastAt, double last) = samples.Last();
+            return lastAt - at >= TimeSpan.FromMinutes(5) ? (last - d) * 4294967296.0 / (lastAt - at).TotalSeconds : null;
+        }
+
+        TimeSpan hold = TimeSpan.FromMinutes(10);
+        var verifier = new PoolSideVerifier(store, store, [f.F2Pool], Ours, new PoolSideOptions { PollInterval = TimeSpan.FromMinutes(1), Hold = hold, TolerancePercent = 10 }, f.Clock, f.Logs.CreateLogger<PoolSideVerifier>());
+        var raised = new List<PoolDiscrepancy>();
+        while (f.Now < start + TimeSpan.FromHours(1) + hold + TimeSpan.FromMinutes(5))
+        {
+            f.Clock.Advance(TimeSpan.FromMinutes(1));
+            samples.Enqueue((f.Now, f.Farm.Miners[1].Snapshot().Pools[0].DifficultyAccepted));
+            while (f.Now - samples.Peek().At > TimeSpan.FromMinutes(15))
+            {
+                samples.Dequeue();
+            }
+
+            raised.AddRange(await verifier.RunOnceAsync(CancellationToken.None));
+        }
+
+        // Not while the hour-long average covered time before the contract; then after the hold, once.
+        PoolDiscrepancy d = Assert.Single(raised);
+        Assert.InRange(d.Since - start, TimeSpan.FromHours(1), TimeSpan.FromHours(1) + TimeSpan.FromMinutes(3));
+        Assert.InRange(d.At - d.Since, hold, hold + TimeSpan.FromMinutes(1));
+        Assert.InRange(d.Deviation, -0.35, -0.2);
+
+        // The hour the watch began in is stored with the seconds it covered, and the proof marks it partial.
+        DateTimeOffset firstHour = CloudMining.Farm.Controller.Ledger.HourlyLedger.HourOf(start);
+        IReadOnlyList<PoolSideHour> hours = await store.GetPoolSideHoursAsync("c-bob", firstHour, firstHour.AddHours(2), CancellationToken.None);
+        Assert.Equal(2, hours.Count);
+        Assert.Equal(start, firstHour);
+        Assert.Equal(3540, hours[0].ObservedSeconds, 1e-6);
+        Assert.Equal((f.Now - firstHour.AddHours(1)).TotalSeconds, hours[1].ObservedSeconds, 1e-6);
+    }
+
+    [Fact]
+    public async Task A_restart_mid_hour_adds_to_the_stored_hour_instead_of_starting_it_again()
+    {
+        await using PoolSideFarm f = await PoolSideFarm.StartAsync(TimeSpan.FromHours(1));
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(_dbPath, CancellationToken.None);
+        await store.UpsertContractAsync(Contract.Create("c-alice", "alice", Hashrate.FromTerahashes(13), PoolAccount.Create(PoolSideFarm.BraiinsUrl, "alice.rig1"), ContractTerm.Fixed(f.Now.AddDays(-1), f.Now.AddDays(30)), FeeTerms.Create(0, false)), CancellationToken.None);
+        await store.SetPoolWatchAsync("c-alice", f.Watch(PoolApiKind.Braiins, "alice.rig1", PoolSideFarm.BraiinsToken), CancellationToken.None);
+        PoolSideVerifier NewVerifier() => new(store, store, [f.Braiins], _ => null, new PoolSideOptions { PollInterval = TimeSpan.FromMinutes(1) }, f.Clock, f.Logs.CreateLogger<PoolSideVerifier>());
+        DateTimeOffset hour = f.Now;
+
+        // 01:00–01:30 read by one process, then (after a minute down) 01:31–02:00 by the next one.
+        PoolSideVerifier first = NewVerifier();
+        for (int i = 0; i < 30; i++)
+        {
+            f.Clock.Advance(TimeSpan.FromMinutes(1));
+            await first.RunOnceAsync(CancellationToken.None);
+        }
+
+        PoolSideVerifier second = NewVerifier();
+        for (int i = 0; i < 30; i++)
+        {
+            f.Clock.Advance(TimeSpan.FromMinutes(1));
+            await second.RunOnceAsync(CancellationToken.None);
+        }
+
+        PoolSideHour stored = Assert.Single(await store.GetPoolSideHoursAsync("c-alice", hour, hour.AddHours(1), CancellationToken.None));
+        Assert.Equal((29 + 29) * 60, stored.ObservedSeconds, 1e-6);
+        double ledgerThh = f.Farm.Pools.Window("alice.rig1", hour, hour.AddHours(1)).HashesPerSecond / 1e12;
+        Assert.InRange(stored.PoolTerahashHours, ledgerThh * 58 / 60 * 0.95, ledgerThh * 58 / 60 * 1.05);
+    }
+
+    [Fact]
+    public void A_partly_watched_hour_is_marked_and_scaled_to_the_whole_hour_for_comparison_a_whole_one_is_not()
+    {
+        DateTimeOffset h0 = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        LedgerEntry[] ledger = [Row(h0, 10), Row(h0.AddHours(1), 10)];
+        PoolSideHour[] pool = [new("c1", h0, 2.5, 900), new("c1", h0.AddHours(1), 9.7, 3590)];
+
+        IReadOnlyList<ProofHourView> hours = ContractProofBuilder.Hours(ledger, null, pool, []);
+
+        Assert.Equal((2.5, 900.0, true, 10.0), (hours[0].PoolTerahashHours!.Value, hours[0].PoolObservedSeconds!.Value, hours[0].PoolPartial, hours[0].PoolTerahashHoursFullHour!.Value));
+        Assert.Equal(0.25, hours[0].PoolCoverage!.Value, 1e-12);
+        Assert.Equal((9.7, false, 9.7), (hours[1].PoolTerahashHours!.Value, hours[1].PoolPartial, hours[1].PoolTerahashHoursFullHour!.Value));
+        string json = System.Text.Json.JsonSerializer.Serialize(hours[0], ApiJsonContext.Default.ProofHourView);
+        Assert.Contains("\"poolObservedSeconds\":900", json, StringComparison.Ordinal);
+        Assert.Contains("\"poolPartial\":true", json, StringComparison.Ordinal);
+        Assert.Equal("2.500 (partial: 15 min watched, ≈10.000 for the hour)", CloudMining.Farm.Ctl.Rendering.ProofTables.PoolCell(hours[0]));
+
+        static LedgerEntry Row(DateTimeOffset hour, double thh) => new("c1", hour, thh, thh, 0, 0, 0, 0);
     }
 
     public void Dispose()

@@ -94,6 +94,60 @@ public sealed class ContractProofEngineTests
     }
 
     [Fact]
+    public async Task Each_hour_names_its_miners_by_the_serial_their_firmware_reports_and_unknown_where_it_gives_none()
+    {
+        await using EngineFarm farm = await EngineFarm.StartAsync();
+        farm.WithMiners(1, 2, 100);
+        // r1-m01's firmware reports its serial (in its state message, as farm-agent sends it); r1-m02's gives none.
+        farm.Fleet.Apply(new MinerStatePayload { Publisher = "agent-s1-r1", Seq = 1, Timestamp = farm.Clock.GetUtcNow(), Site = EngineFarm.Site, Rack = "r1", MinerId = "r1-m01", State = MinerState.Hashing, Serial = "JYZZD4BBCJCAJ0ABC" });
+        farm.Fleet.Apply(new MinerStatePayload { Publisher = "agent-s1-r1", Seq = 2, Timestamp = farm.Clock.GetUtcNow(), Site = EngineFarm.Site, Rack = "r1", MinerId = "r1-m02", State = MinerState.Hashing, Serial = "N/A" });
+        await farm.RunAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30));
+        await farm.AddContractAsync("c1", 200);
+        await farm.RunAsync(TimeSpan.FromHours(2), TimeSpan.FromMinutes(1));
+        DateTimeOffset now = farm.Clock.GetUtcNow();
+
+        ContractProofView live = await farm.Engine.GetContractProofAsync("c1", now.AddDays(-1), now.AddHours(1), CancellationToken.None);
+        await farm.CloseAsync();
+        await farm.OpenAsync();
+        ContractProofView stored = await farm.Engine.GetContractProofAsync("c1", now.AddDays(-1), HourOf(now), CancellationToken.None);
+
+        Assert.Equal(["JYZZD4BBCJCAJ0ABC", MinerSerial.Unknown], live.Miners.OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(m => m.Serial));
+        ProofHourView full = stored.Hours.First(h => h.Miners.Count == 2);
+        Assert.Equal(
+            [("r1-m01", "JYZZD4BBCJCAJ0ABC"), ("r1-m02", MinerSerial.Unknown)],
+            full.Miners.Select(m => (m.MinerId, m.Serial)));
+        string json = JsonSerializer.Serialize(stored, ApiJsonContext.Default.ContractProofView);
+        Assert.Contains("\"serial\":\"JYZZD4BBCJCAJ0ABC\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("N/A", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_a_restart_the_latest_settlement_rides_on_the_allocation_message_again()
+    {
+        var before = new RecordingPublisher();
+        await using EngineFarm farm = await EngineFarm.StartAsync(publisher: before);
+        farm.WithMiners(1, 2, 100);
+        await farm.RunAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30));
+        await farm.AddContractAsync("c1", 100);
+        await farm.RunAsync(TimeSpan.FromHours(26), TimeSpan.FromMinutes(5));
+        SettlementView latest = (await farm.Engine.GetSettlementsAsync("c1", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, CancellationToken.None))[^1];
+
+        // A restarted process: fresh engine and fleet over the same database, a new connection to the broker.
+        var after = new RecordingPublisher();
+        await farm.CloseAsync();
+        await farm.OpenAsync(after, freshFleet: true);
+        await farm.RunAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(30));
+
+        AllocationPayload[] published = [.. after.Messages
+            .Where(m => m.Topic == FarmTopics.Allocation(EngineFarm.Site, "c1"))
+            .Select(m => JsonSerializer.Deserialize(m.Payload, FarmJsonContext.Default.AllocationPayload)!)];
+        Assert.NotEmpty(published);
+        Assert.All(published, p => Assert.NotNull(p.Settlement));
+        Assert.Equal((latest.PeriodStart, latest.PeriodEnd), (published[^1].Settlement!.PeriodStart, published[^1].Settlement!.PeriodEnd));
+        Assert.Equal(latest.DeliveredTerahashHours, published[^1].Settlement!.DeliveredThh, 9);
+    }
+
+    [Fact]
     public async Task An_unknown_contract_is_not_found()
     {
         await using EngineFarm farm = await EngineFarm.StartAsync();
