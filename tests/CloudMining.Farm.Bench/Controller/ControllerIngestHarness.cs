@@ -280,7 +280,7 @@ public static partial class ControllerIngestHarness
                 string rackId = "r" + rack.ToString("000", CultureInfo.InvariantCulture);
                 MinerTelemetryPayload[] readings = [.. Enumerable.Range(rack * rackSize, Math.Min(rackSize, miners - (rack * rackSize))).Select(m => Telemetry(m, rackId, cycle, 0))];
                 long seq = ((long)cycle * racks) + rack + 1;
-                TelemetryBatchPayload one = TelemetryBatchPayload.From(readings, "s1", rackId, "agent-s1-" + rackId, () => seq, T0.AddSeconds(cycle * 10)).Single();
+                TelemetryBatchPayload one = TelemetryBatchPayload.From(readings, "s1", rackId, "agent-s1-" + rackId, T0.AddSeconds(cycle * 10), maxMiners: rackSize).Single() with { Seq = seq };
                 result.Add(new MqttApplicationMessage
                 {
                     Topic = FarmTopics.TelemetryBatch("s1", rackId),
