@@ -635,25 +635,25 @@ public sealed class TelemetryBatchConverter : JsonConverter<TelemetryBatchPayloa
                     at = ReadOffset(ref reader, x.Ts, ref problem);
                     break;
                 case Col.H5:
-                    h5 = ReadDouble(ref reader, "h5", ref problem);
+                    h5 = ReadDouble(ref reader, "h5", -1, ref problem);
                     break;
                 case Col.Ha:
-                    ha = ReadDouble(ref reader, "ha", ref problem);
+                    ha = ReadDouble(ref reader, "ha", -1, ref problem);
                     break;
                 case Col.Hn:
-                    hn = ReadDouble(ref reader, "hn", ref problem);
+                    hn = ReadDouble(ref reader, "hn", -1, ref problem);
                     break;
                 case Col.W:
-                    w = ReadDouble(ref reader, "w", ref problem);
+                    w = ReadDouble(ref reader, "w", -1, ref problem);
                     break;
                 case Col.T:
-                    t = ReadDouble(ref reader, "t", ref problem);
+                    t = ReadDouble(ref reader, "t", -1, ref problem);
                     break;
                 case Col.Up:
-                    up = ReadDouble(ref reader, "up", ref problem);
+                    up = ReadDouble(ref reader, "up", -1, ref problem);
                     break;
                 case Col.Hw:
-                    hw = ReadLong(ref reader, "hw", ref problem);
+                    hw = ReadLong(ref reader, "hw", -1, ref problem);
                     break;
                 case Col.Fan:
                     fans = ReadFans(ref reader, x, ref problem);
@@ -700,7 +700,7 @@ public sealed class TelemetryBatchConverter : JsonConverter<TelemetryBatchPayloa
 
     private static DateTimeOffset? ReadOffset(ref Utf8JsonReader reader, DateTimeOffset ts, ref string? problem)
     {
-        if (ReadDouble(ref reader, "at", ref problem) is not { } ms)
+        if (ReadDouble(ref reader, "at", -1, ref problem) is not { } ms)
         {
             return null;
         }
@@ -717,7 +717,7 @@ public sealed class TelemetryBatchConverter : JsonConverter<TelemetryBatchPayloa
         return ts.AddTicks(ticks);
     }
 
-    private static double? ReadDouble(ref Utf8JsonReader reader, string name, ref string? problem)
+    private static double? ReadDouble(ref Utf8JsonReader reader, string column, int pool, ref string? problem)
     {
         if (reader.TokenType == JsonTokenType.Number)
         {
@@ -726,20 +726,23 @@ public sealed class TelemetryBatchConverter : JsonConverter<TelemetryBatchPayloa
                 return d;
             }
 
-            problem = $"\"{name}\": a number is out of the range of a double (it would read as infinity); send a finite value";
+            problem = $"\"{Name(column, pool)}\": a number is out of the range of a double (it would read as infinity); send a finite value";
             return null;
         }
 
         if (reader.TokenType != JsonTokenType.Null)
         {
-            problem = $"\"{name}\" must be a number, found {reader.TokenType}";
+            problem = $"\"{Name(column, pool)}\" must be a number, found {reader.TokenType}";
             reader.Skip();
         }
 
         return null;
     }
 
-    private static long? ReadLong(ref Utf8JsonReader reader, string name, ref string? problem)
+    // The column's name in a problem text; built only when there is a problem (a row reads ~40 values).
+    private static string Name(string column, int pool) => pool < 0 ? column : $"pl[{pool}].{column}";
+
+    private static long? ReadLong(ref Utf8JsonReader reader, string column, int pool, ref string? problem)
     {
         if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long v))
         {
@@ -748,14 +751,14 @@ public sealed class TelemetryBatchConverter : JsonConverter<TelemetryBatchPayloa
 
         if (reader.TokenType != JsonTokenType.Null)
         {
-            problem = $"\"{name}\" must be an integer, found {Echo(ref reader)}";
+            problem = $"\"{Name(column, pool)}\" must be an integer, found {Echo(ref reader)}";
             reader.Skip();
         }
 
         return null;
     }
 
-    private static int? ReadInt(ref Utf8JsonReader reader, string name, ref string? problem)
+    private static int? ReadInt(ref Utf8JsonReader reader, string column, int pool, ref string? problem)
     {
         if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int v))
         {
@@ -764,7 +767,7 @@ public sealed class TelemetryBatchConverter : JsonConverter<TelemetryBatchPayloa
 
         if (reader.TokenType != JsonTokenType.Null)
         {
-            problem = $"\"{name}\" must be a 32-bit integer, found {Echo(ref reader)}";
+            problem = $"\"{Name(column, pool)}\" must be a 32-bit integer, found {Echo(ref reader)}";
             reader.Skip();
         }
 
@@ -864,28 +867,28 @@ public sealed class TelemetryBatchConverter : JsonConverter<TelemetryBatchPayloa
                 switch (col)
                 {
                     case PoolCol.P:
-                        poolRef = ReadInt(ref reader, $"pl[{j}].p", ref problem);
+                        poolRef = ReadInt(ref reader, "p", j, ref problem);
                         break;
                     case PoolCol.I:
-                        index = ReadInt(ref reader, $"pl[{j}].i", ref problem);
+                        index = ReadInt(ref reader, "i", j, ref problem);
                         break;
                     case PoolCol.A:
-                        accepted = ReadLong(ref reader, $"pl[{j}].a", ref problem) ?? 0;
+                        accepted = ReadLong(ref reader, "a", j, ref problem) ?? 0;
                         break;
                     case PoolCol.R:
-                        rejected = ReadLong(ref reader, $"pl[{j}].r", ref problem) ?? 0;
+                        rejected = ReadLong(ref reader, "r", j, ref problem) ?? 0;
                         break;
                     case PoolCol.S:
-                        stale = ReadLong(ref reader, $"pl[{j}].s", ref problem) ?? 0;
+                        stale = ReadLong(ref reader, "s", j, ref problem) ?? 0;
                         break;
                     case PoolCol.Da:
-                        da = ReadDouble(ref reader, $"pl[{j}].da", ref problem);
+                        da = ReadDouble(ref reader, "da", j, ref problem);
                         break;
                     case PoolCol.Dr:
-                        dr = ReadDouble(ref reader, $"pl[{j}].dr", ref problem);
+                        dr = ReadDouble(ref reader, "dr", j, ref problem);
                         break;
                     case PoolCol.Ds:
-                        ds = ReadDouble(ref reader, $"pl[{j}].ds", ref problem);
+                        ds = ReadDouble(ref reader, "ds", j, ref problem);
                         break;
                     case PoolCol.On:
                         if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
@@ -903,10 +906,10 @@ public sealed class TelemetryBatchConverter : JsonConverter<TelemetryBatchPayloa
                         status = x.Status(ref reader, j, ref problem);
                         break;
                     case PoolCol.Pr:
-                        priority = ReadInt(ref reader, $"pl[{j}].pr", ref problem);
+                        priority = ReadInt(ref reader, "pr", j, ref problem);
                         break;
                     case PoolCol.Q:
-                        quota = ReadInt(ref reader, $"pl[{j}].q", ref problem);
+                        quota = ReadInt(ref reader, "q", j, ref problem);
                         break;
                     default:
                         reader.Skip();
