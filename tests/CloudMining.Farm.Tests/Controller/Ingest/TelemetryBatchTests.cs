@@ -232,6 +232,59 @@ public sealed class TelemetryBatchTests
         Assert.Equal(0, p.Subscriber.Malformed);
     }
 
+    [Fact]
+    public async Task Two_controllers_in_one_shared_subscription_group_each_get_part_and_together_all_of_the_batches()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        await using var history = new HistoryWriter(new InfluxDBClientOptions { Enabled = false }, new WriteOptions());
+        FleetState[] fleets = [new FleetState(), new FleetState()];
+        IngestService[] services = [.. fleets.Select((f, i) => new IngestService(Shared(i), f, history))];
+        try
+        {
+            foreach (IngestService s in services)
+            {
+                await s.StartAsync(CancellationToken.None);
+                await s.Subscribed;
+            }
+
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            const int Racks = 40;
+            for (int r = 0; r < Racks; r++)
+            {
+                string rack = $"r{r:00}";
+                await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, $"agent-s1-{rack}");
+                TelemetryBatchPayload batch = TelemetryBatchPayload.From([.. Enumerable.Range(0, 3).Select(i => MinerTelemetryPayload.From(WireSamples.Snapshot(), "s1", rack, $"{rack}-m{i}", $"agent-s1-{rack}", 0, now))], "s1", rack, $"agent-s1-{rack}", now).Single() with { Seq = 1 };
+                await PublishAsync(agent, FarmTopics.TelemetryBatch("s1", rack), JsonSerializer.SerializeToUtf8Bytes(batch, FarmJsonContext.Default.TelemetryBatchPayload));
+            }
+
+            Assert.True(await Eventually.TrueAsync(() => fleets.Sum(f => f.Racks().Sum(r => r.Miners.Count)) >= Racks * 3, Deadline), $"{services.Sum(s => s.Batches.Batches)} of {Racks} batches arrived");
+
+            // Each batch went to exactly one of them: both got some, none twice, every miner is in one fleet.
+            Assert.Equal(Racks, services.Sum(s => s.Batches.Batches));
+            Assert.All(services, s => Assert.InRange(s.Batches.Batches, 1, Racks - 1));
+            string[] miners = [.. fleets.SelectMany(f => f.Racks()).SelectMany(r => r.Miners).Select(m => m.MinerId).Order(StringComparer.Ordinal)];
+            Assert.Equal(Racks * 3, miners.Length);
+            Assert.Equal(Racks * 3, miners.Distinct().Count());
+            Assert.Equal(["$share/controller-ingest/farm/v1/s1/+/miners/+/telemetry", "$share/controller-ingest/farm/v1/s1/+/telemetry-batch"], IngestService.Filters("s1", "controller-ingest").Take(2));
+            Assert.Throws<ArgumentException>(() => IngestService.Filters("s1", "a/b"));
+        }
+        finally
+        {
+            foreach (IngestService s in services)
+            {
+                await s.StopAsync(CancellationToken.None);
+                s.Dispose();
+            }
+        }
+
+        ControllerOptions Shared(int i)
+        {
+            ControllerOptions o = Options(broker, $"ctl-share-{i}");
+            o.Mqtt.IngestShareGroup = "controller-ingest";
+            return o;
+        }
+    }
+
     private static async Task<FleetState> IngestAsync(MosquittoBroker broker, TimeProvider clock, string clientId, Func<FarmMqttClient, Task> publish, Func<FleetState, bool> done)
     {
         await using var history = new HistoryWriter(new InfluxDBClientOptions { Enabled = false }, new WriteOptions());
