@@ -21,6 +21,14 @@ public sealed class ControllerMqttOptions
     public string? ProtocolVersion { get; set; } = "5";
 
     /// <summary>
+    /// MQTT 5 shared-subscription group for telemetry ingest (docs/deploy.md, "Shared subscriptions"): when set, the
+    /// controller subscribes to per-miner telemetry and rack batches as <c>$share/{group}/…</c>, so the broker hands each
+    /// such message to one of the group's subscribers; miner state and agent status stay plain subscriptions (every
+    /// instance sees them). Null (the default): plain subscriptions. A name without '/', '+' or '#'.
+    /// </summary>
+    public string? IngestShareGroup { get; set; }
+
+    /// <summary>
     /// Client options for one of the controller's connections: client id "{ClientId}{suffix}", persistent session,
     /// broker user "{Username}{suffix}" with the same password when a user is set, the farm's packet limit, and
     /// auto-reconnect — a broker that is down at start or restarts later is waited for, not fatal; the client

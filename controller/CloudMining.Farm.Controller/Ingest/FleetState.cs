@@ -52,6 +52,25 @@ public sealed class FleetState
         }
     }
 
+    /// <summary>
+    /// Applies one entry of a rack's telemetry batch exactly as the per-miner telemetry it stands for (site, rack and
+    /// ts from the batch, whose envelope the subscriber checked against its topic), without building that payload: the
+    /// entry's pools become the miner's pools as they are. Call only with an entry the batch accepted
+    /// (<see cref="TelemetryBatchPayload.EntryProblem"/>).
+    /// </summary>
+    public void Apply(TelemetryBatchPayload batch, TelemetryBatchEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(entry);
+        DateTimeOffset now = _time.GetUtcNow();
+        _miners.AddOrUpdate(
+            (batch.Site, batch.Rack, entry.MinerId),
+            static (_, arg) => FromBatch(arg.B, arg.E, null, arg.Now),
+            static (_, old, arg) => old.TelemetryAt > arg.B.Timestamp ? old : FromBatch(arg.B, arg.E, old, arg.Now),
+            (B: batch, E: entry, Now: now));
+        MarkReporting((batch.Site, batch.Rack), now);
+    }
+
     /// <summary>The latest state of one miner, or null if nothing was heard from it.</summary>
     public MinerLiveState? Miner(string site, string rack, string minerId) =>
         _miners.TryGetValue((site, rack, minerId), out MinerLiveState? m) ? m : null;
@@ -96,6 +115,25 @@ public sealed class FleetState
         TelemetryAt = t.Timestamp,
         ReceivedAt = now,
         Pools = t.Pools,
+    };
+
+    // The same fields as FromTelemetry, from a batch entry: a batched and a per-miner reading give equal states.
+    private static MinerLiveState FromBatch(TelemetryBatchPayload b, TelemetryBatchEntry e, MinerLiveState? old, DateTimeOffset now) => new()
+    {
+        Site = b.Site,
+        Rack = b.Rack,
+        MinerId = e.MinerId,
+        Profile = e.Profile,
+        Model = e.Model,
+        Hashrate5sHs = e.Hashrate5sHs,
+        HashrateAverageHs = e.HashrateAverageHs,
+        HashrateNominalHs = e.HashrateNominalHs,
+        MaxChipTempC = e.MaxChipTempC,
+        PowerW = e.PowerW,
+        State = old?.State,
+        TelemetryAt = b.Timestamp,
+        ReceivedAt = now,
+        Pools = e.Pools,
     };
 
     /// <summary>

@@ -58,14 +58,33 @@ public sealed partial class IngestService : BackgroundService
     /// <summary>Completes once the subscriptions are granted, so a caller knows publishes from now on are seen.</summary>
     public Task Subscribed => _subscribed.Task;
 
-    /// <summary>The topic filters of one site: telemetry (per miner and per rack batch), miner state, agent status.</summary>
-    public static IReadOnlyList<string> Filters(string site) =>
-    [
-        FarmTopics.AllTelemetryFilter(site),
-        FarmTopics.AllTelemetryBatchFilter(site),
-        $"{FarmTopics.Root}/{site}/+/miners/+/state",
-        $"{FarmTopics.Root}/{site}/+/status",
-    ];
+    /// <summary>
+    /// The topic filters of one site: telemetry (per miner and per rack batch), miner state, agent status. With
+    /// <paramref name="shareGroup"/> the two telemetry filters are MQTT 5 shared subscriptions (<c>$share/{group}/…</c>):
+    /// the broker gives each telemetry message to one subscriber of the group.
+    /// </summary>
+    public static IReadOnlyList<string> Filters(string site, string? shareGroup = null)
+    {
+        string share = "";
+        if (!string.IsNullOrWhiteSpace(shareGroup))
+        {
+            string group = shareGroup.Trim();
+            if (group.AsSpan().IndexOfAny("/+#") >= 0)
+            {
+                throw new ArgumentException($"Controller:Mqtt:IngestShareGroup '{BoundedText.Echo(group, 64)}' may not contain '/', '+' or '#'; use a plain name such as 'controller-ingest'.", nameof(shareGroup));
+            }
+
+            share = $"$share/{group}/";
+        }
+
+        return
+        [
+            share + FarmTopics.AllTelemetryFilter(site),
+            share + FarmTopics.AllTelemetryBatchFilter(site),
+            $"{FarmTopics.Root}/{site}/+/miners/+/state",
+            $"{FarmTopics.Root}/{site}/+/status",
+        ];
+    }
 
     /// <summary>Applies one parsed message; public so tests and other transports can feed it.</summary>
     public Task HandleAsync(FarmReceivedMessage message, CancellationToken cancellationToken)
@@ -127,7 +146,7 @@ public sealed partial class IngestService : BackgroundService
         {
             await _client.StartAsync(stoppingToken).ConfigureAwait(false);
             await connected.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
-            MqttClientSubscribeResult result = await Subscriber.SubscribeAsync(Filters(_options.Site), stoppingToken).ConfigureAwait(false);
+            MqttClientSubscribeResult result = await Subscriber.SubscribeAsync(Filters(_options.Site, mqtt.IngestShareGroup), stoppingToken).ConfigureAwait(false);
             if (!result.AllGranted)
             {
                 throw new InvalidOperationException($"The broker refused the controller's subscriptions to farm/v1/{_options.Site}; check the ACL of user {mqtt.Username ?? "(anonymous)"}.");

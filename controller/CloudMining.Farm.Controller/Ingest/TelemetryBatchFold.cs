@@ -7,7 +7,7 @@ namespace CloudMining.Farm.Controller.Ingest;
 
 /// <summary>
 /// Folds a rack's telemetry batch into <see cref="FleetState"/> exactly as that many per-miner telemetry messages: each
-/// entry becomes the <see cref="MinerTelemetryPayload"/> it stands for, with site and rack from the batch's topic (the
+/// entry is applied as the <see cref="MinerTelemetryPayload"/> it stands for (<see cref="FleetState.Apply(TelemetryBatchPayload, TelemetryBatchEntry)"/>), with site and rack from the batch's topic (the
 /// subscriber already refused a batch whose envelope names another site or rack), so a miner id of another rack is the
 /// same ownership conflict (<c>Admission/MinerAdmission</c>) as on that rack's per-miner topic, never a move. An entry
 /// that cannot be read or breaks the contract is rejected alone, counted and logged (rate-limited); the rest are used.
@@ -44,23 +44,27 @@ public sealed partial class TelemetryBatchFold
     {
         ArgumentNullException.ThrowIfNull(batch);
         Interlocked.Increment(ref _batches);
-        foreach (TelemetryBatchReading reading in batch.Readings())
+        var seen = new HashSet<string>(batch.Miners.Count, StringComparer.Ordinal);
+        for (int i = 0; i < batch.Miners.Count; i++)
         {
-            if (reading.Telemetry is not { } telemetry)
+            if (batch.EntryProblem(i, seen) is { } problem)
             {
                 long count = Interlocked.Increment(ref _rejected);
                 if (_rejectedLog.TryAcquire(out long heldBack))
                 {
-                    LogEntryRejected(_logger, reading.Index, BoundedText.Echo(reading.MinerId ?? "(no id)", FarmTopics.MaxIdLength), BoundedText.Echo(topic), BoundedText.Echo(reading.Problem, 300), count, heldBack);
+                    LogEntryRejected(_logger, i, BoundedText.Echo(batch.Miners[i].MinerId ?? "(no id)", FarmTopics.MaxIdLength), BoundedText.Echo(topic), BoundedText.Echo(problem, 300), count, heldBack);
                 }
 
                 continue;
             }
 
+            // Straight into the fleet: no per-miner payload is built unless the history wants one.
+            TelemetryBatchEntry entry = batch.Miners[i];
             Interlocked.Increment(ref _readings);
-            if (_fleet.Apply(telemetry))
+            _fleet.Apply(batch, entry);
+            if (_history.Enabled)
             {
-                _history.WriteTelemetry(telemetry);
+                _history.WriteTelemetry(batch.ToTelemetry(entry));
             }
         }
     }

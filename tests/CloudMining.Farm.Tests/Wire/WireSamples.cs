@@ -71,9 +71,8 @@ public static class WireSamples
             Publisher = "controller", Seq = 12, Timestamp = At, Site = "s1", TotalHashrateHs = 4e15, AllocatedHashrateHs = 1e15, AvailableHashrateHs = 2.8e15, MinersOnline = 38, MinersTotal = 40,
             UnitSizeHs = 1e13, UnitsTotal = 380, UnitsSold = 100, UnitsFree = 280, ReserveHs = 2e14,
         };
-        long batchSeq = 13;
         yield return TelemetryBatchPayload.From(
             [MinerTelemetryPayload.From(Snapshot(), "s1", "r07", "m-0042", "agent-s1-r07", 0, At), MinerTelemetryPayload.From(Snapshot(), "s1", "r07", "m-0043", "agent-s1-r07", 0, At)],
-            "s1", "r07", "agent-s1-r07", () => batchSeq++, At).Single();
+            "s1", "r07", "agent-s1-r07", At).Single() with { Seq = 13 };
     }
 }

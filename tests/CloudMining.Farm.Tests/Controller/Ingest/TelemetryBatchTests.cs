@@ -57,8 +57,7 @@ public sealed class TelemetryBatchTests
         // And the sparse ends: no pools or fans, no power or temperature.
         readings.Add(readings[0] with { MinerId = "bare", Pools = [], Fans = [], PowerW = null, MaxChipTempC = null, Model = null, Firmware = null, ReadAt = null });
         readings.Add(readings[0] with { MinerId = "idle", Hashrate5sHs = 0, HashrateAverageHs = 0 });
-        long seq = 1000;
-        TelemetryBatchPayload batch = Assert.Single(TelemetryBatchPayload.From(readings, "s1", "r01", "agent-s1-r01", () => ++seq, at));
+        TelemetryBatchPayload batch = Assert.Single(TelemetryBatchPayload.From(readings, "s1", "r01", "agent-s1-r01", at)) with { Seq = 1001 };
 
         FleetState perMiner = await IngestAsync(broker, clock, "ctl-per-miner", async agent =>
         {
@@ -109,7 +108,7 @@ public sealed class TelemetryBatchTests
             // R1's batch: its own miner, and R2's miner claimed with a big hashrate.
             MinerTelemetryPayload own = farm.Miners["r1-m01"].Telemetry(EngineFarm.Site, now, 0);
             MinerTelemetryPayload stolen = farm.Miners["r2-m01"].Telemetry(EngineFarm.Site, now, 0) with { Rack = "r1", Hashrate5sHs = 300e12, HashrateAverageHs = 300e12 };
-            TelemetryBatchPayload batch = TelemetryBatchPayload.From([own, stolen], EngineFarm.Site, "r1", "agent-s1-r1", () => 900_000, now).Single();
+            TelemetryBatchPayload batch = TelemetryBatchPayload.From([own, stolen], EngineFarm.Site, "r1", "agent-s1-r1", now).Single() with { Seq = 900_000 };
             await PublishAsync(r1, FarmTopics.TelemetryBatch(EngineFarm.Site, "r1"), JsonSerializer.SerializeToUtf8Bytes(batch, FarmJsonContext.Default.TelemetryBatchPayload));
 
             Assert.True(await Eventually.TrueAsync(() => farm.Fleet.Miner(EngineFarm.Site, "r1", "r2-m01") is not null, Deadline), "the batch never arrived");
@@ -148,16 +147,18 @@ public sealed class TelemetryBatchTests
             string topic = FarmTopics.TelemetryBatch("s1", "r01");
             long seq = 0;
             TelemetryBatchPayload Batch(int miners, string prefix) =>
-                TelemetryBatchPayload.From([.. Enumerable.Range(0, miners).Select(i => MinerTelemetryPayload.From(WireSamples.Snapshot(), "s1", "r01", $"{prefix}{i:000}", "agent-s1-r01", 0, now))], "s1", "r01", "agent-s1-r01", () => ++seq, now, maxBytes: int.MaxValue).Single();
+                TelemetryBatchPayload.From([.. Enumerable.Range(0, miners).Select(i => MinerTelemetryPayload.From(WireSamples.Snapshot(), "s1", "r01", $"{prefix}{i:000}", "agent-s1-r01", 0, now))], "s1", "r01", "agent-s1-r01", now, maxBytes: int.MaxValue).Single() with { Seq = ++seq };
 
-            // Entries 1-4 broken four ways, entries 0 and 5 fine.
+            // Entries 1-4 broken four ways, entries 0 and 5 fine. A row's values follow "cols": id, k, at, h5, ..., pl.
             JsonObject mixed = JsonNode.Parse(JsonSerializer.Serialize(Batch(6, "mix"), FarmJsonContext.Default.TelemetryBatchPayload))!.AsObject();
+            Assert.Equal(["id", "k", "at", "h5"], mixed["cols"]!.AsArray().Take(4).Select(c => c!.GetValue<string>()));
+            Assert.Equal("pl", mixed["cols"]!.AsArray()[11]!.GetValue<string>());
             JsonArray entries = mixed["miners"]!.AsArray();
-            entries[2]!["pl"]![0]!["p"] = 7;
-            entries[3]!.AsObject().Remove("id");
-            entries[4]!["id"] = "mix000";
-            string text = mixed.ToJsonString()
-                .Replace("\"id\":\"mix001\",\"pf\":\"antminer-s19\"", "\"id\":\"mix001\",\"pf\":\"antminer-s19\",\"h5\":1e999", StringComparison.Ordinal);
+            entries[1]![3] = 987654321.5;
+            entries[2]![11]![0]![0] = 7;
+            entries[3]![0] = null;
+            entries[4]![0] = "mix000";
+            string text = mixed.ToJsonString().Replace("987654321.5", "1e999", StringComparison.Ordinal);
             Assert.Contains("1e999", text, StringComparison.Ordinal);
             await PublishAsync(r01, topic, Encoding.UTF8.GetBytes(text));
 
@@ -168,7 +169,8 @@ public sealed class TelemetryBatchTests
             await PublishAsync(r01, topic, JsonSerializer.SerializeToUtf8Bytes(Batch(1, "foreign") with { Rack = "r02" }, FarmJsonContext.Default.TelemetryBatchPayload));
 
             // Over the packet limit: refused by our client before anything is sent, with the size and the limit.
-            TelemetryBatchPayload huge = Batch(400, "huge") with { Pools = [.. Enumerable.Range(0, 1000).Select(i => new TelemetryBatchPool { Url = $"stratum+tcp://pool-{i}.example.com:3333/{new string('x', 1000)}" })] };
+            TelemetryBatchPayload huge = Batch(400, "huge");
+            huge = huge with { Miners = [.. huge.Miners.Select((e, i) => e with { Pools = [e.Pools[0] with { Url = $"stratum+tcp://pool-{i}.example.com:3333/{new string('x', 3000)}" }] })] };
             var tooLarge = await Assert.ThrowsAsync<MqttMessageTooLargeException>(() => PublishAsync(r01, topic, JsonSerializer.SerializeToUtf8Bytes(huge, FarmJsonContext.Default.TelemetryBatchPayload)));
             Assert.Contains(topic, tooLarge.Message, StringComparison.Ordinal);
             Assert.Contains("1048576", tooLarge.Message, StringComparison.Ordinal);
@@ -228,6 +230,59 @@ public sealed class TelemetryBatchTests
         Assert.Equal(ids.Order(), read.Select(r => r.MinerId!).Order());
         Assert.All(read, r => Assert.Equal("T-01", r.Telemetry!.Rack));
         Assert.Equal(0, p.Subscriber.Malformed);
+    }
+
+    [Fact]
+    public async Task Two_controllers_in_one_shared_subscription_group_each_get_part_and_together_all_of_the_batches()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        await using var history = new HistoryWriter(new InfluxDBClientOptions { Enabled = false }, new WriteOptions());
+        FleetState[] fleets = [new FleetState(), new FleetState()];
+        IngestService[] services = [.. fleets.Select((f, i) => new IngestService(Shared(i), f, history))];
+        try
+        {
+            foreach (IngestService s in services)
+            {
+                await s.StartAsync(CancellationToken.None);
+                await s.Subscribed;
+            }
+
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            const int Racks = 40;
+            for (int r = 0; r < Racks; r++)
+            {
+                string rack = $"r{r:00}";
+                await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, $"agent-s1-{rack}");
+                TelemetryBatchPayload batch = TelemetryBatchPayload.From([.. Enumerable.Range(0, 3).Select(i => MinerTelemetryPayload.From(WireSamples.Snapshot(), "s1", rack, $"{rack}-m{i}", $"agent-s1-{rack}", 0, now))], "s1", rack, $"agent-s1-{rack}", now).Single() with { Seq = 1 };
+                await PublishAsync(agent, FarmTopics.TelemetryBatch("s1", rack), JsonSerializer.SerializeToUtf8Bytes(batch, FarmJsonContext.Default.TelemetryBatchPayload));
+            }
+
+            Assert.True(await Eventually.TrueAsync(() => fleets.Sum(f => f.Racks().Sum(r => r.Miners.Count)) >= Racks * 3, Deadline), $"{services.Sum(s => s.Batches.Batches)} of {Racks} batches arrived");
+
+            // Each batch went to exactly one of them: both got some, none twice, every miner is in one fleet.
+            Assert.Equal(Racks, services.Sum(s => s.Batches.Batches));
+            Assert.All(services, s => Assert.InRange(s.Batches.Batches, 1, Racks - 1));
+            string[] miners = [.. fleets.SelectMany(f => f.Racks()).SelectMany(r => r.Miners).Select(m => m.MinerId).Order(StringComparer.Ordinal)];
+            Assert.Equal(Racks * 3, miners.Length);
+            Assert.Equal(Racks * 3, miners.Distinct().Count());
+            Assert.Equal(["$share/controller-ingest/farm/v1/s1/+/miners/+/telemetry", "$share/controller-ingest/farm/v1/s1/+/telemetry-batch"], IngestService.Filters("s1", "controller-ingest").Take(2));
+            Assert.Throws<ArgumentException>(() => IngestService.Filters("s1", "a/b"));
+        }
+        finally
+        {
+            foreach (IngestService s in services)
+            {
+                await s.StopAsync(CancellationToken.None);
+                s.Dispose();
+            }
+        }
+
+        ControllerOptions Shared(int i)
+        {
+            ControllerOptions o = Options(broker, $"ctl-share-{i}");
+            o.Mqtt.IngestShareGroup = "controller-ingest";
+            return o;
+        }
     }
 
     private static async Task<FleetState> IngestAsync(MosquittoBroker broker, TimeProvider clock, string clientId, Func<FarmMqttClient, Task> publish, Func<FleetState, bool> done)
