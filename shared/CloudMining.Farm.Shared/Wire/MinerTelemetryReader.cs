@@ -62,15 +62,15 @@ public static class MinerTelemetryReader
         {
             switch (Member(name))
             {
-                case M.Publisher: publisher = String(ref reader, "publisher"); seen |= Required.Publisher; break;
+                case M.Publisher: publisher = Repeated(ref reader, "publisher"); seen |= Required.Publisher; break;
                 case M.Seq: seq = Int64(ref reader, "seq"); seen |= Required.Seq; break;
                 case M.Ts: timestamp = Time(ref reader, "ts"); seen |= Required.Ts; break;
-                case M.Site: site = String(ref reader, "site"); seen |= Required.Site; break;
-                case M.Rack: rack = String(ref reader, "rack"); seen |= Required.Rack; break;
+                case M.Site: site = Repeated(ref reader, "site"); seen |= Required.Site; break;
+                case M.Rack: rack = Repeated(ref reader, "rack"); seen |= Required.Rack; break;
                 case M.MinerId: minerId = String(ref reader, "minerId"); seen |= Required.MinerId; break;
-                case M.Profile: profile = String(ref reader, "profile"); seen |= Required.Profile; break;
-                case M.Model: model = String(ref reader, "model"); break;
-                case M.Firmware: firmware = String(ref reader, "firmware"); break;
+                case M.Profile: profile = Repeated(ref reader, "profile"); seen |= Required.Profile; break;
+                case M.Model: model = Repeated(ref reader, "model"); break;
+                case M.Firmware: firmware = Repeated(ref reader, "firmware"); break;
                 case M.ReadAt: readAt = reader.TokenType == JsonTokenType.Null ? null : Time(ref reader, "readAt"); break;
                 case M.Hashrate5sHs: hashrate5s = Double(ref reader, "hashrate5sHs"); break;
                 case M.HashrateAverageHs: hashrateAverage = Double(ref reader, "hashrateAverageHs"); break;
@@ -152,7 +152,7 @@ public static class MinerTelemetryReader
                 case M.BoardTempC: boardTemp = Double(ref reader, Path("boards", index, "boardTempC")); break;
                 case M.Chips: chips = NullableInt32(ref reader, Path("boards", index, "chips")); break;
                 case M.HardwareErrors: hardwareErrors = NullableInt64(ref reader, Path("boards", index, "hardwareErrors")); break;
-                case M.Status: status = String(ref reader, Path("boards", index, "status")); break;
+                case M.Status: status = Repeated(ref reader, Path("boards", index, "status")); break;
                 default: reader.Skip(); break;
             }
         }
@@ -227,9 +227,9 @@ public static class MinerTelemetryReader
             switch (Member(name))
             {
                 case M.Index: number = Int32(ref reader, Path("pools", index, "index")); hasIndex = true; break;
-                case M.Url: url = String(ref reader, Path("pools", index, "url")); hasUrl = true; break;
-                case M.User: user = String(ref reader, Path("pools", index, "user")); break;
-                case M.Status: status = String(ref reader, Path("pools", index, "status")); break;
+                case M.Url: url = Repeated(ref reader, Path("pools", index, "url")); hasUrl = true; break;
+                case M.User: user = Repeated(ref reader, Path("pools", index, "user")); break;
+                case M.Status: status = Repeated(ref reader, Path("pools", index, "status")); break;
                 case M.Priority: priority = NullableInt32(ref reader, Path("pools", index, "priority")); break;
                 case M.Active: active = Boolean(ref reader, Path("pools", index, "active")); break;
                 case M.Accepted: accepted = Int64(ref reader, Path("pools", index, "accepted")); break;
@@ -321,6 +321,41 @@ public static class MinerTelemetryReader
         JsonTokenType.Null => null,
         _ => throw Wrong(field, "a string or null", ref reader),
     };
+
+    /// <summary>
+    /// <see cref="String"/> for the values that repeat from message to message (site, rack, publisher, model, firmware,
+    /// statuses, pool URLs and workers): the same string instance as the last time these bytes were read on this thread,
+    /// so a message allocates fewer strings and the fleet state, which keeps them, holds no young copies the garbage
+    /// collector would have to promote. Minor cache: a slot keeps the last value that hashed to it.
+    /// </summary>
+    private static string? Repeated(ref Utf8JsonReader reader, FieldPath field)
+    {
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxRepeatedBytes)
+        {
+            return String(ref reader, field);
+        }
+
+        ReadOnlySpan<byte> utf8 = reader.ValueSpan;
+        var hash = default(HashCode);
+        hash.AddBytes(utf8);
+        int slot = hash.ToHashCode() & (RepeatedSlots - 1);
+        (byte[] Utf8, string Text)[] cache = _repeated ??= new (byte[], string)[RepeatedSlots];
+        if (cache[slot].Utf8 is { } known && utf8.SequenceEqual(known))
+        {
+            return cache[slot].Text;
+        }
+
+        // GetString refuses bytes that are not UTF-8 before anything is kept.
+        string text = reader.GetString()!;
+        cache[slot] = (utf8.ToArray(), text);
+        return text;
+    }
+
+    private const int RepeatedSlots = 1024;
+    private const int MaxRepeatedBytes = 256;
+
+    [ThreadStatic]
+    private static (byte[] Utf8, string Text)[]? _repeated;
 
     private static double? Double(ref Utf8JsonReader reader, FieldPath field)
     {
