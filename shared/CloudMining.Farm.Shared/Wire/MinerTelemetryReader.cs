@@ -323,7 +323,7 @@ public static class MinerTelemetryReader
     };
 
     /// <summary>
-    /// <see cref="String"/> for the values that repeat from message to message (site, rack, publisher, model, firmware,
+    /// Reads a string as the String method does, for the values that repeat from message to message (site, rack, publisher, model, firmware,
     /// statuses, pool URLs and workers): the same string instance as the last time these bytes were read on this thread,
     /// so a message allocates fewer strings and the fleet state, which keeps them, holds no young copies the garbage
     /// collector would have to promote. Minor cache: a slot keeps the last value that hashed to it.
