@@ -172,8 +172,12 @@ if bench == "mqtt":
 elif bench == "ingest":
     m = re.search(r"median ([\d,]+) messages/s wall clock, ([\d,]+) per CPU-second", text)
     if m: out += [("inproc_msg_s", num(m.group(1))), ("inproc_msg_per_cpu_s", num(m.group(2)))]
+    m = re.search(r"per CPU-second of the ingest thread: median ([\d,]+) messages/s", text)
+    if m: out.append(("inproc_msg_per_thread_cpu_s", num(m.group(1))))
     m = re.search(r"through mosquitto[^:]*: ([\d,]+) messages/s", text)
     if m: out.append(("broker_msg_s", num(m.group(1))))
+    m = re.search(r"CPU: bench process \(publisher \+ controller\) ([\d.]+) s, mosquitto ([\d.]+) s for [\d,]+ messages: ([\d,]+) messages per CPU-second", text)
+    if m: out += [("broker_msg_per_bench_cpu_s", num(m.group(3))), ("broker_mosquitto_cpu_s", num(m.group(2)))]
 elif bench == "agent":
     m = re.search(r"^agent-process result: (.*)$", text, re.M)
     if m:
@@ -212,7 +216,10 @@ names = {
     "qos0_msg_s": ("QoS 0 msg/s", "higher"), "qos1_msg_s": ("QoS 1 msg/s", "higher"),
     "latency_p50_ms": ("latency p50 (QoS 1), ms", "lower"), "latency_p99_ms": ("latency p99 (QoS 1), ms", "lower"),
     "inproc_msg_s": ("in-process msg/s (wall)", "higher"), "inproc_msg_per_cpu_s": ("in-process msg per CPU-s", "higher"),
+    "inproc_msg_per_thread_cpu_s": ("in-process msg per CPU-s of the ingest thread", "higher"),
     "broker_msg_s": ("through mosquitto msg/s", "higher"),
+    "broker_msg_per_bench_cpu_s": ("through mosquitto, msg per CPU-s of the bench process", "higher"),
+    "broker_mosquitto_cpu_s": ("through mosquitto, mosquitto CPU s", "lower"),
     "cores": ("agent cores (avg over interval)", "lower"), "cpu_per_miner_us": ("CPU per miner per cycle, µs", "lower"),
     "cpu_per_message_us": ("CPU per telemetry message, µs", "lower"), "rss_mib": ("RSS, MiB", "lower"),
     "rss_per_miner_kib": ("RSS per miner, KiB", "lower"), "cycle_wall_s": ("cycle wall, s", "lower"),
