@@ -4,13 +4,21 @@ using NpgsqlTypes;
 
 namespace CloudMining.Farm.Controller.Store;
 
-// Curtailment (migration 8): the hourly curtailment ledger per assignee, its open hours, and the operator's signals.
+// Curtailment (migrations 8 and 11): the hourly curtailment ledger per assignee, its open hours, and the operator's signals.
 public sealed partial class PostgreSqlControllerStore : ICurtailmentStore
 {
     public Task<IReadOnlyList<CurtailmentLedgerRow>> LoadOpenCurtailmentAsync(CancellationToken cancellationToken) =>
         ReadAsync<CurtailmentLedgerRow, IReadOnlyList<CurtailmentLedgerRow>>(
-            "SELECT assignee, hour, curtailed_thh, avoided_kwh FROM curtailment_ledger_open ORDER BY hour, assignee COLLATE \"C\";",
+            "SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger_open ORDER BY hour, assignee COLLATE \"C\";",
             _ => { },
+            ReadCurtailmentRow,
+            list => list,
+            cancellationToken);
+
+    public Task<IReadOnlyList<CurtailmentLedgerRow>> GetCurtailedHoursSinceAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
+        ReadAsync<CurtailmentLedgerRow, IReadOnlyList<CurtailmentLedgerRow>>(
+            "SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger WHERE hour >= @from AND curtailed_hours > 0 AND assignee <> 'house' ORDER BY hour, assignee COLLATE \"C\";",
+            p => p.AddWithValue("from", Instant(from)),
             ReadCurtailmentRow,
             list => list,
             cancellationToken);
@@ -19,7 +27,7 @@ public sealed partial class PostgreSqlControllerStore : ICurtailmentStore
     {
         ArgumentException.ThrowIfNullOrEmpty(assignee);
         return ReadAsync<CurtailmentLedgerRow, IReadOnlyList<CurtailmentLedgerRow>>(
-            "SELECT assignee, hour, curtailed_thh, avoided_kwh FROM curtailment_ledger WHERE assignee = @a AND hour >= @from AND hour < @to ORDER BY hour;",
+            "SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger WHERE assignee = @a AND hour >= @from AND hour < @to ORDER BY hour;",
             p =>
             {
                 p.AddWithValue("a", assignee);
@@ -43,8 +51,8 @@ public sealed partial class PostgreSqlControllerStore : ICurtailmentStore
                     connection,
                     tx,
                     """
-                    INSERT INTO curtailment_ledger (assignee, hour, curtailed_thh, avoided_kwh) VALUES (@a, @h, @t, @k)
-                    ON CONFLICT (assignee, hour) DO UPDATE SET curtailed_thh = EXCLUDED.curtailed_thh, avoided_kwh = EXCLUDED.avoided_kwh;
+                    INSERT INTO curtailment_ledger (assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours) VALUES (@a, @h, @t, @k, @c)
+                    ON CONFLICT (assignee, hour) DO UPDATE SET curtailed_thh = EXCLUDED.curtailed_thh, avoided_kwh = EXCLUDED.avoided_kwh, curtailed_hours = EXCLUDED.curtailed_hours;
                     """,
                     completed,
                     cancellationToken);
@@ -52,7 +60,7 @@ public sealed partial class PostgreSqlControllerStore : ICurtailmentStore
                 await InsertCurtailmentAsync(
                     connection,
                     tx,
-                    "INSERT INTO curtailment_ledger_open (assignee, hour, curtailed_thh, avoided_kwh) VALUES (@a, @h, @t, @k);",
+                    "INSERT INTO curtailment_ledger_open (assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours) VALUES (@a, @h, @t, @k, @c);",
                     stillOpen,
                     cancellationToken);
             },
@@ -83,7 +91,7 @@ public sealed partial class PostgreSqlControllerStore : ICurtailmentStore
             cancellationToken);
 
     private static CurtailmentLedgerRow ReadCurtailmentRow(NpgsqlDataReader r) =>
-        new(r.GetString(0), ReadInstant(r, 1), r.GetDouble(2), r.GetDouble(3));
+        new(r.GetString(0), ReadInstant(r, 1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4));
 
     private static async Task InsertCurtailmentAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, IReadOnlyList<CurtailmentLedgerRow> rows, CancellationToken cancellationToken)
     {
@@ -97,12 +105,14 @@ public sealed partial class PostgreSqlControllerStore : ICurtailmentStore
         NpgsqlParameter h = insert.Parameters.Add("h", NpgsqlDbType.TimestampTz);
         NpgsqlParameter t = insert.Parameters.Add("t", NpgsqlDbType.Double);
         NpgsqlParameter k = insert.Parameters.Add("k", NpgsqlDbType.Double);
+        NpgsqlParameter c = insert.Parameters.Add("c", NpgsqlDbType.Double);
         foreach (CurtailmentLedgerRow row in rows)
         {
             a.Value = row.Assignee;
             h.Value = Instant(row.Hour);
             t.Value = row.CurtailedTerahashHours;
             k.Value = row.AvoidedKilowattHours;
+            c.Value = row.CurtailedHours;
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }

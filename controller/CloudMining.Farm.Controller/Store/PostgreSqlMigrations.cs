@@ -200,5 +200,12 @@ public static class PostgreSqlMigrations
                 PRIMARY KEY (contract_id, hour, miner_id)
             );
             """),
+
+        // The part of each curtailment-ledger hour an assignee was curtailed: a curtailable contract's allowance (hours
+        // per period) is counted in it. Rows written before this step count 0.
+        new(11, "curtailment ledger curtailed hours", """
+            ALTER TABLE curtailment_ledger ADD COLUMN curtailed_hours DOUBLE PRECISION NOT NULL DEFAULT 0;
+            ALTER TABLE curtailment_ledger_open ADD COLUMN curtailed_hours DOUBLE PRECISION NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -3,17 +3,23 @@ using Microsoft.Data.Sqlite;
 
 namespace CloudMining.Farm.Controller.Store;
 
-// Curtailment (migration 8): the hourly curtailment ledger per assignee, its open hours, and the operator's signals.
+// Curtailment (migrations 8 and 11): the hourly curtailment ledger per assignee, its open hours, and the operator's signals.
 public sealed partial class SqliteControllerStore : ICurtailmentStore
 {
     public Task<IReadOnlyList<CurtailmentLedgerRow>> LoadOpenCurtailmentAsync(CancellationToken cancellationToken) =>
-        ReadCurtailmentAsync("SELECT assignee, hour, curtailed_thh, avoided_kwh FROM curtailment_ledger_open ORDER BY hour, assignee;", null, cancellationToken);
+        ReadCurtailmentAsync("SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger_open ORDER BY hour, assignee;", null, cancellationToken);
+
+    public Task<IReadOnlyList<CurtailmentLedgerRow>> GetCurtailedHoursSinceAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
+        ReadCurtailmentAsync(
+            "SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger WHERE hour >= $from AND curtailed_hours > 0 AND assignee <> 'house' ORDER BY hour, assignee;",
+            cmd => cmd.Parameters.AddWithValue("$from", Instant(from)),
+            cancellationToken);
 
     public Task<IReadOnlyList<CurtailmentLedgerRow>> GetCurtailmentLedgerAsync(string assignee, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(assignee);
         return ReadCurtailmentAsync(
-            "SELECT assignee, hour, curtailed_thh, avoided_kwh FROM curtailment_ledger WHERE assignee = $a AND hour >= $from AND hour < $to ORDER BY hour;",
+            "SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger WHERE assignee = $a AND hour >= $from AND hour < $to ORDER BY hour;",
             cmd =>
             {
                 cmd.Parameters.AddWithValue("$a", assignee);
@@ -82,7 +88,7 @@ public sealed partial class SqliteControllerStore : ICurtailmentStore
             var list = new List<CurtailmentLedgerRow>();
             while (await r.ReadAsync(cancellationToken))
             {
-                list.Add(new CurtailmentLedgerRow(r.GetString(0), ParseInstant(r.GetString(1)), r.GetDouble(2), r.GetDouble(3)));
+                list.Add(new CurtailmentLedgerRow(r.GetString(0), ParseInstant(r.GetString(1)), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4)));
             }
 
             return list;
@@ -95,17 +101,19 @@ public sealed partial class SqliteControllerStore : ICurtailmentStore
 
     private async Task InsertCurtailmentAsync(SqliteTransaction tx, string insertInto, IReadOnlyList<CurtailmentLedgerRow> rows, CancellationToken cancellationToken)
     {
-        using SqliteCommand insert = Command(tx, insertInto + " (assignee, hour, curtailed_thh, avoided_kwh) VALUES ($a, $h, $t, $k);");
+        using SqliteCommand insert = Command(tx, insertInto + " (assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours) VALUES ($a, $h, $t, $k, $c);");
         SqliteParameter a = insert.Parameters.Add("$a", SqliteType.Text);
         SqliteParameter h = insert.Parameters.Add("$h", SqliteType.Text);
         SqliteParameter t = insert.Parameters.Add("$t", SqliteType.Real);
         SqliteParameter k = insert.Parameters.Add("$k", SqliteType.Real);
+        SqliteParameter c = insert.Parameters.Add("$c", SqliteType.Real);
         foreach (CurtailmentLedgerRow row in rows)
         {
             a.Value = row.Assignee;
             h.Value = Instant(row.Hour);
             t.Value = row.CurtailedTerahashHours;
             k.Value = row.AvoidedKilowattHours;
+            c.Value = row.CurtailedHours;
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
