@@ -36,7 +36,7 @@ internal sealed partial class CurtailmentRun
             CurtailmentAction action = _action[i]!.Value;
             double saved = m.PowerW - _planned[i];
             string owner = _owner[i]!;
-            bool housePart = action == CurtailmentAction.LowerPower && owner == HousePool.AssigneeId && !double.IsNaN(_houseFloor[i]);
+            bool housePart = action == CurtailmentAction.LowerPower && owner == HousePool.AssigneeId && _houseFloor.Count > 0 && _houseFloor.ContainsKey(i);
 
             // Asleep it hashes nothing though it still draws a little; a lowered miner loses hashrate about in proportion
             // to power (the house's part of a shared miner by the stricter estimate its contracts' quotas are set by).

@@ -32,7 +32,7 @@ internal sealed partial class CurtailmentRun
     }
 
     /// <summary>Whether miner <paramref name="i"/> is shed by <paramref name="g"/> as the house's part of a shared miner (power target only).</summary>
-    private bool SharedIn(Group g, int i) => g.IsHouse && !double.IsNaN(_houseFloor[i]);
+    private bool SharedIn(Group g, int i) => g.IsHouse && _houseFloor.Count > 0 && _houseFloor.ContainsKey(i);
 
     /// <summary>How far <paramref name="g"/> may lower miner <paramref name="i"/>, W.</summary>
     private double FloorIn(Group g, int i) => SharedIn(g, i) ? _houseFloor[i] : _floor[i];

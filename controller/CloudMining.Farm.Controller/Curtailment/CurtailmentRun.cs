@@ -19,8 +19,8 @@ internal sealed partial class CurtailmentRun
     private readonly double[] _planned;
     private readonly double[] _floor;
     // The house part of a miner shared with contracts: the power target the house may take it down to (its contracts
-    // keep their hashrate through a larger quota), NaN for every other miner.
-    private readonly double[] _houseFloor;
+    // keep their hashrate through a larger quota). Few miners are shared with the house: a map, not a fleet-sized array.
+    private readonly Dictionary<int, double> _houseFloor = [];
     private readonly CurtailmentAction?[] _action;
     private readonly string?[] _owner;
     private readonly List<int> _order = [];
@@ -57,8 +57,6 @@ internal sealed partial class CurtailmentRun
         _joulesPerTerahash = [.. _miners.Select(m => m.JoulesPerTerahash)];
         _planned = new double[_miners.Length];
         _floor = new double[_miners.Length];
-        _houseFloor = new double[_miners.Length];
-        Array.Fill(_houseFloor, double.NaN);
         _action = new CurtailmentAction?[_miners.Length];
         _owner = new string?[_miners.Length];
         _whose = new string?[_miners.Length];
@@ -197,7 +195,7 @@ internal sealed partial class CurtailmentRun
 
             if (dominant is null)
             {
-                if (double.IsNaN(_houseFloor[i]))
+                if (!_houseFloor.ContainsKey(i))
                 {
                     _house.Members.Add(i);
                 }
