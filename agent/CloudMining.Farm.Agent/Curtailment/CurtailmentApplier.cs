@@ -21,7 +21,8 @@ namespace CloudMining.Farm.Agent.Curtailment;
 /// hashrate, resumed means hashing, a power target means the measured power at most <see cref="PowerTolerance"/> over the
 /// target (where the firmware reports power; otherwise the channel's own read-back stands). A reading taken before the
 /// command does not count; a miner that does not show the change within <see cref="VerifyWithin"/> fails and is tried
-/// again after a backoff. Called by the pool reconciler after each pass; not thread-safe across passes (one pass at a time).
+/// again after a backoff. Built by the container (<see cref="Pools.PoolReconciliation"/>) and called by the pool reconciler
+/// after each pass; not thread-safe across passes (one pass at a time).
 /// </summary>
 public sealed partial class CurtailmentApplier
 {
@@ -46,7 +47,7 @@ public sealed partial class CurtailmentApplier
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, MinerCurtailState> _miners = new(StringComparer.OrdinalIgnoreCase);
 
-    public CurtailmentApplier(Func<string, FirmwareProfile?> profileOf, IMinerReader reader, MinerChannels channels, RackEventBus events, TimeProvider time, ILogger logger)
+    public CurtailmentApplier(Func<string, FirmwareProfile?> profileOf, IMinerReader reader, MinerChannels channels, RackEventBus events, TimeProvider time, ILogger<CurtailmentApplier> logger)
     {
         _profileOf = profileOf ?? throw new ArgumentNullException(nameof(profileOf));
         _reader = reader ?? throw new ArgumentNullException(nameof(reader));

@@ -64,6 +64,7 @@ public sealed partial class PoolReconciler : BackgroundService
         PoolCredentials credentials,
         RackEventBus events,
         ReportedStatePublisher? reported,
+        CurtailmentApplier curtailment,
         IOptions<AgentOptions> options,
         TimeProvider time,
         ILogger<PoolReconciler> logger)
@@ -79,7 +80,7 @@ public sealed partial class PoolReconciler : BackgroundService
         _options = options.Value;
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _curtailment = new CurtailmentApplier(store.ProfileOf, reader, channels, events, time, logger);
+        _curtailment = curtailment ?? throw new ArgumentNullException(nameof(curtailment));
     }
 
     /// <summary>Raised after each reconciliation pass whose reported state differs from the previous one.</summary>

@@ -1,5 +1,6 @@
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Curtailment;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Link;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace CloudMining.Farm.Agent.Pools;
 
-/// <summary>Registers pool reconciliation in the agent host: the desired state store (also as <see cref="IDesiredPoolStateView"/>), its intake and the reported-state publisher on the <see cref="AgentMqttLink"/>, pool passwords, the write channels and the reconciler service.</summary>
+/// <summary>Registers pool reconciliation in the agent host: the desired state store (also as <see cref="IDesiredPoolStateView"/>), its intake and the reported-state publisher on the <see cref="AgentMqttLink"/>, pool passwords, the write channels, the curtailment applier and the reconciler service.</summary>
 public static class PoolReconciliation
 {
     public static IServiceCollection AddTo(IServiceCollection services)
@@ -40,6 +41,13 @@ public static class PoolReconciliation
         services.AddSingleton(sp => new DesiredStateIntake(sp.GetRequiredService<AgentMqttLink>(), sp.GetRequiredService<DesiredPoolStateStore>()));
         services.AddHostedService(sp => sp.GetRequiredService<DesiredStateIntake>());
         services.AddSingleton(sp => new ReportedStatePublisher(sp.GetRequiredService<AgentMqttLink>(), sp.GetRequiredService<IOptions<AgentOptions>>()));
+        services.AddSingleton(sp => new CurtailmentApplier(
+            sp.GetRequiredService<DesiredPoolStateStore>().ProfileOf,
+            sp.GetRequiredService<IMinerReader>(),
+            sp.GetRequiredService<MinerChannels>(),
+            sp.GetRequiredService<RackEventBus>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CurtailmentApplier>>()));
         services.AddSingleton(sp => new PoolReconciler(
             sp.GetRequiredService<DesiredPoolStateStore>(),
             sp.GetRequiredService<PollingService>(),
@@ -48,6 +56,7 @@ public static class PoolReconciliation
             sp.GetRequiredService<PoolCredentials>(),
             sp.GetRequiredService<RackEventBus>(),
             sp.GetRequiredService<ReportedStatePublisher>(),
+            sp.GetRequiredService<CurtailmentApplier>(),
             sp.GetRequiredService<IOptions<AgentOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PoolReconciler>>()));

@@ -199,8 +199,12 @@ public sealed partial class CurtailmentDesk
         }
     }
 
-    /// <summary>The admitted, powered miners with what their agents report they can do and whom they are allocated to.</summary>
-    public static IReadOnlyList<CurtailmentCandidate> Candidates(FleetSnapshot fleet, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments)
+    /// <summary>
+    /// The admitted, hashing miners with their measured power, what their agents report they can do and whom they are
+    /// allocated to; a miner that is not hashing (idle, asleep) is left out — it has nothing to shed — unless it is in
+    /// <paramref name="curtailedNow"/> (asleep by the plan in force, planned again at its power before).
+    /// </summary>
+    public static IReadOnlyList<CurtailmentCandidate> Candidates(FleetSnapshot fleet, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments, IReadOnlyDictionary<string, MinerCurtailment>? curtailedNow = null)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(assignments);
@@ -219,7 +223,8 @@ public sealed partial class CurtailmentDesk
         var list = new List<CurtailmentCandidate>(fleet.Miners.Count);
         foreach (Miner m in fleet.Miners)
         {
-            if (m.Drained || !fleet.PowerW.TryGetValue(m.Id, out double power))
+            if (m.Drained || !fleet.PowerW.TryGetValue(m.Id, out double power)
+                || (m.Health is not (MinerHealth.Healthy or MinerHealth.Degraded) && curtailedNow?.ContainsKey(m.Id) != true))
             {
                 continue;
             }
@@ -239,14 +244,17 @@ public sealed partial class CurtailmentDesk
         return list;
     }
 
-    /// <summary>
-    /// The contracts with their allowance left. Curtailed hours are not counted yet (the ledger rows come later): every
-    /// curtailable contract has its whole allowance.
-    /// </summary>
+    /// <summary>The contracts with their whole allowance, none of it used (the engine counts use with <see cref="CurtailmentAllowance"/>).</summary>
     public static IReadOnlyList<CurtailmentContract> Contracts(IEnumerable<Contract> active) =>
-        [.. active.Select(c => new CurtailmentContract(c.Id, c.Curtailment, c.Curtailment.Curtailable ? TimeSpan.FromHours(c.Curtailment.AllowanceHours) : TimeSpan.Zero))];
+        new CurtailmentAllowance().Contracts(active, DateTimeOffset.UnixEpoch, []);
 
-    public CurtailmentSettings Settings => new(_options.PowerTargetFloor);
+    /// <summary>
+    /// What sleeping miners were last measured to draw (fraction of their running power; see
+    /// <see cref="CurtailmentEnforcer.MeasuredSleepDraw"/>); null until measured: the configured value stands.
+    /// </summary>
+    public double? MeasuredSleepDraw { get; set; }
+
+    public CurtailmentSettings Settings => new(_options.PowerTargetFloor, MeasuredSleepDraw is { } m && m < 0.5 ? m : _options.SleepDrawFraction);
 
     private TimeSpan Duration(CurtailmentRequest request) =>
         request.DurationMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : _options.DefaultEventDuration;

@@ -19,7 +19,7 @@ public sealed class CurtailmentEnforcer
 
     private readonly Dictionary<string, Held> _held = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Held> _restoring = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (MinerCurtailTarget Target, DateTimeOffset Until)> _resuming = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (MinerCurtailTarget Target, DateTimeOffset Until, MinerCurtailment Step)> _resuming = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ReportedCurtailment> _reported = new(StringComparer.Ordinal);
     private readonly List<RestoreWave> _waves = [];
     private string? _goalKey;
@@ -40,6 +40,14 @@ public sealed class CurtailmentEnforcer
     public IEnumerable<(MinerCurtailment Step, DateTimeOffset Since)> Curtailed =>
         _held.Values.Concat(_restoring.Values).Select(h => (h.Step, h.Since));
 
+    /// <summary>
+    /// The miners whose hashrate is down by plan now: curtailed (held, or waiting for their restore wave) and resumed
+    /// but not yet reported hashing again, each with the step that curtailed it. Allocation, capacity and proof of
+    /// delivery count them as they were before (a planned sleep is no failure).
+    /// </summary>
+    public IEnumerable<MinerCurtailment> Planned =>
+        _held.Values.Concat(_restoring.Values).Select(h => h.Step).Concat(_resuming.Values.Select(r => r.Step));
+
     /// <summary>The desired curtailment per miner now: sleep or a power target for curtailed miners, resume for released ones.</summary>
     public IReadOnlyDictionary<string, MinerCurtailTarget> Targets()
     {
@@ -49,7 +57,7 @@ public sealed class CurtailmentEnforcer
             targets[h.Step.MinerId] = h.Target;
         }
 
-        foreach ((string id, (MinerCurtailTarget target, _)) in _resuming)
+        foreach ((string id, (MinerCurtailTarget target, _, _)) in _resuming)
         {
             targets.TryAdd(id, target);
         }
@@ -168,8 +176,35 @@ public sealed class CurtailmentEnforcer
     public ReportedCurtailment? ReportedFor(string minerId) => _reported.GetValueOrDefault(minerId);
 
     /// <summary>Whether every miner curtailed now is reported applied by its agent for the action it was given.</summary>
-    public bool AllApplied() =>
-        _held.Values.Concat(_restoring.Values).All(h => _reported.TryGetValue(h.Step.MinerId, out ReportedCurtailment? r) && r.Action == h.Target.Action && r.State == ReportedMinerState.Applied);
+    public bool AllApplied() => !NotApplied().Any();
+
+    /// <summary>The miners curtailed now that their agents have not reported applied for the action they were given.</summary>
+    public IEnumerable<string> NotApplied() =>
+        _held.Values.Concat(_restoring.Values).Where(h => !IsApplied(h)).Select(h => h.Step.MinerId);
+
+    /// <summary>
+    /// What sleeping miners are measured to draw, as a fraction of their power before (the mean over the miners held
+    /// asleep, reported applied and measured in <paramref name="powerW"/>); null when none is.
+    /// </summary>
+    public double? MeasuredSleepDraw(IReadOnlyDictionary<string, double> powerW)
+    {
+        ArgumentNullException.ThrowIfNull(powerW);
+        double sum = 0;
+        int n = 0;
+        foreach (Held h in _held.Values)
+        {
+            if (h.Target.Action == CurtailAction.Sleep && h.Step.MeasuredPowerW > 0 && IsApplied(h) && powerW.TryGetValue(h.Step.MinerId, out double w))
+            {
+                sum += Math.Clamp(w / h.Step.MeasuredPowerW, 0, 1);
+                n++;
+            }
+        }
+
+        return n == 0 ? null : sum / n;
+    }
+
+    private bool IsApplied(Held h) =>
+        _reported.TryGetValue(h.Step.MinerId, out ReportedCurtailment? r) && r.Action == h.Target.Action && r.State == ReportedMinerState.Applied;
 
     private static string BaseOf(string key)
     {
@@ -180,7 +215,7 @@ public sealed class CurtailmentEnforcer
     private void Resume(MinerCurtailment step, DateTimeOffset now)
     {
         _reported.TryRemove(step.MinerId, out _);
-        _resuming[step.MinerId] = (new MinerCurtailTarget(step.MinerId, CurtailAction.Resume, step.Action == CurtailmentAction.LowerPower ? Math.Round(step.MeasuredPowerW) : null, now), now + ResumeKeptFor);
+        _resuming[step.MinerId] = (new MinerCurtailTarget(step.MinerId, CurtailAction.Resume, step.Action == CurtailmentAction.LowerPower ? Math.Round(step.MeasuredPowerW) : null, now), now + ResumeKeptFor, step);
     }
 
     private static MinerCurtailTarget TargetOf(MinerCurtailment step, DateTimeOffset since) =>

@@ -23,6 +23,9 @@ public sealed class CurtailmentOptions
 
     public double PowerTargetFloor { get; set; } = CurtailmentSettings.Default.PowerTargetFloor;
 
+    /// <summary>What a sleeping miner still draws as a fraction of its running power, until telemetry measures it; [0, 0.5).</summary>
+    public double SleepDrawFraction { get; set; } = CurtailmentSettings.Default.SleepDrawFraction;
+
     /// <summary>Power a restore wave may bring back at once, kW.</summary>
     public double RestoreWaveKw { get; set; } = 50;
 

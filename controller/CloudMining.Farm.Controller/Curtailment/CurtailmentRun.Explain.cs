@@ -35,9 +35,16 @@ internal sealed partial class CurtailmentRun
             CurtailmentCandidate m = _miners[i];
             CurtailmentAction action = _action[i]!.Value;
             double saved = m.PowerW - _planned[i];
-            double lost = m.HashrateHs * (saved / m.PowerW);
-            shed += saved;
             string owner = _owner[i]!;
+            bool housePart = action == CurtailmentAction.LowerPower && owner == HousePool.AssigneeId && _houseFloor.Count > 0 && _houseFloor.ContainsKey(i);
+
+            // Asleep it hashes nothing though it still draws a little; a lowered miner loses hashrate about in proportion
+            // to power (the house's part of a shared miner by the stricter estimate its contracts' quotas are set by).
+            double lost = action == CurtailmentAction.Sleep ? m.HashrateHs
+                : housePart ? m.HashrateHs * (1 - HashFraction(_planned[i] / m.PowerW))
+                : m.HashrateHs * (saved / m.PowerW);
+            shed += saved;
+            IReadOnlyList<PoolShare>? split = housePart ? SplitKeepingContracts(m.Shares, HashFraction(_planned[i] / m.PowerW)) : null;
             steps.Add(new MinerCurtailment(
                 m.MinerId,
                 m.Rack,
@@ -48,11 +55,17 @@ internal sealed partial class CurtailmentRun
                 _joulesPerTerahash[i],
                 saved,
                 lost,
-                owner == HousePool.AssigneeId ? HouseWhose : _whose[i]!,
-                KindOf(i, action)));
-            if (m.Shares.Count == 0)
+                housePart ? HousePartWhose(m, split!) : owner == HousePool.AssigneeId ? HouseWhose : _whose[i]!,
+                housePart ? CurtailmentStepKind.LoweredHousePart : KindOf(i, action))
             {
+                MeasuredHashrateHs = m.HashrateHs,
+                SharesWhileCurtailed = split,
+            });
+            if (m.Shares.Count == 0 || housePart)
+            {
+                // The house's part of a shared miner costs only the house: its contracts keep their hashrate.
                 Add(impact, HousePool.AssigneeId, saved, lost);
+                continue;
             }
 
             foreach (PoolShare share in m.Shares)
@@ -68,6 +81,52 @@ internal sealed partial class CurtailmentRun
                 .Select(kv => new AssigneeCurtailment(kv.Key, kv.Key == HousePool.AssigneeId || (_contracts.TryGetValue(kv.Key, out CurtailmentContract? c) && c.Terms.Curtailable), kv.Value.Miners, kv.Value.SavedW, kv.Value.LostHs)),
         ];
         return new CurtailmentPlan(_goal, steps, measured, shed, shortfall, assignees, Notes(shortfall));
+    }
+
+    /// <summary>
+    /// The share of its hashrate a miner keeps at <paramref name="powerFraction"/> of its power, counted strictly: what it
+    /// draws asleep (control board, fans, power supply) does not scale with its hashrate, the rest does.
+    /// </summary>
+    private double HashFraction(double powerFraction) =>
+        Math.Clamp((powerFraction - _settings.SleepDrawFraction) / (1 - _settings.SleepDrawFraction), 0, 1);
+
+    /// <summary>
+    /// The pool split of a shared miner whose hashrate falls to <paramref name="kept"/> of what it was: each contract's
+    /// quota grows so that it keeps its hashrate (rounded up to the desired state's 0.1 % resolution), the house gets the rest.
+    /// </summary>
+    private static List<PoolShare> SplitKeepingContracts(IReadOnlyList<PoolShare> shares, double kept)
+    {
+        var split = new List<PoolShare>(shares.Count);
+        double contracts = 0;
+        foreach (PoolShare s in shares)
+        {
+            if (s.Assignee != HousePool.AssigneeId)
+            {
+                double f = Math.Min(1, Math.Ceiling((s.Fraction / Math.Max(kept, Epsilon) * 1000) - 1e-6) / 1000);
+                split.Add(new PoolShare(s.Assignee, f));
+                contracts += f;
+            }
+        }
+
+        if (contracts > 1)
+        {
+            // Cannot happen above the house floor; scaled so the split stays whole rather than over 100 %.
+            split = [.. split.Select(s => new PoolShare(s.Assignee, s.Fraction / contracts))];
+        }
+        else if (1 - contracts >= 0.001)
+        {
+            split.Add(new PoolShare(HousePool.AssigneeId, Math.Round(1 - contracts, 3)));
+        }
+
+        return split;
+    }
+
+    private static string HousePartWhose(CurtailmentCandidate m, IReadOnlyList<PoolShare> split)
+    {
+        string contracts = string.Join(", ", m.Shares.Where(s => s.Assignee != HousePool.AssigneeId).Select(s =>
+            string.Create(CultureInfo.InvariantCulture, $"{s.Assignee} {s.Fraction:P0} → {split.Where(x => x.Assignee == s.Assignee).Sum(x => x.Fraction):P1}")));
+        double house = m.Shares.Where(s => s.Assignee == HousePool.AssigneeId).Sum(s => s.Fraction);
+        return string.Create(CultureInfo.InvariantCulture, $"house part ({house:P0}) of a miner shared with contracts, which keep their hashrate by a larger quota ({contracts})");
     }
 
     private static void Add(Dictionary<string, (int Miners, double SavedW, double LostHs)> impact, string assignee, double saved, double lost)

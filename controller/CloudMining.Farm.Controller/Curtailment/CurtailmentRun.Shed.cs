@@ -1,3 +1,5 @@
+using CloudMining.Farm.Controller.Contracts;
+
 namespace CloudMining.Farm.Controller.Curtailment;
 
 // Shedding within one group (the house, or one contract's miners): power targets first down to each miner's floor,
@@ -15,9 +17,12 @@ internal sealed partial class CurtailmentRun
         _action[i] = CurtailmentAction.LowerPower;
     }
 
+    /// <summary>What miner <paramref name="i"/> still draws asleep, W (see <see cref="CurtailmentSettings.SleepDrawFraction"/>).</summary>
+    private double SleepDraw(int i) => _miners[i].PowerW * _settings.SleepDrawFraction;
+
     private void Sleep(int i)
     {
-        _planned[i] = 0;
+        _planned[i] = SleepDraw(i);
         if (_action[i] is null)
         {
             _order.Add(i);
@@ -25,6 +30,12 @@ internal sealed partial class CurtailmentRun
 
         _action[i] = CurtailmentAction.Sleep;
     }
+
+    /// <summary>Whether miner <paramref name="i"/> is shed by <paramref name="g"/> as the house's part of a shared miner (power target only).</summary>
+    private bool SharedIn(Group g, int i) => g.IsHouse && _houseFloor.Count > 0 && _houseFloor.ContainsKey(i);
+
+    /// <summary>How far <paramref name="g"/> may lower miner <paramref name="i"/>, W.</summary>
+    private double FloorIn(Group g, int i) => SharedIn(g, i) ? _houseFloor[i] : _floor[i];
 
     /// <summary>A set of miners shed together, with how far each pass has got.</summary>
     private sealed class Group(string assignee)
@@ -34,6 +45,8 @@ internal sealed partial class CurtailmentRun
 
         public string Assignee { get; } = assignee;
 
+        public bool IsHouse => Assignee == HousePool.AssigneeId;
+
         public List<int> Members { get; } = [];
 
         /// <summary>Power it can still shed, W.</summary>
@@ -42,20 +55,20 @@ internal sealed partial class CurtailmentRun
             double room = 0;
             foreach (int i in Members)
             {
-                room += run._miners[i].CanSleep ? run._planned[i] : run._planned[i] - run._floor[i];
+                room += Math.Max(0, run._miners[i].CanSleep && !run.SharedIn(this, i) ? run._planned[i] - run.SleepDraw(i) : run._planned[i] - run.FloorIn(this, i));
             }
 
             return room;
         }
 
-        /// <summary>Sheds up to <paramref name="amount"/> W (sleep may overshoot by less than one miner); returns what it shed.</summary>
+        /// <summary>Sheds up to <paramref name="amount"/> W (sleep may overshoot by less than one miner); returns what it shed (a sleeping miner still draws its sleep draw).</summary>
         public double Shed(CurtailmentRun run, double amount)
         {
             double done = 0;
             while (_lowerCursor < Members.Count && amount - done > Epsilon)
             {
                 int i = Members[_lowerCursor];
-                double room = run._planned[i] - run._floor[i];
+                double room = run._planned[i] - run.FloorIn(this, i);
                 if (!run._miners[i].CanSetPowerTarget || room <= Epsilon)
                 {
                     _lowerCursor++;
@@ -75,12 +88,12 @@ internal sealed partial class CurtailmentRun
             while (_sleepCursor < Members.Count && amount - done > Epsilon)
             {
                 int i = Members[_sleepCursor++];
-                if (!run._miners[i].CanSleep || run._planned[i] <= 0)
+                if (!run._miners[i].CanSleep || run._action[i] == CurtailmentAction.Sleep || run.SharedIn(this, i))
                 {
                     continue;
                 }
 
-                done += run._planned[i];
+                done += run._planned[i] - run.SleepDraw(i);
                 run.Sleep(i);
                 run._owner[i] = Assignee;
             }

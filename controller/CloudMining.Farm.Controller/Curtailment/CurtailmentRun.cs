@@ -9,12 +9,18 @@ internal sealed partial class CurtailmentRun
 {
     private const double Epsilon = 1e-6;
 
+    /// <summary>Power kept above what a shared miner's contracts need (tuners settle around their target), as a share of its power.</summary>
+    private const double SharedMargin = 0.03;
+
     private readonly CurtailmentGoal _goal;
     private readonly CurtailmentSettings _settings;
     private readonly CurtailmentCandidate[] _miners;
     private readonly double[] _joulesPerTerahash;
     private readonly double[] _planned;
     private readonly double[] _floor;
+    // The house part of a miner shared with contracts: the power target the house may take it down to (its contracts
+    // keep their hashrate through a larger quota). Few miners are shared with the house: a map, not a fleet-sized array.
+    private readonly Dictionary<int, double> _houseFloor = [];
     private readonly CurtailmentAction?[] _action;
     private readonly string?[] _owner;
     private readonly List<int> _order = [];
@@ -141,6 +147,8 @@ internal sealed partial class CurtailmentRun
 
             string? dominant = null;
             double dominantFraction = 0;
+            double houseFraction = 0;
+            double sold = 0;
             bool blocked = false;
             IReadOnlyList<PoolShare> shares = m.Shares;
             for (int k = 0; k < shares.Count; k++)
@@ -148,8 +156,11 @@ internal sealed partial class CurtailmentRun
                 PoolShare share = shares[k];
                 if (share.Assignee == HousePool.AssigneeId)
                 {
+                    houseFraction += share.Fraction;
                     continue;
                 }
+
+                sold += share.Fraction;
 
                 if (!MayCurtail(share.Assignee))
                 {
@@ -164,6 +175,19 @@ internal sealed partial class CurtailmentRun
                 }
             }
 
+            if (sold > Epsilon && houseFraction > Epsilon && target)
+            {
+                // Shared with contracts: the house's part is shed by a power target down to what keeps the contracts'
+                // hashrate whole (their quota grows as the miner's hashrate falls), never by sleep.
+                double keep = Math.Min(1, _settings.SleepDrawFraction + (sold * (1 - _settings.SleepDrawFraction)) + SharedMargin);
+                double houseFloor = Math.Max(_floor[i], m.PowerW * keep);
+                if (houseFloor < m.PowerW - Epsilon)
+                {
+                    _houseFloor[i] = houseFloor;
+                    _house.Members.Add(i);
+                }
+            }
+
             if (blocked)
             {
                 continue;
@@ -171,7 +195,10 @@ internal sealed partial class CurtailmentRun
 
             if (dominant is null)
             {
-                _house.Members.Add(i);
+                if (!_houseFloor.ContainsKey(i))
+                {
+                    _house.Members.Add(i);
+                }
             }
             else
             {

@@ -9,6 +9,9 @@ public enum CurtailmentStepKind
     /// <summary>Power target lowered only as far as the goal needed.</summary>
     LoweredEnough,
 
+    /// <summary>The house's part of a miner shared with contracts, shed by a power target; the contracts keep their hashrate by a larger quota.</summary>
+    LoweredHousePart,
+
     /// <summary>Asleep because the goal is the whole house (price above the strike).</summary>
     SleptWholeHouse,
 

@@ -22,6 +22,15 @@ public sealed record MinerCurtailment(
     string Whose,
     CurtailmentStepKind Kind)
 {
+    /// <summary>Its measured hashrate before curtailment, H/s (what it comes back to; the ledger counts against it).</summary>
+    public double MeasuredHashrateHs { get; init; }
+
+    /// <summary>
+    /// The pool split it mines while curtailed, in place of its allocation's (the house's part of a shared miner: the
+    /// contracts' quotas grow as its hashrate falls); null: the allocation's split stands.
+    /// </summary>
+    public IReadOnlyList<Allocation.PoolShare>? SharesWhileCurtailed { get; init; }
+
     /// <summary>"house (unsold) hashrate; 40.0 J/TH, least efficient first; sleep: the whole house stops".</summary>
     public string Reason
     {
@@ -34,6 +43,7 @@ public sealed record MinerCurtailment(
             {
                 CurtailmentStepKind.LoweredToFloor => string.Create(CultureInfo.InvariantCulture, $"power target {PowerTargetW:F0} W of {MeasuredPowerW:F0} W (its floor) before sleeping anything"),
                 CurtailmentStepKind.LoweredEnough => string.Create(CultureInfo.InvariantCulture, $"power target {PowerTargetW:F0} W of {MeasuredPowerW:F0} W: enough to meet the goal"),
+                CurtailmentStepKind.LoweredHousePart => string.Create(CultureInfo.InvariantCulture, $"power target {PowerTargetW:F0} W of {MeasuredPowerW:F0} W: as low as its contracts' hashrate allows"),
                 CurtailmentStepKind.SleptWholeHouse => "sleep: the whole house stops",
                 CurtailmentStepKind.SleptNoPowerTarget => "sleep: its firmware takes no power target",
                 _ => "sleep: power targets did not shed enough",

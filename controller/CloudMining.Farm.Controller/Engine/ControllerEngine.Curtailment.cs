@@ -1,8 +1,10 @@
+using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Curtailment.Signals;
 using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Operations;
+using CloudMining.Farm.Shared.Units;
 using CloudMining.Farm.Shared.Wire;
 
 namespace CloudMining.Farm.Controller.Engine;
@@ -19,9 +21,14 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
     private int _drTopUps;
     private double _drExtraW;
     private DateTimeOffset? _drAppliedSince;
+    private double _drBaselineW;
     private readonly ICurtailmentStore? _curtailStore;
     private CurtailmentLedger? _curtailLedger;
+    private readonly CurtailmentAllowance _allowance = new();
     private DateTimeOffset? _curtailCredited;
+
+    /// <summary>The measured site power a demand-response event in force must get below, W; null without one.</summary>
+    public double? DemandResponseTargetW { get; private set; }
 
     /// <summary>What curtailment enforces now (held plan, restore waves, the agents' reports).</summary>
     public CurtailmentEnforcer Curtailment => _enforcer;
@@ -35,10 +42,16 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
             if (_curtailStore is not null)
             {
                 _curtailment.RestoreOperatorSignals(await _curtailStore.GetOperatorSignalsAsync(cancellationToken), now);
+                _allowance.Add(await _curtailStore.GetCurtailedHoursSinceAsync(now - CurtailmentAllowance.Kept, cancellationToken));
             }
         }
 
         _curtailment.Observe(now);
+        if (_enforcer.MeasuredSleepDraw(fleet.PowerW) is { } draw)
+        {
+            _curtailment.MeasuredSleepDraw = draw;
+        }
+
         DemandResponseEvent? largest = _curtailment.Events(now).Where(e => e.IsActiveAt(now)).MaxBy(e => e.ReduceKilowatts);
         string? key = largest is not null
             ? FormattableString.Invariant($"dr:{largest.Id}:{largest.ReduceKilowatts}")
@@ -63,11 +76,21 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
             [.. _enforcer.Curtailed.Select(c => c.Step)],
             id => (fleet.PowerW.TryGetValue(id, out double w) ? w : null, miners.TryGetValue(id, out Miner? m) ? m.MeasuredHashrate.HashesPerSecond : null));
         IReadOnlyList<CurtailmentLedgerRow> rows = _curtailLedger.CloseCompletedHours(now, _contracts.All);
+        if (rows.Count > 0)
+        {
+            _allowance.Add(rows);
+            _allowance.Prune(now);
+        }
+
         if (_curtailStore is not null && (rows.Count > 0 || _curtailLedger.HasOpen || hadOpen))
         {
             await _curtailStore.CloseCurtailmentHoursAsync(rows, _curtailLedger.OpenHours(), cancellationToken);
         }
     }
+
+    /// <summary>The curtailed TH·h of a contract's hour so far (the curtailment ledger's open hour): excused from the delivery ledger's shortfall.</summary>
+    private double CurtailedTerahashHours(string contractId, DateTimeOffset hour) =>
+        _curtailLedger?.CurtailedTerahashHours(contractId, hour) ?? 0;
 
     /// <summary>An MQTT curtailment signal (farm/v1/{site}/signals/+), taken under the engine's lock; refused ones are logged by the desk.</summary>
     public async Task AcceptSignalAsync(string topic, byte[] payload, CancellationToken cancellationToken)
@@ -91,14 +114,16 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
     /// <summary>
     /// Demand response is verified by the site's measured power (telemetry): once every curtailed miner is reported
     /// applied and the readings had <see cref="TopUpSettleTicks"/> ticks to follow, a site still above its target (the
-    /// plan's measured power minus the reduction) gets a new plan shedding the gap more (sleeping miners still draw a
-    /// little, firmware tuners settle above their targets), at most <see cref="MaxTopUps"/> times per event.
+    /// site's measured power when the event began, miners curtailed then counted at their power before, minus the
+    /// reduction) gets a new plan shedding the gap more (sleeping miners draw more than estimated, firmware tuners
+    /// settle above their targets, miners that were waking came back), at most <see cref="MaxTopUps"/> times per event.
     /// </summary>
     private string? TopUp(string? key, DemandResponseEvent? largest, FleetSnapshot fleet, DateTimeOffset now)
     {
         if (key is null || largest is null)
         {
             _drBase = null;
+            DemandResponseTargetW = null;
             return key;
         }
 
@@ -108,17 +133,19 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
             _drTopUps = 0;
             _drExtraW = 0;
             _drAppliedSince = null;
+            _drBaselineW = SiteBaseline(fleet);
+            DemandResponseTargetW = _drBaselineW - (largest.ReduceKilowatts * 1000);
         }
 
         string current = _drTopUps == 0 ? key : FormattableString.Invariant($"{key}:top-up{_drTopUps}");
-        if (_enforcer.GoalKey != current || _enforcer.Plan is not { } held || !_enforcer.AllApplied())
+        if (_enforcer.GoalKey != current || _enforcer.Plan is null || !_enforcer.AllApplied())
         {
             _drAppliedSince = null;
             return current;
         }
 
         _drAppliedSince ??= now;
-        double target = held.MeasuredPowerW - (largest.ReduceKilowatts * 1000);
+        double target = _drBaselineW - (largest.ReduceKilowatts * 1000);
         double site = fleet.PowerW.Values.Sum();
         if (_drTopUps >= MaxTopUps || now - _drAppliedSince.Value < _options.Durations().TickInterval * TopUpSettleTicks || site <= target)
         {
@@ -132,21 +159,108 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
         return FormattableString.Invariant($"{key}:top-up{_drTopUps}");
     }
 
+    /// <summary>The site's measured power as if nothing were curtailed: every miner curtailed now at its power before, W.</summary>
+    private double SiteBaseline(FleetSnapshot fleet)
+    {
+        double site = fleet.PowerW.Values.Sum();
+        foreach ((MinerCurtailment step, _) in _enforcer.Curtailed)
+        {
+            site += Math.Max(0, step.MeasuredPowerW - fleet.PowerW.GetValueOrDefault(step.MinerId));
+        }
+
+        return site;
+    }
+
     /// <summary>The plan for the goal in force, with the miners curtailed now counted at their power and hashrate before.</summary>
     private CurtailmentPlan EnforcedPlan(DemandResponseEvent? largest, IReadOnlyDictionary<string, MinerCurtailment> before, DateTimeOffset now)
     {
         CurtailmentGoal goal = largest is not null
             ? CurtailmentGoal.Reduce(largest.ReduceKilowatts + (_drExtraW / 1000), largest.End - now, FormattableString.Invariant($"demand-response event {largest.Id} ({largest.Source}): reduce {largest.ReduceKilowatts:0.#} kW until {largest.End:u}"))
             : CurtailmentGoal.WholeHouse(FormattableString.Invariant($"price above the strike {_curtailment.Gate?.Settings.Strike}/MWh (strike gate): the house stops mining at a loss"));
-        IReadOnlyList<CurtailmentCandidate> candidates = CurtailmentDesk.Candidates(_fleet.Current, _allocation.Assignments);
+        IReadOnlyList<CurtailmentCandidate> candidates = CurtailmentDesk.Candidates(_fleet.Current, _allocation.Assignments, before);
         if (before.Count > 0)
         {
             candidates = [.. candidates.Select(c => before.TryGetValue(c.MinerId, out MinerCurtailment? b)
-                ? c with { PowerW = b.MeasuredPowerW, HashrateHs = b.SavedW > 0 ? b.LostHs * b.MeasuredPowerW / b.SavedW : c.HashrateHs }
+                ? c with { PowerW = b.MeasuredPowerW, HashrateHs = b.MeasuredHashrateHs > 0 ? b.MeasuredHashrateHs : c.HashrateHs }
                 : c)];
         }
 
-        return CurtailmentPlanner.Plan(goal, candidates, CurtailmentDesk.Contracts(_contracts.ActiveAt(now)), _curtailment.Settings);
+        return CurtailmentPlanner.Plan(goal, candidates, CurtailmentContracts(now), _curtailment.Settings);
+    }
+
+    /// <summary>
+    /// The fleet as allocation, capacity and proof of delivery see it: a miner whose hashrate is down by plan (asleep or at
+    /// a lower power target, or resumed and not yet hashing again) counts as the healthy miner it was, at its hashrate
+    /// before — a planned sleep is no failure, and moving its contracts to other miners would undo the curtailment.
+    /// Quarantined, drained and suspect miners stay as judged.
+    /// </summary>
+    private FleetSnapshot Planned(FleetSnapshot fleet)
+    {
+        Dictionary<string, MinerCurtailment>? steps = null;
+        foreach (MinerCurtailment step in _enforcer.Planned)
+        {
+            (steps ??= new(StringComparer.Ordinal))[step.MinerId] = step;
+        }
+
+        if (steps is null)
+        {
+            return fleet;
+        }
+
+        return fleet with
+        {
+            Miners = [.. fleet.Miners.Select(m => steps.TryGetValue(m.Id, out MinerCurtailment? s) && s.MeasuredHashrateHs > 0
+                && m.Health != MinerHealth.Quarantined && !m.Drained && m.SuspectReason is null
+                    ? m with { Health = MinerHealth.Healthy, MeasuredHashrate = new Hashrate(Math.Max(s.MeasuredHashrateHs, m.MeasuredHashrate.HashesPerSecond)) }
+                    : m)],
+        };
+    }
+
+    /// <summary>
+    /// The pools each miner should mine on now: the allocation's shares, but a curtailed shared miner's split while it is
+    /// curtailed (its contracts' quotas grown so they keep their hashrate as its power target takes the house's part).
+    /// </summary>
+    private IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> AssignmentsWhileCurtailed()
+    {
+        Dictionary<string, IReadOnlyList<PoolShare>>? changed = null;
+        foreach ((MinerCurtailment step, _) in _enforcer.Curtailed)
+        {
+            if (step.SharesWhileCurtailed is { } split && _allocation.Assignments.ContainsKey(step.MinerId))
+            {
+                (changed ??= new Dictionary<string, IReadOnlyList<PoolShare>>(_allocation.Assignments, StringComparer.Ordinal))[step.MinerId] = split;
+            }
+        }
+
+        return changed ?? _allocation.Assignments;
+    }
+
+    /// <summary>
+    /// Per contract, the hashrate its pool does not get because of the plan (curtailed miners and those resumed but not
+    /// hashing yet, the plan's estimate split by the miners' shares), H/s: curtailment, not a delivery shortfall.
+    /// </summary>
+    private Dictionary<string, double> PlannedLossByContract()
+    {
+        var map = new Dictionary<string, double>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, MinerCurtailTarget> targets = _enforcer.Targets();
+        foreach (MinerCurtailment step in _enforcer.Planned)
+        {
+            if (step.Owner == CloudMining.Farm.Controller.Contracts.HousePool.AssigneeId || !_allocation.Assignments.TryGetValue(step.MinerId, out IReadOnlyList<PoolShare>? shares))
+            {
+                continue;
+            }
+
+            // A resumed miner not yet hashing has lost all of its hashrate, whatever the step was.
+            double lost = targets.TryGetValue(step.MinerId, out MinerCurtailTarget? t) && t.Action == CurtailAction.Resume ? step.MeasuredHashrateHs : step.LostHs;
+            foreach (PoolShare share in shares)
+            {
+                if (share.Assignee != CloudMining.Farm.Controller.Contracts.HousePool.AssigneeId)
+                {
+                    map[share.Assignee] = map.GetValueOrDefault(share.Assignee) + (lost * share.Fraction);
+                }
+            }
+        }
+
+        return map;
     }
 
     /// <summary>Per contract, the miners curtailed now and the hashrate they do not deliver (the plan's estimate), for the platform.</summary>
@@ -251,8 +365,12 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
         CurtailmentPlanner.Plan(
             goal,
             CurtailmentDesk.Candidates(_fleet.Current, _allocation.Assignments),
-            CurtailmentDesk.Contracts(_contracts.ActiveAt(_time.GetUtcNow())),
+            CurtailmentContracts(_time.GetUtcNow()),
             _curtailment.Settings);
+
+    /// <summary>The active contracts with the allowance their period has left: the curtailment ledger's curtailed hours counted.</summary>
+    private IReadOnlyList<CurtailmentContract> CurtailmentContracts(DateTimeOffset now) =>
+        _allowance.Contracts(_contracts.ActiveAt(now), now, _curtailLedger?.OpenHours() ?? []);
 
     private IReadOnlyList<RestoreWave> Restore(CurtailmentPlan plan, DateTimeOffset now) =>
         RestoreSchedule.Build(plan.Steps, _curtailment.Options.RestoreWaveKw * 1000, _curtailment.Options.RestoreInterval, now);

@@ -40,7 +40,7 @@ public sealed partial class ControllerEngine : IControllerOperations
                 PoolSide.PoolWatch? watch = PoolSide.PoolWatchRequests.From(request.PoolWatch, contract.Pool.Worker);
                 Settlement.SettlementTerms? terms = Settlement.SettlementTermsRequests.From(request.Settlement);
                 _contracts.EnsureAddable(contract, _desired.House);
-                CapacitySnapshot snapshot = _capacity.Compute(_fleet.Current.Miners, _contracts.SoldAt(now));
+                CapacitySnapshot snapshot = _capacity.Compute(Planned(_fleet.Current).Miners, _contracts.SoldAt(now));
                 _capacity.EnsureSellable(snapshot, contract.Target);
                 await _contracts.AddAsync(contract, watch, terms, cancellationToken);
                 if (_logger.IsEnabled(LogLevel.Information))

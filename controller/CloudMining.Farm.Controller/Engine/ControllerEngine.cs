@@ -81,6 +81,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         _settler = settler;
         _curtailStore = store as ICurtailmentStore;
         _proofReader = proofReader ?? new ContractProofReader(null);
+        _ledger.Curtailed = CurtailedTerahashHours;
+        _views.Planned = Planned;
     }
 
     /// <summary>Desired generations published per rack and what the agents reported applied.</summary>
@@ -119,7 +121,10 @@ public sealed partial class ControllerEngine : IAsyncDisposable
 
             // Allocate. Nothing re-solves while the controller cannot hear the fleet or has just started hearing it again.
             bool settled = _fleet.Settled(_allocation.Assignments.Keys, now);
-            bool proofTriggered = settled && _proof.Evaluate(_contracts.ActiveAt(now), id => _allocation.AllocatedHs(id, fleet.Miners), now);
+            // Miners down by the curtailment plan count as they were: no rebalance because of a planned sleep, and the
+            // hashrate the plan takes from a contract is curtailment, not a delivery shortfall.
+            FleetSnapshot planned = Planned(fleet);
+            bool proofTriggered = settled && _proof.Evaluate(_contracts.ActiveAt(now), id => _allocation.AllocatedHs(id, planned.Miners), now, PlannedLossByContract());
             if ((_options.AutoRebalance && settled) || proofTriggered)
             {
                 await SolveAndApplyAsync(now, proofTriggered ? "proof of delivery" : "control loop", cancellationToken);
@@ -195,7 +200,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         return plan;
     }
 
-    private AllocationPlan Solve(DateTimeOffset now) => _allocation.Solve(_fleet.Current.Miners, _proof.Corrected(_contracts.ActiveAt(now)));
+    private AllocationPlan Solve(DateTimeOffset now) => _allocation.Solve(Planned(_fleet.Current).Miners, _proof.Corrected(_contracts.ActiveAt(now)));
 
     private async Task EndContractAsync(string contractId, DateTimeOffset now, string reason, CancellationToken cancellationToken)
     {
@@ -207,8 +212,8 @@ public sealed partial class ControllerEngine : IAsyncDisposable
     {
         try
         {
-            await _desired.PublishAsync(_allocation.Version, _fleet.Current.Miners, _allocation.Assignments, _contracts.NotEndedById(), now, cancellationToken, _enforcer.Targets());
-            await _platform.PublishAsync(_fleet.Current, _contracts, _allocation, _proof, now, forcePlatform, cancellationToken, CurtailedByContract());
+            await _desired.PublishAsync(_allocation.Version, _fleet.Current.Miners, AssignmentsWhileCurtailed(), _contracts.NotEndedById(), now, cancellationToken, _enforcer.Targets());
+            await _platform.PublishAsync(Planned(_fleet.Current), _contracts, _allocation, _proof, now, forcePlatform, cancellationToken, CurtailedByContract());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

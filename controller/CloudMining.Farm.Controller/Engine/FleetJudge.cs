@@ -104,11 +104,24 @@ public sealed partial class FleetJudge
                 // A suspect miner's power reading is not believed either (it measures nothing, so this is 0 W).
                 power[m.Id] = (m.SuspectReason is null ? live.PowerW : null) ?? (m.MeasuredHashrate.TerahashesPerSecond * _options.NominalJoulesPerTerahash);
             }
+            else if (IdleDraw(live, m, now) is { } idle)
+            {
+                // Answering but not hashing (asleep by curtailment, or idle): control board, fans and power supply still
+                // draw, and the site's meter sees it; a demand-response target is judged on this sum.
+                power[m.Id] = idle;
+            }
         }
 
         Current = new FleetSnapshot(racks, [.. miners.OrderBy(m => m.Id, StringComparer.Ordinal)], power);
         return Current;
     }
+
+    /// <summary>The power an idle (answering, not hashing) miner reports, when its telemetry is fresh and believed; else null.</summary>
+    private double? IdleDraw(MinerLiveState live, Miner m, DateTimeOffset now) =>
+        live.State == Shared.Wire.MinerState.Idle && m.SuspectReason is null && live.TelemetryAt is { } at && now - at <= _staleness.Stale
+            && live.PowerW is { } w && double.IsFinite(w) && w >= 0 && w <= 1e6
+            ? w
+            : null;
 
     /// <summary>Stores what admission learned (new owners, probation passed); kept for the next try when the store fails.</summary>
     public async Task SaveAdmissionsAsync(CancellationToken cancellationToken)

@@ -5,7 +5,8 @@ namespace CloudMining.Farm.Controller.Engine;
 
 /// <summary>
 /// The fleet as one tick (or one operator request) judged it: the site's racks as heard, the admitted miners as the
-/// allocator sees them (ordered by id), and the power each healthy or degraded miner draws, W.
+/// allocator sees them (ordered by id), and the power each healthy or degraded miner draws, W, and each idle one that
+/// answers and reports its draw (a sleeping miner still draws a little): their sum is the site's measured power.
 /// </summary>
 public sealed record FleetSnapshot(IReadOnlyList<RackLiveState> Racks, IReadOnlyList<Miner> Miners, IReadOnlyDictionary<string, double> PowerW)
 {

@@ -26,6 +26,7 @@ public sealed partial class ContractLedger
     private HourlyLedger? _ledger;
     private DateTimeOffset? _lastCredited;
     private DateTimeOffset? _lastMarginCheckHour;
+    private Func<string, DateTimeOffset, double>? _curtailed;
 
     public ContractLedger(IControllerStore store, IOptions<EngineOptions> options, TimeProvider time, ILogger<ContractLedger> logger)
     {
@@ -51,8 +52,25 @@ public sealed partial class ContractLedger
             await _store.SetMetaAsync(HourlyLedger.OriginKey, origin.ToString("O", CultureInfo.InvariantCulture), cancellationToken);
         }
 
-        _ledger = new HourlyLedger(origin, _options.ElectricityPricePerKwh, await _store.LoadOpenLedgerAsync(cancellationToken), await _store.GetLastLedgerHoursAsync(cancellationToken));
+        _ledger = new HourlyLedger(origin, _options.ElectricityPricePerKwh, await _store.LoadOpenLedgerAsync(cancellationToken), await _store.GetLastLedgerHoursAsync(cancellationToken))
+        {
+            Curtailed = _curtailed,
+        };
         return origin;
+    }
+
+    /// <summary>The curtailed TH·h of a contract-hour, excused from its shortfall (see <see cref="HourlyLedger.Curtailed"/>).</summary>
+    public Func<string, DateTimeOffset, double>? Curtailed
+    {
+        get => _curtailed;
+        set
+        {
+            _curtailed = value;
+            if (_ledger is not null)
+            {
+                _ledger.Curtailed = value;
+            }
+        }
     }
 
     /// <summary>Credits delivered work to the contracts' open hours.</summary>

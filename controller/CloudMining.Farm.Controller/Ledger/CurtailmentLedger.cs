@@ -17,7 +17,7 @@ public sealed class CurtailmentLedger
     {
         foreach (CurtailmentLedgerRow r in open ?? [])
         {
-            _open[(r.Assignee, r.Hour)] = [r.CurtailedTerahashHours, r.AvoidedKilowattHours];
+            _open[(r.Assignee, r.Hour)] = [r.CurtailedTerahashHours, r.AvoidedKilowattHours, r.CurtailedHours];
         }
     }
 
@@ -26,7 +26,8 @@ public sealed class CurtailmentLedger
 
     /// <summary>
     /// Credits [<paramref name="from"/>, <paramref name="to"/>) for each curtailed step, with the miner's measured
-    /// power and hashrate now (null: not measured; the plan's estimate counts).
+    /// power and hashrate now (null: not measured; the plan's estimate counts), and the interval once to each owner of
+    /// a curtailed step as curtailed time (what its allowance is counted in).
     /// </summary>
     public void Credit(DateTimeOffset from, DateTimeOffset to, IEnumerable<MinerCurtailment> curtailed, Func<string, (double? PowerW, double? HashrateHs)> measured)
     {
@@ -37,25 +38,38 @@ public sealed class CurtailmentLedger
             return;
         }
 
+        var owners = new HashSet<string>(StringComparer.Ordinal);
         foreach (MinerCurtailment step in curtailed)
         {
+            if (owners.Add(CurtailmentEnforcer.OwnerOf(step)))
+            {
+                Spread(CurtailmentEnforcer.OwnerOf(step), from, to, (acc, seconds) => acc[2] += seconds / 3600);
+            }
+
             (double lostHs, double savedW) = Effect(step, measured(step.MinerId));
             if (lostHs <= 0 && savedW <= 0)
             {
                 continue;
             }
 
-            DateTimeOffset t = from;
-            while (t < to)
+            Spread(CurtailmentEnforcer.OwnerOf(step), from, to, (acc, seconds) =>
             {
-                DateTimeOffset hour = HourlyLedger.HourOf(t);
-                DateTimeOffset end = hour.AddHours(1) < to ? hour.AddHours(1) : to;
-                double seconds = (end - t).TotalSeconds;
-                double[] acc = Get(CurtailmentEnforcer.OwnerOf(step), hour);
                 acc[0] += lostHs / 1e12 * seconds / 3600;
                 acc[1] += savedW / 1000 * seconds / 3600;
-                t = end;
-            }
+            });
+        }
+    }
+
+    /// <summary>Calls <paramref name="add"/> with the assignee's accumulator of each UTC hour [from, to) touches and the seconds in it.</summary>
+    private void Spread(string assignee, DateTimeOffset from, DateTimeOffset to, Action<double[], double> add)
+    {
+        DateTimeOffset t = from;
+        while (t < to)
+        {
+            DateTimeOffset hour = HourlyLedger.HourOf(t);
+            DateTimeOffset end = hour.AddHours(1) < to ? hour.AddHours(1) : to;
+            add(Get(assignee, hour), (end - t).TotalSeconds);
+            t = end;
         }
     }
 
@@ -64,7 +78,7 @@ public sealed class CurtailmentLedger
     {
         ArgumentNullException.ThrowIfNull(step);
         double baseW = step.MeasuredPowerW;
-        double baseHs = step.SavedW > 0 ? step.LostHs * baseW / step.SavedW : 0;
+        double baseHs = step.MeasuredHashrateHs;
         double powerNow = now.PowerW ?? (baseW - step.SavedW);
         double hashNow = now.HashrateHs ?? (baseHs - step.LostHs);
         return (Math.Max(0, baseHs - hashNow), Math.Max(0, baseW - powerNow));
@@ -96,8 +110,8 @@ public sealed class CurtailmentLedger
 
             foreach (string a in assignees)
             {
-                double[] acc = _open.GetValueOrDefault((a, hour)) ?? [0, 0];
-                rows.Add(new CurtailmentLedgerRow(a, hour, acc[0], acc[1]));
+                double[] acc = _open.GetValueOrDefault((a, hour)) ?? [0, 0, 0];
+                rows.Add(new CurtailmentLedgerRow(a, hour, acc[0], acc[1], Math.Min(1, acc[2])));
                 _open.Remove((a, hour));
             }
         }
@@ -105,14 +119,18 @@ public sealed class CurtailmentLedger
         return rows;
     }
 
+    /// <summary>The curtailed TH·h an open hour of <paramref name="assignee"/> holds so far; 0 when none (or closed).</summary>
+    public double CurtailedTerahashHours(string assignee, DateTimeOffset hour) =>
+        _open.TryGetValue((assignee, hour), out double[]? acc) ? acc[0] : 0;
+
     public IReadOnlyList<CurtailmentLedgerRow> OpenHours() =>
-        [.. _open.OrderBy(p => p.Key.Hour).ThenBy(p => p.Key.Assignee, StringComparer.Ordinal).Select(p => new CurtailmentLedgerRow(p.Key.Assignee, p.Key.Hour, p.Value[0], p.Value[1]))];
+        [.. _open.OrderBy(p => p.Key.Hour).ThenBy(p => p.Key.Assignee, StringComparer.Ordinal).Select(p => new CurtailmentLedgerRow(p.Key.Assignee, p.Key.Hour, p.Value[0], p.Value[1], Math.Min(1, p.Value[2])))];
 
     private double[] Get(string assignee, DateTimeOffset hour)
     {
         if (!_open.TryGetValue((assignee, hour), out double[]? acc))
         {
-            acc = [0, 0];
+            acc = [0, 0, 0];
             _open[(assignee, hour)] = acc;
         }
 

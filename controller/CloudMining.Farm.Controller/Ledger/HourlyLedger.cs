@@ -92,6 +92,12 @@ public sealed class HourlyLedger
     /// Builds the rows of every hour completed by <paramref name="now"/> and not yet stored, for each contract whose term
     /// (cut at its ending) overlaps the hour, and forgets their accumulators. The caller stores them with <see cref="OpenHours"/>.
     /// </summary>
+    /// <summary>
+    /// The curtailed TH·h of a contract-hour (the curtailment ledger's, by plan): curtailment, not a shortfall, so a row's
+    /// shortfall is target − curtailed − delivered. Null: nothing is curtailed.
+    /// </summary>
+    public Func<string, DateTimeOffset, double>? Curtailed { get; set; }
+
     public IReadOnlyList<LedgerEntry> CloseCompletedHours(DateTimeOffset now, IEnumerable<Contract> contracts, IReadOnlyDictionary<string, ContractEnding> endings)
     {
         ArgumentNullException.ThrowIfNull(contracts);
@@ -147,10 +153,12 @@ public sealed class HourlyLedger
         double deliveredThh = (acc?.Hashes ?? 0) / 1e12 / 3600;
         double kwh = (acc?.WattHours ?? 0) / 1000;
 
-        // Maintenance is billed on delivered (proven) TH·h, so a shortfall is never charged for.
+        // Maintenance is billed on delivered (proven) TH·h, so a shortfall is never charged for. What the curtailment plan
+        // took is no shortfall either (it is in the curtailment ledger, within the contract's allowance).
+        double curtailedThh = Math.Max(0, Curtailed?.Invoke(c.Id, hour) ?? 0);
         decimal maintenance = Math.Round(c.Fees.MaintenancePerTerahashDay * (decimal)deliveredThh / 24m, 8);
         decimal electricity = c.Fees.ElectricityAtCost ? Math.Round((decimal)kwh * _electricityPricePerKwh, 8) : 0m;
-        return new LedgerEntry(c.Id, hour, targetThh, deliveredThh, Math.Max(0, targetThh - deliveredThh), kwh, maintenance, electricity);
+        return new LedgerEntry(c.Id, hour, targetThh, deliveredThh, Math.Max(0, targetThh - curtailedThh - deliveredThh), kwh, maintenance, electricity);
     }
 
     private DateTimeOffset FirstOpenHour(string contractId, DateTimeOffset hour) =>

@@ -26,6 +26,14 @@ public sealed class OperatorReadModel(
 {
     private readonly RackEnforcementTracker _tracker = (enforcement ?? throw new ArgumentNullException(nameof(enforcement))).Tracker;
 
+    /// <summary>
+    /// The fleet as allocation and capacity count it (the engine's: miners down by the curtailment plan as they were
+    /// before); null: as judged.
+    /// </summary>
+    public Func<FleetSnapshot, FleetSnapshot>? Planned { get; set; }
+
+    private FleetSnapshot Counted => Planned?.Invoke(fleet.Current) ?? fleet.Current;
+
     public FleetView DescribeFleet()
     {
         IReadOnlyList<RackLiveState> racks = fleet.Current.Racks;
@@ -104,7 +112,7 @@ public sealed class OperatorReadModel(
 
     public CapacityView DescribeCapacity(DateTimeOffset now)
     {
-        FleetSnapshot current = fleet.Current;
+        FleetSnapshot current = Counted;
         CapacitySnapshot c = capacity.Compute(current.Miners, contracts.SoldAt(now));
         return new(
             c.MeasuredHealthy.HashesPerSecond,
@@ -123,7 +131,9 @@ public sealed class OperatorReadModel(
         };
     }
 
-    public ContractView DescribeContract(Contract c, DateTimeOffset now)
+    public ContractView DescribeContract(Contract c, DateTimeOffset now) => DescribeContract(c, now, Counted.Miners);
+
+    private ContractView DescribeContract(Contract c, DateTimeOffset now, IReadOnlyList<Miner> counted)
     {
         ArgumentNullException.ThrowIfNull(c);
         ContractStatus status = contracts.StatusOf(c, now);
@@ -133,7 +143,7 @@ public sealed class OperatorReadModel(
             c.Customer,
             status,
             c.Target.HashesPerSecond,
-            ended ? 0 : allocation.AllocatedHs(c.Id, fleet.Current.Miners),
+            ended ? 0 : allocation.AllocatedHs(c.Id, counted),
             ended ? null : proof.DeliveredHs(c.Id),
             c.Pool.Url,
             c.Pool.Worker,
@@ -149,14 +159,17 @@ public sealed class OperatorReadModel(
             c.Curtailment.Curtailable ? CurtailmentTerms.Name(c.Curtailment.Period) : null);
     }
 
-    public IReadOnlyList<ContractView> DescribeContracts(DateTimeOffset now) =>
-        [.. contracts.All.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => DescribeContract(c, now))];
+    public IReadOnlyList<ContractView> DescribeContracts(DateTimeOffset now)
+    {
+        IReadOnlyList<Miner> counted = Counted.Miners;
+        return [.. contracts.All.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => DescribeContract(c, now, counted))];
+    }
 
     public AllocationView DescribeAllocation(DateTimeOffset now)
     {
-        List<ContractView> views = [.. contracts.All.Where(c => contracts.StatusOf(c, now) != ContractStatus.Ended).OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => DescribeContract(c, now))];
+        IReadOnlyList<Miner> miners = Counted.Miners;
+        List<ContractView> views = [.. contracts.All.Where(c => contracts.StatusOf(c, now) != ContractStatus.Ended).OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => DescribeContract(c, now, miners))];
         List<ShareView> houseShares = SharesOf(HousePool.AssigneeId);
-        IReadOnlyList<Miner> miners = fleet.Current.Miners;
         double houseHs = houseShares.Sum(s => s.Fraction * (miners.FirstOrDefault(m => m.Id == s.MinerId)?.SellableHashrate.HashesPerSecond ?? 0));
         return new AllocationView(allocation.Version, views, houseShares, houseHs);
     }

@@ -73,6 +73,18 @@ public sealed class DeliveryMonitor
         return new DeliveryVerdict(status, deviation, trigger);
     }
 
+    /// <summary>
+    /// Not judged now (curtailed by plan): a deviation seen so far does not carry over, so the hold time starts again
+    /// from the first evaluation after the pause.
+    /// </summary>
+    public void Pause(string contractId)
+    {
+        if (_states.TryGetValue(contractId, out State? state))
+        {
+            state.OutsideSince = null;
+        }
+    }
+
     /// <summary>Forgets a contract (ended).</summary>
     public void Forget(string contractId) => _states.Remove(contractId);
 

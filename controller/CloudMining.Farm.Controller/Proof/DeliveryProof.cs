@@ -94,10 +94,12 @@ public sealed partial class DeliveryProof
     }
 
     /// <summary>
-    /// Judges each <paramref name="active"/> contract's delivery against what it holds (<paramref name="allocatedHs"/>);
-    /// true when one of them needs a rebalance (its allocation factor is then set).
+    /// Judges each <paramref name="active"/> contract's delivery against what it holds (<paramref name="allocatedHs"/>)
+    /// less what the curtailment plan takes from it (<paramref name="curtailedHs"/>, H/s per contract: curtailment, not a
+    /// shortfall); true when one of them needs a rebalance (its allocation factor is then set). A contract the plan
+    /// curtails is not judged while it is (its pool's figure lags the plan by the proof window).
     /// </summary>
-    public bool Evaluate(IEnumerable<Contract> active, Func<string, double> allocatedHs, DateTimeOffset now)
+    public bool Evaluate(IEnumerable<Contract> active, Func<string, double> allocatedHs, DateTimeOffset now, IReadOnlyDictionary<string, double>? curtailedHs = null)
     {
         ArgumentNullException.ThrowIfNull(active);
         ArgumentNullException.ThrowIfNull(allocatedHs);
@@ -106,6 +108,11 @@ public sealed partial class DeliveryProof
         {
             double? hs = _meter.DeliveredHs(PoolKey.Of(c.Pool.Url, c.Pool.Worker), now);
             _delivered[c.Id] = hs;
+            if (curtailedHs is not null && curtailedHs.TryGetValue(c.Id, out double curtailed) && curtailed > 0)
+            {
+                _monitor.Pause(c.Id);
+                continue;
+            }
 
             // What the pool should see: the target, or more when whole miners rounded the allocation up (that surplus
             // is the allocator's choice, not a delivery fault). A proof correction is taken out again, or the

@@ -5,8 +5,9 @@ namespace CloudMining.Farm.Controller.Settlement;
 
 /// <summary>
 /// Settles one contract over one period from its hourly ledger rows: a pure computation. Shortfall = target − delivered
-/// (never negative); the tolerance absorbs up to TolerancePercent of the target; the rest is made good either as extra
-/// hours at the contract's hashrate (missing TH·h ÷ target TH/s) or as a credit (missing TH·h × credit price).
+/// − what curtailment took by plan (as the hours' rows excused it; never negative); the tolerance absorbs up to
+/// TolerancePercent of the target; the rest is made good either as extra hours at the contract's hashrate (missing TH·h
+/// ÷ target TH/s) or as a credit (missing TH·h × credit price).
 /// </summary>
 public static class SettlementCalculator
 {
@@ -23,7 +24,9 @@ public static class SettlementCalculator
         List<LedgerEntry> inPeriod = [.. rows.Where(r => r.ContractId == contract.Id && r.Hour >= periodStart && r.Hour < periodEnd)];
         double target = inPeriod.Sum(r => r.TargetTerahashHours);
         double delivered = inPeriod.Sum(r => r.DeliveredTerahashHours);
-        double shortfall = Math.Max(0, target - delivered);
+        // An hour's row excuses what curtailment took by plan (its shortfall is target − curtailed − delivered): so does the period.
+        double excused = inPeriod.Sum(r => Math.Max(0, Math.Max(0, r.TargetTerahashHours - r.DeliveredTerahashHours) - r.ShortfallTerahashHours));
+        double shortfall = Math.Max(0, target - delivered - excused);
         double tolerated = Math.Min(shortfall, target * terms.TolerancePercent / 100);
         double missing = shortfall - tolerated;
         double extraHours = terms.MakeGood == MakeGoodKind.ExtraHours && missing > 0 ? missing / contract.Target.TerahashesPerSecond : 0;

@@ -2,13 +2,20 @@ using CloudMining.Farm.Controller.Ledger;
 
 namespace CloudMining.Farm.Controller.Store;
 
-// Curtailment (migration 8): the hourly curtailment ledger per assignee, its open hours, and the operator's signals.
+// Curtailment (migrations 8 and 11): the hourly curtailment ledger per assignee, its open hours, and the operator's signals.
 public abstract partial class SqlControllerStore : ICurtailmentStore
 {
     public async Task<IReadOnlyList<CurtailmentLedgerRow>> LoadOpenCurtailmentAsync(CancellationToken cancellationToken) =>
         await ReadAsync(
-            $"SELECT assignee, hour, curtailed_thh, avoided_kwh FROM curtailment_ledger_open ORDER BY hour, assignee {ByteOrder};",
+            $"SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger_open ORDER BY hour, assignee {ByteOrder};",
             null,
+            ReadCurtailmentRow,
+            cancellationToken);
+
+    public async Task<IReadOnlyList<CurtailmentLedgerRow>> GetCurtailedHoursSinceAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
+        await ReadAsync(
+            $"SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger WHERE hour >= @from AND curtailed_hours > 0 AND assignee <> 'house' ORDER BY hour, assignee {ByteOrder};",
+            p => p.Instant("from", from),
             ReadCurtailmentRow,
             cancellationToken);
 
@@ -16,7 +23,7 @@ public abstract partial class SqlControllerStore : ICurtailmentStore
     {
         ArgumentException.ThrowIfNullOrEmpty(assignee);
         return await ReadAsync(
-            "SELECT assignee, hour, curtailed_thh, avoided_kwh FROM curtailment_ledger WHERE assignee = @a AND hour >= @from AND hour < @to ORDER BY hour;",
+            "SELECT assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours FROM curtailment_ledger WHERE assignee = @a AND hour >= @from AND hour < @to ORDER BY hour;",
             p => p.Add("a", assignee).Instant("from", from).Instant("to", to),
             ReadCurtailmentRow,
             cancellationToken);
@@ -34,13 +41,13 @@ public abstract partial class SqlControllerStore : ICurtailmentStore
                     c,
                     tx,
                     """
-                    INSERT INTO curtailment_ledger (assignee, hour, curtailed_thh, avoided_kwh) VALUES (@a, @h, @t, @k)
-                    ON CONFLICT (assignee, hour) DO UPDATE SET curtailed_thh = excluded.curtailed_thh, avoided_kwh = excluded.avoided_kwh;
+                    INSERT INTO curtailment_ledger (assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours) VALUES (@a, @h, @t, @k, @c)
+                    ON CONFLICT (assignee, hour) DO UPDATE SET curtailed_thh = excluded.curtailed_thh, avoided_kwh = excluded.avoided_kwh, curtailed_hours = excluded.curtailed_hours;
                     """,
                     completed,
                     cancellationToken);
                 await ExecuteAsync(c, tx, "DELETE FROM curtailment_ledger_open;", null, cancellationToken);
-                await InsertCurtailmentAsync(c, tx, "INSERT INTO curtailment_ledger_open (assignee, hour, curtailed_thh, avoided_kwh) VALUES (@a, @h, @t, @k);", stillOpen, cancellationToken);
+                await InsertCurtailmentAsync(c, tx, "INSERT INTO curtailment_ledger_open (assignee, hour, curtailed_thh, avoided_kwh, curtailed_hours) VALUES (@a, @h, @t, @k, @c);", stillOpen, cancellationToken);
             },
             cancellationToken);
     }
@@ -57,7 +64,7 @@ public abstract partial class SqlControllerStore : ICurtailmentStore
                 cancellationToken);
 
     private CurtailmentLedgerRow ReadCurtailmentRow(System.Data.Common.DbDataReader r) =>
-        new(r.GetString(0), ReadInstant(r, 1), r.GetDouble(2), r.GetDouble(3));
+        new(r.GetString(0), ReadInstant(r, 1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4));
 
     private Task InsertCurtailmentAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, string sql, IReadOnlyList<CurtailmentLedgerRow> rows, CancellationToken cancellationToken) =>
         ExecuteEachAsync(
@@ -65,6 +72,6 @@ public abstract partial class SqlControllerStore : ICurtailmentStore
             tx,
             sql,
             rows,
-            (p, row) => p.Add("a", row.Assignee).Instant("h", row.Hour).Add("t", row.CurtailedTerahashHours).Add("k", row.AvoidedKilowattHours),
+            (p, row) => p.Add("a", row.Assignee).Instant("h", row.Hour).Add("t", row.CurtailedTerahashHours).Add("k", row.AvoidedKilowattHours).Add("c", row.CurtailedHours),
             cancellationToken);
 }

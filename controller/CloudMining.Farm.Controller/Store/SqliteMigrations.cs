@@ -180,5 +180,12 @@ public static class SqliteMigrations
         new(10, "ledger miner serials", """
             ALTER TABLE ledger_miner_hours ADD COLUMN serial TEXT NULL;
             """),
+
+        // The part of each curtailment-ledger hour an assignee was curtailed: a curtailable contract's allowance (hours
+        // per period) is counted in it. Rows written before this step count 0.
+        new(11, "curtailment ledger curtailed hours", """
+            ALTER TABLE curtailment_ledger ADD COLUMN curtailed_hours REAL NOT NULL DEFAULT 0;
+            ALTER TABLE curtailment_ledger_open ADD COLUMN curtailed_hours REAL NOT NULL DEFAULT 0;
+            """),
     ];
 }

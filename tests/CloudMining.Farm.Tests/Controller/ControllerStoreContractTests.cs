@@ -277,10 +277,10 @@ public abstract class ControllerStoreContractTests
     [StoreFact]
     public async Task Curtailment_ledger_open_hours_and_operator_signals_round_trip_and_survive_reopening()
     {
-        CurtailmentLedgerRow house = new(HousePool.AssigneeId, Epoch, 312.5, 14.25);
-        CurtailmentLedgerRow curt = new("c1", Epoch, 40, 2.5);
-        CurtailmentLedgerRow open1 = new(HousePool.AssigneeId, Epoch.AddHours(1), 10, 0.5);
-        CurtailmentLedgerRow open2 = new("c1", Epoch.AddHours(1), 1, 0.1);
+        CurtailmentLedgerRow house = new(HousePool.AssigneeId, Epoch, 312.5, 14.25, 1);
+        CurtailmentLedgerRow curt = new("c1", Epoch, 40, 2.5, 0.75);
+        CurtailmentLedgerRow open1 = new(HousePool.AssigneeId, Epoch.AddHours(1), 10, 0.5, 0.5);
+        CurtailmentLedgerRow open2 = new("c1", Epoch.AddHours(1), 1, 0.1, 0.25);
         await using (IControllerStore opened = await OpenAsync())
         {
             var store = Assert.IsAssignableFrom<ICurtailmentStore>(opened);
@@ -300,6 +300,10 @@ public abstract class ControllerStoreContractTests
             Assert.Empty(await store.GetCurtailmentLedgerAsync("c1", Epoch.AddHours(1), Epoch.AddDays(1), Ct));
             Assert.Equal([open2, open1], await store.LoadOpenCurtailmentAsync(Ct));
             Assert.Equal("{\"price\":120}", await store.GetOperatorSignalsAsync(Ct));
+
+            // The contracts' curtailed hours (allowance use, migration 11): closed rows with hours, the house's left out.
+            Assert.Equal([curt], await store.GetCurtailedHoursSinceAsync(Epoch, Ct));
+            Assert.Empty(await store.GetCurtailedHoursSinceAsync(Epoch.AddHours(1), Ct));
 
             await store.SetOperatorSignalsAsync(null, Ct);
             await store.CloseCurtailmentHoursAsync([], [], Ct);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Curtailment;
 using CloudMining.Farm.Agent.Events;
 using CloudMining.Farm.Agent.Hosting;
 using CloudMining.Farm.Agent.Link;
@@ -172,7 +173,9 @@ public sealed class PoolsRack : IAsyncDisposable
         FirmwareProfileCatalog catalog = FirmwareProfileCatalog.Load(Options.ProfilesDirectory ?? RepoPaths.FirmwareProfiles);
         Store = new DesiredPoolStateStore(options, catalog, tracker, Events, _loggerFactory.CreateLogger<DesiredPoolStateStore>());
         Intake = new DesiredStateIntake(Link, Store);
-        Reconciler = new PoolReconciler(Store, Polling, reader, MinerChannels.Create(Options), new PoolCredentials(Options.PoolCredentials), Events, new ReportedStatePublisher(Link, options), options, _time, _loggerFactory.CreateLogger<PoolReconciler>());
+        MinerChannels channels = MinerChannels.Create(Options);
+        var curtailment = new CurtailmentApplier(Store.ProfileOf, reader, channels, Events, _time, _loggerFactory.CreateLogger<CurtailmentApplier>());
+        Reconciler = new PoolReconciler(Store, Polling, reader, channels, new PoolCredentials(Options.PoolCredentials), Events, new ReportedStatePublisher(Link, options), curtailment, options, _time, _loggerFactory.CreateLogger<PoolReconciler>());
 
         // In the host's order: the link first, then its users.
         await Link.StartAsync(CancellationToken.None);

@@ -154,13 +154,13 @@ public sealed class CurtailmentEnforcementTests : IDisposable
         enforcer.Update("dr:x:17", _ => PlanFor(CurtailmentGoal.Reduce(17, TimeSpan.FromHours(1), "dr")), 1e9, TimeSpan.Zero, start);
         var ledger = new CurtailmentLedger();
 
-        // Every curtailed miner measured asleep (0 W, 0 H/s) or at its power target for 60 one-minute ticks: 10:00 to 11:00.
+        // Every curtailed miner measured asleep (its sleep draw, 0 H/s) or at its power target for 60 one-minute ticks: 10:00 to 11:00.
         Dictionary<string, MinerCurtailment> steps = enforcer.Curtailed.ToDictionary(c => c.Step.MinerId, c => c.Step);
         for (int minute = 0; minute < 60; minute++)
         {
             DateTimeOffset from = _clock.GetUtcNow();
             _clock.Advance(TimeSpan.FromMinutes(1));
-            ledger.Credit(from, _clock.GetUtcNow(), steps.Values, id => steps[id].Action == CurtailmentAction.Sleep ? ((double?)0, (double?)0) : (steps[id].PowerTargetW, (double?)null));
+            ledger.Credit(from, _clock.GetUtcNow(), steps.Values, id => steps[id].Action == CurtailmentAction.Sleep ? ((double?)(steps[id].MeasuredPowerW - steps[id].SavedW), (double?)0) : (steps[id].PowerTargetW, (double?)null));
         }
 
         Contract prot = Contract("prot", 200);
@@ -170,7 +170,7 @@ public sealed class CurtailmentEnforcementTests : IDisposable
         Assert.All(rows, r => Assert.Equal(start, r.Hour));
         CurtailmentLedgerRow house = rows.Single(r => r.Assignee == HousePool.AssigneeId);
 
-        // The four house miners for a whole hour: what each lost and saved (asleep: all of its 100 TH/s and its power).
+        // The four house miners for a whole hour: what each lost and saved (asleep: all of its 100 TH/s and its power less its sleep draw).
         Assert.Equal(steps.Values.Where(s => s.Owner == HousePool.AssigneeId).Sum(s => s.LostHs) / 1e12, house.CurtailedTerahashHours, 6);
         Assert.Equal(steps.Values.Where(s => s.Owner == HousePool.AssigneeId).Sum(s => s.SavedW) / 1000, house.AvoidedKilowattHours, 6);
         Assert.True(house.CurtailedTerahashHours >= 300, house.ToString());

@@ -16,8 +16,62 @@ public sealed class CurtailmentPlannerTests
     private static CurtailmentCandidate Miner(string id, double watts, double th = 100, bool sleep = true, bool target = false, double? minW = null, params (string Assignee, double Fraction)[] shares) =>
         new(id, "r1", watts, th * 1e12, sleep, target, minW, [.. shares.Select(s => new PoolShare(s.Assignee, s.Fraction))]);
 
+    /// <summary>Plans with sleeping miners drawing nothing, so the figures below are whole watts; the sleep draw has its own test.</summary>
     private static CurtailmentPlan Plan(CurtailmentGoal goal, IReadOnlyList<CurtailmentCandidate> miners, params CurtailmentContract[] contracts) =>
-        CurtailmentPlanner.Plan(goal, miners, contracts);
+        CurtailmentPlanner.Plan(goal, miners, contracts, new CurtailmentSettings(SleepDrawFraction: 0));
+
+    [Fact]
+    public void The_house_part_of_a_shared_miner_is_shed_by_a_power_target_that_keeps_its_contract_whole()
+    {
+        // s1: 60 % protected, 40 % house, takes a power target down to 1 kW. s2: the same split but no power target.
+        CurtailmentCandidate[] fleet =
+        [
+            Miner("h1", 3000),
+            Miner("s1", 3000, target: true, minW: 1000, shares: [("prot", 0.6), ("house", 0.4)]),
+            Miner("s2", 3000, sleep: true, target: false, shares: [("prot", 0.6), ("house", 0.4)]),
+        ];
+        var settings = new CurtailmentSettings(SleepDrawFraction: 0.05);
+
+        CurtailmentPlan plan = CurtailmentPlanner.Plan(CurtailmentGoal.WholeHouse("price"), fleet, [Protected], settings);
+
+        // The contract needs 60 % of s1's hashrate: with 5 % of its power not hashing that is 0.05 + 0.6 × 0.95 = 62 % of
+        // its power, plus a 3 % margin for the tuner: 65 %, 1950 W. Its quota grows to 0.6 / 0.6316 = 95.0 %.
+        MinerCurtailment s1 = Assert.Single(plan.Steps, s => s.MinerId == "s1");
+        Assert.Equal((CurtailmentAction.LowerPower, "house", CurtailmentStepKind.LoweredHousePart), (s1.Action, s1.Owner, s1.Kind));
+        Assert.Equal(1950, s1.PowerTargetW);
+        Assert.Equal(1050, s1.SavedW, 6);
+        double kept = (0.65 - 0.05) / 0.95;
+        Assert.Equal(100e12 * (1 - kept), s1.LostHs, 1e6);
+        Assert.Equal([("prot", 0.95), ("house", 0.05)], s1.SharesWhileCurtailed!.Select(x => (x.Assignee, Math.Round(x.Fraction, 6))));
+        Assert.True(0.95 * kept * 100e12 >= 0.6 * 100e12, "the protected contract would get less than its 60 TH/s");
+        Assert.Contains("house part (40 %) of a miner shared with contracts", s1.Reason, StringComparison.Ordinal);
+        Assert.Contains("prot 60 % → 95.0 %", s1.Reason, StringComparison.Ordinal);
+        Assert.Contains("as low as its contracts' hashrate allows", s1.Reason, StringComparison.Ordinal);
+
+        // Without a power target the shared miner is left alone (sleep would take the contract's part too); the house
+        // pays for s1 alone, the contract nothing.
+        Assert.DoesNotContain(plan.Steps, s => s.MinerId == "s2");
+        AssigneeCurtailment house = Assert.Single(plan.Assignees, a => a.Assignee == "house");
+        Assert.Equal((3000 * 0.95) + 1050, house.SavedW, 6);
+        Assert.DoesNotContain(plan.Assignees, a => a.Assignee == "prot");
+    }
+
+    [Fact]
+    public void A_sleeping_miner_still_draws_its_sleep_draw_so_sleep_saves_the_rest_and_more_miners_sleep_to_meet_the_goal()
+    {
+        CurtailmentCandidate[] fleet = [Miner("a", 4000, th: 100), Miner("b", 3000, th: 100), Miner("c", 2000, th: 100)];
+        var settings = new CurtailmentSettings(SleepDrawFraction: 0.06);
+
+        // 6.8 kW: a and b asleep save only 0.94 × 7 kW = 6.58 kW, so c sleeps too.
+        CurtailmentPlan plan = CurtailmentPlanner.Plan(CurtailmentGoal.Reduce(6.8, null, "grid"), fleet, [], settings);
+
+        Assert.Equal(["a", "b", "c"], plan.Steps.Select(s => s.MinerId));
+        Assert.Equal([3760.0, 2820.0, 1880.0], plan.Steps.Select(s => Math.Round(s.SavedW, 6)));
+        Assert.All(plan.Steps, s => Assert.Equal(100e12, s.LostHs));
+        Assert.All(plan.Steps, s => Assert.Equal(100e12, s.MeasuredHashrateHs));
+        Assert.Equal(8460, plan.ShedW, 6);
+        Assert.Equal(0, plan.ShortfallW);
+    }
 
     [Fact]
     public void Price_above_strike_sleeps_every_house_miner_and_leaves_every_contract_running()
