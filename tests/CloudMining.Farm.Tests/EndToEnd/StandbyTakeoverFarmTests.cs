@@ -43,6 +43,8 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
     [StoreFact]
     public async Task Standby_takes_over_a_running_farm_within_30_s_without_moving_a_miner_or_losing_a_ledger_hour()
     {
+        var total = Stopwatch.StartNew();
+        void Phase(string what) => output.WriteLine($"{total.Elapsed.TotalSeconds,6:F1} s  {what}");
         PostgreSqlServer server = await fixture.ServerAsync();
         string connection = server.ConnectionString(await server.CreateDatabaseAsync("takeover"));
         await using EndToEndFarm farm = await EndToEndFarm.StartAsync(controllerInProcess: false, controllerConfig: c =>
@@ -51,6 +53,7 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
             c["Leadership"] = new JsonObject { ["RetryInterval"] = "00:00:01" };
         });
         await using ControllerPair pair = await ControllerPair.WriteAsync(farm);
+        Phase("farm started (simulated miners, three agents, mosquitto, PostgreSQL)");
 
         pair.Start(0);
         Assert.True(await Eventually.TrueAsync(async () => await pair.StatusAsync(0) == HttpStatusCode.OK, Slow, Poll), "ctl-0 never led" + pair.Output);
@@ -58,12 +61,14 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
         Assert.True(
             await Eventually.TrueAsync(async () => (await pair.ProblemAsync(1))?.Contains("the leader is ctl-0", StringComparison.Ordinal) == true, Slow, Poll),
             "ctl-1 never answered as standby naming ctl-0" + pair.Output);
+        Phase("ctl-0 leads, ctl-1 waits as standby");
 
         // Sold and enforced through ctl-0's API, as farmctl would.
         JsonNode? capacity = null;
         Assert.True(
             await Eventually.TrueAsync(async () => (capacity = await pair.TryGetAsync(0, "/v1/capacity"))?["minersHealthy"]?.GetValue<int>() == farm.WritableMiners, Slow, Poll),
             "ctl-0 never counted every miner healthy: " + capacity?.ToJsonString() + pair.Output);
+        Phase("every miner healthy");
         double unitTh = capacity!["unitSizeHs"]!.GetValue<double>() / 1e12;
         long free = capacity["unitsFree"]!.GetValue<long>();
         (string Id, string Url, string Worker, double Share)[] sold = [("tk-a", "stratum+tcp://pool-tk-a.e2e:3333", "ann.tk", 0.3), ("tk-b", "stratum+tcp://pool-tk-b.e2e:3333", "ben.tk", 0.2)];
@@ -78,6 +83,7 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
         }
 
         Assert.True(await pair.RacksAppliedAsync(0, Slow), "ctl-0's allocation was never applied: " + (await pair.TryGetAsync(0, "/v1/fleet"))?["racks"]?.ToJsonString() + pair.Output);
+        Phase("two contracts sold and applied by every rack");
         Dictionary<string, double> allocatedHs = (await pair.TryGetAsync(0, "/v1/contracts"))!.AsArray().ToDictionary(c => c!["id"]!.GetValue<string>(), c => c!["allocatedHs"]!.GetValue<double>());
         Assert.All(sold, c => Assert.True(allocatedHs.GetValueOrDefault(c.Id) > 0, $"{c.Id} has nothing allocated"));
 
@@ -90,6 +96,8 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
                 return sold.All(c => ledger.GetValueOrDefault(c.Id) >= allocatedHs[c.Id] * LedgerSecondsBeforeKill);
             }, Slow, Poll),
             "the ledger never accumulated: " + string.Join(", ", ledger.Select(kv => $"{kv.Key} {kv.Value:E2} hashes")));
+
+        Phase($"the ledger holds {LedgerSecondsBeforeKill} s of each contract's delivery");
 
         // From here every pool change and every pool write a simulated miner receives is counted.
         await using PoolSwitchCounter switches = PoolSwitchCounter.Start(farm.Sim);
@@ -116,6 +124,7 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
             }, Slow, Poll),
             "ctl-1 never had every rack at a published, applied generation: " + string.Join(", ", after.Select(kv => $"{kv.Key}={kv.Value}")) + pair.Output);
         Assert.Equal(generations.OrderBy(kv => kv.Key, StringComparer.Ordinal), after.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        Phase("ctl-1 republished the same generation to every rack, applied");
 
         // The new leader credits delivery on top of what the dead one stored.
         StoreSnapshot resumed = atKill;
@@ -126,6 +135,7 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
                 return sold.All(c => resumed.DeliveredHashes[c.Id] > atKill.DeliveredHashes[c.Id] + (allocatedHs[c.Id] * 5));
             }, Slow, Poll),
             "ctl-1 did not continue the ledger" + pair.Output);
+        Phase("ctl-1 continues the ledger");
 
         // Nothing moved: no miner changed pools, none was written to, contracts and allocation as they were.
         Assert.Empty(switches.Changes);
@@ -169,9 +179,10 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
     private static Dictionary<string, long?> RackGenerations(JsonNode fleet) =>
         fleet["racks"]!.AsArray().ToDictionary(r => r!["rack"]!.GetValue<string>(), r => r!["desiredGeneration"] is JsonValue d ? d.GetValue<long>() : (long?)null, StringComparer.Ordinal);
 
+    /// <summary>What the operator sold, as the API lists it (allocatedHs is left out: it follows the miners' measured hashrate from one reading to the next).</summary>
     private static string ContractsText(JsonNode contracts) =>
         string.Join("; ", contracts.AsArray().OrderBy(c => c!["id"]!.GetValue<string>(), StringComparer.Ordinal)
-            .Select(c => $"{c!["id"]} {c["status"]} target {c["targetHs"]} allocated {c["allocatedHs"]}"));
+            .Select(c => $"{c!["id"]} {c["status"]} target {c["targetHs"]}"));
 
     /// <summary>Per contract: hashes its pool account accepted minus what the ledger holds (the pool read after the store).</summary>
     private static Dictionary<string, double> Missing(StoreSnapshot store, IReadOnlyList<PoolAccountView> pools, IEnumerable<(string Id, string Url, string Worker, double Share)> contracts) =>
