@@ -93,7 +93,8 @@ internal static class SoakHarness
 
             Console.WriteLine($"soak: {miners:N0} miners in racks of {rackSize} ({(miners + rackSize - 1) / rackSize:N0} batches a cycle), a cycle every {cycleSeconds:0.#} s for {minutes:0.#} min ({cycles} cycles), controller on {storeKind}, mosquitto on port {broker.PortText}; {Environment.ProcessorCount} cores, load average {LoadAverage()} at start");
             int code = await MeasureAsync(ingest, broker, miners, cycles, cycleSeconds, rackSize);
-            await host.StopAsync();
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await host.StopAsync(stopping.Token);
             return code;
         }
         finally
@@ -124,8 +125,15 @@ internal static class SoakHarness
         var mark = new CpuMark(self.TotalProcessorTime, broker.CpuTime, Stopwatch.GetTimestamp());
         var total = Stopwatch.StartNew();
         TimeSpan limit = TimeSpan.FromSeconds((cycles * cycleSeconds) + 120);
-        while (!done && total.Elapsed < limit)
+        Stopwatch? drain = null;
+        while (total.Elapsed < limit)
         {
+            // After the last cycle: until every cycle is folded, or the drain time is up (readings lost).
+            if (done && (cycleLag.Count == cycleSent.Count || (drain ??= Stopwatch.StartNew()).Elapsed > Drain))
+            {
+                break;
+            }
+
             // Sampling the counter is the measurement (the lag's resolution), not synchronisation.
             await Task.Delay(5);
             while (lines.TryDequeue(out string? line))
@@ -144,6 +152,8 @@ internal static class SoakHarness
                         break;
                     case ["done"]:
                         done = true;
+                        drain = Stopwatch.StartNew();
+                        Console.WriteLine($"soak: the publisher is done ({sent:N0} readings sent); the controller has folded {ingest.Batches.Readings:N0}");
                         break;
                 }
             }
@@ -172,24 +182,22 @@ internal static class SoakHarness
             }
         }
 
-        // Whatever is still in flight after the last cycle.
-        var drain = Stopwatch.StartNew();
-        while (cycleLag.Count < cycleSent.Count && drain.Elapsed < Drain)
-        {
-            await Task.Delay(10);
-            long now = Stopwatch.GetTimestamp();
-            foreach ((int k, (long readings, _)) in cycleSent)
-            {
-                if (!cycleLag.ContainsKey(k) && ingest.Batches.Readings >= readings)
-                {
-                    cycleLag[k] = Stopwatch.GetElapsedTime(cycleStart[k], now);
-                }
-            }
-        }
-
         long finalFolded = ingest.Batches.Readings;
         long rejected = ingest.Batches.Rejected;
-        int fleetMiners = ingest.Fleet.Racks().Sum(r => r.Miners.Count);
+        rows.Add(Row(minute + 1, ingest, sent, finalFolded, cycleStart, cycleSent, cycleLag, firstStart ?? 0, self, broker, mark));
+        Console.WriteLine(rows[^1].Text.Replace("minute", "end   ", StringComparison.Ordinal));
+
+        // The fleet's own count, bounded: a controller that stopped folding must not hang the report.
+        int fleetMiners = -1;
+        try
+        {
+            fleetMiners = await Task.Run(() => ingest.Fleet.Racks().Sum(r => r.Miners.Count)).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            Console.WriteLine("soak: the fleet state did not answer within 30 s");
+        }
+
         var lags = cycleLag.Values.Order().ToList();
         var publishTimes = cycleSent.Select(kv => Stopwatch.GetElapsedTime(cycleStart[kv.Key], kv.Value.Ticks)).Order().ToList();
         Console.WriteLine($"soak: sent {sent:N0} readings in {batchesSent:N0} batches over {cycleSent.Count} cycles; the controller folded {finalFolded:N0}, rejected {rejected:N0}, lost {sent - finalFolded - rejected:N0}; its fleet holds {fleetMiners:N0} miners");
