@@ -55,26 +55,31 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
         await using ControllerPair pair = await ControllerPair.WriteAsync(farm);
         Phase("farm started (simulated miners, three agents, mosquitto, PostgreSQL)");
 
+        // Both started at once (their starts overlap on a slow machine); whichever takes the lock leads.
         pair.Start(0);
-        Assert.True(await Eventually.TrueAsync(async () => await pair.StatusAsync(0) == HttpStatusCode.OK, Slow, Poll), "ctl-0 never led" + pair.Output);
         pair.Start(1);
+        int lead = -1;
         Assert.True(
-            await Eventually.TrueAsync(async () => (await pair.ProblemAsync(1))?.Contains("the leader is ctl-0", StringComparison.Ordinal) == true, Slow, Poll),
-            "ctl-1 never answered as standby naming ctl-0" + pair.Output);
-        Phase("ctl-0 leads, ctl-1 waits as standby");
+            await Eventually.TrueAsync(async () => (lead = await pair.StatusAsync(0) == HttpStatusCode.OK ? 0 : await pair.StatusAsync(1) == HttpStatusCode.OK ? 1 : -1) >= 0, Slow, Poll),
+            "neither controller led" + pair.Output);
+        int standby = 1 - lead;
+        Assert.True(
+            await Eventually.TrueAsync(async () => (await pair.ProblemAsync(standby))?.Contains($"the leader is ctl-{lead}", StringComparison.Ordinal) == true, Slow, Poll),
+            $"ctl-{standby} never answered as standby naming ctl-{lead}" + pair.Output);
+        Phase($"ctl-{lead} leads, ctl-{standby} waits as standby");
 
-        // Sold and enforced through ctl-0's API, as farmctl would.
+        // Sold and enforced through the leader's API, as farmctl would.
         JsonNode? capacity = null;
         Assert.True(
-            await Eventually.TrueAsync(async () => (capacity = await pair.TryGetAsync(0, "/v1/capacity"))?["minersHealthy"]?.GetValue<int>() == farm.WritableMiners, Slow, Poll),
-            "ctl-0 never counted every miner healthy: " + capacity?.ToJsonString() + pair.Output);
+            await Eventually.TrueAsync(async () => (capacity = await pair.TryGetAsync(lead, "/v1/capacity"))?["minersHealthy"]?.GetValue<int>() == farm.WritableMiners, Slow, Poll),
+            $"ctl-{lead} never counted every miner healthy: " + capacity?.ToJsonString() + pair.Output);
         Phase("every miner healthy");
         double unitTh = capacity!["unitSizeHs"]!.GetValue<double>() / 1e12;
         long free = capacity["unitsFree"]!.GetValue<long>();
         (string Id, string Url, string Worker, double Share)[] sold = [("tk-a", "stratum+tcp://pool-tk-a.e2e:3333", "ann.tk", 0.3), ("tk-b", "stratum+tcp://pool-tk-b.e2e:3333", "ben.tk", 0.2)];
         foreach ((string id, string url, string worker, double share) in sold)
         {
-            using HttpResponseMessage created = await pair.Client(0).PostAsJsonAsync("/v1/contracts", new
+            using HttpResponseMessage created = await pair.Client(lead).PostAsJsonAsync("/v1/contracts", new
             {
                 id, customer = "cust-" + id, hashrate = $"{Math.Max(1, (long)(free * share)) * unitTh} TH/s", poolUrl = url, worker,
                 end = DateTimeOffset.UtcNow.AddDays(30), maintenancePerTerahashDay = 0.05m, electricityAtCost = true,
@@ -82,9 +87,9 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
             Assert.True(created.IsSuccessStatusCode, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
         }
 
-        Assert.True(await pair.RacksAppliedAsync(0, Slow), "ctl-0's allocation was never applied: " + (await pair.TryGetAsync(0, "/v1/fleet"))?["racks"]?.ToJsonString() + pair.Output);
+        Assert.True(await pair.RacksAppliedAsync(lead, Slow), $"ctl-{lead}'s allocation was never applied: " + (await pair.TryGetAsync(lead, "/v1/fleet"))?["racks"]?.ToJsonString() + pair.Output);
         Phase("two contracts sold and applied by every rack");
-        Dictionary<string, double> allocatedHs = (await pair.TryGetAsync(0, "/v1/contracts"))!.AsArray().ToDictionary(c => c!["id"]!.GetValue<string>(), c => c!["allocatedHs"]!.GetValue<double>());
+        Dictionary<string, double> allocatedHs = (await pair.TryGetAsync(lead, "/v1/contracts"))!.AsArray().ToDictionary(c => c!["id"]!.GetValue<string>(), c => c!["allocatedHs"]!.GetValue<double>());
         Assert.All(sold, c => Assert.True(allocatedHs.GetValueOrDefault(c.Id) > 0, $"{c.Id} has nothing allocated"));
 
         // Enough delivery in each contract's open hour that losing it would show beside what a takeover may lose.
@@ -102,29 +107,29 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
         // From here every pool change and every pool write a simulated miner receives is counted.
         await using PoolSwitchCounter switches = PoolSwitchCounter.Start(farm.Sim);
         long writesBefore = PoolWrites(farm);
-        Dictionary<string, long?> generations = RackGenerations((await pair.TryGetAsync(0, "/v1/fleet"))!);
-        string contractsBefore = ContractsText((await pair.TryGetAsync(0, "/v1/contracts"))!);
+        Dictionary<string, long?> generations = RackGenerations((await pair.TryGetAsync(lead, "/v1/fleet"))!);
+        string contractsBefore = ContractsText((await pair.TryGetAsync(lead, "/v1/contracts"))!);
         Dictionary<string, double> missingBefore = Missing(await ReadStoreAsync(connection), farm.Sim.PoolView(), sold);
 
         var clock = Stopwatch.StartNew();
-        pair.Kill(0);
+        pair.Kill(lead);
         StoreSnapshot atKill = await ReadStoreAsync(connection);
-        Assert.True(await Eventually.TrueAsync(async () => await pair.StatusAsync(1) == HttpStatusCode.OK, Failover, TimeSpan.FromMilliseconds(100)), $"ctl-1 did not lead within {Failover}" + pair.Output);
+        Assert.True(await Eventually.TrueAsync(async () => await pair.StatusAsync(standby) == HttpStatusCode.OK, Failover, TimeSpan.FromMilliseconds(100)), $"ctl-{standby} did not lead within {Failover}" + pair.Output);
         TimeSpan takeover = clock.Elapsed;
-        output.WriteLine($"ctl-0 SIGKILLed; ctl-1 answered as leader after {takeover.TotalSeconds:F2} s");
+        output.WriteLine($"ctl-{lead} SIGKILLed; ctl-{standby} answered as leader after {takeover.TotalSeconds:F2} s");
 
         // The new leader republishes the same generation to each rack and the agents report it applied.
         Dictionary<string, long?> after = [];
         Assert.True(
             await Eventually.TrueAsync(async () =>
             {
-                JsonNode? fleet = await pair.TryGetAsync(1, "/v1/fleet");
+                JsonNode? fleet = await pair.TryGetAsync(standby, "/v1/fleet");
                 after = fleet is null ? [] : RackGenerations(fleet);
-                return after.Count == EndToEndFarm.Racks && after.All(r => r.Value is not null) && await pair.RacksAppliedAsync(1, TimeSpan.Zero);
+                return after.Count == EndToEndFarm.Racks && after.All(r => r.Value is not null) && await pair.RacksAppliedAsync(standby, TimeSpan.Zero);
             }, Slow, Poll),
-            "ctl-1 never had every rack at a published, applied generation: " + string.Join(", ", after.Select(kv => $"{kv.Key}={kv.Value}")) + pair.Output);
+            $"ctl-{standby} never had every rack at a published, applied generation: " + string.Join(", ", after.Select(kv => $"{kv.Key}={kv.Value}")) + pair.Output);
         Assert.Equal(generations.OrderBy(kv => kv.Key, StringComparer.Ordinal), after.OrderBy(kv => kv.Key, StringComparer.Ordinal));
-        Phase("ctl-1 republished the same generation to every rack, applied");
+        Phase($"ctl-{standby} republished the same generation to every rack, applied");
 
         // The new leader credits delivery on top of what the dead one stored.
         StoreSnapshot resumed = atKill;
@@ -134,17 +139,17 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
                 resumed = await ReadStoreAsync(connection);
                 return sold.All(c => resumed.DeliveredHashes[c.Id] > atKill.DeliveredHashes[c.Id] + (allocatedHs[c.Id] * 5));
             }, Slow, Poll),
-            "ctl-1 did not continue the ledger" + pair.Output);
-        Phase("ctl-1 continues the ledger");
+            $"ctl-{standby} did not continue the ledger" + pair.Output);
+        Phase($"ctl-{standby} continues the ledger");
 
         // Nothing moved: no miner changed pools, none was written to, contracts and allocation as they were.
         Assert.Empty(switches.Changes);
         Assert.Equal(writesBefore, PoolWrites(farm));
-        Assert.Equal(contractsBefore, ContractsText((await pair.TryGetAsync(1, "/v1/contracts"))!));
+        Assert.Equal(contractsBefore, ContractsText((await pair.TryGetAsync(standby, "/v1/contracts"))!));
         Assert.Equal(atKill.AllocationVersion, resumed.AllocationVersion);
         Assert.Equal(atKill.Shares, resumed.Shares);
         Assert.Equal(atKill.Contracts, resumed.Contracts);
-        Assert.Equal(generations.OrderBy(kv => kv.Key, StringComparer.Ordinal), RackGenerations((await pair.TryGetAsync(1, "/v1/fleet"))!).OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        Assert.Equal(generations.OrderBy(kv => kv.Key, StringComparer.Ordinal), RackGenerations((await pair.TryGetAsync(standby, "/v1/fleet"))!).OrderBy(kv => kv.Key, StringComparer.Ordinal));
 
         // Ledger hours: every closed row as it was, every open hour still there (open or closed) with no less delivery,
         // each hour of a contract once and none skipped.
