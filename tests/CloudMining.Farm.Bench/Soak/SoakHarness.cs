@@ -13,7 +13,7 @@ using Microsoft.Extensions.Hosting;
 namespace CloudMining.Farm.Bench.Soak;
 
 /// <summary>
-/// <c>soak [--miners N] [--minutes M] [--store postgres|sqlite] [--rack-size K] [--cycle-s S]</c> (issue 15's soak):
+/// <c>soak [--miners N] [--minutes M] [--store postgres|sqlite] [--rack-size K] [--cycle-s S] [--drain-s D]</c> (issue 15's soak):
 /// synthetic telemetry of N miners, one rack batch per K miners every S seconds, through a private mosquitto into the
 /// real controller (<see cref="ControllerHost"/>: ingest, engine, store on a private PostgreSQL started like the tests'
 /// fixture) in this process; the agents are a child process (<see cref="SoakPublisher"/>), so the memory measured is
@@ -23,8 +23,6 @@ namespace CloudMining.Farm.Bench.Soak;
 /// </summary>
 internal static class SoakHarness
 {
-    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(60);
-
     public static async Task<int> RunAsync(string[] args)
     {
         int miners = 100_000;
@@ -32,6 +30,7 @@ internal static class SoakHarness
         string storeKind = "postgres";
         int rackSize = 40;
         double cycleSeconds = 10;
+        double drainSeconds = 60;
         for (int i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -41,6 +40,7 @@ internal static class SoakHarness
                 case "--store": storeKind = args[i + 1]; break;
                 case "--rack-size": rackSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--cycle-s": cycleSeconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--drain-s": drainSeconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
             }
         }
 
@@ -92,7 +92,7 @@ internal static class SoakHarness
             await ingest.Subscribed;
 
             Console.WriteLine($"soak: {miners:N0} miners in racks of {rackSize} ({(miners + rackSize - 1) / rackSize:N0} batches a cycle), a cycle every {cycleSeconds:0.#} s for {minutes:0.#} min ({cycles} cycles), controller on {storeKind}, mosquitto on port {broker.PortText}; {Environment.ProcessorCount} cores, load average {LoadAverage()} at start");
-            int code = await MeasureAsync(ingest, broker, miners, cycles, cycleSeconds, rackSize);
+            int code = await MeasureAsync(ingest, broker, miners, cycles, cycleSeconds, rackSize, TimeSpan.FromSeconds(drainSeconds));
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await host.StopAsync(stopping.Token);
             return code;
@@ -108,7 +108,7 @@ internal static class SoakHarness
         }
     }
 
-    private static async Task<int> MeasureAsync(IngestService ingest, BenchBroker broker, int miners, int cycles, double cycleSeconds, int rackSize)
+    private static async Task<int> MeasureAsync(IngestService ingest, BenchBroker broker, int miners, int cycles, double cycleSeconds, int rackSize, TimeSpan drainTime)
     {
         var lines = new ConcurrentQueue<string>();
         using Process publisher = StartPublisher(broker.Port, miners, cycles, cycleSeconds, rackSize, lines);
@@ -124,12 +124,12 @@ internal static class SoakHarness
         using Process self = Process.GetCurrentProcess();
         var mark = new CpuMark(self.TotalProcessorTime, broker.CpuTime, Stopwatch.GetTimestamp());
         var total = Stopwatch.StartNew();
-        TimeSpan limit = TimeSpan.FromSeconds((cycles * cycleSeconds) + 120);
+        TimeSpan limit = TimeSpan.FromSeconds(cycles * cycleSeconds) + drainTime + TimeSpan.FromSeconds(60);
         Stopwatch? drain = null;
         while (total.Elapsed < limit)
         {
             // After the last cycle: until every cycle is folded, or the drain time is up (readings lost).
-            if (done && (cycleLag.Count == cycleSent.Count || (drain ??= Stopwatch.StartNew()).Elapsed > Drain))
+            if (done && (cycleLag.Count == cycleSent.Count || (drain ??= Stopwatch.StartNew()).Elapsed > drainTime))
             {
                 break;
             }
@@ -200,7 +200,7 @@ internal static class SoakHarness
 
         var lags = cycleLag.Values.Order().ToList();
         var publishTimes = cycleSent.Select(kv => Stopwatch.GetElapsedTime(cycleStart[kv.Key], kv.Value.Ticks)).Order().ToList();
-        Console.WriteLine($"soak: sent {sent:N0} readings in {batchesSent:N0} batches over {cycleSent.Count} cycles; the controller folded {finalFolded:N0}, rejected {rejected:N0}, lost {sent - finalFolded - rejected:N0}; its fleet holds {fleetMiners:N0} miners");
+        Console.WriteLine($"soak: sent {sent:N0} readings in {batchesSent:N0} batches over {cycleSent.Count} cycles; the controller folded {finalFolded:N0}, rejected {rejected:N0}, not folded {drainTime.TotalSeconds:0} s after the last cycle {sent - finalFolded - rejected:N0}; its fleet holds {fleetMiners:N0} miners");
         if (lags.Count > 0)
         {
             Console.WriteLine($"soak: cycle lag (publish start to last reading folded) over {lags.Count} cycles: median {Seconds(lags[lags.Count / 2])}, p95 {Seconds(lags[Math.Min(lags.Count - 1, (int)(lags.Count * 0.95))])}, max {Seconds(lags[^1])}; publishing a cycle took median {Seconds(publishTimes[publishTimes.Count / 2])}, max {Seconds(publishTimes[^1])}");
