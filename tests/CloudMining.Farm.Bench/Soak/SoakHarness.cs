@@ -160,8 +160,15 @@ internal static class SoakHarness
 
             if (publisher.HasExited && !done)
             {
-                await Console.Error.WriteLineAsync($"soak: the publisher exited {publisher.ExitCode} before it was done.");
-                return 1;
+                // Its last lines may still be on their way through the redirected output: WaitForExit flushes them.
+                await publisher.WaitForExitAsync();
+                if (!lines.Contains("done"))
+                {
+                    await Console.Error.WriteLineAsync($"soak: the publisher exited {publisher.ExitCode} before it was done.");
+                    return 1;
+                }
+
+                continue;
             }
 
             long folded = ingest.Batches.Readings;
