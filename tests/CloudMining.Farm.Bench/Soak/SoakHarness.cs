@@ -222,10 +222,21 @@ internal static class SoakHarness
         }
 
         Console.WriteLine($"soak: load average at the end {LoadAverage()}");
-        bool complete = sent == finalFolded && rejected == 0 && fleetMiners == miners && cycleSent.Count == cycles;
+        var problems = new List<string>();
+        if (sent != finalFolded || rejected != 0 || cycleSent.Count != cycles)
+        {
+            problems.Add($"{sent - finalFolded:N0} of {sent:N0} readings not folded, {rejected:N0} rejected, {cycleSent.Count} of {cycles} cycles published");
+        }
+
+        if (fleetMiners != miners)
+        {
+            problems.Add(fleetMiners < 0 ? "the fleet state did not answer (FleetState.Racks)" : $"the fleet holds {fleetMiners:N0} miners, not {miners:N0}");
+        }
+
+        bool complete = problems.Count == 0;
         if (!complete)
         {
-            await Console.Error.WriteLineAsync("soak: not every reading was folded (or cycles are missing): see the lines above.");
+            await Console.Error.WriteLineAsync("soak: " + string.Join("; ", problems));
         }
 
         await publisher.WaitForExitAsync();
