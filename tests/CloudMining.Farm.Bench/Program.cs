@@ -47,6 +47,18 @@ internal static class Program
             return await AgentProcess.AgentProcessBenchmark.RunAsync(args[1..]);
         }
 
+        // Issue 15's soak: synthetic rack batches of N miners through mosquitto into the real controller on PostgreSQL.
+        if (args is ["soak", ..])
+        {
+            return await Soak.SoakHarness.RunAsync(args[1..]);
+        }
+
+        // The soak's synthetic agents, started by `soak` as a process of their own.
+        if (args is ["soak-publish", ..])
+        {
+            return await Soak.SoakPublisher.RunAsync(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
