@@ -78,24 +78,42 @@ public sealed class FleetState
     /// <summary>Every rack heard of (through its agent or its miners), with totals.</summary>
     public IReadOnlyList<RackLiveState> Racks()
     {
-        var keys = new HashSet<(string, string)>(_agents.Keys);
-        foreach ((string site, string rack, _) in _miners.Keys)
+        // One pass over the miners (the dictionary's enumerator takes no lock and copies nothing), grouped by rack:
+        // linear in the fleet, where a scan of every miner per rack was quadratic (2,500 racks x 100,000 miners).
+        var byRack = new Dictionary<(string Site, string Rack), List<MinerLiveState>>();
+        foreach (KeyValuePair<(string Site, string Rack, string Miner), MinerLiveState> entry in _miners)
         {
-            keys.Add((site, rack));
+            (string Site, string Rack) key = (entry.Key.Site, entry.Key.Rack);
+            if (!byRack.TryGetValue(key, out List<MinerLiveState>? list))
+            {
+                list = [];
+                byRack.Add(key, list);
+            }
+
+            list.Add(entry.Value);
         }
 
-        return [.. keys.Order().Select(k =>
+        foreach ((string Site, string Rack) key in _agents.Keys)
         {
-            _agents.TryGetValue(k, out AgentPresence? agent);
-            MinerLiveState[] rackMiners = [.. _miners.Values.Where(m => m.Site == k.Item1 && m.Rack == k.Item2).OrderBy(m => m.MinerId, StringComparer.Ordinal)];
-            return new RackLiveState(k.Item1, k.Item2, agent?.Status.State, agent?.Status.MinersConfigured, rackMiners)
+            byRack.TryAdd(key, []);
+        }
+
+        var racks = new List<RackLiveState>(byRack.Count);
+        foreach (KeyValuePair<(string Site, string Rack), List<MinerLiveState>> rack in byRack.OrderBy(r => r.Key))
+        {
+            _agents.TryGetValue(rack.Key, out AgentPresence? agent);
+            MinerLiveState[] rackMiners = [.. rack.Value];
+            Array.Sort(rackMiners, static (a, b) => string.CompareOrdinal(a.MinerId, b.MinerId));
+            racks.Add(new RackLiveState(rack.Key.Site, rack.Key.Rack, agent?.Status.State, agent?.Status.MinersConfigured, rackMiners)
             {
                 AgentStateSince = agent?.Since,
                 ReportingSince = agent?.ReportingSince,
                 Capabilities = agent?.Capabilities,
                 AgentVersion = agent?.AgentVersion,
-            };
-        })];
+            });
+        }
+
+        return racks;
     }
 
     private static MinerLiveState FromTelemetry(MinerTelemetryPayload t, MinerLiveState? old, DateTimeOffset now) => new()
@@ -131,6 +149,7 @@ public sealed class FleetState
         MaxChipTempC = e.MaxChipTempC,
         PowerW = e.PowerW,
         State = old?.State,
+        Serial = old?.Serial,
         TelemetryAt = b.Timestamp,
         ReceivedAt = now,
         Pools = e.Pools,

@@ -77,7 +77,7 @@ internal static class SoakPublisher
             {
                 int rack = r;
                 MinerTelemetryPayload[] rackReadings = [.. templates[r].Select(t => SoakReadings.Advance(t, cycle, now))];
-                foreach (TelemetryBatchPayload batch in TelemetryBatchPayload.From(rackReadings, site, RackId(r), "agent-" + site + "-" + RackId(r), () => ++seq[rack], now))
+                foreach (TelemetryBatchPayload batch in TelemetryBatchPayload.From(rackReadings, site, RackId(r), "agent-" + site + "-" + RackId(r), now).Select(b => b with { Seq = ++seq[rack] }))
                 {
                     pending.Enqueue(client.PublishAsync(new MqttApplicationMessage
                     {
