@@ -75,26 +75,6 @@ public sealed partial class TelemetryPublisher
             _lastSerials[miner.MinerId] = serial;
         }
 
-        if (previous == state)
-        {
-            // Same state again: a new serial (the machine at this id was swapped) or the periodic refresh, so a
-            // controller that restarted learns state and serial; no alarm, the state did not change.
-            batch.Add(new AgentOutgoingMessage(FarmTopics.MinerState(_options.Site, _options.RackId, miner.MinerId), new MinerStatePayload
-            {
-                Publisher = _link.PublisherId,
-                Seq = 0,
-                Timestamp = now,
-                Site = _options.Site,
-                Rack = _options.RackId,
-                MinerId = miner.MinerId,
-                State = state,
-                PreviousState = previous,
-                Reason = Reason(miner),
-                Serial = serial,
-            }, MqttQualityOfServiceLevel.AtLeastOnce));
-            return;
-        }
-
         var change = new MinerStatePayload
         {
             Publisher = _link.PublisherId,
@@ -109,6 +89,12 @@ public sealed partial class TelemetryPublisher
             Serial = serial,
         };
         batch.Add(new AgentOutgoingMessage(FarmTopics.MinerState(_options.Site, _options.RackId, miner.MinerId), change, MqttQualityOfServiceLevel.AtLeastOnce));
+        if (previous == state)
+        {
+            // Same state again: a new serial (the machine at this id was swapped) or the periodic refresh, so a
+            // controller that restarted learns state and serial; no alarm, the state did not change.
+            return;
+        }
 
         string events = FarmTopics.Events(_options.Site, _options.RackId);
         if (state == MinerState.Unreachable)

@@ -259,31 +259,9 @@ public sealed class StandbyTakeoverFarmTests(PostgreSqlFixture fixture, ITestOut
         public void Kill(int i) => MosquittoBroker.Signal(_processes[i]!.Id, "KILL");
 
         /// <summary>GET /v1/contracts on instance <paramref name="i"/>: 200 from the leader, 503 from the standby, 0 when it does not answer.</summary>
-        public async Task<HttpStatusCode> StatusAsync(int i)
-        {
-            try
-            {
-                using HttpResponseMessage response = await Client(i).GetAsync(new Uri("/v1/contracts", UriKind.Relative));
-                return response.StatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-            {
-                return 0;
-            }
-        }
+        public Task<HttpStatusCode> StatusAsync(int i) => ControllerInstanceProbe.StatusAsync(() => Client(i));
 
-        public async Task<string?> ProblemAsync(int i)
-        {
-            try
-            {
-                using HttpResponseMessage response = await Client(i).GetAsync(new Uri("/v1/contracts", UriKind.Relative));
-                return response.IsSuccessStatusCode ? null : await response.Content.ReadAsStringAsync();
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-            {
-                return null;
-            }
-        }
+        public Task<string?> ProblemAsync(int i) => ControllerInstanceProbe.ProblemAsync(() => Client(i));
 
         /// <summary>The JSON instance <paramref name="i"/> answers on <paramref name="path"/>, or null (not leading, not answering).</summary>
         public async Task<JsonNode?> TryGetAsync(int i, string path)
