@@ -75,7 +75,9 @@ public static class CurtailmentTable
 
         console.MarkupLine(plan.Enforced
             ? "Enforced through the agents."
-            : "[yellow]Not enforced yet[/]: this version plans and records; sleep, resume and power targets through the agents come next.");
+            : plan.Recorded
+                ? "[yellow]Not enforced yet[/]: sent to the agents through desired state; not every miner has confirmed it (read back and measured power)."
+                : "[yellow]Not enforced[/]: a dry run sends nothing to the agents; `farmctl curtail apply` enforces a plan.");
     }
 
     public static void RenderEnd(IAnsiConsole console, CurtailmentPlanView plan)
@@ -95,7 +97,7 @@ public static class CurtailmentTable
             console.Write(table);
         }
 
-        console.MarkupLine(plan.Enforced ? "Restore sent to the agents." : "[yellow]Not enforced yet[/]: the restore is planned, not sent to the agents.");
+        console.MarkupLine(plan.Enforced ? "Restore sent to the agents." : "[yellow]Not enforced yet[/]: the restore is planned; not every miner has confirmed it.");
     }
 
     private static string Kw(double watts) => (watts / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " kW";

@@ -103,7 +103,7 @@ public sealed class FarmctlCurtailTests : IAsyncLifetime, IDisposable
         (int code, string output, string error) = await Farmctl("curtail", "plan", "--price", "120", "--strike", "80");
         Assert.True(code == 0, error);
         Assert.Contains("Dry run (nothing changed): price 120/MWh above the strike 80/MWh: the house stops mining at a loss.", output, StringComparison.Ordinal);
-        Assert.Contains("Not enforced yet", output, StringComparison.Ordinal);
+        Assert.Contains("a dry run sends nothing to the agents", output, StringComparison.Ordinal);
         Assert.Matches($@"│ {_worst}\s+│ r\d\s+│ sleep\s+│ house\s+│ 40\.0\s+│ 3\.8 kW\s+│ house \(unsold\) hashrate; 40\.0 J/TH, least efficient first; sleep: the whole house stops", output);
 
         (code, output, _) = await Farmctl("curtail", "plan", "--price", "120", "--strike", "80", "--json");
