@@ -79,7 +79,7 @@ public sealed partial class CurtailmentApplier
                     await ApplyMinerAsync(state, health.GetValueOrDefault(t.MinerId), cycleStartedAt, ct);
                 }
 #pragma warning disable CA1031 // one miner's unexpected fault must not stop the agent
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
 #pragma warning restore CA1031
                 {
                     LogUnexpected(_logger, e, t.MinerId);

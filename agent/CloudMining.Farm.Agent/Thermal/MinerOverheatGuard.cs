@@ -103,7 +103,7 @@ public sealed partial class MinerOverheatGuard
         {
             await _power.PowerOffAsync(minerId, reason, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             if (_reported.Add(minerId))
             {
@@ -140,7 +140,7 @@ public sealed partial class MinerOverheatGuard
                     await _power.PowerOnAsync(minerId, $"over-temperature cool-down of {_thermal.OverTemperatureCoolDown} elapsed", cancellationToken);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 LogRestoreFailed(_logger, e, minerId);
                 continue;

@@ -231,7 +231,7 @@ public sealed partial class MinerWatchdog : IDisposable
         {
             await _power.PowerCycleAsync(m.MinerId, "watchdog: " + reason, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _events.Raise(RackEvent.Critical("watchdog", "power-cycle-failed", m.MinerId, $"the relay could not cycle it: {e.Message}"));
         }

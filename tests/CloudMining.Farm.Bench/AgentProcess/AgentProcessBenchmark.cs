@@ -17,7 +17,7 @@ namespace CloudMining.Farm.Bench.AgentProcess;
 /// </summary>
 internal static class AgentProcessBenchmark
 {
-    private const string Usage = "usage: agent-process [--miners N] [--cycles C] [--warmup W (2)] [--interval SECONDS] [--concurrency K] [--timeout SECONDS] [--qos 0|1] [--base 127.3.0.1] [--firmware a,b,...] [--agent-dll PATH] [--keep]";
+    private const string Usage = "usage: agent-process [--miners N] [--cycles C] [--warmup W (2)] [--interval SECONDS] [--concurrency K] [--timeout SECONDS] [--qos 0|1] [--base 127.3.0.1] [--firmware a,b,...] [--agent-dll PATH] [--batch] [--keep]";
     private const string Site = "bench";
     private const string Rack = "BENCH";
 
@@ -27,7 +27,7 @@ internal static class AgentProcessBenchmark
         double interval = 10, timeout = 3;
         string baseAddress = "127.3.0.1", firmware = "antminer,braiins-os,whatsminer,avalon,luxos,vnish";
         string? agentDll = null;
-        bool keep = false;
+        bool keep = false, batch = false;
         for (int i = 0; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : string.Empty;
@@ -44,6 +44,7 @@ internal static class AgentProcessBenchmark
                 case "--firmware": firmware = value; i++; break;
                 case "--agent-dll": agentDll = Path.GetFullPath(value); i++; break;
                 case "--keep": keep = true; break;
+                case "--batch": batch = true; break;
                 default:
                     await Console.Error.WriteLineAsync($"agent-process: unknown option '{args[i]}'. {Usage}");
                     return 2;
@@ -64,7 +65,7 @@ internal static class AgentProcessBenchmark
         }
 
         ulong? fdLimit = ProcessLimits.RaiseOpenFiles();
-        Console.WriteLine($"agent-process: {miners} miners ({firmware}), {warmup} warm-up + {cycles} measured cycles every {interval} s, concurrency {concurrency}, timeout {timeout} s, telemetry QoS {qos}; agent {agentDll}; open-files limit {fdLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}; {Environment.ProcessorCount} cores; load {LoadAverage()}");
+        Console.WriteLine($"agent-process: {miners} miners ({firmware}), {warmup} warm-up + {cycles} measured cycles every {interval} s, concurrency {concurrency}, timeout {timeout} s, telemetry QoS {qos}{(batch ? ", one farm.v1.telemetry-batch per rack per cycle (readings counted by rows)" : ", per-miner telemetry")}; agent {agentDll}; open-files limit {fdLimit?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}; {Environment.ProcessorCount} cores; load {LoadAverage()}");
 
         string work = Directory.CreateTempSubdirectory("farm-bench-agent-").FullName;
         string state = Path.Combine(work, "agent");
@@ -72,7 +73,7 @@ internal static class AgentProcessBenchmark
         string manifest = Path.Combine(work, "manifest.json");
         Process? agent = null;
         await using BenchBroker broker = await BenchBroker.StartAsync();
-        await using TelemetryCounter counter = await TelemetryCounter.StartAsync(broker.Port, $"farm/v1/{Site}/{Rack}/#", $"farm/v1/{Site}/{Rack}/bench-probe");
+        await using TelemetryCounter counter = await TelemetryCounter.StartAsync(broker.Port, $"farm/v1/{Site}/{Rack}/#", $"farm/v1/{Site}/{Rack}/bench-probe", batch);
         using Process sim = PollBenchmark.StartSimulator(miners, baseAddress, firmware, manifest, Path.Combine(work, "farm-sim.log"));
         try
         {
@@ -81,7 +82,7 @@ internal static class AgentProcessBenchmark
             Console.WriteLine($"farm-sim (pid {sim.Id}) up with {configured.Count} miners after {started.Elapsed.TotalSeconds:F1} s; mosquitto on 127.0.0.1:{broker.Port}");
 
             string config = Path.Combine(work, "agent.json");
-            await File.WriteAllTextAsync(config, AgentConfig(configured, broker.Port, state, interval, concurrency, timeout, qos));
+            await File.WriteAllTextAsync(config, AgentConfig(configured, broker.Port, state, interval, concurrency, timeout, qos, batch));
             string agentLog = Path.Combine(work, "farm-agent.log");
             agent = StartAgent(agentDll, config, agentLog);
             var agentClock = Stopwatch.StartNew();
@@ -183,7 +184,7 @@ internal static class AgentProcessBenchmark
     }
 
     /// <summary>The same config format every agent version reads (docs/agent.md): the rack, the miners, the broker; no hardware.</summary>
-    private static string AgentConfig(List<MinerOptions> miners, int port, string state, double interval, int concurrency, double timeout, int qos)
+    private static string AgentConfig(List<MinerOptions> miners, int port, string state, double interval, int concurrency, double timeout, int qos, bool batch)
     {
         var list = new JsonArray();
         foreach (MinerOptions m in miners)
@@ -207,6 +208,12 @@ internal static class AgentProcessBenchmark
                 ["Miners"] = list,
             },
         };
+        if (batch)
+        {
+            // Only when asked: an agent from before the batch (--agent-dll) does not know the section.
+            root["Agent"]!["Telemetry"] = new JsonObject { ["Batch"] = true };
+        }
+
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -50,6 +50,29 @@ internal sealed class BraiinsGrpcServer : IAsyncDisposable
             }
         });
         WebApplication app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            // A hung miner (the "hang" fault) accepts the connection and never answers, on this port as on 4028.
+            SimulatedMiner? miner = registry.Find(context.Connection.LocalIpAddress, context.Connection.LocalPort);
+            if (miner?.NetworkFault?.Kind == Faults.FaultKind.Hang)
+            {
+                using var hang = CancellationTokenSource.CreateLinkedTokenSource(miner.HangReleased, context.RequestAborted);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, hang.Token);
+                }
+                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                    // The hang was released: the call goes on.
+                }
+            }
+
+            await next(context);
+        });
         app.MapGrpcService<AuthenticationApi>();
         app.MapGrpcService<ActionsApi>();
         app.MapGrpcService<PoolApi>();

@@ -285,6 +285,13 @@ public sealed class BraiinsGrpcChannel : WriteChannel
 
             return ChannelResult.Failed(op, Name, sent, [], Map(target, step, e, secrets));
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // With ThrowOperationCanceledOnCancellation, Grpc.Net.Client reports a passed deadline as a cancellation, not
+            // as DEADLINE_EXCEEDED. Only our caller's token means "stop": a miner that does not answer in time is a
+            // timeout of this miner, never a cancellation that would take the agent's service down with it.
+            return ChannelResult.Failed(op, Name, sent, [], Map(target, step, new RpcException(new Status(StatusCode.DeadlineExceeded, "no answer before the deadline")), secrets));
+        }
     }
 
     private async Task<string> LoginAsync(CallInvoker invoker, MinerCredential login, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.MinerApi;
 using CloudMining.Farm.Shared.Units;
 using CloudMining.Farm.Simulator;
+using CloudMining.Farm.Simulator.Faults;
 using CloudMining.Farm.Tests.Infrastructure;
 using CloudMining.Farm.Tests.Simulator;
 using Xunit;
@@ -219,5 +220,33 @@ public sealed class BraiinsGrpcChannelTests
         ChannelProbe off = await channel.ProbeAsync(Target(m, string.Empty), CancellationToken.None);
         Assert.Equal(ChannelProbeStatus.Unreachable, off.Status);
         Assert.Contains("50051", off.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_miner_that_does_not_answer_before_the_deadline_is_a_timeout_result_not_a_cancellation()
+    {
+        await using SimulatedFarm farm = await BosAsync();
+        SimulatedMiner m = farm.Miners[0];
+        MinerWriter writer = MinerWriter.Create(new MinerApiClient(new MinerApiClientOptions()), TimeSpan.FromMilliseconds(300));
+
+        m.InjectFault(MinerFault.Hang());
+        ChannelResult hung = await writer.SetPoolsAsync(Target(m, Password), [new PoolEntry(Customer, "cust.w1", "pool-pw")], CancellationToken.None);
+
+        Assert.False(hung.Succeeded);
+        Assert.Equal(ChannelErrorKind.Timeout, hung.Error!.Kind);
+        Assert.Contains("no answer from the gRPC API", hung.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pool-pw", hung.Error.ToString(), StringComparison.Ordinal);
+        Assert.False(m.HasPoolPassword(Customer, "cust.w1", "pool-pw"));
+
+        // Our own token still means stop: a cancelled caller gets a cancellation, not a miner error.
+        using var stop = new CancellationTokenSource();
+        Task<ChannelResult> stopped = writer.SetPoolsAsync(Target(m, Password), [new PoolEntry(Customer, "cust.w1", "pool-pw")], stop.Token);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
+
+        m.ClearFaults();
+        ChannelResult answered = await writer.SetPoolsAsync(Target(m, Password), [new PoolEntry(Customer, "cust.w1", "pool-pw")], CancellationToken.None);
+        Assert.True(answered.Succeeded, answered.Error?.ToString());
+        Assert.True(m.HasPoolPassword(Customer, "cust.w1", "pool-pw"));
     }
 }
