@@ -36,4 +36,21 @@ public sealed record ProofHourView(
     public double? PoolTerahashHoursFullHour => PoolTerahashHours is not { } p ? null
         : !PoolPartial ? p
         : PoolCoverage is double c && c > 0 ? p / c : null;
+
+    /// <summary>
+    /// How many of <paramref name="hours"/> the pool watch covered, e.g. "20.5 of 24 h watched", or null when it covered
+    /// them all: a total of the pool's figures reads low by the hours it did not watch.
+    /// </summary>
+    public static string? PoolWatchedNote(IReadOnlyCollection<ProofHourView> hours)
+    {
+        ArgumentNullException.ThrowIfNull(hours);
+        if (hours.Count == 0 || !hours.Any(h => h.PoolTerahashHours is not null))
+        {
+            return null;
+        }
+
+        double watched = hours.Sum(h => h.PoolTerahashHours is null ? 0 : h.PoolCoverage is { } c ? (h.PoolPartial ? c : 1) : 1);
+        return watched >= hours.Count - 1e-9 ? null
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{watched:0.0} of {hours.Count} h watched");
+    }
 }

@@ -33,6 +33,12 @@ public static class ProofPage
         Fact(b, "sum-target-thh", "Target TH·h", Html.Thh(target));
         Fact(b, "sum-delivered-thh", "Delivered TH·h (ours)", Html.Thh(delivered));
         Fact(b, "sum-pool-thh", "Delivered TH·h (pool)", Html.Thh(pool));
+        if (ProofHourView.PoolWatchedNote(proof.Hours) is { } watched)
+        {
+            // The pool total counts only the watched part: say so beside it rather than let it read as a shortfall.
+            Fact(b, "sum-pool-watched", "Pool watch", watched);
+        }
+
         Fact(b, "sum-shortfall-thh", "Shortfall TH·h", Html.Thh(proof.Hours.Sum(h => h.ShortfallTerahashHours)));
         b.Append("</div>");
 
@@ -73,7 +79,8 @@ public static class ProofPage
             {
                 b.Append("<tr class=\"settlement\"><td>").Append(Html.Time(s.PeriodStart)).Append(" – ").Append(Html.Time(s.PeriodEnd))
                     .Append("</td><td>").Append(Html.Thh(s.TargetTerahashHours)).Append("</td><td>").Append(Html.Thh(s.DeliveredTerahashHours))
-                    .Append("</td><td>").Append(Html.Thh(s.PoolTerahashHours)).Append("</td><td>").Append(Html.Thh(s.ShortfallTerahashHours))
+                    .Append("</td><td").Append(s.PoolPartial ? " class=\"partial\"" : string.Empty).Append('>').Append(Html.Thh(s.PoolTerahashHours))
+                    .Append(s.PoolWatchedNote is { } periodWatched ? $" ({Html.E(periodWatched)})" : string.Empty).Append("</td><td>").Append(Html.Thh(s.ShortfallTerahashHours))
                     .Append("</td><td>").Append(Html.Thh(s.ToleratedTerahashHours)).Append("</td><td>").Append(Html.E(s.MakeGood)).Append(' ').Append(Html.Thh(s.MakeGoodTerahashHours))
                     .Append("</td><td>").Append(Html.Num(s.ExtraHours, "F2")).Append("</td><td>").Append(Html.Money(s.Credit))
                     .Append("</td><td>").Append(Html.Num(s.EnergyKilowattHours, "F2")).Append("</td><td>").Append(Html.Money(s.MaintenanceFee))

@@ -75,6 +75,7 @@ public sealed class PlatformPublisher
                 MaintenanceFee = s.MaintenanceFee,
                 ElectricityCost = s.ElectricityCost,
                 PoolThh = s.PoolTerahashHours,
+                PoolObservedHours = s.PoolObservedHours,
                 ClosedAt = s.ClosedAt,
             };
             _finalPublished.Remove(s.ContractId);

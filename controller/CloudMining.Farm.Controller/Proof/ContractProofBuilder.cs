@@ -51,7 +51,8 @@ public static class ContractProofBuilder
             s.MaintenanceFee,
             s.ElectricityCost,
             s.PoolTerahashHours,
-            s.ClosedAt);
+            s.ClosedAt,
+            s.PoolObservedHours);
     }
 
     private static ProofHourView Hour(LedgerEntry row, Dictionary<DateTimeOffset, (double Thh, double Seconds)> pool, ILookup<DateTimeOffset, MinerHour> miners, bool isOpen) =>

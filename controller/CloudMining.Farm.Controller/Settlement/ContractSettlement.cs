@@ -3,7 +3,9 @@ namespace CloudMining.Farm.Controller.Settlement;
 /// <summary>
 /// One contract's settled period [PeriodStart, PeriodEnd): target and delivered TH·h from the hourly ledger, the
 /// shortfall, the part of it the tolerance absorbs, what makes the rest good (extra hours or a credit), energy and fees,
-/// and the pool's own TH·h where a pool watch read it. Immutable once stored (<see cref="ClosedAt"/>).
+/// and the pool's own TH·h where a pool watch read it, with <see cref="PoolObservedHours"/>, how many hours of the period
+/// the watch covered (the pool figure counts only those: a period watched for 20 of 24 hours reads about a sixth low).
+/// Immutable once stored (<see cref="ClosedAt"/>).
 /// </summary>
 public sealed record ContractSettlement(
     string ContractId,
@@ -21,4 +23,5 @@ public sealed record ContractSettlement(
     decimal MaintenanceFee,
     decimal ElectricityCost,
     double? PoolTerahashHours,
-    DateTimeOffset ClosedAt);
+    DateTimeOffset ClosedAt,
+    double? PoolObservedHours = null);

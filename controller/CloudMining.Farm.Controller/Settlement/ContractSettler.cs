@@ -80,13 +80,16 @@ public sealed partial class ContractSettler
                 }
 
                 IReadOnlyList<LedgerEntry> rows = await _store.GetLedgerAsync(c.Id, start, periodEnd, cancellationToken);
-                double? poolThh = null;
+                double? poolThh = null, poolHoursWatched = null;
                 if (_poolSide is not null && await _poolSide.GetPoolSideHoursAsync(c.Id, start, periodEnd, cancellationToken) is { Count: > 0 } poolHours)
                 {
+                    // The pool's figure is what it credited while watched; how long that was goes with it, so a reader
+                    // never compares a partly watched period's pool figure with our whole period as if it were whole.
                     poolThh = poolHours.Sum(h => h.PoolTerahashHours);
+                    poolHoursWatched = Math.Min(poolHours.Sum(h => Math.Clamp(h.ObservedSeconds, 0, 3600)) / 3600, (periodEnd - start).TotalHours);
                 }
 
-                ContractSettlement s = SettlementCalculator.Settle(c, terms.GetValueOrDefault(c.Id) ?? _options.DefaultTerms(), start, periodEnd, rows, poolThh, _time.GetUtcNow());
+                ContractSettlement s = SettlementCalculator.Settle(c, terms.GetValueOrDefault(c.Id) ?? _options.DefaultTerms(), start, periodEnd, rows, poolThh, _time.GetUtcNow()) with { PoolObservedHours = poolHoursWatched };
                 if (await _settlements.CloseSettlementAsync(s, cancellationToken))
                 {
                     closed.Add(s);

@@ -213,5 +213,11 @@ public static class PostgreSqlMigrations
             ALTER TABLE curtailment_ledger ADD COLUMN curtailed_hours DOUBLE PRECISION NOT NULL DEFAULT 0;
             ALTER TABLE curtailment_ledger_open ADD COLUMN curtailed_hours DOUBLE PRECISION NOT NULL DEFAULT 0;
             """),
+
+        // How many hours of a settled period the pool watch covered: the period's pool figure counts only those. NULL
+        // without a pool figure, and for periods closed before this step.
+        new(12, "settlement pool coverage", """
+            ALTER TABLE settlements ADD COLUMN pool_observed_hours DOUBLE PRECISION NULL;
+            """),
     ];
 }

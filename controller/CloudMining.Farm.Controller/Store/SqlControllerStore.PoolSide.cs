@@ -117,8 +117,8 @@ public abstract partial class SqlControllerStore : IPoolSideStore, ISettlementSt
                     """
                     INSERT INTO settlements
                         (contract_id, period_start, period_end, target_thh, delivered_thh, shortfall_thh, tolerated_thh, make_good, make_good_thh,
-                         extra_hours, credit, energy_kwh, maintenance_fee, electricity_cost, pool_thh, closed_at)
-                    VALUES (@c, @ps, @pe, @t, @d, @s, @tol, @mg, @mgt, @x, @cr, @e, @m, @el, @p, @at)
+                         extra_hours, credit, energy_kwh, maintenance_fee, electricity_cost, pool_thh, closed_at, pool_observed_hours)
+                    VALUES (@c, @ps, @pe, @t, @d, @s, @tol, @mg, @mgt, @x, @cr, @e, @m, @el, @p, @at, @po)
                     ON CONFLICT (contract_id, period_start) DO NOTHING;
                     """,
                     p => p.Add("c", settlement.ContractId)
@@ -136,7 +136,8 @@ public abstract partial class SqlControllerStore : IPoolSideStore, ISettlementSt
                         .Money("m", settlement.MaintenanceFee)
                         .Money("el", settlement.ElectricityCost)
                         .Add("p", settlement.PoolTerahashHours, DbType.Double)
-                        .Instant("at", settlement.ClosedAt),
+                        .Instant("at", settlement.ClosedAt)
+                        .Add("po", settlement.PoolObservedHours, DbType.Double),
                     cancellationToken);
             },
             cancellationToken);
@@ -147,7 +148,7 @@ public abstract partial class SqlControllerStore : IPoolSideStore, ISettlementSt
         await ReadAsync(
             $"""
             SELECT contract_id, period_start, period_end, target_thh, delivered_thh, shortfall_thh, tolerated_thh, make_good, make_good_thh,
-                   extra_hours, credit, energy_kwh, maintenance_fee, electricity_cost, pool_thh, closed_at
+                   extra_hours, credit, energy_kwh, maintenance_fee, electricity_cost, pool_thh, closed_at, pool_observed_hours
             FROM settlements WHERE (@c IS NULL OR contract_id = @c) AND period_start >= @from AND period_start < @to
             ORDER BY period_start, contract_id {ByteOrder};
             """,
@@ -168,6 +169,7 @@ public abstract partial class SqlControllerStore : IPoolSideStore, ISettlementSt
                 ReadMoney(r, 12),
                 ReadMoney(r, 13),
                 r.IsDBNull(14) ? null : r.GetDouble(14),
-                ReadInstant(r, 15)),
+                ReadInstant(r, 15),
+                r.IsDBNull(16) ? null : r.GetDouble(16)),
             cancellationToken);
 }

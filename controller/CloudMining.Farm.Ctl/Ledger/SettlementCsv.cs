@@ -6,7 +6,7 @@ namespace CloudMining.Farm.Ctl.Ledger;
 /// <summary>`farmctl ledger export --settlements --csv`: one row per closed settlement period (docs/controller-api.md).</summary>
 public static class SettlementCsv
 {
-    public const string Header = "contract_id,period_start_utc,period_end_utc,target_th_h,delivered_th_h,pool_th_h,shortfall_th_h,tolerated_th_h,make_good,make_good_th_h,extra_hours,credit,energy_kwh,maintenance_fee,electricity_cost,closed_at_utc";
+    public const string Header = "contract_id,period_start_utc,period_end_utc,target_th_h,delivered_th_h,pool_th_h,shortfall_th_h,tolerated_th_h,make_good,make_good_th_h,extra_hours,credit,energy_kwh,maintenance_fee,electricity_cost,closed_at_utc,pool_observed_hours";
 
     public static async Task WriteAsync(TextWriter writer, IReadOnlyList<SettlementView> rows, CancellationToken cancellationToken)
     {
@@ -32,7 +32,8 @@ public static class SettlementCsv
                 CsvText.Number(s.EnergyKilowattHours),
                 s.MaintenanceFee.ToString(CultureInfo.InvariantCulture),
                 s.ElectricityCost.ToString(CultureInfo.InvariantCulture),
-                CsvText.Hour(s.ClosedAt));
+                CsvText.Hour(s.ClosedAt),
+                s.PoolObservedHours is { } watched ? CsvText.Number(watched) : string.Empty);
             await writer.WriteAsync((line + "\n").AsMemory(), cancellationToken);
         }
 

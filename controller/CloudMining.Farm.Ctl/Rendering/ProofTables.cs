@@ -19,7 +19,8 @@ public static class ProofTables
         double delivered = proof.Hours.Sum(h => h.DeliveredTerahashHours);
         console.MarkupLine(
             $"Hours {Markup.Escape(Figures.Time(proof.From))} to {Markup.Escape(Figures.Time(proof.To))}: target {F3(target)} TH·h, delivered {F3(delivered)} TH·h " +
-            $"({Markup.Escape(Figures.Ratio(delivered, target))}), pool {(proof.Hours.Any(h => h.PoolTerahashHours is not null) ? F3(proof.Hours.Sum(h => h.PoolTerahashHours ?? 0)) : "-")} TH·h.");
+            $"({Markup.Escape(Figures.Ratio(delivered, target))}), pool {(proof.Hours.Any(h => h.PoolTerahashHours is not null) ? F3(proof.Hours.Sum(h => h.PoolTerahashHours ?? 0)) : "-")} TH·h" +
+            $"{(ProofHourView.PoolWatchedNote(proof.Hours) is { } watched ? $" ({Markup.Escape(watched)})" : string.Empty)}.");
         console.WriteLine();
         int width = Math.Max(24, console.Profile.Width - 12);
         foreach (string line in DeliveryPlot.Lines(proof.Hours, width))
@@ -76,7 +77,7 @@ public static class ProofTables
                 Markup.Escape($"{Figures.Time(s.PeriodStart)} – {Figures.Time(s.PeriodEnd)}"),
                 F3(s.TargetTerahashHours),
                 F3(s.DeliveredTerahashHours),
-                s.PoolTerahashHours is { } p ? F3(p) : "-",
+                s.PoolTerahashHours is { } p ? F3(p) + (s.PoolWatchedNote is { } watched ? $" ({Markup.Escape(watched)})" : string.Empty) : "-",
                 F3(s.ShortfallTerahashHours),
                 F3(s.ToleratedTerahashHours),
                 Markup.Escape($"{s.MakeGood} {F3(s.MakeGoodTerahashHours)}"),

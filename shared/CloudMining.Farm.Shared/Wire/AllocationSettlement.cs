@@ -36,5 +36,8 @@ public sealed record AllocationSettlement
 
     public double? PoolThh { get; init; }
 
+    /// <summary>Hours of the period the pool watch covered: <see cref="PoolThh"/> counts only those (additive within v1).</summary>
+    public double? PoolObservedHours { get; init; }
+
     public required DateTimeOffset ClosedAt { get; init; }
 }

@@ -272,6 +272,11 @@ public abstract class ControllerStoreContractTests
         await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("UPDATE settlements SET credit = 0;"));
         await Assert.ThrowsAnyAsync<DbException>(() => ExecuteRawAsync("DELETE FROM settlements;"));
         Assert.Equal(0.24m, Assert.Single(await store.GetSettlementsAsync("c1", Epoch, Epoch.AddDays(1), Ct)).Credit);
+
+        // The pool figure and the hours of the period the pool watch covered go in and come back together.
+        var watched = new ContractSettlement("c2", Epoch, Epoch.AddDays(1), 2400, 2280, 120, 120, MakeGoodKind.Credit, 0, 0, 0.24m, 800, 1.2m, 60.5m, 1850.25, Epoch.AddDays(1).AddMinutes(1), 20.5);
+        Assert.True(await store.CloseSettlementAsync(watched, Ct));
+        Assert.Equal([watched], await store.GetSettlementsAsync("c2", Epoch, Epoch.AddDays(1), Ct));
     }
 
     [StoreFact]

@@ -46,7 +46,7 @@ public sealed class AllocationSettlementWireTests
         Settlement = new AllocationSettlement
         {
             PeriodStart = At.AddDays(-1), PeriodEnd = At, TargetThh = 24000, DeliveredThh = 21600, ShortfallThh = 2400, ToleratedThh = 1200, MakeGood = "extra-hours",
-            MakeGoodThh = 1200, ExtraHours = 1.2, Credit = 0, EnergyKwh = 720.5, MaintenanceFee = 45m, ElectricityCost = 43.23m, PoolThh = 21500, ClosedAt = At,
+            MakeGoodThh = 1200, ExtraHours = 1.2, Credit = 0, EnergyKwh = 720.5, MaintenanceFee = 45m, ElectricityCost = 43.23m, PoolThh = 21500, PoolObservedHours = 23.5, ClosedAt = At,
         },
     };
 

@@ -1,6 +1,7 @@
 using CloudMining.Farm.ControlApi;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.PoolSide;
+using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Settlement;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Tests.Infrastructure;
@@ -39,6 +40,8 @@ public sealed class ContractSettlerTests : IDisposable
         Assert.Equal(120, s.MakeGoodTerahashHours, 1e-6);
         Assert.Equal(120 * 0.002m, s.Credit);
         Assert.Equal(24 * 90, s.PoolTerahashHours);
+        Assert.Equal(24, s.PoolObservedHours);
+        Assert.False(ContractProofBuilder.View(s).PoolPartial);
 
         // The next hour settles nothing new, and a restarted settler does not settle the day again.
         clock.Advance(TimeSpan.FromHours(1));
@@ -73,6 +76,30 @@ public sealed class ContractSettlerTests : IDisposable
         Assert.Equal(1.4, closed[0].ExtraHours, 1e-9);
         Assert.Equal(0, closed[1].ExtraHours, 1e-9);
         Assert.Null(closed[0].PoolTerahashHours);
+    }
+
+    [Fact]
+    public async Task A_partly_watched_day_keeps_the_pools_figure_with_the_hours_it_covers_so_it_does_not_read_as_a_shortfall()
+    {
+        await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(_dbPath, CancellationToken.None);
+        Contract c = SettlementCalculatorTests.Contract100Th();
+        await store.UpsertContractAsync(c, CancellationToken.None);
+        await store.AppendLedgerAsync(SettlementCalculatorTests.DayWithOutage(c, Day.AddHours(10), TimeSpan.FromHours(2.4)), CancellationToken.None);
+
+        // The watch began at 03:30: half of hour 3 and every hour after it; nothing before.
+        await store.SavePoolSideHoursAsync([new PoolSideHour(c.Id, Day.AddHours(3), 45, 1800), .. Enumerable.Range(4, 20).Select(h => new PoolSideHour(c.Id, Day.AddHours(h), 90, 3600))], CancellationToken.None);
+        var clock = new FakeTimeProvider(Day.AddDays(1).AddMinutes(1));
+        using var logs = new InMemoryLoggerProvider();
+        var settler = new ContractSettler(store, store, store, new SettlementOptions(), clock, logs.CreateLogger<ContractSettler>());
+
+        ContractSettlement s = Assert.Single(await settler.CloseDueAsync(clock.GetUtcNow(), Day, [c], new Dictionary<string, ContractEnding>(), CancellationToken.None));
+
+        Assert.Equal(45 + (20 * 90), s.PoolTerahashHours);
+        Assert.Equal(20.5, s.PoolObservedHours!.Value, 1e-9);
+        SettlementView view = ContractProofBuilder.View(Assert.Single(await store.GetSettlementsAsync(c.Id, Day, Day.AddDays(1), CancellationToken.None)));
+        Assert.Equal(20.5, view.PoolObservedHours!.Value, 1e-9);
+        Assert.True(view.PoolPartial);
+        Assert.Equal("20.5 of 24 h watched", view.PoolWatchedNote);
     }
 
     public void Dispose()
