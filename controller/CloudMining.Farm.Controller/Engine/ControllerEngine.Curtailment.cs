@@ -2,6 +2,7 @@ using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Curtailment.Signals;
 using CloudMining.Farm.Controller.Fleet;
+using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Operations;
 using CloudMining.Farm.Shared.Units;
@@ -192,7 +193,8 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
     /// The fleet as allocation, capacity and proof of delivery see it: a miner whose hashrate is down by plan (asleep or at
     /// a lower power target, or resumed and not yet hashing again) counts as the healthy miner it was, at its hashrate
     /// before — a planned sleep is no failure, and moving its contracts to other miners would undo the curtailment.
-    /// Quarantined, drained and suspect miners stay as judged.
+    /// Quarantined, drained and suspect miners stay as judged, and so does one that died while asleep (its rack reports
+    /// it unreachable or powered off).
     /// </summary>
     private FleetSnapshot Planned(FleetSnapshot fleet)
     {
@@ -207,10 +209,25 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
             return fleet;
         }
 
+        // A miner asleep by plan still answers its API (it reports itself idle and draws a little). One that its own
+        // rack now reports unreachable or powered off has died while asleep: it counts as what it is, so its
+        // contracts move like any dead miner's and its loss is a delivery shortfall, not curtailment.
+        HashSet<(string MinerId, string Rack)>? dead = null;
+        foreach (RackLiveState rack in fleet.Racks)
+        {
+            foreach (MinerLiveState live in rack.Miners)
+            {
+                if (live.State is Shared.Wire.MinerState.Unreachable or Shared.Wire.MinerState.PoweredOff && steps.ContainsKey(live.MinerId))
+                {
+                    (dead ??= []).Add((live.MinerId, rack.Rack));
+                }
+            }
+        }
+
         return fleet with
         {
             Miners = [.. fleet.Miners.Select(m => steps.TryGetValue(m.Id, out MinerCurtailment? s) && s.MeasuredHashrateHs > 0
-                && m.Health != MinerHealth.Quarantined && !m.Drained && m.SuspectReason is null
+                && m.Health != MinerHealth.Quarantined && !m.Drained && m.SuspectReason is null && dead?.Contains((m.Id, m.Rack)) != true
                     ? m with { Health = MinerHealth.Healthy, MeasuredHashrate = new Hashrate(Math.Max(s.MeasuredHashrateHs, m.MeasuredHashrate.HashesPerSecond)) }
                     : m)],
         };

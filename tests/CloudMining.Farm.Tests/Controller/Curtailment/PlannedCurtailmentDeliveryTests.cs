@@ -60,4 +60,50 @@ public sealed class PlannedCurtailmentDeliveryTests
         Assert.True(row.DeliveredTerahashHours < 1, row.ToString());
         Assert.True(row.ShortfallTerahashHours < 200 * 0.01, row.ToString());
     }
+
+    [Fact]
+    public async Task A_miner_that_dies_while_asleep_by_plan_counts_as_dead_not_as_planned()
+    {
+        await using EngineFarm farm = await EngineFarm.StartAsync(); // proof hold 30 min
+        farm.WithMiners(racks: 2, perRack: 3, th: 100, profile: "antminer");
+        await farm.RunAsync(Step, Step);
+        await farm.Engine.AddContractAsync(
+            new NewContractRequest("curt", "cust-curt", "200 TH/s", "stratum+tcp://customer.pool.example:3333", "acct.curt", farm.Clock.GetUtcNow(), farm.Clock.GetUtcNow().AddDays(30), null, 0.24m, true, 6, "day"),
+            CancellationToken.None);
+        await farm.RunAsync(TimeSpan.FromMinutes(20), Step);
+        await farm.Engine.ApplyCurtailmentAsync(new CurtailmentRequest(ReduceKw: 1000, DurationMinutes: 300), CancellationToken.None);
+        async Task SleepAsync(TimeSpan span)
+        {
+            DateTimeOffset until = farm.Clock.GetUtcNow() + span;
+            while (farm.Clock.GetUtcNow() < until)
+            {
+                foreach (MinerCurtailTarget t in farm.Engine.Curtailment.Targets().Values.Where(t => t.Action == CurtailAction.Sleep))
+                {
+                    farm.Miners[t.MinerId].HashrateHs = 0;
+                    farm.Miners[t.MinerId].Watts = 150;
+                }
+
+                await farm.RunAsync(Step, Step);
+            }
+        }
+
+        await SleepAsync(TimeSpan.FromMinutes(125));
+        ContractView during = (await farm.Engine.GetContractAsync("curt", CancellationToken.None))!;
+        string victim = during.Shares.Select(s => s.MinerId).Order(StringComparer.Ordinal)
+            .First(id => farm.Engine.Curtailment.Targets().GetValueOrDefault(id)?.Action == CurtailAction.Sleep);
+
+        // Asleep, it dies: its agent reports it unreachable and its telemetry stops.
+        farm.Miners[victim].On = false;
+        farm.Fleet.Apply(new MinerStatePayload
+        {
+            Publisher = $"agent-{EngineFarm.Site}-{farm.Miners[victim].Rack}", Seq = 1_000_000, Timestamp = farm.Clock.GetUtcNow(), Site = EngineFarm.Site,
+            Rack = farm.Miners[victim].Rack, MinerId = victim, State = MinerState.Unreachable, PreviousState = MinerState.Idle, Reason = "no answer on 4028",
+        });
+        await SleepAsync(TimeSpan.FromMinutes(45));
+
+        // It no longer counts as the healthy miner it was: the contract's shares leave it, the others stay asleep by plan.
+        ContractView after = (await farm.Engine.GetContractAsync("curt", CancellationToken.None))!;
+        Assert.DoesNotContain(victim, after.Shares.Select(s => s.MinerId));
+        Assert.All(after.Shares, s => Assert.Equal(CurtailAction.Sleep, farm.Engine.Curtailment.Targets().GetValueOrDefault(s.MinerId)?.Action));
+    }
 }
