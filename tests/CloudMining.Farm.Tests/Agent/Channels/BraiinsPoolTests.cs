@@ -72,14 +72,15 @@ public sealed class BraiinsPoolTests
         Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 1
             && r.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerState.Waiting && (s.Reason ?? string.Empty).Contains("no answer", StringComparison.Ordinal)) == true
             && r.MinerStatus.Any(s => s.MinerId == stock && s.State == ReportedMinerState.Applied)), Patience), Dump(rack));
-        Assert.False(rack.Reconciler.ExecuteTask!.IsCompleted, "the reconciler ended: " + rack.Reconciler.ExecuteTask.Exception);
+        Task reconciling = rack.Reconciler.ExecuteTask ?? throw new InvalidOperationException("the reconciler never started");
+        Assert.False(reconciling.IsCompleted, "the reconciler ended: " + reconciling.Exception);
         Assert.Equal(0, rack[0].GrpcWritesReceived);
 
         // The miner answers again: the same generation goes in and the rack reports it applied.
         rack[0].GrpcReplyDelay = TimeSpan.Zero;
         Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 1 && r.Applied == true), Patience), Dump(rack));
         Assert.Equal([(Customer, "cust." + bos)], rack.MiningOrder(0).Select(p => (p.Url, p.User)).ToArray());
-        Assert.False(rack.Reconciler.ExecuteTask.IsCompleted);
+        Assert.False(reconciling.IsCompleted, "the reconciler ended: " + reconciling.Exception);
     }
 
     [Fact]
