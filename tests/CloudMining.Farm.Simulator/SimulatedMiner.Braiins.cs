@@ -27,6 +27,17 @@ public sealed partial class SimulatedMiner
     private long _grpcLoginsRefused;
     private long _grpcRequests;
     private long _groupSerial;
+    private long _grpcReplyDelayTicks;
+
+    /// <summary>
+    /// How late the gRPC API answers each call, as a busy BOSminer on a loaded controller does (zero: at once). The call
+    /// is served after the wait; a client that gave up meanwhile (its deadline) gets nothing and changes nothing.
+    /// </summary>
+    public TimeSpan GrpcReplyDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _grpcReplyDelayTicks));
+        set => Interlocked.Exchange(ref _grpcReplyDelayTicks, value < TimeSpan.Zero ? throw new ArgumentOutOfRangeException(nameof(value), value, "A reply delay is zero or more.") : value.Ticks);
+    }
 
     /// <summary>Where this miner's gRPC API listens (set by the farm's gRPC server), or null when it serves none.</summary>
     public IPEndPoint? GrpcEndPoint { get; internal set; }

@@ -78,6 +78,11 @@ public sealed partial class CurtailmentApplier
                 {
                     await ApplyMinerAsync(state, health.GetValueOrDefault(t.MinerId), cycleStartedAt, ct);
                 }
+                catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+                {
+                    // A channel's own timeout surfacing as a cancellation, not the agent stopping: this miner did not answer in time.
+                    Fail(state, $"no answer in time ({e.GetType().Name}: {e.Message})", waiting: true);
+                }
 #pragma warning disable CA1031 // one miner's unexpected fault must not stop the agent
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
 #pragma warning restore CA1031

@@ -121,7 +121,16 @@ public sealed partial class PoolReconciler : BackgroundService
             while (await _wake.Reader.WaitToReadAsync(stoppingToken))
             {
                 _wake.Reader.TryRead(out _);
-                await ReconcileOnceAsync(stoppingToken);
+                try
+                {
+                    await ReconcileOnceAsync(stoppingToken);
+                }
+#pragma warning disable CA1031 // a failed pass must not end enforcement (or, through StopHost, the agent): the next poll cycle tries again
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    LogPassFailed(_logger, e);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -182,6 +191,14 @@ public sealed partial class PoolReconciler : BackgroundService
         try
         {
             await ReconcileMinerAsync(assignment, generation, health, cycleStartedAt, cancellationToken);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not the agent stopping: a channel's own timeout surfacing as a cancellation (the Braiins OS+ gRPC client
+            // did, under load). It is this miner not answering in time; thrown on, it ended the pass, the reconciler
+            // and with it the whole agent, whose rack then never reported a generation again.
+            MinerPoolState state = _miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
+            Fail(state, assignment.MinerId, generation, $"no answer in time ({e.GetType().Name}: {e.Message})", MinerApiErrorKind.Timeout);
         }
 #pragma warning disable CA1031 // one miner's unexpected fault (a profile bug, say) must not stop the agent's host
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -446,6 +463,9 @@ public sealed partial class PoolReconciler : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Miner {MinerId} already has the pools of generation {Generation}; nothing sent")]
     private static partial void LogAlreadyApplied(ILogger logger, string minerId, long generation);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A pool reconciliation pass failed unexpectedly; the next poll cycle starts another")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Miner {MinerId} did not take generation {Generation} yet: {Reason}; trying again once it answers")]
     private static partial void LogWaiting(ILogger logger, string minerId, long generation, string reason);

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,7 +37,7 @@ internal sealed class BraiinsGrpcServer : IAsyncDisposable
         var registry = new BraiinsMinerRegistry();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(o => o.Interceptors.Add<SlowMinerInterceptor>());
         builder.Services.AddSingleton(registry);
         var listens = new List<(SimulatedMiner Miner, ListenOptions Options)>();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -104,6 +107,24 @@ internal sealed class BraiinsGrpcServer : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A busy miner: a call to a miner with a <see cref="SimulatedMiner.GrpcReplyDelay"/> is served that much later, or not at all when the client gave up first.</summary>
+internal sealed class SlowMinerInterceptor(BraiinsMinerRegistry registry) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        HttpContext http = context.GetHttpContext();
+        if (registry.Find(http.Connection.LocalIpAddress, http.Connection.LocalPort)?.GrpcReplyDelay is { } delay && delay > TimeSpan.Zero)
+        {
+            // The simulated miner's behaviour, not synchronisation: it answers this late. The call's token ends the wait when the client leaves.
+            await Task.Delay(delay, context.CancellationToken);
+        }
+
+        return await continuation(request, context);
     }
 }
 

@@ -8,6 +8,7 @@ using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Tests.Controller.Api;
 using CloudMining.Farm.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace CloudMining.Farm.Tests.EndToEnd;
@@ -39,7 +40,7 @@ public sealed class ControllerRestartTests
                     capacity = await TryGetAsync(http, "/v1/capacity");
                     return capacity is not null && capacity["minersHealthy"]!.GetValue<int>() == farm.WritableMiners;
                 }, Converge, TimeSpan.FromMilliseconds(500)),
-                "the controller process never counted every miner: " + capacity?.ToJsonString() + first.Output);
+                "the controller process never counted every miner: " + capacity?.ToJsonString() + AgentErrors(farm) + first.Output);
             Assert.NotNull(capacity);
             double unitTh = capacity["unitSizeHs"]!.GetValue<double>() / 1e12;
             long free = capacity["unitsFree"]!.GetValue<long>();
@@ -71,7 +72,7 @@ public sealed class ControllerRestartTests
                 Assert.Contains("are free", problem, StringComparison.Ordinal);
             }
 
-            Assert.True(await RacksAppliedAsync(http), "racks never applied: " + (await TryGetAsync(http, "/v1/fleet"))?.ToJsonString());
+            Assert.True(await RacksAppliedAsync(http), "racks never applied: " + (await TryGetAsync(http, "/v1/fleet"))?.ToJsonString() + AgentErrors(farm) + first.Output);
             // A few ticks of ledger accumulation for both contracts.
             Assert.True(await Eventually.TrueAsync(async () => (await OpenLedgerAsync(farm)).Count(l => l.DeliveredHashes > 0) >= 2, Converge, TimeSpan.FromMilliseconds(500)));
         }
@@ -89,7 +90,7 @@ public sealed class ControllerRestartTests
         var second = new ControllerProcess(farm);
         try
         {
-            Assert.True(await RacksAppliedAsync(http), "after the restart the racks never applied: " + (await TryGetAsync(http, "/v1/fleet"))?.ToJsonString() + second.Output);
+            Assert.True(await RacksAppliedAsync(http), "after the restart the racks never applied: " + (await TryGetAsync(http, "/v1/fleet"))?.ToJsonString() + AgentErrors(farm) + second.Output);
             JsonArray contracts = (await TryGetAsync(http, "/v1/contracts"))!.AsArray();
             Assert.Equal(["rs-a", "rs-b"], contracts.Select(c => c!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
             Assert.All(contracts, c => Assert.True(c!["allocatedHs"]!.GetValue<double>() >= c["targetHs"]!.GetValue<double>() * 0.995, c.ToJsonString()));
@@ -122,6 +123,11 @@ public sealed class ControllerRestartTests
             JsonArray? racks = fleet?["racks"]?.AsArray();
             return racks is { Count: EndToEndFarm.Racks } && racks.All(r => r!["desiredGeneration"] is JsonValue d && r["appliedGeneration"] is JsonValue a && d.GetValue<long>() == a.GetValue<long>());
         }, Converge, TimeSpan.FromMilliseconds(500));
+
+    /// <summary>What the in-process agents logged at Error and above (a dead reconciler shows here, not in the fleet view).</summary>
+    private static string AgentErrors(EndToEndFarm farm) =>
+        "\n--- agent errors ---\n" + string.Join('\n', farm.AgentLogs.Records.Where(r => r.Level >= LogLevel.Error).TakeLast(20)
+            .Select(r => $"{r.Level} {r.Category}: {r.Message}{(r.Exception is { } e ? $" ({e.GetType().Name}: {e.Message})" : string.Empty)}"));
 
     private static async Task<JsonNode?> TryGetAsync(HttpClient http, string path)
     {

@@ -244,13 +244,15 @@ public sealed class BraiinsGrpcChannel : WriteChannel
         string key = TokenKey(target);
         int sent = 0;
         string step = "AuthenticationService/Login";
+        DateTime deadline = default;
         try
         {
             bool fresh = false;
             if (!_tokens.TryGetValue(key, out string? token))
             {
                 sent++;
-                token = await LoginAsync(invoker, target.Credential, cancellationToken);
+                deadline = Deadline();
+                token = await LoginAsync(invoker, target.Credential, deadline, cancellationToken);
                 _tokens[key] = token;
                 fresh = true;
             }
@@ -259,7 +261,8 @@ public sealed class BraiinsGrpcChannel : WriteChannel
             try
             {
                 sent++;
-                T reply = await call(invoker, Session(token), Deadline(), cancellationToken);
+                deadline = Deadline();
+                T reply = await call(invoker, Session(token), deadline, cancellationToken);
                 return ChannelResult.Ok(op, Name, sent, [accepted(reply)]);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated && !fresh)
@@ -268,11 +271,13 @@ public sealed class BraiinsGrpcChannel : WriteChannel
                 _tokens.TryRemove(key, out _);
                 step = "AuthenticationService/Login";
                 sent++;
-                token = await LoginAsync(invoker, target.Credential, cancellationToken);
+                deadline = Deadline();
+                token = await LoginAsync(invoker, target.Credential, deadline, cancellationToken);
                 _tokens[key] = token;
                 step = method;
                 sent++;
-                T reply = await call(invoker, Session(token), Deadline(), cancellationToken);
+                deadline = Deadline();
+                T reply = await call(invoker, Session(token), deadline, cancellationToken);
                 return ChannelResult.Ok(op, Name, sent, [accepted(reply)]);
             }
         }
@@ -283,21 +288,31 @@ public sealed class BraiinsGrpcChannel : WriteChannel
                 _tokens.TryRemove(key, out _);
             }
 
+            // The deadline racing the HTTP/2 stream can also surface as INTERNAL "Error starting gRPC call.
+            // ObjectDisposedException" (grpc-dotnet issue 1547) or CANCELLED: past the deadline, either is the miner's
+            // timeout, not a malformed reply (which marked a busy miner's pools unsettable until the next probe).
+            if (e.StatusCode is StatusCode.Internal or StatusCode.Cancelled && deadline != default && DateTime.UtcNow >= deadline)
+            {
+                return ChannelResult.Failed(op, Name, sent, [], TimedOut(target, step));
+            }
+
             return ChannelResult.Failed(op, Name, sent, [], Map(target, step, e, secrets));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // With ThrowOperationCanceledOnCancellation, Grpc.Net.Client reports a passed deadline as a cancellation, not
-            // as DEADLINE_EXCEEDED. Only our caller's token means "stop": a miner that does not answer in time is a
-            // timeout of this miner, never a cancellation that would take the agent's service down with it.
-            return ChannelResult.Failed(op, Name, sent, [], Map(target, step, new RpcException(new Status(StatusCode.DeadlineExceeded, "no answer before the deadline")), secrets));
+            // The caller did not cancel, so the call's own deadline did: with ThrowOperationCanceledOnCancellation,
+            // Grpc.Net.Client reports an exceeded deadline as a TaskCanceledException when its timer cancels the HTTP/2
+            // request while the response headers are awaited (seen under load). It is the miner's timeout, a failed
+            // result like DEADLINE_EXCEEDED: thrown, it reached the pool reconciler as if the agent were stopping and
+            // ended the agent.
+            return ChannelResult.Failed(op, Name, sent, [], TimedOut(target, step));
         }
     }
 
-    private async Task<string> LoginAsync(CallInvoker invoker, MinerCredential login, CancellationToken cancellationToken)
+    private static async Task<string> LoginAsync(CallInvoker invoker, MinerCredential login, DateTime deadline, CancellationToken cancellationToken)
     {
         var client = new AuthenticationService.AuthenticationServiceClient(invoker);
-        using AsyncUnaryCall<LoginResponse> call = client.LoginAsync(new LoginRequest { Username = login.User, Password = login.Password }, null, Deadline(), cancellationToken);
+        using AsyncUnaryCall<LoginResponse> call = client.LoginAsync(new LoginRequest { Username = login.User, Password = login.Password }, null, deadline, cancellationToken);
         LoginResponse response = await call.ResponseAsync;
         if (!string.IsNullOrEmpty(response.Token))
         {
@@ -329,9 +344,7 @@ public sealed class BraiinsGrpcChannel : WriteChannel
             StatusCode.Unavailable => Error(ChannelErrorKind.Unreachable, target,
                 $"cannot reach the gRPC API at {where} ({detail})",
                 $"check the miner is powered and runs Braiins OS+ 23.03 or later with its API on port {target.EffectiveWebPort} (Agent:Miners:N:WebPort overrides the profile's {target.Profile.Web.Port}); the change is tried again once it answers"),
-            StatusCode.DeadlineExceeded => Error(ChannelErrorKind.Timeout, target,
-                string.Create(CultureInfo.InvariantCulture, $"no answer from the gRPC API at {where} to {step} within {_timeout.TotalSeconds:0.#} s"),
-                "the miner may be busy or booting; the change is tried again once it answers"),
+            StatusCode.DeadlineExceeded => TimedOut(target, step),
             StatusCode.Unimplemented => Error(ChannelErrorKind.NotSupported, target,
                 $"the gRPC API at {where} has no {step} (UNIMPLEMENTED)", "upgrade the miner to a Braiins OS+ release whose public API has it (see docs/firmware-profiles.md)"),
             StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange or StatusCode.AlreadyExists or StatusCode.NotFound or StatusCode.ResourceExhausted or StatusCode.Aborted => Error(ChannelErrorKind.CommandError, target,
@@ -341,6 +354,10 @@ public sealed class BraiinsGrpcChannel : WriteChannel
                 $"check that port {target.EffectiveWebPort} of the miner is Braiins OS+'s gRPC API (plain HTTP/2, 50051 by default)"),
         };
     }
+
+    private ChannelError TimedOut(ChannelTarget target, string step) => Error(ChannelErrorKind.Timeout, target,
+        string.Create(CultureInfo.InvariantCulture, $"no answer from the gRPC API at {target.Endpoint.Host}:{target.EffectiveWebPort} to {step} within {_timeout.TotalSeconds:0.#} s"),
+        "the miner may be busy or booting; the change is tried again once it answers");
 
     private ChannelError MissingError(ChannelTarget target) => Error(ChannelErrorKind.MissingCredentials, target,
         $"no login is configured for it (the {Name} channel needs one; nothing was sent)",

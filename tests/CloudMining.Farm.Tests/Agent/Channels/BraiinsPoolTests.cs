@@ -51,6 +51,38 @@ public sealed class BraiinsPoolTests
         Assert.All(written, w => Assert.DoesNotContain(poolSecret, w, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The window behind the intermittent "racks never applied" of the end-to-end restart test: under load a BOS+ miner
+    /// answered its gRPC login after the agent's deadline, the timeout surfaced as a cancellation the reconciler took
+    /// for the agent stopping, and the reconciler (in the service host: the whole agent) ended, so its rack never
+    /// reported that generation or any later one. Forced here by a miner that answers later than Agent:MinerTimeout.
+    /// </summary>
+    [Fact]
+    public async Task A_bos_miner_answering_after_the_deadline_waits_while_the_rack_reports_the_generation_and_is_applied_once_it_answers()
+    {
+        await using PoolsRack rack = await PoolsRack.StartAsync(["braiins-os", "antminer"], permissiveRpcWrites: false);
+        string bos = rack[0].Id, stock = rack[1].Id;
+        rack[0].GrpcReplyDelay = TimeSpan.FromMinutes(5); // far beyond Agent:MinerTimeout (2 s here)
+
+        await rack.PublishDesiredAsync(PoolsRack.Desired(1,
+            new MinerPoolAssignment(bos, [new PoolTarget(Customer, "cust." + bos, 0)], "c-1"),
+            new MinerPoolAssignment(stock, [new PoolTarget(Customer, "cust." + stock, 0)], "c-1")));
+
+        // Generation 1 is reported with the slow miner waiting (a timeout, retried once it answers) and the other applied.
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 1
+            && r.MinerStatus?.Any(s => s.MinerId == bos && s.State == ReportedMinerState.Waiting && (s.Reason ?? string.Empty).Contains("no answer", StringComparison.Ordinal)) == true
+            && r.MinerStatus.Any(s => s.MinerId == stock && s.State == ReportedMinerState.Applied)), Patience), Dump(rack));
+        Task reconciling = rack.Reconciler.ExecuteTask ?? throw new InvalidOperationException("the reconciler never started");
+        Assert.False(reconciling.IsCompleted, "the reconciler ended: " + reconciling.Exception);
+        Assert.Equal(0, rack[0].GrpcWritesReceived);
+
+        // The miner answers again: the same generation goes in and the rack reports it applied.
+        rack[0].GrpcReplyDelay = TimeSpan.Zero;
+        Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.Generation == 1 && r.Applied == true), Patience), Dump(rack));
+        Assert.Equal([(Customer, "cust." + bos)], rack.MiningOrder(0).Select(p => (p.Url, p.User)).ToArray());
+        Assert.False(reconciling.IsCompleted, "the reconciler ended: " + reconciling.Exception);
+    }
+
     [Fact]
     public async Task A_wrong_bos_password_fails_that_miner_alone_with_the_fix_and_never_shows_the_password()
     {

@@ -204,6 +204,47 @@ public sealed class BraiinsGrpcChannelTests
         Assert.Contains("Agent:MinerCredentials", missing.Error.Fix, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Grpc.Net.Client (ThrowOperationCanceledOnCancellation) reports an exceeded deadline as a TaskCanceledException.
+    /// Thrown out of the channel it reached the agent's pool reconciler as if the agent were stopping, ended it and with
+    /// it the agent (the intermittent "racks never applied" of the end-to-end restart test, under load). A miner slower
+    /// than the deadline is a Timeout result; only the caller's own cancellation still throws.
+    /// </summary>
+    [Fact]
+    public async Task A_miner_slower_than_the_deadline_is_a_timeout_result_and_only_the_callers_cancellation_throws()
+    {
+        await using SimulatedFarm farm = await BosAsync();
+        SimulatedMiner m = farm.Miners[0];
+        var before = m.Snapshot().Pools.Select(p => (p.Url, p.User)).ToArray();
+        m.GrpcReplyDelay = TimeSpan.FromSeconds(30);
+        var hurried = new BraiinsGrpcChannel(TimeSpan.FromMilliseconds(300));
+
+        ChannelResult late = await hurried.SetPoolsAsync(Target(m, Password), [new PoolEntry(Customer, "cust.w1", "pool-pw")], CancellationToken.None);
+
+        Assert.False(late.Succeeded);
+        ChannelError error = late.Error!;
+        Assert.Equal(ChannelErrorKind.Timeout, error.Kind);
+        Assert.Equal((m.Id, "braiins-grpc"), (error.MinerId, error.Channel));
+        Assert.Contains($"no answer from the gRPC API at {m.Endpoint.Host}:{m.GrpcEndPoint!.Port} to AuthenticationService/Login within 0.3 s", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tried again once it answers", error.Fix, StringComparison.Ordinal);
+        Assert.Equal(0, m.GrpcWritesReceived);
+        Assert.Equal(before, m.Snapshot().Pools.Select(p => (p.Url, p.User)).ToArray());
+
+        // The caller cancelling (the agent stopping) is not a miner's timeout: that still throws.
+        using (var stopping = new CancellationTokenSource())
+        {
+            stopping.CancelAfter(TimeSpan.FromMilliseconds(300));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                new BraiinsGrpcChannel(TimeSpan.FromSeconds(20)).SetPoolsAsync(Target(m, Password), [new PoolEntry(Customer, "cust.w1", "pool-pw")], stopping.Token));
+        }
+
+        // Answering in time again, the same channel sets the pools.
+        m.GrpcReplyDelay = TimeSpan.Zero;
+        ChannelResult set = await Writer().SetPoolsAsync(Target(m, Password), [new PoolEntry(Customer, "cust.w1", "pool-pw")], CancellationToken.None);
+        Assert.True(set.Succeeded, set.Error?.ToString());
+        Assert.Equal([$"{Customer} cust.w1"], Assert.Single(m.PoolGroupsSummary).Pools);
+    }
+
     [Fact]
     public async Task The_factory_login_is_ready_but_flagged_and_a_closed_port_is_unreachable()
     {
