@@ -3,8 +3,8 @@ using System.Globalization;
 namespace CloudMining.Farm.Bench.Soak;
 
 /// <summary>
-/// Whether the controller's memory is flat: the live managed heap after a forced full collection, sampled every minute,
-/// fitted to a line (least squares) over the minutes after the warm-up and in the second half of the run. Flat when
+/// Whether the controller's memory is flat: the live managed heap after a forced full collection, each minute's lowest
+/// of four samples (<see cref="SoakHarness.MinuteRow.HeapFloor"/>), fitted to a line (least squares) over the minutes after the warm-up and in the second half of the run. Flat when
 /// that line rises less than <see cref="FlatPercentPerMinute"/> % of its mean a minute (a leak of one reading's
 /// bookkeeping per miner per cycle, the delivery meter's before this was measured, rose 5-8 % a minute); RSS is
 /// reported beside it, not judged (the runtime keeps freed pages). Fewer than three minutes to fit: too short to say.
@@ -30,13 +30,13 @@ internal sealed record MemoryVerdict(bool Growing, string Text)
                 $"memory verdict: TOO SHORT — {fitted.Count} minute(s) after the warm-up (from minute {from:0.#}; {allocation}); a verdict needs 3: run at least {Math.Ceiling(Math.Max(warmupMinutes * 2, warmupMinutes + 3))} minutes"));
         }
 
-        (double heapSlope, double heapMean) = Fit(fitted, r => r.LiveHeap);
+        (double heapSlope, double heapMean) = Fit(fitted, r => r.HeapFloor);
         (double rssSlope, _) = Fit(fitted, r => r.Rss);
         double percent = heapMean == 0 ? 0 : heapSlope * 100 / heapMean;
         bool growing = percent > FlatPercentPerMinute;
         string text = string.Create(
             CultureInfo.InvariantCulture,
-            $"memory verdict: {(growing ? "GROWING" : "FLAT")} — live heap after a full GC over minutes {fitted[0].Minute}-{fitted[^1].Minute} (after the warm-up, {allocation}): {SoakHarness.Mb(fitted[0].LiveHeap)} -> {SoakHarness.Mb(fitted[^1].LiveHeap)}, min {SoakHarness.Mb(fitted.Min(r => r.LiveHeap))} max {SoakHarness.Mb(fitted.Max(r => r.LiveHeap))}, slope {heapSlope / 1048576:+0.0;-0.0} MB/min ({percent:+0.00;-0.00} % of the mean {heapMean / 1048576:0} MB a minute, flat below +{FlatPercentPerMinute:0.0} %); RSS slope {rssSlope / 1048576:+0.0;-0.0} MB/min ({SoakHarness.Mb(fitted[0].Rss)} -> {SoakHarness.Mb(fitted[^1].Rss)})");
+            $"memory verdict: {(growing ? "GROWING" : "FLAT")} — live heap after a full GC (each minute's floor) over minutes {fitted[0].Minute}-{fitted[^1].Minute} (after the warm-up, {allocation}): {SoakHarness.Mb(fitted[0].HeapFloor)} -> {SoakHarness.Mb(fitted[^1].HeapFloor)}, min {SoakHarness.Mb(fitted.Min(r => r.HeapFloor))} max {SoakHarness.Mb(fitted.Max(r => r.HeapFloor))}, slope {heapSlope / 1048576:+0.0;-0.0} MB/min ({percent:+0.00;-0.00} % of the mean {heapMean / 1048576:0} MB a minute, flat below +{FlatPercentPerMinute:0.0} %); RSS slope {rssSlope / 1048576:+0.0;-0.0} MB/min ({SoakHarness.Mb(fitted[0].Rss)} -> {SoakHarness.Mb(fitted[^1].Rss)})");
         return new MemoryVerdict(growing, text);
     }
 

@@ -121,6 +121,8 @@ internal static class SoakHarness
         }
     }
 
+    private static readonly TimeSpan HeapSampleEvery = TimeSpan.FromSeconds(15);
+
     private static JsonObject Engine(double cycleSeconds, double? proofWindowMinutes)
     {
         var engine = new JsonObject { ["IntervalS"] = cycleSeconds, ["HousePoolUrl"] = "stratum+tcp://house.pool.soak:3333", ["HouseWorker"] = "op.house" };
@@ -152,6 +154,12 @@ internal static class SoakHarness
         TimeSpan limit = TimeSpan.FromSeconds(cycles * cycleSeconds) + drainTime + TimeSpan.FromSeconds(60);
         Stopwatch? drain = null;
         TimeSpan? firstDesired = null;
+
+        // The live heap after a full collection, sampled four times a minute; a minute's row reports the lowest (its
+        // floor: what the controller keeps, without the batches and the engine tick's snapshot that happen to be in
+        // flight at one sample, ±10 MB at 20,000 miners). The verdict fits the floors.
+        long heapFloor = long.MaxValue;
+        long heapSampled = Stopwatch.GetTimestamp();
         while (total.Elapsed < limit)
         {
             // After the last cycle: until every cycle is folded, or the drain time is up (readings lost).
@@ -213,17 +221,24 @@ internal static class SoakHarness
                 }
             }
 
+            if (Stopwatch.GetElapsedTime(heapSampled, now) >= HeapSampleEvery)
+            {
+                heapFloor = Math.Min(heapFloor, GC.GetTotalMemory(forceFullCollection: true));
+                heapSampled = Stopwatch.GetTimestamp();
+            }
+
             if (firstStart is { } origin && Stopwatch.GetElapsedTime(origin, now) >= TimeSpan.FromMinutes(minute + 1))
             {
                 minute++;
-                rows.Add(Row(minute, ingest, proof, sent, folded, cycleStart, cycleSent, cycleLag, origin, self, broker, mark));
+                rows.Add(Row(minute, ingest, proof, sent, folded, cycleStart, cycleSent, cycleLag, origin, self, broker, mark, heapFloor));
+                heapFloor = long.MaxValue;
                 Console.WriteLine(rows[^1].Text);
             }
         }
 
         long finalFolded = ingest.Batches.Readings;
         long rejected = ingest.Batches.Rejected;
-        rows.Add(Row(minute + 1, ingest, proof, sent, finalFolded, cycleStart, cycleSent, cycleLag, firstStart ?? 0, self, broker, mark));
+        rows.Add(Row(minute + 1, ingest, proof, sent, finalFolded, cycleStart, cycleSent, cycleLag, firstStart ?? 0, self, broker, mark, heapFloor));
         Console.WriteLine(rows[^1].Text.Replace("minute", "end   ", StringComparison.Ordinal));
 
         // The fleet's own count, bounded: a controller that stopped folding must not hang the report.
@@ -284,7 +299,7 @@ internal static class SoakHarness
 
     private static MinuteRow Row(
         int minute, IngestService ingest, DeliveryProof proof, long sent, long folded, Dictionary<int, long> starts, Dictionary<int, (long Readings, long Ticks)> sents, Dictionary<int, TimeSpan> lags, long origin,
-        Process self, BenchBroker broker, CpuMark mark)
+        Process self, BenchBroker broker, CpuMark mark, long heapFloor)
     {
         // This minute's cycles: those that started in it.
         int[] mine = [.. starts.Where(kv => Stopwatch.GetElapsedTime(origin, kv.Value) >= TimeSpan.FromMinutes(minute - 1) && Stopwatch.GetElapsedTime(origin, kv.Value) < TimeSpan.FromMinutes(minute)).Select(kv => kv.Key)];
@@ -292,6 +307,7 @@ internal static class SoakHarness
         var publish = mine.Where(sents.ContainsKey).Select(k => Stopwatch.GetElapsedTime(starts[k], sents[k].Ticks)).Order().ToList();
         int waiting = mine.Count(k => !lags.ContainsKey(k));
         long liveHeap = GC.GetTotalMemory(forceFullCollection: true);
+        long floor = Math.Min(heapFloor, liveHeap);
         long rss = Rss();
         self.Refresh();
         long now = Stopwatch.GetTimestamp();
@@ -301,8 +317,8 @@ internal static class SoakHarness
         (mark.Controller, mark.Broker, mark.Ticks) = (self.TotalProcessorTime, broker.CpuTime, now);
         string lagText = minuteLags.Count == 0 ? "-" : $"median {Seconds(minuteLags[minuteLags.Count / 2])} max {Seconds(minuteLags[^1])}";
         string text = string.Create(CultureInfo.InvariantCulture,
-            $"minute {minute,2}: sent {sent,11:N0} folded {folded,11:N0} (behind {sent - folded,7:N0}) rejected {ingest.Batches.Rejected} | cycles {mine.Length} lag {lagText}{(waiting > 0 ? $" ({waiting} not yet folded)" : "")}, publish {(publish.Count == 0 ? "-" : Seconds(publish[^1]))} | live heap {Mb(liveHeap)} RSS {Mb(rss)} gen2 GCs {GC.CollectionCount(2)} meter {proof.MeterCredits:N0} records | CPU controller {cpu:P0} mosquitto {brokerCpu:P0} | load {LoadAverage()}");
-        return new MinuteRow(minute, liveHeap, rss, text);
+            $"minute {minute,2}: sent {sent,11:N0} folded {folded,11:N0} (behind {sent - folded,7:N0}) rejected {ingest.Batches.Rejected} | cycles {mine.Length} lag {lagText}{(waiting > 0 ? $" ({waiting} not yet folded)" : "")}, publish {(publish.Count == 0 ? "-" : Seconds(publish[^1]))} | live heap {Mb(liveHeap)} floor {Mb(floor)} RSS {Mb(rss)} gen2 GCs {GC.CollectionCount(2)} meter {proof.MeterCredits:N0} records | CPU controller {cpu:P0} mosquitto {brokerCpu:P0} | load {LoadAverage()}");
+        return new MinuteRow(minute, liveHeap, floor, rss, text);
     }
 
     private static Process StartPublisher(int port, int miners, int cycles, double cycleSeconds, int rackSize, ConcurrentQueue<string> lines)
@@ -352,7 +368,7 @@ internal static class SoakHarness
 
     private static string Percent(long from, long to) => (from == 0 ? 0 : (to - from) * 100.0 / from).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + " %";
 
-    internal sealed record MinuteRow(int Minute, long LiveHeap, long Rss, string Text);
+    internal sealed record MinuteRow(int Minute, long LiveHeap, long HeapFloor, long Rss, string Text);
 
     /// <summary>CPU times at the previous minute's row: the controller's process, mosquitto, and when.</summary>
     private sealed class CpuMark(TimeSpan controller, TimeSpan broker, long ticks)
