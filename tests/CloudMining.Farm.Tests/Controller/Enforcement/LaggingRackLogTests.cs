@@ -13,7 +13,7 @@ namespace CloudMining.Farm.Tests.Controller.Enforcement;
 /// Lagging racks are logged once each, but at farm scale not a line per rack: the first few get a line, the rest one
 /// summary line naming a few and counting the others, at most once per <see cref="DesiredStatePublisher.LagLogWindow"/>.
 /// </summary>
-public sealed class LaggingRackLogTests
+public sealed class LaggingRackLogTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan LagAfter = TimeSpan.FromSeconds(120);
@@ -25,6 +25,8 @@ public sealed class LaggingRackLogTests
         _desired = new DesiredStatePublisher(
             new ControllerSite("s1"), Options.Create(new EngineOptions { LagAfterS = LagAfter.TotalSeconds }), TimeProvider.System, _log.CreateLogger<DesiredStatePublisher>());
     }
+
+    public void Dispose() => _log.Dispose();
 
     [Fact]
     public void Many_racks_lagging_at_once_give_five_rack_lines_and_one_summary_line()
