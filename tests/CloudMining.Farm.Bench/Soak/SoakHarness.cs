@@ -16,13 +16,14 @@ using Microsoft.Extensions.Hosting;
 namespace CloudMining.Farm.Bench.Soak;
 
 /// <summary>
-/// <c>soak [--miners N] [--minutes M] [--store postgres|sqlite] [--rack-size K] [--cycle-s S] [--drain-s D]</c> (issue 15's soak):
+/// <c>soak [--miners N] [--minutes M] [--store postgres|sqlite] [--rack-size K] [--cycle-s S] [--drain-s D] [--proof-window-min P] [--warmup-min W]</c> (issue 15's soak):
 /// synthetic telemetry of N miners, one rack batch per K miners every S seconds, through a private mosquitto into the
 /// real controller (<see cref="ControllerHost"/>: ingest, engine, store on a private PostgreSQL started like the tests'
 /// fixture) in this process; the agents are a child process (<see cref="SoakPublisher"/>), so the memory measured is
 /// the controller's. Every minute: readings sent and folded (the controller's own counter,
 /// <see cref="TelemetryBatchFold.Readings"/>), the live managed heap after a full collection, RSS, and the cycle lag (from
-/// the start of a cycle's publishing to the moment the controller has folded every reading sent so far).
+/// the start of a cycle's publishing to the moment the controller has folded every reading sent so far). At the end a
+/// memory verdict (<see cref="MemoryVerdict"/>) over the minutes after the warm-up.
 /// </summary>
 internal static class SoakHarness
 {
