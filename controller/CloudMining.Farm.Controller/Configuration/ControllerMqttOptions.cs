@@ -36,6 +36,13 @@ public sealed class ControllerMqttOptions
     /// scripts/broker-setup.sh), so each connection needs a user of its own: broker-setup.sh creates
     /// "controller-engine" beside "controller" with the same password.
     /// </summary>
+    /// <summary>
+    /// MQTT 5 Receive Maximum the controller announces on its connections: the broker sends it at most this many
+    /// QoS 1 messages (rack batches, states) unacknowledged, so a controller that falls behind keeps the backlog in the
+    /// broker, not in its own memory (announced nothing before, i.e. up to 65,535: 2.6 million readings in racks of 40).
+    /// </summary>
+    public const int ReceiveMaximum = 1000;
+
     public MqttClientOptions ToClientOptions(string connectionSuffix = "")
     {
         var builder = new MqttClientOptionsBuilder()
@@ -46,6 +53,7 @@ public sealed class ControllerMqttOptions
                 ? version
                 : throw new Mqtt.Exceptions.MqttConfigurationException($"Controller:Mqtt:ProtocolVersion '{ProtocolVersion}' is not {MqttProtocolVersions.Accepted}."))
             .WithMaxPacketSize(FarmMqttLimits.MaxPacketSize)
+            .WithReceiveMaximum(ReceiveMaximum)
             .WithAutoReconnect(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
         if (!string.IsNullOrEmpty(Username))
         {

@@ -23,6 +23,10 @@ public sealed partial class DesiredStatePublisher
     private readonly ILogger _logger;
     private bool _warnedNoHouse;
     private readonly Dictionary<string, string> _curtailKeys = new(StringComparer.Ordinal);
+    private readonly List<RackEnforcementState> _lagPending = [];
+    private DateTimeOffset? _lagWindowStart;
+    private int _lagLinesInWindow;
+    private DateTimeOffset? _lagSummaryAt;
 
     public DesiredStatePublisher(ControllerSite site, IOptions<EngineOptions> options, TimeProvider time, ILogger<DesiredStatePublisher> logger, IFarmPublisher? publisher = null)
     {
@@ -34,6 +38,12 @@ public sealed partial class DesiredStatePublisher
         House = options.Value.HousePool();
         Tracker = new RackEnforcementTracker(options.Value.Durations().LagAfter);
     }
+
+    /// <summary>Racks that start lagging get a line each, at most this many per <see cref="LagLogWindow"/>.</summary>
+    public const int LagLinesPerWindow = 5;
+
+    /// <summary>The window of <see cref="LagLinesPerWindow"/>, and the least time between two summary lines of lagging racks.</summary>
+    public static readonly TimeSpan LagLogWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>The operator's pool for unsold and drained miners; null: they are left out of the desired state.</summary>
     public HousePool? House { get; }
@@ -125,12 +135,42 @@ public sealed partial class DesiredStatePublisher
         }
     }
 
-    /// <summary>Flags (and logs once) the racks that have not applied their desired generation in time.</summary>
+    /// <summary>
+    /// Flags the racks that have not applied their desired generation in time, and logs each once. A few racks get a line
+    /// each (at most <see cref="LagLinesPerWindow"/> per <see cref="LagLogWindow"/>); beyond that the racks that start
+    /// lagging are gathered into one summary line, written at most once per <see cref="LagLogWindow"/> (at farm scale a
+    /// broken agent fleet would otherwise write a line per rack: 2,500 lines for 2,500 racks).
+    /// </summary>
     public void CheckLagging(DateTimeOffset now)
     {
-        foreach (RackEnforcementState lag in Tracker.UpdateLagging(now))
+        foreach (RackEnforcementState lag in Tracker.UpdateLagging(now).OrderBy(l => l.Rack, StringComparer.Ordinal))
         {
-            LogLagging(_logger, lag.Rack, lag.DesiredGeneration, lag.DesiredAt, lag.AppliedGeneration?.ToString(CultureInfo.InvariantCulture) ?? "nothing", Tracker.LagAfter.TotalSeconds);
+            if (_lagWindowStart is not { } start || now - start >= LagLogWindow)
+            {
+                (_lagWindowStart, _lagLinesInWindow) = (now, 0);
+            }
+
+            if (_lagLinesInWindow < LagLinesPerWindow && _lagPending.Count == 0)
+            {
+                _lagLinesInWindow++;
+                LogLagging(_logger, lag.Rack, lag.DesiredGeneration, lag.DesiredAt, lag.AppliedGeneration?.ToString(CultureInfo.InvariantCulture) ?? "nothing", Tracker.LagAfter.TotalSeconds);
+            }
+            else
+            {
+                _lagPending.Add(lag);
+            }
+        }
+
+        if (_lagPending.Count > 0 && (_lagSummaryAt is not { } last || now - last >= LagLogWindow))
+        {
+            long lowest = _lagPending.Min(l => l.DesiredGeneration ?? 0);
+            long highest = _lagPending.Max(l => l.DesiredGeneration ?? 0);
+            string generations = lowest == highest ? lowest.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{lowest}-{highest}");
+            string named = string.Join(", ", _lagPending.Take(LagLinesPerWindow).Select(l => l.Rack));
+            string racks = _lagPending.Count > LagLinesPerWindow ? string.Create(CultureInfo.InvariantCulture, $"{named} and {_lagPending.Count - LagLinesPerWindow:N0} more") : named;
+            LogLaggingSummary(_logger, _lagPending.Count, generations, Tracker.LagAfter.TotalSeconds, racks);
+            _lagPending.Clear();
+            _lagSummaryAt = now;
         }
     }
 
@@ -145,4 +185,7 @@ public sealed partial class DesiredStatePublisher
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rack {Rack} lags: desired generation {Desired} published at {DesiredAt:O} is not applied (agent reported {Applied}) after {LagAfterS} s")]
     private static partial void LogLagging(ILogger logger, string rack, long? desired, DateTimeOffset? desiredAt, string applied, double lagAfterS);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more rack(s) lag: desired generation {Generations} is not applied after {LagAfterS} s ({Racks}); farmctl fleet lists each")]
+    private static partial void LogLaggingSummary(ILogger logger, int count, string generations, double lagAfterS, string racks);
 }

@@ -7,6 +7,9 @@ namespace CloudMining.Farm.Controller.Proof;
 /// more than the window (the first reading after a broker outage) counts only its share inside it, so a gap in telemetry
 /// reads as the rate the miners kept, not as a burst. A counter that drops (miner restart) starts a new baseline and
 /// credits nothing.
+/// Memory is bounded by the window: each reading drops its counter's work older than the window (before, only a pool a
+/// contract asked about was pruned, so the house pool's and every other pool's work piled up, 40 bytes per miner per
+/// reading: the soak's growing heap), and a counter not read for <see cref="ForgetAfter"/> is forgotten.
 /// Not thread-safe; the engine calls it under its lock.
 /// </summary>
 public sealed class DeliveryMeter
@@ -16,6 +19,9 @@ public sealed class DeliveryMeter
 
     private readonly Dictionary<(string Miner, PoolKey Pool), Series> _series = [];
     private readonly Dictionary<PoolKey, List<Series>> _byPool = [];
+    private DateTimeOffset _latestAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _sweptAt = DateTimeOffset.MinValue;
+    private long _credits;
 
     public DeliveryMeter(TimeSpan window, TimeSpan? minimumSpan = null)
     {
@@ -29,6 +35,18 @@ public sealed class DeliveryMeter
     }
 
     public TimeSpan Window { get; }
+
+    /// <summary>
+    /// A counter (miner and pool) with no reading for this long is forgotten: the window or an hour, whichever is longer
+    /// (a pool taken out of a miner's configuration, a miner removed). Read again later, it starts with a baseline.
+    /// </summary>
+    public TimeSpan ForgetAfter => Window > TimeSpan.FromHours(1) ? Window : TimeSpan.FromHours(1);
+
+    /// <summary>Counters (miner and pool) the meter holds.</summary>
+    public int CounterCount => _series.Count;
+
+    /// <summary>Work records (one per counter increase) the meter holds, all inside the window of their counter's latest reading; safe to read from any thread.</summary>
+    public long CreditCount => Interlocked.Read(ref _credits);
 
     /// <summary>How long a pool must have been observed before a delivered rate is given (shorter spans are too noisy).</summary>
     public TimeSpan MinimumSpan { get; }
@@ -54,6 +72,15 @@ public sealed class DeliveryMeter
         if (!double.IsFinite(difficultyAccepted) || difficultyAccepted < 0)
         {
             return 0;
+        }
+
+        if (at > _latestAt)
+        {
+            _latestAt = at;
+            if (at - _sweptAt >= Window)
+            {
+                Sweep(at);
+            }
         }
 
         if (!_series.TryGetValue((minerId, pool), out Series? s))
@@ -101,8 +128,12 @@ public sealed class DeliveryMeter
         if (delta > 0)
         {
             s.Deltas.Enqueue(new Credit(since, at, delta));
+            Interlocked.Increment(ref _credits);
         }
 
+        // Work older than a window before this counter's latest reading is never read again (DeliveredHs reads the
+        // window ending at the latest reading, or earlier only for a reading stamped after its own "now").
+        DropBefore(s, at - Window);
         return delta;
     }
 
@@ -130,10 +161,7 @@ public sealed class DeliveryMeter
         {
             DateTimeOffset end = s.LastAt < now ? s.LastAt : now;
             TimeSpan own = end - s.FirstAt < Window ? end - s.FirstAt : Window;
-            while (s.Deltas.TryPeek(out Credit head) && head.At <= end - Window)
-            {
-                s.Deltas.Dequeue();
-            }
+            DropBefore(s, end - Window);
 
             if (end <= now - Window || own <= TimeSpan.Zero)
             {
@@ -159,6 +187,45 @@ public sealed class DeliveryMeter
         return rate * HashesPerDifficulty;
     }
 
+    private void DropBefore(Series s, DateTimeOffset limit)
+    {
+        while (s.Deltas.TryPeek(out Credit head) && head.At <= limit)
+        {
+            s.Deltas.Dequeue();
+            Interlocked.Decrement(ref _credits);
+        }
+    }
+
+    // Forgets the counters not read for ForgetAfter (at most once per window of readings).
+    private void Sweep(DateTimeOffset now)
+    {
+        _sweptAt = now;
+        DateTimeOffset limit = now - ForgetAfter;
+        List<(string Miner, PoolKey Pool)> silent = [.. _series.Where(p => p.Value.LastAt < limit).Select(p => p.Key)];
+        if (silent.Count == 0)
+        {
+            return;
+        }
+
+        foreach ((string Miner, PoolKey Pool) key in silent)
+        {
+            if (_series.Remove(key, out Series? gone))
+            {
+                Interlocked.Add(ref _credits, -gone.Deltas.Count);
+            }
+        }
+
+        foreach (PoolKey pool in silent.Select(k => k.Pool).Distinct().ToList())
+        {
+            List<Series> list = _byPool[pool];
+            list.RemoveAll(s => s.LastAt < limit);
+            if (list.Count == 0)
+            {
+                _byPool.Remove(pool);
+            }
+        }
+    }
+
     private sealed class Series(double last, DateTimeOffset at)
     {
         public DateTimeOffset FirstAt { get; } = at;
@@ -170,6 +237,17 @@ public sealed class DeliveryMeter
         public Queue<Credit> Deltas { get; } = new();
     }
 
-    // Work credited between two readings of one counter: Delta difficulty done in [Since, At).
-    private readonly record struct Credit(DateTimeOffset Since, DateTimeOffset At, double Delta);
+    // Work credited between two readings of one counter: Delta difficulty done in [Since, At). UTC ticks rather than two
+    // DateTimeOffsets: 24 bytes a record instead of 40, and a window holds one per counter per reading.
+    private readonly struct Credit(DateTimeOffset since, DateTimeOffset at, double delta)
+    {
+        private readonly long _since = since.UtcTicks;
+        private readonly long _at = at.UtcTicks;
+
+        public DateTimeOffset Since => new(_since, TimeSpan.Zero);
+
+        public DateTimeOffset At => new(_at, TimeSpan.Zero);
+
+        public double Delta { get; } = delta;
+    }
 }

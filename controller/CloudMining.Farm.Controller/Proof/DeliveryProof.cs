@@ -49,6 +49,9 @@ public sealed partial class DeliveryProof
         _monitor = new DeliveryMonitor(_options.ProofTolerancePercent / 100, _options.Durations().ProofHold);
     }
 
+    /// <summary>Work records the delivery meter holds (one per miner's pool counter increase, a window of them); safe to read from any thread.</summary>
+    public long MeterCredits => _meter.CreditCount;
+
     /// <summary>Rebalances triggered so far (sustained under- or over-delivery).</summary>
     public int Rebalances { get; private set; }
 

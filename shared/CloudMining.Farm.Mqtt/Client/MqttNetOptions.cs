@@ -64,6 +64,10 @@ internal sealed class MqttNetOptions
         {
             // Announced at CONNECT: the broker never sends this client a packet it could not take.
             builder = builder.WithMaximumPacketSize((uint)_options.MaxPacketSize);
+            if (_options.ReceiveMaximum is { } receiveMaximum)
+            {
+                builder = builder.WithReceiveMaximum((ushort)receiveMaximum);
+            }
             if (!_options.CleanSession)
             {
                 // MQTT 5 ends a session when the connection closes unless it is given an expiry; keep it like 3.1.1 does.

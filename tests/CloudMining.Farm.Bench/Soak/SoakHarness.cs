@@ -3,8 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CloudMining.Farm.Bench.Mqtt;
+using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Hosting;
 using CloudMining.Farm.Controller.Ingest;
+using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Store;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,13 +16,14 @@ using Microsoft.Extensions.Hosting;
 namespace CloudMining.Farm.Bench.Soak;
 
 /// <summary>
-/// <c>soak [--miners N] [--minutes M] [--store postgres|sqlite] [--rack-size K] [--cycle-s S] [--drain-s D]</c> (issue 15's soak):
+/// <c>soak [--miners N] [--minutes M] [--store postgres|sqlite] [--rack-size K] [--cycle-s S] [--drain-s D] [--proof-window-min P] [--warmup-min W]</c> (issue 15's soak):
 /// synthetic telemetry of N miners, one rack batch per K miners every S seconds, through a private mosquitto into the
 /// real controller (<see cref="ControllerHost"/>: ingest, engine, store on a private PostgreSQL started like the tests'
 /// fixture) in this process; the agents are a child process (<see cref="SoakPublisher"/>), so the memory measured is
 /// the controller's. Every minute: readings sent and folded (the controller's own counter,
 /// <see cref="TelemetryBatchFold.Readings"/>), the live managed heap after a full collection, RSS, and the cycle lag (from
-/// the start of a cycle's publishing to the moment the controller has folded every reading sent so far).
+/// the start of a cycle's publishing to the moment the controller has folded every reading sent so far). At the end a
+/// memory verdict (<see cref="MemoryVerdict"/>) over the minutes after the warm-up.
 /// </summary>
 internal static class SoakHarness
 {
@@ -31,6 +35,8 @@ internal static class SoakHarness
         int rackSize = 40;
         double cycleSeconds = 10;
         double drainSeconds = 60;
+        double? proofWindowMinutes = null;
+        double? warmupMinutes = null;
         for (int i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -41,6 +47,8 @@ internal static class SoakHarness
                 case "--rack-size": rackSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--cycle-s": cycleSeconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--drain-s": drainSeconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--proof-window-min": proofWindowMinutes = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--warmup-min": warmupMinutes = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
             }
         }
 
@@ -78,7 +86,7 @@ internal static class SoakHarness
                     ["Database"] = Path.Combine(folder, "controller.db"),
                     ["Store"] = store,
                     ["Mqtt"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = broker.Port, ["ClientId"] = "soak-controller" },
-                    ["Engine"] = new JsonObject { ["IntervalS"] = cycleSeconds, ["HousePoolUrl"] = "stratum+tcp://house.pool.soak:3333", ["HouseWorker"] = "op.house" },
+                    ["Engine"] = Engine(cycleSeconds, proofWindowMinutes),
                 },
                 ["Influx"] = new JsonObject { ["Enabled"] = false },
                 ["Serilog"] = new JsonObject { ["MinimumLevel"] = new JsonObject { ["Default"] = "Warning" } },
@@ -91,8 +99,14 @@ internal static class SoakHarness
             IngestService ingest = host.Services.GetRequiredService<IngestService>();
             await ingest.Subscribed;
 
+            // Warm-up, left out of the memory verdict: the miners' probation (no allocation before it ends, then the first
+            // allocation and every rack's desired state) and the proof window filling (the delivery meter keeps one
+            // window of work per miner's pool counter), each plus a minute; at least the first half of the run.
+            EngineDurations durations = settings.Controller.Engine.Durations();
+            double warmup = warmupMinutes ?? Math.Ceiling(Math.Max(durations.ProbationPeriod.TotalMinutes, durations.ProofWindow.TotalMinutes) + 1);
             Console.WriteLine($"soak: {miners:N0} miners in racks of {rackSize} ({(miners + rackSize - 1) / rackSize:N0} batches a cycle), a cycle every {cycleSeconds:0.#} s for {minutes:0.#} min ({cycles} cycles), controller on {storeKind}, mosquitto on port {broker.PortText}; {Environment.ProcessorCount} cores, load average {LoadAverage()} at start");
-            int code = await MeasureAsync(ingest, broker, miners, cycles, cycleSeconds, rackSize, TimeSpan.FromSeconds(drainSeconds));
+            Console.WriteLine($"soak: warm-up {warmup:0.#} min (probation {durations.ProbationPeriod.TotalMinutes:0.#} min then the first allocation, proof window {durations.ProofWindow.TotalMinutes:0.#} min, each + 1 min), left out of the memory verdict with the first half of the run");
+            int code = await MeasureAsync(ingest, host.Services.GetRequiredService<DesiredStatePublisher>(), host.Services.GetRequiredService<DeliveryProof>(), broker, miners, cycles, cycleSeconds, rackSize, TimeSpan.FromSeconds(drainSeconds), warmup);
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await host.StopAsync(stopping.Token);
             return code;
@@ -108,7 +122,21 @@ internal static class SoakHarness
         }
     }
 
-    private static async Task<int> MeasureAsync(IngestService ingest, BenchBroker broker, int miners, int cycles, double cycleSeconds, int rackSize, TimeSpan drainTime)
+    private static readonly TimeSpan HeapSampleEvery = TimeSpan.FromSeconds(15);
+
+    private static JsonObject Engine(double cycleSeconds, double? proofWindowMinutes)
+    {
+        var engine = new JsonObject { ["IntervalS"] = cycleSeconds, ["HousePoolUrl"] = "stratum+tcp://house.pool.soak:3333", ["HouseWorker"] = "op.house" };
+        if (proofWindowMinutes is { } window)
+        {
+            engine["ProofWindowMin"] = window;
+        }
+
+        return engine;
+    }
+
+    private static async Task<int> MeasureAsync(
+        IngestService ingest, DesiredStatePublisher desired, DeliveryProof proof, BenchBroker broker, int miners, int cycles, double cycleSeconds, int rackSize, TimeSpan drainTime, double warmupMinutes)
     {
         var lines = new ConcurrentQueue<string>();
         using Process publisher = StartPublisher(broker.Port, miners, cycles, cycleSeconds, rackSize, lines);
@@ -126,6 +154,13 @@ internal static class SoakHarness
         var total = Stopwatch.StartNew();
         TimeSpan limit = TimeSpan.FromSeconds(cycles * cycleSeconds) + drainTime + TimeSpan.FromSeconds(60);
         Stopwatch? drain = null;
+        TimeSpan? firstDesired = null;
+
+        // The live heap after a full collection, sampled four times a minute; a minute's row reports the lowest (its
+        // floor: what the controller keeps, without the batches and the engine tick's snapshot that happen to be in
+        // flight at one sample, ±10 MB at 20,000 miners). The verdict fits the floors.
+        long heapFloor = long.MaxValue;
+        long heapSampled = Stopwatch.GetTimestamp();
         while (total.Elapsed < limit)
         {
             // After the last cycle: until every cycle is folded, or the drain time is up (readings lost).
@@ -173,6 +208,12 @@ internal static class SoakHarness
 
             long folded = ingest.Batches.Readings;
             long now = Stopwatch.GetTimestamp();
+            if (firstDesired is null && firstStart is { } begun && desired.Tracker.All().Count > 0)
+            {
+                firstDesired = Stopwatch.GetElapsedTime(begun, now);
+                Console.WriteLine($"soak: the first allocation published desired state at {firstDesired.Value.TotalMinutes:0.0} min");
+            }
+
             foreach ((int k, (long readings, _)) in cycleSent)
             {
                 if (!cycleLag.ContainsKey(k) && folded >= readings)
@@ -181,17 +222,24 @@ internal static class SoakHarness
                 }
             }
 
+            if (Stopwatch.GetElapsedTime(heapSampled, now) >= HeapSampleEvery)
+            {
+                heapFloor = Math.Min(heapFloor, GC.GetTotalMemory(forceFullCollection: true));
+                heapSampled = Stopwatch.GetTimestamp();
+            }
+
             if (firstStart is { } origin && Stopwatch.GetElapsedTime(origin, now) >= TimeSpan.FromMinutes(minute + 1))
             {
                 minute++;
-                rows.Add(Row(minute, ingest, sent, folded, cycleStart, cycleSent, cycleLag, origin, self, broker, mark));
+                rows.Add(Row(minute, ingest, proof, sent, folded, cycleStart, cycleSent, cycleLag, origin, self, broker, mark, heapFloor));
+                heapFloor = long.MaxValue;
                 Console.WriteLine(rows[^1].Text);
             }
         }
 
         long finalFolded = ingest.Batches.Readings;
         long rejected = ingest.Batches.Rejected;
-        rows.Add(Row(minute + 1, ingest, sent, finalFolded, cycleStart, cycleSent, cycleLag, firstStart ?? 0, self, broker, mark));
+        rows.Add(Row(minute + 1, ingest, proof, sent, finalFolded, cycleStart, cycleSent, cycleLag, firstStart ?? 0, self, broker, mark, heapFloor));
         Console.WriteLine(rows[^1].Text.Replace("minute", "end   ", StringComparison.Ordinal));
 
         // The fleet's own count, bounded: a controller that stopped folding must not hang the report.
@@ -215,11 +263,13 @@ internal static class SoakHarness
 
         if (rows.Count >= 3)
         {
-            // The first minute fills the fleet (100,000 new miners); flat means no growth from the second minute on.
             MinuteRow second = rows[1];
             MinuteRow last = rows[^1];
             Console.WriteLine($"soak: memory from minute 2 to minute {last.Minute}: live heap {Mb(second.LiveHeap)} -> {Mb(last.LiveHeap)} ({Percent(second.LiveHeap, last.LiveHeap)}), RSS {Mb(second.Rss)} -> {Mb(last.Rss)} ({Percent(second.Rss, last.Rss)}); max over the run: live heap {Mb(rows.Max(r => r.LiveHeap))}, RSS {Mb(rows.Max(r => r.Rss))}");
         }
+
+        MemoryVerdict verdict = MemoryVerdict.Of(rows, warmupMinutes, firstDesired);
+        Console.WriteLine("soak: " + verdict.Text);
 
         Console.WriteLine($"soak: load average at the end {LoadAverage()}");
         var problems = new List<string>();
@@ -233,6 +283,11 @@ internal static class SoakHarness
             problems.Add(fleetMiners < 0 ? "the fleet state did not answer (FleetState.Racks)" : $"the fleet holds {fleetMiners:N0} miners, not {miners:N0}");
         }
 
+        if (verdict.Growing)
+        {
+            problems.Add("memory is not flat after the warm-up");
+        }
+
         bool complete = problems.Count == 0;
         if (!complete)
         {
@@ -244,8 +299,8 @@ internal static class SoakHarness
     }
 
     private static MinuteRow Row(
-        int minute, IngestService ingest, long sent, long folded, Dictionary<int, long> starts, Dictionary<int, (long Readings, long Ticks)> sents, Dictionary<int, TimeSpan> lags, long origin,
-        Process self, BenchBroker broker, CpuMark mark)
+        int minute, IngestService ingest, DeliveryProof proof, long sent, long folded, Dictionary<int, long> starts, Dictionary<int, (long Readings, long Ticks)> sents, Dictionary<int, TimeSpan> lags, long origin,
+        Process self, BenchBroker broker, CpuMark mark, long heapFloor)
     {
         // This minute's cycles: those that started in it.
         int[] mine = [.. starts.Where(kv => Stopwatch.GetElapsedTime(origin, kv.Value) >= TimeSpan.FromMinutes(minute - 1) && Stopwatch.GetElapsedTime(origin, kv.Value) < TimeSpan.FromMinutes(minute)).Select(kv => kv.Key)];
@@ -253,6 +308,7 @@ internal static class SoakHarness
         var publish = mine.Where(sents.ContainsKey).Select(k => Stopwatch.GetElapsedTime(starts[k], sents[k].Ticks)).Order().ToList();
         int waiting = mine.Count(k => !lags.ContainsKey(k));
         long liveHeap = GC.GetTotalMemory(forceFullCollection: true);
+        long floor = Math.Min(heapFloor, liveHeap);
         long rss = Rss();
         self.Refresh();
         long now = Stopwatch.GetTimestamp();
@@ -262,8 +318,8 @@ internal static class SoakHarness
         (mark.Controller, mark.Broker, mark.Ticks) = (self.TotalProcessorTime, broker.CpuTime, now);
         string lagText = minuteLags.Count == 0 ? "-" : $"median {Seconds(minuteLags[minuteLags.Count / 2])} max {Seconds(minuteLags[^1])}";
         string text = string.Create(CultureInfo.InvariantCulture,
-            $"minute {minute,2}: sent {sent,11:N0} folded {folded,11:N0} (behind {sent - folded,7:N0}) rejected {ingest.Batches.Rejected} | cycles {mine.Length} lag {lagText}{(waiting > 0 ? $" ({waiting} not yet folded)" : "")}, publish {(publish.Count == 0 ? "-" : Seconds(publish[^1]))} | live heap {Mb(liveHeap)} RSS {Mb(rss)} gen2 GCs {GC.CollectionCount(2)} | CPU controller {cpu:P0} mosquitto {brokerCpu:P0} | load {LoadAverage()}");
-        return new MinuteRow(minute, liveHeap, rss, text);
+            $"minute {minute,2}: sent {sent,11:N0} folded {folded,11:N0} (behind {sent - folded,7:N0}) rejected {ingest.Batches.Rejected} | cycles {mine.Length} lag {lagText}{(waiting > 0 ? $" ({waiting} not yet folded)" : "")}, publish {(publish.Count == 0 ? "-" : Seconds(publish[^1]))} | live heap {Mb(liveHeap)} floor {Mb(floor)} RSS {Mb(rss)} gen2 GCs {GC.CollectionCount(2)} meter {proof.MeterCredits:N0} records | CPU controller {cpu:P0} mosquitto {brokerCpu:P0} | load {LoadAverage()}");
+        return new MinuteRow(minute, liveHeap, floor, rss, text);
     }
 
     private static Process StartPublisher(int port, int miners, int cycles, double cycleSeconds, int rackSize, ConcurrentQueue<string> lines)
@@ -307,13 +363,13 @@ internal static class SoakHarness
 
     private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
-    private static string Mb(long bytes) => (bytes / 1048576.0).ToString("N0", CultureInfo.InvariantCulture) + " MB";
+    internal static string Mb(long bytes) => (bytes / 1048576.0).ToString("N0", CultureInfo.InvariantCulture) + " MB";
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
 
     private static string Percent(long from, long to) => (from == 0 ? 0 : (to - from) * 100.0 / from).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + " %";
 
-    private sealed record MinuteRow(int Minute, long LiveHeap, long Rss, string Text);
+    internal sealed record MinuteRow(int Minute, long LiveHeap, long HeapFloor, long Rss, string Text);
 
     /// <summary>CPU times at the previous minute's row: the controller's process, mosquitto, and when.</summary>
     private sealed class CpuMark(TimeSpan controller, TimeSpan broker, long ticks)

@@ -44,6 +44,14 @@ public sealed record MqttClientOptions
     /// </summary>
     public int MaxPacketSize { get; init; } = Shared.Wire.FarmMqttLimits.MaxPacketSize;
 
+    /// <summary>
+    /// MQTT 5 Receive Maximum announced at CONNECT: at most this many QoS 1/2 messages the broker sends this client
+    /// unacknowledged, so a client that falls behind leaves the backlog in the broker's queue rather than in its own
+    /// memory (unset: not announced, which lets the broker send up to 65,535). Ignored with 3.1.1 (the broker's
+    /// <c>max_inflight_messages</c> is the only bound there).
+    /// </summary>
+    public int? ReceiveMaximum { get; init; }
+
     public bool AutoReconnect { get; init; }
 
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -72,7 +80,8 @@ public sealed record MqttClientOptions
             .Append(", CleanSession = ").Append(CleanSession)
             .Append(", KeepAlivePeriod = ").Append(KeepAlivePeriod)
             .Append(", AutoReconnect = ").Append(AutoReconnect)
-            .Append(", MaxPacketSize = ").Append(MaxPacketSize);
+            .Append(", MaxPacketSize = ").Append(MaxPacketSize)
+            .Append(", ReceiveMaximum = ").Append(ReceiveMaximum?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)");
         return true;
     }
 }

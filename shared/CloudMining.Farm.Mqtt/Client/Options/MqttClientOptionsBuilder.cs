@@ -62,6 +62,13 @@ public sealed class MqttClientOptionsBuilder
         return this;
     }
 
+    /// <summary>MQTT 5 Receive Maximum to announce (see <see cref="MqttClientOptions.ReceiveMaximum"/>).</summary>
+    public MqttClientOptionsBuilder WithReceiveMaximum(int receiveMaximum)
+    {
+        _options = _options with { ReceiveMaximum = receiveMaximum };
+        return this;
+    }
+
     public MqttClientOptionsBuilder WithMaxInflight(int maxInflight)
     {
         _options = _options with { MaxInflight = maxInflight };

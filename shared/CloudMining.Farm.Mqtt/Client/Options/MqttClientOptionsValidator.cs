@@ -65,6 +65,11 @@ public static class MqttClientOptionsValidator
             problems.Add($"MaxInflight {options.MaxInflight} is outside 1-65535.");
         }
 
+        if (options.ReceiveMaximum is < 1 or > 65535)
+        {
+            problems.Add($"ReceiveMaximum {options.ReceiveMaximum} is outside 1-65535.");
+        }
+
         if (options.ReconnectMinDelay <= TimeSpan.Zero || options.ReconnectMaxDelay < options.ReconnectMinDelay)
         {
             problems.Add("Reconnect delays must be positive with ReconnectMaxDelay >= ReconnectMinDelay.");

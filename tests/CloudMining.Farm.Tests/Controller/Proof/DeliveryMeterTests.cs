@@ -145,4 +145,48 @@ public sealed class DeliveryMeterTests
         // Then it goes silent: a whole window without a reading and it adds nothing.
         Assert.Equal(0, meter.DeliveredHs(Customer, T0.AddSeconds(900 + 450 + 901))!.Value);
     }
+
+    [Fact]
+    public void Work_on_a_pool_no_contract_asks_about_is_kept_for_one_window_only()
+    {
+        // The soak's leak: only the pools a contract asked about were pruned, so every miner's house-pool counter kept one
+        // record per reading forever (100,000 miners: 24 MB a minute). Two hours of readings every 10 s, never asked.
+        var meter = new DeliveryMeter(TimeSpan.FromMinutes(15));
+        double perSecond = 100e12 / DeliveryMeter.HashesPerDifficulty;
+        for (int t = 0; t <= 2 * 3600; t += 10)
+        {
+            meter.Observe("m1", House, perSecond * t, T0.AddSeconds(t));
+            meter.Observe("m2", House, perSecond * t, T0.AddSeconds(t));
+        }
+
+        // A window of 15 minutes holds 90 readings' work per counter, not 720.
+        Assert.Equal(2 * 90, meter.CreditCount);
+
+        // What is kept is still the whole window: the rate reads right when asked at last.
+        Assert.Equal(200e12, meter.DeliveredHs(House, T0.AddSeconds(2 * 3600))!.Value, 200e12 * 0.001);
+    }
+
+    [Fact]
+    public void A_counter_no_longer_read_is_forgotten_after_an_hour()
+    {
+        var meter = new DeliveryMeter(TimeSpan.FromMinutes(15));
+        double perSecond = 100e12 / DeliveryMeter.HashesPerDifficulty;
+        for (int t = 0; t <= 600; t += 10)
+        {
+            meter.Observe("m1", Customer, perSecond * t, T0.AddSeconds(t));
+            meter.Observe("m1", House, perSecond * t, T0.AddSeconds(t));
+        }
+
+        Assert.Equal(2, meter.CounterCount);
+
+        // The customer's pool leaves the miner's configuration; the house pool goes on.
+        for (int t = 610; t <= 600 + 3600 + 900; t += 10)
+        {
+            meter.Observe("m1", House, perSecond * t, T0.AddSeconds(t));
+        }
+
+        Assert.Equal(1, meter.CounterCount);
+        Assert.Null(meter.DeliveredHs(Customer, T0.AddSeconds(600 + 3600 + 900)));
+        Assert.Equal(100e12, meter.DeliveredHs(House, T0.AddSeconds(600 + 3600 + 900))!.Value, 100e12 * 0.001);
+    }
 }
