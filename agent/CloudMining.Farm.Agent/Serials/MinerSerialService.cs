@@ -32,9 +32,16 @@ public sealed partial class MinerSerialService : BackgroundService
     /// <summary>Bounds one read as a whole (a login and a request); each channel has its own network timeouts inside it.</summary>
     public static readonly TimeSpan ReadDeadline = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The network timeout of the channels' serial reads: a rare read off the poll path may wait longer than a poll
+    /// (Agent:MinerTimeout, often well under a second, is too short for a login and a request on a busy controller).
+    /// </summary>
+    public static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(10);
+
     private const int Workers = 2;
 
     private readonly MinerChannels _channels;
+    private readonly MinerWriter _writer = MinerWriter.Create(new MinerApiClient(new MinerApiClientOptions { ConnectTimeout = NetworkTimeout, ReadTimeout = NetworkTimeout }), NetworkTimeout);
     private readonly FirmwareProfileCatalog _catalog;
     private readonly TimeProvider _time;
     private readonly ILogger<MinerSerialService> _logger;
@@ -156,12 +163,13 @@ public sealed partial class MinerSerialService : BackgroundService
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
             {
-                read = await _channels.Writer.ReadSerialAsync(target, linked.Token);
+                read = await _writer.ReadSerialAsync(target, linked.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                string what = deadline.IsCancellationRequested ? $"no serial within {ReadDeadline.TotalSeconds:0} s" : "the read was cut short by a timeout";
                 read = SerialRead.Failed(channel, new ChannelError(ChannelErrorKind.Timeout, minerId, channel,
-                    $"no serial within {ReadDeadline.TotalSeconds:0} s", "check the miner's web/API port (Agent:Miners:N:WebPort); the serial is read again later"));
+                    what, "check the miner's web/API port (Agent:Miners:N:WebPort); the serial is read again later"));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
