@@ -98,6 +98,26 @@ public sealed partial class SimulatedMiner
         }
     }
 
+    /// <summary>MinerService/GetMinerDetails (after the token check): uid, hostname, MAC, uptimes and the unit's serial_number.</summary>
+    internal GetMinerDetailsResponse GrpcMinerDetails()
+    {
+        lock (_gate)
+        {
+            DateTimeOffset now = _clocks.Mining.GetUtcNow();
+            ulong up = (ulong)Math.Max(0, (now - _bootedAt).TotalSeconds);
+            return new GetMinerDetailsResponse
+            {
+                Uid = Identity.ControlBoardId.Length > 0 ? Identity.ControlBoardId : Id,
+                Hostname = Id,
+                MacAddress = Identity.Mac,
+                BosminerUptimeS = up,
+                SystemUptimeS = up,
+                KernelVersion = "5.10.0",
+                SerialNumber = Identity.Serial,
+            };
+        }
+    }
+
     internal LoginResponse GrpcLogin(string user, string password)
     {
         lock (_gate)

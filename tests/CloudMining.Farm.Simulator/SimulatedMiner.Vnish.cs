@@ -10,7 +10,8 @@ namespace CloudMining.Farm.Simulator;
 /// <summary>
 /// VNish's REST API as its published OpenAPI description (xminer-api, VNish 1.2.6–1.3.4) gives it: POST
 /// /api/v1/unlock {"pw"} answers {"token"} or 403 (wrong password, body {"unlock_timeout": …}); the other endpoints
-/// want <c>Authorization: Bearer &lt;token&gt;</c> and answer 401 without a body otherwise (GET status needs none).
+/// want <c>Authorization: Bearer &lt;token&gt;</c> and answer 401 without a body otherwise (GET status and GET info, which
+/// the description gives no security, need none; info holds the firmware, platform, system and the unit's serial).
 /// settings hold miner.pools (three slots at most) and miner.overclock.preset; autotune/presets lists the presets;
 /// mining/stop|start|pause|resume sleep and wake, mining/restart restarts, system/reboot answers {"after": 3} and
 /// reboots, find-miner toggles the locate LED and answers {"on": …}.
@@ -73,6 +74,11 @@ public sealed partial class SimulatedMiner
         if (endpoint == "status" && request.Method == "GET")
         {
             return CgiResponse.Json(VnishStatus(Authorized(request)).ToJsonString());
+        }
+
+        if (endpoint == "info" && request.Method == "GET")
+        {
+            return CgiResponse.Json(VnishInfo().ToJsonString());
         }
 
         if (!Authorized(request))
@@ -170,6 +176,49 @@ public sealed partial class SimulatedMiner
                 ["unlocked"] = unlocked,
                 ["restart_required"] = false,
                 ["reboot_required"] = false,
+            };
+        }
+    }
+
+    /// <summary>GET /api/v1/info as the API description's InfoJson: FwInfo's fields, algorithm, hr_measure, system and serial.</summary>
+    private JsonObject VnishInfo()
+    {
+        lock (_gate)
+        {
+            return new JsonObject
+            {
+                ["miner"] = Model.Name,
+                ["model"] = Model.Name.Replace("Antminer ", string.Empty, StringComparison.Ordinal).Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant(),
+                ["fw_name"] = "Vnish",
+                ["fw_version"] = "1.2.7",
+                ["build_time"] = "2025-03-12 10:41:07",
+                ["platform"] = Model.Layout == StatsLayout.S9 ? "xil" : "aml",
+                ["install_type"] = "nand",
+                ["algorithm"] = "sha256d",
+                ["hr_measure"] = "GH/s",
+                ["serial"] = Identity.Serial,
+                ["system"] = new JsonObject
+                {
+                    ["os"] = "GNU/Linux",
+                    ["miner_name"] = Model.Name,
+                    ["file_system_version"] = Identity.FirmwareVersion,
+                    ["uptime"] = string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Max(0, (_clocks.Mining.GetUtcNow() - _bootedAt).TotalMinutes)} min"),
+                    ["mem_total"] = 250000,
+                    ["mem_free"] = 150000,
+                    ["mem_free_percent"] = 60,
+                    ["mem_buf"] = 10000,
+                    ["mem_buf_percent"] = 4,
+                    ["network_status"] = new JsonObject
+                    {
+                        ["mac"] = Identity.Mac,
+                        ["ip"] = Spec.Address.ToString(),
+                        ["netmask"] = "255.255.255.0",
+                        ["gateway"] = string.Empty,
+                        ["dns"] = new JsonArray(),
+                        ["hostname"] = Id,
+                        ["dhcp"] = true,
+                    },
+                },
             };
         }
     }

@@ -11,8 +11,9 @@ namespace CloudMining.Farm.Simulator;
 
 /// <summary>
 /// Stock Antminer's web interface: lighttpd with HTTP Digest (realm "antMiner Configuration", user root) in front of
-/// the CGI scripts get_miner_conf, set_miner_conf (replaces the whole configuration), reboot, blink and
-/// get_blink_status. The configuration is the miner's own state: its pools (three slots), miner-mode (0 normal,
+/// the CGI scripts get_miner_conf, set_miner_conf (replaces the whole configuration), reboot, blink,
+/// get_blink_status and get_system_info (network settings, model and the unit's serial "serinum"; behind the same
+/// Digest login as everything else, as lighttpd's auth covers all of /cgi-bin). The configuration is the miner's own state: its pools (three slots), miner-mode (0 normal,
 /// 1 sleep) and the fixed bitmain-* keys. A wrong login gets 401 and a fresh challenge, as lighttpd answers.
 /// </summary>
 public sealed partial class SimulatedMiner
@@ -124,10 +125,31 @@ public sealed partial class SimulatedMiner
                 return Success();
             case "get_blink_status":
                 return CgiResponse.Json(Blinking ? """{"blink":true}""" : """{"blink":false}""");
+            case "get_system_info":
+                return CgiResponse.Json(SystemInfoText());
             default:
                 return NotFound();
         }
     }
+
+    /// <summary>get_system_info.cgi as stock firmware answers it (the keys of a 2025 S21 build): the unit's serial is "serinum".</summary>
+    private string SystemInfoText() => new JsonObject
+    {
+        ["minertype"] = Model.Name,
+        ["nettype"] = "DHCP",
+        ["netdevice"] = "eth0",
+        ["macaddr"] = Identity.Mac,
+        ["hostname"] = "Antminer",
+        ["ipaddress"] = Spec.Address.ToString(),
+        ["netmask"] = "255.255.255.0",
+        ["gateway"] = string.Empty,
+        ["dnsservers"] = string.Empty,
+        ["system_mode"] = "GNU/Linux",
+        ["system_kernel_version"] = "Linux 4.9.113 #1 SMP PREEMPT",
+        ["system_filesystem_version"] = Identity.FirmwareVersion,
+        ["firmware_type"] = "Release",
+        ["serinum"] = Identity.Serial,
+    }.ToJsonString();
 
     private static CgiResponse Success() => CgiResponse.Json("""{"stats":"success","code":"M000","msg":"OK!"}""");
 

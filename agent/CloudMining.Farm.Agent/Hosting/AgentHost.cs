@@ -6,6 +6,7 @@ using CloudMining.Farm.Agent.Link;
 using CloudMining.Farm.Agent.Logging;
 using CloudMining.Farm.Agent.Polling;
 using CloudMining.Farm.Agent.Power;
+using CloudMining.Farm.Agent.Serials;
 using CloudMining.Farm.Agent.Watchdog;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Agent.Pools;
@@ -87,6 +88,12 @@ public static class AgentHost
         builder.Services.AddSingleton<AgentMqttLink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentMqttLink>());
         PoolReconciliation.AddTo(builder.Services); // desired pool state, IDesiredPoolStateView, the reconciler
+        builder.Services.AddSingleton(sp => new MinerSerialService(
+            sp.GetRequiredService<MinerChannels>(),
+            sp.GetRequiredService<FirmwareProfileCatalog>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<MinerSerialService>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MinerSerialService>());
         builder.Services.AddSingleton<RackPoller>();
         builder.Services.AddSingleton<PollingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());

@@ -1,4 +1,5 @@
 using CloudMining.Farm.Agent.Configuration;
+using CloudMining.Farm.Agent.Serials;
 using CloudMining.Farm.Shared.MinerApi;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -13,10 +14,13 @@ public sealed class RackPoller
     private readonly MinerHealthTracker _tracker;
     private readonly TimeProvider _time;
     private readonly MinerPollTarget[] _targets;
+    private readonly MinerSerialService? _serials;
     private long _cycles;
 
-    public RackPoller(IOptions<AgentOptions> options, IMinerReader reader, MinerHealthTracker tracker, TimeProvider time)
+    /// <param name="serials">Fills in serials the cgminer API does not give (read rarely, off the poll path); null: none.</param>
+    public RackPoller(IOptions<AgentOptions> options, IMinerReader reader, MinerHealthTracker tracker, TimeProvider time, MinerSerialService? serials = null)
     {
+        _serials = serials;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _reader = reader ?? throw new ArgumentNullException(nameof(reader));
@@ -87,7 +91,33 @@ public sealed class RackPoller
             outcome = MinerHealthClassifier.CircuitOpened(outcome, _tracker[target.Index].ConsecutiveFailures + 1, _options.CircuitBreaker.BreakDuration);
         }
 
+        outcome = WithSerial(target, outcome);
         _tracker.Record(target.Index, outcome, _time.GetUtcNow(), _time.GetElapsedTime(started));
         return outcome.IsSuccess;
+    }
+
+    /// <summary>The reading with the serial read off the cgminer API, where the profile names such a source; a problem there never fails the poll.</summary>
+    private MinerPollOutcome WithSerial(MinerPollTarget target, MinerPollOutcome outcome)
+    {
+        if (_serials is null)
+        {
+            return outcome;
+        }
+
+        try
+        {
+            if (outcome.Snapshot is { } snapshot)
+            {
+                return outcome with { Snapshot = _serials.Complete(target.Miner.Id, target.Endpoint, snapshot) };
+            }
+
+            _serials.Lost(target.Miner.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The reading stands without the serial; the serial service's own warnings say why it has none.
+        }
+
+        return outcome;
     }
 }

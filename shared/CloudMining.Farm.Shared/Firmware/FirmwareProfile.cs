@@ -55,6 +55,12 @@ public sealed class FirmwareProfile
     /// <summary>The miner's web interface as the profile describes it (port, login user, vendor default password, pools its form holds).</summary>
     public WebChannelSettings Web { get; internal init; } = WebChannelSettings.Default;
 
+    /// <summary>
+    /// Where the agent reads the unit's serial when the cgminer API gives none (<c>identity.serialSource</c>): rarely,
+    /// through the channel named there; null when the profile names none.
+    /// </summary>
+    public SerialSource? SerialSource { get; internal init; }
+
     public OperationRoute? Route(MinerOperation operation) => Routes.GetValueOrDefault(operation);
 
     /// <summary>The TCP port a channel uses on this firmware when it is not the API port (profile key <c>ports:</c>, e.g. whatsminer-v3: 4433).</summary>

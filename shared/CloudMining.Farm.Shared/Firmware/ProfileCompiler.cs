@@ -87,6 +87,7 @@ internal sealed class ProfileCompiler
             Firmware = Totals(doc.Identity?.Firmware, "identity.firmware", unit: false),
             FirmwareVersion = Totals(doc.Identity?.FirmwareVersion, "identity.firmwareVersion", unit: false),
             Serial = Totals(doc.Identity?.Serial, "identity.serial", unit: false),
+            SerialSource = CompileSerialSource(doc.Identity?.SerialSource, doc.Identity?.Serial),
             Mac = Totals(doc.Identity?.Mac, "identity.mac", unit: false),
             Hashrate5s = Totals(doc.Totals?.Hashrate5s, "totals.hashrate5s", unit: true),
             HashrateAverage = Totals(doc.Totals?.HashrateAverage, "totals.hashrateAverage", unit: true),
@@ -206,6 +207,45 @@ internal sealed class ProfileCompiler
         }
 
         return routes;
+    }
+
+    /// <summary>identity.serialSource: a channel that can read a serial, its request, and at least one field name.</summary>
+    private SerialSource? CompileSerialSource(ProfileDocument.SerialSourceDoc? doc, List<ProfileDocument.FieldDoc>? apiSerial)
+    {
+        if (doc is null)
+        {
+            return null;
+        }
+
+        const string key = "identity.serialSource";
+        if (apiSerial is { Count: > 0 })
+        {
+            throw Error(key, "the profile already reads identity.serial from the cgminer API; keep one of the two.");
+        }
+
+        string readers = string.Join(", ", SerialSource.Readers.Select(WriteChannelNames.Of));
+        if (!WriteChannelNames.TryParse(doc.Channel, out WriteChannelKind channel) || !SerialSource.Readers.Contains(channel))
+        {
+            throw Error(key + ".channel", $"'{doc.Channel}' cannot read a serial; use one of {readers}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(doc.Command))
+        {
+            throw Error(key + ".command", "missing; name the request that answers the serial (a CGI script such as get_system_info, a REST path such as info, or MinerService/GetMinerDetails).");
+        }
+
+        string[] fields = [.. (doc.Fields ?? []).Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => f.Trim())];
+        if (fields.Length == 0)
+        {
+            throw Error(key + ".fields", "missing or empty; list the reply's fields that hold the serial, first wins, e.g. [serinum, serial_no].");
+        }
+
+        if (channel == WriteChannelKind.BraiinsGrpc && BraiinsGrpcChannel.SerialProblem(doc.Command.Trim(), fields) is { } problem)
+        {
+            throw Error(key, problem);
+        }
+
+        return new SerialSource(channel, doc.Command.Trim(), fields);
     }
 
     private Dictionary<WriteChannelKind, int> CompilePorts(Dictionary<string, int>? doc)

@@ -106,7 +106,20 @@ internal sealed class ProfileDocument
 
         public List<FieldDoc>? Serial { get; set; }
 
+        /// <summary>Where the serial is read when the cgminer API gives none: a channel, its request and the reply's fields.</summary>
+        public SerialSourceDoc? SerialSource { get; set; }
+
         public List<FieldDoc>? Mac { get; set; }
+    }
+
+    /// <summary>identity.serialSource: { channel: bitmain-web, command: get_system_info, fields: [serinum, serial_no] }.</summary>
+    internal sealed class SerialSourceDoc
+    {
+        public string? Channel { get; set; }
+
+        public string? Command { get; set; }
+
+        public List<string>? Fields { get; set; }
     }
 
     /// <summary>Whole-miner figures; each a list of alternatives, the first present wins.</summary>

@@ -90,6 +90,12 @@ internal sealed class PerformanceApi(BraiinsMinerRegistry registry) : Performanc
         Task.FromResult(BraiinsCall.Miner(registry, context).GrpcSetPowerTarget(request));
 }
 
+internal sealed class MinerApi(BraiinsMinerRegistry registry) : MinerService.MinerServiceBase
+{
+    public override Task<GetMinerDetailsResponse> GetMinerDetails(GetMinerDetailsRequest request, ServerCallContext context) =>
+        Task.FromResult(BraiinsCall.Miner(registry, context).GrpcMinerDetails());
+}
+
 internal sealed class ConfigurationApi(BraiinsMinerRegistry registry) : ConfigurationService.ConfigurationServiceBase
 {
     public override Task<GetConstraintsResponse> GetConstraints(GetConstraintsRequest request, ServerCallContext context) =>

@@ -81,6 +81,7 @@ internal sealed class BraiinsGrpcServer : IAsyncDisposable
         app.MapGrpcService<PoolApi>();
         app.MapGrpcService<PerformanceApi>();
         app.MapGrpcService<ConfigurationApi>();
+        app.MapGrpcService<MinerApi>();
         try
         {
             await app.StartAsync(cancellationToken);

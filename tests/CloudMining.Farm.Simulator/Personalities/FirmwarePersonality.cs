@@ -85,7 +85,9 @@ public abstract class FirmwarePersonality
     /// <summary>
     /// Whether this firmware gives the unit's serial on its cgminer API (where farm-agent's firmware profile reads it):
     /// Avalon (version DNA), LuxOS (config SerialNumber), btminer (get_miner_info Msg.minersn). Stock Antminer, VNish and
-    /// Braiins OS give it only on their web or gRPC interfaces.
+    /// Braiins OS give it only on their web or gRPC interfaces, which the simulator serves with the same logins as the real
+    /// ones: get_system_info.cgi "serinum" (Digest), VNish GET /api/v1/info "serial" (no login), BOS+ MinerService
+    /// GetMinerDetails serial_number (session token).
     /// </summary>
     public virtual bool ReportsSerialOnApi => false;
 

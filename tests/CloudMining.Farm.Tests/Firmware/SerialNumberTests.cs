@@ -11,7 +11,8 @@ namespace CloudMining.Farm.Tests.Firmware;
 /// <summary>
 /// Each firmware's serial number read where its profile says (identity.serial), against the simulator that gives it
 /// where the real firmware does: Avalon's version DNA, LuxOS's config SerialNumber, btminer's get_miner_info minersn;
-/// stock Antminer, VNish and Braiins OS give none on the cgminer API, so none is read (never a stand-in).
+/// stock Antminer, VNish and Braiins OS give none on the cgminer API, so none is read here (never a stand-in); the
+/// agent reads theirs through their web or gRPC channel (SerialSourceTests, MinerSerialServiceTests).
 /// </summary>
 public sealed class SerialNumberTests
 {

@@ -142,6 +142,51 @@ public sealed class BitmainWebChannel : WriteChannel
         }
     }
 
+    /// <summary>
+    /// GETs the profile's CGI (<c>get_system_info.cgi</c>) with the Digest login, as the real web page does, and takes
+    /// the serial from its fields (<c>serinum</c>, on some builds <c>serial_no</c>). Changes nothing.
+    /// </summary>
+    public override async Task<SerialRead> ReadSerialAsync(ChannelTarget target, SerialSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(source);
+        const MinerOperation op = MinerOperation.SetPools; // only names the results the shared helpers build; nothing is set
+        if (Missing(target, op) is { Error: { } missing })
+        {
+            return SerialRead.Failed(Name, missing);
+        }
+
+        string command = source.Command;
+        try
+        {
+            using HttpClient client = Client(target);
+            using HttpResponseMessage read = await client.GetAsync(Cgi(target, command), cancellationToken);
+            if (Refused(target, op, command, read, 1) is { Error: { } refused })
+            {
+                return SerialRead.Failed(Name, refused);
+            }
+
+            JsonObject? info;
+            try
+            {
+                info = JsonNode.Parse(await read.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                info = null;
+            }
+
+            return info is null
+                ? SerialRead.Failed(Name, Error(ChannelErrorKind.MalformedReply, target, $"{command}.cgi did not answer a JSON object",
+                    "check that the miner runs Bitmain stock firmware (the profile's detection may have picked the wrong one)"))
+                : SerialFrom(target, source, f => info[f] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null);
+        }
+        catch (Exception e) when (Transport(e, cancellationToken))
+        {
+            return SerialRead.Failed(Name, Lost(target, op, command, e, 1).Error!);
+        }
+    }
+
     private async Task<ChannelResult> ChangeConfigurationAsync(ChannelTarget target, MinerOperation op, string setCommand, Action<JsonObject> change, CancellationToken cancellationToken)
     {
         using HttpClient client = Client(target);

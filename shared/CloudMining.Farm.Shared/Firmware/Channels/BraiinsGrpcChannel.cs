@@ -198,6 +198,68 @@ public sealed class BraiinsGrpcChannel : WriteChannel
         return ChannelProbe.Failed(Name, error);
     }
 
+    /// <summary>The one gRPC method a profile's serial source may name here.</summary>
+    public const string MinerDetailsMethod = "MinerService/GetMinerDetails";
+
+    /// <summary>
+    /// Why a serial source cannot be read through this channel (a method other than GetMinerDetails, a field its
+    /// response does not declare), or null when it can. The profile compiler refuses such a profile at load.
+    /// </summary>
+    public static string? SerialProblem(string command, IReadOnlyList<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        if (!string.Equals(command, MinerDetailsMethod, StringComparison.Ordinal))
+        {
+            return $"the {WriteChannelNames.BraiinsGrpc} channel reads a serial only from {MinerDetailsMethod}, not '{command}'.";
+        }
+
+        string[] unknown = [.. fields.Where(f => GetMinerDetailsResponse.Descriptor.FindFieldByName(f) is not { FieldType: Google.Protobuf.Reflection.FieldType.String })];
+        return unknown.Length == 0 ? null
+            : $"GetMinerDetailsResponse has no text field {string.Join(", ", unknown)}; declared: {string.Join(", ", GetMinerDetailsResponse.Descriptor.Fields.InDeclarationOrder().Where(f => f.FieldType == Google.Protobuf.Reflection.FieldType.String).Select(f => f.Name))}.";
+    }
+
+    /// <summary>
+    /// Calls MinerService/GetMinerDetails with the session (it wants the token like every method but Login) and takes
+    /// the serial from the response fields the profile names (<c>serial_number</c>, BOS 24.x and later). Changes nothing.
+    /// </summary>
+    public override async Task<SerialRead> ReadSerialAsync(ChannelTarget target, SerialSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(source);
+        if (SerialProblem(source.Command, source.Fields) is { } problem)
+        {
+            return SerialRead.Failed(Name, Error(ChannelErrorKind.NotSupported, target, problem, $"fix identity.serialSource in {Path.GetFileName(target.Profile.SourceFile)}"));
+        }
+
+        GetMinerDetailsResponse? details = null;
+        ChannelResult result;
+        try
+        {
+            result = await CallAsync(target, MinerOperation.SetPools, MinerDetailsMethod, [],
+                (i, h, d, ct) => new MinerService.MinerServiceClient(i).GetMinerDetailsAsync(new GetMinerDetailsRequest(), h, d, ct).ResponseAsync,
+                r =>
+                {
+                    details = r;
+                    return "GetMinerDetails answered";
+                }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // ThrowOperationCanceledOnCancellation: an exceeded call deadline surfaces as a cancellation, not as DEADLINE_EXCEEDED.
+            return SerialRead.Failed(Name, Error(ChannelErrorKind.Timeout, target,
+                string.Create(CultureInfo.InvariantCulture, $"no answer from the gRPC API at {target.Endpoint.Host}:{target.EffectiveWebPort} to {MinerDetailsMethod} within {_timeout.TotalSeconds:0.#} s"),
+                "the miner may be busy or booting; the serial is read again later"));
+        }
+
+        if (!result.Succeeded || details is null)
+        {
+            return SerialRead.Failed(Name, result.Error ?? Error(ChannelErrorKind.MalformedReply, target, "GetMinerDetails answered nothing", "check the miner's Braiins OS version"));
+        }
+
+        return SerialFrom(target, source, f => GetMinerDetailsResponse.Descriptor.FindFieldByName(f) is { } field
+            && (!field.HasPresence || field.Accessor.HasValue(details)) ? field.Accessor.GetValue(details) as string : null);
+    }
+
     /// <summary>Without quotas: one group, the pools in priority order. With quotas: one group per pool with its quota, in priority order.</summary>
     private static IEnumerable<PoolGroupConfiguration> Groups(IReadOnlyList<PoolEntry> pools)
     {

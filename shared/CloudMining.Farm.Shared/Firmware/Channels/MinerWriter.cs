@@ -76,6 +76,22 @@ public sealed class MinerWriter
             : Task.FromResult(NoRoute(target, MinerOperation.SetPowerTarget));
     }
 
+    /// <summary>Reads the unit's serial through the channel the profile's <c>identity.serialSource</c> names.</summary>
+    public Task<SerialRead> ReadSerialAsync(ChannelTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Profile.SerialSource is not { } source)
+        {
+            return Task.FromResult(SerialRead.Failed("none", new ChannelError(ChannelErrorKind.NotSupported, target.MinerId, "none",
+                $"the firmware profile '{target.Profile.Name}' names no serial source", $"add identity.serialSource to {Path.GetFileName(target.Profile.SourceFile)} if the firmware gives its serial off the cgminer API")));
+        }
+
+        return _channels.TryGetValue(source.Channel, out WriteChannel? channel)
+            ? channel.ReadSerialAsync(target, source, cancellationToken)
+            : Task.FromResult(SerialRead.Failed(WriteChannelNames.Of(source.Channel), new ChannelError(ChannelErrorKind.NotSupported, target.MinerId, WriteChannelNames.Of(source.Channel),
+                "the channel is not installed in this writer", "build the writer with MinerWriter.Create")));
+    }
+
     private WriteChannel? Routed(ChannelTarget target, MinerOperation operation, out OperationRoute? route)
     {
         route = target.Profile.Route(operation);

@@ -188,6 +188,84 @@ public sealed class VnishRestChannel : WriteChannel
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// GETs the profile's REST path (<c>/api/v1/info</c>) and takes the serial from its fields (<c>serial</c>). VNish's API
+    /// description gives that path no security, and its web page shows the miner's info before anyone logs in, so the
+    /// read goes without a token first (no login spent, none to lock out); only a build that answers 401 gets the
+    /// configured password (unlock, then the same GET with the bearer token). Changes nothing.
+    /// </summary>
+    public override async Task<SerialRead> ReadSerialAsync(ChannelTarget target, SerialSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(source);
+        const MinerOperation op = MinerOperation.SetPools; // only names the results the session builds; nothing is set
+        string path = source.Command.Trim('/');
+        var root = new UriBuilder(Uri.UriSchemeHttp, target.Endpoint.Host, target.EffectiveWebPort).Uri;
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = _timeout }, disposeHandler: true)
+        {
+            BaseAddress = root,
+            Timeout = _timeout,
+        };
+        var session = new Session(this, client, target, op);
+        try
+        {
+            JsonObject? info;
+            using (HttpResponseMessage open = await client.GetAsync(new Uri(Api + path, UriKind.Relative), cancellationToken))
+            {
+                if (open.IsSuccessStatusCode)
+                {
+                    info = await ReadObjectAsync(open, cancellationToken);
+                    return Info(info);
+                }
+
+                if (open.StatusCode != HttpStatusCode.Unauthorized)
+                {
+                    return SerialRead.Failed(Name, open.StatusCode == HttpStatusCode.NotFound
+                        ? Error(ChannelErrorKind.NotSupported, target, $"VNish's web API has no GET {Api}{path} (HTTP 404)", $"the firmware is older than VNish 1.2 or identity.serialSource in {Path.GetFileName(target.Profile.SourceFile)} is wrong")
+                        : Error(ChannelErrorKind.CommandError, target, string.Create(CultureInfo.InvariantCulture, $"GET {Api}{path} answered HTTP {(int)open.StatusCode}"), "see the miner's web page; the serial is read again later"));
+                }
+            }
+
+            if (target.Credential is null)
+            {
+                return SerialRead.Failed(Name, Error(ChannelErrorKind.MissingCredentials, target,
+                    $"this VNish build wants a login for GET {Api}{path} (HTTP 401) and none is configured", MissingFix(target)));
+            }
+
+            if (await session.UnlockAsync(cancellationToken) is { Error: { } refused })
+            {
+                return SerialRead.Failed(Name, refused);
+            }
+
+            (HttpResponseMessage? answer, ChannelResult? failed) = await session.SendAsync(HttpMethod.Get, path, null, cancellationToken);
+            if (failed is { Error: { } error })
+            {
+                return SerialRead.Failed(Name, error);
+            }
+
+            using (answer)
+            {
+                info = await ReadObjectAsync(answer!, cancellationToken);
+            }
+
+            return Info(info);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            ChannelErrorKind kind = e is TaskCanceledException or TimeoutException ? ChannelErrorKind.Timeout : ChannelErrorKind.Unreachable;
+            string what = kind == ChannelErrorKind.Timeout
+                ? $"no answer from VNish's web API at {target.Endpoint.Host}:{target.EffectiveWebPort} on GET {Api}{path} within {_timeout.TotalSeconds:0.#} s"
+                : $"cannot reach VNish's web API at {target.Endpoint.Host}:{target.EffectiveWebPort} ({e.GetType().Name})";
+            return SerialRead.Failed(Name, Error(kind, target, what,
+                "check the miner is powered and its web port (Agent:Miners:N:WebPort, default from the profile) is right; the serial is read again later"));
+        }
+
+        SerialRead Info(JsonObject? info) => info is null
+            ? SerialRead.Failed(Name, Error(ChannelErrorKind.MalformedReply, target, $"GET {Api}{path} did not answer a JSON object",
+                "check that the miner runs VNish 1.2 or later (the profile's detection may have picked the wrong one)"))
+            : SerialFrom(target, source, f => info[f] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null);
+    }
+
     /// <summary>Unlocks with the configured password and reads the preset list (changing nothing).</summary>
     public override async Task<ChannelProbe> ProbeAsync(ChannelTarget target, CancellationToken cancellationToken)
     {

@@ -85,6 +85,36 @@ public abstract class WriteChannel
         return Task.FromResult(ChannelProbe.NotProbed(Name));
     }
 
+    /// <summary>
+    /// Reads the unit's serial as <paramref name="source"/> says (read-only, changes nothing) for a firmware that gives
+    /// none on its cgminer API. Failures come back as a typed error, never as exceptions (only cancellation throws).
+    /// </summary>
+    public virtual Task<SerialRead> ReadSerialAsync(ChannelTarget target, SerialSource source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Task.FromResult(SerialRead.Failed(Name, new ChannelError(ChannelErrorKind.NotSupported, target.MinerId, Name,
+            $"the {Name} channel cannot read a serial", $"name one of {string.Join(", ", SerialSource.Readers.Select(WriteChannelNames.Of))} in identity.serialSource of {Path.GetFileName(target.Profile.SourceFile)}")));
+    }
+
+    /// <summary>The first of <paramref name="source"/>'s fields whose value is a serial (<see cref="Wire.MinerSerial.Normalize"/>), or the error saying the reply held none.</summary>
+    protected SerialRead SerialFrom(ChannelTarget target, SerialSource source, Func<string, string?> field)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(field);
+        foreach (string name in source.Fields)
+        {
+            if (Wire.MinerSerial.Normalize(field(name)) is { } serial)
+            {
+                return SerialRead.Read(Name, serial);
+            }
+        }
+
+        return SerialRead.Failed(Name, new ChannelError(ChannelErrorKind.MalformedReply, target.MinerId, Name,
+            $"{source.Command} answered without a serial in {string.Join(" or ", source.Fields)}",
+            "the firmware may not report one (it stays unknown); check the miner's own web page, and identity.serialSource in " + Path.GetFileName(target.Profile.SourceFile)));
+    }
+
     /// <summary>Operations this channel can carry out at all; the profile compiler refuses routes to others.</summary>
     public static IReadOnlySet<MinerOperation> Implemented(WriteChannelKind kind) => kind switch
     {

@@ -27,7 +27,10 @@ public sealed class SimulatedRack : IAsyncDisposable
     public SimulatedMiner this[int index] => Farm.Miners[index];
 
     /// <summary>Starts the farm with a mix of firmwares and fast boots, and options polling it every <paramref name="interval"/>.</summary>
-    public static async Task<SimulatedRack> StartAsync(int miners, TimeSpan interval, TimeSpan minerTimeout, int retries = 0, int failureThreshold = 100, bool nominal = false, string[]? firmwares = null)
+    /// <param name="web">Give every miner its web (or gRPC) interface on a kernel-chosen port, and the rack options that port (Agent:Miners:N:WebPort).</param>
+    /// <param name="customize">Changes each miner's spec (its web password, say) after the rack's own settings.</param>
+    public static async Task<SimulatedRack> StartAsync(int miners, TimeSpan interval, TimeSpan minerTimeout, int retries = 0, int failureThreshold = 100, bool nominal = false, string[]? firmwares = null,
+        bool web = false, Func<MinerSpec, MinerSpec>? customize = null)
     {
         int b = Interlocked.Increment(ref _block);
         SimulatedFarm farm = await SimulatedFarm.StartAsync(new FarmOptions
@@ -36,7 +39,11 @@ public sealed class SimulatedRack : IAsyncDisposable
             Firmwares = firmwares ?? ["antminer", "braiins-os"],
             BaseAddress = IPAddress.Parse($"127.{230 + (b / 250 % 20)}.{b % 250}.1"),
             Port = 0,
-            Customize = (_, spec) => spec with { BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300) },
+            Customize = (_, spec) =>
+            {
+                MinerSpec fast = spec with { BootDelay = TimeSpan.FromMilliseconds(300), RestartDelay = TimeSpan.FromMilliseconds(300), WebPort = web ? 0 : spec.WebPort };
+                return customize is null ? fast : customize(fast);
+            },
         });
 
         var options = new AgentOptions
@@ -62,6 +69,7 @@ public sealed class SimulatedRack : IAsyncDisposable
                 Address = m.Endpoint.Host,
                 Port = m.Endpoint.Port,
                 NominalHashrate = nominal ? $"{m.Model.NominalTerahash} TH/s" : null,
+                WebPort = web ? m.WebEndPoint?.Port : null,
             });
         }
 

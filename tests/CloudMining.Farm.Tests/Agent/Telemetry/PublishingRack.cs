@@ -61,10 +61,18 @@ public sealed class PublishingRack : IAsyncDisposable
 
     public IEnumerable<T> Of<T>() where T : FarmMessage => Received.Select(m => m.Payload).OfType<T>();
 
-    public static async Task<PublishingRack> StartAsync(int miners, Action<CloudMining.Farm.Agent.Configuration.AgentOptions>? configure = null, string[]? firmwares = null)
+    /// <summary>The agent's serial service when started with <c>serials: true</c> (as the agent host wires it), else null.</summary>
+    public CloudMining.Farm.Agent.Serials.MinerSerialService? Serials { get; private set; }
+
+    /// <param name="serials">
+    /// Give the miners their web/gRPC interfaces (<paramref name="customize"/> may change their logins) and run the
+    /// agent's serial service with the poller, as the agent host does.
+    /// </param>
+    public static async Task<PublishingRack> StartAsync(int miners, Action<CloudMining.Farm.Agent.Configuration.AgentOptions>? configure = null, string[]? firmwares = null,
+        bool serials = false, Func<CloudMining.Farm.Simulator.MinerSpec, CloudMining.Farm.Simulator.MinerSpec>? customize = null)
     {
         MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        SimulatedRack rack = await SimulatedRack.StartAsync(miners, TimeSpan.FromMilliseconds(1000), minerTimeout: TimeSpan.FromMilliseconds(300), firmwares: firmwares);
+        SimulatedRack rack = await SimulatedRack.StartAsync(miners, TimeSpan.FromMilliseconds(1000), minerTimeout: TimeSpan.FromMilliseconds(300), firmwares: firmwares, web: serials, customize: customize);
         configure?.Invoke(rack.Options);
         rack.Options.Mqtt.Host = broker.Host;
         rack.Options.Mqtt.Port = broker.Port;
@@ -72,18 +80,28 @@ public sealed class PublishingRack : IAsyncDisposable
         rack.Options.Mqtt.KeepAlive = TimeSpan.FromSeconds(5);
         var publishing = new PublishingRack(broker, rack, new InMemoryLoggerProvider());
         await publishing.StartObserverAsync();
-        publishing.StartAgent();
+        publishing.StartAgent(serials);
+        if (publishing.Serials is not null)
+        {
+            await publishing.Serials.StartAsync(CancellationToken.None);
+        }
+
         await publishing.Link.StartAsync(CancellationToken.None);
         await publishing.Polling.StartAsync(CancellationToken.None);
         await publishing.Publisher.StartAsync(CancellationToken.None);
         return publishing;
     }
 
-    private void StartAgent()
+    private void StartAgent(bool serials)
     {
         var tracker = new MinerHealthTracker(Rack.Options.Miners.ToArray(), _loggerFactory.CreateLogger<MinerHealthTracker>());
         IOptions<CloudMining.Farm.Agent.Configuration.AgentOptions> options = Options.Create(Rack.Options);
-        var poller = new RackPoller(options, CloudMining.Farm.Agent.Hosting.MinerReaderFactory.Create(Rack.Options), tracker, TimeProvider.System);
+        Serials = serials
+            ? new CloudMining.Farm.Agent.Serials.MinerSerialService(CloudMining.Farm.Agent.Channels.MinerChannels.Create(Rack.Options),
+                CloudMining.Farm.Shared.Firmware.FirmwareProfileCatalog.Load(Rack.Options.ProfilesDirectory!), TimeProvider.System,
+                _loggerFactory.CreateLogger<CloudMining.Farm.Agent.Serials.MinerSerialService>())
+            : null;
+        var poller = new RackPoller(options, CloudMining.Farm.Agent.Hosting.MinerReaderFactory.Create(Rack.Options), tracker, TimeProvider.System, Serials);
         Polling = new PollingService(poller, options, TimeProvider.System, _loggerFactory.CreateLogger<PollingService>());
         Events = new CloudMining.Farm.Agent.Events.RackEventBus(_loggerFactory.CreateLogger<CloudMining.Farm.Agent.Events.RackEventBus>());
         Link = new AgentMqttLink(options, TimeProvider.System, _loggerFactory);
@@ -135,6 +153,11 @@ public sealed class PublishingRack : IAsyncDisposable
         _agentStopped = true;
         await Publisher.StopAsync(CancellationToken.None);
         await Polling.StopAsync(CancellationToken.None);
+        if (Serials is not null)
+        {
+            await Serials.StopAsync(CancellationToken.None);
+        }
+
         await Link.StopAsync(CancellationToken.None);
     }
 
@@ -142,6 +165,7 @@ public sealed class PublishingRack : IAsyncDisposable
     {
         await StopAgentAsync();
         Polling.Dispose();
+        Serials?.Dispose();
         Publisher.Dispose();
         Link.Dispose();
         await Observer.DisposeAsync();
