@@ -31,6 +31,24 @@ public static class CurtailmentTable
             console.Write(table);
         }
 
+        if (status.Allowances is { Count: > 0 } allowances)
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Curtailable contract", "Allowance", "Period from", "Used", "Left", "Note");
+            foreach (CurtailmentAllowanceView a in allowances)
+            {
+                string note = a.RestoredUsedUp ? "used up during this curtailment: restored, not curtailed again" : a.LeftHours <= 0 ? "used up: left alone until the next period" : string.Empty;
+                table.AddRow(
+                    Markup.Escape(a.ContractId),
+                    Markup.Escape($"{Figures.Number(a.AllowanceHours, "0.##")} h per {a.Period}"),
+                    Markup.Escape(Figures.Time(a.PeriodStart)),
+                    Markup.Escape($"{Figures.Number(a.UsedHours, "0.##")} h"),
+                    Markup.Escape($"{Figures.Number(a.LeftHours, "0.##")} h"),
+                    Markup.Escape(note));
+            }
+
+            console.Write(table);
+        }
+
         RenderPlan(console, status.Now);
     }
 
