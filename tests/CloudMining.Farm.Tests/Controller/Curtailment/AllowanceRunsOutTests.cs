@@ -101,9 +101,10 @@ public sealed class AllowanceRunsOutTests
             _clock.Advance(Tick);
         }
 
-        // Restored on the first tick its allowance read used up (11:00, when 10:00-11:00 closed), in two waves one
+        // Restored on the tick after the one whose credit used its allowance up (as in the engine, the check comes
+        // before the tick's credit: the 11:00 tick closes 10:00-11:00, the 11:00:10 one restores), in two waves one
         // interval apart (3.0 and 3.2 kW against a 4 kW wave), never curtailed again; the house still is.
-        Assert.Equal(new DateTimeOffset(2026, 12, 6, 11, 0, 0, TimeSpan.Zero), releasedAt);
+        Assert.Equal(new DateTimeOffset(2026, 12, 6, 11, 0, 0, TimeSpan.Zero) + Tick, releasedAt);
         Assert.Equal(releasedAt, resumedAt["c1"]);
         Assert.Equal(releasedAt + Interval, resumedAt["c2"]);
         Assert.Empty(recurtailed);
