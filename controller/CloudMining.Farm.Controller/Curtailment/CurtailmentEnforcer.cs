@@ -22,6 +22,8 @@ public sealed class CurtailmentEnforcer
     private readonly Dictionary<string, (MinerCurtailTarget Target, DateTimeOffset Until, MinerCurtailment Step)> _resuming = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ReportedCurtailment> _reported = new(StringComparer.Ordinal);
     private readonly List<RestoreWave> _waves = [];
+    // Contracts whose allowance ran out while the goal was in force: restored, and not curtailed again (not even by a top-up) until the goal ends.
+    private readonly HashSet<string> _usedUp = new(StringComparer.Ordinal);
     private string? _goalKey;
 
     /// <summary>The goal being enforced ("price", "dr:{id}:{kW}"), or null.</summary>
@@ -96,12 +98,18 @@ public sealed class CurtailmentEnforcer
             {
                 foreach (Held h in _held.Values.Concat(_restoring.Values))
                 {
-                    stillHeld.TryAdd(h.Step.MinerId, h);
+                    if (!_usedUp.Contains(h.Step.Owner))
+                    {
+                        stillHeld.TryAdd(h.Step.MinerId, h);
+                    }
                 }
             }
 
+            // A contract whose allowance ran out keeps coming back in its own waves, whatever the new plan.
+            List<Held> keepRestoring = [.. _restoring.Values.Where(h => _usedUp.Contains(h.Step.Owner) && !stillHeld.ContainsKey(h.Step.MinerId))];
+
             // Miners the new plan does not curtail come back at once: the goal changed, not ended.
-            IEnumerable<MinerCurtailment> released = _held.Values.Concat(_restoring.Values).Where(h => !stillHeld.ContainsKey(h.Step.MinerId)).Select(h => h.Step).ToList();
+            IEnumerable<MinerCurtailment> released = _held.Values.Concat(_restoring.Values).Where(h => !stillHeld.ContainsKey(h.Step.MinerId) && !keepRestoring.Contains(h)).Select(h => h.Step).ToList();
             if (_goalKey is null)
             {
                 Switches++;
@@ -115,6 +123,12 @@ public sealed class CurtailmentEnforcer
                 _held[id] = h;
             }
 
+            foreach (Held h in keepRestoring)
+            {
+                _restoring[h.Step.MinerId] = h;
+            }
+
+            _waves.AddRange(RestoreSchedule.Build([.. keepRestoring.Select(h => h.Step)], restoreWaveW, restoreInterval, now));
             foreach (MinerCurtailment step in released)
             {
                 Resume(step, now);
@@ -129,8 +143,10 @@ public sealed class CurtailmentEnforcer
             Switches++;
             _goalKey = null;
             Plan = null;
+            _usedUp.Clear();
             _waves.Clear();
-            _waves.AddRange(RestoreSchedule.Build([.. _held.Values.Select(h => h.Step)], restoreWaveW, restoreInterval, now));
+            // With any miners of a contract whose allowance ran out still waiting for their wave: one schedule for all.
+            _waves.AddRange(RestoreSchedule.Build([.. _held.Values.Concat(_restoring.Values).Select(h => h.Step)], restoreWaveW, restoreInterval, now));
             foreach ((string id, Held h) in _held)
             {
                 _restoring[id] = h;
@@ -159,6 +175,51 @@ public sealed class CurtailmentEnforcer
             _resuming.Remove(id);
         }
     }
+
+    /// <summary>
+    /// Contracts whose allowance ran out while the goal is in force (<paramref name="allowanceLeft"/> of a contract id is
+    /// zero or less): their held miners come back in staggered waves from <paramref name="now"/> (released by
+    /// <see cref="Update"/> like any restore), and the goal does not curtail them again, not even by a top-up. Returns
+    /// each such contract with the number of its miners put to restore (none when nothing ran out).
+    /// </summary>
+    public IReadOnlyList<(string ContractId, int Miners)> RestoreUsedUp(Func<string, TimeSpan> allowanceLeft, double restoreWaveW, TimeSpan restoreInterval, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(allowanceLeft);
+        if (_goalKey is null)
+        {
+            return [];
+        }
+
+        var usedUp = new List<(string ContractId, int Miners)>();
+        foreach (string owner in _held.Values.Select(h => h.Step.Owner).Where(o => o != HousePool.AssigneeId && !_usedUp.Contains(o)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList())
+        {
+            if (allowanceLeft(owner) > TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            List<Held> miners = [.. _held.Values.Where(h => h.Step.Owner == owner)];
+            foreach (Held h in miners)
+            {
+                _held.Remove(h.Step.MinerId);
+                _restoring[h.Step.MinerId] = h;
+            }
+
+            _usedUp.Add(owner);
+            usedUp.Add((owner, miners.Count));
+            IReadOnlyList<RestoreWave> waves = RestoreSchedule.Build([.. miners.Select(h => h.Step)], restoreWaveW, restoreInterval, now);
+            // After the waves already due (another contract's): one inrush budget per interval across all of them.
+            DateTimeOffset start = _waves.Count > 0 ? Max(now, _waves[^1].At + restoreInterval) : now;
+            _waves.AddRange(waves.Select(w => w with { At = start + (w.At - now) }));
+        }
+
+        return usedUp;
+    }
+
+    /// <summary>Contracts restored because their allowance ran out during the goal in force.</summary>
+    public IReadOnlyCollection<string> UsedUp => _usedUp;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>Takes an agent's report of its miners' curtailment.</summary>
     public void OnReported(IReadOnlyList<ReportedCurtailment>? reported)

@@ -22,6 +22,7 @@ public static class CurtailmentPlanner
             throw new ArgumentOutOfRangeException(nameof(goal), goal.ShedW, "The power to shed must be zero or more watts (+∞ for everything allowed).");
         }
 
-        return new CurtailmentRun(goal, miners, contracts, settings ?? CurtailmentSettings.Default).Run();
+        using var run = new CurtailmentRun(goal, miners, contracts, settings ?? CurtailmentSettings.Default);
+        return run.Run();
     }
 }

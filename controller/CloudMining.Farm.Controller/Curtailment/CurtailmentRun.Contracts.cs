@@ -10,19 +10,36 @@ internal sealed partial class CurtailmentRun
 
     private void ShedContractsProRata()
     {
-        var weight = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (Group g in _contractGroups.Values)
+        int assignees = _assigneeIds.Count;
+        double[] weight = new double[assignees];
+        var open = new List<int>();
+        for (int g = House + 1; g < assignees; g++)
         {
-            weight[g.Assignee] = g.Members.Sum(i => _miners[i].PowerW);
+            if (_groupCount[g] == 0)
+            {
+                continue;
+            }
+
+            double w = 0;
+            for (int k = _groupStart[g], end = k + _groupCount[g]; k < end; k++)
+            {
+                w += _miners[_groupMembers[k]].PowerW;
+            }
+
+            weight[g] = w;
+            if (Room(g) > Epsilon)
+            {
+                open.Add(g);
+            }
         }
 
-        List<Group> open = [.. _contractGroups.Values.Where(g => g.Room(this) > Epsilon).OrderBy(g => g.Assignee, StringComparer.Ordinal)];
+        open.Sort((a, b) => string.CompareOrdinal(_assigneeIds[a], _assigneeIds[b]));
         for (int rounds = 0; _need > Epsilon && open.Count > 0; rounds++)
         {
             if (rounds == MaxProRataRounds)
             {
                 // Pro rata converges in a few rounds; past that, whoever still has room takes the rest in id order.
-                foreach (Group g in open)
+                foreach (int g in open)
                 {
                     _need -= ShedPart(g, _need, double.PositiveInfinity);
                 }
@@ -30,17 +47,22 @@ internal sealed partial class CurtailmentRun
                 break;
             }
 
-            double total = open.Sum(g => weight[g.Assignee]);
+            double total = 0;
+            foreach (int g in open)
+            {
+                total += weight[g];
+            }
+
             double round = _need;
             double shedThisRound = 0;
-            foreach (Group g in open)
+            foreach (int g in open)
             {
-                double part = double.IsPositiveInfinity(round) ? double.PositiveInfinity : round * weight[g.Assignee] / total;
+                double part = double.IsPositiveInfinity(round) ? double.PositiveInfinity : round * weight[g] / total;
                 shedThisRound += ShedPart(g, part, round);
             }
 
             _need -= shedThisRound;
-            open.RemoveAll(g => g.Room(this) <= Epsilon);
+            open.RemoveAll(g => Room(g) <= Epsilon);
             if (shedThisRound <= Epsilon)
             {
                 break;
@@ -49,18 +71,20 @@ internal sealed partial class CurtailmentRun
     }
 
     /// <summary>Sheds a contract's part and records, for each new step, whose hashrate it is and why.</summary>
-    private double ShedPart(Group g, double part, double round)
+    private double ShedPart(int g, double part, double round)
     {
-        int before = _order.Count;
-        double shed = g.Shed(this, part);
-        if (_order.Count > before)
+        int before = _orderCount;
+        double shed = Shed(g, part);
+        if (_orderCount > before)
         {
-            CurtailmentContract c = _contracts[g.Assignee];
+            CurtailmentContract c = _assigneeContract[g]!;
             string why = string.Create(CultureInfo.InvariantCulture, $"contract {c.Id} is curtailable ({c.Terms}, {c.AllowanceLeft.TotalHours:0.##} h left); the house ran out")
                 + (double.IsPositiveInfinity(part) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; its pro-rata part {part / 1000:0.0} kW of {round / 1000:0.0} kW by measured power"));
-            for (int k = before; k < _order.Count; k++)
+            int w = _whyTexts.Count;
+            _whyTexts.Add(why);
+            for (int k = before; k < _orderCount; k++)
             {
-                _whose[_order[k]] = why;
+                _whose[_order[k]] = w;
             }
         }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
 
@@ -14,73 +13,104 @@ internal sealed partial class CurtailmentRun
 
     private CurtailmentPlan Explain(double measured)
     {
-        var steps = new List<MinerCurtailment>(_order.Count);
-        var impact = new Dictionary<string, (int Miners, double SavedW, double LostHs)>(StringComparer.Ordinal);
+        var steps = new List<MinerCurtailment>(_orderCount);
+        int assignees = _assigneeIds.Count;
+        int[] impactMiners = new int[assignees];
+        double[] impactSaved = new double[assignees];
+        double[] impactLost = new double[assignees];
+        var touched = new List<int>();
         double shed = 0;
         // The table reads strictly least efficient first within each tier: the house, then the curtailable contracts.
-        int[] order = [.. _order];
-        Array.Sort(order, (a, b) =>
+        // The members are sorted that way already: two passes, no sort.
+        for (int tier = 0; tier < 2 && steps.Count < _orderCount; tier++)
         {
-            int byTier = (_owner[a] == HousePool.AssigneeId ? 0 : 1).CompareTo(_owner[b] == HousePool.AssigneeId ? 0 : 1);
-            if (byTier != 0)
+            for (int s = 0; s < _sortedCount; s++)
             {
-                return byTier;
-            }
+                int i = _sorted[s];
+                if (_action[i] == ActionNone || (_owner[i] == House) != (tier == 0))
+                {
+                    continue;
+                }
 
-            int byEfficiency = _joulesPerTerahash[b].CompareTo(_joulesPerTerahash[a]);
-            return byEfficiency != 0 ? byEfficiency : string.CompareOrdinal(_miners[a].MinerId, _miners[b].MinerId);
-        });
-        foreach (int i in order)
-        {
-            CurtailmentCandidate m = _miners[i];
-            CurtailmentAction action = _action[i]!.Value;
-            double saved = m.PowerW - _planned[i];
-            string owner = _owner[i]!;
-            bool housePart = action == CurtailmentAction.LowerPower && owner == HousePool.AssigneeId && _houseFloor.Count > 0 && _houseFloor.ContainsKey(i);
-
-            // Asleep it hashes nothing though it still draws a little; a lowered miner loses hashrate about in proportion
-            // to power (the house's part of a shared miner by the stricter estimate its contracts' quotas are set by).
-            double lost = action == CurtailmentAction.Sleep ? m.HashrateHs
-                : housePart ? m.HashrateHs * (1 - HashFraction(_planned[i] / m.PowerW))
-                : m.HashrateHs * (saved / m.PowerW);
-            shed += saved;
-            IReadOnlyList<PoolShare>? split = housePart ? SplitKeepingContracts(m.Shares, HashFraction(_planned[i] / m.PowerW)) : null;
-            steps.Add(new MinerCurtailment(
-                m.MinerId,
-                m.Rack,
-                action,
-                action == CurtailmentAction.LowerPower ? Math.Round(_planned[i]) : null,
-                owner,
-                m.PowerW,
-                _joulesPerTerahash[i],
-                saved,
-                lost,
-                housePart ? HousePartWhose(m, split!) : owner == HousePool.AssigneeId ? HouseWhose : _whose[i]!,
-                housePart ? CurtailmentStepKind.LoweredHousePart : KindOf(i, action))
-            {
-                MeasuredHashrateHs = m.HashrateHs,
-                SharesWhileCurtailed = split,
-            });
-            if (m.Shares.Count == 0 || housePart)
-            {
-                // The house's part of a shared miner costs only the house: its contracts keep their hashrate.
-                Add(impact, HousePool.AssigneeId, saved, lost);
-                continue;
-            }
-
-            foreach (PoolShare share in m.Shares)
-            {
-                Add(impact, share.Assignee, saved * share.Fraction, lost * share.Fraction);
+                shed += Step(i, steps, impactMiners, impactSaved, impactLost, touched);
             }
         }
 
         double shortfall = double.IsPositiveInfinity(_goal.ShedW) ? 0 : Math.Max(0, _goal.ShedW - shed);
-        List<AssigneeCurtailment> assignees =
-        [
-            .. impact.OrderBy(kv => kv.Key == HousePool.AssigneeId ? 0 : 1).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => new AssigneeCurtailment(kv.Key, kv.Key == HousePool.AssigneeId || (_contracts.TryGetValue(kv.Key, out CurtailmentContract? c) && c.Terms.Curtailable), kv.Value.Miners, kv.Value.SavedW, kv.Value.LostHs)),
-        ];
-        return new CurtailmentPlan(_goal, steps, measured, shed, shortfall, assignees, Notes(shortfall));
+        touched.Sort((a, b) => a == House ? (b == House ? 0 : -1) : b == House ? 1 : string.CompareOrdinal(_assigneeIds[a], _assigneeIds[b]));
+        var assigneeList = new List<AssigneeCurtailment>(touched.Count);
+        foreach (int a in touched)
+        {
+            bool curtailable = a == House || _assigneeContract[a] is { Terms.Curtailable: true };
+            assigneeList.Add(new AssigneeCurtailment(_assigneeIds[a], curtailable, impactMiners[a], impactSaved[a], impactLost[a]));
+        }
+
+        return new CurtailmentPlan(_goal, steps, measured, shed, shortfall, assigneeList, Notes(shortfall));
+    }
+
+    /// <summary>
+    /// Why a contract's step: the text of the round that first shed it. A shared miner lowered first for the house and
+    /// then further for its contract has none (null), as before the indexed rewrite; its reason then starts with "; ".
+    /// </summary>
+    private string WhyText(int i) => _whose[i] >= 0 ? _whyTexts[_whose[i]] : null!;
+
+    /// <summary>Adds miner <paramref name="i"/>'s step and its cost to each assignee; returns the power it saves, W.</summary>
+    private double Step(int i, List<MinerCurtailment> steps, int[] impactMiners, double[] impactSaved, double[] impactLost, List<int> touched)
+    {
+        CurtailmentCandidate m = _miners[i];
+        CurtailmentAction action = _action[i] == ActionSleep ? CurtailmentAction.Sleep : CurtailmentAction.LowerPower;
+        double saved = m.PowerW - _planned[i];
+        int owner = _owner[i];
+        bool housePart = action == CurtailmentAction.LowerPower && owner == House && _houseShared[i];
+
+        // Asleep it hashes nothing though it still draws a little; a lowered miner loses hashrate about in proportion
+        // to power (the house's part of a shared miner by the stricter estimate its contracts' quotas are set by).
+        double lost = action == CurtailmentAction.Sleep ? m.HashrateHs
+            : housePart ? m.HashrateHs * (1 - HashFraction(_planned[i] / m.PowerW))
+            : m.HashrateHs * (saved / m.PowerW);
+        IReadOnlyList<PoolShare>? split = housePart ? SplitKeepingContracts(m.Shares, HashFraction(_planned[i] / m.PowerW)) : null;
+        steps.Add(new MinerCurtailment(
+            m.MinerId,
+            m.Rack,
+            action,
+            action == CurtailmentAction.LowerPower ? Math.Round(_planned[i]) : null,
+            _assigneeIds[owner],
+            m.PowerW,
+            m.JoulesPerTerahash,
+            saved,
+            lost,
+            housePart ? HousePartWhose(m, split!) : owner == House ? HouseWhose : WhyText(i),
+            housePart ? CurtailmentStepKind.LoweredHousePart : KindOf(i, action))
+        {
+            MeasuredHashrateHs = m.HashrateHs,
+            SharesWhileCurtailed = split,
+        });
+        if (m.Shares.Count == 0 || housePart)
+        {
+            // The house's part of a shared miner costs only the house: its contracts keep their hashrate.
+            Add(House, saved, lost);
+            return saved;
+        }
+
+        IReadOnlyList<PoolShare> shares = m.Shares;
+        for (int k = 0; k < shares.Count; k++)
+        {
+            PoolShare share = shares[k];
+            Add(share.Assignee == HousePool.AssigneeId ? House : _assigneeIndex[share.Assignee], saved * share.Fraction, lost * share.Fraction);
+        }
+
+        return saved;
+
+        void Add(int a, double s, double l)
+        {
+            if (impactMiners[a]++ == 0)
+            {
+                touched.Add(a);
+            }
+
+            impactSaved[a] += s;
+            impactLost[a] += l;
+        }
     }
 
     /// <summary>
@@ -129,12 +159,6 @@ internal sealed partial class CurtailmentRun
         return string.Create(CultureInfo.InvariantCulture, $"house part ({house:P0}) of a miner shared with contracts, which keep their hashrate by a larger quota ({contracts})");
     }
 
-    private static void Add(Dictionary<string, (int Miners, double SavedW, double LostHs)> impact, string assignee, double saved, double lost)
-    {
-        ref (int Miners, double SavedW, double LostHs) entry = ref CollectionsMarshal.GetValueRefOrAddDefault(impact, assignee, out _);
-        entry = (entry.Miners + 1, entry.SavedW + saved, entry.LostHs + lost);
-    }
-
     private CurtailmentStepKind KindOf(int i, CurtailmentAction action) => action switch
     {
         CurtailmentAction.LowerPower when _planned[i] <= _floor[i] + Epsilon => CurtailmentStepKind.LoweredToFloor,
@@ -147,23 +171,39 @@ internal sealed partial class CurtailmentRun
     private List<string> Notes(double shortfall)
     {
         var notes = new List<string>();
-        // One note per reason: a 10,000-contract farm gets a line per kind of protection, naming the first few contracts.
-        foreach (IGrouping<string, KeyValuePair<string, int>> why in _protectedMiners
-            .GroupBy(kv => _notCurtailableWhy.GetValueOrDefault(kv.Key, "protected"), StringComparer.Ordinal)
-            .OrderBy(g => g.Min(kv => kv.Key), StringComparer.Ordinal))
+        // One note per reason: a 10,000-contract farm gets a line per kind of protection, naming the first few contracts
+        // (those first by id): the reasons are grouped in one pass, and only a reason's first few are kept in order.
+        var reasons = new Dictionary<string, Protection>(StringComparer.Ordinal);
+        for (int a = House + 1; a < _assigneeIds.Count; a++)
         {
-            KeyValuePair<string, int>[] contracts = [.. why.OrderBy(kv => kv.Key, StringComparer.Ordinal)];
-            if (contracts.Length == 1)
+            if (_protectedMiners[a] == 0)
             {
-                notes.Add($"contract {contracts[0].Key} untouched ({contracts[0].Value} miner(s)): {why.Key}");
                 continue;
             }
 
-            string named = string.Join(", ", contracts.Take(MaxNamedInNote).Select(kv => $"{kv.Key} ({kv.Value})"));
-            string more = contracts.Length > MaxNamedInNote ? $" and {contracts.Length - MaxNamedInNote} more" : string.Empty;
-            notes.Add($"{contracts.Length} contracts untouched ({contracts.Sum(kv => kv.Value)} miner(s)): {why.Key}: {named}{more}");
+            string why = _notCurtailableWhy[a] ?? "protected";
+            if (!reasons.TryGetValue(why, out Protection? p))
+            {
+                reasons[why] = p = new Protection(why);
+            }
+
+            p.Add(_assigneeIds[a], _protectedMiners[a]);
         }
 
+        var ordered = new List<Protection>(reasons.Values);
+        ordered.Sort((x, y) => string.CompareOrdinal(x.First[0].Id, y.First[0].Id));
+        foreach (Protection p in ordered)
+        {
+            if (p.Contracts == 1)
+            {
+                notes.Add($"contract {p.First[0].Id} untouched ({p.First[0].Miners} miner(s)): {p.Why}");
+                continue;
+            }
+
+            string named = string.Join(", ", p.First.Select(kv => $"{kv.Id} ({kv.Miners})"));
+            string more = p.Contracts > MaxNamedInNote ? $" and {p.Contracts - MaxNamedInNote} more" : string.Empty;
+            notes.Add($"{p.Contracts} contracts untouched ({p.Miners} miner(s)): {p.Why}: {named}{more}");
+        }
         if (_incapable > 0)
         {
             notes.Add($"{_incapable} miner(s) cannot be curtailed: their agents report neither sleep/resume nor a power target");
@@ -180,5 +220,39 @@ internal sealed partial class CurtailmentRun
         }
 
         return notes;
+    }
+
+    /// <summary>Contracts left alone for one reason: how many, their miners, and the first few by id (in order).</summary>
+    private sealed class Protection(string why)
+    {
+        public string Why { get; } = why;
+
+        public int Contracts { get; private set; }
+
+        public int Miners { get; private set; }
+
+        public List<(string Id, int Miners)> First { get; } = new(MaxNamedInNote + 1);
+
+        public void Add(string id, int miners)
+        {
+            Contracts++;
+            Miners += miners;
+            if (First.Count == MaxNamedInNote && string.CompareOrdinal(id, First[^1].Id) >= 0)
+            {
+                return;
+            }
+
+            int at = First.Count;
+            while (at > 0 && string.CompareOrdinal(id, First[at - 1].Id) < 0)
+            {
+                at--;
+            }
+
+            First.Insert(at, (id, miners));
+            if (First.Count > MaxNamedInNote)
+            {
+                First.RemoveAt(MaxNamedInNote);
+            }
+        }
     }
 }

@@ -1,5 +1,3 @@
-using CloudMining.Farm.Controller.Contracts;
-
 namespace CloudMining.Farm.Controller.Curtailment;
 
 // Shedding within one group (the house, or one contract's miners): power targets first down to each miner's floor,
@@ -9,12 +7,12 @@ internal sealed partial class CurtailmentRun
     private void Lower(int i, double to)
     {
         _planned[i] = to;
-        if (_action[i] is null)
+        if (_action[i] == ActionNone)
         {
-            _order.Add(i);
+            _order[_orderCount++] = i;
         }
 
-        _action[i] = CurtailmentAction.LowerPower;
+        _action[i] = ActionLower;
     }
 
     /// <summary>What miner <paramref name="i"/> still draws asleep, W (see <see cref="CurtailmentSettings.SleepDrawFraction"/>).</summary>
@@ -23,82 +21,71 @@ internal sealed partial class CurtailmentRun
     private void Sleep(int i)
     {
         _planned[i] = SleepDraw(i);
-        if (_action[i] is null)
+        if (_action[i] == ActionNone)
         {
-            _order.Add(i);
+            _order[_orderCount++] = i;
         }
 
-        _action[i] = CurtailmentAction.Sleep;
+        _action[i] = ActionSleep;
     }
 
-    /// <summary>Whether miner <paramref name="i"/> is shed by <paramref name="g"/> as the house's part of a shared miner (power target only).</summary>
-    private bool SharedIn(Group g, int i) => g.IsHouse && _houseFloor.Count > 0 && _houseFloor.ContainsKey(i);
+    /// <summary>Whether miner <paramref name="i"/> is shed by group <paramref name="g"/> as the house's part of a shared miner (power target only).</summary>
+    private bool SharedIn(int g, int i) => g == House && _houseShared[i];
 
-    /// <summary>How far <paramref name="g"/> may lower miner <paramref name="i"/>, W.</summary>
-    private double FloorIn(Group g, int i) => SharedIn(g, i) ? _houseFloor[i] : _floor[i];
+    /// <summary>How far group <paramref name="g"/> may lower miner <paramref name="i"/>, W.</summary>
+    private double FloorIn(int g, int i) => SharedIn(g, i) ? _houseFloor[i] : _floor[i];
 
-    /// <summary>A set of miners shed together, with how far each pass has got.</summary>
-    private sealed class Group(string assignee)
+    /// <summary>Power group <paramref name="g"/> can still shed, W.</summary>
+    private double Room(int g)
     {
-        private int _lowerCursor;
-        private int _sleepCursor;
-
-        public string Assignee { get; } = assignee;
-
-        public bool IsHouse => Assignee == HousePool.AssigneeId;
-
-        public List<int> Members { get; } = [];
-
-        /// <summary>Power it can still shed, W.</summary>
-        public double Room(CurtailmentRun run)
+        double room = 0;
+        for (int k = _groupStart[g], end = k + _groupCount[g]; k < end; k++)
         {
-            double room = 0;
-            foreach (int i in Members)
-            {
-                room += Math.Max(0, run._miners[i].CanSleep && !run.SharedIn(this, i) ? run._planned[i] - run.SleepDraw(i) : run._planned[i] - run.FloorIn(this, i));
-            }
-
-            return room;
+            int i = _groupMembers[k];
+            room += Math.Max(0, _miners[i].CanSleep && !SharedIn(g, i) ? _planned[i] - SleepDraw(i) : _planned[i] - FloorIn(g, i));
         }
 
-        /// <summary>Sheds up to <paramref name="amount"/> W (sleep may overshoot by less than one miner); returns what it shed (a sleeping miner still draws its sleep draw).</summary>
-        public double Shed(CurtailmentRun run, double amount)
+        return room;
+    }
+
+    /// <summary>Sheds up to <paramref name="amount"/> W from group <paramref name="g"/> (sleep may overshoot by less than one miner); returns what it shed (a sleeping miner still draws its sleep draw).</summary>
+    private double Shed(int g, double amount)
+    {
+        double done = 0;
+        int end = _groupStart[g] + _groupCount[g];
+        while (_lowerCursor[g] < end && amount - done > Epsilon)
         {
-            double done = 0;
-            while (_lowerCursor < Members.Count && amount - done > Epsilon)
+            int i = _groupMembers[_lowerCursor[g]];
+            double room = _planned[i] - FloorIn(g, i);
+            if (!_miners[i].CanSetPowerTarget || room <= Epsilon)
             {
-                int i = Members[_lowerCursor];
-                double room = run._planned[i] - run.FloorIn(this, i);
-                if (!run._miners[i].CanSetPowerTarget || room <= Epsilon)
-                {
-                    _lowerCursor++;
-                    continue;
-                }
-
-                double take = Math.Min(room, amount - done);
-                run.Lower(i, run._planned[i] - take);
-                run._owner[i] = Assignee;
-                done += take;
-                if (take >= room - Epsilon)
-                {
-                    _lowerCursor++;
-                }
+                _lowerCursor[g]++;
+                continue;
             }
 
-            while (_sleepCursor < Members.Count && amount - done > Epsilon)
+            double take = Math.Min(room, amount - done);
+            Lower(i, _planned[i] - take);
+            _owner[i] = g;
+            done += take;
+            if (take >= room - Epsilon)
             {
-                int i = Members[_sleepCursor++];
-                if (!run._miners[i].CanSleep || run._action[i] == CurtailmentAction.Sleep || run.SharedIn(this, i))
-                {
-                    continue;
-                }
-
-                done += run._planned[i] - run.SleepDraw(i);
-                run.Sleep(i);
-                run._owner[i] = Assignee;
+                _lowerCursor[g]++;
             }
-
-            return done;
         }
+
+        while (_sleepCursor[g] < end && amount - done > Epsilon)
+        {
+            int i = _groupMembers[_sleepCursor[g]++];
+            if (!_miners[i].CanSleep || _action[i] == ActionSleep || SharedIn(g, i))
+            {
+                continue;
+            }
+
+            done += _planned[i] - SleepDraw(i);
+            Sleep(i);
+            _owner[i] = g;
+        }
+
+        return done;
     }
 }

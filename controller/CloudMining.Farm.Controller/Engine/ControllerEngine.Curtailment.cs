@@ -58,6 +58,18 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
             ? FormattableString.Invariant($"dr:{largest.Id}:{largest.ReduceKilowatts}")
             : _curtailment.Gate?.Curtailed == true && _curtailment.PriceAt(now) is not null ? "price" : null;
         key = TopUp(key, largest, fleet, now);
+
+        // A curtailable contract whose allowance ran out during the goal comes back (staggered) and is not curtailed again.
+        Dictionary<string, TimeSpan>? left = null;
+        foreach ((string contractId, int restored) in _enforcer.RestoreUsedUp(
+            id => (left ??= AllowanceUse(now).ToDictionary(u => u.ContractId, u => u.Left, StringComparer.Ordinal)).TryGetValue(id, out TimeSpan l) ? l : TimeSpan.MaxValue,
+            _curtailment.Options.RestoreWaveKw * 1000,
+            _curtailment.Options.RestoreInterval,
+            now))
+        {
+            LogAllowanceUsedUp(_logger, contractId, restored, _enforcer.GoalKey ?? string.Empty);
+        }
+
         _enforcer.Update(
             key,
             before => EnforcedPlan(largest, before, now),
@@ -325,7 +337,8 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
                     signals,
                     _enforcer.Plan is { } held
                         ? CurtailmentViews.Plan(_fleet.Site, held, recorded: true, Restore(held, now), enforced: _enforcer.AllApplied())
-                        : PlanNow(now, recorded: false)));
+                        : PlanNow(now, recorded: false),
+                    [.. AllowanceUse(now).Select(u => new CurtailmentAllowanceView(u.ContractId, u.Terms.AllowanceHours, CloudMining.Farm.Controller.Contracts.CurtailmentTerms.Name(u.Terms.Period), u.PeriodStart, Math.Round(u.UsedHours, 4), Math.Round(u.Left.TotalHours, 4), _enforcer.UsedUp.Contains(u.ContractId)))]));
             },
             cancellationToken);
 
@@ -385,12 +398,19 @@ public sealed partial class ControllerEngine : ICurtailmentOperations
             CurtailmentContracts(_time.GetUtcNow()),
             _curtailment.Settings);
 
+    /// <summary>Each active curtailable contract's allowance in its current period: hours used (the curtailment ledger's) and left.</summary>
+    private IReadOnlyList<AllowanceUse> AllowanceUse(DateTimeOffset now) =>
+        _allowance.Use(_contracts.ActiveAt(now), now, _curtailLedger?.OpenHours() ?? []);
+
     /// <summary>The active contracts with the allowance their period has left: the curtailment ledger's curtailed hours counted.</summary>
     private IReadOnlyList<CurtailmentContract> CurtailmentContracts(DateTimeOffset now) =>
         _allowance.Contracts(_contracts.ActiveAt(now), now, _curtailLedger?.OpenHours() ?? []);
 
     private IReadOnlyList<RestoreWave> Restore(CurtailmentPlan plan, DateTimeOffset now) =>
         RestoreSchedule.Build(plan.Steps, _curtailment.Options.RestoreWaveKw * 1000, _curtailment.Options.RestoreInterval, now);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "Contract {ContractId}: its curtailment allowance ran out during {GoalKey}; its {Miners} curtailed miner(s) are restored in waves and not curtailed again")]
+    private static partial void LogAllowanceUsedUp(Microsoft.Extensions.Logging.ILogger logger, string contractId, int miners, string goalKey);
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "Demand-response event {EventId}: measured site power {SiteW:0} W is above the target {TargetW:0} W with every curtailed miner applied; planning {ExtraW:0} W more")]
     private static partial void LogTopUp(Microsoft.Extensions.Logging.ILogger logger, string eventId, double siteW, double targetW, double extraW);

@@ -213,7 +213,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         try
         {
             await _desired.PublishAsync(_allocation.Version, _fleet.Current.Miners, AssignmentsWhileCurtailed(), _contracts.NotEndedById(), now, cancellationToken, _enforcer.Targets());
-            await _platform.PublishAsync(Planned(_fleet.Current), _contracts, _allocation, _proof, now, forcePlatform, cancellationToken, CurtailedByContract());
+            await _platform.PublishAsync(Planned(_fleet.Current), _contracts, _allocation, _proof, now, forcePlatform, cancellationToken, CurtailedByContract(), AllowanceUse(now).ToDictionary(u => u.ContractId, StringComparer.Ordinal));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
 using CloudMining.Farm.Controller.Proof;
@@ -37,7 +38,7 @@ public sealed class PlatformPublisher
         _publisher = publisher;
     }
 
-    private static ContractCurtailment CurtailmentOf(Contract c, IReadOnlyDictionary<string, (int Miners, double LostHs)>? curtailed)
+    private static ContractCurtailment CurtailmentOf(Contract c, IReadOnlyDictionary<string, (int Miners, double LostHs)>? curtailed, IReadOnlyDictionary<string, AllowanceUse>? allowance)
     {
         if (!c.Curtailment.Curtailable)
         {
@@ -45,9 +46,11 @@ public sealed class PlatformPublisher
         }
 
         string period = CurtailmentTerms.Name(c.Curtailment.Period);
-        return curtailed is not null && curtailed.TryGetValue(c.Id, out (int Miners, double LostHs) now) && now.Miners > 0
+        AllowanceUse? use = allowance?.GetValueOrDefault(c.Id);
+        ContractCurtailment state = curtailed is not null && curtailed.TryGetValue(c.Id, out (int Miners, double LostHs) now) && now.Miners > 0
             ? new ContractCurtailment(ContractCurtailment.Curtailed, now.Miners, now.LostHs, c.Curtailment.AllowanceHours, period)
             : new ContractCurtailment(ContractCurtailment.Curtailable, 0, 0, c.Curtailment.AllowanceHours, period);
+        return use is null ? state : state with { AllowanceUsedHours = Math.Round(use.UsedHours, 4), PeriodStart = use.PeriodStart };
     }
 
     /// <summary>
@@ -84,7 +87,7 @@ public sealed class PlatformPublisher
     }
 
     /// <summary>Publishes when due (or <paramref name="force"/>): every contract's allocation, then the capacity.</summary>
-    public async Task PublishAsync(FleetSnapshot fleet, ContractBook contracts, CurrentAllocation allocation, DeliveryProof proof, DateTimeOffset now, bool force, CancellationToken cancellationToken, IReadOnlyDictionary<string, (int Miners, double LostHs)>? curtailed = null)
+    public async Task PublishAsync(FleetSnapshot fleet, ContractBook contracts, CurrentAllocation allocation, DeliveryProof proof, DateTimeOffset now, bool force, CancellationToken cancellationToken, IReadOnlyDictionary<string, (int Miners, double LostHs)>? curtailed = null, IReadOnlyDictionary<string, AllowanceUse>? allowance = null)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(contracts);
@@ -99,7 +102,9 @@ public sealed class PlatformPublisher
         long version = allocation.Version;
         string signature = string.Join(
             ';',
-            contracts.All.Select(c => c.Id + "=" + contracts.StatusOf(c, now) + (curtailed is not null && curtailed.TryGetValue(c.Id, out var k) ? "/c" + k.Miners : string.Empty))
+            contracts.All.Select(c => c.Id + "=" + contracts.StatusOf(c, now) + (curtailed is not null && curtailed.TryGetValue(c.Id, out var k) ? "/c" + k.Miners : string.Empty)
+                // The allowance used, by the tenth of an hour: the platform sees it move while a contract is curtailed.
+                + (allowance is not null && allowance.TryGetValue(c.Id, out AllowanceUse? u) ? FormattableString.Invariant($"/a{Math.Round(u.UsedHours, 1)}@{u.PeriodStart:O}") : string.Empty))
                 .Append($"v{version}").Append($"u{cap.UnitsTotal}/{cap.UnitsSold}"));
         bool due = force || _settledPending || signature != _lastSignature || _lastPublished is null || now - _lastPublished.Value >= _interval;
         if (!due)
@@ -139,7 +144,7 @@ public sealed class PlatformPublisher
                 DeliveredHs = ended ? null : proof.DeliveredHs(c.Id),
                 Version = version,
                 Shares = shares,
-                Curtailment = CurtailmentOf(c, curtailed),
+                Curtailment = CurtailmentOf(c, curtailed, allowance),
                 Settlement = _settled.GetValueOrDefault(c.Id),
             };
             await _publisher.PublishAsync(FarmTopics.Allocation(_site.Id, c.Id), JsonSerializer.SerializeToUtf8Bytes(payload, FarmJsonContext.Default.AllocationPayload), retain: true, cancellationToken);

@@ -31,6 +31,24 @@ public static class CurtailmentTable
             console.Write(table);
         }
 
+        if (status.Allowances is { Count: > 0 } allowances)
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Curtailable contract", "Allowance", "Period from", "Used", "Left", "Note");
+            foreach (CurtailmentAllowanceView a in allowances)
+            {
+                string note = a.RestoredUsedUp ? "used up during this curtailment: restored, not curtailed again" : a.LeftHours <= 0 ? "used up: left alone until the next period" : string.Empty;
+                table.AddRow(
+                    Markup.Escape(a.ContractId),
+                    Markup.Escape($"{Figures.Number(a.AllowanceHours, "0.##")} h per {a.Period}"),
+                    Markup.Escape(Figures.Time(a.PeriodStart)),
+                    Markup.Escape($"{Figures.Number(a.UsedHours, "0.##")} h"),
+                    Markup.Escape($"{Figures.Number(a.LeftHours, "0.##")} h"),
+                    Markup.Escape(note));
+            }
+
+            console.Write(table);
+        }
+
         RenderPlan(console, status.Now);
     }
 
@@ -39,7 +57,7 @@ public static class CurtailmentTable
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(plan);
         string head = plan.Recorded ? "Recorded" : "Dry run (nothing changed)";
-        string goal = plan.GoalW is { } w ? $"shed {Kw(w)} of {Kw(plan.MeasuredPowerW)} measured" : plan.Steps.Count > 0 ? $"shed the house ({Kw(plan.MeasuredPowerW)} measured)" : "nothing to shed";
+        string goal = plan.GoalW is { } w ? $"shed {Kw(w)} of {Kw(plan.MeasuredPowerW)} measured" : plan.Steps.Count > 0 ? $"shed the whole house, contracts untouched (the site measures {Kw(plan.MeasuredPowerW)}, contracts included)" : "nothing to shed";
         console.MarkupLine($"{head}: {Markup.Escape(plan.Goal)}.");
         console.MarkupLine(Markup.Escape($"Goal: {goal}; plan sheds {Kw(plan.ShedW)} with {plan.Steps.Count(s => s.Action == "sleep")} miner(s) asleep and {plan.Steps.Count(s => s.Action == "lower-power")} at a lower power target{(plan.ShortfallW > 0 ? $", {Kw(plan.ShortfallW)} short" : string.Empty)}."));
         if (plan.Steps.Count > 0)

@@ -42,6 +42,35 @@ public sealed class CurtailmentWireTests
     }
 
     [Fact]
+    public void An_allocation_carries_the_allowance_used_this_period_within_its_schema_and_a_protected_contract_none()
+    {
+        var curtailed = new AllocationPayload
+        {
+            Publisher = "controller", Seq = 12, Timestamp = At, Site = "s1", ContractId = "curt", HashrateHs = 3e14, MinerIds = ["m1"], ValidFrom = At.AddDays(-30),
+            Status = ContractStatus.Active, TargetHs = 3e14,
+            Curtailment = new ContractCurtailment(ContractCurtailment.Curtailed, 2, 2e14, 6, "day", AllowanceUsedHours: 4.25, PeriodStart: new DateTimeOffset(2026, 12, 6, 0, 0, 0, TimeSpan.Zero)),
+        };
+        var prot = new AllocationPayload
+        {
+            Publisher = "controller", Seq = 13, Timestamp = At, Site = "s1", ContractId = "prot", HashrateHs = 3e14, MinerIds = ["m2"], ValidFrom = At.AddDays(-30),
+            Status = ContractStatus.Active, TargetHs = 3e14, Curtailment = new ContractCurtailment(ContractCurtailment.Protected),
+        };
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "schemas", AllocationPayload.SchemaId + ".schema.json")));
+        var validator = new JsonSchemaSubsetValidator(doc.RootElement.Clone());
+        foreach (AllocationPayload message in new[] { curtailed, prot })
+        {
+            using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(message, FarmJsonContext.Default.AllocationPayload));
+            IReadOnlyList<string> errors = validator.Validate(json.RootElement);
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
+        }
+
+        string text = JsonSerializer.Serialize(curtailed, FarmJsonContext.Default.AllocationPayload);
+        Assert.Contains("\"allowanceHours\":6,\"period\":\"day\",\"allowanceUsedHours\":4.25,\"periodStart\":\"2026-12-06T00:00:00+00:00\"", text, StringComparison.Ordinal);
+        Assert.Equal(curtailed.Curtailment, JsonSerializer.Deserialize(text, FarmJsonContext.Default.AllocationPayload)!.Curtailment);
+        Assert.DoesNotContain("allowanceUsedHours", JsonSerializer.Serialize(prot, FarmJsonContext.Default.AllocationPayload), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_curtailment_the_desired_json_is_what_older_controllers_sent_and_older_agents_skip_the_field()
     {
         string plain = JsonSerializer.Serialize(Desired(null), FarmJsonContext.Default.DesiredPoolStatePayload);

@@ -162,10 +162,16 @@ public sealed class FarmctlCurtailTests : IAsyncLifetime, IDisposable
         Assert.Equal(("demand-response", "operator", 10d), (signal.Kind, signal.Source, signal.ReduceKw!.Value));
         Assert.Equal(_farm.Clock.GetUtcNow().AddMinutes(30), signal.Until);
         Assert.True(status.Now.ShedW >= 9_999, $"the plan in force sheds {status.Now.ShedW} W");
+        // The curtailable contract's allowance this period: 6 h a day, the hours used by the ledger, the rest left.
+        CurtailmentAllowanceView allowance = Assert.Single(status.Allowances!);
+        Assert.Equal(("curt", 6d, "day", false), (allowance.ContractId, allowance.AllowanceHours, allowance.Period, allowance.RestoredUsedUp));
+        Assert.Equal(new DateTimeOffset(_farm.Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero), allowance.PeriodStart);
+        Assert.Equal(6, allowance.UsedHours + allowance.LeftHours, 3);
 
         (code, output, error) = await Farmctl("curtail", "status");
         Assert.True(code == 0, error);
         Assert.Matches(@"│ demand-response operator-\d{8}T\d{6}Z\s+│ operator\s+│ reduce 10 kW", output);
+        Assert.Matches(@"│ curt\s+│ 6 h per day\s+│", output);
 
         (code, output, error) = await Farmctl("curtail", "end");
         Assert.True(code == 0, error);

@@ -2,8 +2,10 @@ using System.Text.Json;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Capacity;
 using CloudMining.Farm.Controller.Contracts;
+using CloudMining.Farm.Controller.Curtailment;
 using CloudMining.Farm.Controller.Engine;
 using CloudMining.Farm.Controller.Enforcement;
+using CloudMining.Farm.Controller.Ledger;
 using CloudMining.Farm.Controller.Platform;
 using CloudMining.Farm.Controller.Proof;
 using CloudMining.Farm.Controller.Store;
@@ -59,6 +61,38 @@ public sealed class PlatformPublisherTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromMinutes(5));
         await Publish(force: true);
         Assert.Equal("farm/v1/s1/capacity", Assert.Single(_publisher.Topics.Skip(6)));
+    }
+
+    [Fact]
+    public async Task A_curtailable_contract_carries_its_allowance_used_and_a_tenth_of_an_hour_more_publishes_at_once()
+    {
+        var options = Options.Create(new EngineOptions());
+        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), Options.Create(new PlatformPublishingOptions { PlatformPublishInterval = TimeSpan.FromMinutes(10) }), _publisher);
+        var book = new ContractBook(_store);
+        await book.LoadAsync(CancellationToken.None);
+        var allocation = new CurrentAllocation(_store, NullLogger<CurrentAllocation>.Instance);
+        await allocation.LoadAsync(CancellationToken.None);
+        var proof = new DeliveryProof(options, NullLogger<DeliveryProof>.Instance);
+        DateTimeOffset now = _clock.GetUtcNow();
+        var curt = Contract.Create("curt", "cust", Hashrate.FromTerahashes(10), PoolAccount.Create("stratum+tcp://p.example:3333", "acct.curt"), ContractTerm.Fixed(now, now.AddDays(1)), FeeTerms.Create(0, false), CurtailmentTerms.Allow(6, CurtailmentPeriod.Day));
+        await book.AddAsync(curt, CancellationToken.None);
+        var allowance = new CurtailmentAllowance();
+        allowance.Add([new CurtailmentLedgerRow("curt", now.AddHours(-2), 100, 10, 1.0)]);
+
+        Task Publish(IReadOnlyList<CurtailmentLedgerRow> open) => platform.PublishAsync(FleetSnapshot.Empty, book, allocation, proof, _clock.GetUtcNow(), false, CancellationToken.None, null,
+            allowance.Use(book.ActiveAt(_clock.GetUtcNow()), _clock.GetUtcNow(), open).ToDictionary(u => u.ContractId, StringComparer.Ordinal));
+
+        await Publish([new CurtailmentLedgerRow("curt", now, 50, 5, 0.25)]);
+        ContractCurtailment c = JsonSerializer.Deserialize(_publisher.Payloads[0], FarmJsonContext.Default.AllocationPayload)!.Curtailment!;
+        Assert.Equal((ContractCurtailment.Curtailable, 6d, "day", 1.25, new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)), (c.State, c.AllowanceHours!.Value, c.Period, c.AllowanceUsedHours!.Value, c.PeriodStart!.Value));
+
+        // Within the interval: the same tenth of an hour publishes nothing, the next one publishes at once.
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await Publish([new CurtailmentLedgerRow("curt", now, 50, 5, 0.24)]);
+        Assert.Equal(2, _publisher.Topics.Count);
+        await Publish([new CurtailmentLedgerRow("curt", now, 50, 5, 0.4)]);
+        Assert.Equal(4, _publisher.Topics.Count);
+        Assert.Equal(1.4, JsonSerializer.Deserialize(_publisher.Payloads[2], FarmJsonContext.Default.AllocationPayload)!.Curtailment!.AllowanceUsedHours!.Value, 9);
     }
 
     public async Task DisposeAsync()
