@@ -187,5 +187,12 @@ public static class SqliteMigrations
             ALTER TABLE curtailment_ledger ADD COLUMN curtailed_hours REAL NOT NULL DEFAULT 0;
             ALTER TABLE curtailment_ledger_open ADD COLUMN curtailed_hours REAL NOT NULL DEFAULT 0;
             """),
+
+        // The share × hours a miner held a contract's share while suspect (its readings outside the physical envelope,
+        // its place kept for Readings:SuspectHold): suspect time, not service, shown as such by the proof. Rows written
+        // before this step count 0.
+        new(14, "ledger miner suspect hours", """
+            ALTER TABLE ledger_miner_hours ADD COLUMN suspect_hours REAL NOT NULL DEFAULT 0;
+            """),
     ];
 }
