@@ -122,12 +122,12 @@ public sealed class SuspectHoldTests
         Assert.Equal(before.DeliveredTerahashHours, held.DeliveredTerahashHours, 12);
         Assert.Equal(60.0 / 3600, held.SuspectHours, 9);
 
-        // Believed again: its share is service again.
+        // Plausible readings again: it stays suspect until the third (two more suspect ticks), then its share is service again.
         await farm.RunAsync(TimeSpan.FromSeconds(60), Tick);
         ProofMinerView cleared = await ProofMinerAsync(farm, id);
-        Assert.True(cleared.ShareHours > held.ShareHours);
+        Assert.Equal(80.0 / 3600, cleared.SuspectHours, 9);
+        Assert.Equal(before.ShareHours + (40.0 / 3600), cleared.ShareHours, 9);
         Assert.True(cleared.DeliveredTerahashHours > held.DeliveredTerahashHours);
-        Assert.Equal(held.SuspectHours, cleared.SuspectHours, 9);
     }
 
     [Fact]
