@@ -40,7 +40,8 @@ internal sealed partial class AllocationRun
                 ContractShare s = Slot(i, slot);
                 {
                     buffer.Add(new PoolShare(_contracts[s.Contract].Id, s.Fraction));
-                    delivered[s.Contract] += s.Fraction * _capacity[i];
+                    // A suspect miner keeping its place holds the share but counts nothing: its rate is not believed now.
+                    delivered[s.Contract] += m.KeepsPlace ? 0 : s.Fraction * _capacity[i];
                     if (s.Fraction >= 1 - Epsilon)
                     {
                         whole[s.Contract]++;
@@ -64,13 +65,13 @@ internal sealed partial class AllocationRun
                 }
             }
 
-            if (m.IsSellable)
+            if (m.IsSellable || m.KeepsPlace)
             {
                 // With every pool slot taken by contracts, quotas are ratios: the contracts share any sliver left over.
                 if (_free[i] > Epsilon && buffer.Count < _options.MaxPoolsPerMiner)
                 {
                     buffer.Add(new PoolShare(HousePool.AssigneeId, _free[i]));
-                    house += _free[i] * _capacity[i];
+                    house += m.KeepsPlace ? 0 : _free[i] * _capacity[i];
                 }
             }
             else if (!m.Drained)

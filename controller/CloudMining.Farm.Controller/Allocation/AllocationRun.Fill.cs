@@ -129,7 +129,7 @@ internal sealed partial class AllocationRun
             quotaPerRack[r] = quota;
             for (int i = _rackStart[r]; i < _rackStart[r + 1]; i++)
             {
-                if (_miners[i].SupportsPoolQuotas && _free[i] > Epsilon && _free[i] < 1 - Epsilon && CountShares(i) + 2 <= _options.MaxPoolsPerMiner)
+                if (_miners[i].SupportsPoolQuotas && !_miners[i].KeepsPlace && _free[i] > Epsilon && _free[i] < 1 - Epsilon && CountShares(i) + 2 <= _options.MaxPoolsPerMiner)
                 {
                     partials.Add(i);
                 }
@@ -165,7 +165,7 @@ internal sealed partial class AllocationRun
         int lastPdu = -1;
         for (int i = _rackStart[r]; i < _rackStart[r + 1]; i++)
         {
-            if (_miners[i].SupportsPoolQuotas != quotaCapable || _free[i] < 1 - Epsilon)
+            if (_miners[i].SupportsPoolQuotas != quotaCapable || _free[i] < 1 - Epsilon || _miners[i].KeepsPlace)
             {
                 continue;
             }

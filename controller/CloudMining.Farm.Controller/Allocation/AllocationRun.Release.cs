@@ -36,7 +36,7 @@ internal sealed partial class AllocationRun
                 }
 
                 _hadShares[c] = true;
-                if (!m.IsSellable)
+                if (!m.IsSellable && !m.KeepsPlace)
                 {
                     (MoveReason kind, string reason) = MinerLoss(i);
                     Note(i, kind, reason);
@@ -116,7 +116,8 @@ internal sealed partial class AllocationRun
         foreach (int i in list)
         {
             int k = FindShare(i, c);
-            if (k < 0 || Slot(i, k).Fraction >= 1 - Epsilon)
+            // A miner keeping its place (young suspicion) is not trimmed: its shares stay exactly as they are.
+            if (k < 0 || Slot(i, k).Fraction >= 1 - Epsilon || _miners[i].KeepsPlace)
             {
                 continue;
             }
@@ -146,7 +147,7 @@ internal sealed partial class AllocationRun
         {
             int i = list[j];
             int k = FindShare(i, c);
-            if (k >= 0 && Slot(i, k).Fraction >= 1 - Epsilon && _capacity[i] <= excess)
+            if (k >= 0 && Slot(i, k).Fraction >= 1 - Epsilon && _capacity[i] <= excess && !_miners[i].KeepsPlace)
             {
                 SetShare(i, k, c, 0);
                 excess -= _capacity[i];

@@ -121,8 +121,10 @@ internal sealed partial class AllocationRun
         _reasonOf = new string?[n];
         for (int i = 0; i < n; i++)
         {
-            _capacity[i] = _miners[i].SellableHashrate.HashesPerSecond;
-            _free[i] = _miners[i].IsSellable ? 1 : 0;
+            // A miner that keeps its place (young suspicion) weighs its kept shares at its believed rate from before, so
+            // nothing around it moves; it is never handed new shares (see BuildPool) and never sold (IsSellable).
+            _capacity[i] = _miners[i].KeepsPlace ? _miners[i].HeldHashrate.HashesPerSecond : _miners[i].SellableHashrate.HashesPerSecond;
+            _free[i] = _miners[i].IsSellable || _miners[i].KeepsPlace ? 1 : 0;
         }
 
         // Oldest contracts are served first, so a shortage falls on the most recently sold hashrate.

@@ -107,8 +107,10 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             FleetSnapshot fleet = _fleet.Read(now);
             await _fleet.SaveAdmissionsAsync(cancellationToken);
 
-            // Prove what the pools accepted, and end the contracts the margin rule ends.
-            IReadOnlyList<DeliveryCredit> credits = _proof.Observe(fleet.Racks, _contracts.PoolIndex(now));
+            // Prove what the pools accepted (a suspect miner's counters are not believed: they credit nothing), and end the
+            // contracts the margin rule ends.
+            Func<string, bool> suspect = id => _fleet.SuspectReasonOf(id) is not null;
+            IReadOnlyList<DeliveryCredit> credits = _proof.Observe(fleet.Racks, _contracts.PoolIndex(now), suspect);
             _ledger.CreditDelivered(credits);
             Dictionary<string, string> rackOf = fleet.RackOfMiner();
             _proofReader.Recorder.UseSerials(fleet.SerialOfMiner());
@@ -132,7 +134,7 @@ public sealed partial class ControllerEngine : IAsyncDisposable
 
             // Ledger: energy of the shares since the last tick, completed hours closed, finished settlement periods settled.
             _ledger.CreditEnergy(now, fleet.PowerW, _allocation.Assignments);
-            _proofReader.Recorder.CreditShares(now, _allocation.Assignments, rackOf);
+            _proofReader.Recorder.CreditShares(now, _allocation.Assignments, rackOf, suspect);
             await _ledger.CloseCompletedHoursAsync(now, _contracts.All, _contracts.Endings, cancellationToken);
             await _proofReader.Recorder.FlushIfDueAsync(now, cancellationToken);
             if (_settler is not null)

@@ -2,6 +2,7 @@ using CloudMining.Farm.Controller.Admission;
 using CloudMining.Farm.Controller.Fleet;
 using CloudMining.Farm.Controller.Ingest;
 using CloudMining.Farm.Controller.Store;
+using CloudMining.Farm.Shared.Units;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -77,6 +78,7 @@ public sealed partial class FleetJudge
         var power = new Dictionary<string, double>(StringComparer.Ordinal);
         List<RackLiveState> racks = [.. _fleet.Racks().Where(r => string.Equals(r.Site, _site.Id, StringComparison.Ordinal))];
         var read = new List<(MinerLiveState Live, Miner Miner)>();
+        Dictionary<string, Miner>? previous = null;
         foreach (RackLiveState rack in racks)
         {
             RackJudgement judgement = _staleness.Judge(rack, now);
@@ -84,8 +86,34 @@ public sealed partial class FleetJudge
             {
                 MinerLiveState judged = StalenessPolicy.Effective(live, judgement, now);
                 MinerEnforceability can = CapabilityJudge.Judge(rack, live.MinerId);
-                read.Add((live, FleetReader.ToMiner(judged, judgement.AgentLost, _drained.Contains(live.MinerId), can.SupportsQuota, now, _staleness.Stale, _readings.Observe(live, now))
-                    with { PoolsReadOnly = !can.PoolsWritable, PoolsReadOnlyReason = can.Why }));
+                string? suspect = _readings.Observe(live, now);
+                Miner miner = FleetReader.ToMiner(judged, judgement.AgentLost, _drained.Contains(live.MinerId), can.SupportsQuota, now, _staleness.Stale, suspect)
+                    with { PoolsReadOnly = !can.PoolsWritable, PoolsReadOnlyReason = can.Why };
+                if (suspect is not null && _readings.Held(live.MinerId, now))
+                {
+                    // Young suspicion: the miner keeps its place with the rate it was believed at before, and its health is
+                    // judged on that rate too (the suspect reading's own figures are believed for nothing).
+                    if (previous is null)
+                    {
+                        previous = new Dictionary<string, Miner>(StringComparer.Ordinal);
+                        foreach (Miner p in Current.Miners)
+                        {
+                            previous.TryAdd(p.Id, p);
+                        }
+                    }
+
+                    Hashrate held = previous.TryGetValue(live.MinerId, out Miner? before) && before.Rack == live.Rack
+                        ? (before.SuspectHeld ? before.HeldHashrate : before.SuspectReason is null ? before.MeasuredHashrate : Hashrate.Zero)
+                        : Hashrate.Zero;
+                    miner = miner with
+                    {
+                        SuspectHeld = true,
+                        HeldHashrate = held,
+                        Health = FleetReader.Health(judged, judgement.AgentLost, held.HashesPerSecond, now, _staleness.Stale),
+                    };
+                }
+
+                read.Add((live, miner));
             }
         }
 
@@ -101,8 +129,10 @@ public sealed partial class FleetJudge
             miners.Add(m);
             if (m.Health is MinerHealth.Healthy or MinerHealth.Degraded)
             {
-                // A suspect miner's power reading is not believed either (it measures nothing, so this is 0 W).
-                power[m.Id] = (m.SuspectReason is null ? live.PowerW : null) ?? (m.MeasuredHashrate.TerahashesPerSecond * _options.NominalJoulesPerTerahash);
+                // A suspect miner's power reading is not believed either (it measures nothing, so this is 0 W); one that keeps
+                // its place is taken to draw what its believed rate needs at the nominal efficiency.
+                power[m.Id] = (m.SuspectReason is null ? live.PowerW : null)
+                    ?? ((m.KeepsPlace ? m.HeldHashrate : m.MeasuredHashrate).TerahashesPerSecond * _options.NominalJoulesPerTerahash);
             }
             else if (IdleDraw(live, m, now) is { } idle)
             {
@@ -152,6 +182,9 @@ public sealed partial class FleetJudge
 
         return changed;
     }
+
+    /// <summary>True while a suspect miner keeps its place (its suspicion younger than the hold).</summary>
+    public bool SuspectHeld(string minerId, DateTimeOffset now) => _readings.Held(minerId, now);
 
     /// <summary>Why a miner's readings are not believed, or null.</summary>
     public string? SuspectReasonOf(string minerId) => _readings.ReasonFor(minerId);

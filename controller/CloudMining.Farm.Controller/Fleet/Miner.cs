@@ -38,6 +38,27 @@ public sealed record Miner(
     public string? SuspectReason { get; init; }
 
     /// <summary>
+    /// Suspect for less than <see cref="ReadingEnvelopeOptions.SuspectHold"/>: the allocator keeps its current shares
+    /// (see <see cref="KeepsPlace"/>), though it is still sold to nobody and measures nothing.
+    /// </summary>
+    public bool SuspectHeld { get; init; }
+
+    /// <summary>
+    /// While <see cref="SuspectHeld"/>: the hashrate its last believed reading measured (before the suspicion), which the
+    /// allocator weighs its kept shares with so that nothing around it moves; zero when none is known (after a restart).
+    /// Never capacity and never delivery.
+    /// </summary>
+    public Hashrate HeldHashrate { get; init; }
+
+    /// <summary>
+    /// True when the allocator keeps this miner's current shares although it is not sellable: young suspicion
+    /// (<see cref="SuspectHeld"/>) on a miner that is otherwise healthy, not drained, its pools writable, with a believed
+    /// rate from before. It gets no new shares; past the hold it is released like any unhealthy miner.
+    /// </summary>
+    public bool KeepsPlace => SuspectHeld && SuspectReason is not null && Health == MinerHealth.Healthy && !Drained && !PoolsReadOnly
+        && HeldHashrate.HashesPerSecond is > 0 and <= HashrateLimitHs;
+
+    /// <summary>
     /// True when this miner's measured hashrate may be sold: healthy, not drained, its pools writable, its readings
     /// believed, and actually hashing at a rate a machine can have.
     /// </summary>

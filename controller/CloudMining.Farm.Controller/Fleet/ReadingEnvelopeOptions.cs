@@ -27,6 +27,15 @@ public sealed class ReadingEnvelopeOptions
     /// <summary>Consecutive plausible telemetry readings a suspect miner needs before it is sellable again.</summary>
     public int PlausibleReadingsToClear { get; set; } = 3;
 
+    /// <summary>
+    /// How long a miner may stay suspect before the allocator gives its place away; default 00:03:00 (like
+    /// <c>AgentOfflineGrace</c>). While its suspicion is younger the miner keeps its shares (no desired-state change, no
+    /// pool switch), but it is not sold, measures nothing and its accepted difficulty is not credited, so one absurd
+    /// reading moves no miner. A miner suspect again within this long of clearing counts from its first suspicion.
+    /// 00:00:00 releases its shares at the next solve.
+    /// </summary>
+    public TimeSpan SuspectHold { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>A miner's "became suspect" warning is repeated at most this often while it keeps flapping.</summary>
     public TimeSpan LogInterval { get; set; } = TimeSpan.FromMinutes(10);
 

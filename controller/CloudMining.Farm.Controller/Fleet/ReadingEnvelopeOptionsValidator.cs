@@ -34,6 +34,7 @@ public sealed class ReadingEnvelopeOptionsValidator : IValidateOptions<ReadingEn
         Require(o.MaxPowerW is > 0 and <= 1e6, "MaxPowerW", $"{o.MaxPowerW} must be a wattage above 0 and at most 1,000,000 (20000 is the default).");
         Require(double.IsFinite(o.MinChipTempC) && double.IsFinite(o.MaxChipTempC) && o.MinChipTempC < o.MaxChipTempC, "MaxChipTempC", $"the range {o.MinChipTempC}..{o.MaxChipTempC} °C is empty or not finite; the defaults are -40 and 150.");
         Require(o.PlausibleReadingsToClear is >= 1 and <= 1000, "PlausibleReadingsToClear", $"{o.PlausibleReadingsToClear} must be between 1 and 1000 (3 is the default).");
+        Require(o.SuspectHold >= TimeSpan.Zero && o.SuspectHold <= TimeSpan.FromDays(1), "SuspectHold", $"{o.SuspectHold} must be between 00:00:00 and 1.00:00:00 (00:03:00 is the default: a suspect miner keeps its place this long, so one absurd reading moves no miner).");
         Require(o.LogInterval > TimeSpan.Zero, "LogInterval", $"{o.LogInterval} must be positive, e.g. \"00:10:00\".");
         Require(o.MaxLogLinesPerInterval >= 1, "MaxLogLinesPerInterval", $"{o.MaxLogLinesPerInterval} must be at least 1.");
         foreach ((string model, ModelReadingLimits limits) in o.Models)

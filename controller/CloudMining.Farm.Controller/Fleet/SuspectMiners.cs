@@ -8,7 +8,10 @@ namespace CloudMining.Farm.Controller.Fleet;
 /// Which miners are suspect and why: a reading outside the <see cref="ReadingEnvelope"/> makes its miner suspect at once;
 /// it is cleared after <see cref="ReadingEnvelopeOptions.PlausibleReadingsToClear"/> consecutive plausible readings (each
 /// new telemetry timestamp counts once, however often the engine looks). Warns the operator, rate-limited per miner and
-/// for the fleet. Not thread-safe; the engine calls it under its lock.
+/// for the fleet. A miner keeps its place in the allocation while its suspicion is younger than
+/// <see cref="ReadingEnvelopeOptions.SuspectHold"/> (<see cref="Held"/>); a miner suspect again within that long of
+/// clearing counts from its first suspicion, so a rack that flaps cannot hold a place forever.
+/// Not thread-safe; the engine calls it under its lock.
 /// </summary>
 public sealed partial class SuspectMiners
 {
@@ -50,6 +53,11 @@ public sealed partial class SuspectMiners
             }
 
             bool became = entry.Reason is null;
+            if (became && (entry.ClearedAt is not { } cleared || now - cleared >= _options.SuspectHold))
+            {
+                entry.Since = now;
+            }
+
             entry.Reason = problem;
             entry.Plausible = 0;
             entry.LastAt = at;
@@ -79,6 +87,7 @@ public sealed partial class SuspectMiners
 
         entry.Reason = null;
         entry.Plausible = 0;
+        entry.ClearedAt = now;
         LogCleared(_logger, live.MinerId, live.Rack, _options.PlausibleReadingsToClear);
 
         return null;
@@ -86,6 +95,15 @@ public sealed partial class SuspectMiners
 
     /// <summary>Why the miner is suspect, or null.</summary>
     public string? ReasonFor(string minerId) => _entries.TryGetValue(minerId, out Entry? e) ? e.Reason : null;
+
+    /// <summary>Since when the miner is suspect (its first suspicion when it flapped), or null when it is not.</summary>
+    public DateTimeOffset? SuspectSince(string minerId) => _entries.TryGetValue(minerId, out Entry? e) && e.Reason is not null ? e.Since : null;
+
+    /// <summary>
+    /// True while the miner is suspect for less than <see cref="ReadingEnvelopeOptions.SuspectHold"/> at
+    /// <paramref name="now"/>: the allocator keeps its place (it is still sold to nobody).
+    /// </summary>
+    public bool Held(string minerId, DateTimeOffset now) => SuspectSince(minerId) is { } since && now - since < _options.SuspectHold;
 
     /// <summary>Forgets miners no longer in the fleet, so ids that come and go cannot grow the table.</summary>
     public void Retain(IReadOnlyCollection<string> present)
@@ -140,6 +158,10 @@ public sealed partial class SuspectMiners
         public int Plausible { get; set; }
 
         public DateTimeOffset LastAt { get; set; }
+
+        public DateTimeOffset Since { get; set; }
+
+        public DateTimeOffset? ClearedAt { get; set; }
 
         public DateTimeOffset? LastWarned { get; set; }
     }

@@ -61,7 +61,7 @@ public static class ProofPage
                 .Append(h.PoolPartial ? $" (partial: {Html.Num((h.PoolObservedSeconds ?? 0) / 60, "0")} min watched, ≈{Html.Thh(h.PoolTerahashHoursFullHour)} for the hour)" : string.Empty)
                 .Append("</td><td>").Append(Html.Thh(h.ShortfallTerahashHours)).Append("</td><td>").Append(Html.Num(h.EnergyKilowattHours, "F2"))
                 .Append("</td><td>").Append(Html.Money(h.MaintenanceFee)).Append("</td><td>").Append(Html.Money(h.ElectricityCost)).Append("</td><td>")
-                .Append(Html.E(string.Join(", ", h.Miners.Select(m => $"{m.MinerId} (serial {m.Serial}) {Html.Num(m.ShareHours, "0.##")}"))))
+                .Append(Html.E(string.Join(", ", h.Miners.Select(m => $"{m.MinerId} (serial {m.Serial}) {Html.Num(m.ShareHours, "0.##")}" + (m.SuspectHours > 0 ? $" suspect {Html.Num(m.SuspectHours, "0.##")}" : string.Empty)))))
                 .Append("</td></tr>");
         }
 

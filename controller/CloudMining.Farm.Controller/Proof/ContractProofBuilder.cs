@@ -65,7 +65,7 @@ public static class ContractProofBuilder
             row.EnergyKilowattHours,
             row.MaintenanceFee,
             row.ElectricityCost,
-            [.. miners[row.Hour].OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(m => new ProofMinerView(m.MinerId, m.Rack, m.ShareHours, m.DeliveredTerahashHours, MinerSerial.Show(m.Serial)))],
+            [.. miners[row.Hour].OrderBy(m => m.MinerId, StringComparer.Ordinal).Select(m => new ProofMinerView(m.MinerId, m.Rack, m.ShareHours, m.DeliveredTerahashHours, MinerSerial.Show(m.Serial), m.SuspectHours))],
             isOpen,
             pool.TryGetValue(row.Hour, out (double Thh, double Seconds) q) ? q.Seconds : null);
 }

@@ -137,6 +137,32 @@ public sealed class DeliveryMeter
         return delta;
     }
 
+    /// <summary>
+    /// Takes a reading that is not believed (its miner is suspect) as the new baseline: nothing is credited for it, nor
+    /// for the work since the previous reading, so a suspect miner's counters never count as delivery, and its first
+    /// believed reading afterwards credits only what it did since this one.
+    /// </summary>
+    public void Rebase(string minerId, PoolKey pool, double difficultyAccepted, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(minerId);
+        if (!double.IsFinite(difficultyAccepted) || difficultyAccepted < 0)
+        {
+            return;
+        }
+
+        if (!_series.TryGetValue((minerId, pool), out Series? s))
+        {
+            Observe(minerId, pool, difficultyAccepted, at);
+            return;
+        }
+
+        if (at > s.LastAt)
+        {
+            s.Last = difficultyAccepted;
+            s.LastAt = at;
+        }
+    }
+
     /// <summary>Delivered hashrate to <paramref name="pool"/> over the window ending at <paramref name="now"/>, H/s; null until observed for <see cref="MinimumSpan"/>.</summary>
     public double? DeliveredHs(PoolKey pool, DateTimeOffset now)
     {

@@ -57,9 +57,10 @@ public sealed partial class DeliveryProof
 
     /// <summary>
     /// Feeds every miner's cumulative accepted difficulty per pool into the meter; returns what each contract's pool
-    /// account (<paramref name="pools"/>) gained since the previous reading.
+    /// account (<paramref name="pools"/>) gained since the previous reading. A miner <paramref name="suspect"/> says is not
+    /// believed (its reading is outside the physical envelope) credits nothing: its counters only move the baseline.
     /// </summary>
-    public IReadOnlyList<DeliveryCredit> Observe(IEnumerable<RackLiveState> racks, IReadOnlyDictionary<PoolKey, string> pools)
+    public IReadOnlyList<DeliveryCredit> Observe(IEnumerable<RackLiveState> racks, IReadOnlyDictionary<PoolKey, string> pools, Func<string, bool>? suspect = null)
     {
         ArgumentNullException.ThrowIfNull(racks);
         ArgumentNullException.ThrowIfNull(pools);
@@ -71,6 +72,7 @@ public sealed partial class DeliveryProof
                 continue;
             }
 
+            bool believed = suspect is null || !suspect(live.MinerId);
             foreach (TelemetryPool pool in live.Pools)
             {
                 if (pool.DifficultyAccepted is not double diff)
@@ -79,6 +81,12 @@ public sealed partial class DeliveryProof
                 }
 
                 PoolKey key = PoolKey.Of(pool.Url, pool.User);
+                if (!believed)
+                {
+                    _meter.Rebase(live.MinerId, key, diff, at);
+                    continue;
+                }
+
                 long implausible = _meter.Implausible;
                 double delta = _meter.Observe(live.MinerId, key, diff, at, out DateTimeOffset since);
                 if (_meter.Implausible != implausible)

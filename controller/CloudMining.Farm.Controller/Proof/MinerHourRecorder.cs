@@ -56,8 +56,11 @@ public sealed class MinerHourRecorder
         }
     }
 
-    /// <summary>Credits every contract share held since the previous call (the house pool's are not recorded).</summary>
-    public void CreditShares(DateTimeOffset now, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments, IReadOnlyDictionary<string, string> rackOf)
+    /// <summary>
+    /// Credits every contract share held since the previous call (the house pool's are not recorded); a miner
+    /// <paramref name="suspect"/> names held its share as suspect time (<see cref="MinerHour.SuspectHours"/>), not service.
+    /// </summary>
+    public void CreditShares(DateTimeOffset now, IReadOnlyDictionary<string, IReadOnlyList<PoolShare>> assignments, IReadOnlyDictionary<string, string> rackOf, Func<string, bool>? suspect = null)
     {
         ArgumentNullException.ThrowIfNull(assignments);
         ArgumentNullException.ThrowIfNull(rackOf);
@@ -72,6 +75,8 @@ public sealed class MinerHourRecorder
         foreach ((string miner, IReadOnlyList<PoolShare> shares) in assignments)
         {
             string rack = rackOf.GetValueOrDefault(miner, string.Empty);
+            bool isSuspect = false;
+            bool asked = false;
             foreach (PoolShare share in shares)
             {
                 if (share.Assignee == HousePool.AssigneeId)
@@ -79,7 +84,19 @@ public sealed class MinerHourRecorder
                     continue;
                 }
 
+                if (!asked)
+                {
+                    isSuspect = suspect?.Invoke(miner) == true;
+                    asked = true;
+                }
+
                 double fraction = share.Fraction;
+                if (isSuspect)
+                {
+                    Split(from, now, (hour, seconds) => Get(share.Assignee, hour, miner, rack).SuspectHours += fraction * seconds / 3600);
+                    continue;
+                }
+
                 Split(from, now, (hour, seconds) => Get(share.Assignee, hour, miner, rack).ShareHours += fraction * seconds / 3600);
             }
         }
@@ -113,7 +130,7 @@ public sealed class MinerHourRecorder
             return;
         }
 
-        List<MinerHour> rows = [.. _pending.Select(p => new MinerHour(p.Key.Contract, p.Key.Hour, p.Key.Miner, p.Value.Rack, p.Value.ShareHours, p.Value.DeliveredTerahashHours, p.Value.Serial))];
+        List<MinerHour> rows = [.. _pending.Select(p => new MinerHour(p.Key.Contract, p.Key.Hour, p.Key.Miner, p.Value.Rack, p.Value.ShareHours, p.Value.DeliveredTerahashHours, p.Value.Serial, p.Value.SuspectHours))];
         await _store.AddMinerHoursAsync(rows, cancellationToken);
         _pending.Clear();
         _lastFlush = now;
@@ -125,10 +142,10 @@ public sealed class MinerHourRecorder
         IReadOnlyList<MinerHour> stored = _store is null ? [] : await _store.GetMinerHoursAsync(contractId, from, to, cancellationToken);
         IEnumerable<MinerHour> pending = _pending
             .Where(p => p.Key.Contract == contractId && p.Key.Hour >= from && p.Key.Hour < to)
-            .Select(p => new MinerHour(p.Key.Contract, p.Key.Hour, p.Key.Miner, p.Value.Rack, p.Value.ShareHours, p.Value.DeliveredTerahashHours, p.Value.Serial));
+            .Select(p => new MinerHour(p.Key.Contract, p.Key.Hour, p.Key.Miner, p.Value.Rack, p.Value.ShareHours, p.Value.DeliveredTerahashHours, p.Value.Serial, p.Value.SuspectHours));
         return [.. stored.Concat(pending)
             .GroupBy(m => (m.Hour, m.MinerId))
-            .Select(g => new MinerHour(contractId, g.Key.Hour, g.Key.MinerId, g.Last().Rack, g.Sum(m => m.ShareHours), g.Sum(m => m.DeliveredTerahashHours), g.LastOrDefault(m => m.Serial is not null)?.Serial))
+            .Select(g => new MinerHour(contractId, g.Key.Hour, g.Key.MinerId, g.Last().Rack, g.Sum(m => m.ShareHours), g.Sum(m => m.DeliveredTerahashHours), g.LastOrDefault(m => m.Serial is not null)?.Serial, g.Sum(m => m.SuspectHours)))
             .OrderBy(m => m.Hour)
             .ThenBy(m => m.MinerId, StringComparer.Ordinal)];
     }
@@ -175,5 +192,7 @@ public sealed class MinerHourRecorder
         public double ShareHours { get; set; }
 
         public double DeliveredTerahashHours { get; set; }
+
+        public double SuspectHours { get; set; }
     }
 }

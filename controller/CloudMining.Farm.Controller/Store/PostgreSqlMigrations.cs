@@ -219,5 +219,12 @@ public static class PostgreSqlMigrations
         new(12, "settlement pool coverage", """
             ALTER TABLE settlements ADD COLUMN pool_observed_hours DOUBLE PRECISION NULL;
             """),
+
+        // The share × hours a miner held a contract's share while suspect (its readings outside the physical envelope,
+        // its place kept for Readings:SuspectHold): suspect time, not service, shown as such by the proof. Rows written
+        // before this step count 0.
+        new(13, "ledger miner suspect hours", """
+            ALTER TABLE ledger_miner_hours ADD COLUMN suspect_hours DOUBLE PRECISION NOT NULL DEFAULT 0;
+            """),
     ];
 }

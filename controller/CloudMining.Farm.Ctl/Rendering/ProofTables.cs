@@ -47,7 +47,7 @@ public static class ProofTables
                     h.EnergyKilowattHours.ToString("F2", CultureInfo.InvariantCulture),
                     h.MaintenanceFee.ToString("0.00##", CultureInfo.InvariantCulture),
                     h.ElectricityCost.ToString("0.00##", CultureInfo.InvariantCulture),
-                    Markup.Escape(string.Join(" ", h.Miners.Select(m => $"{m.MinerId} [{m.Serial}] {m.ShareHours.ToString("0.##", CultureInfo.InvariantCulture)}·h {F3(m.DeliveredTerahashHours)}"))));
+                    Markup.Escape(string.Join(" ", h.Miners.Select(m => $"{m.MinerId} [{m.Serial}] {m.ShareHours.ToString("0.##", CultureInfo.InvariantCulture)}·h {F3(m.DeliveredTerahashHours)}" + (m.SuspectHours > 0 ? $" suspect {m.SuspectHours.ToString("0.##", CultureInfo.InvariantCulture)}·h" : string.Empty)))));
             }
 
             console.Write(table);
