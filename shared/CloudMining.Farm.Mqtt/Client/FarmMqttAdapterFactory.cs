@@ -8,9 +8,10 @@ using MQTTnet.Implementations;
 namespace CloudMining.Farm.Mqtt.Client;
 
 /// <summary>
-/// Builds MQTTnet's channel adapter as its own factory does, with the TCP channel's reads buffered
-/// (<see cref="BufferedReadChannel"/>). The packet inspector is passed on unchanged (MQTTnet skips it when nothing
-/// listens, and nothing here does).
+/// Builds MQTTnet's channel adapter as its own factory does, and reads packets through our
+/// <see cref="PacketReadingChannelAdapter"/> (one socket receive for many packets, each decoded from the buffer). The
+/// packet inspector goes to MQTTnet's adapter for the sending side; received packets are not inspected (this client
+/// attaches no inspector handler, and MQTTnet's adapter skips inspection when none is attached).
 /// </summary>
 internal sealed class FarmMqttAdapterFactory : IMqttClientAdapterFactory
 {
@@ -22,12 +23,13 @@ internal sealed class FarmMqttAdapterFactory : IMqttClientAdapterFactory
             throw new NotSupportedException("Only TCP (with or without TLS) connections are configured by this client.");
         }
 
-        IMqttChannel channel = new BufferedReadChannel(new MqttTcpChannel(options));
+        var channel = new MqttTcpChannel(options);
         var formatter = new MqttPacketFormatterAdapter(options.ProtocolVersion, new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
-        return new MqttChannelAdapter(channel, formatter, logger)
+        var adapter = new MqttChannelAdapter(channel, formatter, logger)
         {
             AllowPacketFragmentation = options.AllowPacketFragmentation,
             PacketInspector = packetInspector,
         };
+        return new PacketReadingChannelAdapter(channel, adapter);
     }
 }

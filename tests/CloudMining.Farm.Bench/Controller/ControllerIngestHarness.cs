@@ -16,14 +16,17 @@ using CloudMining.Farm.Shared.Wire;
 namespace CloudMining.Farm.Bench.Controller;
 
 /// <summary>
-/// <c>controller-ingest [--messages N] [--miners M] [--rounds R] [--broker] [--qos 0|1] [--batch] [--rack-size K] [--cycles C]</c>:
+/// <c>controller-ingest [--messages N] [--miners M] [--rounds R] [--broker] [--qos 0|1] [--publisher mqttnet|raw|mosquitto_pub]
+/// [--publishers P] [--no-breakdown] [--batch] [--rack-size K] [--cycles C]</c>:
 /// telemetry ingest rate of the controller.
 /// In-process: N realistic telemetry payloads (3 boards, 4 fans, 3 pools with difficulty counters) go through the exact
 /// path a received MQTT message takes (<see cref="FarmSubscriber.HandleAsync"/>: topic parse, JSON parse and schema
 /// check, duplicate filter, then <see cref="IngestService.HandleAsync"/>: <see cref="FleetState.Apply"/>; history off).
 /// With --broker, the same payloads are also published to a private mosquitto at QoS 0 and the controller's real
 /// <see cref="IngestService"/> counts them in (with the CPU the bench process — publisher and controller — and mosquitto
-/// spent). With --batch, the same M miners are also sent as rack batches (<see cref="TelemetryBatchPayload"/>, K miners a
+/// spent). --publisher chooses the load generator of that phase (<see cref="IngestPublisher"/>; raw and mosquitto_pub at
+/// QoS 0 only, P connections or processes split by miner) and the controller's CPU is reported apart from the
+/// publisher's. With --batch, the same M miners are also sent as rack batches (<see cref="TelemetryBatchPayload"/>, K miners a
 /// rack, C cycles) through mosquitto, and the readings folded per second are reported beside the per-miner figure.
 /// </summary>
 public static partial class ControllerIngestHarness
@@ -35,9 +38,12 @@ public static partial class ControllerIngestHarness
         int rounds = 5;
         bool broker = args.Contains("--broker");
         bool batch = args.Contains("--batch");
+        bool breakdown = !args.Contains("--no-breakdown");
         var qos = MqttQualityOfServiceLevel.AtMostOnce;
         int rackSize = 40;
         int cycles = 100;
+        var publisherKind = IngestPublisher.MqttNet;
+        int publishers = 1;
         for (int i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -48,7 +54,21 @@ public static partial class ControllerIngestHarness
                 case "--qos": qos = args[i + 1] == "1" ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce; break;
                 case "--rack-size": rackSize = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--cycles": cycles = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--publisher": publisherKind = IngestLoad.Parse(args[i + 1]); break;
+                case "--publishers": publishers = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
             }
+        }
+
+        if (publisherKind != IngestPublisher.MqttNet && qos != MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            Console.Error.WriteLine("controller-ingest: --publisher raw and mosquitto_pub publish at QoS 0 only; use --publisher mqttnet for --qos 1.");
+            return 2;
+        }
+
+        if (publisherKind == IngestPublisher.MosquittoPub && publishers != miners)
+        {
+            Console.Error.WriteLine($"controller-ingest: mosquitto_pub publishes on one topic a process: give --publishers {miners} (= --miners), or fewer miners.");
+            return 2;
         }
 
         MqttApplicationMessage[] data = Generate(messages, miners);
@@ -86,13 +106,22 @@ public static partial class ControllerIngestHarness
         // The thread's own CPU time (getrusage RUSAGE_THREAD) counts only while it ran: neighbours that take the core
         // away do not inflate it, background GC and JIT threads are not in it (gen0/1 collections run on this thread).
         Console.WriteLine($"in-process, per CPU-second of the ingest thread: median {threadRates[threadRates.Count / 2]:N0} messages/s ({1e6 / threadRates[threadRates.Count / 2]:0.0} µs a message)");
-        await BreakdownAsync(data);
+        if (breakdown)
+        {
+            await BreakdownAsync(data);
+        }
 
         if (broker)
         {
             (double viaBroker, double benchCpu, double brokerCpu) = await ThroughBrokerAsync(data, qos);
             Console.WriteLine($"through mosquitto (QoS {(int)qos}, one publisher, the controller's IngestService): {viaBroker:N0} messages/s");
             Console.WriteLine($"  CPU: bench process (publisher + controller) {benchCpu:0.00} s, mosquitto {brokerCpu:0.00} s for {data.Length:N0} messages: {data.Length / benchCpu:N0} messages per CPU-second of the bench process");
+            if (publisherKind != IngestPublisher.MqttNet)
+            {
+                // The first pass JIT-compiles and tiers up the receive path (as round 0 does in process); the second counts.
+                await ThroughBrokerCheapAsync(data, miners, publisherKind, publishers, "warm-up pass, not counted: ");
+                await ThroughBrokerCheapAsync(data, miners, publisherKind, publishers, string.Empty);
+            }
         }
 
         if (batch)
@@ -164,6 +193,56 @@ public static partial class ControllerIngestHarness
 
         await ingest.StopAsync(CancellationToken.None);
         return (rate, benchCpu, brokerCpu);
+    }
+
+    /// <summary>
+    /// The broker phase again with a cheap load generator (<see cref="IngestPublisher"/>), the controller's CPU apart:
+    /// the bench process less the raw publisher threads' own CPU, or the whole bench process when mosquitto_pub
+    /// processes publish. Also the controller's GCs, and the wall clock from the first publish to the last message in.
+    /// </summary>
+    private static async Task ThroughBrokerCheapAsync(MqttApplicationMessage[] data, int miners, IngestPublisher kind, int publishers, string label)
+    {
+        MqttApplicationMessage[][] parts = IngestLoad.ByMiner(data, miners, publishers);
+        await using BenchBroker mosquitto = await BenchBroker.StartAsync();
+        var fleet = new FleetState();
+        await using var history = new HistoryWriter(new InfluxDBClientOptions { Enabled = false });
+        var options = new ControllerOptions { Site = "s1", Mqtt = new ControllerMqttOptions { Host = "127.0.0.1", Port = mosquitto.Port, ClientId = "bench-controller" } };
+        using var ingest = new IngestService(options, fleet, history);
+        await ingest.StartAsync(CancellationToken.None);
+        await ingest.Subscribed;
+        using Process self = Process.GetCurrentProcess();
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        TimeSpan benchBefore = self.TotalProcessorTime;
+        TimeSpan brokerBefore = mosquitto.CpuTime;
+        var clock = Stopwatch.StartNew();
+        Task<TimeSpan> publishing = kind == IngestPublisher.Raw
+            ? Task.Factory.StartNew(() => IngestLoad.PublishRaw(mosquitto.Port, parts), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            : IngestLoad.PublishWithMosquittoPubAsync(mosquitto.Port, parts);
+        var deadline = Stopwatch.StartNew();
+        TimeSpan? publishedAt = null;
+        while (ingest.Subscriber!.Delivered < data.Length && deadline.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            publishedAt ??= publishing.IsCompleted ? clock.Elapsed : null;
+            await Task.Delay(5);
+        }
+
+        TimeSpan wall = clock.Elapsed;
+        TimeSpan publisherCpu = await publishing;
+        TimeSpan published = publishedAt ?? clock.Elapsed;
+        self.Refresh();
+        double benchCpu = (self.TotalProcessorTime - benchBefore).TotalSeconds;
+        double brokerCpu = (mosquitto.CpuTime - brokerBefore).TotalSeconds;
+        long delivered = ingest.Subscriber.Delivered;
+        await ingest.StopAsync(CancellationToken.None);
+        double controllerCpu = kind == IngestPublisher.Raw ? benchCpu - publisherCpu.TotalSeconds : benchCpu;
+        string who = kind == IngestPublisher.Raw ? $"{parts.Length} raw publisher thread(s) in the bench process" : $"{parts.Length} mosquitto_pub process(es)";
+        Console.WriteLine($"{label}through mosquitto (QoS 0, {who}, the controller's IngestService): {delivered / wall.TotalSeconds:N0} messages/s wall clock ({delivered:N0} of {data.Length:N0} in {wall.TotalSeconds:0.00} s; publishers done at {published.TotalSeconds:0.00} s)");
+        Console.WriteLine($"  {label}CPU: controller {controllerCpu:0.00} s = {delivered / controllerCpu:N0} messages per CPU-second of the controller ({1e6 * controllerCpu / Math.Max(1, delivered):0.0} µs a message; GCs gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}); publisher {publisherCpu.TotalSeconds:0.00} s; mosquitto {brokerCpu:0.00} s ({1e6 * brokerCpu / Math.Max(1, delivered):0.0} µs a message); all three {controllerCpu + publisherCpu.TotalSeconds + brokerCpu:0.00} s");
+        if (delivered < data.Length)
+        {
+            Console.Error.WriteLine($"controller-ingest: {data.Length - delivered} of {data.Length} messages did not arrive within 120 s: the cheap-publisher run is invalid.");
+            Environment.ExitCode = 1;
+        }
     }
 
     /// <summary>QoS 0 one after another (each completes once written); QoS 1 with up to the in-flight window outstanding.</summary>
