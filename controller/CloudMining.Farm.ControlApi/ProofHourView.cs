@@ -51,6 +51,6 @@ public sealed record ProofHourView(
 
         double watched = hours.Sum(h => h.PoolTerahashHours is null ? 0 : h.PoolCoverage is { } c ? (h.PoolPartial ? c : 1) : 1);
         return watched >= hours.Count - 1e-9 ? null
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{watched:0.0} of {hours.Count} h watched");
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{watched:0.##} of {hours.Count} h watched");
     }
 }

@@ -32,5 +32,5 @@ public sealed record SettlementView(
 
     /// <summary>How much of the period the pool watch covered, e.g. "20.5 of 24 h watched"; null when the whole period was (or without a pool figure).</summary>
     public string? PoolWatchedNote => !PoolPartial ? null
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{PoolObservedHours:0.0} of {(PeriodEnd - PeriodStart).TotalHours:0.#} h watched");
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{PoolObservedHours:0.##} of {(PeriodEnd - PeriodStart).TotalHours:0.#} h watched");
 }
