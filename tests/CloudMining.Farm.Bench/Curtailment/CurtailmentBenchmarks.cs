@@ -3,15 +3,14 @@ using BenchmarkDotNet.Configs;
 using CloudMining.Farm.Controller.Allocation;
 using CloudMining.Farm.Controller.Contracts;
 using CloudMining.Farm.Controller.Curtailment;
-using CloudMining.Farm.Tests.Controller.Curtailment.Baseline;
 
 namespace CloudMining.Farm.Bench.Curtailment;
 
 /// <summary>
 /// The curtailment planner at farm scale: 100,000 miners (2,500 racks × 40) and 10,000 contracts, 90 % of the miners
-/// sold (a fifth of them as quota splits between two contracts), a third of the contracts curtailable. Each plan is
-/// measured beside the planner it replaced (<see cref="BaselineCurtailmentPlanner"/>, main at 57c9f21) so one run on a
-/// shared box gives a ratio under the same load.
+/// sold (a fifth of them as quota splits between two contracts), a third of the contracts curtailable. The planner it
+/// replaced was measured beside it until 1c7a351 (docs/benchmarks.md, "Curtailment"): an old-vs-new comparison builds
+/// that commit from `git archive` and runs the same command on both.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -75,9 +74,7 @@ public class CurtailmentBenchmarks
 
         // On a shared, loaded build box wall time mostly measures the neighbours: also print the process CPU time per
         // plan (single-threaded code; GC threads included, so an upper bound), after a warm-up.
-        Cpu("price, whole house (baseline)", () => BaselineCurtailmentPlanner.Plan(CurtailmentGoal.WholeHouse("bench"), _fleet, _contracts));
         Cpu("price, whole house", () => CurtailmentPlanner.Plan(CurtailmentGoal.WholeHouse("bench"), _fleet, _contracts));
-        Cpu("demand response (baseline)", () => BaselineCurtailmentPlanner.Plan(_demandResponse, _fleet, _contracts));
         Cpu("demand response", () => CurtailmentPlanner.Plan(_demandResponse, _fleet, _contracts));
     }
 
@@ -103,20 +100,10 @@ public class CurtailmentBenchmarks
         Console.WriteLine($"// {what}: {cpu:F1} ms CPU per plan, {wall.Elapsed.TotalMilliseconds / Runs:F1} ms wall (mean of {Runs})");
     }
 
-    [Benchmark(Baseline = true)]
-    [BenchmarkCategory("price")]
-    public CurtailmentPlan Baseline_price_above_strike_whole_house_100k_miners_10k_contracts() =>
-        BaselineCurtailmentPlanner.Plan(CurtailmentGoal.WholeHouse("bench"), _fleet, _contracts);
-
     [Benchmark]
     [BenchmarkCategory("price")]
     public CurtailmentPlan Price_above_strike_whole_house_100k_miners_10k_contracts() =>
         CurtailmentPlanner.Plan(CurtailmentGoal.WholeHouse("bench"), _fleet, _contracts);
-
-    [Benchmark(Baseline = true)]
-    [BenchmarkCategory("demand response")]
-    public CurtailmentPlan Baseline_demand_response_into_curtailable_contracts_100k_miners_10k_contracts() =>
-        BaselineCurtailmentPlanner.Plan(_demandResponse, _fleet, _contracts);
 
     [Benchmark]
     [BenchmarkCategory("demand response")]

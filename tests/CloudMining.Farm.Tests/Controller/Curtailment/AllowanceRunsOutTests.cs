@@ -23,27 +23,12 @@ public sealed class AllowanceRunsOutTests
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
 
-    private static readonly Contract Curt = Make("curt", CurtailmentTerms.Allow(6, CurtailmentPeriod.Day));
-    private static readonly Contract Prot = Make("prot", null);
+    private static readonly Contract Curt = CurtailmentAllowanceTests.Curt;
+    private static readonly Contract Prot = CurtailmentAllowanceTests.Prot;
 
     /// <summary>Two house miners (7 kW), two of the curtailable contract (6.6 kW), one of the protected one.</summary>
     private static IReadOnlyList<CurtailmentCandidate> Fleet() =>
-    [
-        new("h1", "r1", 3000, 100e12, true, false, null, []),
-        new("h2", "r1", 4000, 100e12, true, false, null, []),
-        new("c1", "r1", 3200, 100e12, true, false, null, [new PoolShare("curt", 1)]),
-        new("c2", "r2", 3400, 100e12, true, false, null, [new PoolShare("curt", 1)]),
-        new("p1", "r2", 3000, 100e12, true, false, null, [new PoolShare("prot", 1)]),
-    ];
-
-    private static Contract Make(string id, CurtailmentTerms? terms) => Contract.Create(
-        id,
-        "customer-" + id,
-        Hashrate.FromTerahashes(200),
-        PoolAccount.Create("stratum+tcp://btc.pool.example:3333", "acct." + id),
-        ContractTerm.Fixed(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero)),
-        FeeTerms.Create(0.05m, electricityAtCost: true),
-        terms);
+        [.. CurtailmentAllowanceTests.Fleet(), new("p1", "r2", 3000, 100e12, true, false, null, [new PoolShare("prot", 1)])];
 
     [Fact]
     public void A_contract_whose_allowance_runs_out_mid_event_is_restored_in_waves_and_not_curtailed_again()

@@ -15,11 +15,11 @@ public sealed class CurtailmentAllowanceTests : IDisposable
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
     private readonly string _dir = Directory.CreateTempSubdirectory("farm-allowance-").FullName;
 
-    private static readonly Contract Curt = Make("curt", CurtailmentTerms.Allow(6, CurtailmentPeriod.Day));
-    private static readonly Contract Prot = Make("prot", null);
+    internal static readonly Contract Curt = Make("curt", CurtailmentTerms.Allow(6, CurtailmentPeriod.Day));
+    internal static readonly Contract Prot = Make("prot", null);
 
     /// <summary>Two house miners (7 kW) and two miners of the curtailable contract (6.6 kW).</summary>
-    private static IReadOnlyList<CurtailmentCandidate> Fleet() =>
+    internal static IReadOnlyList<CurtailmentCandidate> Fleet() =>
     [
         new("h1", "r1", 3000, 100e12, true, false, null, []),
         new("h2", "r1", 4000, 100e12, true, false, null, []),
@@ -27,7 +27,7 @@ public sealed class CurtailmentAllowanceTests : IDisposable
         new("c2", "r2", 3400, 100e12, true, false, null, [new PoolShare("curt", 1)]),
     ];
 
-    private static Contract Make(string id, CurtailmentTerms? terms) => Contract.Create(
+    internal static Contract Make(string id, CurtailmentTerms? terms) => Contract.Create(
         id,
         "customer-" + id,
         Hashrate.FromTerahashes(200),

@@ -160,19 +160,8 @@ public sealed class ImplausibleTelemetryTests
         string dir = Directory.CreateTempSubdirectory("fleetguard-").FullName;
         try
         {
-            var settings = new ControllerSettings(
-                new ControllerOptions
-                {
-                    Site = EngineFarm.Site,
-                    Mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = "controller-fleetguard" },
-                    // Probation on but one reading long: the real miners are sold after a healthy reading; the fakes never are.
-                    Engine = new EngineOptions { IntervalS = 0.2, ReservePercent = 0, HousePoolUrl = EngineFarm.HouseUrl, HouseWorker = EngineFarm.HouseWorker, ProbationReadings = 1, ProbationMin = 0 },
-                },
-                new InfluxDBClientOptions(),
-                new CloudMining.Farm.Influx.Write.WriteOptions())
-            {
-                Store = new StoreOptions { Database = Path.Combine(dir, "c.db") },
-            };
+            // Probation on but one reading long: the real miners are sold after a healthy reading; the fakes never are.
+            ControllerSettings settings = BrokerSettings(broker, dir, "controller-fleetguard");
             await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
             using IHost host = ControllerHost.Build(settings, store, logging => logging.ClearProviders());
             await host.StartAsync();
@@ -236,19 +225,8 @@ public sealed class ImplausibleTelemetryTests
         string dir = Directory.CreateTempSubdirectory("suspecthold-").FullName;
         try
         {
-            var settings = new ControllerSettings(
-                new ControllerOptions
-                {
-                    Site = EngineFarm.Site,
-                    Mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = "controller-suspecthold" },
-                    // Readings:SuspectHold at its default (3 min): far longer than this test.
-                    Engine = new EngineOptions { IntervalS = 0.2, ReservePercent = 0, HousePoolUrl = EngineFarm.HouseUrl, HouseWorker = EngineFarm.HouseWorker, ProbationReadings = 1, ProbationMin = 0 },
-                },
-                new InfluxDBClientOptions(),
-                new CloudMining.Farm.Influx.Write.WriteOptions())
-            {
-                Store = new StoreOptions { Database = Path.Combine(dir, "c.db") },
-            };
+            // Readings:SuspectHold at its default (3 min): far longer than this test.
+            ControllerSettings settings = BrokerSettings(broker, dir, "controller-suspecthold");
             await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
             using IHost host = ControllerHost.Build(settings, store, logging => logging.ClearProviders());
             await host.StartAsync();
@@ -340,4 +318,19 @@ public sealed class ImplausibleTelemetryTests
 
     private static Task<HttpResponseMessage> PostContractAsync(HttpClient http, string id, string hashrate, EngineFarm farm) =>
         http.PostAsJsonAsync("/v1/contracts", new NewContractRequest(id, "cust-" + id, hashrate, "stratum+tcp://customer.pool.example:3333", "acct." + id, null, farm.Clock.GetUtcNow().AddDays(30), null, 0.05m, true), Json.NewContractRequest);
+
+    /// <summary>A controller on the broker with a store in <paramref name="dir"/>, a fast tick and probation of one reading.</summary>
+    private static ControllerSettings BrokerSettings(MosquittoBroker broker, string dir, string clientId) =>
+        new(
+            new ControllerOptions
+            {
+                Site = EngineFarm.Site,
+                Mqtt = new ControllerMqttOptions { Host = broker.Host, Port = broker.Port, ClientId = clientId },
+                Engine = new EngineOptions { IntervalS = 0.2, ReservePercent = 0, HousePoolUrl = EngineFarm.HouseUrl, HouseWorker = EngineFarm.HouseWorker, ProbationReadings = 1, ProbationMin = 0 },
+            },
+            new InfluxDBClientOptions(),
+            new CloudMining.Farm.Influx.Write.WriteOptions())
+        {
+            Store = new StoreOptions { Database = Path.Combine(dir, "c.db") },
+        };
 }
