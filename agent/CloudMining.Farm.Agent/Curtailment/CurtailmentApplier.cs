@@ -84,7 +84,7 @@ public sealed partial class CurtailmentApplier
                     Fail(state, $"no answer in time ({e.GetType().Name}: {e.Message})", waiting: true);
                 }
 #pragma warning disable CA1031 // one miner's unexpected fault must not stop the agent
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException) // a cancellation we did not ask for is caught above
 #pragma warning restore CA1031
                 {
                     LogUnexpected(_logger, e, t.MinerId);

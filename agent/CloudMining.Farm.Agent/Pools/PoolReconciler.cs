@@ -201,10 +201,9 @@ public sealed partial class PoolReconciler : BackgroundService
             Fail(state, assignment.MinerId, generation, $"no answer in time ({e.GetType().Name}: {e.Message})", MinerApiErrorKind.Timeout);
         }
 #pragma warning disable CA1031 // one miner's unexpected fault (a profile bug, say) must not stop the agent's host
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException) // a cancellation we did not ask for is caught above
 #pragma warning restore CA1031
         {
-            // A cancellation we did not ask for (a library's own timeout) is this miner's fault like any other.
             LogUnexpected(_logger, e, assignment.MinerId);
             MinerPoolState state = _miners.GetOrAdd(assignment.MinerId, _ => new MinerPoolState());
             Fail(state, assignment.MinerId, generation, $"unexpected {e.GetType().Name}: {e.Message}", MinerApiErrorKind.UnsupportedReply);
