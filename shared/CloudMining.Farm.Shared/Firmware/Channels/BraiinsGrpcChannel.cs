@@ -231,26 +231,15 @@ public sealed class BraiinsGrpcChannel : WriteChannel
             return SerialRead.Failed(Name, Error(ChannelErrorKind.NotSupported, target, problem, $"fix identity.serialSource in {Path.GetFileName(target.Profile.SourceFile)}"));
         }
 
+        // CallAsync maps the login, the session, RPC errors and a passed deadline (also one surfacing as a cancellation).
         GetMinerDetailsResponse? details = null;
-        ChannelResult result;
-        try
-        {
-            result = await CallAsync(target, MinerOperation.SetPools, MinerDetailsMethod, [],
-                (i, h, d, ct) => new MinerService.MinerServiceClient(i).GetMinerDetailsAsync(new GetMinerDetailsRequest(), h, d, ct).ResponseAsync,
-                r =>
-                {
-                    details = r;
-                    return "GetMinerDetails answered";
-                }, cancellationToken);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // ThrowOperationCanceledOnCancellation: an exceeded call deadline surfaces as a cancellation, not as DEADLINE_EXCEEDED.
-            return SerialRead.Failed(Name, Error(ChannelErrorKind.Timeout, target,
-                string.Create(CultureInfo.InvariantCulture, $"no answer from the gRPC API at {target.Endpoint.Host}:{target.EffectiveWebPort} to {MinerDetailsMethod} within {_timeout.TotalSeconds:0.#} s"),
-                "the miner may be busy or booting; the serial is read again later"));
-        }
-
+        ChannelResult result = await CallAsync(target, MinerOperation.SetPools, MinerDetailsMethod, [],
+            (i, h, d, ct) => new MinerService.MinerServiceClient(i).GetMinerDetailsAsync(new GetMinerDetailsRequest(), h, d, ct).ResponseAsync,
+            r =>
+            {
+                details = r;
+                return "GetMinerDetails answered";
+            }, cancellationToken);
         if (!result.Succeeded || details is null)
         {
             return SerialRead.Failed(Name, result.Error ?? Error(ChannelErrorKind.MalformedReply, target, "GetMinerDetails answered nothing", "check the miner's Braiins OS version"));
