@@ -92,7 +92,7 @@ public sealed class BitmainWebChannel : WriteChannel
             string text = await response.Content.ReadAsStringAsync(cancellationToken);
             return Answer(target, route.Operation, command, text, sent) ?? ChannelResult.Ok(route.Operation, Name, sent, [$"{command}.cgi accepted"]);
         }
-        catch (Exception e) when (Transport(e, cancellationToken))
+        catch (Exception e) when (HttpTransport(e, cancellationToken))
         {
             return Lost(target, route.Operation, command, e, sent);
         }
@@ -121,22 +121,12 @@ public sealed class BitmainWebChannel : WriteChannel
                 return ChannelProbe.Failed(Name, refused);
             }
 
-            bool isObject;
-            try
-            {
-                isObject = JsonNode.Parse(await read.Content.ReadAsStringAsync(cancellationToken)) is JsonObject;
-            }
-            catch (JsonException)
-            {
-                isObject = false;
-            }
-
-            return isObject
+            return await ReadObjectAsync(read, cancellationToken) is not null
                 ? new ChannelProbe(Name, ChannelProbeStatus.Ready, $"web login of user '{target.Credential!.User}' accepted (get_miner_conf.cgi read)") { VendorDefaultPassword = vendorDefault }
                 : new ChannelProbe(Name, ChannelProbeStatus.Malformed, "get_miner_conf.cgi did not answer a JSON object",
                     "check that the miner runs Bitmain stock firmware (the profile's detection may have picked the wrong one)") { VendorDefaultPassword = vendorDefault };
         }
-        catch (Exception e) when (Transport(e, cancellationToken))
+        catch (Exception e) when (HttpTransport(e, cancellationToken))
         {
             return ChannelProbe.Failed(Name, Lost(target, MinerOperation.SetPools, command, e, 1).Error!);
         }
@@ -166,22 +156,12 @@ public sealed class BitmainWebChannel : WriteChannel
                 return SerialRead.Failed(Name, refused);
             }
 
-            JsonObject? info;
-            try
-            {
-                info = JsonNode.Parse(await read.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                info = null;
-            }
-
-            return info is null
-                ? SerialRead.Failed(Name, Error(ChannelErrorKind.MalformedReply, target, $"{command}.cgi did not answer a JSON object",
-                    "check that the miner runs Bitmain stock firmware (the profile's detection may have picked the wrong one)"))
-                : SerialFrom(target, source, f => info[f] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null);
+            return await ReadObjectAsync(read, cancellationToken) is { } info
+                ? SerialFrom(target, source, info)
+                : SerialRead.Failed(Name, Error(ChannelErrorKind.MalformedReply, target, $"{command}.cgi did not answer a JSON object",
+                    "check that the miner runs Bitmain stock firmware (the profile's detection may have picked the wrong one)"));
         }
-        catch (Exception e) when (Transport(e, cancellationToken))
+        catch (Exception e) when (HttpTransport(e, cancellationToken))
         {
             return SerialRead.Failed(Name, Lost(target, op, command, e, 1).Error!);
         }
@@ -201,16 +181,7 @@ public sealed class BitmainWebChannel : WriteChannel
                 return refused;
             }
 
-            JsonObject? conf;
-            try
-            {
-                conf = JsonNode.Parse(await read.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                conf = null;
-            }
-
+            JsonObject? conf = await ReadObjectAsync(read, cancellationToken);
             if (conf is null)
             {
                 return ChannelResult.Failed(op, Name, sent, [], Error(ChannelErrorKind.MalformedReply, target,
@@ -229,7 +200,7 @@ public sealed class BitmainWebChannel : WriteChannel
             string text = await write.Content.ReadAsStringAsync(cancellationToken);
             return Answer(target, op, command, text, sent) ?? ChannelResult.Ok(op, Name, sent, [$"{command}.cgi accepted"]);
         }
-        catch (Exception e) when (Transport(e, cancellationToken))
+        catch (Exception e) when (HttpTransport(e, cancellationToken))
         {
             return Lost(target, op, command, e, sent);
         }
@@ -294,9 +265,6 @@ public sealed class BitmainWebChannel : WriteChannel
         return ChannelResult.Failed(op, Name, sent, [], Error(kind, target, what,
             "check the miner is powered and its web port (Agent:Miners:N:WebPort, default from the profile) is right; the change is tried again once it answers"));
     }
-
-    private static bool Transport(Exception e, CancellationToken cancellationToken) =>
-        e is HttpRequestException or IOException or TimeoutException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 
     private ChannelError Error(ChannelErrorKind kind, ChannelTarget target, string message, string fix) => new(kind, target.MinerId, Name, message, fix);
 

@@ -21,6 +21,7 @@ namespace CloudMining.Farm.Shared.Firmware.Channels;
 public sealed class VnishRestChannel : WriteChannel
 {
     private const string Api = "/api/v1/";
+    private const string SerialRetry = "the serial is read again later";
     private readonly TimeSpan _timeout;
 
     public VnishRestChannel(TimeSpan timeout)
@@ -200,12 +201,7 @@ public sealed class VnishRestChannel : WriteChannel
         ArgumentNullException.ThrowIfNull(source);
         const MinerOperation op = MinerOperation.SetPools; // only names the results the session builds; nothing is set
         string path = source.Command.Trim('/');
-        var root = new UriBuilder(Uri.UriSchemeHttp, target.Endpoint.Host, target.EffectiveWebPort).Uri;
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = _timeout }, disposeHandler: true)
-        {
-            BaseAddress = root,
-            Timeout = _timeout,
-        };
+        using HttpClient client = Client(target);
         var session = new Session(this, client, target, op);
         try
         {
@@ -220,9 +216,7 @@ public sealed class VnishRestChannel : WriteChannel
 
                 if (open.StatusCode != HttpStatusCode.Unauthorized)
                 {
-                    return SerialRead.Failed(Name, open.StatusCode == HttpStatusCode.NotFound
-                        ? Error(ChannelErrorKind.NotSupported, target, $"VNish's web API has no GET {Api}{path} (HTTP 404)", $"the firmware is older than VNish 1.2 or identity.serialSource in {Path.GetFileName(target.Profile.SourceFile)} is wrong")
-                        : Error(ChannelErrorKind.CommandError, target, string.Create(CultureInfo.InvariantCulture, $"GET {Api}{path} answered HTTP {(int)open.StatusCode}"), "see the miner's web page; the serial is read again later"));
+                    return SerialRead.Failed(Name, Refused(target, open.StatusCode, $"GET {Api}{path}", "identity.serialSource", SerialRetry));
                 }
             }
 
@@ -250,20 +244,15 @@ public sealed class VnishRestChannel : WriteChannel
 
             return Info(info);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (HttpTransport(e, cancellationToken))
         {
-            ChannelErrorKind kind = e is TaskCanceledException or TimeoutException ? ChannelErrorKind.Timeout : ChannelErrorKind.Unreachable;
-            string what = kind == ChannelErrorKind.Timeout
-                ? $"no answer from VNish's web API at {target.Endpoint.Host}:{target.EffectiveWebPort} on GET {Api}{path} within {_timeout.TotalSeconds:0.#} s"
-                : $"cannot reach VNish's web API at {target.Endpoint.Host}:{target.EffectiveWebPort} ({e.GetType().Name})";
-            return SerialRead.Failed(Name, Error(kind, target, what,
-                "check the miner is powered and its web port (Agent:Miners:N:WebPort, default from the profile) is right; the serial is read again later"));
+            return SerialRead.Failed(Name, Lost(target, $"GET {Api}{path}", e, SerialRetry));
         }
 
         SerialRead Info(JsonObject? info) => info is null
             ? SerialRead.Failed(Name, Error(ChannelErrorKind.MalformedReply, target, $"GET {Api}{path} did not answer a JSON object",
                 "check that the miner runs VNish 1.2 or later (the profile's detection may have picked the wrong one)"))
-            : SerialFrom(target, source, f => info[f] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null);
+            : SerialFrom(target, source, info);
     }
 
     /// <summary>Unlocks with the configured password and reads the preset list (changing nothing).</summary>
@@ -350,12 +339,7 @@ public sealed class VnishRestChannel : WriteChannel
                 $"no VNish web password is configured for it (the {Name} channel needs one; nothing was sent)", MissingFix(target)));
         }
 
-        var root = new UriBuilder(Uri.UriSchemeHttp, target.Endpoint.Host, target.EffectiveWebPort).Uri;
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = _timeout }, disposeHandler: true)
-        {
-            BaseAddress = root,
-            Timeout = _timeout,
-        };
+        using HttpClient client = Client(target);
         var session = new Session(this, client, target, op);
         try
         {
@@ -366,16 +350,43 @@ public sealed class VnishRestChannel : WriteChannel
 
             return await work(session, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (HttpTransport(e, cancellationToken))
         {
-            ChannelErrorKind kind = e is TaskCanceledException or TimeoutException ? ChannelErrorKind.Timeout : ChannelErrorKind.Unreachable;
-            string what = kind == ChannelErrorKind.Timeout
-                ? $"no answer from VNish's web API at {target.Endpoint.Host}:{target.EffectiveWebPort} on {session.LastPath} within {_timeout.TotalSeconds:0.#} s"
-                : $"cannot reach VNish's web API at {target.Endpoint.Host}:{target.EffectiveWebPort} ({e.GetType().Name})";
-            return ChannelResult.Failed(op, Name, session.Sent, [], Error(kind, target, what,
-                "check the miner is powered and its web port (Agent:Miners:N:WebPort, default from the profile) is right; the change is tried again once it answers"));
+            return ChannelResult.Failed(op, Name, session.Sent, [], Lost(target, session.LastPath, e, "the change is tried again once it answers"));
         }
     }
+
+    /// <summary>A client for one operation on the miner's web API (no proxy, no redirects, the channel's timeout).</summary>
+    private HttpClient Client(ChannelTarget target) =>
+        new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, ConnectTimeout = _timeout }, disposeHandler: true)
+        {
+            BaseAddress = new UriBuilder(Uri.UriSchemeHttp, target.Endpoint.Host, target.EffectiveWebPort).Uri,
+            Timeout = _timeout,
+        };
+
+    /// <summary>The typed error for a <see cref="WriteChannel.HttpTransport"/> failure on <paramref name="what"/>; <paramref name="retry"/> says when it is tried again.</summary>
+    private ChannelError Lost(ChannelTarget target, string what, Exception e, string retry)
+    {
+        ChannelErrorKind kind = e is TaskCanceledException or TimeoutException ? ChannelErrorKind.Timeout : ChannelErrorKind.Unreachable;
+        string message = kind == ChannelErrorKind.Timeout
+            ? $"no answer from VNish's web API at {target.Endpoint.Host}:{target.EffectiveWebPort} on {what} within {_timeout.TotalSeconds:0.#} s"
+            : $"cannot reach VNish's web API at {target.Endpoint.Host}:{target.EffectiveWebPort} ({e.GetType().Name})";
+        return Error(kind, target, message, "check the miner is powered and its web port (Agent:Miners:N:WebPort, default from the profile) is right; " + retry);
+    }
+
+    /// <summary>
+    /// The typed error for an HTTP refusal of <paramref name="what"/>; <paramref name="setting"/> is the profile's setting
+    /// that named the request, <paramref name="retry"/> says when it is tried again.
+    /// </summary>
+    private ChannelError Refused(ChannelTarget target, HttpStatusCode status, string what, string setting, string retry) => status switch
+    {
+        HttpStatusCode.Unauthorized => Error(ChannelErrorKind.AuthenticationFailed, target,
+            $"VNish refused the token it had just issued (HTTP 401 to {what})", "check that only one client drives this miner's web API; " + retry),
+        HttpStatusCode.NotFound => Error(ChannelErrorKind.NotSupported, target,
+            $"VNish's web API has no {what} (HTTP 404)", $"the firmware is older than VNish 1.2 or {setting} in {Path.GetFileName(target.Profile.SourceFile)} is wrong"),
+        _ => Error(ChannelErrorKind.CommandError, target,
+            string.Create(CultureInfo.InvariantCulture, $"{what} answered HTTP {(int)status}"), "see the miner's web page; " + retry),
+    };
 
     private static string MissingFix(ChannelTarget target) =>
         $"add {{ \"Miner\": \"{target.MinerId}\", \"Password\": \"…\" }} to Agent:MinerCredentials (in the secrets file or FARM_AGENT_Agent__MinerCredentials__N__Password); it is the password of the miner's VNish web page";
@@ -384,26 +395,6 @@ public sealed class VnishRestChannel : WriteChannel
         $"miner {target.MinerId} still has VNish's factory password: change it on its web page (Settings, Password) and put the new one in Agent:MinerCredentials";
 
     private ChannelError Error(ChannelErrorKind kind, ChannelTarget target, string message, string fix) => new(kind, target.MinerId, Name, message, fix);
-
-    private static async Task<JsonObject?> ReadObjectAsync(HttpResponseMessage response, CancellationToken ct) => await ReadNodeAsync(response, ct) as JsonObject;
-
-    private static async Task<JsonNode?> ReadNodeAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        string text = await response.Content.ReadAsStringAsync(ct);
-        if (text.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 
     private static string Short(string text)
     {
@@ -495,19 +486,7 @@ public sealed class VnishRestChannel : WriteChannel
             }
         }
 
-        private ChannelResult Refused(HttpResponseMessage response, string what)
-        {
-            int status = (int)response.StatusCode;
-            ChannelError error = response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized => channel.Error(ChannelErrorKind.AuthenticationFailed, target,
-                    $"VNish refused the token it had just issued (HTTP 401 to {what})", "check that only one client drives this miner's web API; the change is retried after a backoff"),
-                HttpStatusCode.NotFound => channel.Error(ChannelErrorKind.NotSupported, target,
-                    $"VNish's web API has no {what} (HTTP 404)", $"the firmware is older than VNish 1.2 or the route in {Path.GetFileName(target.Profile.SourceFile)} is wrong"),
-                _ => channel.Error(ChannelErrorKind.CommandError, target,
-                    string.Create(CultureInfo.InvariantCulture, $"{what} answered HTTP {status}"), "see the miner's web page; the change is retried after a backoff"),
-            };
-            return ChannelResult.Failed(op, channel.Name, Sent, [], error);
-        }
+        private ChannelResult Refused(HttpResponseMessage response, string what) =>
+            ChannelResult.Failed(op, channel.Name, Sent, [], channel.Refused(target, response.StatusCode, what, "the route", "the change is retried after a backoff"));
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CloudMining.Farm.Shared.Units;
 
 namespace CloudMining.Farm.Shared.Firmware.Channels;
@@ -113,6 +115,43 @@ public abstract class WriteChannel
         return SerialRead.Failed(Name, new ChannelError(ChannelErrorKind.MalformedReply, target.MinerId, Name,
             $"{source.Command} answered without a serial in {string.Join(" or ", source.Fields)}",
             "the firmware may not report one (it stays unknown); check the miner's own web page, and identity.serialSource in " + Path.GetFileName(target.Profile.SourceFile)));
+    }
+
+    /// <summary>The serial from the first of <paramref name="source"/>'s fields that holds a text one in a JSON reply (web CGI, REST).</summary>
+    protected SerialRead SerialFrom(ChannelTarget target, SerialSource source, JsonObject reply)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return SerialFrom(target, source, f => reply[f] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null);
+    }
+
+    /// <summary>
+    /// An HTTP channel's failures of the connection itself (the miner unreachable or slow, HttpClient's own timeout),
+    /// not the caller's cancellation.
+    /// </summary>
+    protected static bool HttpTransport(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException or IOException or TimeoutException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested);
+
+    /// <summary>An HTTP reply's body as a JSON object; null when it is empty, not JSON, or JSON of another kind.</summary>
+    protected static async Task<JsonObject?> ReadObjectAsync(HttpResponseMessage response, CancellationToken ct) => await ReadNodeAsync(response, ct) as JsonObject;
+
+    /// <summary>An HTTP reply's body as JSON; null when it is empty or not JSON.</summary>
+    protected static async Task<JsonNode?> ReadNodeAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        string text = await response.Content.ReadAsStringAsync(ct);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Operations this channel can carry out at all; the profile compiler refuses routes to others.</summary>
