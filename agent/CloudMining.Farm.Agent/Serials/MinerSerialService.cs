@@ -87,8 +87,10 @@ public sealed partial class MinerSerialService : BackgroundService
         ArgumentNullException.ThrowIfNull(minerId);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (MinerSerial.Normalize(snapshot.Identity.Serial) is not null
-            || !_catalog.TryGet(snapshot.Identity.Profile, out FirmwareProfile profile) || profile.SerialSource is null)
+        // Every miner of the rack comes through here every poll: the profile (one lookup) rules out most of them before
+        // the serial's text is looked at.
+        if (!_catalog.TryGet(snapshot.Identity.Profile, out FirmwareProfile profile) || profile.SerialSource is null
+            || MinerSerial.Normalize(snapshot.Identity.Serial) is not null)
         {
             return snapshot;
         }
