@@ -63,7 +63,9 @@ public sealed partial class CurtailmentApplier
         ArgumentNullException.ThrowIfNull(health);
         var wanted = (desired ?? []).Where(t => t is not null && !string.IsNullOrWhiteSpace(t.MinerId) && t.Action != CurtailAction.Unknown)
             .GroupBy(t => t.MinerId, StringComparer.OrdinalIgnoreCase).Select(g => g.Last()).ToList();
-        foreach (string gone in _miners.Keys.Where(k => !wanted.Any(t => string.Equals(t.MinerId, k, StringComparison.OrdinalIgnoreCase))).ToList())
+        // A set: scanning the list for every kept miner cost miners × targets comparisons a pass (a rack of 200 asleep: 40,000).
+        var wantedIds = new HashSet<string>(wanted.Select(t => t.MinerId), StringComparer.OrdinalIgnoreCase);
+        foreach (string gone in _miners.Keys.Where(k => !wantedIds.Contains(k)).ToList())
         {
             _miners.TryRemove(gone, out _);
         }
