@@ -272,10 +272,11 @@ internal static class SoakHarness
             Console.WriteLine($"soak: cycle lag (publish start to last reading folded) over {lags.Count} cycles: median {Seconds(lags[lags.Count / 2])}, p95 {Seconds(lags[Math.Min(lags.Count - 1, (int)(lags.Count * 0.95))])}, max {Seconds(lags[^1])}; publishing a cycle took median {Seconds(publishTimes[publishTimes.Count / 2])}, max {Seconds(publishTimes[^1])}");
         }
 
-        if (rows.Count >= 3)
+        if (rows.Count >= 4)
         {
+            // The last whole minute, not the end row (see the verdict below).
             MinuteRow second = rows[1];
-            MinuteRow last = rows[^1];
+            MinuteRow last = rows[^2];
             Console.WriteLine($"soak: memory from minute 2 to minute {last.Minute}: live heap {Mb(second.LiveHeap)} -> {Mb(last.LiveHeap)} ({Percent(second.LiveHeap, last.LiveHeap)}), RSS {Mb(second.Rss)} -> {Mb(last.Rss)} ({Percent(second.Rss, last.Rss)}); max over the run: live heap {Mb(rows.Max(r => r.LiveHeap))}, RSS {Mb(rows.Max(r => r.Rss))}");
         }
 
