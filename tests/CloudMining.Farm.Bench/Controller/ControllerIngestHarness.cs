@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using CloudMining.Farm.Bench.Mqtt;
 using CloudMining.Farm.Controller.Configuration;
@@ -162,12 +161,8 @@ public static partial class ControllerIngestHarness
     private static async Task<(double Rate, double BenchCpu, double BrokerCpu)> ThroughBrokerAsync(MqttApplicationMessage[] data, MqttQualityOfServiceLevel qos)
     {
         await using BenchBroker mosquitto = await BenchBroker.StartAsync();
-        var fleet = new FleetState();
-        await using var history = new HistoryWriter(new InfluxDBClientOptions { Enabled = false });
-        var options = new ControllerOptions { Site = "s1", Mqtt = new ControllerMqttOptions { Host = "127.0.0.1", Port = mosquitto.Port, ClientId = "bench-controller" } };
-        using var ingest = new IngestService(options, fleet, history);
-        await ingest.StartAsync(CancellationToken.None);
-        await ingest.Subscribed;
+        await using BrokerIngest controller = await BrokerIngest.StartAsync(mosquitto.Port);
+        IngestService ingest = controller.Ingest;
         await using var publisher = new FarmMqttClient(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", mosquitto.Port).WithClientId("bench-agents").WithMaxInflight(1024).Build());
         await publisher.ConnectAsync();
         using Process self = Process.GetCurrentProcess();
@@ -204,12 +199,8 @@ public static partial class ControllerIngestHarness
     {
         MqttApplicationMessage[][] parts = IngestLoad.ByMiner(data, miners, publishers);
         await using BenchBroker mosquitto = await BenchBroker.StartAsync();
-        var fleet = new FleetState();
-        await using var history = new HistoryWriter(new InfluxDBClientOptions { Enabled = false });
-        var options = new ControllerOptions { Site = "s1", Mqtt = new ControllerMqttOptions { Host = "127.0.0.1", Port = mosquitto.Port, ClientId = "bench-controller" } };
-        using var ingest = new IngestService(options, fleet, history);
-        await ingest.StartAsync(CancellationToken.None);
-        await ingest.Subscribed;
+        await using BrokerIngest controller = await BrokerIngest.StartAsync(mosquitto.Port);
+        IngestService ingest = controller.Ingest;
         using Process self = Process.GetCurrentProcess();
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
         TimeSpan benchBefore = self.TotalProcessorTime;
@@ -303,12 +294,8 @@ public static partial class ControllerIngestHarness
         double brokerPublishCpu = (mosquitto.CpuTime - brokerPublishBefore).TotalSeconds;
         Console.WriteLine($"  publisher alone (no subscriber): {publishCpu:0.00} s CPU of the bench process, mosquitto {brokerPublishCpu:0.00} s, {publishClock.Elapsed.TotalSeconds:0.00} s wall clock for {batches.Length:N0} batches");
 
-        var fleet = new FleetState();
-        await using var history = new HistoryWriter(new InfluxDBClientOptions { Enabled = false });
-        var options = new ControllerOptions { Site = "s1", Mqtt = new ControllerMqttOptions { Host = "127.0.0.1", Port = mosquitto.Port, ClientId = "bench-controller" } };
-        using var ingest = new IngestService(options, fleet, history);
-        await ingest.StartAsync(CancellationToken.None);
-        await ingest.Subscribed;
+        await using BrokerIngest controller = await BrokerIngest.StartAsync(mosquitto.Port);
+        (FleetState fleet, IngestService ingest) = (controller.Fleet, controller.Ingest);
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
         self.Refresh();
         TimeSpan benchBefore = self.TotalProcessorTime;
@@ -510,29 +497,35 @@ public static partial class ControllerIngestHarness
         return (inDuplicates.TotalMicroseconds / data.Length, inFleet.TotalMicroseconds / data.Length);
     }
 
-    private static TimeSpan ThreadCpu()
+    private static TimeSpan ThreadCpu() => IngestLoad.ThreadCpu();
+
+    /// <summary>The controller's real ingest (history off) subscribed through the bench's mosquitto.</summary>
+    private sealed class BrokerIngest : IAsyncDisposable
     {
-        const int RusageThread = 1;
-        if (GetRusage(RusageThread, out RUsage usage) != 0)
+        private readonly HistoryWriter _history;
+
+        private BrokerIngest(FleetState fleet, HistoryWriter history, IngestService ingest) => (Fleet, _history, Ingest) = (fleet, history, ingest);
+
+        public FleetState Fleet { get; }
+
+        public IngestService Ingest { get; }
+
+        public static async Task<BrokerIngest> StartAsync(int port)
         {
-            return TimeSpan.Zero;
+            var fleet = new FleetState();
+            var history = new HistoryWriter(new InfluxDBClientOptions { Enabled = false });
+            var options = new ControllerOptions { Site = "s1", Mqtt = new ControllerMqttOptions { Host = "127.0.0.1", Port = port, ClientId = "bench-controller" } };
+            var ingest = new IngestService(options, fleet, history);
+            await ingest.StartAsync(CancellationToken.None);
+            await ingest.Subscribed;
+            return new BrokerIngest(fleet, history, ingest);
         }
 
-        return TimeSpan.FromMicroseconds((usage.UserSeconds * 1e6) + usage.UserMicroseconds + (usage.SystemSeconds * 1e6) + usage.SystemMicroseconds);
-    }
-
-    [LibraryImport("libc", EntryPoint = "getrusage")]
-    private static partial int GetRusage(int who, out RUsage usage);
-
-    /// <summary>struct rusage on 64-bit Linux: two timevals, then 14 longs.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
-    {
-        public long UserSeconds;
-        public long UserMicroseconds;
-        public long SystemSeconds;
-        public long SystemMicroseconds;
-        private unsafe fixed long _rest[14];
+        public async ValueTask DisposeAsync()
+        {
+            Ingest.Dispose();
+            await _history.DisposeAsync();
+        }
     }
 
     private static readonly DateTimeOffset T0 = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);

@@ -4,7 +4,7 @@ namespace CloudMining.Farm.Bench.Soak;
 
 /// <summary>
 /// Whether the controller's memory is flat: the live managed heap after a forced full collection, each minute's lowest
-/// of four samples (<see cref="SoakHarness.MinuteRow.HeapFloor"/>), fitted to a line (least squares) over the minutes after the warm-up and in the second half of the run. Flat when
+/// of four samples (<see cref="SoakHarness.MinuteRow.HeapFloor"/>; whole minutes only, not the end row), fitted to a line (least squares) over the minutes after the warm-up and in the second half of the run. Flat when
 /// that line rises less than <see cref="FlatPercentPerMinute"/> % of its mean a minute (a leak of one reading's
 /// bookkeeping per miner per cycle, the delivery meter's before this was measured, rose 5-8 % a minute); RSS is
 /// reported beside it, not judged (the runtime keeps freed pages). Fewer than three minutes to fit: too short to say.
