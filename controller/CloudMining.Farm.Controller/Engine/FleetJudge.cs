@@ -200,9 +200,6 @@ public sealed partial class FleetJudge
         return changed;
     }
 
-    /// <summary>True while a suspect miner keeps its place (its suspicion younger than the hold).</summary>
-    public bool SuspectHeld(string minerId, DateTimeOffset now) => _readings.Held(minerId, now);
-
     /// <summary>Why a miner's readings are not believed, or null.</summary>
     public string? SuspectReasonOf(string minerId) => _readings.ReasonFor(minerId);
 
