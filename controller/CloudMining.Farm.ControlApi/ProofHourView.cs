@@ -30,7 +30,7 @@ public sealed record ProofHourView(
     public double? PoolCoverage => PoolTerahashHours is null || PoolObservedSeconds is not { } s ? null : Math.Clamp(s / HourSeconds, 0, 1);
 
     /// <summary>True when the pool's figure covers only part of the hour: it is not comparable with ours as it stands.</summary>
-    public bool PoolPartial => PoolCoverage is { } c && c * HourSeconds < HourSeconds - FullHourSlackSeconds;
+    public bool PoolPartial => PoolCoverage is { } c && PoolWatchCoverage.IsPartial(c * HourSeconds, HourSeconds, FullHourSlackSeconds);
 
     /// <summary>The pool's figure for the whole hour: as read for a fully watched hour, scaled up from the watched part (an estimate) for a partial one.</summary>
     public double? PoolTerahashHoursFullHour => PoolTerahashHours is not { } p ? null
@@ -50,7 +50,6 @@ public sealed record ProofHourView(
         }
 
         double watched = hours.Sum(h => h.PoolTerahashHours is null ? 0 : h.PoolCoverage is { } c ? (h.PoolPartial ? c : 1) : 1);
-        return watched >= hours.Count - 1e-9 ? null
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{watched:0.##} of {hours.Count} h watched");
+        return watched >= hours.Count - 1e-9 ? null : PoolWatchCoverage.Note(watched, hours.Count);
     }
 }

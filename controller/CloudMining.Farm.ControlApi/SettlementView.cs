@@ -28,9 +28,8 @@ public sealed record SettlementView(
     public const double FullPeriodSlackHours = 1.0 / 60;
 
     /// <summary>True when the pool's figure covers only part of the period: it reads low against ours as it stands.</summary>
-    public bool PoolPartial => PoolTerahashHours is not null && PoolObservedHours is { } h && h < (PeriodEnd - PeriodStart).TotalHours - FullPeriodSlackHours;
+    public bool PoolPartial => PoolTerahashHours is not null && PoolObservedHours is { } h && PoolWatchCoverage.IsPartial(h, (PeriodEnd - PeriodStart).TotalHours, FullPeriodSlackHours);
 
     /// <summary>How much of the period the pool watch covered, e.g. "20.5 of 24 h watched"; null when the whole period was (or without a pool figure).</summary>
-    public string? PoolWatchedNote => !PoolPartial ? null
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{PoolObservedHours:0.##} of {(PeriodEnd - PeriodStart).TotalHours:0.#} h watched");
+    public string? PoolWatchedNote => PoolPartial && PoolObservedHours is { } h ? PoolWatchCoverage.Note(h, (PeriodEnd - PeriodStart).TotalHours) : null;
 }

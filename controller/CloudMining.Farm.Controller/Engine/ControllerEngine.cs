@@ -125,11 +125,12 @@ public sealed partial class ControllerEngine : IAsyncDisposable
             bool settled = _fleet.Settled(_allocation.Assignments.Keys, now);
             // Miners down by the curtailment plan count as they were: no rebalance because of a planned sleep, and the
             // hashrate the plan takes from a contract is curtailment, not a delivery shortfall.
+            // Computed once for judging and solving; publishing computes it again after curtailment has updated the plan.
             FleetSnapshot planned = Planned(fleet);
             bool proofTriggered = settled && _proof.Evaluate(_contracts.ActiveAt(now), id => _allocation.AllocatedHs(id, planned.Miners), now, PlannedLossByContract());
             if ((_options.AutoRebalance && settled) || proofTriggered)
             {
-                await SolveAndApplyAsync(now, proofTriggered ? "proof of delivery" : "control loop", cancellationToken);
+                await SolveAndApplyAsync(now, proofTriggered ? "proof of delivery" : "control loop", planned, cancellationToken);
             }
 
             // Ledger: energy of the shares since the last tick, completed hours closed, finished settlement periods settled.
@@ -195,14 +196,23 @@ public sealed partial class ControllerEngine : IAsyncDisposable
         LogLoaded(_logger, _contracts.All.Count, _allocation.Version, _allocation.Assignments.Count, _fleet.Drained.Count, origin);
     }
 
-    private async Task<AllocationPlan> SolveAndApplyAsync(DateTimeOffset now, string why, CancellationToken cancellationToken)
+    private Task<AllocationPlan> SolveAndApplyAsync(DateTimeOffset now, string why, CancellationToken cancellationToken) =>
+        SolveAndApplyAsync(now, why, Planned(_fleet.Current), cancellationToken);
+
+    /// <summary>
+    /// Solves over <paramref name="planned"/>, the current fleet as <see cref="Planned"/> gives it, where the caller has it
+    /// for the plan in force now (the tick does: nothing between its judging and its solving changes either).
+    /// </summary>
+    private async Task<AllocationPlan> SolveAndApplyAsync(DateTimeOffset now, string why, FleetSnapshot planned, CancellationToken cancellationToken)
     {
-        AllocationPlan plan = Solve(now);
+        AllocationPlan plan = Solve(now, planned);
         await _allocation.ApplyAsync(plan, why, cancellationToken);
         return plan;
     }
 
-    private AllocationPlan Solve(DateTimeOffset now) => _allocation.Solve(Planned(_fleet.Current).Miners, _proof.Corrected(_contracts.ActiveAt(now)));
+    private AllocationPlan Solve(DateTimeOffset now) => Solve(now, Planned(_fleet.Current));
+
+    private AllocationPlan Solve(DateTimeOffset now, FleetSnapshot planned) => _allocation.Solve(planned.Miners, _proof.Corrected(_contracts.ActiveAt(now)));
 
     private async Task EndContractAsync(string contractId, DateTimeOffset now, string reason, CancellationToken cancellationToken)
     {

@@ -78,7 +78,6 @@ public sealed partial class FleetJudge
         var power = new Dictionary<string, double>(StringComparer.Ordinal);
         List<RackLiveState> racks = [.. _fleet.Racks().Where(r => string.Equals(r.Site, _site.Id, StringComparison.Ordinal))];
         var read = new List<(MinerLiveState Live, Miner Miner)>();
-        Dictionary<string, Miner>? previous = null;
         foreach (RackLiveState rack in racks)
         {
             RackJudgement judgement = _staleness.Judge(rack, now);
@@ -93,16 +92,7 @@ public sealed partial class FleetJudge
                 {
                     // Young suspicion: the miner keeps its place with the rate it was believed at before, and its health is
                     // judged on that rate too (the suspect reading's own figures are believed for nothing).
-                    if (previous is null)
-                    {
-                        previous = new Dictionary<string, Miner>(StringComparer.Ordinal);
-                        foreach (Miner p in Current.Miners)
-                        {
-                            previous.TryAdd(p.Id, p);
-                        }
-                    }
-
-                    Hashrate held = previous.TryGetValue(live.MinerId, out Miner? before) && before.Rack == live.Rack
+                    Hashrate held = Previous(live.MinerId) is { } before && before.Rack == live.Rack
                         ? (before.SuspectHeld ? before.HeldHashrate : before.SuspectReason is null ? before.MeasuredHashrate : Hashrate.Zero)
                         : Hashrate.Zero;
                     miner = miner with
@@ -142,8 +132,35 @@ public sealed partial class FleetJudge
             }
         }
 
+        // Ordered by id: Previous looks a miner up in it by binary search.
         Current = new FleetSnapshot(racks, [.. miners.OrderBy(m => m.Id, StringComparer.Ordinal)], power);
         return Current;
+    }
+
+    /// <summary>
+    /// The miner <paramref name="minerId"/> as the previous <see cref="Read"/> judged it (the first of that id), or null:
+    /// a binary search of <see cref="Current"/>'s miners (ordered by id), so a tick with a held suspect builds no index
+    /// of the whole fleet.
+    /// </summary>
+    private Miner? Previous(string minerId)
+    {
+        IReadOnlyList<Miner> sorted = Current.Miners;
+        int lo = 0;
+        int hi = sorted.Count;
+        while (lo < hi)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            if (string.CompareOrdinal(sorted[mid].Id, minerId) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo < sorted.Count && string.Equals(sorted[lo].Id, minerId, StringComparison.Ordinal) ? sorted[lo] : null;
     }
 
     /// <summary>The power an idle (answering, not hashing) miner reports, when its telemetry is fresh and believed; else null.</summary>
@@ -182,9 +199,6 @@ public sealed partial class FleetJudge
 
         return changed;
     }
-
-    /// <summary>True while a suspect miner keeps its place (its suspicion younger than the hold).</summary>
-    public bool SuspectHeld(string minerId, DateTimeOffset now) => _readings.Held(minerId, now);
 
     /// <summary>Why a miner's readings are not believed, or null.</summary>
     public string? SuspectReasonOf(string minerId) => _readings.ReasonFor(minerId);

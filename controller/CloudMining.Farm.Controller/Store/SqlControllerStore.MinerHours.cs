@@ -3,7 +3,7 @@ using CloudMining.Farm.Controller.Proof;
 
 namespace CloudMining.Farm.Controller.Store;
 
-// The miners that served each contract-hour (migration 9, ledger_miner_hours; the miner's serial since migration 10, its suspect time since 14): added to, never replaced, so the
+// The miners that served each contract-hour (migration 9, ledger_miner_hours; the miner's serial since migration 10, its suspect time since 13): added to, never replaced, so the
 // recorder can write a partial hour and add the rest later.
 public abstract partial class SqlControllerStore : IMinerHourStore
 {

@@ -18,13 +18,7 @@ public sealed class PlannedCurtailmentDeliveryTests
     [Fact]
     public async Task A_contract_miner_asleep_by_plan_keeps_its_allocation_triggers_no_rebalance_and_books_no_shortfall()
     {
-        await using EngineFarm farm = await EngineFarm.StartAsync(); // proof hold 30 min
-        farm.WithMiners(racks: 2, perRack: 3, th: 100, profile: "antminer");
-        await farm.RunAsync(Step, Step);
-        await farm.Engine.AddContractAsync(
-            new NewContractRequest("curt", "cust-curt", "200 TH/s", "stratum+tcp://customer.pool.example:3333", "acct.curt", farm.Clock.GetUtcNow(), farm.Clock.GetUtcNow().AddDays(30), null, 0.24m, true, 6, "day"),
-            CancellationToken.None);
-        await farm.RunAsync(TimeSpan.FromMinutes(20), Step);
+        await using EngineFarm farm = await ServingCurtailableAsync();
         ContractView before = (await farm.Engine.GetContractAsync("curt", CancellationToken.None))!;
         Assert.InRange(before.DeliveredHs!.Value / 200e12, 0.95, 1.05);
         HashSet<string> serving = [.. before.Shares.Select(s => s.MinerId)];
@@ -34,13 +28,7 @@ public sealed class PlannedCurtailmentDeliveryTests
         DateTimeOffset hour = HourlyLedger.HourOf(farm.Clock.GetUtcNow()).AddHours(1);
         while (farm.Clock.GetUtcNow() < hour.AddHours(1).AddMinutes(2))
         {
-            // The agents carry the plan out: asleep, a miner hashes nothing and draws a little.
-            foreach (MinerCurtailTarget t in farm.Engine.Curtailment.Targets().Values.Where(t => t.Action == CurtailAction.Sleep))
-            {
-                farm.Miners[t.MinerId].HashrateHs = 0;
-                farm.Miners[t.MinerId].Watts = 150;
-            }
-
+            CarryOutSleeps(farm);
             await farm.RunAsync(Step, Step);
         }
 
@@ -64,25 +52,14 @@ public sealed class PlannedCurtailmentDeliveryTests
     [Fact]
     public async Task A_miner_that_dies_while_asleep_by_plan_counts_as_dead_not_as_planned()
     {
-        await using EngineFarm farm = await EngineFarm.StartAsync(); // proof hold 30 min
-        farm.WithMiners(racks: 2, perRack: 3, th: 100, profile: "antminer");
-        await farm.RunAsync(Step, Step);
-        await farm.Engine.AddContractAsync(
-            new NewContractRequest("curt", "cust-curt", "200 TH/s", "stratum+tcp://customer.pool.example:3333", "acct.curt", farm.Clock.GetUtcNow(), farm.Clock.GetUtcNow().AddDays(30), null, 0.24m, true, 6, "day"),
-            CancellationToken.None);
-        await farm.RunAsync(TimeSpan.FromMinutes(20), Step);
+        await using EngineFarm farm = await ServingCurtailableAsync();
         await farm.Engine.ApplyCurtailmentAsync(new CurtailmentRequest(ReduceKw: 1000, DurationMinutes: 300), CancellationToken.None);
         async Task SleepAsync(TimeSpan span)
         {
             DateTimeOffset until = farm.Clock.GetUtcNow() + span;
             while (farm.Clock.GetUtcNow() < until)
             {
-                foreach (MinerCurtailTarget t in farm.Engine.Curtailment.Targets().Values.Where(t => t.Action == CurtailAction.Sleep))
-                {
-                    farm.Miners[t.MinerId].HashrateHs = 0;
-                    farm.Miners[t.MinerId].Watts = 150;
-                }
-
+                CarryOutSleeps(farm);
                 await farm.RunAsync(Step, Step);
             }
         }
@@ -105,5 +82,39 @@ public sealed class PlannedCurtailmentDeliveryTests
         ContractView after = (await farm.Engine.GetContractAsync("curt", CancellationToken.None))!;
         Assert.DoesNotContain(victim, after.Shares.Select(s => s.MinerId));
         Assert.All(after.Shares, s => Assert.Equal(CurtailAction.Sleep, farm.Engine.Curtailment.Targets().GetValueOrDefault(s.MinerId)?.Action));
+    }
+
+    /// <summary>
+    /// The engine (proof hold 30 min) over 2 racks of 3 antminers of 100 TH/s, serving the curtailable contract "curt"
+    /// (200 TH/s, 6 h a day) for 20 minutes.
+    /// </summary>
+    private static async Task<EngineFarm> ServingCurtailableAsync()
+    {
+        EngineFarm farm = await EngineFarm.StartAsync();
+        try
+        {
+            farm.WithMiners(racks: 2, perRack: 3, th: 100, profile: "antminer");
+            await farm.RunAsync(Step, Step);
+            await farm.Engine.AddContractAsync(
+                new NewContractRequest("curt", "cust-curt", "200 TH/s", "stratum+tcp://customer.pool.example:3333", "acct.curt", farm.Clock.GetUtcNow(), farm.Clock.GetUtcNow().AddDays(30), null, 0.24m, true, 6, "day"),
+                CancellationToken.None);
+            await farm.RunAsync(TimeSpan.FromMinutes(20), Step);
+            return farm;
+        }
+        catch
+        {
+            await farm.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The agents carry the plan out: asleep, a miner hashes nothing and draws a little.</summary>
+    private static void CarryOutSleeps(EngineFarm farm)
+    {
+        foreach (MinerCurtailTarget t in farm.Engine.Curtailment.Targets().Values.Where(t => t.Action == CurtailAction.Sleep))
+        {
+            farm.Miners[t.MinerId].HashrateHs = 0;
+            farm.Miners[t.MinerId].Watts = 150;
+        }
     }
 }

@@ -31,13 +31,7 @@ public sealed class PlatformPublisherTests : IAsyncLifetime
     [Fact]
     public async Task Publishes_on_change_or_when_due_and_an_ended_contract_once()
     {
-        var options = Options.Create(new EngineOptions());
-        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), Options.Create(new PlatformPublishingOptions { PlatformPublishInterval = TimeSpan.FromMinutes(1) }), _publisher);
-        var book = new ContractBook(_store);
-        await book.LoadAsync(CancellationToken.None);
-        var allocation = new CurrentAllocation(_store, NullLogger<CurrentAllocation>.Instance);
-        await allocation.LoadAsync(CancellationToken.None);
-        var proof = new DeliveryProof(options, NullLogger<DeliveryProof>.Instance);
+        (PlatformPublisher platform, ContractBook book, CurrentAllocation allocation, DeliveryProof proof) = await PartsAsync(TimeSpan.FromMinutes(1));
         DateTimeOffset now = _clock.GetUtcNow();
         await book.AddAsync(Contract.Create("c1", "cust", Hashrate.FromTerahashes(10), PoolAccount.Create("stratum+tcp://p.example:3333", "acct.c1"), ContractTerm.Fixed(now, now.AddDays(1)), FeeTerms.Create(0, false)), CancellationToken.None);
 
@@ -66,13 +60,7 @@ public sealed class PlatformPublisherTests : IAsyncLifetime
     [Fact]
     public async Task A_curtailable_contract_carries_its_allowance_used_and_a_tenth_of_an_hour_more_publishes_at_once()
     {
-        var options = Options.Create(new EngineOptions());
-        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), Options.Create(new PlatformPublishingOptions { PlatformPublishInterval = TimeSpan.FromMinutes(10) }), _publisher);
-        var book = new ContractBook(_store);
-        await book.LoadAsync(CancellationToken.None);
-        var allocation = new CurrentAllocation(_store, NullLogger<CurrentAllocation>.Instance);
-        await allocation.LoadAsync(CancellationToken.None);
-        var proof = new DeliveryProof(options, NullLogger<DeliveryProof>.Instance);
+        (PlatformPublisher platform, ContractBook book, CurrentAllocation allocation, DeliveryProof proof) = await PartsAsync(TimeSpan.FromMinutes(10));
         DateTimeOffset now = _clock.GetUtcNow();
         var curt = Contract.Create("curt", "cust", Hashrate.FromTerahashes(10), PoolAccount.Create("stratum+tcp://p.example:3333", "acct.curt"), ContractTerm.Fixed(now, now.AddDays(1)), FeeTerms.Create(0, false), CurtailmentTerms.Allow(6, CurtailmentPeriod.Day));
         await book.AddAsync(curt, CancellationToken.None);
@@ -93,6 +81,18 @@ public sealed class PlatformPublisherTests : IAsyncLifetime
         await Publish([new CurtailmentLedgerRow("curt", now, 50, 5, 0.4)]);
         Assert.Equal(4, _publisher.Topics.Count);
         Assert.Equal(1.4, JsonSerializer.Deserialize(_publisher.Payloads[2], FarmJsonContext.Default.AllocationPayload)!.Curtailment!.AllowanceUsedHours!.Value, 9);
+    }
+
+    /// <summary>A platform publisher (publishing at most every <paramref name="interval"/> unless something changed) over an empty book and allocation in the store.</summary>
+    private async Task<(PlatformPublisher Platform, ContractBook Book, CurrentAllocation Allocation, DeliveryProof Proof)> PartsAsync(TimeSpan interval)
+    {
+        var options = Options.Create(new EngineOptions());
+        var platform = new PlatformPublisher(new ControllerSite("s1"), new CapacityCalculator(options.Value.CapacityOptions()), Options.Create(new PlatformPublishingOptions { PlatformPublishInterval = interval }), _publisher);
+        var book = new ContractBook(_store);
+        await book.LoadAsync(CancellationToken.None);
+        var allocation = new CurrentAllocation(_store, NullLogger<CurrentAllocation>.Instance);
+        await allocation.LoadAsync(CancellationToken.None);
+        return (platform, book, allocation, new DeliveryProof(options, NullLogger<DeliveryProof>.Instance));
     }
 
     public async Task DisposeAsync()

@@ -215,6 +215,24 @@ public sealed class PoolSideVerifierTests : IDisposable
         static LedgerEntry Row(DateTimeOffset hour, double thh) => new("c1", hour, thh, thh, 0, 0, 0, 0);
     }
 
+    [Fact]
+    public void The_proofs_watched_note_counts_partly_watched_hours_by_their_share_and_unwatched_ones_as_none()
+    {
+        DateTimeOffset h0 = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        LedgerEntry[] ledger = [Row(h0, 10), Row(h0.AddHours(1), 10), Row(h0.AddHours(2), 10)];
+        PoolSideHour[] partly = [new("c1", h0, 2.5, 900), new("c1", h0.AddHours(1), 9.7, 3590)];
+        PoolSideHour[] lastShort = [new("c1", h0, 9.7, 3600), new("c1", h0.AddHours(1), 9.7, 3590), new("c1", h0.AddHours(2), 9.7, 3500)];
+        PoolSideHour[] twoMinutes = [new("c1", h0, 0.3, 120)];
+
+        Assert.Equal("1.25 of 3 h watched", ProofHourView.PoolWatchedNote(ContractProofBuilder.Hours(ledger, null, partly, [])));
+        Assert.Equal("2.97 of 3 h watched", ProofHourView.PoolWatchedNote(ContractProofBuilder.Hours(ledger, null, lastShort, [])));
+        Assert.Equal("0.03 of 1 h watched", ProofHourView.PoolWatchedNote(ContractProofBuilder.Hours(ledger[..1], null, twoMinutes, [])));
+        Assert.Null(ProofHourView.PoolWatchedNote(ContractProofBuilder.Hours(ledger[..2], null, lastShort[..2], [])));
+        Assert.Null(ProofHourView.PoolWatchedNote(ContractProofBuilder.Hours(ledger, null, [], [])));
+
+        static LedgerEntry Row(DateTimeOffset hour, double thh) => new("c1", hour, thh, thh, 0, 0, 0, 0);
+    }
+
     public void Dispose()
     {
         foreach (string p in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" })

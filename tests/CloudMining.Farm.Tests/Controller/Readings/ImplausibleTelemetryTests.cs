@@ -156,12 +156,132 @@ public sealed class ImplausibleTelemetryTests
     [Fact]
     public async Task Through_mosquitto_the_controller_keeps_answering_and_sells_only_plausible_hashrate()
     {
+        // Probation on but one reading long: the real miners are sold after a healthy reading; the fakes never are.
+        await OnBrokerAsync("fleetguard", async (host, http, agent) =>
+        {
+            long seq = 0;
+            for (int k = 1; k <= 3; k++)
+            {
+                string id = $"real-{k}";
+                await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry(EngineFarm.Site, "r1", id), Payload = FakeTelemetry("r1", id, "100e12", ++seq, DateTimeOffset.UtcNow), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
+            }
+
+            foreach ((string id, string literal, _) in Probes)
+            {
+                await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry(EngineFarm.Site, "r1", id), Payload = FakeTelemetry("r1", id, literal, ++seq, DateTimeOffset.UtcNow), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
+            }
+
+            // Every miner, the fakes too, reported with every operation available: only their readings keep the fakes unsold.
+            var status = new AgentStatusPayload
+            {
+                Publisher = "agent-s1-r1", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EngineFarm.Site, Rack = "r1", State = AgentState.Online,
+                Capabilities = [.. Enumerable.Range(1, 3).Select(k => $"real-{k}").Concat(Probes.Select(p => p.MinerId)).Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
+            };
+            await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.AgentStatus(EngineFarm.Site, "r1"), Payload = JsonSerializer.SerializeToUtf8Bytes(status, FarmJsonContext.Default.AgentStatusPayload), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
+
+            IngestService ingest = host.Services.GetRequiredService<IngestService>();
+            Assert.True(await Eventually.TrueAsync(() => ingest.Subscriber!.Received == 9, TimeSpan.FromSeconds(15)), $"received {ingest.Subscriber!.Received}");
+            Assert.Equal(3, ingest.Subscriber.Malformed);
+            CapacityView? capacity = null;
+            Assert.True(
+                await Eventually.TrueAsync(
+                    async () => (capacity = await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView)) is { UnitsTotal: 30, MinersSuspect: 2 },
+                    TimeSpan.FromSeconds(15)),
+                $"capacity {capacity}");
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/fleet")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/allocation")).StatusCode);
+            Assert.True((await http.GetFromJsonAsync("/v1/miners/fake-1e300", Json.MinerView))!.Suspect);
+            HttpResponseMessage refused = await http.PostAsJsonAsync("/v1/contracts", new NewContractRequest("absurd", "acme", "1e300 TH/s", "stratum+tcp://customer.pool.example:3333", "acme.absurd", null, DateTimeOffset.UtcNow.AddDays(30), null, 0.05m, true), Json.NewContractRequest);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        });
+    }
+
+    [Fact]
+    public async Task Through_mosquitto_one_spoofed_absurd_reading_for_a_racks_own_miner_moves_no_miner()
+    {
+        // Readings:SuspectHold at its default (3 min): far longer than this test.
+        await OnBrokerAsync("suspecthold", async (host, http, agent) =>
+        {
+            ControllerEngine engine = host.Services.GetRequiredService<ControllerEngine>();
+            string[] miners = [.. Enumerable.Range(1, 4).Select(k => $"real-{k}")];
+            long seq = 0;
+            var status = new AgentStatusPayload
+            {
+                Publisher = "agent-s1-r1", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EngineFarm.Site, Rack = "r1", State = AgentState.Online,
+                Capabilities = [.. miners.Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
+            };
+            await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.AgentStatus(EngineFarm.Site, "r1"), Payload = JsonSerializer.SerializeToUtf8Bytes(status, FarmJsonContext.Default.AgentStatusPayload), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
+
+            // The rack's agent reports its own four miners; `absurd` gets 1e30 H/s in this one report.
+            async Task ReportAsync(string? absurd = null)
+            {
+                DateTimeOffset at = DateTimeOffset.UtcNow;
+                foreach (string id in miners)
+                {
+                    await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry(EngineFarm.Site, "r1", id), Payload = FakeTelemetry("r1", id, id == absurd ? "1e30" : "100e12", ++seq, at), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
+                }
+            }
+
+            await ReportAsync();
+            CapacityView? capacity = null;
+            Assert.True(
+                await Eventually.TrueAsync(async () => (capacity = await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView)) is { UnitsTotal: 40 }, TimeSpan.FromSeconds(15)),
+                $"capacity {capacity}");
+            Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/v1/contracts", new NewContractRequest("c1", "acme", "150 TH/s", "stratum+tcp://customer.pool.example:3333", "acme.c1", null, DateTimeOffset.UtcNow.AddDays(30), null, 0.05m, true), Json.NewContractRequest)).StatusCode);
+            AllocationView before = (await http.GetFromJsonAsync("/v1/allocation", Json.AllocationView))!;
+            ContractView c1 = Assert.Single(before.Contracts);
+            Assert.True(c1.Shares.Count >= 2, $"c1 holds {c1.Shares.Count} miner(s)");
+            long? desired = (await http.GetFromJsonAsync("/v1/fleet", Json.FleetView))!.Racks.Single(r => r.Rack == "r1").DesiredGeneration;
+            string target = c1.Shares.Select(s => s.MinerId).Order(StringComparer.Ordinal).First();
+
+            // The spoof: one absurd reading for a miner the contract holds, sent by that miner's own rack.
+            await ReportAsync(absurd: target);
+            Assert.True(await Eventually.TrueAsync(async () => (await http.GetFromJsonAsync($"/v1/miners/{target}", Json.MinerView))!.Suspect, TimeSpan.FromSeconds(15)), $"{target} never became suspect");
+
+            // Five control-loop ticks with it suspect (each credits its share as suspect time, after that tick's solve).
+            DateTimeOffset hour = new(DateTimeOffset.UtcNow.Year, DateTimeOffset.UtcNow.Month, DateTimeOffset.UtcNow.Day, DateTimeOffset.UtcNow.Hour, 0, 0, TimeSpan.Zero);
+            async Task<double> SuspectHoursAsync() =>
+                (await engine.GetContractProofAsync("c1", hour.AddHours(-1), hour.AddHours(2), CancellationToken.None)).Hours.SelectMany(h => h.Miners).Where(m => m.MinerId == target).Sum(m => m.SuspectHours);
+            double suspectHours = 0;
+            Assert.True(await Eventually.TrueAsync(async () => (suspectHours = await SuspectHoursAsync()) >= 1.0 / 3600, TimeSpan.FromSeconds(20)), $"suspect share·h {suspectHours}");
+
+            AllocationView after = (await http.GetFromJsonAsync("/v1/allocation", Json.AllocationView))!;
+            Assert.Equal(before.Version, after.Version);
+            Assert.Equal(before.Version, engine.Version);
+            Assert.Equal(Shares(c1), Shares(Assert.Single(after.Contracts)));
+            Assert.Equal(desired, (await http.GetFromJsonAsync("/v1/fleet", Json.FleetView))!.Racks.Single(r => r.Rack == "r1").DesiredGeneration);
+            CapacityView held = (await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView))!;
+            Assert.Equal((30L, 1, 300e12), (held.UnitsTotal, held.MinersSuspect, held.MeasuredHealthyHs));
+
+            // Plausible readings again: it clears, and still no miner moved.
+            Assert.True(
+                await Eventually.TrueAsync(
+                    async () =>
+                    {
+                        await ReportAsync();
+                        return !(await http.GetFromJsonAsync($"/v1/miners/{target}", Json.MinerView))!.Suspect;
+                    },
+                    TimeSpan.FromSeconds(20),
+                    TimeSpan.FromMilliseconds(300)),
+                $"{target} stayed suspect");
+            Assert.Equal(before.Version, engine.Version);
+            Assert.Equal(Shares(c1), Shares(Assert.Single((await http.GetFromJsonAsync("/v1/allocation", Json.AllocationView))!.Contracts)));
+            Assert.Equal(desired, (await http.GetFromJsonAsync("/v1/fleet", Json.FleetView))!.Racks.Single(r => r.Rack == "r1").DesiredGeneration);
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="test"/> against a controller on a fresh mosquitto broker (<see cref="BrokerSettings"/>, its
+    /// store in a temporary folder, client id "controller-{name}"), subscribed, with its local API, an operator client and
+    /// rack r1's agent connected; then stops it and deletes the folder.
+    /// </summary>
+    private static async Task OnBrokerAsync(string name, Func<IHost, HttpClient, FarmMqttClient, Task> test)
+    {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        string dir = Directory.CreateTempSubdirectory("fleetguard-").FullName;
+        string dir = Directory.CreateTempSubdirectory(name + "-").FullName;
         try
         {
-            // Probation on but one reading long: the real miners are sold after a healthy reading; the fakes never are.
-            ControllerSettings settings = BrokerSettings(broker, dir, "controller-fleetguard");
+            ControllerSettings settings = BrokerSettings(broker, dir, "controller-" + name);
             await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
             using IHost host = ControllerHost.Build(settings, store, logging => logging.ClearProviders());
             await host.StartAsync();
@@ -172,136 +292,7 @@ public sealed class ImplausibleTelemetryTests
                 await using LocalApiServer server = await LocalApiServer.StartAsync(host.Services.GetRequiredService<ControllerEngine>(), new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
                 using HttpClient http = OperatorHttpHandler.Client(server.Address, tokenFile);
                 await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r1");
-                long seq = 0;
-                for (int k = 1; k <= 3; k++)
-                {
-                    string id = $"real-{k}";
-                    await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry(EngineFarm.Site, "r1", id), Payload = FakeTelemetry("r1", id, "100e12", ++seq, DateTimeOffset.UtcNow), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
-                }
-
-                foreach ((string id, string literal, _) in Probes)
-                {
-                    await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry(EngineFarm.Site, "r1", id), Payload = FakeTelemetry("r1", id, literal, ++seq, DateTimeOffset.UtcNow), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
-                }
-
-                // Every miner, the fakes too, reported with every operation available: only their readings keep the fakes unsold.
-                var status = new AgentStatusPayload
-                {
-                    Publisher = "agent-s1-r1", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EngineFarm.Site, Rack = "r1", State = AgentState.Online,
-                    Capabilities = [.. Enumerable.Range(1, 3).Select(k => $"real-{k}").Concat(Probes.Select(p => p.MinerId)).Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
-                };
-                await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.AgentStatus(EngineFarm.Site, "r1"), Payload = JsonSerializer.SerializeToUtf8Bytes(status, FarmJsonContext.Default.AgentStatusPayload), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
-
-                IngestService ingest = host.Services.GetRequiredService<IngestService>();
-                Assert.True(await Eventually.TrueAsync(() => ingest.Subscriber!.Received == 9, TimeSpan.FromSeconds(15)), $"received {ingest.Subscriber!.Received}");
-                Assert.Equal(3, ingest.Subscriber.Malformed);
-                CapacityView? capacity = null;
-                Assert.True(
-                    await Eventually.TrueAsync(
-                        async () => (capacity = await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView)) is { UnitsTotal: 30, MinersSuspect: 2 },
-                        TimeSpan.FromSeconds(15)),
-                    $"capacity {capacity}");
-                Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/fleet")).StatusCode);
-                Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/allocation")).StatusCode);
-                Assert.True((await http.GetFromJsonAsync("/v1/miners/fake-1e300", Json.MinerView))!.Suspect);
-                HttpResponseMessage refused = await http.PostAsJsonAsync("/v1/contracts", new NewContractRequest("absurd", "acme", "1e300 TH/s", "stratum+tcp://customer.pool.example:3333", "acme.absurd", null, DateTimeOffset.UtcNow.AddDays(30), null, 0.05m, true), Json.NewContractRequest);
-                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-            }
-            finally
-            {
-                await host.StopAsync();
-            }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
-    public async Task Through_mosquitto_one_spoofed_absurd_reading_for_a_racks_own_miner_moves_no_miner()
-    {
-        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
-        string dir = Directory.CreateTempSubdirectory("suspecthold-").FullName;
-        try
-        {
-            // Readings:SuspectHold at its default (3 min): far longer than this test.
-            ControllerSettings settings = BrokerSettings(broker, dir, "controller-suspecthold");
-            await using SqliteControllerStore store = await SqliteControllerStore.OpenAsync(settings.Store.Database, CancellationToken.None);
-            using IHost host = ControllerHost.Build(settings, store, logging => logging.ClearProviders());
-            await host.StartAsync();
-            try
-            {
-                await host.Services.GetRequiredService<IngestService>().Subscribed;
-                ControllerEngine engine = host.Services.GetRequiredService<ControllerEngine>();
-                string tokenFile = Path.Combine(dir, LocalApiToken.DefaultFileName);
-                await using LocalApiServer server = await LocalApiServer.StartAsync(engine, new LocalApiOptions { Url = $"http://127.0.0.1:{FreeTcpPort.Next()}", TokenFile = tokenFile }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
-                using HttpClient http = OperatorHttpHandler.Client(server.Address, tokenFile);
-                await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r1");
-                string[] miners = [.. Enumerable.Range(1, 4).Select(k => $"real-{k}")];
-                long seq = 0;
-                var status = new AgentStatusPayload
-                {
-                    Publisher = "agent-s1-r1", Seq = ++seq, Timestamp = DateTimeOffset.UtcNow, Site = EngineFarm.Site, Rack = "r1", State = AgentState.Online,
-                    Capabilities = [.. miners.Select(id => TestCapabilities.Writable(id, "antminer", quota: false))],
-                };
-                await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.AgentStatus(EngineFarm.Site, "r1"), Payload = JsonSerializer.SerializeToUtf8Bytes(status, FarmJsonContext.Default.AgentStatusPayload), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
-
-                // The rack's agent reports its own four miners; `absurd` gets 1e30 H/s in this one report.
-                async Task ReportAsync(string? absurd = null)
-                {
-                    DateTimeOffset at = DateTimeOffset.UtcNow;
-                    foreach (string id in miners)
-                    {
-                        await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.MinerTelemetry(EngineFarm.Site, "r1", id), Payload = FakeTelemetry("r1", id, id == absurd ? "1e30" : "100e12", ++seq, at), Qos = MqttQualityOfServiceLevel.AtLeastOnce });
-                    }
-                }
-
-                await ReportAsync();
-                CapacityView? capacity = null;
-                Assert.True(
-                    await Eventually.TrueAsync(async () => (capacity = await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView)) is { UnitsTotal: 40 }, TimeSpan.FromSeconds(15)),
-                    $"capacity {capacity}");
-                Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/v1/contracts", new NewContractRequest("c1", "acme", "150 TH/s", "stratum+tcp://customer.pool.example:3333", "acme.c1", null, DateTimeOffset.UtcNow.AddDays(30), null, 0.05m, true), Json.NewContractRequest)).StatusCode);
-                AllocationView before = (await http.GetFromJsonAsync("/v1/allocation", Json.AllocationView))!;
-                ContractView c1 = Assert.Single(before.Contracts);
-                Assert.True(c1.Shares.Count >= 2, $"c1 holds {c1.Shares.Count} miner(s)");
-                long? desired = (await http.GetFromJsonAsync("/v1/fleet", Json.FleetView))!.Racks.Single(r => r.Rack == "r1").DesiredGeneration;
-                string target = c1.Shares.Select(s => s.MinerId).Order(StringComparer.Ordinal).First();
-
-                // The spoof: one absurd reading for a miner the contract holds, sent by that miner's own rack.
-                await ReportAsync(absurd: target);
-                Assert.True(await Eventually.TrueAsync(async () => (await http.GetFromJsonAsync($"/v1/miners/{target}", Json.MinerView))!.Suspect, TimeSpan.FromSeconds(15)), $"{target} never became suspect");
-
-                // Five control-loop ticks with it suspect (each credits its share as suspect time, after that tick's solve).
-                DateTimeOffset hour = new(DateTimeOffset.UtcNow.Year, DateTimeOffset.UtcNow.Month, DateTimeOffset.UtcNow.Day, DateTimeOffset.UtcNow.Hour, 0, 0, TimeSpan.Zero);
-                async Task<double> SuspectHoursAsync() =>
-                    (await engine.GetContractProofAsync("c1", hour.AddHours(-1), hour.AddHours(2), CancellationToken.None)).Hours.SelectMany(h => h.Miners).Where(m => m.MinerId == target).Sum(m => m.SuspectHours);
-                double suspectHours = 0;
-                Assert.True(await Eventually.TrueAsync(async () => (suspectHours = await SuspectHoursAsync()) >= 1.0 / 3600, TimeSpan.FromSeconds(20)), $"suspect share·h {suspectHours}");
-
-                AllocationView after = (await http.GetFromJsonAsync("/v1/allocation", Json.AllocationView))!;
-                Assert.Equal(before.Version, after.Version);
-                Assert.Equal(before.Version, engine.Version);
-                Assert.Equal(Shares(c1), Shares(Assert.Single(after.Contracts)));
-                Assert.Equal(desired, (await http.GetFromJsonAsync("/v1/fleet", Json.FleetView))!.Racks.Single(r => r.Rack == "r1").DesiredGeneration);
-                CapacityView held = (await http.GetFromJsonAsync("/v1/capacity", Json.CapacityView))!;
-                Assert.Equal((30L, 1, 300e12), (held.UnitsTotal, held.MinersSuspect, held.MeasuredHealthyHs));
-
-                // Plausible readings again: it clears, and still no miner moved.
-                Assert.True(
-                    await Eventually.TrueAsync(
-                        async () =>
-                        {
-                            await ReportAsync();
-                            return !(await http.GetFromJsonAsync($"/v1/miners/{target}", Json.MinerView))!.Suspect;
-                        },
-                        TimeSpan.FromSeconds(20),
-                        TimeSpan.FromMilliseconds(300)),
-                    $"{target} stayed suspect");
-                Assert.Equal(before.Version, engine.Version);
-                Assert.Equal(Shares(c1), Shares(Assert.Single((await http.GetFromJsonAsync("/v1/allocation", Json.AllocationView))!.Contracts)));
-                Assert.Equal(desired, (await http.GetFromJsonAsync("/v1/fleet", Json.FleetView))!.Racks.Single(r => r.Rack == "r1").DesiredGeneration);
+                await test(host, http, agent);
             }
             finally
             {
