@@ -70,22 +70,22 @@ internal sealed partial class CurtailmentRun
         }
     }
 
-    /// <summary>Sheds a contract's part and records, for each new step, whose hashrate it is and why.</summary>
+    /// <summary>
+    /// Sheds a contract's part and records, for each miner it sheds first (a new step, or a shared miner the house
+    /// lowered before and the contract now lowers further or puts to sleep), whose hashrate it is and why.
+    /// </summary>
     private double ShedPart(int g, double part, double round)
     {
-        int before = _orderCount;
+        int w = _whyTexts.Count;
+        _claimWhy = w;
+        _whyClaimed = false;
         double shed = Shed(g, part);
-        if (_orderCount > before)
+        _claimWhy = -1;
+        if (_whyClaimed)
         {
             CurtailmentContract c = _assigneeContract[g]!;
-            string why = string.Create(CultureInfo.InvariantCulture, $"contract {c.Id} is curtailable ({c.Terms}, {c.AllowanceLeft.TotalHours:0.##} h left); the house ran out")
-                + (double.IsPositiveInfinity(part) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; its pro-rata part {part / 1000:0.0} kW of {round / 1000:0.0} kW by measured power"));
-            int w = _whyTexts.Count;
-            _whyTexts.Add(why);
-            for (int k = before; k < _orderCount; k++)
-            {
-                _whose[_order[k]] = w;
-            }
+            _whyTexts.Add(string.Create(CultureInfo.InvariantCulture, $"contract {c.Id} is curtailable ({c.Terms}, {c.AllowanceLeft.TotalHours:0.##} h left); the house ran out")
+                + (double.IsPositiveInfinity(part) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; its pro-rata part {part / 1000:0.0} kW of {round / 1000:0.0} kW by measured power")));
         }
 
         return shed;

@@ -48,11 +48,8 @@ internal sealed partial class CurtailmentRun
         return new CurtailmentPlan(_goal, steps, measured, shed, shortfall, assigneeList, Notes(shortfall));
     }
 
-    /// <summary>
-    /// Why a contract's step: the text of the round that first shed it. A shared miner lowered first for the house and
-    /// then further for its contract has none (null), as before the indexed rewrite; its reason then starts with "; ".
-    /// </summary>
-    private string WhyText(int i) => _whose[i] >= 0 ? _whyTexts[_whose[i]] : null!;
+    /// <summary>Why a contract's step: the text of the contract round that first shed it (every contract step has one; the contract's name otherwise).</summary>
+    private string WhyText(int i) => _whose[i] >= 0 ? _whyTexts[_whose[i]] : "contract " + _assigneeIds[_owner[i]];
 
     /// <summary>Adds miner <paramref name="i"/>'s step and its cost to each assignee; returns the power it saves, W.</summary>
     private double Step(int i, List<MinerCurtailment> steps, int[] impactMiners, double[] impactSaved, double[] impactLost, List<int> touched)

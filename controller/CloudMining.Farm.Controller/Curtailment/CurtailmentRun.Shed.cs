@@ -15,6 +15,20 @@ internal sealed partial class CurtailmentRun
         _action[i] = ActionLower;
     }
 
+    /// <summary>
+    /// Group <paramref name="g"/> now owns miner <paramref name="i"/>'s step; inside a contract's round
+    /// (<see cref="ShedPart"/>) a miner no round explained yet takes that round's reason.
+    /// </summary>
+    private void Own(int g, int i)
+    {
+        _owner[i] = g;
+        if (_claimWhy >= 0 && _whose[i] < 0)
+        {
+            _whose[i] = _claimWhy;
+            _whyClaimed = true;
+        }
+    }
+
     /// <summary>What miner <paramref name="i"/> still draws asleep, W (see <see cref="CurtailmentSettings.SleepDrawFraction"/>).</summary>
     private double SleepDraw(int i) => _miners[i].PowerW * _settings.SleepDrawFraction;
 
@@ -65,7 +79,7 @@ internal sealed partial class CurtailmentRun
 
             double take = Math.Min(room, amount - done);
             Lower(i, _planned[i] - take);
-            _owner[i] = g;
+            Own(g, i);
             done += take;
             if (take >= room - Epsilon)
             {
@@ -83,7 +97,7 @@ internal sealed partial class CurtailmentRun
 
             done += _planned[i] - SleepDraw(i);
             Sleep(i);
-            _owner[i] = g;
+            Own(g, i);
         }
 
         return done;

@@ -65,6 +65,11 @@ internal sealed partial class CurtailmentRun : IDisposable
     private int[] _groupMembers = [];
 
     private readonly List<string> _whyTexts = [];
+
+    // While a contract's round sheds (ShedPart): the index its reason will take in _whyTexts, -1 outside one; and
+    // whether a miner took it.
+    private int _claimWhy = -1;
+    private bool _whyClaimed;
     private int _incapable;
     private int _unmeasured;
     private double _measured;

@@ -201,6 +201,21 @@ public sealed class CurtailmentPlannerTests
     }
 
     [Fact]
+    public void A_shared_miner_lowered_for_the_house_and_then_shed_for_its_contract_names_the_contract_in_its_reason()
+    {
+        // s1: 60 % curtailable contract A, 40 % house, takes a power target down to 1 kW. The house alone cannot shed
+        // 2.5 kW: its part of s1 first (a power target that keeps A whole), then A's round sheds s1 further.
+        CurtailmentCandidate[] fleet = [Miner("s1", 3000, target: true, minW: 1000, shares: [("A", 0.6), ("house", 0.4)])];
+
+        CurtailmentPlan plan = Plan(CurtailmentGoal.Reduce(2.5, TimeSpan.FromHours(1), "grid"), fleet, Curtailable("A"));
+
+        MinerCurtailment s1 = Assert.Single(plan.Steps);
+        Assert.Equal("A", s1.Owner);
+        Assert.StartsWith("contract A is curtailable", s1.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("; ;", s1.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_contract_whose_allowance_does_not_cover_the_event_counts_as_protected()
     {
         CurtailmentCandidate[] fleet = [Miner("a1", 3000, shares: ("A", 1)), Miner("b1", 3000, shares: ("B", 1))];
