@@ -10,6 +10,7 @@ using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Capabilities;
 using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.MinerApi;
+using CloudMining.Farm.Shared.Retry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -236,11 +237,7 @@ public sealed partial class MinerCapabilityService : BackgroundService
         return found;
     }
 
-    private TimeSpan Backoff(int misses)
-    {
-        double seconds = UnreachableRetry.TotalSeconds * Math.Pow(2, Math.Min(misses - 1, 16));
-        return seconds >= Interval.TotalSeconds ? Interval : TimeSpan.FromSeconds(seconds);
-    }
+    private TimeSpan Backoff(int misses) => DoublingBackoff.Delay(misses - 1, UnreachableRetry, Interval);
 
     private TimeSpan ProbeDeadline => _options.MinerTimeout * 4 + TimeSpan.FromSeconds(1);
 

@@ -4,6 +4,7 @@ using CloudMining.Farm.Agent.Channels;
 using CloudMining.Farm.Shared.Firmware;
 using CloudMining.Farm.Shared.Firmware.Channels;
 using CloudMining.Farm.Shared.MinerApi;
+using CloudMining.Farm.Shared.Retry;
 using CloudMining.Farm.Shared.Snapshots;
 using CloudMining.Farm.Shared.Wire;
 using Microsoft.Extensions.Hosting;
@@ -244,8 +245,7 @@ public sealed partial class MinerSerialService : BackgroundService
             else
             {
                 entry.Failures++;
-                double factor = Math.Pow(2, Math.Min(entry.Failures - 1, 16));
-                entry.NextAt = now + TimeSpan.FromTicks((long)Math.Min(Refresh.Ticks, FirstRetry.Ticks * factor));
+                entry.NextAt = now + DoublingBackoff.Delay(entry.Failures - 1, FirstRetry, Refresh);
                 string problem = read.Error?.Message ?? "no serial";
                 warn = entry.WarnedAt is not { } warned || now - warned >= Refresh || !string.Equals(entry.LastProblem, problem, StringComparison.Ordinal);
                 if (warn)

@@ -1,3 +1,5 @@
+using CloudMining.Farm.Shared.Retry;
+
 namespace CloudMining.Farm.Mqtt.Client;
 
 /// <summary>
@@ -15,10 +17,7 @@ public static class MqttReconnectBackoff
     /// <param name="random">A uniform sample in [0, 1).</param>
     public static TimeSpan Delay(int attempt, TimeSpan min, TimeSpan max, double random)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(attempt);
-        double exponential = attempt >= 40 ? double.MaxValue : min.TotalMilliseconds * Math.Pow(2, attempt);
-        double capped = Math.Min(max.TotalMilliseconds, exponential);
         double jitter = MinJitter + ((1 - MinJitter) * Math.Clamp(random, 0, 1));
-        return TimeSpan.FromMilliseconds(capped * jitter);
+        return DoublingBackoff.Delay(attempt, min, max) * jitter;
     }
 }
