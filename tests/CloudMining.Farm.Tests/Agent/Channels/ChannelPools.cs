@@ -33,8 +33,29 @@ internal static class ChannelPools
         written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
         written.AddRange(rack.AllEvents.Select(e => e.ToString()));
         written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
-        written.AddRange(Directory.EnumerateFiles(rack.Options.StateDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        written.AddRange(StateFiles(rack.Options.StateDirectory));
         return written;
+    }
+
+    /// <summary>
+    /// The text of every file under <paramref name="directory"/>. A running agent's journal replaces its checkpoint
+    /// through a temporary file it holds exclusively and then renames: a file locked or gone at that moment makes the
+    /// whole directory be read again, until one pass reads every file (within a few seconds; then it throws).
+    /// </summary>
+    private static List<string> StateFiles(string directory)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return [.. Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f)))];
+            }
+            catch (IOException) when (deadline.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                // Read the directory again: the journal has finished replacing the file by then or soon after.
+            }
+        }
     }
 
     /// <summary>

@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using CloudMining.Farm.Agent.Configuration;
 using CloudMining.Farm.Agent.Pools;
 using CloudMining.Farm.Shared.Wire;
+using CloudMining.Farm.Tests.Agent.Channels;
 using CloudMining.Farm.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -222,11 +222,7 @@ public sealed class PoolSafetyTests
         Assert.True(await Eventually.TrueAsync(() => rack.ReportedOnWire.Any(r => r.MinerStatus?.Any(s => s.State == ReportedMinerState.Failed) == true), Patience));
 
         // Everything the agent wrote anywhere: log lines with their properties, events, every MQTT payload, its files.
-        var written = new List<string>();
-        written.AddRange(rack.Logs.Records.Select(r => r.Message + " " + string.Join(" ", r.Properties.Values) + " " + r.Exception));
-        written.AddRange(rack.AllEvents.Select(e => e.ToString()));
-        written.AddRange(rack.Observed!.Messages.Select(m => m.Topic + " " + Encoding.UTF8.GetString(m.Payload.Span)));
-        written.AddRange(Directory.EnumerateFiles(rack.Options.StateDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        List<string> written = ChannelPools.EverythingWritten(rack);
         Assert.Contains(written, w => w.Contains("Invalid addpool details", StringComparison.Ordinal));
         Assert.All(written, w =>
         {
