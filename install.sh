@@ -83,6 +83,14 @@ run_tests() {
   set -e
   # One plain closing line that any reader understands ("N passed, N failed").
   count() { grep -E "^ +$1: +[0-9]+" "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+  # CI keeps only the end of its output: repeat each failed test, its message and the top of its stack here.
+  if grep -qE '^  Failed ' "$log"; then
+    echo "failed tests (repeated from above):"
+    awk '/^  Failed /{on=1; n=0; st=-1}
+         on && /^  (Passed|Skipped) |^\[xUnit|^Results File|^Test Run/ && !/^  Failed /{on=0}
+         on && /^  Stack Trace:/{st=0}
+         on { if (st >= 0) st++; if (n++ < 40 && st < 8) print (length($0) > 600 ? substr($0, 1, 600) " ...(cut)" : $0) }' "$log"
+  fi
   echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
   rm -f "$log"
   return "$rc"
