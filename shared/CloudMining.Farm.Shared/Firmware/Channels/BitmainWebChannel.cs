@@ -231,7 +231,7 @@ public sealed class BitmainWebChannel : WriteChannel
             HttpStatusCode.NotFound => Error(ChannelErrorKind.NotSupported, target,
                 $"the web interface has no /cgi-bin/{command}.cgi (HTTP 404)", $"the firmware is not stock Bitmain or the route in {Path.GetFileName(target.Profile.SourceFile)} is wrong"),
             _ => Error(ChannelErrorKind.CommandError, target,
-                string.Create(CultureInfo.InvariantCulture, $"{command}.cgi answered HTTP {status}"), "the change is retried after a backoff"),
+                string.Create(CultureInfo.InvariantCulture, $"{command}.cgi answered HTTP {status}"), "the agent tries again after a backoff"),
         };
         return ChannelResult.Failed(op, Name, sent, [], error);
     }
@@ -245,7 +245,7 @@ public sealed class BitmainWebChannel : WriteChannel
                 string.Equals(o["stats"]!.GetValue<string>(), "error", StringComparison.OrdinalIgnoreCase))
             {
                 string msg = o["msg"]?.ToString() ?? string.Empty;
-                return ChannelResult.Failed(op, Name, sent, [], Error(ChannelErrorKind.CommandError, target, $"{command}.cgi refused: {Short(msg)}", "see the miner's message; the change is retried after a backoff"));
+                return ChannelResult.Failed(op, Name, sent, [], Error(ChannelErrorKind.CommandError, target, $"{command}.cgi refused: {Short(msg)}", "see the miner's message; the agent tries again after a backoff"));
             }
         }
         catch (JsonException)

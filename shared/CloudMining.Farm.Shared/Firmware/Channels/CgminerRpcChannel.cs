@@ -159,7 +159,7 @@ public sealed class CgminerRpcChannel : WriteChannel
             MinerApiErrorKind.Timeout => (ChannelErrorKind.Timeout, "the miner may be busy or booting; the change is tried again once it answers"),
             MinerApiErrorKind.AccessDenied => (ChannelErrorKind.AccessDenied,
                 "the firmware refuses cgminer API writes to this address (Code 45): allow it (api-allow W:…) where the firmware has that setting, or route the operation to the firmware's own channel in its profile (stock Antminer: bitmain-web)"),
-            MinerApiErrorKind.CommandError => (ChannelErrorKind.CommandError, "see the miner's message; the change is retried after a backoff"),
+            MinerApiErrorKind.CommandError => (ChannelErrorKind.CommandError, "see the miner's message; the agent tries again after a backoff"),
             _ => (ChannelErrorKind.MalformedReply, "the reply could not be read; check the firmware profile matches the firmware"),
         };
         return ChannelResult.Failed(operation, Name, result.CommandsSent, result.Messages, new ChannelError(kind, target.MinerId, Name, error.Message, fix));

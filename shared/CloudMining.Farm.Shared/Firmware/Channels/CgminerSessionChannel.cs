@@ -148,7 +148,7 @@ public sealed class CgminerSessionChannel : WriteChannel
                     if (quotas.GetValueOrDefault(id) != quota)
                     {
                         return run.Failed(ChannelErrorKind.CommandError, $"group {id} for {pool.Url} ({pool.User}) reads back with quota {quotas.GetValueOrDefault(id)}, not {quota}",
-                            "see the miner's groups; the change is retried after a backoff");
+                            "see the miner's groups; the agent tries again after a backoff");
                     }
                 }
             }
@@ -461,9 +461,9 @@ public sealed class CgminerSessionChannel : WriteChannel
                 MinerApiErrorKind.Unreachable => (ChannelErrorKind.Unreachable, "check the miner is powered and reachable; the change is tried again once it answers"),
                 MinerApiErrorKind.Timeout => (ChannelErrorKind.Timeout, "the miner may be busy or booting; the change is tried again once it answers"),
                 MinerApiErrorKind.AccessDenied => (ChannelErrorKind.AccessDenied,
-                    "LUXminer refused the command: it needs a valid session (logon), and only one session exists at a time — check no other tool holds one; the change is retried after a backoff"),
-                MinerApiErrorKind.UnsupportedReply => (ChannelErrorKind.CommandError, "another client may hold the miner's only session (it expires a minute after its last use); the change is retried after a backoff"),
-                MinerApiErrorKind.CommandError => (ChannelErrorKind.CommandError, "see the miner's message; the change is retried after a backoff"),
+                    "LUXminer refused the command: it needs a valid session (logon), and only one session exists at a time — check no other tool holds one; the agent tries again after a backoff"),
+                MinerApiErrorKind.UnsupportedReply => (ChannelErrorKind.CommandError, "another client may hold the miner's only session (it expires a minute after its last use); the agent tries again after a backoff"),
+                MinerApiErrorKind.CommandError => (ChannelErrorKind.CommandError, "see the miner's message; the agent tries again after a backoff"),
                 _ => (ChannelErrorKind.MalformedReply, "the reply could not be read; check the firmware profile matches the firmware"),
             };
             return ChannelResult.Failed(op, channel.Name, Sent, Messages, new ChannelError(kind, target.MinerId, channel.Name, message, fix));

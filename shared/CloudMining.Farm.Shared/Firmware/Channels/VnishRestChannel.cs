@@ -181,7 +181,7 @@ public sealed class VnishRestChannel : WriteChannel
             if (applied != chosen)
             {
                 return ChannelResult.Failed(op, Name, session.Sent, [], Error(ChannelErrorKind.CommandError, target,
-                    $"preset '{chosen}' was sent but the settings read back show '{Short(applied ?? "none")}'", "check the miner's web page (a preset may need the modded PSU setting); the change is retried after a backoff"));
+                    $"preset '{chosen}' was sent but the settings read back show '{Short(applied ?? "none")}'", "check the miner's web page (a preset may need the modded PSU setting); the agent tries again after a backoff"));
             }
 
             return ChannelResult.Ok(op, Name, session.Sent,
@@ -431,7 +431,7 @@ public sealed class VnishRestChannel : WriteChannel
             {
                 return ChannelResult.Failed(op, channel.Name, Sent, [], channel.Error(ChannelErrorKind.AuthenticationFailed, target,
                     "VNish locked its login after too many attempts (HTTP 429 to POST /api/v1/unlock)",
-                    "wait for the lock to expire, then check the password in Agent:MinerCredentials; the change is retried after a backoff"));
+                    "wait for the lock to expire, then check the password in Agent:MinerCredentials; the agent tries again after a backoff"));
             }
 
             if (!response.IsSuccessStatusCode)
@@ -487,6 +487,6 @@ public sealed class VnishRestChannel : WriteChannel
         }
 
         private ChannelResult Refused(HttpResponseMessage response, string what) =>
-            ChannelResult.Failed(op, channel.Name, Sent, [], channel.Refused(target, response.StatusCode, what, "the route", "the change is retried after a backoff"));
+            ChannelResult.Failed(op, channel.Name, Sent, [], channel.Refused(target, response.StatusCode, what, "the route", "the agent tries again after a backoff"));
     }
 }

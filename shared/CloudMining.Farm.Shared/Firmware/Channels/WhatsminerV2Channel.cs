@@ -220,8 +220,8 @@ public sealed class WhatsminerV2Channel : WhatsminerChannel
                 "in WhatsMinerTool change the miner's default admin password and switch on API write access, then put that password in Agent:MinerCredentials"),
             14 => Error(ChannelErrorKind.NotSupported, target, said + " (the firmware does not know this command)",
                 $"firmware from November 2024 on speaks API v3 on port 4433: check the firmware version and that the profile '{target.Profile.Name}' is the right one (whatsminer-v3 routes to it)"),
-            136 => Error(ChannelErrorKind.CommandError, target, said + " (the miner holds too many tokens for this address)", "the tokens expire after 30 minutes; the change is retried after a backoff"),
-            _ => Error(ChannelErrorKind.CommandError, target, said, "see the miner's message; the change is retried after a backoff"),
+            136 => Error(ChannelErrorKind.CommandError, target, said + " (the miner holds too many tokens for this address)", "the tokens expire after 30 minutes; the agent tries again after a backoff"),
+            _ => Error(ChannelErrorKind.CommandError, target, said, "see the miner's message; the agent tries again after a backoff"),
         };
     }
 

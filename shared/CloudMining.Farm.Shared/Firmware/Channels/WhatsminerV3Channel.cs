@@ -152,7 +152,7 @@ public sealed class WhatsminerV3Channel : WhatsminerChannel
         {
             -1 => Error(ChannelErrorKind.AuthenticationFailed, target, said + $" (the miner did not accept the token of account '{target.Credential!.User}': wrong password)",
                 $"set the password of account '{target.Credential.User}' in Agent:MinerCredentials, entry for \"{target.MinerId}\" or its profile '{target.Profile.Name}'"),
-            _ => Error(ChannelErrorKind.CommandError, target, said, "see the miner's message; the change is retried after a backoff"),
+            _ => Error(ChannelErrorKind.CommandError, target, said, "see the miner's message; the agent tries again after a backoff"),
         };
     }
 }
