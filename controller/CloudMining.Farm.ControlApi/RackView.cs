@@ -15,4 +15,11 @@ public sealed record RackView(
 {
     /// <summary>Miners of the rack whose readings are outside the physical envelope (not sold; see <see cref="MinerView.SuspectReason"/>).</summary>
     public int MinersSuspect { get; init; }
+
+    /// <summary>
+    /// The rack's latest telemetry ts minus when the controller received it, in seconds: well above 0, the rack's clock is
+    /// ahead (its readings are dated when received); well below, its clock is behind or its offline queue is draining
+    /// (readings older than the telemetry window count as stale). Null before any telemetry.
+    /// </summary>
+    public double? ClockOffsetS { get; init; }
 }

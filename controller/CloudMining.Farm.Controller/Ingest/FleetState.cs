@@ -18,6 +18,18 @@ public sealed class FleetState
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// How far ahead of the controller's clock a telemetry ts may be and still date its reading. Nothing can arrive
+    /// before it was sent, so a ts further ahead comes from a rack whose clock is wrong (or lies): such a reading is dated
+    /// when it was received instead. Taken as it is, it would keep the miner fresh (sellable) after its rack fell silent,
+    /// and every correctly dated reading after the rack's clock was set right would be dropped as older, freezing the
+    /// miner at that reading until the wrong time came round.
+    /// </summary>
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(5);
+
+    /// <summary>The time a reading stamped <paramref name="ts"/> and received at <paramref name="now"/> counts as taken (<see cref="ClockTolerance"/>).</summary>
+    public static DateTimeOffset Dated(DateTimeOffset ts, DateTimeOffset now) => ts - now > ClockTolerance ? now : ts;
+
     /// <summary>Applies one contract message; returns false for kinds the fleet state does not track.</summary>
     public bool Apply(FarmMessage message)
     {
@@ -29,7 +41,7 @@ public sealed class FleetState
                 _miners.AddOrUpdate(
                     (t.Site, t.Rack, t.MinerId),
                     static (_, arg) => FromTelemetry(arg.T, null, arg.Now),
-                    static (_, old, arg) => old.TelemetryAt > arg.T.Timestamp ? old : FromTelemetry(arg.T, old, arg.Now),
+                    static (_, old, arg) => old.TelemetryAt > Dated(arg.T.Timestamp, arg.Now) ? old : FromTelemetry(arg.T, old, arg.Now),
                     (T: t, Now: now));
                 MarkReporting((t.Site, t.Rack), now);
                 return true;
@@ -66,7 +78,7 @@ public sealed class FleetState
         _miners.AddOrUpdate(
             (batch.Site, batch.Rack, entry.MinerId),
             static (_, arg) => FromBatch(arg.B, arg.E, null, arg.Now),
-            static (_, old, arg) => old.TelemetryAt > arg.B.Timestamp ? old : FromBatch(arg.B, arg.E, old, arg.Now),
+            static (_, old, arg) => old.TelemetryAt > Dated(arg.B.Timestamp, arg.Now) ? old : FromBatch(arg.B, arg.E, old, arg.Now),
             (B: batch, E: entry, Now: now));
         MarkReporting((batch.Site, batch.Rack), now);
     }
@@ -130,8 +142,9 @@ public sealed class FleetState
         PowerW = t.PowerW,
         State = old?.State,
         Serial = old?.Serial,
-        TelemetryAt = t.Timestamp,
+        TelemetryAt = Dated(t.Timestamp, now),
         ReceivedAt = now,
+        ClockOffset = t.Timestamp - now,
         Pools = t.Pools,
     };
 
@@ -150,8 +163,9 @@ public sealed class FleetState
         PowerW = e.PowerW,
         State = old?.State,
         Serial = old?.Serial,
-        TelemetryAt = b.Timestamp,
+        TelemetryAt = Dated(b.Timestamp, now),
         ReceivedAt = now,
+        ClockOffset = b.Timestamp - now,
         Pools = e.Pools,
     };
 

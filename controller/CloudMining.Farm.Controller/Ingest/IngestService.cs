@@ -29,6 +29,7 @@ public sealed partial class IngestService : BackgroundService
     private readonly BrokerOutageGate? _broker;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly UnknownStateLog _unknownStates;
+    private readonly AgentClockLog _clockLog;
     private readonly TelemetryBatchFold _batches;
     private FarmMqttClient? _client;
 
@@ -43,6 +44,7 @@ public sealed partial class IngestService : BackgroundService
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<IngestService>();
         _unknownStates = new UnknownStateLog(_logger, _time);
+        _clockLog = new AgentClockLog(_logger, _time);
         _batches = new TelemetryBatchFold(fleet, history, _logger, _time);
     }
 
@@ -92,6 +94,7 @@ public sealed partial class IngestService : BackgroundService
         ArgumentNullException.ThrowIfNull(message);
         if (message.Payload is TelemetryBatchPayload batch)
         {
+            _clockLog.Check(batch.Site, batch.Rack, batch.Timestamp);
             _batches.Fold(batch, message.TopicName);
             return Task.CompletedTask;
         }
@@ -99,6 +102,7 @@ public sealed partial class IngestService : BackgroundService
         _unknownStates.Check(message.TopicName, message.Payload);
         if (Fleet.Apply(message.Payload) && message.Payload is MinerTelemetryPayload telemetry)
         {
+            _clockLog.Check(telemetry.Site, telemetry.Rack, telemetry.Timestamp);
             _history.WriteTelemetry(telemetry);
         }
 

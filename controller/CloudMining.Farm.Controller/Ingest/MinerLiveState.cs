@@ -32,10 +32,20 @@ public sealed record MinerLiveState
     /// <summary>The serial number the miner's firmware reports (from its state messages); null when it gives none or none was heard yet.</summary>
     public string? Serial { get; init; }
 
+    /// <summary>
+    /// When the latest telemetry was taken: its ts (the agent's clock), or when the controller received it if that ts was
+    /// more than <see cref="FleetState.ClockTolerance"/> ahead of the controller's clock (<see cref="FleetState.Dated"/>).
+    /// </summary>
     public DateTimeOffset? TelemetryAt { get; init; }
 
     /// <summary>When the controller received the latest telemetry (its own clock; <see cref="TelemetryAt"/> is the agent's).</summary>
     public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>
+    /// The latest telemetry's ts as sent minus <see cref="ReceivedAt"/>: positive when the rack's clock is ahead of the
+    /// controller's; negative by the delivery delay, or by how far the rack's clock is behind.
+    /// </summary>
+    public TimeSpan? ClockOffset { get; init; }
 
     /// <summary>The pools of the latest telemetry, with their accepted-difficulty counters (proof of delivery reads them).</summary>
     public IReadOnlyList<TelemetryPool> Pools { get; init; } = [];

@@ -66,6 +66,7 @@ public sealed class OperatorReadModel(
                 [.. (state?.RejectedMiners ?? []).Select(r => new RejectedMinerView(r.MinerId, r.Reason ?? "rejected by the agent"))])
             {
                 MinersSuspect = rackMiners.Count(m => fleet.SuspectReasonOf(m.MinerId) is not null),
+                ClockOffsetS = rackMiners.Where(m => m.ClockOffset is not null).MaxBy(m => m.ReceivedAt)?.ClockOffset is { } offset ? Math.Round(offset.TotalSeconds, 1) : null,
             });
         }
 
