@@ -60,7 +60,18 @@ public sealed class FarmSubscriberTests
         await SendAsync("farm/v1/s1/r07/unknown", Json(10));                   // not in the tree
         await SendAsync(topic, Json(6));
 
-        Assert.True(await Eventually.TrueAsync(() => subscriber.Received == 8, TimeSpan.FromSeconds(10)), $"received {subscriber.Received}");
+        // Received counts a message as it comes in; wait until each of the 8 has also reached its end (handled, dropped
+        // as a duplicate, or logged as malformed), or the last one may still be on its way to the handler.
+        int Handled()
+        {
+            lock (handled)
+            {
+                return handled.Count;
+            }
+        }
+
+        int Ended() => Handled() + (int)subscriber.Duplicates.Dropped + logs.Records.Count(r => r.Level == LogLevel.Error);
+        Assert.True(await Eventually.TrueAsync(() => subscriber.Received == 8 && Ended() == 8, TimeSpan.FromSeconds(10)), $"received {subscriber.Received}, ended {Ended()}");
         long[] seqs;
         lock (handled)
         {

@@ -180,8 +180,10 @@ public sealed class ImplausibleTelemetryTests
             await agent.PublishAsync(new MqttApplicationMessage { Topic = FarmTopics.AgentStatus(EngineFarm.Site, "r1"), Payload = JsonSerializer.SerializeToUtf8Bytes(status, FarmJsonContext.Default.AgentStatusPayload), Qos = MqttQualityOfServiceLevel.AtLeastOnce, Retain = true });
 
             IngestService ingest = host.Services.GetRequiredService<IngestService>();
-            Assert.True(await Eventually.TrueAsync(() => ingest.Subscriber!.Received == 9, TimeSpan.FromSeconds(15)), $"received {ingest.Subscriber!.Received}");
-            Assert.Equal(3, ingest.Subscriber.Malformed);
+            // Received counts a message as it comes in, Delivered and Malformed once it is judged: wait for all 9 judged.
+            FarmSubscriber subscriber = ingest.Subscriber!;
+            Assert.True(await Eventually.TrueAsync(() => subscriber.Received == 9 && subscriber.Delivered + subscriber.Malformed == 9, TimeSpan.FromSeconds(15)), $"received {subscriber.Received}, delivered {subscriber.Delivered}, malformed {subscriber.Malformed}");
+            Assert.Equal(3, subscriber.Malformed);
             CapacityView? capacity = null;
             Assert.True(
                 await Eventually.TrueAsync(
