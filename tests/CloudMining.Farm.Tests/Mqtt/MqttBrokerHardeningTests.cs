@@ -86,7 +86,16 @@ public sealed class MqttBrokerHardeningTests : IAsyncLifetime
             await rack.PublishAsync(Telemetry(seq: 1));
         }
 
-        Assert.True(await Eventually.TrueAsync(() => subscriber.Delivered == 1, Wait));
+        // Delivered counts a message just before the handler has it: wait for the handler too.
+        int Handled()
+        {
+            lock (received)
+            {
+                return received.Count;
+            }
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => subscriber.Delivered == 1 && Handled() == 1, Wait));
         string log = await _broker.ReadLogAsync();
         Assert.Equal(2, log.Split("disconnected due to oversize packet").Length - 1);
         Assert.Equal((0, 0L, true), (ingest.OversizedSkippedCount, ingest.ReconnectCount, ingest.IsConnected));
