@@ -94,16 +94,17 @@ public sealed partial class IngestService : BackgroundService
         ArgumentNullException.ThrowIfNull(message);
         if (message.Payload is TelemetryBatchPayload batch)
         {
-            _clockLog.Check(batch.Site, batch.Rack, batch.Timestamp);
-            _batches.Fold(batch, message.TopicName);
+            // History dates a batch from a clock that is ahead as the fleet state does: when it was received.
+            _batches.Fold(batch, message.TopicName, _clockLog.Check(batch.Site, batch.Rack, batch.Timestamp) ? _time.GetUtcNow() : null);
             return Task.CompletedTask;
         }
 
         _unknownStates.Check(message.TopicName, message.Payload);
         if (Fleet.Apply(message.Payload) && message.Payload is MinerTelemetryPayload telemetry)
         {
-            _clockLog.Check(telemetry.Site, telemetry.Rack, telemetry.Timestamp);
-            _history.WriteTelemetry(telemetry);
+            // History dates a reading from a clock that is ahead as the fleet state does: when it was received.
+            bool ahead = _clockLog.Check(telemetry.Site, telemetry.Rack, telemetry.Timestamp);
+            _history.WriteTelemetry(ahead ? telemetry with { Timestamp = _time.GetUtcNow() } : telemetry);
         }
 
         return Task.CompletedTask;

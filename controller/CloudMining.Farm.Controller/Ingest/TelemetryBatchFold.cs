@@ -39,10 +39,14 @@ public sealed partial class TelemetryBatchFold
     /// <summary>Batch entries rejected one by one (the rest of their batch was used).</summary>
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    /// <summary>Applies every readable entry of <paramref name="batch"/>, which arrived on <paramref name="topic"/>.</summary>
-    public void Fold(TelemetryBatchPayload batch, string topic)
+    /// <summary>
+    /// Applies every readable entry of <paramref name="batch"/>, which arrived on <paramref name="topic"/>; the history
+    /// dates its readings <paramref name="historyAt"/> when given (a batch stamped ahead of the controller's clock).
+    /// </summary>
+    public void Fold(TelemetryBatchPayload batch, string topic, DateTimeOffset? historyAt = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        TelemetryBatchPayload forHistory = historyAt is { } at ? batch with { Timestamp = at } : batch;
         Interlocked.Increment(ref _batches);
         var seen = new HashSet<string>(batch.Miners.Count, StringComparer.Ordinal);
         for (int i = 0; i < batch.Miners.Count; i++)
@@ -64,7 +68,7 @@ public sealed partial class TelemetryBatchFold
             _fleet.Apply(batch, entry);
             if (_history.Enabled)
             {
-                _history.WriteTelemetry(batch.ToTelemetry(entry));
+                _history.WriteTelemetry(forHistory.ToTelemetry(entry));
             }
         }
     }

@@ -96,6 +96,39 @@ public sealed class ControllerHistoryTests(InfluxdFixture influx) : IClassFixtur
     }
 
     [Fact]
+    public async Task Telemetry_stamped_an_hour_ahead_is_written_when_it_was_received_per_miner_and_batched()
+    {
+        await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+        string db = await influx.NewDatabaseAsync();
+        var time = new FakeTimeProvider(T0);
+        await using var history = new HistoryWriter(Enabled(db));
+        using var service = new IngestService(Options(broker), new FleetState(time), history, time: time);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await service.Subscribed;
+            await using FarmMqttClient agent = await MqttTestClients.ConnectAsync(broker, "agent-s1-r07");
+            DateTimeOffset ahead = T0.AddHours(1);
+            await PublishAsync(agent, FarmTopics.MinerTelemetry("s1", "r07", "m01"), Json(Telemetry("m01", 2, 110e12, 3250) with { Timestamp = ahead }));
+            TelemetryBatchPayload batch = Assert.Single(TelemetryBatchPayload.From([Telemetry("m02", 3, 100e12, 3100) with { Timestamp = ahead }], "s1", "r07", "agent-s1-r07", ahead)) with { Seq = 4 };
+            await PublishAsync(agent, FarmTopics.TelemetryBatch("s1", "r07"), JsonSerializer.SerializeToUtf8Bytes(batch, FarmJsonContext.Default.TelemetryBatchPayload));
+
+            Assert.True(await Eventually.TrueAsync(() => history.MinerPoints == 2, Deadline));
+            await history.FlushAsync(CancellationToken.None);
+            foreach (string miner in (string[])["m01", "m02"])
+            {
+                var row = Assert.Single(await RowsAsync(db, $"SELECT * FROM miner WHERE \"miner\" = '{miner}'"));
+                Assert.Equal(T0.ToUnixTimeMilliseconds() * 1_000_000, row["time"].GetInt64());
+                Assert.Equal(T0, service.Fleet.Miner("s1", "r07", miner)!.TelemetryAt);
+            }
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Malformed_telemetry_is_counted_and_logged_and_later_messages_are_still_written()
     {
         await using MosquittoBroker broker = await MosquittoBroker.StartAsync();
