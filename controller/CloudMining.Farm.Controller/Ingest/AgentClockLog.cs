@@ -16,27 +16,27 @@ public sealed partial class AgentClockLog
     public static readonly TimeSpan RackInterval = TimeSpan.FromMinutes(10);
 
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly LogThrottle _throttle;
     private readonly ConcurrentDictionary<(string Site, string Rack), DateTimeOffset> _lastSaid = new();
 
     public AgentClockLog(ILogger logger, TimeProvider time)
     {
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _time = time ?? throw new ArgumentNullException(nameof(time));
-        _throttle = new LogThrottle(time, TimeSpan.FromMinutes(1));
+        _throttle = new LogThrottle(time ?? throw new ArgumentNullException(nameof(time)), TimeSpan.FromMinutes(1));
     }
 
-    /// <summary>Checks a reading of <paramref name="rack"/> stamped <paramref name="ts"/>; true when it is dated ahead of the controller's clock.</summary>
-    public bool Check(string site, string rack, DateTimeOffset ts)
+    /// <summary>
+    /// Checks a reading of <paramref name="rack"/> stamped <paramref name="ts"/> and received at <paramref name="now"/>;
+    /// true when it is ahead of the controller's clock (<see cref="FleetState.Ahead"/>), so dated <paramref name="now"/>.
+    /// </summary>
+    public bool Check(string site, string rack, DateTimeOffset ts, DateTimeOffset now)
     {
-        DateTimeOffset now = _time.GetUtcNow();
-        TimeSpan ahead = ts - now;
-        if (ahead <= FleetState.ClockTolerance)
+        if (!FleetState.Ahead(ts, now))
         {
             return false;
         }
 
+        TimeSpan ahead = ts - now;
         (string, string) key = (site, rack);
         if (_lastSaid.TryGetValue(key, out DateTimeOffset said) && now - said < RackInterval)
         {

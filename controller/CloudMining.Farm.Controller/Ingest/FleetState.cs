@@ -28,7 +28,10 @@ public sealed class FleetState
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(5);
 
     /// <summary>The time a reading stamped <paramref name="ts"/> and received at <paramref name="now"/> counts as taken (<see cref="ClockTolerance"/>).</summary>
-    public static DateTimeOffset Dated(DateTimeOffset ts, DateTimeOffset now) => ts - now > ClockTolerance ? now : ts;
+    public static DateTimeOffset Dated(DateTimeOffset ts, DateTimeOffset now) => Ahead(ts, now) ? now : ts;
+
+    /// <summary>True when a ts is more than <see cref="ClockTolerance"/> ahead of <paramref name="now"/>: its sender's clock is wrong.</summary>
+    public static bool Ahead(DateTimeOffset ts, DateTimeOffset now) => ts - now > ClockTolerance;
 
     /// <summary>Applies one contract message; returns false for kinds the fleet state does not track.</summary>
     public bool Apply(FarmMessage message)

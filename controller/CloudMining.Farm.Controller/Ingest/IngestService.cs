@@ -95,7 +95,8 @@ public sealed partial class IngestService : BackgroundService
         if (message.Payload is TelemetryBatchPayload batch)
         {
             // History dates a batch from a clock that is ahead as the fleet state does: when it was received.
-            _batches.Fold(batch, message.TopicName, _clockLog.Check(batch.Site, batch.Rack, batch.Timestamp) ? _time.GetUtcNow() : null);
+            DateTimeOffset received = _time.GetUtcNow();
+            _batches.Fold(batch, message.TopicName, _clockLog.Check(batch.Site, batch.Rack, batch.Timestamp, received) ? received : null);
             return Task.CompletedTask;
         }
 
@@ -103,8 +104,8 @@ public sealed partial class IngestService : BackgroundService
         if (Fleet.Apply(message.Payload) && message.Payload is MinerTelemetryPayload telemetry)
         {
             // History dates a reading from a clock that is ahead as the fleet state does: when it was received.
-            bool ahead = _clockLog.Check(telemetry.Site, telemetry.Rack, telemetry.Timestamp);
-            _history.WriteTelemetry(ahead ? telemetry with { Timestamp = _time.GetUtcNow() } : telemetry);
+            DateTimeOffset received = _time.GetUtcNow();
+            _history.WriteTelemetry(_clockLog.Check(telemetry.Site, telemetry.Rack, telemetry.Timestamp, received) ? telemetry with { Timestamp = received } : telemetry);
         }
 
         return Task.CompletedTask;

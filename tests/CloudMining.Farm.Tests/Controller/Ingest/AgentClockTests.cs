@@ -97,10 +97,10 @@ public sealed class AgentClockTests
         using var logs = new InMemoryLoggerProvider();
         var log = new AgentClockLog(logs.CreateLogger("ingest"), clock);
 
-        Assert.False(log.Check("s1", "r07", T0.AddSeconds(3)));
-        Assert.True(log.Check("s1", "r07", T0.AddSeconds(90)));
-        Assert.True(log.Check("s1", "r07", T0.AddSeconds(95)));
-        Assert.True(log.Check("s1", "r08", T0.AddHours(2)));
+        Assert.False(log.Check("s1", "r07", T0.AddSeconds(3), clock.GetUtcNow()));
+        Assert.True(log.Check("s1", "r07", T0.AddSeconds(90), clock.GetUtcNow()));
+        Assert.True(log.Check("s1", "r07", T0.AddSeconds(95), clock.GetUtcNow()));
+        Assert.True(log.Check("s1", "r08", T0.AddHours(2), clock.GetUtcNow()));
 
         InMemoryLoggerProvider.LogRecord[] warned = [.. logs.Records.Where(r => r.Level == LogLevel.Warning)];
         Assert.Equal(2, warned.Length);
@@ -109,7 +109,7 @@ public sealed class AgentClockTests
         Assert.Contains("Rack r08's clock is 7200 s ahead", warned[1].Message, StringComparison.Ordinal);
 
         clock.Advance(AgentClockLog.RackInterval);
-        Assert.True(log.Check("s1", "r07", clock.GetUtcNow().AddSeconds(90)));
+        Assert.True(log.Check("s1", "r07", clock.GetUtcNow().AddSeconds(90), clock.GetUtcNow()));
         Assert.Equal(3, logs.Records.Count(r => r.Level == LogLevel.Warning));
     }
 }
